@@ -1,0 +1,41 @@
+import type { ErrorKind } from '../providers/providerError';
+import type { Task } from '../providers/chat';
+
+/** Model references are `provider:model`, e.g. `openai:gpt-4o-mini`, `ollama:llama3.1:8b`. */
+export type ModelRef = string;
+
+export interface Route {
+  primary: ModelRef;
+  fallbacks: ModelRef[];
+  /** Human-readable: why this route was chosen (shown to the user and logged). */
+  reason: string;
+}
+
+/** One JSON line per call in the ledger. Prompt text is absent unless the user enabled it. */
+export interface CallRecord {
+  at: string; // ISO timestamp of the call's start
+  requestId: string;
+  task: Task;
+  route: ModelRef[];
+  reason: string;
+  provider: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens?: number;
+  /** null when the model's price is unknown: never a silent $0. */
+  costUsd: number | null;
+  estimatedCostUsd?: number | null;
+  usageSource?: 'provider' | 'estimate';
+  ttftMs: number | null;
+  totalMs: number;
+  attempts: number;
+  fallbackUsed: boolean;
+  fallbackReason?: string;
+  outcome: 'ok' | 'error' | 'aborted';
+  errorKind?: ErrorKind;
+  errorMessage?: string;
+  /** Who made the call: 'chat', 'eval', 'cli', ... */
+  source?: string;
+  prompt?: string;
+}

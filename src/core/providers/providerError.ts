@@ -1,0 +1,44 @@
+/** Every failure an adapter or the gateway reports is one of these kinds, each with one actionable message. */
+export type ErrorKind =
+  | 'auth'
+  | 'rate_limit'
+  | 'quota'
+  | 'overloaded'
+  | 'server'
+  | 'timeout'
+  | 'network'
+  | 'context_overflow'
+  | 'bad_request'
+  | 'aborted'
+  | 'invalid_output'
+  | 'incomplete';
+
+export interface ProviderErrorInit {
+  kind: ErrorKind;
+  /** User-facing: says what happened and what to do. */
+  message: string;
+  provider?: string;
+  model?: string;
+  status?: number;
+  /** From `retry-after-ms` or `retry-after`, when the provider sent one. */
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+export class ProviderError extends Error {
+  readonly kind: ErrorKind;
+  readonly provider?: string;
+  readonly model?: string;
+  readonly status?: number;
+  readonly retryAfterMs?: number;
+
+  constructor(init: ProviderErrorInit) {
+    super(init.message, { cause: init.cause });
+    this.name = 'ProviderError';
+    this.kind = init.kind;
+    this.provider = init.provider;
+    this.model = init.model;
+    this.status = init.status;
+    this.retryAfterMs = init.retryAfterMs;
+  }
+}
