@@ -1,0 +1,41 @@
+import type { Usage } from '../cost/usage';
+import type { ChatEvent, ChatRequest } from '../providers/chat';
+import type { ProviderError } from '../providers/providerError';
+import type { CallRecord, ModelRef, Route } from './callRecord';
+
+/** What features, the CLI and the eval runner ask of the gateway. */
+export interface GatewayRequest extends ChatRequest {
+  /** An explicit model skips routing (the reason says so); `fallbacks` then apply as given. */
+  model?: ModelRef;
+  fallbacks?: ModelRef[];
+  /** Workspace-relative path of the file the request is about: routing rules and private globs match it. */
+  filePath?: string;
+  risk?: 'low' | 'medium' | 'high';
+  /** Who is calling, recorded in the ledger: 'chat', 'code', 'eval', 'cli'... */
+  source?: string;
+}
+
+/** The adapter's events plus what the gateway adds around them. */
+export type GatewayEvent =
+  | ChatEvent
+  | { type: 'route'; route: Route }
+  | { type: 'attempt'; model: ModelRef; attempt: number }
+  | { type: 'retry'; model: ModelRef; attempt: number; delayMs: number; error: ProviderError }
+  /** Text already streamed came from a model that failed; what follows restarts the answer on `model`. */
+  | { type: 'restart'; model: ModelRef; reason: string }
+  | { type: 'fallback'; from: ModelRef; to: ModelRef; reason: string }
+  | { type: 'record'; record: CallRecord };
+
+export interface GatewayResult {
+  text: string;
+  record: CallRecord;
+  usage?: Usage;
+  error?: ProviderError;
+}
+
+export interface ChatGateway {
+  /** Streams an answer; always ends with exactly one `record` event, also on failure. Never throws. */
+  stream(request: GatewayRequest): AsyncIterable<GatewayEvent>;
+  /** Collects `stream` into the answer text and its call record. */
+  complete(request: GatewayRequest): Promise<GatewayResult>;
+}
