@@ -9,6 +9,8 @@ export interface ProviderConfig {
   baseUrl?: string;
   /** Ollama: use the OpenAI-compatible `/v1` endpoint instead of the native `/api/chat`. */
   ollamaApi?: 'native' | 'openai';
+  /** Ollama (native API): context size sent as `options.num_ctx` on every call; the window budgets are checked against. */
+  numCtx?: number;
 }
 
 /** Supplies the API key for a provider id when a call is made (SecretStorage in the editor, env vars in the CLI). */
@@ -26,4 +28,8 @@ export interface ProviderAdapter {
   /** Streams text events, then exactly one usage event, then done; or an error event. Never throws for provider faults. */
   stream(model: string, request: ChatRequest): AsyncIterable<ChatEvent>;
   listModels?(): Promise<ModelListing[]>;
+  /** The context the server will actually use for this model, when the protocol can tell (Ollama: num_ctx). */
+  contextWindowFor?(model: string): Promise<number | undefined>;
+  /** The provider's own input-token count for a request, where the protocol has an endpoint for it (Anthropic). Rejects with a ProviderError. */
+  countTokens?(model: string, request: ChatRequest): Promise<number>;
 }

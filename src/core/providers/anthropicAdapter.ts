@@ -1,0 +1,192 @@
+import Anthropic from '@anthropic-ai/sdk';
+import type { MessageCreateParamsStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
+import type { Usage } from '../cost/usage';
+import type { KeySource, ProviderAdapter, ProviderConfig, ProviderKind } from './adapter';
+import type { AdapterOptions } from './adapterOptions';
+import { CallGuard } from './callGuard';
+import type { ChatEvent, ChatRequest } from './chat';
+import { lookupKey } from './keyLookup';
+import { mapAnthropicStopReason } from './mapAnthropicStopReason';
+import {
+  abortedError,
+  errorFromHttp,
+  errorFromTransport,
+  incompleteError,
+  missingKeyError,
+  timeoutError,
+} from './normalizeError';
+import type { ProviderContext } from './providerContext';
+import type { ProviderError } from './providerError';
+
+/** Anthropic requires max_tokens; 4096 fits every current Claude model's output limit. */
+export const DEFAULT_ANTHROPIC_MAX_TOKENS = 4096;
+
+export interface AnthropicAdapterInit {
+  config: ProviderConfig;
+  keys: KeySource;
+  options: AdapterOptions;
+  context: ProviderContext;
+}
+
+/** Counts Anthropic reports: input/cache on `message_start`, cumulative totals on `message_delta`. */
+interface AnthropicCounts {
+  input: number;
+  cacheRead: number;
+  cacheWrite: number;
+  output: number;
+}
+
+/** Anthropic Messages over `@anthropic-ai/sdk`, streaming raw SSE events. */
+export class AnthropicAdapter implements ProviderAdapter {
+  readonly id: string;
+  readonly kind: ProviderKind;
+  private cached: { key: string; client: Anthropic } | undefined;
+
+  constructor(private readonly init: AnthropicAdapterInit) {
+    this.id = init.config.id;
+    this.kind = init.config.kind;
+  }
+
+  async *stream(model: string, request: ChatRequest): AsyncIterable<ChatEvent> {
+    const { context } = this.init;
+    if (request.signal?.aborted) {
+      yield { type: 'error', error: abortedError(context, model) };
+      return;
+    }
+    const key = await lookupKey(this.init.keys, this.id);
+    if (!key) {
+      yield { type: 'error', error: missingKeyError(context, model) };
+      return;
+    }
+    const guard = new CallGuard(request.signal, this.init.options.timeoutMs);
+    let counts: AnthropicCounts | undefined;
+    let stopReason: string | null | undefined;
+    let stopped = false;
+    try {
+      const stream = await this.client(key).messages.create(this.params(model, request), { signal: guard.signal });
+      for await (const event of stream) {
+        guard.touch();
+        switch (event.type) {
+          case 'message_start': {
+            const u = event.message.usage;
+            counts = {
+              input: u.input_tokens,
+              cacheRead: u.cache_read_input_tokens ?? 0,
+              cacheWrite: u.cache_creation_input_tokens ?? 0,
+              output: u.output_tokens,
+            };
+            break;
+          }
+          case 'content_block_delta':
+            if (event.delta.type === 'text_delta' && event.delta.text) {
+              guard.pause();
+              yield { type: 'text', text: event.delta.text };
+              guard.touch();
+            }
+            break;
+          case 'message_delta': {
+            stopReason = event.delta.stop_reason ?? stopReason;
+            const u = event.usage;
+            if (counts) {
+              // message_delta totals are cumulative; input fields are only present when they changed.
+              counts.output = u.output_tokens;
+              if (u.input_tokens != null) counts.input = u.input_tokens;
+              if (u.cache_read_input_tokens != null) counts.cacheRead = u.cache_read_input_tokens;
+              if (u.cache_creation_input_tokens != null) counts.cacheWrite = u.cache_creation_input_tokens;
+            }
+            break;
+          }
+          case 'message_stop':
+            stopped = true;
+            break;
+        }
+      }
+      if (guard.interrupted) {
+        yield { type: 'error', error: this.interruption(guard, model) };
+        return;
+      }
+      if (!stopped || !counts) {
+        yield { type: 'error', error: incompleteError(context, model, 'the stream ended before message_stop') };
+        return;
+      }
+      yield { type: 'usage', usage: convertAnthropicUsage(counts) };
+      yield { type: 'done', stopReason: mapAnthropicStopReason(stopReason) };
+    } catch (error) {
+      yield { type: 'error', error: guard.interrupted ? this.interruption(guard, model) : this.normalize(error, model) };
+    } finally {
+      guard.dispose();
+    }
+  }
+
+  /** Anthropic's `count_tokens`: the exact input count for Claude models, which have no public tokenizer. */
+  async countTokens(model: string, request: ChatRequest): Promise<number> {
+    const key = await lookupKey(this.init.keys, this.id);
+    if (!key) throw missingKeyError(this.init.context, model);
+    const guard = new CallGuard(request.signal, this.init.options.timeoutMs);
+    try {
+      const { messages, system } = this.params(model, request);
+      const result = await this.client(key).messages.countTokens({ model, messages, ...(system ? { system } : {}) }, { signal: guard.signal });
+      return result.input_tokens;
+    } catch (error) {
+      throw guard.interrupted ? this.interruption(guard, model) : this.normalize(error, model);
+    } finally {
+      guard.dispose();
+    }
+  }
+
+  private params(model: string, request: ChatRequest): MessageCreateParamsStreaming {
+    const params: MessageCreateParamsStreaming = {
+      model,
+      max_tokens: request.maxOutputTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS,
+      messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+      stream: true,
+    };
+    if (request.system) params.system = request.system;
+    // `temperature` is not sent: the Messages API this SDK speaks has no sampling parameters for current models.
+    return params;
+  }
+
+  private client(key: string): Anthropic {
+    if (this.cached && this.cached.key === key) return this.cached.client;
+    const client = new Anthropic({
+      apiKey: key,
+      baseURL: this.init.context.baseUrl,
+      maxRetries: 0, // the gateway owns retry policy
+      fetch: this.init.options.fetch,
+      logLevel: 'off', // failures reach the user once, as this adapter's error event
+    });
+    this.cached = { key, client };
+    return client;
+  }
+
+  private interruption(guard: CallGuard, model: string): ProviderError {
+    return guard.timedOut
+      ? timeoutError(this.init.context, model, guard.idleTimeoutMs)
+      : abortedError(this.init.context, model);
+  }
+
+  private normalize(error: unknown, model: string): ProviderError {
+    const { context } = this.init;
+    if (error instanceof Anthropic.APIUserAbortError) return abortedError(context, model);
+    if (error instanceof Anthropic.APIConnectionTimeoutError) return timeoutError(context, model, undefined);
+    if (error instanceof Anthropic.APIConnectionError) return errorFromTransport(error.cause ?? error, context, model);
+    if (error instanceof Anthropic.APIError) {
+      return errorFromHttp({ status: error.status, headers: error.headers, body: error.error }, context, model);
+    }
+    if (error instanceof SyntaxError) return incompleteError(context, model, 'a malformed stream event', error);
+    return errorFromTransport(error, context, model);
+  }
+}
+
+/** Anthropic's `input_tokens` excludes cached tokens; our `input.total` includes them (cost splits them out). */
+function convertAnthropicUsage(counts: AnthropicCounts): Usage {
+  return {
+    input: {
+      total: counts.input + counts.cacheRead + counts.cacheWrite,
+      ...(counts.cacheRead ? { cacheRead: counts.cacheRead } : {}),
+      ...(counts.cacheWrite ? { cacheWrite: counts.cacheWrite } : {}),
+    },
+    output: { total: counts.output },
+    source: 'provider',
+  };
+}

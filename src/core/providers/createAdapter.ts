@@ -1,0 +1,58 @@
+import type { KeySource, ProviderAdapter, ProviderConfig } from './adapter';
+import { DEFAULT_KEY_HINT, type AdapterOptions } from './adapterOptions';
+import { AnthropicAdapter } from './anthropicAdapter';
+import { DEFAULT_BASE_URLS } from './defaultBaseUrls';
+import { OllamaAdapter } from './ollamaAdapter';
+import { OpenAIAdapter } from './openaiAdapter';
+import { providerLabel, type ProviderContext } from './providerContext';
+import { ProviderError } from './providerError';
+
+/**
+ * The one way to get an adapter for a configured provider. Throws a `bad_request` ProviderError for a configuration
+ * that can never work (OpenAI-compatible without `baseUrl`, a base URL that is not http(s)); every fault after that
+ * arrives as an `error` event from `stream`.
+ */
+export function createAdapter(config: ProviderConfig, keys: KeySource, options: AdapterOptions = {}): ProviderAdapter {
+  const baseUrl = resolveBaseUrl(config);
+  const context: ProviderContext = {
+    config,
+    label: providerLabel(config),
+    baseUrl,
+    keyHint: (options.keyHint ?? (() => DEFAULT_KEY_HINT))(config.id),
+  };
+  switch (config.kind) {
+    case 'openai':
+      return new OpenAIAdapter({ config, keys, options, context, apiBaseUrl: baseUrl, keyRequired: true, usageRequired: true });
+    case 'openai-compatible':
+      return new OpenAIAdapter({ config, keys, options, context, apiBaseUrl: baseUrl, keyRequired: false, usageRequired: false });
+    case 'anthropic':
+      return new AnthropicAdapter({ config, keys, options, context });
+    case 'ollama':
+      return new OllamaAdapter({ config, keys, options, context });
+    default:
+      throw configError(config, `has unknown kind '${String((config as { kind: unknown }).kind)}' — use openai, anthropic, openai-compatible or ollama`);
+  }
+}
+
+function resolveBaseUrl(config: ProviderConfig): string {
+  const raw = config.baseUrl?.trim() || DEFAULT_BASE_URLS[config.kind];
+  if (!raw) {
+    throw configError(config, 'is OpenAI-compatible and needs a baseUrl (e.g. http://localhost:1234/v1) — add it to llmWorkbench.providers');
+  }
+  // OLLAMA_HOST is often written without a scheme ("localhost:11434").
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw configError(config, `has a baseUrl that is not a URL ('${raw}') — fix it in llmWorkbench.providers`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw configError(config, `has a baseUrl that is not http(s) ('${raw}') — fix it in llmWorkbench.providers`);
+  }
+  return withScheme.replace(/\/+$/, '');
+}
+
+function configError(config: ProviderConfig, problem: string): ProviderError {
+  return new ProviderError({ kind: 'bad_request', provider: config.id, message: `Provider '${config.id}' ${problem}` });
+}

@@ -1,0 +1,247 @@
+import type { Usage } from '../cost/usage';
+import type { KeySource, ModelListing, ProviderAdapter, ProviderConfig, ProviderKind } from './adapter';
+import type { AdapterOptions } from './adapterOptions';
+import { CallGuard } from './callGuard';
+import type { ChatEvent, ChatRequest } from './chat';
+import { lookupKey } from './keyLookup';
+import { mapOllamaStopReason } from './mapOllamaStopReason';
+import { ndjsonLines } from './ndjsonLines';
+import { abortedError, errorFromHttp, errorFromTransport, incompleteError, timeoutError } from './normalizeError';
+import { OpenAIAdapter } from './openaiAdapter';
+import type { ProviderContext } from './providerContext';
+import type { ProviderError } from './providerError';
+
+/** What Ollama uses when neither the request nor the model's parameters set num_ctx (OLLAMA_CONTEXT_LENGTH aside). */
+export const OLLAMA_DEFAULT_NUM_CTX = 4096;
+
+export interface OllamaAdapterInit {
+  config: ProviderConfig;
+  keys: KeySource;
+  options: AdapterOptions;
+  context: ProviderContext;
+}
+
+/** The final `/api/chat` object: `done: true` plus Ollama's own counts. */
+interface OllamaChatLine {
+  message?: { content?: string };
+  done?: boolean;
+  done_reason?: string;
+  prompt_eval_count?: number;
+  eval_count?: number;
+  error?: string;
+}
+
+/**
+ * Ollama through its native `/api/chat` NDJSON stream (default), or through its OpenAI-compatible `/v1` with
+ * `ollamaApi: 'openai'`. Model list and context size always come from the native API.
+ */
+export class OllamaAdapter implements ProviderAdapter {
+  readonly id: string;
+  readonly kind: ProviderKind;
+  private readonly viaOpenAI: OpenAIAdapter | undefined;
+  private readonly contextWindows = new Map<string, Promise<number | undefined>>();
+
+  constructor(private readonly init: OllamaAdapterInit) {
+    this.id = init.config.id;
+    this.kind = init.config.kind;
+    if (init.config.ollamaApi === 'openai') {
+      this.viaOpenAI = new OpenAIAdapter({
+        ...init,
+        apiBaseUrl: `${init.context.baseUrl}/v1`,
+        keyRequired: false,
+        usageRequired: false,
+      });
+    }
+  }
+
+  stream(model: string, request: ChatRequest): AsyncIterable<ChatEvent> {
+    return this.viaOpenAI ? this.viaOpenAI.stream(model, request) : this.streamNative(model, request);
+  }
+
+  private async *streamNative(model: string, request: ChatRequest): AsyncIterable<ChatEvent> {
+    const { context } = this.init;
+    if (request.signal?.aborted) {
+      yield { type: 'error', error: abortedError(context, model) };
+      return;
+    }
+    const headers = await this.headers();
+    const guard = new CallGuard(request.signal, this.init.options.timeoutMs);
+    try {
+      const response = await this.fetch(`${context.baseUrl}/api/chat`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(this.body(model, request)),
+        signal: guard.signal,
+      });
+      guard.touch();
+      if (!response.ok) {
+        yield { type: 'error', error: errorFromHttp({ status: response.status, headers: response.headers, body: await readBody(response) }, context, model) };
+        return;
+      }
+      if (!response.body) {
+        yield { type: 'error', error: incompleteError(context, model, 'the response had no body') };
+        return;
+      }
+      let final: OllamaChatLine | undefined;
+      for await (const line of ndjsonLines(response.body)) {
+        guard.touch();
+        let parsed: OllamaChatLine;
+        try {
+          parsed = JSON.parse(line) as OllamaChatLine;
+        } catch (cause) {
+          yield { type: 'error', error: incompleteError(context, model, 'a malformed stream line', cause) };
+          return;
+        }
+        if (parsed.error !== undefined) {
+          yield { type: 'error', error: errorFromHttp({ body: parsed }, context, model) };
+          return;
+        }
+        const text = parsed.message?.content;
+        if (text) {
+          guard.pause();
+          yield { type: 'text', text };
+          guard.touch();
+        }
+        if (parsed.done === true) {
+          final = parsed;
+          break;
+        }
+      }
+      if (guard.interrupted) {
+        yield { type: 'error', error: this.interruption(guard, model) };
+        return;
+      }
+      if (!final) {
+        yield { type: 'error', error: incompleteError(context, model, 'the stream ended without its done:true object') };
+        return;
+      }
+      yield { type: 'usage', usage: convertOllamaUsage(final) };
+      yield { type: 'done', stopReason: mapOllamaStopReason(final.done_reason) };
+    } catch (error) {
+      yield { type: 'error', error: guard.interrupted ? this.interruption(guard, model) : errorFromTransport(error, context, model) };
+    } finally {
+      guard.dispose();
+    }
+  }
+
+  /** Installed models from `/api/tags`, each with the context Ollama will use. Rejects with a ProviderError. */
+  async listModels(): Promise<ModelListing[]> {
+    const body = (await this.getJson('GET', '/api/tags')) as { models?: Array<{ name?: string; model?: string }> };
+    const ids = (body.models ?? []).map((m) => m.name ?? m.model).filter((id): id is string => typeof id === 'string');
+    return Promise.all(ids.map(async (id) => ({ id, contextWindow: await this.contextWindowFor(id) })));
+  }
+
+  /**
+   * The context Ollama will actually use: `numCtx` from settings (sent with every call), else `num_ctx` from the
+   * model's parameters (`/api/show`), else Ollama's default; never more than the model's trained
+   * `<arch>.context_length`. Undefined when the server cannot be asked. Cached per model.
+   */
+  contextWindowFor(model: string): Promise<number | undefined> {
+    let cached = this.contextWindows.get(model);
+    if (!cached) {
+      cached = this.resolveContextWindow(model).catch(() => undefined);
+      this.contextWindows.set(model, cached);
+      // A failed lookup (server down) is not remembered: the next budget check asks again.
+      void cached.then((value) => value === undefined && this.contextWindows.delete(model));
+    }
+    return cached;
+  }
+
+  private async resolveContextWindow(model: string): Promise<number | undefined> {
+    const show = (await this.getJson('POST', '/api/show', { model })) as { parameters?: string; model_info?: Record<string, unknown> };
+    const requested = this.init.config.numCtx ?? parseNumCtx(show.parameters) ?? OLLAMA_DEFAULT_NUM_CTX;
+    const trained = trainedContextLength(show.model_info);
+    return trained !== undefined ? Math.min(requested, trained) : requested;
+  }
+
+  private body(model: string, request: ChatRequest): Record<string, unknown> {
+    const messages: Array<{ role: string; content: string }> = [];
+    if (request.system) messages.push({ role: 'system', content: request.system });
+    for (const m of request.messages) messages.push({ role: m.role, content: m.content });
+    const options: Record<string, number> = {};
+    if (this.init.config.numCtx !== undefined) options.num_ctx = this.init.config.numCtx;
+    if (request.maxOutputTokens !== undefined) options.num_predict = request.maxOutputTokens;
+    if (request.temperature !== undefined) options.temperature = request.temperature;
+    return {
+      model,
+      messages,
+      stream: true,
+      ...(Object.keys(options).length ? { options } : {}),
+      ...(request.responseFormat === 'json' ? { format: 'json' } : {}),
+    };
+  }
+
+  private async getJson(method: 'GET' | 'POST', path: string, payload?: unknown): Promise<unknown> {
+    const { context } = this.init;
+    const guard = new CallGuard(undefined, this.init.options.timeoutMs);
+    try {
+      const response = await this.fetch(`${context.baseUrl}${path}`, {
+        method,
+        headers: await this.headers(),
+        body: payload === undefined ? undefined : JSON.stringify(payload),
+        signal: guard.signal,
+      });
+      const body = await readBody(response);
+      if (!response.ok) throw errorFromHttp({ status: response.status, headers: response.headers, body }, context, path);
+      return body;
+    } catch (error) {
+      if (isProviderError(error)) throw error;
+      throw guard.timedOut ? timeoutError(context, path, guard.idleTimeoutMs) : errorFromTransport(error, context, path);
+    } finally {
+      guard.dispose();
+    }
+  }
+
+  /** Ollama needs no key; one set anyway (Ollama behind an authenticating proxy) is sent as a bearer token. */
+  private async headers(): Promise<Record<string, string>> {
+    const key = await lookupKey(this.init.keys, this.id);
+    return { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) };
+  }
+
+  private fetch(url: string, init: RequestInit): Promise<Response> {
+    return (this.init.options.fetch ?? fetch)(url, init);
+  }
+
+  private interruption(guard: CallGuard, model: string): ProviderError {
+    return guard.timedOut
+      ? timeoutError(this.init.context, model, guard.idleTimeoutMs)
+      : abortedError(this.init.context, model);
+  }
+}
+
+function convertOllamaUsage(final: OllamaChatLine): Usage {
+  return {
+    input: { total: final.prompt_eval_count ?? 0 },
+    output: { total: final.eval_count ?? 0 },
+    source: 'provider',
+  };
+}
+
+/** `parameters` is Modelfile text: lines like `num_ctx                        8192`. */
+export function parseNumCtx(parameters: string | undefined): number | undefined {
+  const match = parameters?.match(/^\s*num_ctx\s+(\d+)\s*$/m);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** `model_info` holds `general.architecture` and `<arch>.context_length`. */
+export function trainedContextLength(modelInfo: Record<string, unknown> | undefined): number | undefined {
+  if (!modelInfo) return undefined;
+  const arch = modelInfo['general.architecture'];
+  const value = typeof arch === 'string' ? modelInfo[`${arch}.context_length`] : undefined;
+  if (typeof value === 'number') return value;
+  const anyKey = Object.keys(modelInfo).find((k) => k.endsWith('.context_length'));
+  return anyKey && typeof modelInfo[anyKey] === 'number' ? (modelInfo[anyKey] as number) : undefined;
+}
+
+async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function isProviderError(error: unknown): error is ProviderError {
+  return error instanceof Error && error.name === 'ProviderError';
+}

@@ -1,0 +1,185 @@
+import OpenAI from 'openai';
+import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { Usage } from '../cost/usage';
+import type { KeySource, ModelListing, ProviderAdapter, ProviderConfig, ProviderKind } from './adapter';
+import type { AdapterOptions } from './adapterOptions';
+import { CallGuard } from './callGuard';
+import type { ChatEvent, ChatRequest } from './chat';
+import { estimateUsage } from './estimateUsage';
+import { lookupKey } from './keyLookup';
+import { mapOpenAIStopReason } from './mapOpenAIStopReason';
+import {
+  abortedError,
+  errorFromHttp,
+  errorFromTransport,
+  incompleteError,
+  missingKeyError,
+  timeoutError,
+} from './normalizeError';
+import type { ProviderContext } from './providerContext';
+import type { ProviderError } from './providerError';
+
+export interface OpenAIAdapterInit {
+  config: ProviderConfig;
+  keys: KeySource;
+  options: AdapterOptions;
+  context: ProviderContext;
+  /** The chat-completions base, ending in `/v1` for most servers. */
+  apiBaseUrl: string;
+  /** OpenAI itself needs a key; local OpenAI-compatible servers (LM Studio, vLLM, Ollama's /v1) often do not. */
+  keyRequired: boolean;
+  /**
+   * OpenAI always sends the `include_usage` chunk, so its absence means the stream was cut. Other servers may
+   * never send it: then the adapter reports a rough usage labelled `source: 'estimate'`.
+   */
+  usageRequired: boolean;
+}
+
+/** Chat completions over the official `openai` client: OpenAI, any OpenAI-compatible endpoint, Ollama's `/v1`. */
+export class OpenAIAdapter implements ProviderAdapter {
+  readonly id: string;
+  readonly kind: ProviderKind;
+  private cached: { key: string | undefined; client: OpenAI } | undefined;
+
+  constructor(private readonly init: OpenAIAdapterInit) {
+    this.id = init.config.id;
+    this.kind = init.config.kind;
+  }
+
+  async *stream(model: string, request: ChatRequest): AsyncIterable<ChatEvent> {
+    const { context } = this.init;
+    if (request.signal?.aborted) {
+      yield { type: 'error', error: abortedError(context, model) };
+      return;
+    }
+    const key = await lookupKey(this.init.keys, this.id);
+    if (!key && this.init.keyRequired) {
+      yield { type: 'error', error: missingKeyError(context, model) };
+      return;
+    }
+    const guard = new CallGuard(request.signal, this.init.options.timeoutMs);
+    let text = '';
+    let finishReason: string | null | undefined;
+    let usage: Usage | undefined;
+    try {
+      const stream = await this.client(key).chat.completions.create(this.params(model, request), { signal: guard.signal });
+      for await (const chunk of stream) {
+        guard.touch();
+        if (chunk.usage) usage = convertOpenAIUsage(chunk.usage);
+        const choice = chunk.choices.find((c) => (c.index ?? 0) === 0);
+        const delta = choice?.delta?.content;
+        if (delta) {
+          text += delta;
+          guard.pause();
+          yield { type: 'text', text: delta };
+          guard.touch();
+        }
+        if (choice?.finish_reason) finishReason = choice.finish_reason;
+      }
+      // The SDK ends an aborted stream quietly, so an early end is checked here rather than caught.
+      if (guard.interrupted) {
+        yield { type: 'error', error: this.interruption(guard, model) };
+        return;
+      }
+      if (!finishReason) {
+        yield { type: 'error', error: incompleteError(context, model, 'the stream ended without a finish reason') };
+        return;
+      }
+      if (!usage) {
+        if (this.init.usageRequired) {
+          yield { type: 'error', error: incompleteError(context, model, 'the stream ended before its usage report') };
+          return;
+        }
+        usage = estimateUsage(request, text);
+      }
+      yield { type: 'usage', usage };
+      yield { type: 'done', stopReason: mapOpenAIStopReason(finishReason) };
+    } catch (error) {
+      yield { type: 'error', error: guard.interrupted ? this.interruption(guard, model) : this.normalize(error, model) };
+    } finally {
+      guard.dispose();
+    }
+  }
+
+  /** Model ids from `GET /models`. Rejects with a ProviderError. */
+  async listModels(): Promise<ModelListing[]> {
+    const key = await lookupKey(this.init.keys, this.id);
+    if (!key && this.init.keyRequired) throw missingKeyError(this.init.context, '');
+    const guard = new CallGuard(undefined, this.init.options.timeoutMs);
+    try {
+      const ids: ModelListing[] = [];
+      for await (const model of this.client(key).models.list({ signal: guard.signal })) ids.push({ id: model.id });
+      return ids;
+    } catch (error) {
+      throw guard.timedOut ? timeoutError(this.init.context, 'models', guard.idleTimeoutMs) : this.normalize(error, 'models');
+    } finally {
+      guard.dispose();
+    }
+  }
+
+  private params(model: string, request: ChatRequest): ChatCompletionCreateParamsStreaming {
+    const messages: ChatCompletionMessageParam[] = [];
+    if (request.system) messages.push({ role: 'system', content: request.system });
+    for (const m of request.messages) messages.push({ role: m.role, content: m.content });
+    const params: ChatCompletionCreateParamsStreaming = {
+      model,
+      messages,
+      stream: true,
+      stream_options: { include_usage: true },
+    };
+    if (request.maxOutputTokens !== undefined) {
+      // OpenAI's reasoning models accept only max_completion_tokens; many compatible servers know only max_tokens.
+      if (this.kind === 'openai') params.max_completion_tokens = request.maxOutputTokens;
+      else params.max_tokens = request.maxOutputTokens;
+    }
+    if (request.temperature !== undefined) params.temperature = request.temperature;
+    if (request.responseFormat === 'json') params.response_format = { type: 'json_object' };
+    return params;
+  }
+
+  private client(key: string | undefined): OpenAI {
+    if (this.cached && this.cached.key === key) return this.cached.client;
+    const client = new OpenAI({
+      apiKey: key ?? 'no-key',
+      baseURL: this.init.apiBaseUrl,
+      maxRetries: 0, // the gateway owns retry policy
+      fetch: this.init.options.fetch,
+      logLevel: 'off', // failures reach the user once, as this adapter's error event
+      organization: null,
+      project: null,
+      // Without a key, send no Authorization header at all rather than a fake one.
+      defaultHeaders: key ? undefined : { Authorization: null },
+    });
+    this.cached = { key, client };
+    return client;
+  }
+
+  private interruption(guard: CallGuard, model: string): ProviderError {
+    return guard.timedOut
+      ? timeoutError(this.init.context, model, guard.idleTimeoutMs)
+      : abortedError(this.init.context, model);
+  }
+
+  private normalize(error: unknown, model: string): ProviderError {
+    const { context } = this.init;
+    if (error instanceof OpenAI.APIUserAbortError) return abortedError(context, model);
+    if (error instanceof OpenAI.APIConnectionTimeoutError) return timeoutError(context, model, undefined);
+    if (error instanceof OpenAI.APIConnectionError) return errorFromTransport(error.cause ?? error, context, model);
+    if (error instanceof OpenAI.APIError) {
+      return errorFromHttp({ status: error.status, headers: error.headers, body: error.error }, context, model);
+    }
+    // The SDK's SSE decoder throws the JSON.parse error for a malformed chunk.
+    if (error instanceof SyntaxError) return incompleteError(context, model, 'a malformed stream chunk', error);
+    return errorFromTransport(error, context, model);
+  }
+}
+
+function convertOpenAIUsage(usage: NonNullable<ChatCompletionChunk['usage']>): Usage {
+  const cacheRead = usage.prompt_tokens_details?.cached_tokens;
+  const reasoning = usage.completion_tokens_details?.reasoning_tokens;
+  return {
+    input: { total: usage.prompt_tokens, ...(cacheRead ? { cacheRead } : {}) },
+    output: { total: usage.completion_tokens, ...(reasoning ? { reasoning } : {}) },
+    source: 'provider',
+  };
+}

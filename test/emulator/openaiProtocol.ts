@@ -1,0 +1,95 @@
+import type { Fault } from './emulatorTypes';
+import { promptOf, sendJson, sse, type Exchange } from './exchange';
+import { nativeStopReason, planReply } from './plannedReply';
+import { writeJson, writeStatus, writeStream, type StreamFrames } from './replyWriter';
+
+let nextId = 1;
+const STOP_REASONS = { end: 'stop', max_tokens: 'length', content_filter: 'content_filter', tool_use: 'tool_calls' };
+
+/** `{error:{message,type,param,code}}` as OpenAI sends it; `code` picks the type where OpenAI ties them. */
+export function openaiErrorBody(fault: Extract<Fault, { kind: 'status' }>): unknown {
+  const code = fault.code ?? defaultCode(fault.status);
+  const type =
+    code === 'insufficient_quota' ? 'insufficient_quota'
+    : fault.status === 429 ? 'requests'
+    : fault.status >= 500 ? 'server_error'
+    : 'invalid_request_error';
+  return { error: { message: fault.message ?? defaultMessage(fault.status, code), type, param: null, code } };
+}
+
+function defaultCode(status: number): string | null {
+  if (status === 401) return 'invalid_api_key';
+  if (status === 404) return 'model_not_found';
+  if (status === 429) return 'rate_limit_exceeded';
+  return null;
+}
+
+function defaultMessage(status: number, code: string | null): string {
+  switch (code) {
+    case 'insufficient_quota':
+      return 'You exceeded your current quota, please check your plan and billing details.';
+    case 'rate_limit_exceeded':
+      return 'Rate limit reached for requests. Please try again later.';
+    case 'context_length_exceeded':
+      return "This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens. Please reduce the length of the messages.";
+    case 'invalid_api_key':
+      return 'Incorrect API key provided.';
+    case 'model_not_found':
+      return 'The model does not exist or you do not have access to it.';
+  }
+  return status >= 500 ? 'The server had an error while processing your request. Sorry about that!' : 'Invalid request.';
+}
+
+export async function handleOpenAIChat(x: Exchange): Promise<void> {
+  const key = x.options.requireKey;
+  if (key !== undefined && x.req.headers.authorization !== `Bearer ${key}`) {
+    return writeStatus(x.res, { kind: 'status', status: 401 }, openaiErrorBody({ kind: 'status', status: 401 }));
+  }
+  const model = String(x.body.model ?? 'unknown-model');
+  const { prompt, lastUser } = promptOf(x.body.messages);
+  const plan = planReply(x.script.take({ protocol: x.record.protocol, model, prompt }), model, prompt, lastUser);
+  if (plan.fault?.kind === 'status' && plan.fault.afterChunks === undefined) {
+    return writeStatus(x.res, plan.fault, openaiErrorBody(plan.fault));
+  }
+  const id = `chatcmpl-emu${nextId++}`;
+  const created = Math.floor(Date.now() / 1000);
+  const finish = nativeStopReason(plan.stopReason, STOP_REASONS);
+  const usage = {
+    prompt_tokens: plan.usage.input,
+    completion_tokens: plan.usage.output,
+    total_tokens: plan.usage.input + plan.usage.output,
+    prompt_tokens_details: { cached_tokens: plan.usage.cacheRead, audio_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+  };
+
+  if (x.body.stream !== true) {
+    const body = {
+      id, object: 'chat.completion', created, model, system_fingerprint: 'fp_emulator',
+      choices: [{ index: 0, message: { role: 'assistant', content: plan.text, refusal: null, annotations: [] }, logprobs: null, finish_reason: finish }],
+      usage, service_tier: 'default',
+    };
+    return writeJson(x.req, x.res, body, plan.fault);
+  }
+
+  const includeUsage = !plan.omitUsage && (x.body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
+  const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
+    sse({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_emulator', choices, ...(includeUsage ? { usage: null } : {}), ...extra });
+  const frames: StreamFrames = {
+    contentType: 'text/event-stream; charset=utf-8',
+    prelude: [chunk([{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }])],
+    texts: plan.chunks.map((text) => chunk([{ index: 0, delta: { content: text }, logprobs: null, finish_reason: null }])),
+    epilogue: [
+      chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: finish }]),
+      ...(includeUsage ? [chunk([], { usage })] : []),
+      sse('[DONE]'),
+    ],
+    malformed: `data: {"id":"${id}","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":\n\n`,
+    inStreamError: (fault) => sse(openaiErrorBody(fault)),
+  };
+  return writeStream(x.req, x.res, frames, plan.fault, plan.chunkDelayMs);
+}
+
+export function handleOpenAIModels(x: Exchange): void {
+  const models = x.options.openaiModels ?? ['gpt-4o-mini', 'gpt-4o', 'emulated-model'];
+  sendJson(x.res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'emulator' })) });
+}
