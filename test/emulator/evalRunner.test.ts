@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { defaultConfig, type WorkbenchConfig } from '../../src/core/config/workbenchConfig';
 import { MemoryLedger } from '../../src/core/cost/ledger';
 import type { EvalCaseResult } from '../../src/core/evals/evalResult';
-import { parseEvalText } from '../../src/core/evals/parseEvalFile';
+import { parseEvalFile, parseEvalText } from '../../src/core/evals/parseEvalFile';
 import { ResponseCache } from '../../src/core/evals/responseCache';
 import { runEval, type EvalEvent, type EvalRunOptions } from '../../src/core/evals/runEval';
 import { createGateway } from '../../src/core/gateway/createGateway';
@@ -101,7 +101,7 @@ describe('eval runner (gateway + emulator)', function () {
     assert.equal(verdictOf(results, 'crash', 'openai:gpt-4.1-nano'), 'pass');
     const failed = results.find((r) => r.verdict === 'fail')!;
     assert.match(failed.reason, /Expected output to contain "account"/);
-    assert.equal(failed.assertions[0].location.range.start.line, 21);
+    assert.equal(failed.assertions[0].location.range.start.line, 22);
     assert.equal(summary.passed, 8);
     assert.equal(summary.failed, 1);
     assert.equal(events[0].type, 'start');
@@ -114,6 +114,22 @@ describe('eval runner (gateway + emulator)', function () {
     assert.equal(mini.model, 'openai:gpt-4o-mini');
     assert.ok(mini.costUsd! > 0);
     assert.ok(mini.tokens.input > 0 && mini.tokens.output > 0);
+  });
+
+  it('a promptfoo file with every supported assertion type gives the verdicts promptfoo documents', async () => {
+    const file = parseEvalFile(join(__dirname, '..', 'fixtures', 'evals', 'promptfoo', 'all-assertions.yaml'));
+    assert.deepEqual(file.diagnostics, []);
+    emulator.reset();
+    for (const test of file.tests) emulator.rule({ model: 'gpt-4o-mini', promptIncludes: `Case ${String(test.vars.id)}:` }, { text: String(test.vars.answer) });
+    emulator.rule({ model: 'gpt-4o', promptIncludes: 'GRADE-PASS' }, { text: '{"reason": "polite", "pass": true, "score": 1}' });
+    emulator.rule({ model: 'gpt-4o', promptIncludes: 'GRADE-FAIL' }, { text: '{"reason": "curt", "pass": false, "score": 0}' });
+    const results: EvalCaseResult[] = [];
+    await runEval([file], { gateway, allowCode: true, onEvent: (e) => e.type === 'result' && results.push(e.result) });
+    assert.equal(results.length, file.tests.length);
+    for (const r of results) {
+      const expected = /\[(pass|fail)\]$/.exec(r.description)![1];
+      assert.equal(r.verdict, expected, `${r.description}: ${r.reason}`);
+    }
   });
 
   it('recommends the cheapest model that meets the quality gate, with a fallback', async () => {
@@ -213,18 +229,20 @@ describe('eval runner (gateway + emulator)', function () {
   it('stops taking cases when cancelled and reports the run as cancelled', async () => {
     const controller = new AbortController();
     emulator.rule({}, { text: 'billing', chunkDelayMs: 10 });
-    const { summary, results } = await run(TRIAGE, {
+    const seen: EvalCaseResult[] = [];
+    const { summary } = await run(TRIAGE, {
       concurrency: 1,
       signal: controller.signal,
       onEvent: (e) => {
         if (e.type === 'result') {
-          results.push(e.result);
+          seen.push(e.result);
           controller.abort();
         }
       },
     });
     assert.equal(summary.cancelled, true);
-    assert.ok(results.length < 9);
+    assert.equal(seen.length, 1);
+    assert.ok(emulator.requests.length < 9);
   });
 
   it('routes the file\'s task through the gateway when no provider is named', async () => {
@@ -243,19 +261,22 @@ describe('eval runner (gateway + emulator)', function () {
       '    - { role: user, content: "{{ticket}}" }',
       'providers:',
       '  - id: anthropic:messages:claude-haiku-4-5',
-      '    config: { temperature: 0.2, max_tokens: 50 }',
+      '    config: { max_tokens: 50 }',
+      '  - id: openai:chat:gpt-4o-mini',
+      '    config: { temperature: 0.2 }',
       'tests:',
       '  - vars: { ticket: "I was charged twice" }',
       '    assert: [{ type: icontains, value: billing }]',
     ].join('\n');
     const { results } = await run(text);
-    assert.equal(results[0].verdict, 'pass');
-    const body = emulator.requests[0].body as { system?: unknown; temperature?: number; max_tokens?: number; messages: { role: string }[] };
-    assert.equal(emulator.requests[0].protocol, 'anthropic');
-    assert.match(JSON.stringify(body.system), /You label tickets/);
-    assert.equal(body.temperature, 0.2);
-    assert.equal(body.max_tokens, 50);
-    assert.deepEqual(body.messages.map((m) => m.role), ['user']);
+    assert.deepEqual(results.map((r) => r.verdict), ['pass', 'pass']);
+    const anthropic = emulator.requests.find((r) => r.protocol === 'anthropic')!.body as { system?: unknown; max_tokens?: number; messages: { role: string }[] };
+    assert.match(JSON.stringify(anthropic.system), /You label tickets/);
+    assert.equal(anthropic.max_tokens, 50);
+    assert.deepEqual(anthropic.messages.map((m) => m.role), ['user']);
+    const openai = emulator.requests.find((r) => r.protocol === 'openai')!.body as { temperature?: number; messages: { role: string }[] };
+    assert.equal(openai.temperature, 0.2);
+    assert.deepEqual(openai.messages.map((m) => m.role), ['system', 'user']);
   });
 
   it('llm-rubric asks the configured grader for {pass, score, reason} and uses its verdict', async () => {

@@ -1,0 +1,295 @@
+/** `llm-workbench eval`: runs eval files headless, for terminals and CI. */
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import packageJson from '../../package.json';
+import { ConfigError, loadCliConfig, type CliConfig } from '../core/config/loadCliConfig';
+import { JsonlLedger } from '../core/cost/ledger';
+import { formatUsd } from '../core/cost/pricing';
+import { NO_GRADER_MESSAGE } from '../core/evals/assertions/llmRubric';
+import type { AssertionSpec, EvalFile } from '../core/evals/evalModel';
+import { hasErrors } from '../core/evals/evalModel';
+import { withEvalProviders } from '../core/evals/evalProviders';
+import type { EvalCaseResult } from '../core/evals/evalResult';
+import { junitXml } from '../core/evals/junitReport';
+import { selectionMarkdown } from '../core/evals/modelSelection';
+import { parseEvalFile } from '../core/evals/parseEvalFile';
+import { normalizeProviderRef } from '../core/evals/providerRef';
+import { defaultEvalCacheDir, ResponseCache } from '../core/evals/responseCache';
+import { DEFAULT_CONCURRENCY, runEval } from '../core/evals/runEval';
+import { formatDiagnostic, type EvalDiagnostic } from '../core/evals/sourceRange';
+import { matrixTable, resultsTable, totalsLine } from '../core/evals/textReport';
+import { createGateway } from '../core/gateway/createGateway';
+
+export const EVAL_USAGE = `Usage: llm-workbench eval [options] [FILE|DIR...]
+
+Runs eval files (*.eval.yaml, *.eval.yml, *.eval.json, promptfooconfig.yaml): every test on every provider.
+With no FILE, runs ./promptfooconfig.yaml or the eval files in the current directory.
+
+Options:
+  --config FILE         settings as JSON, same keys as the editor's (llmWorkbench.providers, .routes, .models...)
+  -j, --jobs N          calls in parallel (default ${DEFAULT_CONCURRENCY})
+  --repeat N            run every case N times (each repeat is cached separately)
+  --no-cache            call the models even when a cached answer exists
+  --json FILE           write every result as one JSON line, as it arrives
+  --junit FILE          write a JUnit XML report for CI
+  --record FILE.md      write the model-selection record (Markdown, plus FILE.json) when several providers ran
+  --grader REF          grader model for llm-rubric where the file names none (e.g. openai:gpt-4o-mini)
+  --min-pass-rate R     quality gate for the recommendation, 0..1 (default: the file's minPassRate, else 1.0)
+  --calls-per-day N     calls per day for the monthly cost estimate (default: the file's callsPerDay, else settings)
+  --no-code             skip javascript assertions instead of running them
+  -h, --help            show this help
+
+Exit status: 0 all cases passed, 1 some case failed or errored, 2 invalid eval files, options or settings.
+Keys come from OPENAI_API_KEY, ANTHROPIC_API_KEY, ... (see the README). The cache lives in $LLM_WORKBENCH_HOME/cache/evals.
+`;
+
+interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  isTty: boolean;
+}
+
+const DEFAULT_IO: CliIo = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  env: process.env,
+  cwd: process.cwd(),
+  isTty: Boolean(process.stderr.isTTY),
+};
+
+export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string' },
+        jobs: { type: 'string', short: 'j' },
+        repeat: { type: 'string' },
+        'no-cache': { type: 'boolean' },
+        json: { type: 'string' },
+        junit: { type: 'string' },
+        record: { type: 'string' },
+        grader: { type: 'string' },
+        'min-pass-rate': { type: 'string' },
+        'calls-per-day': { type: 'string' },
+        'no-code': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    io.stderr(`llm-workbench eval: ${(error as Error).message}\n\n${EVAL_USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = args;
+  if (values.help) {
+    io.stdout(EVAL_USAGE);
+    return 0;
+  }
+
+  const problems: string[] = [];
+  const jobs = intOption(values.jobs, '-j', 1, problems) ?? DEFAULT_CONCURRENCY;
+  const repeat = intOption(values.repeat, '--repeat', 1, problems) ?? 1;
+  const callsPerDay = intOption(values['calls-per-day'], '--calls-per-day', 0, problems);
+  const minPassRate = values['min-pass-rate'] === undefined ? undefined : Number(values['min-pass-rate']);
+  if (minPassRate !== undefined && !(minPassRate >= 0 && minPassRate <= 1)) problems.push(`--min-pass-rate must be a number from 0 to 1, e.g. 0.9 (got "${values['min-pass-rate']}")`);
+  const grader = values.grader === undefined ? undefined : normalizeProviderRef(values.grader);
+  if (values.grader !== undefined && !grader) problems.push(`--grader must be a model reference provider:model, e.g. openai:gpt-4o-mini (got "${values.grader}")`);
+
+  const paths = findEvalFiles(positionals, io.cwd, problems);
+  const loaded = loadConfig(values.config, io, problems);
+  for (const p of problems) io.stderr(`llm-workbench eval: ${p}\n`);
+  if (problems.length > 0 || !loaded) return 2;
+
+  const files = paths.map((p) => parseEvalFile(p));
+  const graderProblems = files.flatMap((f) => missingGraders(f, grader));
+  const diagnostics = [...files.flatMap((f) => f.diagnostics), ...graderProblems];
+  for (const d of diagnostics) io.stderr(`${formatDiagnostic({ ...d, file: shortPath(d.file, io.cwd) })}\n`);
+  const invalid = files.some(hasErrors) || graderProblems.length > 0;
+  const runnable = files.filter((f) => !f.fatal && f.tests.length > 0);
+  if (runnable.length === 0) {
+    io.stderr(invalid ? 'llm-workbench eval: nothing to run: fix the problems above\n' : 'llm-workbench eval: the files have no tests to run\n');
+    return 2;
+  }
+
+  const evalProviders = withEvalProviders(loaded.config, runnable, grader ? [grader] : []);
+  const gateway = createGateway({
+    config: evalProviders.config,
+    keys: evalProviders.keys(loaded.keys),
+    ledger: new JsonlLedger(loaded.ledgerPath),
+    adapterOptions: {
+      keyHint: (id) => {
+        const source = evalProviders.sourceOf(id);
+        // A provider the eval file named but the settings lack was added here: hint at its usual variable.
+        return loaded.config.providers.some((p) => p.id === source) ? loaded.keyHint(source) : `set ${source.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_API_KEY in the environment`;
+      },
+    },
+  });
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+
+  const results: EvalCaseResult[] = [];
+  let summary;
+  try {
+    summary = await runEval(runnable, {
+      gateway,
+      concurrency: jobs,
+      repeat,
+      cache: values['no-cache'] ? undefined : new ResponseCache(defaultEvalCacheDir(io.env)),
+      signal: controller.signal,
+      jsonlPath: values.json ? resolve(io.cwd, values.json) : undefined,
+      allowCode: !values['no-code'],
+      grader,
+      refFor: evalProviders.refFor,
+      minPassRate,
+      callsPerDay: callsPerDay ?? loaded.config.budget.callsPerDay,
+      onEvent: (e) => {
+        if (e.type === 'result') {
+          // Kept for the table and JUnit; outputs are clipped so a long run stays small in memory.
+          results.push({ ...e.result, output: e.result.output.length > 2000 ? `${e.result.output.slice(0, 2000)}…` : e.result.output, prompt: '' });
+          if (io.isTty) io.stderr(`\r${e.completed}/${e.total} cases`);
+        }
+      },
+    });
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+  }
+  if (io.isTty) io.stderr('\r');
+
+  results.sort(resultOrder(runnable));
+  io.stdout(`${resultsTable(results, io.cwd)}\n\n${totalsLine(summary)}\n`);
+  for (const file of summary.files) {
+    if (!file.selection) continue;
+    io.stdout(`\n${basename(file.file)}: ${file.description ?? 'model comparison'}\n${matrixTable(file.candidates)}\n`);
+    const s = file.selection;
+    io.stdout(`Recommendation: ${s.decision}\n`);
+    if (s.chosenRoute && s.costEstimate) {
+      io.stdout(`  route ${s.task}: ${s.chosenRoute.primary}${s.chosenRoute.fallbacks.length ? ` (fallback ${s.chosenRoute.fallbacks.join(', ')})` : ''}; ${formatUsd(s.costEstimate.monthlyUsd)}/month at ${s.costEstimate.callsPerDay} calls/day\n`);
+    }
+  }
+
+  if (values.junit) writeOut(resolve(io.cwd, values.junit), junitXml(results, { cwd: io.cwd }));
+  if (values.record) {
+    const selections = summary.files.flatMap((f) => (f.selection ? [f.selection] : []));
+    if (selections.length === 0) io.stderr('llm-workbench eval: --record needs a file with two or more providers; no record written\n');
+    else {
+      const mdPath = resolve(io.cwd, values.record);
+      writeOut(mdPath, selections.map(selectionMarkdown).join('\n'));
+      writeOut(mdPath.replace(/(\.md)?$/i, '.json'), `${JSON.stringify(selections.length === 1 ? selections[0] : selections, null, 2)}\n`);
+    }
+  }
+
+  if (summary.cancelled) return 1;
+  if (invalid) return 2;
+  return summary.failed + summary.errors > 0 ? 1 : 0;
+}
+
+/** Relative to the working directory when the file is below it, so terminals and CI annotate it as a repo path. */
+function shortPath(file: string, cwd: string): string {
+  const rel = relative(cwd, file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
+
+function writeOut(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
+
+function intOption(raw: string | undefined, name: string, min: number, problems: string[]): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) {
+    problems.push(`${name} must be a whole number >= ${min} (got "${raw}")`);
+    return undefined;
+  }
+  return n;
+}
+
+const EVAL_FILE = /(\.eval\.(ya?ml|json)|^promptfooconfig\.ya?ml)$/i;
+
+/** FILE arguments as given; DIR arguments expand to the eval files under them (node_modules skipped). */
+function findEvalFiles(args: string[], cwd: string, problems: string[]): string[] {
+  if (args.length === 0) {
+    const here = readdirSync(cwd).filter((f) => EVAL_FILE.test(f));
+    if (here.length === 0) problems.push('no eval files given, and none in the current directory: pass FILE... (e.g. evals/support.eval.yaml)');
+    return here.sort().map((f) => join(cwd, f));
+  }
+  const out: string[] = [];
+  for (const arg of args) {
+    const path = resolve(cwd, arg);
+    if (!existsSync(path)) {
+      problems.push(`${arg}: no such file or directory`);
+      continue;
+    }
+    if (statSync(path).isDirectory()) {
+      const found = (readdirSync(path, { recursive: true }) as string[])
+        .filter((f) => !f.split(/[\\/]/).includes('node_modules') && EVAL_FILE.test(basename(f)))
+        .sort()
+        .map((f) => join(path, f));
+      if (found.length === 0) problems.push(`${arg}: no eval files (*.eval.yaml, *.eval.json, promptfooconfig.yaml) in this directory`);
+      out.push(...found);
+    } else out.push(path);
+  }
+  return out;
+}
+
+/** Every llm-rubric with no grader anywhere (assertion, test, defaultTest, --grader) is an error at its line. */
+function missingGraders(file: EvalFile, fallback: string | undefined): EvalDiagnostic[] {
+  if (fallback) return [];
+  const seen = new Set<string>();
+  const out: EvalDiagnostic[] = [];
+  const visit = (a: AssertionSpec, testGrader: string | undefined) => {
+    if (a.type === 'assert-set') a.assert?.forEach((inner) => visit(inner, testGrader));
+    else if (a.type === 'llm-rubric' && !a.provider && !testGrader) {
+      const key = `${a.location.file}:${a.location.range.start.line}:${a.location.range.start.column}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        out.push({ severity: 'error', message: NO_GRADER_MESSAGE, range: a.location.range, file: a.location.file });
+      }
+    }
+  };
+  for (const test of file.tests) for (const a of test.assert) visit(a, test.grader);
+  return out;
+}
+
+function resultOrder(files: readonly EvalFile[]): (a: EvalCaseResult, b: EvalCaseResult) => number {
+  const fileIndex = new Map(files.map((f, i) => [f.path, i]));
+  const providerIndex = (r: EvalCaseResult) => {
+    const f = files[fileIndex.get(r.file) ?? 0];
+    const i = f?.providers.findIndex((p) => p.label === r.providerLabel) ?? -1;
+    return i < 0 ? 0 : i;
+  };
+  return (a, b) =>
+    (fileIndex.get(a.file) ?? 0) - (fileIndex.get(b.file) ?? 0) ||
+    a.caseIndex - b.caseIndex ||
+    a.promptIndex - b.promptIndex ||
+    providerIndex(a) - providerIndex(b) ||
+    a.repeat - b.repeat;
+}
+
+// ---- configuration ----------------------------------------------------------------------------------------
+
+/** Settings the editor contributes: a settings.json passed to --config may hold them; the CLI ignores them. */
+function editorSettings(): string[] {
+  const configuration = (packageJson as { contributes?: { configuration?: unknown } }).contributes?.configuration;
+  const sections = Array.isArray(configuration) ? configuration : configuration ? [configuration] : [];
+  return sections.flatMap((section: { properties?: Record<string, unknown> }) => Object.keys(section.properties ?? {}));
+}
+
+/** The CLI's shared settings loader (`--config FILE` + environment); a ConfigError is reported and exits 2. */
+function loadConfig(file: string | undefined, io: CliIo, problems: string[]): CliConfig | undefined {
+  try {
+    return loadCliConfig({ file: file === undefined ? undefined : resolve(io.cwd, file), env: io.env, editorSettings: editorSettings() });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      problems.push(error.message);
+      return undefined;
+    }
+    throw error;
+  }
+}

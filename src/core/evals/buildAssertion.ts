@@ -1,0 +1,207 @@
+import Ajv from 'ajv';
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { ASSERTION_TYPE_INFO, splitAssertionType } from './assertionTypes';
+import { javascriptBody } from './assertions/javascriptAssertion';
+import type { AssertionSpec } from './evalModel';
+import { normalizeProviderRef } from './providerRef';
+import type { EvalDiagnostic } from './sourceRange';
+import { formatPath, type DataPath, type YamlSource } from './yamlSource';
+
+export interface AssertionContext {
+  source: YamlSource;
+  path: DataPath;
+  resolveRef: (ref: string) => string;
+  read: (absolutePath: string) => string;
+}
+
+const WHAT_VALUE_MEANS: Record<string, string> = {
+  equals: 'the exact expected output',
+  contains: 'the text the output must contain',
+  icontains: 'the text the output must contain (any case)',
+  'contains-any': 'a list of texts, one of which must appear',
+  'contains-all': 'a list of texts that must all appear',
+  'icontains-any': 'a list of texts, one of which must appear (any case)',
+  'icontains-all': 'a list of texts that must all appear (any case)',
+  'starts-with': 'the text the output must start with',
+  regex: 'a regular expression the output must match',
+  javascript: 'a JavaScript expression or function body over `output` and `context`',
+  levenshtein: 'the expected text (threshold = the largest allowed edit distance, default 5)',
+  'llm-rubric': 'the rubric the grader model checks the output against',
+};
+
+const WHAT_THRESHOLD_MEANS: Record<string, string> = {
+  latency: 'the largest allowed latency in milliseconds, e.g. threshold: 3000',
+  cost: 'the largest allowed cost of the call in USD, e.g. threshold: 0.001',
+};
+
+/** Schemas are compiled here only to check them; the assertion compiles its own at run time. */
+const schemaChecker = new Ajv({ allErrors: false, strict: false });
+
+/**
+ * Turns one schema-valid assertion mapping into an AssertionSpec and checks what the schema cannot:
+ * required values and thresholds, regex syntax, JSON-schema validity, `file://` targets.
+ * Shape errors (unknown type, wrong key) were reported by the schema; such assertions return no spec silently.
+ */
+export function buildAssertion(raw: unknown, ctx: AssertionContext): { assertion?: AssertionSpec; diagnostics: EvalDiagnostic[] } {
+  const diagnostics: EvalDiagnostic[] = [];
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { diagnostics };
+  const a = raw as Record<string, unknown>;
+  if (typeof a.type !== 'string') return { diagnostics };
+  const { base, negate } = splitAssertionType(a.type);
+  const info = ASSERTION_TYPE_INFO[base];
+  if (!info || (negate && base === 'assert-set')) return { diagnostics };
+
+  const where = `\`${formatPath(ctx.path)}\` (${a.type})`;
+  const report = (message: string, field?: string) => {
+    const path = field ? [...ctx.path, field] : ctx.path;
+    diagnostics.push(ctx.source.diagnostic('error', message, ctx.source.rangeAt(path)));
+  };
+
+  let value = a.value;
+  if (info.value === 'required' && (value === undefined || value === null || value === '')) {
+    report(`${where} needs a \`value\`: ${WHAT_VALUE_MEANS[base] ?? 'the expected value'}`);
+  }
+  if (typeof value === 'string' && value.startsWith('file://')) {
+    if (base === 'javascript') {
+      report(`${where}: file:// scripts are not supported; write the expression or function body inline`, 'value');
+      value = undefined;
+    } else {
+      value = loadValueFile(value, base, ctx, (m) => report(m, 'value'));
+    }
+  }
+  if (value !== undefined && value !== null) checkValue(base, value, where, (m) => report(m, 'value'));
+  if (info.threshold === 'required' && typeof a.threshold !== 'number') {
+    report(`${where} needs a \`threshold\`: ${WHAT_THRESHOLD_MEANS[base]}`);
+  }
+  if (base === 'levenshtein' && typeof a.threshold === 'number' && a.threshold < 0) report(`${where}: \`threshold\` is a distance and must be >= 0`, 'threshold');
+  if ((base === 'assert-set' || base === 'llm-rubric' || base === 'javascript') && typeof a.threshold === 'number' && (a.threshold < 0 || (base === 'assert-set' && a.threshold > 1))) {
+    report(`${where}: \`threshold\` is a score between 0 and 1`, 'threshold');
+  }
+
+  const provider = typeof a.provider === 'string' ? a.provider : isRecord(a.provider) && typeof a.provider.id === 'string' ? a.provider.id : undefined;
+  const spec: AssertionSpec = {
+    type: base,
+    negate,
+    value,
+    threshold: typeof a.threshold === 'number' ? a.threshold : undefined,
+    weight: typeof a.weight === 'number' ? a.weight : 1,
+    provider: provider === undefined ? undefined : normalizeProviderRef(provider),
+    metric: typeof a.metric === 'string' ? a.metric : undefined,
+    location: { file: ctx.source.file, range: ctx.source.rangeAt(ctx.path) },
+  };
+  if (base === 'assert-set') {
+    spec.assert = [];
+    if (Array.isArray(a.assert)) {
+      if (a.assert.length === 0) report(`${where}: \`assert\` is empty: add the assertions of the set`, 'assert');
+      a.assert.forEach((inner, j) => {
+        const built = buildAssertion(inner, { ...ctx, path: [...ctx.path, 'assert', j] });
+        diagnostics.push(...built.diagnostics);
+        if (built.assertion) spec.assert!.push(built.assertion);
+      });
+    }
+  }
+  return { assertion: diagnostics.some((d) => d.severity === 'error') ? undefined : spec, diagnostics };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function checkValue(base: string, value: unknown, where: string, report: (message: string) => void): void {
+  const shape = ASSERTION_TYPE_INFO[base].valueShape;
+  const templated = typeof value === 'string' && value.includes('{{');
+  if (shape === 'text' && typeof value !== 'string' && typeof value !== 'number') {
+    report(`${where}: \`value\` must be text (or a number), not ${Array.isArray(value) ? 'a list' : typeof value}`);
+  } else if (shape === 'text-list' && !(typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')))) {
+    report(`${where}: \`value\` must be a list of texts (or one comma-separated text)`);
+  } else if (shape === 'code' && typeof value !== 'string') {
+    report(`${where}: \`value\` must be JavaScript code as text, e.g. "output.length < 200"`);
+  } else if (base === 'regex' && typeof value === 'string' && !templated) {
+    try {
+      new RegExp(value);
+    } catch (error) {
+      report(`${where}: invalid regular expression (${(error as Error).message.replace(/^Invalid regular expression: /, '')}); escape special characters with a backslash`);
+    }
+  } else if (shape === 'json-schema') {
+    const schema = typeof value === 'string' ? parseSchemaText(value) : value;
+    if (schema instanceof Error) report(`${where}: \`value\` is not a JSON schema: ${schema.message}`);
+    else if (typeof schema !== 'object' && typeof schema !== 'boolean') report(`${where}: \`value\` must be a JSON schema (a mapping such as {type: object, required: [label]})`);
+    else {
+      const problem = schemaProblem(schema as object);
+      if (problem) report(`${where}: invalid JSON schema: ${problem}`);
+    }
+  } else if (base === 'javascript' && typeof value === 'string') {
+    const error = compileError(value);
+    if (error) report(`${where}: JavaScript syntax error: ${error}`);
+  }
+}
+
+const checkedSchemas = new Map<string, string | undefined>();
+
+/** The same schema in every test is checked once. */
+function schemaProblem(schema: object | boolean): string | undefined {
+  const text = JSON.stringify(schema);
+  if (checkedSchemas.has(text)) return checkedSchemas.get(text);
+  const problem = findSchemaProblem(schema);
+  if (checkedSchemas.size > 1000) checkedSchemas.clear();
+  checkedSchemas.set(text, problem);
+  return problem;
+}
+
+function findSchemaProblem(schema: object | boolean): string | undefined {
+  if (!schemaChecker.validateSchema(schema)) {
+    const e = schemaChecker.errors?.[0];
+    if (!e) return 'it does not follow JSON Schema draft-07';
+    const allowed = (e.params as { allowedValues?: unknown[] }).allowedValues;
+    const at = e.instancePath ? `\`${e.instancePath.slice(1).replace(/\//g, '.')}\` ` : '';
+    return `${at}${e.message}${allowed ? ` (${allowed.join(', ')})` : ''}`;
+  }
+  try {
+    schemaChecker.compile(schema);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+function parseSchemaText(text: string): unknown {
+  try {
+    return parseYaml(text);
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+/** A syntax check without running anything: `new Function` only compiles the body. */
+function compileError(code: string): string | undefined {
+  try {
+    new Function('output', 'context', javascriptBody(code));
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+function loadValueFile(ref: string, base: string, ctx: AssertionContext, report: (message: string) => void): unknown {
+  const file = ctx.resolveRef(ref);
+  let text: string;
+  try {
+    text = ctx.read(file);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (error as Error).message;
+    report(`\`${formatPath(ctx.path)}.value\` refers to ${file}, but ${reason}: fix the path (it is relative to the eval file)`);
+    return undefined;
+  }
+  const ext = extname(file).toLowerCase();
+  const structured = ext === '.json' || ext === '.yaml' || ext === '.yml';
+  if (structured && (ASSERTION_TYPE_INFO[base].valueShape === 'json-schema' || base === 'equals' || ASSERTION_TYPE_INFO[base].valueShape === 'text-list')) {
+    try {
+      return parseYaml(text);
+    } catch (error) {
+      report(`${file} is not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`);
+      return undefined;
+    }
+  }
+  return text.replace(/\r?\n$/, '');
+}

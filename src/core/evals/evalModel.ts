@@ -1,0 +1,86 @@
+import type { ModelRef } from '../gateway/callRecord';
+import type { Task } from '../providers/chat';
+import type { EvalDiagnostic, SourceRange } from './sourceRange';
+
+/** Where something was written: the file (an eval file or a `file://` target) and the range in it. */
+export interface SourceLocation {
+  file: string;
+  range: SourceRange;
+}
+
+export type PromptRole = 'system' | 'user' | 'assistant';
+
+export interface PromptMessage {
+  role: PromptRole;
+  content: string;
+}
+
+/** One prompt template: plain text (sent as one user message) or a chat-message list; both hold `{{var}}`s. */
+export interface PromptSpec {
+  label: string;
+  template: string | PromptMessage[];
+  location: SourceLocation;
+}
+
+/** One model to run every test on. `ref` is already normalized to our `provider:model` form. */
+export interface ProviderSpec {
+  /** As written in the file (`openai:chat:gpt-4o-mini`). */
+  id: string;
+  ref: ModelRef;
+  label: string;
+  temperature?: number;
+  maxTokens?: number;
+  /** The provider's base URL for this run (promptfoo's `config.apiBaseUrl`). */
+  apiBaseUrl?: string;
+  location: SourceLocation;
+}
+
+export interface AssertionSpec {
+  /** Base type without the `not-` prefix, e.g. `contains`. */
+  type: string;
+  negate: boolean;
+  value?: unknown;
+  threshold?: number;
+  weight: number;
+  /** Grader model for llm-rubric (`provider:model`), when the assertion names one. */
+  provider?: string;
+  metric?: string;
+  /** assert-set members. */
+  assert?: AssertionSpec[];
+  location: SourceLocation;
+}
+
+export interface EvalCase {
+  /** Position in the file's test list (after `file://` lists are expanded); stable id for the editor. */
+  index: number;
+  description: string;
+  vars: Record<string, unknown>;
+  /** The test's own assertions followed by defaultTest's (promptfoo appends defaultTest.assert). */
+  assert: AssertionSpec[];
+  threshold?: number;
+  /** Grader for model-graded assertions: test options.provider, else defaultTest's. */
+  grader?: string;
+  location: SourceLocation;
+}
+
+export interface EvalFile {
+  /** Absolute path. */
+  path: string;
+  description?: string;
+  prompts: PromptSpec[];
+  /** Empty when the file names no provider: the runner routes `task` through the gateway. */
+  providers: ProviderSpec[];
+  task: Task;
+  tests: EvalCase[];
+  /** Quality gate for the model recommendation (share of cases that must pass). */
+  minPassRate?: number;
+  callsPerDay?: number;
+  /** Every problem found; the file runs only without `fatal` ones, and a bad test is skipped alone. */
+  diagnostics: EvalDiagnostic[];
+  /** True when the file as a whole cannot run (syntax error, no prompts...). */
+  fatal: boolean;
+}
+
+export function hasErrors(file: Pick<EvalFile, 'diagnostics'>): boolean {
+  return file.diagnostics.some((d) => d.severity === 'error');
+}

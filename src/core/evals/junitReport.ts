@@ -1,0 +1,77 @@
+import { relative } from 'node:path';
+import type { EvalCaseResult } from './evalResult';
+
+/** XML 1.0 allows tab, newline, carriage return and printable characters; anything else (model output can hold it) is dropped. */
+// eslint-disable-next-line no-control-regex
+const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+
+export function escapeXml(text: string, attribute = false): string {
+  const escaped = text
+    .replace(INVALID_XML, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+  return attribute ? escaped.replace(/\r/g, '&#13;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;') : escaped;
+}
+
+/** Test names that stay unique and readable: the case, its provider, and the prompt/repeat when there are several. */
+export function caseName(result: Pick<EvalCaseResult, 'description' | 'providerLabel' | 'promptLabel' | 'promptIndex' | 'repeat'>, multiPrompt: boolean, multiRepeat: boolean): string {
+  const parts = [result.providerLabel];
+  if (multiPrompt) parts.push(`prompt ${result.promptIndex + 1}`);
+  if (multiRepeat) parts.push(`run ${result.repeat + 1}`);
+  return `${result.description} [${parts.join(', ')}]`;
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(3);
+
+/**
+ * JUnit XML as GitHub Actions (dorny/test-reporter, mikepenz/action-junit-report), GitLab, Jenkins and Azure read it:
+ * <testsuites> with one <testsuite> per eval file and one <testcase> per case × provider (× prompt × repeat);
+ * a failed case has <failure message type>, a failed call <error>, a skipped one <skipped>.
+ */
+export function junitXml(results: readonly EvalCaseResult[], options: { cwd?: string; timestamp?: Date } = {}): string {
+  const cwd = options.cwd ?? process.cwd();
+  const byFile = new Map<string, EvalCaseResult[]>();
+  for (const r of results) (byFile.get(r.file) ?? byFile.set(r.file, []).get(r.file)!).push(r);
+  const count = (list: readonly EvalCaseResult[], verdict: EvalCaseResult['verdict']) => list.filter((r) => r.verdict === verdict).length;
+  const time = (list: readonly EvalCaseResult[]) => seconds(list.reduce((sum, r) => sum + (r.cached ? 0 : r.latencyMs), 0));
+  const timestamp = (options.timestamp ?? new Date()).toISOString().replace(/\.\d{3}Z$/, '');
+
+  const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  lines.push(`<testsuites name="llm-workbench eval" tests="${results.length}" failures="${count(results, 'fail')}" errors="${count(results, 'error')}" skipped="${count(results, 'skipped')}" time="${time(results)}">`);
+  for (const [file, list] of byFile) {
+    const name = relative(cwd, file) || file;
+    const multiPrompt = new Set(list.map((r) => r.promptIndex)).size > 1;
+    const multiRepeat = list.some((r) => r.repeat > 0);
+    lines.push(`  <testsuite name="${escapeXml(name, true)}" tests="${list.length}" failures="${count(list, 'fail')}" errors="${count(list, 'error')}" skipped="${count(list, 'skipped')}" time="${time(list)}" timestamp="${timestamp}">`);
+    for (const r of list) {
+      const attrs = `name="${escapeXml(caseName(r, multiPrompt, multiRepeat), true)}" classname="${escapeXml(`${name}.${r.providerLabel}`, true)}" file="${escapeXml(relative(cwd, r.location.file) || r.location.file, true)}" line="${r.location.range.start.line + 1}" time="${seconds(r.cached ? 0 : r.latencyMs)}"`;
+      if (r.verdict === 'pass') {
+        lines.push(`    <testcase ${attrs}/>`);
+        continue;
+      }
+      lines.push(`    <testcase ${attrs}>`);
+      if (r.verdict === 'fail') lines.push(`      <failure message="${escapeXml(r.reason, true)}" type="assertion">${escapeXml(failureDetails(r))}</failure>`);
+      else if (r.verdict === 'error') lines.push(`      <error message="${escapeXml(r.reason, true)}" type="${escapeXml(r.error?.kind ?? 'error', true)}">${escapeXml(r.reason)}</error>`);
+      else lines.push(`      <skipped message="${escapeXml(r.reason, true)}"/>`);
+      lines.push('    </testcase>');
+    }
+    lines.push('  </testsuite>');
+  }
+  lines.push('</testsuites>');
+  return `${lines.join('\n')}\n`;
+}
+
+function failureDetails(r: EvalCaseResult): string {
+  const failed = r.assertions.flatMap((a) => (a.components ? [a, ...a.components] : [a])).filter((a) => !a.pass && !a.skipped);
+  const output = r.output.length > 2000 ? `${r.output.slice(0, 2000)}…` : r.output;
+  return [
+    ...failed.map((a) => `${a.type} (line ${a.location.range.start.line + 1}): ${a.reason}`),
+    `score: ${r.score.toFixed(2)}`,
+    `model: ${r.model ?? r.providerLabel}${r.cached ? ' (cached)' : ''}`,
+    'output:',
+    output,
+  ].join('\n');
+}

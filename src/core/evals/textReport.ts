@@ -1,0 +1,66 @@
+import { relative } from 'node:path';
+import { formatUsd } from '../cost/pricing';
+import type { EvalCaseResult } from './evalResult';
+import type { CandidateStats } from './matrixStats';
+import type { EvalRunSummary } from './runEval';
+
+const VERDICT_TEXT: Record<EvalCaseResult['verdict'], string> = { pass: 'PASS', fail: 'FAIL', error: 'ERROR', skipped: 'SKIP' };
+
+function clip(text: string, width: number): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > width ? `${oneLine.slice(0, width - 1)}…` : oneLine;
+}
+
+function table(header: string[], rows: string[][], rightAligned: ReadonlySet<number> = new Set()): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** One row per case: case, provider, verdict, latency, cost, and the reason for anything but a pass. */
+export function resultsTable(results: readonly EvalCaseResult[], cwd = process.cwd()): string {
+  const multiFile = new Set(results.map((r) => r.file)).size > 1;
+  const multiPrompt = results.some((r) => r.promptIndex > 0);
+  const multiRepeat = results.some((r) => r.repeat > 0);
+  const rows = results.map((r) => {
+    let name = clip(r.description, 40);
+    if (multiFile) name = `${relative(cwd, r.file)}: ${name}`;
+    if (multiPrompt) name += ` (prompt ${r.promptIndex + 1})`;
+    if (multiRepeat) name += ` #${r.repeat + 1}`;
+    return [
+      name,
+      r.providerLabel,
+      VERDICT_TEXT[r.verdict],
+      r.verdict === 'error' && r.latencyMs === 0 ? '-' : `${Math.round(r.latencyMs)} ms`,
+      `${formatUsd(r.costUsd)}${r.cached ? ' (cached)' : ''}`,
+      r.verdict === 'pass' ? '' : clip(r.reason, 80),
+    ];
+  });
+  return table(['case', 'provider', 'verdict', 'latency', 'cost', 'reason'], rows, new Set([3]));
+}
+
+export function matrixTable(candidates: readonly CandidateStats[]): string {
+  const rows = candidates.map((c) => [
+    c.label,
+    `${(c.passRate * 100).toFixed(1)}%`,
+    `${c.passed}/${c.cases - c.skipped}`,
+    `${Math.round(c.meanLatencyMs)} ms`,
+    `${Math.round(c.p95LatencyMs)} ms`,
+    formatUsd(c.costPerCallUsd),
+    c.unknownCostCalls > 0 ? `${formatUsd(c.totalCostUsd)} + ${c.unknownCostCalls} unknown` : formatUsd(c.totalCostUsd),
+  ]);
+  return table(['model', 'pass rate', 'passed', 'mean latency', 'p95 latency', 'cost/call', 'total cost'], rows, new Set([1, 2, 3, 4, 5, 6]));
+}
+
+export function totalsLine(summary: EvalRunSummary): string {
+  const parts = [`${summary.passed} passed`, `${summary.failed} failed`];
+  if (summary.errors > 0) parts.push(`${summary.errors} errors`);
+  if (summary.skipped > 0) parts.push(`${summary.skipped} skipped`);
+  const cached = summary.cached > 0 ? `, ${summary.cached} from cache` : '';
+  const unknown = summary.unknownCostCalls > 0 ? ` (+ ${summary.unknownCostCalls} calls of unknown price)` : '';
+  return `${summary.total} cases: ${parts.join(', ')}${cached}; spent ${formatUsd(summary.newSpendUsd)}${unknown} in ${(summary.wallMs / 1000).toFixed(1)} s${summary.cancelled ? ' — cancelled' : ''}`;
+}

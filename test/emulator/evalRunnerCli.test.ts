@@ -1,0 +1,185 @@
+/** `llm-workbench eval` as CI runs it: the built dist/cli.js in a child process, against the in-process emulator. */
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmulator, type Emulator } from './emulator';
+
+const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
+
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+describe('llm-workbench eval (CLI)', function () {
+  this.timeout(60_000);
+  let emulator: Emulator;
+  let dir: string;
+
+  before(async function () {
+    assert.ok(existsSync(CLI), 'dist/cli.js is missing: run `npm run build` first (npm test does)');
+    emulator = await startEmulator();
+  });
+  after(async () => {
+    await emulator.close();
+  });
+  beforeEach(() => {
+    emulator.reset();
+    dir = mkdtempSync(join(tmpdir(), 'eval-cli-'));
+    writeFileSync(
+      join(dir, 'settings.json'),
+      JSON.stringify({
+        'llmWorkbench.providers': [
+          { id: 'openai', kind: 'openai', baseUrl: emulator.openaiBaseUrl },
+          { id: 'anthropic', kind: 'anthropic', baseUrl: emulator.anthropicBaseUrl },
+        ],
+      }),
+    );
+    emulator.rule({ promptIncludes: 'charged twice' }, { text: 'billing' });
+    emulator.rule({ promptIncludes: 'crashes' }, { text: 'bug' });
+    emulator.rule({ promptIncludes: 'crashes', model: 'gpt-4.1-nano' }, { text: 'billing <"&> issue' });
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+    return new Promise((resolve) => {
+      execFile(
+        process.execPath,
+        [CLI, 'eval', '--config', join(dir, 'settings.json'), ...args],
+        { cwd: dir, env: { PATH: process.env.PATH ?? '', LLM_WORKBENCH_HOME: join(dir, 'home'), OPENAI_API_KEY: 'sk-test', ANTHROPIC_API_KEY: 'sk-ant-test', ...env } },
+        (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+  }
+
+  function write(name: string, text: string): string {
+    writeFileSync(join(dir, name), text);
+    return name;
+  }
+
+  const TWO_CASES = (providers: string) =>
+    [
+      'description: Ticket triage',
+      'prompts: ["Label the ticket as billing or bug: {{ticket}}"]',
+      `providers: [${providers}]`,
+      'tests:',
+      '  - description: double charge',
+      '    vars: { ticket: "I was charged twice" }',
+      '    assert: [{ type: icontains, value: billing }]',
+      '  - description: crash',
+      '    vars: { ticket: "The app crashes on export" }',
+      '    assert: [{ type: icontains, value: bug }]',
+    ].join('\n');
+
+  it('exits 0 and prints the table and totals when every case passes', async () => {
+    const run = await cli([write('triage.eval.yaml', TWO_CASES('openai:gpt-4o-mini'))]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /case\s+provider\s+verdict\s+latency\s+cost\s+reason/);
+    assert.match(run.stdout, /double charge\s+openai:gpt-4o-mini\s+PASS\s+\d+ ms\s+\$0\.0/);
+    assert.match(run.stdout, /2 cases: 2 passed, 0 failed; spent \$/);
+    assert.equal(emulator.requests.length, 2);
+    assert.equal(emulator.requests[0].headers.authorization, 'Bearer sk-test');
+  });
+
+  it('exits 1 on a failing case, gives the reason, and writes valid, escaped JUnit XML', async () => {
+    const run = await cli([write('triage.eval.yaml', TWO_CASES('openai:gpt-4.1-nano')), '--junit', 'reports/junit.xml']);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stdout, /crash\s+openai:gpt-4\.1-nano\s+FAIL\s+\d+ ms\s+\S+\s+Expected output to contain "bug"/);
+    const xml = readFileSync(join(dir, 'reports', 'junit.xml'), 'utf8');
+    assert.match(xml, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="llm-workbench eval" tests="2" failures="1" errors="0" skipped="0"/);
+    assert.match(xml, /<testsuite name="triage\.eval\.yaml" tests="2" failures="1"/);
+    assert.match(xml, /<testcase name="double charge \[openai:gpt-4\.1-nano\]" classname="triage\.eval\.yaml\.openai:gpt-4\.1-nano" file="triage\.eval\.yaml" line="5" time="[\d.]+"\/>/);
+    assert.match(xml, /<failure message="Expected output to contain &quot;bug&quot; \(ignoring case\)" type="assertion">icontains \(line 10\)/);
+    assert.match(xml, /billing &lt;&quot;&amp;&gt; issue/);
+    assert.doesNotMatch(xml.replace(/<\?xml[^>]*>/, ''), /<[^/a-z!?]|&(?!(amp|lt|gt|quot|apos|#\d+);)/);
+    assert.equal((xml.match(/<testcase /g) ?? []).length, 2);
+    assert.equal((xml.match(/<\/testcase>/g) ?? []).length, 1);
+  });
+
+  it('exits 2 after reporting every problem as file:line:col, and still runs the valid tests', async () => {
+    const broken = write('broken.eval.yaml', 'prompts: ["{{x}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { x: a }\n    assert: [{ type: containz, value: a }]\n  - vars: [1]\n  - vars: { x: "I was charged twice" }\n    assert: [{ type: contains, value: billing }]\n');
+    const unreadable = write('bad.eval.yaml', 'prompts: ["unclosed\ntests: []\n');
+    const run = await cli([broken, unreadable]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /broken\.eval\.yaml:5:22: error: unknown assertion type 'containz' — did you mean 'contains'\?/);
+    assert.match(run.stderr, /broken\.eval\.yaml:6:11: error: `tests\[1\]\.vars` must be a mapping/);
+    assert.match(run.stderr, /bad\.eval\.yaml:1:\d+: error: /);
+    assert.match(run.stdout, /I was charged twice|x=I was charged twice/);
+    assert.equal(emulator.requests.length, 1);
+  });
+
+  it('exits 2 without calling anything when no file can run', async () => {
+    const run = await cli([write('empty.eval.yaml', 'prompts: [hi]\nproviders: [openai:gpt-4o-mini]\ntests: []\n')]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /empty\.eval\.yaml:3:8: error: `tests` is empty/);
+    assert.equal(emulator.requests.length, 0);
+  });
+
+  it('exits 2 on invalid options and settings, naming the fix', async () => {
+    const bad = await cli([write('t.eval.yaml', TWO_CASES('openai:gpt-4o-mini')), '-j', 'zero', '--grader', 'gpt4']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /-j must be a whole number >= 1 \(got "zero"\)/);
+    assert.match(bad.stderr, /--grader must be a model reference provider:model/);
+    writeFileSync(join(dir, 'settings.json'), JSON.stringify({ 'llmWorkbench.providers': [{ id: 'openai', kind: 'openia' }] }));
+    const settings = await cli(['t.eval.yaml']);
+    assert.equal(settings.code, 2);
+    assert.match(settings.stderr, /llmWorkbench\.providers/);
+    assert.equal(emulator.requests.length, 0);
+  });
+
+  it('an llm-rubric with no grader anywhere is an error at its line (exit 2); --grader supplies one', async () => {
+    emulator.rule({ model: 'gpt-4o', promptIncludes: '<Rubric>' }, { text: '{"pass": true, "score": 1, "reason": "ok"}' });
+    const file = write('rubric.eval.yaml', 'prompts: ["{{ticket}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { ticket: "I was charged twice" }\n    assert:\n      - type: llm-rubric\n        value: Says billing\n');
+    const missing = await cli([file]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /rubric\.eval\.yaml:6:9: error: llm-rubric needs a grader model and none is configured/);
+    const graded = await cli([file, '--grader', 'openai:chat:gpt-4o']);
+    assert.equal(graded.code, 0, graded.stderr + graded.stdout);
+  });
+
+  it('compares several providers and recommends the cheapest that passes, as a model-selection record', async () => {
+    const file = write('triage.eval.yaml', TWO_CASES('openai:gpt-4.1-nano, openai:gpt-4o-mini, openai:gpt-4o'));
+    const run = await cli([file, '--record', 'selection.md', '--calls-per-day', '500']);
+    assert.equal(run.code, 1);
+    assert.match(run.stdout, /model\s+pass rate\s+passed\s+mean latency\s+p95 latency\s+cost\/call\s+total cost/);
+    assert.match(run.stdout, /openai:gpt-4\.1-nano\s+50\.0%\s+1\/2/);
+    assert.match(run.stdout, /Recommendation: openai:gpt-4o-mini is the cheapest candidate that passes 100% of the cases/);
+    assert.match(run.stdout, /route chat: openai:gpt-4o-mini \(fallback openai:gpt-4o\); \$[\d.]+\/month at 500 calls\/day/);
+    const md = readFileSync(join(dir, 'selection.md'), 'utf8');
+    assert.match(md, /\| openai:gpt-4\.1-nano \| 50\.0% \| missed \|/);
+    assert.match(md, /"primary": "openai:gpt-4o-mini"/);
+    const record = JSON.parse(readFileSync(join(dir, 'selection.json'), 'utf8')) as { chosenRoute: unknown; dataset: { cases: number }; qualityGate: { minPassRate: number } };
+    assert.deepEqual(record.chosenRoute, { primary: 'openai:gpt-4o-mini', fallbacks: ['openai:gpt-4o'] });
+    assert.equal(record.dataset.cases, 2);
+    assert.equal(record.qualityGate.minPassRate, 1);
+  });
+
+  it('streams JSONL with --json, caches answers across runs, and --no-cache calls again', async () => {
+    const file = write('triage.eval.yaml', TWO_CASES('openai:gpt-4o-mini'));
+    const first = await cli([file, '--json', 'out/results.jsonl']);
+    assert.equal(first.code, 0, first.stderr);
+    const lines = readFileSync(join(dir, 'out', 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { verdict: string; cached: boolean; output: string });
+    assert.deepEqual(lines.map((l) => l.verdict), ['pass', 'pass']);
+    assert.ok(lines.every((l) => !l.cached));
+    const warm = await cli([file]);
+    assert.equal(emulator.requests.length, 2);
+    assert.match(warm.stdout, /\(cached\)/);
+    assert.match(warm.stdout, /2 from cache; spent \$0\.00/);
+    await cli([file, '--no-cache']);
+    assert.equal(emulator.requests.length, 4);
+  });
+
+  it('honours a provider\'s apiBaseUrl from the eval file, with that provider\'s key', async () => {
+    writeFileSync(join(dir, 'settings.json'), JSON.stringify({ 'llmWorkbench.providers': [{ id: 'openai', kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1' }] }));
+    const file = write(
+      'base.eval.yaml',
+      `prompts: ["{{ticket}}"]\nproviders:\n  - id: openai:chat:gpt-4o-mini\n    config: { apiBaseUrl: "${emulator.openaiBaseUrl}" }\ntests:\n  - vars: { ticket: "I was charged twice" }\n    assert: [{ type: equals, value: billing }]\n`,
+    );
+    const run = await cli([file]);
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    assert.equal(emulator.requests[0].headers.authorization, 'Bearer sk-test');
+  });
+});
