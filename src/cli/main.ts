@@ -10,6 +10,12 @@ Commands:
 async function main(argv: string[]): Promise<number> {
   const [command] = argv;
   switch (command) {
+    case 'count':
+      return (await import('./countCommand')).runCount(argv.slice(1));
+    case 'eval':
+      return (await import('./evalCommand')).evalCommand(argv.slice(1));
+    case 'chat':
+      return (await import('./chatCommand')).runChat(argv.slice(1));
     default:
       process.stderr.write(command ? `Unknown command "${command}".\n${USAGE}` : USAGE);
       return 2;

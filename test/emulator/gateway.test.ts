@@ -176,6 +176,23 @@ describe('gateway against the emulator', function () {
       assert.equal(result.record.usageSource, 'provider');
     });
 
+    for (const [protocol, model, ref] of [
+      ['anthropic', 'claude-haiku-4-5', 'anthropic:claude-haiku-4-5'],
+      ['ollama', 'llama3.1:8b', 'ollama:llama3.1:8b'],
+    ] as const) {
+      it(`${protocol}: a stream cut after text restarts on the fallback without duplicating text`, async () => {
+        const { gateway } = setup({ routes: { chat: { primary: ref, fallbacks: ['openai:gpt-4o-mini'] } } });
+        emulator.rule({ model }, { chunks: ['Half ', 'an ', 'answer ', 'and more'], fault: { kind: 'cut', afterChunks: 2 } });
+        emulator.rule({ model: 'gpt-4o-mini' }, { chunks: ['Complete ', 'answer.'] });
+        const events = await collect(gateway.stream(ask()));
+        const kinds = events.map((e) => e.type);
+        assert.deepEqual(kinds, ['route', 'attempt', 'text', 'text', 'fallback', 'attempt', 'restart', 'text', 'text', 'usage', 'done', 'record']);
+        const result = await gateway.complete(ask());
+        assert.equal(result.text, 'Complete answer.');
+        assert.equal(result.record.provider, 'openai');
+      });
+    }
+
     it('a stall mid-answer becomes a timeout and the fallback answers', async () => {
       const { gateway } = setup({}, { idleTimeoutMs: 200 });
       emulator.rule({ model: 'gpt-4o-mini' }, { chunks: ['Thinking ', 'about ', 'it'], fault: { kind: 'stall', afterChunks: 1 } });
@@ -283,12 +300,20 @@ describe('gateway against the emulator', function () {
       assert.equal(ledger.records.length, 1);
     });
 
-    it('a caller that stops reading cancels the request too', async () => {
-      const { gateway } = setup();
+    it('a caller that stops reading cancels the request too, and the call is still recorded as aborted', async () => {
+      const { gateway, ledger } = setup();
       emulator.rule({ model: 'gpt-4o-mini' }, { chunks: Array.from({ length: 50 }, (_, i) => `w${i} `), chunkDelayMs: 30 });
       for await (const event of gateway.stream(ask())) if (event.type === 'text') break;
       await waitUntil(() => emulator.requests[0]?.closedByClient === true);
+      assert.deepEqual(ledger.records.map((r) => [r.outcome, r.attempts]), [['aborted', 1]]);
+      assert.equal(chatRequests().length, 1);
     });
+  });
+
+  it('a caller that stops at done still leaves outcome ok in the ledger', async () => {
+    const { gateway, ledger } = setup();
+    for await (const event of gateway.stream(ask())) if (event.type === 'done') break;
+    assert.deepEqual(ledger.records.map((r) => r.outcome), ['ok']);
   });
 
   describe('cascade on validation', () => {
@@ -369,7 +394,7 @@ describe('gateway against the emulator', function () {
         routingRules: [
           {
             when: { task: 'chat' },
-            classify: { model: 'openai:gpt-4o-mini', simple: { primary: 'ollama:llama3.1:8b' }, complex: { primary: 'anthropic:claude-sonnet-4-5' } },
+            classify: { model: 'openai:gpt-4o-mini', simple: { primary: 'ollama:llama3.1:8b' }, complex: { primary: 'anthropic:claude-haiku-4-5' } },
             reason: 'cheap first',
           },
         ],
@@ -389,7 +414,7 @@ describe('gateway against the emulator', function () {
         routingRules: [
           {
             when: {},
-            classify: { model: 'openai:gpt-4o-mini', simple: { primary: 'ollama:llama3.1:8b' }, complex: { primary: 'anthropic:claude-sonnet-4-5' } },
+            classify: { model: 'openai:gpt-4o-mini', simple: { primary: 'ollama:llama3.1:8b' }, complex: { primary: 'anthropic:claude-haiku-4-5' } },
             reason: 'cheap first',
           },
         ],

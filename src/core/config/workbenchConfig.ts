@@ -3,6 +3,7 @@ import type { Task } from '../providers/chat';
 import type { ModelRef } from '../gateway/callRecord';
 import type { RouteSetting, RoutingRule } from '../gateway/routingRule';
 import type { ModelOverride } from '../models/modelInfo';
+import type { ResilienceSettings } from '../gateway/retryPolicy';
 
 export interface BudgetSettings {
   /** Target model for counting and budgets. */
@@ -33,6 +34,8 @@ export interface WorkbenchConfig {
   privateFiles: string[];
   /** Store prompt text in the ledger (off by default). */
   logPrompts: boolean;
+  /** Settings `llmWorkbench.gateway`: retries, timeouts, circuit breaker; absent fields take the gateway's defaults. */
+  resilience?: Partial<ResilienceSettings>;
 }
 
 export const DEFAULT_BUDGET: BudgetSettings = {

@@ -37,5 +37,7 @@ export interface CallRecord {
   errorMessage?: string;
   /** Who made the call: 'chat', 'eval', 'cli', ... */
   source?: string;
+  /** The editor window or CLI run that made the call, for "this session" totals. */
+  sessionId?: string;
   prompt?: string;
 }

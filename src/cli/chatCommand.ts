@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import packageJson from '../../package.json';
+import { formatCount, formatMs } from '../core/chat/footerText';
+import { ConfigError, loadCliConfig } from '../core/config/loadCliConfig';
+import { JsonlLedger, type Ledger } from '../core/cost/ledger';
+import { formatUsd } from '../core/cost/pricing';
+import type { CallRecord } from '../core/gateway/callRecord';
+import { createGateway } from '../core/gateway/createGateway';
+import { parseModelRef } from '../core/models/catalog';
+import { TASKS, type Task } from '../core/providers/chat';
+
+export const CHAT_USAGE = `Usage: llm-workbench chat [--config FILE] [--task T] [--model REF] [--file PATH] [--json] PROMPT
+
+Sends PROMPT through the gateway (routing, retries, fallback, cost) and streams the answer to stdout;
+a footer with model, route reason, tokens, cost and timings goes to stderr. PROMPT "-" (or none, with
+input piped) reads the prompt from stdin.
+
+  --config FILE  JSON settings with the VS Code keys (llmWorkbench.providers, .routes, .routing.rules, .models, .budget...)
+  --task T       ${TASKS.join(' | ')} (default chat)
+  --model REF    provider:model, bypassing routing (e.g. openai:gpt-4o-mini)
+  --file PATH    the file the prompt is about: routing rules and llmWorkbench.privateFiles match it
+  --json         print the call record (plus "answer") as JSON instead of streaming
+
+Environment: OPENAI_API_KEY, OPENAI_BASE_URL, ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, OLLAMA_HOST,
+<ID>_API_KEY for other providers; the ledger is $LLM_WORKBENCH_HOME/ledger.jsonl (default ~/.llm-workbench).
+Exit: 0 answered, 1 the provider(s) failed after retries and fallbacks, 2 bad usage or configuration.
+`;
+
+export interface ChatIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
+
+/** Settings the editor contributes: a settings.json passed to --config may hold them; the CLI ignores them. */
+function editorSettings(): string[] {
+  const configuration = (packageJson as { contributes?: { configuration?: unknown } }).contributes?.configuration;
+  const sections = Array.isArray(configuration) ? configuration : configuration ? [configuration] : [];
+  return sections.flatMap((section: { properties?: Record<string, unknown> }) => Object.keys(section.properties ?? {}));
+}
+
+export async function runChat(argv: string[], io: ChatIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }): Promise<number> {
+  const usageError = (message: string) => {
+    io.stderr.write(`${message}\n\n${CHAT_USAGE}`);
+    return 2;
+  };
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string' },
+        task: { type: 'string', default: 'chat' },
+        model: { type: 'string' },
+        file: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    return usageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout.write(CHAT_USAGE);
+    return 0;
+  }
+  const task = values.task as Task;
+  if (!TASKS.includes(task)) return usageError(`Unknown task "${values.task}": use one of ${TASKS.join(', ')}.`);
+  if (values.model) {
+    try {
+      parseModelRef(values.model);
+    } catch (error) {
+      return usageError(`--model: ${(error as Error).message}`);
+    }
+  }
+  let prompt = positionals.join(' ');
+  if (prompt === '-' || (prompt === '' && !io.stdin.isTTY)) prompt = await readAll(io.stdin);
+  if (prompt.trim() === '') return usageError('No prompt: pass it as an argument, or pipe it in with "-".');
+
+  let cli;
+  try {
+    cli = loadCliConfig({ file: values.config, env: io.env, editorSettings: editorSettings() });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+
+  const file = new JsonlLedger(cli.ledgerPath);
+  const appends: Promise<void>[] = [];
+  const ledger: Ledger = { append: (record) => (appends.push(file.append(record)), appends[appends.length - 1]) };
+  const gateway = createGateway({
+    config: cli.config,
+    keys: cli.keys,
+    ledger,
+    adapterOptions: { keyHint: cli.keyHint },
+    sessionId: `cli-${randomUUID()}`,
+    log: io.env.LLM_WORKBENCH_DEBUG ? (line) => io.stderr.write(`[gateway] ${line}\n`) : undefined,
+  });
+
+  const controller = new AbortController();
+  const onInterrupt = () => controller.abort();
+  process.once('SIGINT', onInterrupt);
+  let record: CallRecord | undefined;
+  let answer = '';
+  let endsWithNewline = true;
+  const write = (text: string) => {
+    if (values.json || text === '') return;
+    io.stdout.write(text);
+    endsWithNewline = text.endsWith('\n');
+  };
+  try {
+    for await (const event of gateway.stream({
+      task,
+      messages: [{ role: 'user', content: prompt }],
+      model: values.model,
+      filePath: values.file,
+      signal: controller.signal,
+      source: 'cli',
+    })) {
+      switch (event.type) {
+        case 'text':
+          answer += event.text;
+          write(event.text);
+          break;
+        case 'retry':
+          io.stderr.write(`retrying ${event.model} in ${formatMs(event.delayMs)}: ${event.error.message}\n`);
+          break;
+        case 'fallback':
+          io.stderr.write(`falling back to ${event.to}: ${event.reason}\n`);
+          break;
+        case 'restart':
+          answer = '';
+          io.stderr.write(`\nthe answer restarts on ${event.model}: ${event.reason}\n`);
+          write(`${endsWithNewline ? '' : '\n'}\n[answer restarted on ${event.model}]\n\n`);
+          break;
+        case 'record':
+          record = event.record;
+          break;
+      }
+    }
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+    await Promise.allSettled(appends);
+    await file.close();
+  }
+  if (!record) throw new Error('the gateway ended without a call record');
+
+  if (values.json) {
+    io.stdout.write(`${JSON.stringify({ answer: record.outcome === 'ok' ? answer : '', ...record }, null, 2)}\n`);
+  } else if (!endsWithNewline) {
+    io.stdout.write('\n');
+  }
+  if (record.outcome !== 'ok') io.stderr.write(`\nerror: ${record.errorMessage ?? record.errorKind}\n`);
+  io.stderr.write(footer(record));
+  if (record.outcome === 'ok') return 0;
+  if (record.outcome === 'aborted') return 130;
+  // Nothing was sent because routing could not pick a model: that is configuration, not a provider failure.
+  return record.errorKind === 'bad_request' && record.attempts === 0 ? 2 : 1;
+}
+
+/** The footer: model, route reason, tokens in/out, cost, TTFT, total; the fallback and why when one was used. */
+export function footer(record: CallRecord): string {
+  const model = record.provider ? `${record.provider}:${record.model}` : record.model || 'no model';
+  const estimated = record.usageSource === 'estimate' ? '≈' : '';
+  const cost = record.costUsd === null ? 'cost unknown (no price for this model: add it under llmWorkbench.models)' : formatUsd(record.costUsd);
+  const lines = [
+    `── ${model} · ${record.reason || 'not routed'}`,
+    `   ${estimated}${formatCount(record.inputTokens)} in / ${estimated}${formatCount(record.outputTokens)} out · ${cost} · ` +
+      `TTFT ${formatMs(record.ttftMs)} · total ${formatMs(record.totalMs)} · ${record.attempts} attempt${record.attempts === 1 ? '' : 's'}`,
+  ];
+  if (record.fallbackReason) {
+    const label = record.outcome !== 'ok' ? 'failed' : record.fallbackUsed ? 'fallback used' : 'skipped';
+    lines.push(`   ${label}: ${record.fallbackReason}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,116 @@
+import type { CallRecord } from '../gateway/callRecord';
+import { localDayKey, localMonthKey } from './calendarDay';
+
+/** Money and call counts for one slice of the ledger. Unknown-price calls are counted, never priced at $0. */
+export interface SpendTotals {
+  /** Sum of the calls whose cost is known. */
+  usd: number;
+  calls: number;
+  /** Calls whose model has no price: their cost is unknown, so `usd` is a lower bound when this is > 0. */
+  unknownPriceCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export const emptyTotals = (): SpendTotals => ({ usd: 0, calls: 0, unknownPriceCalls: 0, inputTokens: 0, outputTokens: 0 });
+
+export function addToTotals(totals: SpendTotals, record: CallRecord): void {
+  totals.calls += 1;
+  totals.inputTokens += record.inputTokens;
+  totals.outputTokens += record.outputTokens;
+  if (record.costUsd === null || record.costUsd === undefined || !Number.isFinite(record.costUsd)) totals.unknownPriceCalls += 1;
+  else totals.usd += record.costUsd;
+}
+
+/** `provider:model` of the model that answered (after any fallback). */
+export const modelRefOf = (record: Pick<CallRecord, 'provider' | 'model'>): string => `${record.provider}:${record.model}`;
+
+interface DayBucket {
+  totals: SpendTotals;
+  byModel: Map<string, SpendTotals>;
+}
+
+/**
+ * Folds ledger records one at a time (records arrive incrementally as the ledger file grows) into per-day
+ * buckets, so "today" and "this month" stay right across midnight without re-reading the file.
+ * Memory is per day and model, not per call.
+ */
+export class SpendTally {
+  private readonly days = new Map<string, DayBucket>();
+  private readonly sessionTotals = emptyTotals();
+  private readonly sessionByModel = new Map<string, SpendTotals>();
+
+  /**
+   * A call counts towards "session" (this window) when it carries this window's `sessionId`; records without an id
+   * (older writers) count when they are at or after `sessionStart`.
+   */
+  constructor(
+    private readonly sessionStart: Date,
+    private readonly sessionId?: string,
+  ) {}
+
+  add(record: CallRecord): void {
+    const at = new Date(record.at);
+    if (Number.isNaN(at.getTime())) return; // a record without a usable time cannot be placed on a day
+    const key = localDayKey(at);
+    let day = this.days.get(key);
+    if (!day) this.days.set(key, (day = { totals: emptyTotals(), byModel: new Map() }));
+    addToTotals(day.totals, record);
+    addToTotals(totalsFor(day.byModel, modelRefOf(record)), record);
+    const inSession =
+      record.sessionId && this.sessionId ? record.sessionId === this.sessionId : at.getTime() >= this.sessionStart.getTime();
+    if (inSession) {
+      addToTotals(this.sessionTotals, record);
+      addToTotals(totalsFor(this.sessionByModel, modelRefOf(record)), record);
+    }
+  }
+
+  addAll(records: Iterable<CallRecord>): void {
+    for (const record of records) this.add(record);
+  }
+
+  session(): SpendTotals {
+    return { ...this.sessionTotals };
+  }
+
+  day(key: string): SpendTotals {
+    return { ...(this.days.get(key)?.totals ?? emptyTotals()) };
+  }
+
+  today(now: Date): SpendTotals {
+    return this.day(localDayKey(now));
+  }
+
+  month(now: Date): SpendTotals {
+    const prefix = localMonthKey(now);
+    const sum = emptyTotals();
+    for (const [key, day] of this.days) if (key.startsWith(prefix)) mergeTotals(sum, day.totals);
+    return sum;
+  }
+
+  /** Per-model totals for one day, most expensive first (unknown-price models after priced ones of equal cost). */
+  modelsOn(key: string): { model: string; totals: SpendTotals }[] {
+    const byModel = this.days.get(key)?.byModel ?? new Map<string, SpendTotals>();
+    return rankModels(byModel);
+  }
+}
+
+function totalsFor(map: Map<string, SpendTotals>, key: string): SpendTotals {
+  let totals = map.get(key);
+  if (!totals) map.set(key, (totals = emptyTotals()));
+  return totals;
+}
+
+export function mergeTotals(into: SpendTotals, from: SpendTotals): void {
+  into.usd += from.usd;
+  into.calls += from.calls;
+  into.unknownPriceCalls += from.unknownPriceCalls;
+  into.inputTokens += from.inputTokens;
+  into.outputTokens += from.outputTokens;
+}
+
+export function rankModels(byModel: Map<string, SpendTotals>): { model: string; totals: SpendTotals }[] {
+  return [...byModel.entries()]
+    .map(([model, totals]) => ({ model, totals: { ...totals } }))
+    .sort((a, b) => b.totals.usd - a.totals.usd || b.totals.calls - a.totals.calls || a.model.localeCompare(b.model));
+}

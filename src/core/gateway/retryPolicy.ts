@@ -1,0 +1,134 @@
+import { ExponentialBackoff, type GeneratorFn, type IBackoff } from 'cockatiel';
+import { isRetryable } from '../providers/isRetryable';
+import type { ProviderError } from '../providers/providerError';
+
+/** How hard the gateway tries one model before it moves on (settings `llmWorkbench.gateway`, all optional). */
+export interface ResilienceSettings {
+  /** Attempts per model, the first included. */
+  maxAttempts: number;
+  /** Backoff before the first retry; doubles per retry, with jitter, up to `maxDelayMs`. */
+  initialDelayMs: number;
+  maxDelayMs: number;
+  /** Cap on the total time one request spends waiting between retries; a longer Retry-After goes to the fallback. */
+  maxTotalWaitMs: number;
+  /** Longest wait for the first chunk of an answer. */
+  firstByteTimeoutMs: number;
+  /** Longest silence between two chunks once the answer started. */
+  idleTimeoutMs: number;
+  /** Consecutive provider faults that open a provider's circuit. */
+  breakerThreshold: number;
+  /** How long an open circuit skips the provider before one trial call (half-open). */
+  breakerCooldownMs: number;
+}
+
+export const DEFAULT_RESILIENCE: ResilienceSettings = {
+  maxAttempts: 3,
+  initialDelayMs: 500,
+  maxDelayMs: 8_000,
+  maxTotalWaitMs: 30_000,
+  firstByteTimeoutMs: 60_000,
+  idleTimeoutMs: 30_000,
+  breakerThreshold: 5,
+  breakerCooldownMs: 30_000,
+};
+
+export type RetryDecision =
+  | { retry: true; delayMs: number; basis: 'retry-after' | 'backoff' }
+  | { retry: false; because: string };
+
+/**
+ * "Equal jitter": half the exponential delay fixed, half random, so retries from many clients spread out
+ * yet never come back immediately. Takes the gateway's `random` so tests can pin it.
+ */
+export function equalJitter(random: () => number): GeneratorFn<number> {
+  return (attempt = 0, options) => {
+    const ceiling = Math.min(options.maxDelay, options.initialDelay * options.exponent ** attempt);
+    return [Math.round(ceiling / 2 + random() * (ceiling / 2)), attempt + 1];
+  };
+}
+
+/**
+ * The retry decisions of one gateway request: per model an exponential backoff sequence (cockatiel's), across models
+ * one shared cap on the total wait. A provider's Retry-After is honoured as given, never shortened; when it exceeds
+ * what is left of the cap, the request moves on to the fallback instead of waiting.
+ */
+export class RetryBudget {
+  private waited = 0;
+  private backoff: IBackoff<unknown> | undefined;
+  private readonly factory: ExponentialBackoff<number>;
+
+  constructor(
+    private readonly settings: ResilienceSettings,
+    random: () => number,
+  ) {
+    this.factory = new ExponentialBackoff({
+      generator: equalJitter(random),
+      initialDelay: settings.initialDelayMs,
+      maxDelay: settings.maxDelayMs,
+      exponent: 2,
+    });
+  }
+
+  get waitedMs(): number {
+    return this.waited;
+  }
+
+  /** A new model starts a new backoff sequence (the total-wait cap carries over). */
+  startModel(): void {
+    this.backoff = undefined;
+  }
+
+  /** @param attemptsOnModel attempts already made on the current model, the failed one included. */
+  decide(error: ProviderError, attemptsOnModel: number): RetryDecision {
+    if (!isRetryable(error)) return { retry: false, because: `${describeKind(error)} is not retried` };
+    if (attemptsOnModel >= this.settings.maxAttempts) {
+      return { retry: false, because: `${describeKind(error)} after ${attemptsOnModel} attempts` };
+    }
+    const left = this.settings.maxTotalWaitMs - this.waited;
+    if (error.retryAfterMs !== undefined) {
+      if (error.retryAfterMs > left) {
+        return {
+          retry: false,
+          because: `${describeKind(error)}: the provider asked to wait ${seconds(error.retryAfterMs)}, more than the ${seconds(left)} left of the ${seconds(this.settings.maxTotalWaitMs)} retry cap`,
+        };
+      }
+      return { retry: true, delayMs: error.retryAfterMs, basis: 'retry-after' };
+    }
+    this.backoff = this.backoff ? this.backoff.next(undefined) : this.factory.next();
+    const delayMs = this.backoff.duration;
+    if (delayMs > left) {
+      return { retry: false, because: `${describeKind(error)}: the next retry would pass the ${seconds(this.settings.maxTotalWaitMs)} retry cap` };
+    }
+    return { retry: true, delayMs, basis: 'backoff' };
+  }
+
+  /** Counts a wait against the cap once it has happened. */
+  waitedFor(ms: number): void {
+    this.waited += ms;
+  }
+}
+
+const KIND_WORDS: Record<string, string> = {
+  rate_limit: 'rate limited',
+  quota: 'out of quota',
+  overloaded: 'overloaded',
+  server: 'server error',
+  timeout: 'timed out',
+  network: 'network error',
+  incomplete: 'answer broke off',
+  auth: 'key rejected',
+  bad_request: 'request rejected',
+  context_overflow: 'prompt too long',
+  aborted: 'cancelled',
+  invalid_output: 'output failed validation',
+};
+
+/** `rate limited (429)`: short enough for a reason line. */
+export function describeKind(error: ProviderError): string {
+  const words = KIND_WORDS[error.kind] ?? error.kind;
+  return error.status ? `${words} (${error.status})` : words;
+}
+
+export function seconds(ms: number): string {
+  return ms >= 10_000 || ms % 1000 === 0 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toFixed(1)} s`;
+}
