@@ -76,7 +76,7 @@ describe('llm-workbench chat (dist/cli.js against the emulator)', function () {
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stdout, 'A token is a piece of text.\n');
     assert.match(run.stderr, /── openai:gpt-4o-mini · task chat -> primary openai:gpt-4o-mini \(routes\.chat\)/);
-    assert.match(run.stderr, /1,000 in \/ 200 out · \$0\.00027 · TTFT \d+ ms · total [\d.]+ m?s · 1 attempt/);
+    assert.match(run.stderr, /1,000 in \/ 200 out · \$0\.00027 · TTFT [\d.]+ m?s · total [\d.]+ m?s · 1 attempt/);
     const records = ledger();
     assert.equal(records.length, 1);
     assert.equal(records[0].source, 'cli');
