@@ -1,0 +1,27 @@
+/** Webview entry of the cost report: wires the typed protocol to the renderer. */
+import type { CostReportHostMessage, CostReportWebviewMessage } from '../../src/shared/costReportProtocol';
+import { renderCostReport } from './renderCostReport';
+import './costReport.css';
+
+declare function acquireVsCodeApi(): { postMessage(message: CostReportWebviewMessage): void };
+
+const vscode = acquireVsCodeApi();
+const root = document.getElementById('root')!;
+const post = (message: CostReportWebviewMessage) => vscode.postMessage(message);
+
+window.addEventListener('message', (event: MessageEvent<CostReportHostMessage>) => {
+  if (event.data?.type === 'data') {
+    renderCostReport(root, event.data, {
+      setRange: (range) => post({ type: 'setRange', range }),
+      exportCsv: () => post({ type: 'exportCsv' }),
+      openSettings: () => post({ type: 'openSettings' }),
+    });
+    post({
+      type: 'rendered',
+      bars: root.querySelectorAll('svg.chart g.bar').length,
+      modelRows: root.querySelectorAll('table[aria-label="By model"] tbody tr[data-key]').length,
+      totalText: root.querySelector('.cards .card:nth-child(2) .card-value')?.textContent ?? '',
+    });
+  }
+});
+post({ type: 'ready' });

@@ -1,0 +1,93 @@
+import type { CallRecord } from '../gateway/callRecord';
+import { lastDayKeys, localDayKey } from './calendarDay';
+import { addToTotals, emptyTotals, mergeTotals, modelRefOf, type SpendTotals } from './spendTally';
+
+/** One row of the by-model or by-task table. */
+export interface SpendRow extends SpendTotals {
+  key: string;
+  /** Mean total time of the calls, ms. */
+  meanMs: number;
+  errors: number;
+}
+
+export interface DaySpend extends SpendTotals {
+  /** Local calendar day, `YYYY-MM-DD`. */
+  day: string;
+}
+
+/** Everything the cost report webview draws; plain JSON so it crosses the webview boundary as is. */
+export interface CostReportData {
+  generatedAt: string;
+  /** The days shown, oldest first, including days without calls (a chart with gaps would lie about time). */
+  days: DaySpend[];
+  byModel: SpendRow[];
+  byTask: SpendRow[];
+  bySource: SpendRow[];
+  /** Totals over the days shown. */
+  total: SpendTotals;
+  /** Totals over the whole ledger, for "all time". */
+  allTime: SpendTotals;
+  /** Torn or unreadable ledger lines skipped while reading, so the report can say it is incomplete. */
+  skippedLines: number;
+}
+
+interface RowAccumulator {
+  totals: SpendTotals;
+  ms: number;
+  errors: number;
+}
+
+function accumulate(map: Map<string, RowAccumulator>, key: string, record: CallRecord): void {
+  let acc = map.get(key);
+  if (!acc) map.set(key, (acc = { totals: emptyTotals(), ms: 0, errors: 0 }));
+  addToTotals(acc.totals, record);
+  acc.ms += Number.isFinite(record.totalMs) ? record.totalMs : 0;
+  if (record.outcome !== 'ok') acc.errors += 1;
+}
+
+function rows(map: Map<string, RowAccumulator>): SpendRow[] {
+  return [...map.entries()]
+    .map(([key, acc]) => ({ key, ...acc.totals, meanMs: acc.totals.calls ? acc.ms / acc.totals.calls : 0, errors: acc.errors }))
+    .sort((a, b) => b.usd - a.usd || b.calls - a.calls || a.key.localeCompare(b.key));
+}
+
+/** Spend by day over the last `dayCount` local days ending `now`, and by model / task / source over the same days. */
+export function buildCostReport(records: Iterable<CallRecord>, now: Date, dayCount = 30, skippedLines = 0): CostReportData {
+  const keys = lastDayKeys(now, dayCount);
+  const dayMap = new Map(keys.map((day) => [day, { day, ...emptyTotals() } as DaySpend]));
+  const byModel = new Map<string, RowAccumulator>();
+  const byTask = new Map<string, RowAccumulator>();
+  const bySource = new Map<string, RowAccumulator>();
+  const total = emptyTotals();
+  const allTime = emptyTotals();
+
+  for (const record of records) {
+    const at = new Date(record.at);
+    if (Number.isNaN(at.getTime())) continue;
+    addToTotals(allTime, record);
+    const day = dayMap.get(localDayKey(at));
+    if (!day) continue;
+    addToTotals(day, record);
+    addToTotals(total, record);
+    accumulate(byModel, modelRefOf(record), record);
+    accumulate(byTask, record.task, record);
+    accumulate(bySource, record.source ?? 'unknown', record);
+  }
+  return {
+    generatedAt: now.toISOString(),
+    days: keys.map((k) => dayMap.get(k)!),
+    byModel: rows(byModel),
+    byTask: rows(byTask),
+    bySource: rows(bySource),
+    total,
+    allTime,
+    skippedLines,
+  };
+}
+
+/** Sum of a list of totals (used by tests and the webview footer). */
+export function sumTotals(list: readonly SpendTotals[]): SpendTotals {
+  const sum = emptyTotals();
+  for (const t of list) mergeTotals(sum, t);
+  return sum;
+}

@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import type { EvalFile } from '../../core/evals/evalModel';
+import { parseEvalFile, parseEvalText } from '../../core/evals/parseEvalFile';
+import { EvalDiagnostics } from './evalDiagnostics';
+import { EVAL_FILE_EXCLUDE, EVAL_FILE_GLOB, isEvalFilePath } from './evalFileGlobs';
+import { fileItem, itemData, updateFileChildren } from './evalTestTree';
+
+/** Typing in an eval file re-parses it after this pause. */
+const REPARSE_DEBOUNCE_MS = 300;
+
+export type RunItems = (request: vscode.TestRunRequest, token: vscode.CancellationToken, useCache: boolean) => Promise<void>;
+
+/**
+ * The "LLM Workbench Evals" test controller: discovers eval files (one item per file, case and provider), keeps
+ * them current from file watchers and open editors, and publishes parse problems as diagnostics.
+ * Running is delegated (see evalRunHandler.ts).
+ */
+export class EvalTestController implements vscode.Disposable {
+  readonly controller = vscode.tests.createTestController('llmWorkbenchEvals', 'LLM Workbench Evals');
+  readonly diagnostics = new EvalDiagnostics();
+  /** Latest parse per file (uri string): the run handler runs what the editor shows, unsaved edits included. */
+  private readonly parsed = new Map<string, EvalFile>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private discovery?: Promise<void>;
+  /** Fires after a file was (re)parsed: CodeLens refreshes on it. */
+  readonly onDidParse = this.changed.event;
+  /** Default: answers already in the response cache are reused (marked cached). Continuous run = on save. */
+  readonly runProfile: vscode.TestRunProfile;
+  readonly freshRunProfile: vscode.TestRunProfile;
+
+  constructor(run: RunItems) {
+    this.controller.resolveHandler = async (item) => {
+      if (!item) return this.discoverAll();
+      const data = itemData.get(item);
+      if (data?.ref.kind === 'file') this.parse(data.fileUri);
+    };
+    this.controller.refreshHandler = async () => {
+      this.discovery = undefined;
+      await this.discoverAll();
+    };
+    this.runProfile = this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (request, token) => run(request, token, true), true, undefined, true);
+    this.freshRunProfile = this.controller.createRunProfile(
+      'Run without cache',
+      vscode.TestRunProfileKind.Run,
+      (request, token) => run(request, token, false),
+      false,
+      undefined,
+      true,
+    );
+
+    this.disposables.push(
+      this.controller,
+      this.diagnostics,
+      this.changed,
+      vscode.workspace.onDidOpenTextDocument((doc) => this.onDocument(doc, 0)),
+      vscode.workspace.onDidChangeTextDocument((event) => this.onDocument(event.document, REPARSE_DEBOUNCE_MS)),
+      // Closing without saving: go back to what is on disk.
+      vscode.workspace.onDidCloseTextDocument((doc) => isEvalFilePath(doc.uri.fsPath) && doc.uri.scheme === 'file' && this.parse(doc.uri)),
+    );
+    for (const doc of vscode.workspace.textDocuments) this.onDocument(doc, 0);
+  }
+
+  /** Finds every eval file in the workspace and starts watching (once; `refresh` starts over). */
+  discoverAll(): Promise<void> {
+    this.discovery ??= (async () => {
+      const watcher = vscode.workspace.createFileSystemWatcher(EVAL_FILE_GLOB);
+      this.disposables.push(
+        watcher,
+        watcher.onDidCreate((uri) => this.parse(uri)),
+        watcher.onDidChange((uri) => this.parse(uri)),
+        watcher.onDidDelete((uri) => this.remove(uri)),
+      );
+      const files = await vscode.workspace.findFiles(EVAL_FILE_GLOB, EVAL_FILE_EXCLUDE);
+      for (const uri of files) this.parse(uri);
+    })();
+    return this.discovery;
+  }
+
+  /** The latest parse of a file, parsing it now if needed. */
+  fileFor(uri: vscode.Uri): EvalFile {
+    return this.parsed.get(uri.toString()) ?? this.parse(uri);
+  }
+
+  fileItems(): vscode.TestItem[] {
+    const items: vscode.TestItem[] = [];
+    this.controller.items.forEach((item) => items.push(item));
+    return items;
+  }
+
+  itemFor(uri: vscode.Uri): vscode.TestItem | undefined {
+    return this.controller.items.get(uri.toString());
+  }
+
+  /** Parses from the open editor's text when there is one, else from disk; `file://` targets read open buffers too. */
+  parse(uri: vscode.Uri): EvalFile {
+    const open = (path: string) => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === path);
+    const readFile = (path: string) => open(path)?.getText() ?? readFileSync(path, 'utf8');
+    const doc = open(uri.fsPath);
+    const file = doc ? parseEvalText(doc.getText(), uri.fsPath, { readFile }) : parseEvalFile(uri.fsPath, { readFile });
+    this.parsed.set(uri.toString(), file);
+    updateFileChildren(this.controller, fileItem(this.controller, uri), file);
+    this.diagnostics.set(uri, file.diagnostics);
+    this.changed.fire(uri);
+    return file;
+  }
+
+  private remove(uri: vscode.Uri): void {
+    this.parsed.delete(uri.toString());
+    this.controller.items.delete(uri.toString());
+    this.diagnostics.clear(uri);
+    this.changed.fire(uri);
+  }
+
+  private onDocument(doc: vscode.TextDocument, delayMs: number): void {
+    if (doc.uri.scheme !== 'file' || !isEvalFilePath(doc.uri.fsPath)) return;
+    const key = doc.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        this.parse(doc.uri);
+      }, delayMs),
+    );
+  }
+
+  dispose(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,143 @@
+import * as vscode from 'vscode';
+import { estimateEvalRun } from '../../core/evals/editor/runEstimate';
+import { compareCandidates } from '../../core/evals/editor/compareCandidates';
+import { caseItemId, providerItemId } from '../../core/evals/editor/evalTestIds';
+import type { ModelRef } from '../../core/gateway/callRecord';
+import type { WorkbenchSettings } from '../configuration';
+import type { SpendGuard } from '../costReport/spendGuard';
+import type { SpendTracker } from '../costReport/spendTracker';
+import type { GatewayService } from '../gatewayService';
+import { EvalCodeLens, RUN_EVAL_CASE } from './evalCodeLens';
+import { EvalDecorations } from './evalDecorations';
+import { EVAL_FILE_GLOB, isEvalFilePath } from './evalFileGlobs';
+import { createEvalRunHandler } from './evalRunHandler';
+import { EvalTestController } from './evalTestController';
+import { ComparePanel } from './comparePanel';
+
+export const RUN_EVALS_IN_FILE = 'llmWorkbench.runEvalsInFile';
+export const RUN_ALL_EVALS = 'llmWorkbench.runAllEvals';
+export const COMPARE_MODELS = 'llmWorkbench.compareModels';
+
+export interface EvalTestsDeps {
+  context: vscode.ExtensionContext;
+  settings: WorkbenchSettings;
+  gateway: GatewayService;
+  guard: SpendGuard;
+  tracker: SpendTracker;
+  testHooks: { addSnapshot(name: string, read: () => unknown): void };
+}
+
+/** Evals in the editor: Test Explorer items, runs (explorer, gutter, CodeLens, palette), decorations, comparison. */
+export function registerEvalTests(deps: EvalTestsDeps): vscode.Disposable {
+  const decorations = new EvalDecorations();
+  // The handler needs the controller and the controller the handler: bind through a late reference.
+  let handler: ReturnType<typeof createEvalRunHandler> | undefined;
+  const tests = new EvalTestController((request, token, useCache) => handler!(request, token, useCache));
+  handler = createEvalRunHandler({ tests, decorations, gateway: deps.gateway, settings: deps.settings, guard: deps.guard, tracker: deps.tracker });
+
+  /** Runs items through the Test Explorer (so results show there and in the gutter); resolves when done. */
+  const runItems = async (items: vscode.TestItem[]) => {
+    if (items.length === 0) return;
+    const cancel = new vscode.CancellationTokenSource();
+    try {
+      await handler!(new vscode.TestRunRequest(items, undefined, tests.runProfile), cancel.token, true);
+    } finally {
+      cancel.dispose();
+    }
+  };
+
+  const evalUri = (arg?: unknown): vscode.Uri | undefined => {
+    const uri = arg instanceof vscode.Uri ? arg : typeof arg === 'string' ? vscode.Uri.parse(arg) : vscode.window.activeTextEditor?.document.uri;
+    if (uri && isEvalFilePath(uri.fsPath)) return uri;
+    void vscode.window.showWarningMessage('Open an eval file (*.eval.yaml, *.eval.yml, *.eval.json or promptfooconfig.yaml) first.');
+    return undefined;
+  };
+
+  let comparing = false;
+  const compare = async (arg?: unknown, modelsArg?: unknown): Promise<ComparePanel | undefined> => {
+    const uri = evalUri(arg);
+    if (!uri) return undefined;
+    const file = tests.parse(uri);
+    if (file.fatal) {
+      void vscode.window.showErrorMessage(`${vscode.workspace.asRelativePath(uri)} has errors (see Problems); fix them before comparing models.`);
+      return undefined;
+    }
+    if (comparing) {
+      void vscode.window.showInformationMessage('A model comparison is already running.');
+      return ComparePanel.current;
+    }
+    const config = deps.gateway.config;
+    const catalog = deps.settings.catalog;
+    const candidates = compareCandidates({
+      fileProviders: file.providers.map((p) => p.ref),
+      routedModels: Object.values(config.routes).flatMap((r) => (r ? [r.primary, ...(r.fallbacks ?? [])] : [])),
+      catalog: catalog.all(),
+      configuredProviderIds: config.providers.map((p) => p.id),
+      lookup: (ref) => catalog.lookup(ref),
+    });
+    // A test (or a script) can pass the models to skip the pick list: `compareModels(uri, ['a:x', 'b:y'])`.
+    let models: ModelRef[] | undefined = Array.isArray(modelsArg) ? modelsArg.map(String) : undefined;
+    if (!models) {
+      const picked = await vscode.window.showQuickPick(
+        candidates.map((c) => ({ label: c.label, description: c.origin, detail: c.detail, picked: c.picked, ref: c.ref })),
+        { canPickMany: true, title: `Compare models on ${vscode.workspace.asRelativePath(uri)}`, placeHolder: 'Pick two or more models' },
+      );
+      models = picked?.map((p) => p.ref);
+    }
+    if (!models) return undefined;
+    if (models.length < 2) {
+      void vscode.window.showWarningMessage('Pick at least two models to compare.');
+      return undefined;
+    }
+    const estimate = estimateEvalRun(file, () => true, (ref) => catalog.lookup(ref), { providers: models });
+    if (!(await deps.guard.confirm(estimate.usd, `comparing ${models.length} models makes ${estimate.calls} calls`))) return undefined;
+    const gateway = deps.gateway.tryGateway();
+    if ('error' in gateway) {
+      void vscode.window.showErrorMessage(gateway.error);
+      return undefined;
+    }
+    comparing = true;
+    return new ComparePanel(deps.context.extensionUri, file, models, gateway.gateway, (key, value, target) => deps.settings.update(key, value, target), () => {
+      comparing = false;
+      void deps.tracker.refresh();
+    });
+  };
+
+  deps.testHooks.addSnapshot('evalTests', () => ({
+    files: tests.fileItems().map((f) => ({ uri: f.uri?.toString(), cases: f.children.size, error: f.error ? String((f.error as vscode.MarkdownString).value ?? f.error) : undefined })),
+    decorations: Object.fromEntries(tests.fileItems().map((f) => [f.uri!.toString(), decorations.get(f.uri!)])),
+    compare: ComparePanel.current && { view: ComparePanel.current.view, lastRender: ComparePanel.current.lastRender },
+    trusted: vscode.workspace.isTrusted,
+  }));
+
+  return vscode.Disposable.from(
+    tests,
+    decorations,
+    vscode.languages.registerCodeLensProvider({ scheme: 'file', pattern: EVAL_FILE_GLOB }, new EvalCodeLens(tests)),
+    vscode.commands.registerCommand(RUN_EVALS_IN_FILE, async (arg?: unknown) => {
+      const uri = evalUri(arg);
+      if (!uri) return;
+      tests.parse(uri);
+      const item = tests.itemFor(uri);
+      if (item) await runItems([item]);
+    }),
+    vscode.commands.registerCommand(RUN_ALL_EVALS, async () => {
+      await tests.discoverAll();
+      const items = tests.fileItems();
+      if (items.length === 0) void vscode.window.showInformationMessage('No eval files in this workspace (*.eval.yaml, *.eval.yml, *.eval.json, promptfooconfig.yaml).');
+      else await runItems(items);
+    }),
+    vscode.commands.registerCommand(RUN_EVAL_CASE, async (uriText: string, caseIndex: number, provider?: ModelRef) => {
+      const uri = vscode.Uri.parse(uriText);
+      tests.fileFor(uri);
+      const caseItem = tests.itemFor(uri)?.children.get(caseItemId(caseIndex));
+      const item = provider ? (caseItem?.children.get(providerItemId(caseIndex, provider)) ?? caseItem) : caseItem;
+      if (item) await runItems([item]);
+    }),
+    vscode.commands.registerCommand(COMPARE_MODELS, async (arg?: unknown, modelsArg?: unknown) => {
+      const panel = await compare(arg, modelsArg);
+      await panel?.finished;
+      return panel ? { recommended: panel.view.recommendation.model, view: panel.view } : undefined;
+    }),
+  );
+}

@@ -1,0 +1,44 @@
+import { strict as assert } from 'node:assert';
+import { caseDecorationText, quote, type CaseOutcomeView } from '../../../src/core/evals/editor/caseVerdictText';
+
+const outcome = (o: Partial<CaseOutcomeView> = {}): CaseOutcomeView => ({ pass: true, latencyMs: 412, costUsd: 0.0004, cached: false, skipped: 0, ...o });
+
+describe('case decoration text', () => {
+  it('a pass shows latency and cost as the issue writes it', () => {
+    assert.equal(caseDecorationText([outcome()]), '✓ 412 ms · $0.0004');
+  });
+
+  it('a failure shows what was expected and what came back', () => {
+    const text = caseDecorationText([
+      outcome({ pass: false, failure: { expected: 'invoice', actual: 'maybe billing or legal', reason: 'Expected output to equal "invoice"' } }),
+    ]);
+    assert.ok(text.startsWith('✗ expected "invoice", got "maybe billing or legal"'), text);
+  });
+
+  it('marks cached answers and unknown prices, never $0', () => {
+    assert.equal(caseDecorationText([outcome({ cached: true, costUsd: null })]), '✓ 412 ms · cost unknown · cached');
+  });
+
+  it('a call that failed shows its error instead of a diff', () => {
+    assert.equal(caseDecorationText([outcome({ pass: false, error: 'Ollama is not running at http://localhost:11434' })]), '✗ Ollama is not running at http://localhost:11434');
+  });
+
+  it('several providers: share passed, mean latency, summed cost and the first failure', () => {
+    const text = caseDecorationText([
+      outcome({ provider: 'openai:gpt-4o-mini', latencyMs: 200, costUsd: 0.0001 }),
+      outcome({ provider: 'ollama:llama3.1:8b', pass: false, latencyMs: 600, costUsd: 0.0003, failure: { expected: 'a', actual: 'b', reason: '' } }),
+    ]);
+    assert.equal(text, '✗ 1/2 passed · 400 ms mean · $0.0004 · ollama:llama3.1:8b: expected "a", got "b"');
+  });
+
+  it('says when assertions were skipped because the workspace is not trusted', () => {
+    assert.match(caseDecorationText([outcome({ skipped: 1 })]), /1 skipped: workspace not trusted$/);
+  });
+
+  it('keeps long or multi-line values on one short line', () => {
+    const q = quote('line one\nline two ' + 'x'.repeat(100));
+    assert.ok(!q.includes('\n'));
+    assert.ok(q.length <= 50);
+    assert.ok(q.endsWith('…"'));
+  });
+});
