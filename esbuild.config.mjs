@@ -1,6 +1,9 @@
 // Bundles the extension host code, the CLI and (later) the webview scripts.
 // `--production` minifies; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
+import { createRequire } from 'node:module';
+
+const requireFromHere = createRequire(import.meta.url);
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -15,10 +18,37 @@ const node = {
   logLevel: 'warning',
 };
 
+const browser = {
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: 'es2022',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  outdir: 'dist/webview',
+};
+
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
   { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  // Token rank tables (1-2 MB each) as their own files, required on first use by src/core/tokens/encodings.ts:
+  // never inlined into extension.js / cli.js, never parsed on activation.
+  {
+    ...node,
+    sourcemap: false,
+    entryPoints: Object.fromEntries(
+      ['o200k_base', 'cl100k_base'].map((name) => [`ranks/${name}`, requireFromHere.resolve(`js-tiktoken/ranks/${name}`)]),
+    ),
+    outdir: 'dist',
+  },
+  // Token-count worker thread: holds documents' incremental counters off the extension host thread.
+  { ...node, entryPoints: { tokenCount: 'src/workers/tokenCountWorker.ts' }, outdir: 'dist/workers' },
+  // Chat webview: browser bundle; its CSS (with the codicon font) is emitted beside it as dist/webview/chat.css.
+  { ...browser, entryPoints: { chat: 'media/chat/main.ts' }, loader: { '.ttf': 'file' }, assetNames: '[name]' },
+  // Cost report and model comparison webviews: browser bundles, each with its CSS beside it in dist/webview/.
+  { ...browser, entryPoints: { costReport: 'media/costReport/main.ts', evalCompare: 'media/evalCompare/main.ts' } },
 ];
 
 if (watch) {

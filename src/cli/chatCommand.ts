@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import packageJson from '../../package.json';
 import { formatCount, formatMs } from '../core/chat/footerText';
-import { ConfigError, loadCliConfig } from '../core/config/loadCliConfig';
-import { JsonlLedger, type Ledger } from '../core/cost/ledger';
 import { formatUsd } from '../core/cost/pricing';
 import type { CallRecord } from '../core/gateway/callRecord';
 import { createGateway } from '../core/gateway/createGateway';
 import { parseModelRef } from '../core/models/catalog';
 import { TASKS, type Task } from '../core/providers/chat';
+import { CliLedger, loadCliSettings, usageMessage, warmUpTokenizers } from './cliSetup';
 
 export const CHAT_USAGE = `Usage: llm-workbench chat [--config FILE] [--task T] [--model REF] [--file PATH] [--json] PROMPT
 
@@ -24,7 +22,8 @@ input piped) reads the prompt from stdin.
 
 Environment: OPENAI_API_KEY, OPENAI_BASE_URL, ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, OLLAMA_HOST,
 <ID>_API_KEY for other providers; the ledger is $LLM_WORKBENCH_HOME/ledger.jsonl (default ~/.llm-workbench).
-Exit: 0 answered, 1 the provider(s) failed after retries and fallbacks, 2 bad usage or configuration.
+Exit: 0 answered, 1 the provider(s) failed after retries and fallbacks, 2 bad usage or configuration,
+130 interrupted (Ctrl+C).
 `;
 
 export interface ChatIo {
@@ -34,16 +33,9 @@ export interface ChatIo {
   env: NodeJS.ProcessEnv;
 }
 
-/** Settings the editor contributes: a settings.json passed to --config may hold them; the CLI ignores them. */
-function editorSettings(): string[] {
-  const configuration = (packageJson as { contributes?: { configuration?: unknown } }).contributes?.configuration;
-  const sections = Array.isArray(configuration) ? configuration : configuration ? [configuration] : [];
-  return sections.flatMap((section: { properties?: Record<string, unknown> }) => Object.keys(section.properties ?? {}));
-}
-
 export async function runChat(argv: string[], io: ChatIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }): Promise<number> {
   const usageError = (message: string) => {
-    io.stderr.write(`${message}\n\n${CHAT_USAGE}`);
+    io.stderr.write(usageMessage('chat', message, CHAT_USAGE));
     return 2;
   };
   let parsed;
@@ -81,20 +73,14 @@ export async function runChat(argv: string[], io: ChatIo = { stdout: process.std
   if (prompt === '-' || (prompt === '' && !io.stdin.isTTY)) prompt = await readAll(io.stdin);
   if (prompt.trim() === '') return usageError('No prompt: pass it as an argument, or pipe it in with "-".');
 
-  let cli;
-  try {
-    cli = loadCliConfig({ file: values.config, env: io.env, editorSettings: editorSettings() });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      io.stderr.write(`${error.message}\n`);
-      return 2;
-    }
-    throw error;
+  const cli = loadCliSettings(values.config, io.env, process.cwd());
+  if ('problem' in cli) {
+    io.stderr.write(`llm-workbench chat: ${cli.problem}\n`);
+    return 2;
   }
 
-  const file = new JsonlLedger(cli.ledgerPath);
-  const appends: Promise<void>[] = [];
-  const ledger: Ledger = { append: (record) => (appends.push(file.append(record)), appends[appends.length - 1]) };
+  const ledger = new CliLedger(cli.ledgerPath);
+  await warmUpTokenizers(cli.config, values.model ? [values.model] : []);
   const gateway = createGateway({
     config: cli.config,
     keys: cli.keys,
@@ -147,8 +133,7 @@ export async function runChat(argv: string[], io: ChatIo = { stdout: process.std
     }
   } finally {
     process.removeListener('SIGINT', onInterrupt);
-    await Promise.allSettled(appends);
-    await file.close();
+    await ledger.close();
   }
   if (!record) throw new Error('the gateway ended without a call record');
 

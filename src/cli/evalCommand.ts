@@ -2,9 +2,6 @@
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import packageJson from '../../package.json';
-import { ConfigError, loadCliConfig, type CliConfig } from '../core/config/loadCliConfig';
-import { JsonlLedger } from '../core/cost/ledger';
 import { formatUsd } from '../core/cost/pricing';
 import { NO_GRADER_MESSAGE } from '../core/evals/assertions/llmRubric';
 import type { AssertionSpec, EvalFile } from '../core/evals/evalModel';
@@ -18,8 +15,11 @@ import { normalizeProviderRef } from '../core/evals/providerRef';
 import { defaultEvalCacheDir, ResponseCache } from '../core/evals/responseCache';
 import { DEFAULT_CONCURRENCY, runEval } from '../core/evals/runEval';
 import { formatDiagnostic, type EvalDiagnostic } from '../core/evals/sourceRange';
+import { ignoredTemperatureWarnings } from '../core/evals/unsupportedSampling';
 import { matrixTable, resultsTable, totalsLine } from '../core/evals/textReport';
 import { createGateway } from '../core/gateway/createGateway';
+import { CliLedger, loadCliSettings, usageMessage, warmUpTokenizers } from './cliSetup';
+import { outputPathProblem } from './outputPath';
 
 export const EVAL_USAGE = `Usage: llm-workbench eval [options] [FILE|DIR...]
 
@@ -82,7 +82,7 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
       },
     });
   } catch (error) {
-    io.stderr(`llm-workbench eval: ${(error as Error).message}\n\n${EVAL_USAGE}`);
+    io.stderr(usageMessage('eval', (error as Error).message, EVAL_USAGE));
     return 2;
   }
   const { values, positionals } = args;
@@ -100,8 +100,13 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   const grader = values.grader === undefined ? undefined : normalizeProviderRef(values.grader);
   if (values.grader !== undefined && !grader) problems.push(`--grader must be a model reference provider:model, e.g. openai:gpt-4o-mini (got "${values.grader}")`);
 
+  for (const [flag, file] of [['--json', values.json], ['--junit', values.junit], ['--record', values.record]] as const) {
+    const problem = file === undefined ? undefined : outputPathProblem(resolve(io.cwd, file));
+    if (problem) problems.push(`${flag}: ${problem}`);
+  }
   const paths = findEvalFiles(positionals, io.cwd, problems);
-  const loaded = loadConfig(values.config, io, problems);
+  const settings = loadCliSettings(values.config, io.env, io.cwd);
+  const loaded = 'problem' in settings ? (problems.push(settings.problem), undefined) : settings;
   for (const p of problems) io.stderr(`llm-workbench eval: ${p}\n`);
   if (problems.length > 0 || !loaded) return 2;
 
@@ -117,10 +122,15 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   }
 
   const evalProviders = withEvalProviders(loaded.config, runnable, grader ? [grader] : []);
+  for (const d of ignoredTemperatureWarnings(runnable, evalProviders.config, evalProviders.refFor)) {
+    io.stderr(`${formatDiagnostic({ ...d, file: shortPath(d.file, io.cwd) })}\n`);
+  }
+  const ledger = new CliLedger(loaded.ledgerPath);
+  await warmUpTokenizers(evalProviders.config, runnable.flatMap((f) => f.providers.map((p) => evalProviders.refFor(p))));
   const gateway = createGateway({
     config: evalProviders.config,
     keys: evalProviders.keys(loaded.keys),
-    ledger: new JsonlLedger(loaded.ledgerPath),
+    ledger,
     adapterOptions: {
       keyHint: (id) => {
         const source = evalProviders.sourceOf(id);
@@ -158,6 +168,7 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
     });
   } finally {
     process.removeListener('SIGINT', onSignal);
+    await ledger.close();
   }
   if (io.isTty) io.stderr('\r');
 
@@ -173,6 +184,16 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
     }
   }
 
+  let unwritten = false;
+  const writeOut = (path: string, text: string) => {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, text);
+    } catch (error) {
+      io.stderr(`llm-workbench eval: could not write ${path}: ${(error as Error).message}\n`);
+      unwritten = true;
+    }
+  };
   if (values.junit) writeOut(resolve(io.cwd, values.junit), junitXml(results, { cwd: io.cwd }));
   if (values.record) {
     const selections = summary.files.flatMap((f) => (f.selection ? [f.selection] : []));
@@ -185,7 +206,7 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   }
 
   if (summary.cancelled) return 1;
-  if (invalid) return 2;
+  if (invalid || unwritten) return 2;
   return summary.failed + summary.errors > 0 ? 1 : 0;
 }
 
@@ -193,11 +214,6 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
 function shortPath(file: string, cwd: string): string {
   const rel = relative(cwd, file);
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
-}
-
-function writeOut(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
 }
 
 function intOption(raw: string | undefined, name: string, min: number, problems: string[]): number | undefined {
@@ -270,26 +286,4 @@ function resultOrder(files: readonly EvalFile[]): (a: EvalCaseResult, b: EvalCas
     a.promptIndex - b.promptIndex ||
     providerIndex(a) - providerIndex(b) ||
     a.repeat - b.repeat;
-}
-
-// ---- configuration ----------------------------------------------------------------------------------------
-
-/** Settings the editor contributes: a settings.json passed to --config may hold them; the CLI ignores them. */
-function editorSettings(): string[] {
-  const configuration = (packageJson as { contributes?: { configuration?: unknown } }).contributes?.configuration;
-  const sections = Array.isArray(configuration) ? configuration : configuration ? [configuration] : [];
-  return sections.flatMap((section: { properties?: Record<string, unknown> }) => Object.keys(section.properties ?? {}));
-}
-
-/** The CLI's shared settings loader (`--config FILE` + environment); a ConfigError is reported and exits 2. */
-function loadConfig(file: string | undefined, io: CliIo, problems: string[]): CliConfig | undefined {
-  try {
-    return loadCliConfig({ file: file === undefined ? undefined : resolve(io.cwd, file), env: io.env, editorSettings: editorSettings() });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      problems.push(error.message);
-      return undefined;
-    }
-    throw error;
-  }
 }

@@ -1,10 +1,15 @@
 /** `llm-workbench <command>`: the headless entry point over src/core. */
+import packageJson from '../../package.json';
+
 const USAGE = `Usage: llm-workbench <command> [options]
 
 Commands:
-  count   Count tokens in files
-  chat    Send a prompt through the gateway
-  eval    Run eval files
+  count   Count tokens in files (exact for OpenAI models, ≈ estimate for others)
+  chat    Send a prompt through the gateway (routing, retries, fallback, cost, ledger)
+  eval    Run eval files (promptfoo-compatible) and compare models
+
+Run "llm-workbench <command> --help" for a command's options.
+Exit status: 0 success, 1 a file, case or provider failed, 2 bad usage or configuration.
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -16,8 +21,17 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./evalCommand')).evalCommand(argv.slice(1));
     case 'chat':
       return (await import('./chatCommand')).runChat(argv.slice(1));
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return 0;
+    case '--version':
+    case '-v':
+      process.stdout.write(`${packageJson.version}\n`);
+      return 0;
     default:
-      process.stderr.write(command ? `Unknown command "${command}".\n${USAGE}` : USAGE);
+      process.stderr.write(command ? `llm-workbench: unknown command "${command}".\n\n${USAGE}` : USAGE);
       return 2;
   }
 }

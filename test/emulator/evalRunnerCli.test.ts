@@ -1,7 +1,7 @@
 /** `llm-workbench eval` as CI runs it: the built dist/cli.js in a child process, against the in-process emulator. */
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from './emulator';
@@ -170,6 +170,48 @@ describe('llm-workbench eval (CLI)', function () {
     assert.match(warm.stdout, /2 from cache; spent \$0\.00/);
     await cli([file, '--no-cache']);
     assert.equal(emulator.requests.length, 4);
+  });
+
+  it('records every call in the ledger under $LLM_WORKBENCH_HOME, and nothing for cached answers', async () => {
+    const file = write('triage.eval.yaml', TWO_CASES('openai:gpt-4o-mini'));
+    const ledgerLines = () => readFileSync(join(dir, 'home', 'ledger.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { source: string; model: string });
+    assert.equal((await cli([file])).code, 0);
+    assert.deepEqual(ledgerLines().map((r) => [r.source, r.model]), [['eval', 'gpt-4o-mini'], ['eval', 'gpt-4o-mini']]);
+    const warm = await cli([file]);
+    assert.match(warm.stdout, /2 from cache/);
+    assert.equal(ledgerLines().length, 2);
+  });
+
+  it('exits 2 before calling any model when a report path cannot be written', async () => {
+    const file = write('triage.eval.yaml', TWO_CASES('openai:gpt-4o-mini'));
+    mkdirSync(join(dir, 'reports'));
+    writeFileSync(join(dir, 'plain'), '');
+    const run = await cli([file, '--junit', 'reports', '--json', 'plain/results.jsonl']);
+    assert.equal(run.code, 2, run.stdout);
+    assert.match(run.stderr, /--junit: \S+reports is a directory: give a file name inside it/);
+    assert.match(run.stderr, /--json: cannot create \S+results\.jsonl: \S+plain is a file, not a directory/);
+    assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+    assert.equal(emulator.requests.length, 0);
+  });
+
+  it('warns that config.temperature has no effect on an Anthropic model, and still runs', async () => {
+    const file = write(
+      'temp.eval.yaml',
+      ['prompts: ["{{ticket}}"]', 'providers:', '  - id: openai:gpt-4o-mini', '    config: { temperature: 0 }', '  - id: anthropic:messages:claude-haiku-4-5', '    config: { temperature: 0 }', 'tests:', '  - vars: { ticket: "I was charged twice" }', '    assert: [{ type: icontains, value: billing }]'].join('\n'),
+    );
+    const run = await cli([file]);
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    const warnings = run.stderr.split('\n').filter((l) => l.includes('temperature'));
+    assert.equal(warnings.length, 1, run.stderr);
+    assert.match(warnings[0], /^temp\.eval\.yaml:5:5: warning: `config\.temperature: 0` has no effect on anthropic:claude-haiku-4-5/);
+    assert.equal((emulator.requests.find((r) => r.protocol === 'openai')!.body as { temperature?: number }).temperature, 0);
+    assert.equal((emulator.requests.find((r) => r.protocol === 'anthropic')!.body as { temperature?: number }).temperature, undefined);
+  });
+
+  it('reads one case as "1 case"', async () => {
+    const file = write('one.eval.yaml', 'prompts: ["{{ticket}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { ticket: "I was charged twice" }\n    assert: [{ type: icontains, value: billing }]\n');
+    const run = await cli([file]);
+    assert.match(run.stdout, /^1 case: 1 passed, 0 failed;/m);
   });
 
   it('honours a provider\'s apiBaseUrl from the eval file, with that provider\'s key', async () => {

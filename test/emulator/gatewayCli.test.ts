@@ -162,4 +162,28 @@ describe('llm-workbench chat (dist/cli.js against the emulator)', function () {
     assert.match(run.stderr, /secrets\/keys\.ts is private/);
     assert.deepEqual(emulator.requests.filter((r) => r.path === '/api/chat' || r.path.endsWith('/completions')).map((r) => r.protocol), ['ollama']);
   });
+  it('top-level --help lists the commands and exits 0; an unknown command exits 2; each command has --help', async () => {
+    const run = (args: string[]) =>
+      new Promise<CliRun>((resolve) => {
+        execFile(process.execPath, [cli, ...args], { env: env() }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
+      });
+    const help = await run(['--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /count .*\n\s+chat .*\n\s+eval /);
+    assert.match(help.stdout, /llm-workbench <command> --help/);
+    const unknown = await run(['cout']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /^llm-workbench: unknown command "cout"/);
+    for (const command of ['count', 'chat', 'eval']) {
+      const own = await run([command, '--help']);
+      assert.equal(own.code, 0, command);
+      assert.match(own.stdout, new RegExp(`^Usage: llm-workbench ${command} `));
+    }
+  });
+
+  it('reports an unknown option as "llm-workbench chat: ..." with the usage, exit 2', async () => {
+    const run = await chat(['--modle', 'openai:gpt-4o-mini', 'hi']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^llm-workbench chat: Unknown option '--modle'\.\n\nUsage: llm-workbench chat/);
+  });
 });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import packageJson from '../../../package.json';
 import { defaultLedgerPath } from '../cost/ledger';
 import { closestMatch } from '../evals/levenshtein';
 import { DEFAULT_RESILIENCE, type ResilienceSettings } from '../gateway/retryPolicy';
@@ -37,6 +38,16 @@ const CLI_SETTINGS = [
   'llmWorkbench.budget.callsPerDay',
   'llmWorkbench.budget.include',
 ];
+
+/**
+ * Settings the editor contributes (package.json `contributes.configuration`): a settings.json passed to `--config`
+ * may hold them, so the CLI accepts them without using them.
+ */
+export function editorSettings(): string[] {
+  const configuration = (packageJson as { contributes?: { configuration?: unknown } }).contributes?.configuration;
+  const sections = Array.isArray(configuration) ? configuration : configuration ? [configuration] : [];
+  return sections.flatMap((section: { properties?: Record<string, unknown> }) => Object.keys(section.properties ?? {}));
+}
 
 export interface LoadCliConfigOptions {
   /** `--config FILE`: JSON with the keys of the VS Code settings. */

@@ -58,9 +58,14 @@ export function matrixTable(candidates: readonly CandidateStats[]): string {
 
 export function totalsLine(summary: EvalRunSummary): string {
   const parts = [`${summary.passed} passed`, `${summary.failed} failed`];
-  if (summary.errors > 0) parts.push(`${summary.errors} errors`);
+  if (summary.errors > 0) parts.push(plural(summary.errors, 'error'));
   if (summary.skipped > 0) parts.push(`${summary.skipped} skipped`);
   const cached = summary.cached > 0 ? `, ${summary.cached} from cache` : '';
-  const unknown = summary.unknownCostCalls > 0 ? ` (+ ${summary.unknownCostCalls} calls of unknown price)` : '';
-  return `${summary.total} cases: ${parts.join(', ')}${cached}; spent ${formatUsd(summary.newSpendUsd)}${unknown} in ${(summary.wallMs / 1000).toFixed(1)} s${summary.cancelled ? ' — cancelled' : ''}`;
+  const unknown = summary.unknownCostCalls > 0 ? ` (+ ${plural(summary.unknownCostCalls, 'call')} of unknown price)` : '';
+  return `${plural(summary.total, 'case')}: ${parts.join(', ')}${cached}; spent ${formatUsd(summary.newSpendUsd)}${unknown} in ${(summary.wallMs / 1000).toFixed(1)} s${summary.cancelled ? ' — cancelled' : ''}`;
+}
+
+/** `1 case`, `2 cases`. */
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

@@ -7,14 +7,8 @@ import { CallGuard } from './callGuard';
 import type { ChatEvent, ChatRequest } from './chat';
 import { lookupKey } from './keyLookup';
 import { mapAnthropicStopReason } from './mapAnthropicStopReason';
-import {
-  abortedError,
-  errorFromHttp,
-  errorFromTransport,
-  incompleteError,
-  missingKeyError,
-  timeoutError,
-} from './normalizeError';
+import { guardedStream, interruptionError, normalizeSdkError } from './guardedStream';
+import { incompleteError, missingKeyError } from './normalizeError';
 import type { ProviderContext } from './providerContext';
 import type { ProviderError } from './providerError';
 
@@ -47,75 +41,58 @@ export class AnthropicAdapter implements ProviderAdapter {
     this.kind = init.config.kind;
   }
 
-  async *stream(model: string, request: ChatRequest): AsyncIterable<ChatEvent> {
+  stream(model: string, request: ChatRequest): AsyncIterable<ChatEvent> {
+    const { context, options } = this.init;
+    return guardedStream(context, model, request, options.timeoutMs, (error) => this.normalize(error, model), (guard) => this.streamMessages(model, request, guard));
+  }
+
+  /** One Messages call's raw SSE events: text as it comes; usage from `message_start` + `message_delta`. */
+  private async *streamMessages(model: string, request: ChatRequest, guard: CallGuard): AsyncGenerator<ChatEvent, ChatEvent[]> {
     const { context } = this.init;
-    if (request.signal?.aborted) {
-      yield { type: 'error', error: abortedError(context, model) };
-      return;
-    }
     const key = await lookupKey(this.init.keys, this.id);
-    if (!key) {
-      yield { type: 'error', error: missingKeyError(context, model) };
-      return;
-    }
-    const guard = new CallGuard(request.signal, this.init.options.timeoutMs);
+    if (!key) return [{ type: 'error', error: missingKeyError(context, model) }];
     let counts: AnthropicCounts | undefined;
     let stopReason: string | null | undefined;
     let stopped = false;
-    try {
-      const stream = await this.client(key).messages.create(this.params(model, request), { signal: guard.signal });
-      for await (const event of stream) {
-        guard.touch();
-        switch (event.type) {
-          case 'message_start': {
-            const u = event.message.usage;
-            counts = {
-              input: u.input_tokens,
-              cacheRead: u.cache_read_input_tokens ?? 0,
-              cacheWrite: u.cache_creation_input_tokens ?? 0,
-              output: u.output_tokens,
-            };
-            break;
-          }
-          case 'content_block_delta':
-            if (event.delta.type === 'text_delta' && event.delta.text) {
-              guard.pause();
-              yield { type: 'text', text: event.delta.text };
-              guard.touch();
-            }
-            break;
-          case 'message_delta': {
-            stopReason = event.delta.stop_reason ?? stopReason;
-            const u = event.usage;
-            if (counts) {
-              // message_delta totals are cumulative; input fields are only present when they changed.
-              counts.output = u.output_tokens;
-              if (u.input_tokens != null) counts.input = u.input_tokens;
-              if (u.cache_read_input_tokens != null) counts.cacheRead = u.cache_read_input_tokens;
-              if (u.cache_creation_input_tokens != null) counts.cacheWrite = u.cache_creation_input_tokens;
-            }
-            break;
-          }
-          case 'message_stop':
-            stopped = true;
-            break;
+    const stream = await this.client(key).messages.create(this.params(model, request), { signal: guard.signal });
+    for await (const event of stream) {
+      guard.touch();
+      switch (event.type) {
+        case 'message_start': {
+          const u = event.message.usage;
+          counts = {
+            input: u.input_tokens,
+            cacheRead: u.cache_read_input_tokens ?? 0,
+            cacheWrite: u.cache_creation_input_tokens ?? 0,
+            output: u.output_tokens,
+          };
+          break;
         }
+        case 'content_block_delta':
+          if (event.delta.type === 'text_delta' && event.delta.text) yield { type: 'text', text: event.delta.text };
+          break;
+        case 'message_delta': {
+          stopReason = event.delta.stop_reason ?? stopReason;
+          const u = event.usage;
+          if (counts) {
+            // message_delta totals are cumulative; input fields are only present when they changed.
+            counts.output = u.output_tokens;
+            if (u.input_tokens != null) counts.input = u.input_tokens;
+            if (u.cache_read_input_tokens != null) counts.cacheRead = u.cache_read_input_tokens;
+            if (u.cache_creation_input_tokens != null) counts.cacheWrite = u.cache_creation_input_tokens;
+          }
+          break;
+        }
+        case 'message_stop':
+          stopped = true;
+          break;
       }
-      if (guard.interrupted) {
-        yield { type: 'error', error: this.interruption(guard, model) };
-        return;
-      }
-      if (!stopped || !counts) {
-        yield { type: 'error', error: incompleteError(context, model, 'the stream ended before message_stop') };
-        return;
-      }
-      yield { type: 'usage', usage: convertAnthropicUsage(counts) };
-      yield { type: 'done', stopReason: mapAnthropicStopReason(stopReason) };
-    } catch (error) {
-      yield { type: 'error', error: guard.interrupted ? this.interruption(guard, model) : this.normalize(error, model) };
-    } finally {
-      guard.dispose();
     }
+    if (!stopped || !counts) return [{ type: 'error', error: incompleteError(context, model, 'the stream ended before message_stop') }];
+    return [
+      { type: 'usage', usage: convertAnthropicUsage(counts) },
+      { type: 'done', stopReason: mapAnthropicStopReason(stopReason) },
+    ];
   }
 
   /** Anthropic's `count_tokens`: the exact input count for Claude models, which have no public tokenizer. */
@@ -128,7 +105,7 @@ export class AnthropicAdapter implements ProviderAdapter {
       const result = await this.client(key).messages.countTokens({ model, messages, ...(system ? { system } : {}) }, { signal: guard.signal });
       return result.input_tokens;
     } catch (error) {
-      throw guard.interrupted ? this.interruption(guard, model) : this.normalize(error, model);
+      throw guard.interrupted ? interruptionError(guard, this.init.context, model) : this.normalize(error, model);
     } finally {
       guard.dispose();
     }
@@ -159,22 +136,8 @@ export class AnthropicAdapter implements ProviderAdapter {
     return client;
   }
 
-  private interruption(guard: CallGuard, model: string): ProviderError {
-    return guard.timedOut
-      ? timeoutError(this.init.context, model, guard.idleTimeoutMs)
-      : abortedError(this.init.context, model);
-  }
-
   private normalize(error: unknown, model: string): ProviderError {
-    const { context } = this.init;
-    if (error instanceof Anthropic.APIUserAbortError) return abortedError(context, model);
-    if (error instanceof Anthropic.APIConnectionTimeoutError) return timeoutError(context, model, undefined);
-    if (error instanceof Anthropic.APIConnectionError) return errorFromTransport(error.cause ?? error, context, model);
-    if (error instanceof Anthropic.APIError) {
-      return errorFromHttp({ status: error.status, headers: error.headers, body: error.error }, context, model);
-    }
-    if (error instanceof SyntaxError) return incompleteError(context, model, 'a malformed stream event', error);
-    return errorFromTransport(error, context, model);
+    return normalizeSdkError(Anthropic, error, this.init.context, model, 'a malformed stream event');
   }
 }
 

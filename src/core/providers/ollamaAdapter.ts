@@ -6,7 +6,8 @@ import type { ChatEvent, ChatRequest } from './chat';
 import { lookupKey } from './keyLookup';
 import { mapOllamaStopReason } from './mapOllamaStopReason';
 import { ndjsonLines } from './ndjsonLines';
-import { abortedError, errorFromHttp, errorFromTransport, incompleteError, timeoutError } from './normalizeError';
+import { guardedStream } from './guardedStream';
+import { errorFromHttp, errorFromTransport, incompleteError, timeoutError } from './normalizeError';
 import { OpenAIAdapter } from './openaiAdapter';
 import type { ProviderContext } from './providerContext';
 import type { ProviderError } from './providerError';
@@ -58,70 +59,45 @@ export class OllamaAdapter implements ProviderAdapter {
     return this.viaOpenAI ? this.viaOpenAI.stream(model, request) : this.streamNative(model, request);
   }
 
-  private async *streamNative(model: string, request: ChatRequest): AsyncIterable<ChatEvent> {
+  private streamNative(model: string, request: ChatRequest): AsyncIterable<ChatEvent> {
+    const { context, options } = this.init;
+    return guardedStream(context, model, request, options.timeoutMs, (error) => errorFromTransport(error, context, model), (guard) => this.streamChat(model, request, guard));
+  }
+
+  /** One `/api/chat` NDJSON stream: text lines as they come; the `done: true` line carries the counts. */
+  private async *streamChat(model: string, request: ChatRequest, guard: CallGuard): AsyncGenerator<ChatEvent, ChatEvent[]> {
     const { context } = this.init;
-    if (request.signal?.aborted) {
-      yield { type: 'error', error: abortedError(context, model) };
-      return;
-    }
-    const headers = await this.headers();
-    const guard = new CallGuard(request.signal, this.init.options.timeoutMs);
-    try {
-      const response = await this.fetch(`${context.baseUrl}/api/chat`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify(this.body(model, request)),
-        signal: guard.signal,
-      });
+    const response = await this.fetch(`${context.baseUrl}/api/chat`, {
+      method: 'POST',
+      headers: await this.headers(),
+      body: JSON.stringify(this.body(model, request)),
+      signal: guard.signal,
+    });
+    guard.touch();
+    if (!response.ok) return [{ type: 'error', error: errorFromHttp({ status: response.status, headers: response.headers, body: await readBody(response) }, context, model) }];
+    if (!response.body) return [{ type: 'error', error: incompleteError(context, model, 'the response had no body') }];
+    let final: OllamaChatLine | undefined;
+    for await (const line of ndjsonLines(response.body)) {
       guard.touch();
-      if (!response.ok) {
-        yield { type: 'error', error: errorFromHttp({ status: response.status, headers: response.headers, body: await readBody(response) }, context, model) };
-        return;
+      let parsed: OllamaChatLine;
+      try {
+        parsed = JSON.parse(line) as OllamaChatLine;
+      } catch (cause) {
+        return [{ type: 'error', error: incompleteError(context, model, 'a malformed stream line', cause) }];
       }
-      if (!response.body) {
-        yield { type: 'error', error: incompleteError(context, model, 'the response had no body') };
-        return;
+      if (parsed.error !== undefined) return [{ type: 'error', error: errorFromHttp({ body: parsed }, context, model) }];
+      const text = parsed.message?.content;
+      if (text) yield { type: 'text', text };
+      if (parsed.done === true) {
+        final = parsed;
+        break;
       }
-      let final: OllamaChatLine | undefined;
-      for await (const line of ndjsonLines(response.body)) {
-        guard.touch();
-        let parsed: OllamaChatLine;
-        try {
-          parsed = JSON.parse(line) as OllamaChatLine;
-        } catch (cause) {
-          yield { type: 'error', error: incompleteError(context, model, 'a malformed stream line', cause) };
-          return;
-        }
-        if (parsed.error !== undefined) {
-          yield { type: 'error', error: errorFromHttp({ body: parsed }, context, model) };
-          return;
-        }
-        const text = parsed.message?.content;
-        if (text) {
-          guard.pause();
-          yield { type: 'text', text };
-          guard.touch();
-        }
-        if (parsed.done === true) {
-          final = parsed;
-          break;
-        }
-      }
-      if (guard.interrupted) {
-        yield { type: 'error', error: this.interruption(guard, model) };
-        return;
-      }
-      if (!final) {
-        yield { type: 'error', error: incompleteError(context, model, 'the stream ended without its done:true object') };
-        return;
-      }
-      yield { type: 'usage', usage: convertOllamaUsage(final) };
-      yield { type: 'done', stopReason: mapOllamaStopReason(final.done_reason) };
-    } catch (error) {
-      yield { type: 'error', error: guard.interrupted ? this.interruption(guard, model) : errorFromTransport(error, context, model) };
-    } finally {
-      guard.dispose();
     }
+    if (!final) return [{ type: 'error', error: incompleteError(context, model, 'the stream ended without its done:true object') }];
+    return [
+      { type: 'usage', usage: convertOllamaUsage(final) },
+      { type: 'done', stopReason: mapOllamaStopReason(final.done_reason) },
+    ];
   }
 
   /** Installed models from `/api/tags`, each with the context Ollama will use. Rejects with a ProviderError. */
@@ -200,12 +176,6 @@ export class OllamaAdapter implements ProviderAdapter {
 
   private fetch(url: string, init: RequestInit): Promise<Response> {
     return (this.init.options.fetch ?? fetch)(url, init);
-  }
-
-  private interruption(guard: CallGuard, model: string): ProviderError {
-    return guard.timedOut
-      ? timeoutError(this.init.context, model, guard.idleTimeoutMs)
-      : abortedError(this.init.context, model);
   }
 }
 

@@ -8,14 +8,8 @@ import type { ChatEvent, ChatRequest } from './chat';
 import { estimateUsage } from './estimateUsage';
 import { lookupKey } from './keyLookup';
 import { mapOpenAIStopReason } from './mapOpenAIStopReason';
-import {
-  abortedError,
-  errorFromHttp,
-  errorFromTransport,
-  incompleteError,
-  missingKeyError,
-  timeoutError,
-} from './normalizeError';
+import { guardedStream, normalizeSdkError } from './guardedStream';
+import { incompleteError, missingKeyError, timeoutError } from './normalizeError';
 import type { ProviderContext } from './providerContext';
 import type { ProviderError } from './providerError';
 
@@ -46,59 +40,40 @@ export class OpenAIAdapter implements ProviderAdapter {
     this.kind = init.config.kind;
   }
 
-  async *stream(model: string, request: ChatRequest): AsyncIterable<ChatEvent> {
+  stream(model: string, request: ChatRequest): AsyncIterable<ChatEvent> {
+    const { context, options } = this.init;
+    return guardedStream(context, model, request, options.timeoutMs, (error) => this.normalize(error, model), (guard) => this.streamCompletion(model, request, guard));
+  }
+
+  /** One chat-completions stream: text deltas as they come; the finish reason and the `include_usage` chunk end it. */
+  private async *streamCompletion(model: string, request: ChatRequest, guard: CallGuard): AsyncGenerator<ChatEvent, ChatEvent[]> {
     const { context } = this.init;
-    if (request.signal?.aborted) {
-      yield { type: 'error', error: abortedError(context, model) };
-      return;
-    }
     const key = await lookupKey(this.init.keys, this.id);
-    if (!key && this.init.keyRequired) {
-      yield { type: 'error', error: missingKeyError(context, model) };
-      return;
-    }
-    const guard = new CallGuard(request.signal, this.init.options.timeoutMs);
+    if (!key && this.init.keyRequired) return [{ type: 'error', error: missingKeyError(context, model) }];
     let text = '';
     let finishReason: string | null | undefined;
     let usage: Usage | undefined;
-    try {
-      const stream = await this.client(key).chat.completions.create(this.params(model, request), { signal: guard.signal });
-      for await (const chunk of stream) {
-        guard.touch();
-        if (chunk.usage) usage = convertOpenAIUsage(chunk.usage);
-        const choice = chunk.choices.find((c) => (c.index ?? 0) === 0);
-        const delta = choice?.delta?.content;
-        if (delta) {
-          text += delta;
-          guard.pause();
-          yield { type: 'text', text: delta };
-          guard.touch();
-        }
-        if (choice?.finish_reason) finishReason = choice.finish_reason;
+    const stream = await this.client(key).chat.completions.create(this.params(model, request), { signal: guard.signal });
+    for await (const chunk of stream) {
+      guard.touch();
+      if (chunk.usage) usage = convertOpenAIUsage(chunk.usage);
+      const choice = chunk.choices.find((c) => (c.index ?? 0) === 0);
+      const delta = choice?.delta?.content;
+      if (delta) {
+        text += delta;
+        yield { type: 'text', text: delta };
       }
-      // The SDK ends an aborted stream quietly, so an early end is checked here rather than caught.
-      if (guard.interrupted) {
-        yield { type: 'error', error: this.interruption(guard, model) };
-        return;
-      }
-      if (!finishReason) {
-        yield { type: 'error', error: incompleteError(context, model, 'the stream ended without a finish reason') };
-        return;
-      }
-      if (!usage) {
-        if (this.init.usageRequired) {
-          yield { type: 'error', error: incompleteError(context, model, 'the stream ended before its usage report') };
-          return;
-        }
-        usage = estimateUsage(request, text);
-      }
-      yield { type: 'usage', usage };
-      yield { type: 'done', stopReason: mapOpenAIStopReason(finishReason) };
-    } catch (error) {
-      yield { type: 'error', error: guard.interrupted ? this.interruption(guard, model) : this.normalize(error, model) };
-    } finally {
-      guard.dispose();
+      if (choice?.finish_reason) finishReason = choice.finish_reason;
     }
+    if (!finishReason) return [{ type: 'error', error: incompleteError(context, model, 'the stream ended without a finish reason') }];
+    if (!usage) {
+      if (this.init.usageRequired) return [{ type: 'error', error: incompleteError(context, model, 'the stream ended before its usage report') }];
+      usage = estimateUsage(request, text);
+    }
+    return [
+      { type: 'usage', usage },
+      { type: 'done', stopReason: mapOpenAIStopReason(finishReason) },
+    ];
   }
 
   /** Model ids from `GET /models`. Rejects with a ProviderError. */
@@ -154,23 +129,8 @@ export class OpenAIAdapter implements ProviderAdapter {
     return client;
   }
 
-  private interruption(guard: CallGuard, model: string): ProviderError {
-    return guard.timedOut
-      ? timeoutError(this.init.context, model, guard.idleTimeoutMs)
-      : abortedError(this.init.context, model);
-  }
-
   private normalize(error: unknown, model: string): ProviderError {
-    const { context } = this.init;
-    if (error instanceof OpenAI.APIUserAbortError) return abortedError(context, model);
-    if (error instanceof OpenAI.APIConnectionTimeoutError) return timeoutError(context, model, undefined);
-    if (error instanceof OpenAI.APIConnectionError) return errorFromTransport(error.cause ?? error, context, model);
-    if (error instanceof OpenAI.APIError) {
-      return errorFromHttp({ status: error.status, headers: error.headers, body: error.error }, context, model);
-    }
-    // The SDK's SSE decoder throws the JSON.parse error for a malformed chunk.
-    if (error instanceof SyntaxError) return incompleteError(context, model, 'a malformed stream chunk', error);
-    return errorFromTransport(error, context, model);
+    return normalizeSdkError(OpenAI, error, this.init.context, model, 'a malformed stream chunk');
   }
 }
 

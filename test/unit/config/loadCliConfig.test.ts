@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
-import { ConfigError, loadCliConfig } from '../../../src/core/config/loadCliConfig';
+import packageJson from '../../../package.json';
+import { ConfigError, editorSettings, loadCliConfig } from '../../../src/core/config/loadCliConfig';
 
 const fromText = (text: string) => () => text;
 
@@ -87,5 +88,10 @@ describe('CLI configuration', () => {
 
   it('puts the ledger under LLM_WORKBENCH_HOME', () => {
     assert.equal(load(undefined, { LLM_WORKBENCH_HOME: '/srv/wb' }).ledgerPath, join('/srv/wb', 'ledger.jsonl'));
+  });
+  it('editorSettings() lists every setting package.json contributes, which chat and eval accept in --config', () => {
+    const contributed = Object.keys((packageJson as { contributes: { configuration: { properties: Record<string, unknown> } } }).contributes.configuration.properties);
+    assert.ok(contributed.length > 0);
+    assert.deepEqual(editorSettings(), contributed);
   });
 });
