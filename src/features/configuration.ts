@@ -1,0 +1,69 @@
+import * as vscode from 'vscode';
+import { readSettings, type SettingProblem } from '../core/config/readSettings';
+import type { WorkbenchConfig } from '../core/config/workbenchConfig';
+import { ModelCatalog } from '../core/models/catalog';
+
+const SECTION = 'llmWorkbench';
+
+/**
+ * The one typed accessor for `llmWorkbench.*` settings: every feature reads `current` (and `catalog`) and listens
+ * to `onDidChange`, instead of calling `getConfiguration().get()` itself. Invalid values fall back to defaults and
+ * are reported once each, naming the setting, with a button that opens it.
+ */
+export class WorkbenchSettings implements vscode.Disposable {
+  private config: WorkbenchConfig;
+  private modelCatalog: ModelCatalog;
+  private readonly changed = new vscode.EventEmitter<WorkbenchConfig>();
+  private readonly reported = new Set<string>();
+  private readonly subscription: vscode.Disposable;
+  problems: SettingProblem[] = [];
+
+  /** Fires after any `llmWorkbench.*` setting changed, with the new configuration. */
+  readonly onDidChange = this.changed.event;
+
+  constructor() {
+    ({ config: this.config, catalog: this.modelCatalog } = this.read());
+    this.subscription = vscode.workspace.onDidChangeConfiguration((event) => {
+      if (!event.affectsConfiguration(SECTION)) return;
+      ({ config: this.config, catalog: this.modelCatalog } = this.read());
+      this.changed.fire(this.config);
+    });
+  }
+
+  get current(): WorkbenchConfig {
+    return this.config;
+  }
+
+  /** Built-in models merged with `llmWorkbench.models`. */
+  get catalog(): ModelCatalog {
+    return this.modelCatalog;
+  }
+
+  /** Writes one setting at the user level (or workspace, when the user chose that scope). */
+  async update(key: string, value: unknown, target = vscode.ConfigurationTarget.Global): Promise<void> {
+    await vscode.workspace.getConfiguration(SECTION).update(key, value, target);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+
+  private read(): { config: WorkbenchConfig; catalog: ModelCatalog } {
+    const settings = vscode.workspace.getConfiguration(SECTION);
+    const { config, problems } = readSettings((key) => settings.get(key));
+    this.problems = problems;
+    this.reportProblems(problems);
+    return { config, catalog: new ModelCatalog(config.models) };
+  }
+
+  private reportProblems(problems: SettingProblem[]): void {
+    for (const problem of problems) {
+      if (this.reported.has(problem.message)) continue;
+      this.reported.add(problem.message);
+      void vscode.window.showWarningMessage(`LLM Workbench: ${problem.message}`, 'Open Setting').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', problem.setting);
+      });
+    }
+  }
+}

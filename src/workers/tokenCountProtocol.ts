@@ -1,0 +1,60 @@
+import type { EncodingName } from '../core/models/modelInfo';
+import type { Bucket, PromptFrontMatter } from '../core/tokens/promptSections';
+
+/**
+ * Messages between the extension host and the token-count worker (`dist/workers/tokenCount.js`).
+ * The worker owns one incremental counter per tracked document, so loading ranks and counting large texts never
+ * run on the extension host's thread. Every request carries an id; every reply answers one id.
+ */
+
+/** A VS Code content change: replace `rangeLength` characters at `rangeOffset` with `text` (applied in order). */
+export interface ContentChange {
+  rangeOffset: number;
+  rangeLength: number;
+  text: string;
+}
+
+export type WorkerRequest =
+  | { kind: 'open'; id: number; doc: string; version: number; encoding: EncodingName; text: string }
+  | { kind: 'change'; id: number; doc: string; version: number; changes: ContentChange[] }
+  | { kind: 'close'; id: number; doc: string }
+  | { kind: 'countRanges'; id: number; doc: string; ranges: [start: number, end: number][] }
+  | { kind: 'promptSections'; id: number; doc: string };
+
+export interface DocumentCount {
+  doc: string;
+  version: number;
+  encoding: EncodingName;
+  total: number;
+  /** Milliseconds the worker spent on this request (loading the tokenizer included). */
+  elapsedMs: number;
+}
+
+export interface RangeCounts {
+  doc: string;
+  version: number;
+  counts: number[];
+}
+
+export interface SectionCount {
+  heading: string;
+  bucket?: Bucket;
+  line: number;
+  startOffset: number;
+  endOffset: number;
+  headingEndOffset: number;
+  tokens: number;
+}
+
+export interface PromptSectionCounts {
+  doc: string;
+  version: number;
+  total: number;
+  frontMatter: PromptFrontMatter;
+  frontMatterError?: { line: number; message: string };
+  sections: SectionCount[];
+}
+
+export type WorkerReply =
+  | { id: number; ok: true; result: DocumentCount | RangeCounts | PromptSectionCounts | null }
+  | { id: number; ok: false; error: string };

@@ -1,0 +1,24 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { metrics, snapshot } from './helpers';
+
+describe('activation', () => {
+  it('activates on startup and registers the budget model command', async () => {
+    const extension = vscode.extensions.getExtension('llm-workbench.llm-workbench');
+    assert.ok(extension, 'the extension is installed');
+    await extension.activate();
+    assert.equal(extension.isActive, true);
+    const commands = await vscode.commands.getCommands(true);
+    assert.ok(commands.includes('llmWorkbench.pickBudgetModel'));
+  });
+
+  it('measures activate() and loads no tokenizer during it', async () => {
+    const state = await snapshot();
+    const activation = state.activation as { ms: number; workerStarted: boolean } | undefined;
+    assert.ok(activation, `the test hook reports activation (got ${JSON.stringify(state)})`);
+    assert.ok(activation.ms > 0 && Number.isFinite(activation.ms), `activation took ${activation.ms} ms`);
+    // The token worker (where tokenizers load) starts on the first count, after activate() has returned.
+    assert.equal(activation.workerStarted, false);
+    metrics.activationMs = activation.ms;
+  });
+});

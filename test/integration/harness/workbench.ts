@@ -1,0 +1,162 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+
+/** Chromium flags that keep Debian's Chromium headless, offline and quiet (notes/real-vscode.md). */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export const SCREENSHOT_DIR = join(__dirname, '..', 'screenshots');
+
+export async function launchBrowser(executablePath: string): Promise<Browser> {
+  return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+}
+
+/**
+ * A VS Code workbench in a browser page, driven as a user would: keyboard, mouse, and what is on screen.
+ * Helpers for what tests look at: files, the status bar, Problems, hovers, CodeLens, screenshots.
+ */
+export class Workbench {
+  /** The page's console, which includes the extension host's console output forwarded by VS Code. */
+  readonly consoleLines: string[] = [];
+
+  private constructor(readonly page: Page) {
+    page.on('console', (message) => this.consoleLines.push(`[${message.type()}] ${message.text()}`));
+  }
+
+  static async open(browser: Browser, url: string): Promise<Workbench> {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const workbench = new Workbench(page);
+    await page.goto(url);
+    await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+    // The extension host starts after the workbench: wait for the status bar to be populated.
+    await page.waitForSelector('.statusbar-item', { timeout: 60_000 });
+    return workbench;
+  }
+
+  /** Runs a command from the palette by its title, e.g. `View: Close All Editors`. */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    await this.page.locator('.quick-input-list .monaco-list-row').first().waitFor();
+    await this.page.waitForTimeout(200);
+    await input.press('Enter');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  }
+
+  /** Opens a workspace file with Quick Open (Ctrl+P), as a user would, and waits for its editor. */
+  async openFile(relativePath: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(relativePath);
+    const name = relativePath.split('/').pop()!;
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 20_000 });
+    await this.page.waitForTimeout(200);
+    await input.press('Enter');
+    await this.page.locator(`.tabs-container .tab.active`, { hasText: name }).waitFor({ timeout: 30_000 });
+    await this.page.locator('.monaco-editor .view-lines').first().waitFor();
+  }
+
+  /** A status bar item by the id its extension gave it (`llmWorkbench.tokens`). */
+  statusBarItem(id: string): Locator {
+    return this.page.locator(`.statusbar-item[id$="${id}"]`);
+  }
+
+  /** The item's text as shown (icons are glyphs, so `$(name)` markers are absent). */
+  async statusBarText(id: string): Promise<string> {
+    const item = this.statusBarItem(id);
+    if ((await item.count()) === 0) return '';
+    return ((await item.first().innerText()) ?? '').replace(/\s+/g, ' ').trim();
+  }
+
+  /** Polls the status bar item until its text satisfies `accept`; returns the text. */
+  async waitForStatusBarText(id: string, accept: (text: string) => boolean, timeoutMs = 60_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let text = '';
+    while (Date.now() < deadline) {
+      text = await this.statusBarText(id);
+      if (accept(text)) return text;
+      await this.page.waitForTimeout(200);
+    }
+    throw new Error(`status bar item ${id} never matched; last text: "${text}"`);
+  }
+
+  /** Opens the Problems panel and returns its rows' accessible labels (severity, message, position). */
+  async problems(): Promise<string[]> {
+    await this.page.keyboard.press('Control+Shift+M');
+    const panel = this.page.locator('.markers-panel');
+    await panel.waitFor({ state: 'visible' });
+    await this.page.waitForTimeout(300);
+    return panel.locator('.monaco-list-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('aria-label') ?? row.textContent ?? ''));
+  }
+
+  /** The visible editor line whose text contains `text` (the editor must have scrolled it into view). */
+  editorLine(text: string): Locator {
+    return this.page.locator('.monaco-editor .view-lines .view-line', { hasText: text }).first();
+  }
+
+  /** Hovers the mouse over the first visible line containing `text` and returns the hover widget's text. */
+  async hoverAt(text: string, timeoutMs = 20_000): Promise<string> {
+    const line = this.editorLine(text);
+    await line.waitFor();
+    const box = await line.boundingBox();
+    if (!box) throw new Error(`line "${text}" is not visible`);
+    const hover = this.page.locator('.monaco-hover:not(.hidden) .monaco-hover-content, .monaco-resizable-hover .monaco-hover-content');
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      await this.page.mouse.move(box.x + 5, box.y + box.height / 2);
+      await this.page.mouse.move(box.x + 30, box.y + box.height / 2, { steps: 3 });
+      try {
+        await hover.first().waitFor({ state: 'visible', timeout: 3000 });
+        return (await hover.first().innerText()).trim();
+      } catch {
+        await this.page.mouse.move(0, 0);
+      }
+    }
+    throw new Error(`no hover appeared over "${text}"`);
+  }
+
+  /** The CodeLens titles currently rendered in the active editor. */
+  async codeLenses(): Promise<string[]> {
+    return this.page.locator('.monaco-editor .codelens-decoration').evaluateAll((nodes) => nodes.map((n) => (n.textContent ?? '').trim()));
+  }
+
+  async waitForCodeLenses(accept: (titles: string[]) => boolean, timeoutMs = 60_000): Promise<string[]> {
+    const deadline = Date.now() + timeoutMs;
+    let titles: string[] = [];
+    while (Date.now() < deadline) {
+      titles = await this.codeLenses();
+      if (accept(titles)) return titles;
+      await this.page.waitForTimeout(250);
+    }
+    throw new Error(`CodeLens never matched; last: ${JSON.stringify(titles)}`);
+  }
+
+  /** Puts the cursor at the end of the first visible line containing `text`. */
+  async clickEndOfLine(text: string): Promise<void> {
+    await this.editorLine(text).click();
+    await this.page.keyboard.press('End');
+  }
+
+  saveConsole(path: string): void {
+    writeFileSync(path, this.consoleLines.join('\n'));
+  }
+
+  /** Saves a PNG under test/integration/screenshots/ (gitignored; the README's pictures are copied from there). */
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const path = join(SCREENSHOT_DIR, `${name}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+}
