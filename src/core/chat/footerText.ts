@@ -1,0 +1,44 @@
+import { formatUsd } from '../cost/pricing';
+import type { AnswerFooter } from '../../shared/chatProtocol';
+
+export interface FooterPart {
+  /** Stable name, used as a CSS hook and by tests. */
+  name: 'model' | 'route' | 'fallback' | 'tokens' | 'cost' | 'ttft' | 'total';
+  text: string;
+  /** Longer explanation for the tooltip. */
+  title: string;
+}
+
+/** The footer under an answer, as labelled parts. Pure: the webview renders it, tests read it. */
+export function footerParts(footer: AnswerFooter): FooterPart[] {
+  const estimated = footer.usageSource === 'estimate' ? '≈' : '';
+  const parts: FooterPart[] = [
+    { name: 'model', text: footer.model, title: `Answered by ${footer.model}${footer.attempts > 1 ? ` after ${footer.attempts} attempts` : ''}` },
+    { name: 'route', text: footer.routeReason, title: `Route: ${footer.routeReason}` },
+  ];
+  if (footer.fallbackUsed) {
+    const why = footer.fallbackReason ?? 'the primary model failed';
+    parts.push({ name: 'fallback', text: `fallback: ${why}`, title: `Fallback used because ${why}` });
+  }
+  parts.push(
+    {
+      name: 'tokens',
+      text: `${estimated}${formatCount(footer.inputTokens)} in · ${estimated}${formatCount(footer.outputTokens)} out`,
+      title: footer.usageSource === 'estimate' ? 'Token counts estimated locally (the provider reported none)' : 'Token counts reported by the provider',
+    },
+    { name: 'cost', text: formatUsd(footer.costUsd), title: footer.costUsd === null ? 'Price unknown for this model: add it under llmWorkbench.models' : 'Cost of this call' },
+    { name: 'ttft', text: `TTFT ${formatMs(footer.ttftMs)}`, title: 'Time to first token' },
+    { name: 'total', text: formatMs(footer.totalMs), title: 'Total time' },
+  );
+  return parts;
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export function formatMs(ms: number | null): string {
+  if (ms === null || Number.isNaN(ms)) return 'n/a';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}

@@ -1,0 +1,65 @@
+import type { WorkbenchConfig } from '../config/workbenchConfig';
+import { decideRoute } from '../gateway/router';
+import type { ModelCatalog } from '../models/catalog';
+import { loadTokenizer, tokenizerSpecFor } from '../tokens/encodings';
+import { AUTO_MODEL, type ChatTask, type ModelChoice } from '../../shared/chatProtocol';
+import type { RequestBudget } from './chatSession';
+
+/** Window assumed for a model the catalog does not know (add it under llmWorkbench.models for the real one). */
+export const UNKNOWN_MODEL_WINDOW = 8192;
+
+/**
+ * The model a chat request is counted against: the chosen one, or for Auto the primary the router would pick
+ * (asked without network: no classification call, no Ollama listing), else the budget model.
+ */
+export async function windowModel(choice: ModelChoice, task: ChatTask, config: WorkbenchConfig, catalog: ModelCatalog): Promise<string> {
+  if (choice !== AUTO_MODEL) return choice;
+  try {
+    const decision = await decideRoute({ task, messages: [] }, 0, {
+      config,
+      catalog,
+      classify: async () => ({ label: 'COMPLEX' as const }),
+      installedLocalModels: async () => [],
+    });
+    if (decision.route.primary) return decision.route.primary;
+  } catch {
+    // Nothing routable yet: count against the budget model so the number is still useful.
+  }
+  return config.budget.model;
+}
+
+/** Window, output reserve and a loaded tokenizer for counting a chat request. */
+export async function requestBudget(choice: ModelChoice, task: ChatTask, config: WorkbenchConfig, catalog: ModelCatalog): Promise<RequestBudget> {
+  const model = await windowModel(choice, task, config, catalog);
+  const info = catalog.lookup(model);
+  const provider = config.providers.find((p) => p.id === model.slice(0, model.indexOf(':')));
+  // Ollama budgets against the context the server will use (num_ctx), not the family's advertised maximum.
+  const window = provider?.kind === 'ollama' && provider.numCtx ? provider.numCtx : info?.contextWindow ?? UNKNOWN_MODEL_WINDOW;
+  const spec = tokenizerSpecFor(info);
+  const tokenizer = await loadTokenizer(spec.encoding);
+  return {
+    model,
+    window,
+    outputReserve: Math.min(config.budget.outputReserve, info?.maxOutput ?? config.budget.outputReserve),
+    exact: spec.kind === 'exact',
+    count: (text) => cachedCount(spec.encoding, text, () => tokenizer.count(text)),
+  };
+}
+
+/**
+ * The live count re-counts the whole history on every (debounced) keystroke; earlier messages never change, so
+ * their counts are remembered. Bounded: the oldest entries go first.
+ */
+const COUNT_CACHE_LIMIT = 2000;
+const countCache = new Map<string, number>();
+
+function cachedCount(encoding: string, text: string, count: () => number): number {
+  if (text.length < 64) return count(); // cheaper to count than to remember
+  const key = `${encoding}\u0000${text}`;
+  const known = countCache.get(key);
+  if (known !== undefined) return known;
+  const value = count();
+  countCache.set(key, value);
+  if (countCache.size > COUNT_CACHE_LIMIT) countCache.delete(countCache.keys().next().value!);
+  return value;
+}

@@ -1,0 +1,33 @@
+import { readSettings } from '../config/readSettings';
+import type { ProviderConfig } from '../providers/adapter';
+
+/** What VS Code's `inspect('providers')` reports, reduced to the scopes that matter here. */
+export interface InspectedSetting {
+  defaultValue?: unknown;
+  globalValue?: unknown;
+  workspaceValue?: unknown;
+  workspaceFolderValue?: unknown;
+}
+
+export interface GuardedProviders {
+  /** Providers from the user's own settings (or the default): the only endpoints a key may be sent to. */
+  providers: ProviderConfig[];
+  /** A workspace set `llmWorkbench.providers` to something else: ignored, and the user is told. */
+  ignoredWorkspaceValue: boolean;
+}
+
+/**
+ * Where a key is sent is decided by the user, never by a repository: a cloned `.vscode/settings.json` could
+ * otherwise point `baseUrl` at a server that collects keys. `llmWorkbench.providers` is machine-scoped, so
+ * VS Code already ignores workspace values; this guard does not rely on that. It reads the providers from the
+ * user (global) value, else the default, whatever the merged value says.
+ */
+export function guardProviderEndpoints(inspected: InspectedSetting | undefined): GuardedProviders {
+  const trusted = inspected?.globalValue !== undefined ? inspected.globalValue : inspected?.defaultValue;
+  const workspace = [inspected?.workspaceValue, inspected?.workspaceFolderValue].filter((v) => v !== undefined);
+  const providers = readSettings((key) => (key === 'providers' ? trusted : undefined)).config.providers;
+  return {
+    providers,
+    ignoredWorkspaceValue: workspace.some((value) => JSON.stringify(value) !== JSON.stringify(trusted)),
+  };
+}

@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { chatPageHtml } from '../../core/chat/chatPage';
+import type { ChatSession } from '../../core/chat/chatSession';
+import { isWebviewMessage, type ExtensionMessage } from '../../shared/chatProtocol';
+
+export const CHAT_VIEW_ID = 'llmWorkbench.chat';
+
+/** Hosts the chat webview and moves typed messages between it and the session; no chat logic lives here. */
+export class ChatViewProvider implements vscode.WebviewViewProvider {
+  private view?: vscode.WebviewView;
+  session?: ChatSession;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    const webview = view.webview;
+    webview.options = {
+      enableScripts: true,
+      enableCommandUris: false,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')],
+    };
+    const asset = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', file)).toString();
+    webview.html = chatPageHtml({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(18).toString('base64'),
+      scriptUri: asset('chat.js'),
+      styleUri: asset('chat.css'),
+    });
+    webview.onDidReceiveMessage((message: unknown) => {
+      // The webview is a trust boundary: malformed messages are dropped, not interpreted.
+      if (!isWebviewMessage(message)) {
+        this.log.warn('Chat: ignored a malformed message from the webview');
+        return;
+      }
+      this.session?.handle(message).catch((error: unknown) => this.log.error(`Chat: ${(error as Error).message}`));
+    });
+    view.onDidDispose(() => {
+      if (this.view === view) this.view = undefined;
+    });
+  }
+
+  post(message: ExtensionMessage): void {
+    void this.view?.webview.postMessage(message);
+  }
+
+  /** Opens the sidebar on the chat (resolving the view if it was never shown). */
+  async reveal(): Promise<void> {
+    await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
+  }
+}

@@ -1,0 +1,111 @@
+import * as vscode from 'vscode';
+import type { WorkbenchConfig } from '../core/config/workbenchConfig';
+import { defaultLedgerPath, JsonlLedger } from '../core/cost/ledger';
+import { createGateway } from '../core/gateway/createGateway';
+import type { ChatGateway } from '../core/gateway/gatewayApi';
+import { observeRecords } from '../core/logging/observeRecords';
+import { recordLogLine } from '../core/logging/recordLogLine';
+import type { ModelCatalog } from '../core/models/catalog';
+import type { ProviderConfig } from '../core/providers/adapter';
+import { guardProviderEndpoints } from '../core/secrets/endpointGuard';
+import type { WorkbenchSettings } from './configuration';
+import type { ApiKeys } from './secrets';
+
+export const LOG_CHANNEL_NAME = 'LLM Workbench';
+export const SHOW_LOG = 'llmWorkbench.showLog';
+
+/**
+ * The extension's one gateway, built from settings + SecretStorage + the shared ledger, rebuilt when settings change.
+ * Every call's record is logged to the "LLM Workbench" output channel (prompt text only with `llmWorkbench.logPrompts`).
+ * Provider endpoints come from the user's own settings only (see `guardProviderEndpoints`).
+ */
+export class GatewayService implements vscode.Disposable {
+  readonly log: vscode.LogOutputChannel;
+  private built?: ChatGateway;
+  private buildError?: string;
+  private warnedWorkspaceProviders = false;
+  private readonly ledger: JsonlLedger;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly settings: WorkbenchSettings,
+    private readonly keys: ApiKeys,
+    log?: vscode.LogOutputChannel,
+  ) {
+    this.log = log ?? vscode.window.createOutputChannel(LOG_CHANNEL_NAME, { log: true });
+    this.ledger = new JsonlLedger(defaultLedgerPath());
+    this.disposables.push(
+      settings.onDidChange(() => this.invalidate()),
+      vscode.commands.registerCommand(SHOW_LOG, () => this.log.show(true)),
+    );
+  }
+
+  /** Settings with providers restricted to the user's own (a workspace cannot redirect keys). */
+  get config(): WorkbenchConfig {
+    return { ...this.settings.current, providers: this.providers() };
+  }
+
+  get catalog(): ModelCatalog {
+    return this.settings.catalog;
+  }
+
+  providers(): ProviderConfig[] {
+    const inspected = vscode.workspace.getConfiguration('llmWorkbench').inspect('providers');
+    const guarded = guardProviderEndpoints(inspected);
+    if (guarded.ignoredWorkspaceValue && !this.warnedWorkspaceProviders) {
+      this.warnedWorkspaceProviders = true;
+      const message =
+        'LLM Workbench: this workspace sets "llmWorkbench.providers" (where API keys are sent). It is ignored: provider endpoints come only from your user settings.';
+      this.log.warn(message);
+      void vscode.window.showWarningMessage(message, 'Open User Settings').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'llmWorkbench.providers');
+      });
+    }
+    return guarded.providers;
+  }
+
+  /** The gateway, or the reason it could not be built (shown in the chat with an "Open Settings" button). */
+  tryGateway(): { gateway: ChatGateway } | { error: string } {
+    if (!this.built && !this.buildError) this.build();
+    return this.built ? { gateway: this.built } : { error: this.buildError ?? 'The gateway could not be built.' };
+  }
+
+  get gateway(): ChatGateway {
+    const result = this.tryGateway();
+    if ('error' in result) throw new Error(result.error);
+    return result.gateway;
+  }
+
+  private build(): void {
+    try {
+      const config = this.config;
+      const inner = createGateway({
+        config,
+        catalog: this.catalog,
+        keys: this.keys.keySource,
+        ledger: this.ledger,
+        log: (line) => this.log.trace(line),
+      });
+      this.built = observeRecords(inner, (record) => {
+        const { level, line } = recordLogLine(record, this.settings.current.logPrompts);
+        this.log[level](line);
+      });
+      this.buildError = undefined;
+    } catch (error) {
+      this.built = undefined;
+      this.buildError = `LLM Workbench could not start its gateway: ${(error as Error).message}`;
+      this.log.error(this.buildError);
+    }
+  }
+
+  private invalidate(): void {
+    this.built = undefined;
+    this.buildError = undefined;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    void this.ledger.close();
+    this.log.dispose();
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Every message between the cost report webview and the extension host, typed once; both sides import this file.
+ * Free of `vscode` and Node APIs: the webview bundle (platform: browser) compiles it too.
+ */
+import type { CostReportData } from '../core/cost/costReportData';
+
+export type { CostReportData };
+
+/** Day ranges the report offers. */
+export const REPORT_RANGES = [7, 30, 90] as const;
+export type ReportRange = (typeof REPORT_RANGES)[number];
+
+/** Host -> webview. */
+export type CostReportHostMessage = {
+  type: 'data';
+  data: CostReportData;
+  range: ReportRange;
+  /** `llmWorkbench.budget.dailyUsd` when set (> 0): drawn as a line over the bars. */
+  dailyUsd?: number;
+  /** Where the numbers come from, shown in the footer. */
+  ledgerPath: string;
+};
+
+/** Webview -> host. */
+export type CostReportWebviewMessage =
+  | { type: 'ready' }
+  | { type: 'setRange'; range: ReportRange }
+  | { type: 'exportCsv' }
+  | { type: 'openSettings' }
+  /** After each render: what was drawn, so the host (and the integration suite) knows the page is live. */
+  | { type: 'rendered'; bars: number; modelRows: number; totalText: string };
+
+export function isCostReportWebviewMessage(value: unknown): value is CostReportWebviewMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const m = value as { type?: unknown; range?: unknown };
+  switch (m.type) {
+    case 'ready':
+    case 'exportCsv':
+    case 'openSettings':
+      return true;
+    case 'setRange':
+      return (REPORT_RANGES as readonly unknown[]).includes(m.range);
+    case 'rendered': {
+      const r = value as { bars?: unknown; modelRows?: unknown; totalText?: unknown };
+      return typeof r.bars === 'number' && typeof r.modelRows === 'number' && typeof r.totalText === 'string';
+    }
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,103 @@
+import * as assert from 'node:assert/strict';
+import { evaluateBudget } from '../../../src/core/tokens/budget';
+import { costTable } from '../../../src/core/tokens/promptCost';
+import { ModelCatalog } from '../../../src/core/models/catalog';
+import { formatShare, formatTokens, statusText, tooltipMarkdown } from '../../../src/features/tokenStatusFormat';
+import { sectionHoverMarkdown, sectionLensTitle } from '../../../src/features/promptSectionFormat';
+
+const catalog = new ModelCatalog();
+const gpt4o = catalog.lookup('openai:gpt-4o')!;
+const sonnet = catalog.lookup('anthropic:claude-sonnet-4-5')!;
+
+describe('token status text', () => {
+  it('formats counts with thousands separators and shares with one decimal', () => {
+    assert.equal(formatTokens(1234567), '1,234,567');
+    assert.equal(formatShare(0.097), '9.7%');
+    assert.equal(formatShare(0.0004), '<0.1%');
+    assert.equal(formatShare(0), '0.0%');
+    assert.equal(formatShare(1.025), '102.5%');
+  });
+
+  it('shows total, share and model; the selection first when there is one', () => {
+    const exact = { kind: 'exact', encoding: 'o200k_base' } as const;
+    assert.equal(statusText({ total: 12408, tokenizer: exact, share: 0.097, modelName: 'GPT-4o' }), '$(symbol-numeric) 12,408 tok · 9.7% of GPT-4o');
+    assert.equal(
+      statusText({ total: 12408, selection: 1204, tokenizer: exact, share: 0.097, modelName: 'GPT-4o' }),
+      '$(symbol-numeric) 1,204 / 12,408 tok · 9.7% of GPT-4o',
+    );
+  });
+
+  it('marks estimates with ≈', () => {
+    const text = statusText({ total: 500, selection: 20, tokenizer: sonnet.tokenizer, share: 0.01, modelName: 'Claude Sonnet 4.5' });
+    assert.equal(text, '$(symbol-numeric) ≈20 / ≈500 tok · 1.0% of Claude Sonnet 4.5');
+  });
+});
+
+describe('token status tooltip', () => {
+  const evaluation = evaluateBudget({
+    model: gpt4o,
+    promptTokens: 131204,
+    outputReserve: 1000,
+    warnThreshold: 0.8,
+    sections: [
+      { heading: 'System', bucket: 'system', tokens: 204, limit: 500 },
+      { heading: 'Context', bucket: 'context', tokens: 131000, limit: 100000 },
+    ],
+  });
+  const markdown = tooltipMarkdown({
+    fileName: 'rag.prompt.md',
+    total: 131204,
+    tokenizer: gpt4o.tokenizer,
+    modelName: 'GPT-4o',
+    evaluation,
+    costs: costTable(131204, 1000, [gpt4o, sonnet], 1000),
+    callsPerDay: 1000,
+  });
+
+  it('has the count, the verdict with its numbers and the bucket breakdown', () => {
+    assert.match(markdown, /\*\*131,204 tokens\*\* in `rag\.prompt\.md` \(exact, o200k_base\)/);
+    assert.match(markdown, /128,000-token window/);
+    assert.match(markdown, /\| Context \| context \| 131,000 \| 100,000 \$\(error\) \|/);
+    assert.match(markdown, /\| System \| system \| 204 \| 500 \|/);
+  });
+
+  it('has one call’s cost and the monthly projection per model, estimates marked', () => {
+    // 131,204 × $2.50/M + 1,000 × $10/M = $0.3380 per call; × 1,000/day × 30 = $10,140 a month
+    assert.ok(markdown.includes('| GPT-4o | $0.3380 | $10,140 |'), markdown);
+    assert.match(markdown, /\| Claude Sonnet 4\.5 ≈ \| \$/);
+    assert.match(markdown, /Monthly at 1,000\/day/);
+  });
+});
+
+describe('prompt section CodeLens and hover text', () => {
+  it('shows tokens and share, and the bucket limit when one is set', () => {
+    assert.equal(
+      sectionLensTitle({ tokens: 1204, contextWindow: 128000, modelName: 'GPT-4o', tokenizer: gpt4o.tokenizer }),
+      '1,204 tokens · 0.9% of GPT-4o',
+    );
+    assert.equal(
+      sectionLensTitle({ tokens: 2500, contextWindow: 128000, modelName: 'GPT-4o', tokenizer: gpt4o.tokenizer, bucket: 'context', limit: 2000 }),
+      '2,500 tokens · 2.0% of GPT-4o · context 2,500 / 2,000 $(warning)',
+    );
+  });
+
+  it('hover lists the section’s cost, one call and the monthly projection per model', () => {
+    const whole = costTable(5000, 1000, [gpt4o], 300);
+    const section = costTable(1200, 0, [gpt4o], 300);
+    const markdown = sectionHoverMarkdown({
+      heading: 'Context',
+      tokens: 1200,
+      contextWindow: 128000,
+      modelName: 'GPT-4o',
+      tokenizer: gpt4o.tokenizer,
+      promptTokens: 5000,
+      outputReserve: 1000,
+      callsPerDay: 300,
+      costs: whole.map((row, i) => ({ row, sectionInput: section[i].perCall })),
+    });
+    assert.match(markdown, /^\*\*Context\*\* — 1,200 tokens \(0\.9% of GPT-4o’s 128,000-token window\)/);
+    assert.match(markdown, /monthly at 300 calls\/day/);
+    // section: 1,200 × $2.50/M = $0.003; one call: 5,000 × $2.50/M + 1,000 × $10/M = $0.0225; × 300 × 30 = $202.50
+    assert.match(markdown, /\| GPT-4o \| \$0\.003 \| \$0\.0225 \| \$203 \|/);
+  });
+});
