@@ -8,6 +8,7 @@ import { DocumentTokenCounts } from './features/documentTokenCounts';
 import { registerChatFeature } from './features/chat/registerChat';
 import { registerEvalsAndSpend } from './features/costReport/registerEvalsAndSpend';
 import type { GatewayService } from './features/gatewayService';
+import type { SpendGuard } from './features/costReport/spendGuard';
 import { registerPickBudgetModel } from './features/pickBudgetModel';
 import { registerPromptCodeLens } from './features/promptCodeLens';
 import { registerPromptHover } from './features/promptHover';
@@ -24,6 +25,8 @@ export interface Services {
   testHooks: TestHooks;
   /** The one gateway, set by the chat registration; evals and spend use it. */
   gateway?: GatewayService;
+  /** Set by the spend registration; the chat asks it before a message that would exceed the daily budget. */
+  spendGuard?: SpendGuard;
   tokenWorker: TokenCountClient;
 }
 

@@ -84,6 +84,8 @@ export class GatewayService implements vscode.Disposable {
         catalog: this.catalog,
         keys: this.keys.keySource,
         ledger: this.ledger,
+        // Lets the spend status bar tell this window's calls from other windows' and the CLI's.
+        sessionId: vscode.env.sessionId,
         log: (line) => this.log.trace(line),
       });
       this.built = observeRecords(inner, (record) => {

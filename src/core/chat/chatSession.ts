@@ -60,6 +60,11 @@ export interface ChatSessionDeps {
   host: ChatHost;
   /** Shown instead of an empty conversation when no provider is usable. */
   setupHint?(): string | undefined;
+  /**
+   * Asked before a call is sent with the model it starts on and its estimated size; false = the user chose not to
+   * spend (e.g. over the daily budget). The question stays in the conversation with Retry.
+   */
+  confirmSpend?(model: string, inputTokens: number, outputTokens: number): Promise<boolean>;
   /** Debounce for the live token count (ms). */
   countDelayMs?: number;
   newId?(): string;
@@ -252,6 +257,10 @@ export class ChatSession {
       if (fit.dropped > 0) {
         replace({ ...turn, notices: [{ kind: 'history', text: droppedHistoryNotice(fit.dropped, budget.window, budget.model) }] });
         this.deps.post({ type: 'answerUpdate', turn });
+      }
+      if (this.deps.confirmSpend && !(await this.deps.confirmSpend(budget.model, fit.inputTokens, budget.outputReserve))) {
+        replace({ ...turn, status: 'error', error: answerError('config', 'Not sent: the daily budget (llmWorkbench.budget.dailyUsd) would be exceeded. Retry to be asked again, or raise the limit.') });
+        return;
       }
       const request: GatewayRequest = {
         task: user.task,

@@ -10,6 +10,8 @@ import { EditorChatHost } from './chatHost';
 import { CHAT_VIEW_ID, ChatViewProvider } from './chatViewProvider';
 import { registerCodeTasks } from './codeTasks';
 import { ConversationStore } from './conversationStore';
+import type { SpendGuard } from '../costReport/spendGuard';
+import { estimateCallCost, formatUsd } from '../../core/cost/pricing';
 
 export const NEW_CHAT = 'llmWorkbench.chat.new';
 export const CLEAR_CHAT = 'llmWorkbench.chat.clear';
@@ -23,6 +25,7 @@ export function registerChat(
   settings: WorkbenchSettings,
   gateway: GatewayService,
   keys: ApiKeys,
+  spendGuard: () => SpendGuard | undefined,
 ): vscode.Disposable {
   const provider = new ChatViewProvider(context.extensionUri, gateway.log);
   const applyEdit = new ApplyEdit();
@@ -33,6 +36,12 @@ export function registerChat(
     models: () => modelOptions(gateway.config, gateway.catalog),
     budgetFor: (model, task) => requestBudget(model, task, gateway.config, gateway.catalog),
     host: new EditorChatHost(applyEdit),
+    confirmSpend: async (model, inputTokens, outputTokens) => {
+      const guard = spendGuard();
+      if (!guard) return true;
+      const estimate = estimateCallCost(gateway.catalog.lookup(model), inputTokens, outputTokens);
+      return guard.confirm(estimate, `this message to ${model} is estimated at ${formatUsd(estimate)}`);
+    },
   });
   provider.session = session;
   chatSnapshot = () => ({ busy: session.busy, conversation: session.conversation });
@@ -65,12 +74,14 @@ export function registerChatFeature(services: {
   testHooks: { addSnapshot(name: string, read: () => unknown): void };
   /** Set here so later features (evals, spend) use this one gateway instead of building a second. */
   gateway?: GatewayService;
+  /** Set by the spend registration, which comes later; read at send time. */
+  spendGuard?: SpendGuard;
 }): vscode.Disposable {
   const { context, settings, testHooks } = services;
   const keys = new ApiKeys(context.secrets);
   const gateway = new GatewayService(settings, keys);
   services.gateway = gateway;
-  const chat = registerChat(context, settings, gateway, keys);
+  const chat = registerChat(context, settings, gateway, keys, () => services.spendGuard);
   testHooks.addSnapshot('chat', () => chatSnapshot?.());
   return vscode.Disposable.from(keys, gateway, registerSecretCommands(keys, () => gateway.providers()), chat);
 }

@@ -3,6 +3,7 @@ import type { WorkbenchSettings } from '../configuration';
 import { registerEvalTests } from '../evalTests/registerEvalTests';
 import type { GatewayService } from '../gatewayService';
 import { registerSpend } from './registerSpend';
+import type { SpendGuard } from './spendGuard';
 
 /**
  * Spend (status bar, cost report, budget guard) and evals in the editor, which share the spend tracker and the
@@ -13,8 +14,11 @@ export function registerEvalsAndSpend(services: {
   settings: WorkbenchSettings;
   testHooks: { addSnapshot(name: string, read: () => unknown): void };
   gateway?: GatewayService;
+  /** Published for the chat, which asks before a message that would exceed the daily budget. */
+  spendGuard?: SpendGuard;
 }): vscode.Disposable[] {
   const spend = registerSpend({ ...services, log: services.gateway?.log });
+  services.spendGuard = spend.guard;
   const disposables = [spend.disposable];
   if (!services.gateway) {
     void vscode.window.showErrorMessage('LLM Workbench: evals are unavailable because the gateway did not start (see the LLM Workbench log).');

@@ -19,7 +19,7 @@ export function registerSpend(services: {
   testHooks: { addSnapshot(name: string, read: () => unknown): void };
   log?: vscode.LogOutputChannel;
 }): Spend {
-  const tracker = new SpendTracker({ log: services.log });
+  const tracker = new SpendTracker({ log: services.log, sessionId: vscode.env.sessionId });
   const guard = new SpendGuard(tracker, services.settings);
   services.testHooks.addSnapshot('spend', () => {
     const view = spendStatusView(tracker.current, new Date(), services.settings.current.budget.dailyUsd);

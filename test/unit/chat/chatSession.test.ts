@@ -48,7 +48,7 @@ describe('chat session (real gateway against the emulator)', function () {
     };
   }
 
-  function session(cfg = config()): ChatSession {
+  function session(cfg = config(), confirmSpend?: (model: string, input: number, output: number) => Promise<boolean>): ChatSession {
     const catalog = new ModelCatalog(cfg.models);
     const gateway = createGateway({
       config: cfg,
@@ -71,6 +71,7 @@ describe('chat session (real gateway against the emulator)', function () {
       budgetFor: (model, task) => requestBudget(model, task, cfg, catalog),
       host,
       countDelayMs: 1,
+      confirmSpend,
     });
   }
 
@@ -98,6 +99,32 @@ describe('chat session (real gateway against the emulator)', function () {
     assert.equal(body.messages[0].role, 'system');
     assert.equal(body.messages.at(-1)!.content, 'What is the answer?');
     assert.deepEqual(posted.filter((m) => m.type === 'busy').map((m) => (m as { busy: boolean }).busy), [true, false]);
+  });
+
+  it('asks before spending with the starting model and the request size; a refusal sends nothing and keeps the question', async () => {
+    const asked: [string, number, number][] = [];
+    let allow = false;
+    const chat = session(config(), async (model, input, output) => {
+      asked.push([model, input, output]);
+      return allow;
+    });
+    await chat.handle({ type: 'send', text: 'Summarize our refund policy.', model: 'auto', task: 'chat' });
+    assert.equal(emulator.requests.length, 0, 'nothing reached the provider');
+    assert.equal(ledger.records.length, 0, 'nothing was spent');
+    assert.equal(asked.length, 1);
+    assert.equal(asked[0][0], 'openai:gpt-4o-mini');
+    assert.ok(asked[0][1] > 5, 'the estimate counts the prompt');
+    const refused = lastAnswer(chat);
+    assert.equal(refused.status, 'error');
+    assert.match(refused.error!.message, /daily budget/);
+    assert.ok(refused.error!.actions.includes('retry'));
+    assert.equal(chat.conversation.turns[0].role, 'user', 'the question is kept');
+
+    allow = true;
+    emulator.enqueue({ text: 'Refunds within 30 days.' });
+    await chat.handle({ type: 'retry', turnId: refused.id });
+    assert.equal(lastAnswer(chat).text, 'Refunds within 30 days.');
+    assert.equal(chat.conversation.turns.filter((t) => t.role === 'assistant').length, 1, 'the retry replaced the refused answer');
   });
 
   it('a 429 then success shows one answer, with a retry notice and no duplicated text', async () => {
