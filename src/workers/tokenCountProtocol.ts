@@ -1,5 +1,5 @@
 import type { EncodingName } from '../core/models/modelInfo';
-import type { Bucket, PromptFrontMatter } from '../core/tokens/promptSections';
+import type { PromptFrontMatter, PromptSection } from '../core/tokens/promptSections';
 
 /**
  * Messages between the extension host and the token-count worker (`dist/workers/tokenCount.js`).
@@ -36,13 +36,8 @@ export interface RangeCounts {
   counts: number[];
 }
 
-export interface SectionCount {
-  heading: string;
-  bucket?: Bucket;
-  line: number;
-  startOffset: number;
-  endOffset: number;
-  headingEndOffset: number;
+/** A prompt-file section with its token count. */
+export interface SectionCount extends PromptSection {
   tokens: number;
 }
 

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { chatPageHtml } from '../../core/chat/chatPage';
+import { webviewHtml } from '../webviewHtml';
 import type { ChatSession } from '../../core/chat/chatSession';
 import { isWebviewMessage, type ExtensionMessage } from '../../shared/chatProtocol';
 
@@ -24,13 +23,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
       enableCommandUris: false,
       localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')],
     };
-    const asset = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', file)).toString();
-    webview.html = chatPageHtml({
-      cspSource: webview.cspSource,
-      nonce: randomBytes(18).toString('base64'),
-      scriptUri: asset('chat.js'),
-      styleUri: asset('chat.css'),
-    });
+    webview.html = webviewHtml(webview, this.extensionUri, 'chat', 'LLM Workbench Chat');
     webview.onDidReceiveMessage((message: unknown) => {
       // The webview is a trust boundary: malformed messages are dropped, not interpreted.
       if (!isWebviewMessage(message)) {

@@ -12,7 +12,7 @@ import type { WorkbenchSettings } from '../configuration';
 import { OPEN_COST_REPORT } from '../costStatus';
 import { readWholeLedger } from './ledgerAccess';
 import type { SpendTracker } from './spendTracker';
-import { webviewHtml } from './webviewHtml';
+import { webviewHtml } from '../webviewHtml';
 
 export type RenderedReport = Extract<CostReportWebviewMessage, { type: 'rendered' }>;
 

@@ -9,7 +9,7 @@ import type { ModelSelectionRecord } from '../../core/evals/modelSelection';
 import type { ModelRef } from '../../core/gateway/callRecord';
 import type { RouteSetting } from '../../core/gateway/routingRule';
 import { isCompareWebviewMessage, type CompareHostMessage, type CompareView } from '../../shared/evalCompareProtocol';
-import { webviewHtml } from '../costReport/webviewHtml';
+import { webviewHtml } from '../webviewHtml';
 import type { ChatGateway } from '../../core/gateway/gatewayApi';
 import { runEvalFile } from './evalEngine';
 

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { chatCsp, chatPageHtml } from '../../../src/core/chat/chatPage';
+import { webviewCsp, webviewPageHtml } from '../../../src/core/webview/webviewPage';
 import { fitReplacement, locateOriginal } from '../../../src/core/chat/replacement';
 import { fenceFor, historyMessages, userContent } from '../../../src/core/chat/chatPrompts';
 import { isWebviewMessage, type Turn } from '../../../src/shared/chatProtocol';
 
-describe('chat page', () => {
+describe('webview page (chat, cost report, model comparison)', () => {
   const source = 'https://abc.vscode-cdn.net';
   it('has a strict CSP: nothing by default, nonce scripts, no inline styles, no network, no frames', () => {
-    const csp = chatCsp(source, 'N0NCE');
+    const csp = webviewCsp(source, 'N0NCE');
     const directives = Object.fromEntries(csp.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1).join(' ')]));
     assert.equal(directives['default-src'], "'none'");
     assert.equal(directives['script-src'], `'nonce-N0NCE' ${source}`);
@@ -19,7 +19,8 @@ describe('chat page', () => {
   });
 
   it('loads only the bundle, with the nonce, and escapes what it interpolates', () => {
-    const html = chatPageHtml({ cspSource: source, nonce: 'N0NCE', scriptUri: `${source}/chat.js?a=1&b="2"`, styleUri: `${source}/chat.css` });
+    const html = webviewPageHtml({ cspSource: source, nonce: 'N0NCE', scriptUri: `${source}/chat.js?a=1&b="2"`, styleUri: `${source}/chat.css`, title: 'Chat <&>' });
+    assert.match(html, /<title>Chat &lt;&amp;>/);
     assert.match(html, /<script nonce="N0NCE" src="https:\/\/abc\.vscode-cdn\.net\/chat\.js\?a=1&amp;b=&quot;2&quot;"><\/script>/);
     assert.equal((html.match(/<script/g) ?? []).length, 1);
     assert.ok(!/<script[^>]*>[^<]/.test(html), 'no inline script');
