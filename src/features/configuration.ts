@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { readSettings, type SettingProblem } from '../core/config/readSettings';
 import type { WorkbenchConfig } from '../core/config/workbenchConfig';
+import { workspaceSafeGetter } from '../core/config/workspaceSafeSettings';
 import { ModelCatalog } from '../core/models/catalog';
 
 const SECTION = 'llmWorkbench';
@@ -51,7 +52,9 @@ export class WorkbenchSettings implements vscode.Disposable {
 
   private read(): { config: WorkbenchConfig; catalog: ModelCatalog } {
     const settings = vscode.workspace.getConfiguration(SECTION);
-    const { config, problems } = readSettings((key) => settings.get(key));
+    // A workspace can tighten, never loosen, what protects the user (prompt logging, private files, the daily budget).
+    const get = workspaceSafeGetter((key) => settings.get(key), (key) => settings.inspect(key));
+    const { config, problems } = readSettings(get);
     this.problems = problems;
     this.reportProblems(problems);
     return { config, catalog: new ModelCatalog(config.models) };

@@ -425,6 +425,23 @@ describe('gateway against the emulator', function () {
       assert.match(result.record.reason, /the classifier openai:gpt-4o-mini gave no label \(.*key.*\), so COMPLEX/);
     });
 
+    it('a classifier that echoes the request routes as COMPLEX without copying its answer (or the prompt) into the reason', async () => {
+      const { gateway, ledger } = setup({
+        routingRules: [
+          {
+            when: {},
+            classify: { model: 'openai:gpt-4o-mini', simple: { primary: 'ollama:llama3.1:8b' }, complex: { primary: 'anthropic:claude-haiku-4-5' } },
+            reason: 'cheap first',
+          },
+        ],
+      });
+      emulator.rule({ model: 'gpt-4o-mini' }, { text: 'You asked: my password is hunter2' });
+      const result = await gateway.complete({ task: 'chat', messages: [{ role: 'user', content: 'my password is hunter2' }] });
+      assert.equal(result.record.provider, 'anthropic');
+      assert.match(result.record.reason, /gave no label \(its 33-character answer was neither SIMPLE nor COMPLEX\), so COMPLEX/);
+      assert.ok(!JSON.stringify(ledger.records).includes('hunter2'));
+    });
+
     it('a private file goes to the local Ollama model only', async () => {
       const { gateway } = setup({
         privateFiles: ['secrets/**'],

@@ -43,7 +43,10 @@ function defaultMessage(status: number, code: string | null): string {
 export async function handleOpenAIChat(x: Exchange): Promise<void> {
   const key = x.options.requireKey;
   if (key !== undefined && x.req.headers.authorization !== `Bearer ${key}`) {
-    return writeStatus(x.res, { kind: 'status', status: 401 }, openaiErrorBody({ kind: 'status', status: 401 }));
+    // Like OpenAI, the refusal echoes the key it was given: callers must not pass this text on.
+    const presented = String(x.req.headers.authorization ?? '').replace(/^Bearer /, '');
+    const message = `Incorrect API key provided: ${presented}. You can find your API key at https://platform.openai.com/account/api-keys.`;
+    return writeStatus(x.res, { kind: 'status', status: 401 }, openaiErrorBody({ kind: 'status', status: 401, message }));
   }
   const model = String(x.body.model ?? 'unknown-model');
   const { prompt, lastUser } = promptOf(x.body.messages);

@@ -32,6 +32,8 @@ export interface ProviderSpec {
   maxTokens?: number;
   /** The provider's base URL for this run (promptfoo's `config.apiBaseUrl`). */
   apiBaseUrl?: string;
+  /** Where `config.apiBaseUrl` is written (the editor warns there that it ignores it). */
+  apiBaseUrlLocation?: SourceLocation;
   location: SourceLocation;
 }
 

@@ -11,8 +11,8 @@ const KNOWN_KINDS: readonly ProviderKind[] = ['openai', 'anthropic', 'ollama'];
  * entry a provider of its own (`openai-eval-1`, same kind, that base URL) and map the spec to it, so the rest of the
  * configuration is untouched. The key stays the one of the provider it derives from.
  *
- * Where a key may be sent is a trust decision: the CLI honours apiBaseUrl (the user ran the file), the editor only in
- * a trusted workspace.
+ * Where a key may be sent is a trust decision: the CLI honours apiBaseUrl (the user ran the file); the editor never
+ * calls this (its gateway has the user's own providers only) and warns at the line instead (editorOnlyDiagnostics).
  */
 export function withEvalProviders(config: WorkbenchConfig, files: readonly EvalFile[], extraRefs: readonly ModelRef[] = []): {
   config: WorkbenchConfig;

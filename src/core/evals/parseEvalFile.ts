@@ -303,7 +303,11 @@ class EvalFileParser {
         if (isRecord(config)) {
           if (typeof config.temperature === 'number') spec.temperature = config.temperature;
           if (typeof config.max_tokens === 'number') spec.maxTokens = config.max_tokens;
-          if (typeof config.apiBaseUrl === 'string') spec.apiBaseUrl = config.apiBaseUrl;
+          if (typeof config.apiBaseUrl === 'string') {
+            spec.apiBaseUrl = config.apiBaseUrl;
+            const keyNode = source.keyAt([...path, 'config'], 'apiBaseUrl');
+            spec.apiBaseUrlLocation = { file: this.path, range: keyNode ? source.rangeOf(keyNode) : source.rangeAt([...path, 'config', 'apiBaseUrl']) };
+          }
           for (const key of Object.keys(config)) {
             if (!PROVIDER_CONFIG_KEYS.has(key)) this.warn(source, [...path, 'config'], `provider config \`${key}\` is not used by llm-workbench and is ignored (supported: temperature, max_tokens, apiBaseUrl)`, key);
           }

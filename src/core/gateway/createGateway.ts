@@ -5,6 +5,7 @@ import type { KeySource, ProviderAdapter } from '../providers/adapter';
 import type { AdapterOptions } from '../providers/adapterOptions';
 import { createAdapter } from '../providers/createAdapter';
 import { ProviderError } from '../providers/providerError';
+import { withRedactedErrors } from '../providers/redactSecrets';
 import { Gateway } from './gateway';
 import type { ChatGateway } from './gatewayApi';
 import { DEFAULT_RESILIENCE, type ResilienceSettings } from './retryPolicy';
@@ -48,7 +49,8 @@ export function createGateway(options: CreateGatewayOptions): ChatGateway {
         message: `no provider '${providerId}' is configured — add { "id": "${providerId}", "kind": ... } to llmWorkbench.providers`,
       });
     }
-    const adapter = createAdapter(provider, options.keys, options.adapterOptions);
+    // Provider error bodies can echo the key; what the gateway logs, records and shows never does.
+    const adapter = withRedactedErrors((keys) => createAdapter(provider, keys, options.adapterOptions), options.keys);
     built.set(providerId, adapter);
     return adapter;
   };

@@ -9,6 +9,7 @@ import type { EncodingName, ModelInfo } from '../models/modelInfo';
 import type { ProviderAdapter } from '../providers/adapter';
 import type { ChatEvent, StopReason } from '../providers/chat';
 import { ProviderError, type ErrorKind } from '../providers/providerError';
+import { redactSecrets } from '../providers/redactSecrets';
 import { tokenizerSpecFor } from '../tokens/encodings';
 import type { CallRecord, ModelRef, Route } from './callRecord';
 import { EventQueue } from './eventQueue';
@@ -472,7 +473,8 @@ export class Gateway implements ChatGateway {
     if (tally.fallbackNotes.length > 0) record.fallbackReason = tally.fallbackNotes.join('; ');
     if (error) {
       record.errorKind = error.kind;
-      record.errorMessage = error.message;
+      // Adapter errors are already redacted against their keys; key-shaped tokens from anywhere else are caught here.
+      record.errorMessage = redactSecrets(error.message);
     }
     if (request.source) record.source = request.source;
     if (this.parts.sessionId) record.sessionId = this.parts.sessionId;
@@ -513,7 +515,8 @@ export class Gateway implements ChatGateway {
     const answer = result.text.trim().toUpperCase();
     const label: ComplexityLabel | undefined = /\bSIMPLE\b/.test(answer) ? 'SIMPLE' : /\bCOMPLEX\b/.test(answer) ? 'COMPLEX' : undefined;
     if (label) return { label };
-    const why = result.error ? result.error.message : `it answered "${answer.slice(0, 30)}"`;
+    // Not the answer itself: a classifier that echoes the request would put prompt text into the ledger's reason.
+    const why = result.error ? result.error.message : `its ${answer.length}-character answer was neither SIMPLE nor COMPLEX`;
     return { label: 'COMPLEX', description: `the classifier ${model} gave no label (${why}), so COMPLEX` };
   }
 

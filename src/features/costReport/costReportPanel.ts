@@ -32,6 +32,7 @@ export class CostReportPanel implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly tracker: SpendTracker,
     private readonly settings: WorkbenchSettings,
+    private readonly log?: vscode.LogOutputChannel,
   ) {
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'costReport', 'LLM spend');
     this.disposables.push(
@@ -43,16 +44,17 @@ export class CostReportPanel implements vscode.Disposable {
     );
   }
 
-  static show(extensionUri: vscode.Uri, tracker: SpendTracker, settings: WorkbenchSettings): CostReportPanel {
+  static show(extensionUri: vscode.Uri, tracker: SpendTracker, settings: WorkbenchSettings, log?: vscode.LogOutputChannel): CostReportPanel {
     if (CostReportPanel.current) {
       CostReportPanel.current.panel.reveal();
       return CostReportPanel.current;
     }
     const panel = vscode.window.createWebviewPanel('llmWorkbench.costReport', 'LLM Cost Report', vscode.ViewColumn.Active, {
       enableScripts: true,
+      enableCommandUris: false,
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
     });
-    CostReportPanel.current = new CostReportPanel(panel, extensionUri, tracker, settings);
+    CostReportPanel.current = new CostReportPanel(panel, extensionUri, tracker, settings, log);
     return CostReportPanel.current;
   }
 
@@ -64,7 +66,11 @@ export class CostReportPanel implements vscode.Disposable {
   }
 
   private async onMessage(message: unknown): Promise<void> {
-    if (!isCostReportWebviewMessage(message)) return;
+    // The webview is a trust boundary: malformed messages are dropped, not interpreted.
+    if (!isCostReportWebviewMessage(message)) {
+      this.log?.warn('Cost report: ignored a malformed message from the webview');
+      return;
+    }
     switch (message.type) {
       case 'ready':
         return this.redraw();
@@ -124,10 +130,10 @@ export class CostReportPanel implements vscode.Disposable {
   }
 }
 
-export function registerCostReport(context: vscode.ExtensionContext, tracker: SpendTracker, settings: WorkbenchSettings): vscode.Disposable {
+export function registerCostReport(context: vscode.ExtensionContext, tracker: SpendTracker, settings: WorkbenchSettings, log?: vscode.LogOutputChannel): vscode.Disposable {
   return vscode.Disposable.from(
     vscode.commands.registerCommand(OPEN_COST_REPORT, () => {
-      CostReportPanel.show(context.extensionUri, tracker, settings);
+      CostReportPanel.show(context.extensionUri, tracker, settings, log);
     }),
     new vscode.Disposable(() => CostReportPanel.current?.dispose()),
   );

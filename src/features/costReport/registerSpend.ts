@@ -28,7 +28,7 @@ export function registerSpend(services: {
   const disposable = vscode.Disposable.from(
     tracker,
     registerCostStatus(tracker, services.settings),
-    registerCostReport(services.context, tracker, services.settings),
+    registerCostReport(services.context, tracker, services.settings, services.log),
     vscode.commands.registerCommand('llmWorkbench.refreshSpend', () => tracker.refresh()),
   );
   return { tracker, guard, disposable };

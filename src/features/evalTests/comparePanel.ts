@@ -50,12 +50,14 @@ export class ComparePanel implements vscode.Disposable {
     gateway: ChatGateway,
     private readonly update: (key: string, value: unknown, target: vscode.ConfigurationTarget) => Promise<void>,
     onDone: () => void,
+    private readonly log?: vscode.LogOutputChannel,
   ) {
     ComparePanel.current?.dispose();
     ComparePanel.current = this;
     this.matrix = new MatrixAccumulator(file.prompts.length > 1);
     const panel = vscode.window.createWebviewPanel('llmWorkbench.evalCompare', `Compare · ${basename(file.path)}`, vscode.ViewColumn.Beside, {
       enableScripts: true,
+      enableCommandUris: false,
       retainContextWhenHidden: true,
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
     });
@@ -128,7 +130,11 @@ export class ComparePanel implements vscode.Disposable {
   }
 
   private async onMessage(message: unknown): Promise<void> {
-    if (!isCompareWebviewMessage(message)) return;
+    // The webview is a trust boundary: malformed messages are dropped, not interpreted.
+    if (!isCompareWebviewMessage(message)) {
+      this.log?.warn('Model comparison: ignored a malformed message from the webview');
+      return;
+    }
     switch (message.type) {
       case 'ready':
         this.ready = true;

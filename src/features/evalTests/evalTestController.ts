@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { EvalFile } from '../../core/evals/evalModel';
+import { editorOnlyDiagnostics } from '../../core/evals/editor/editorOnlyDiagnostics';
+import { confinedReader } from '../../core/evals/editor/workspaceFiles';
 import { parseEvalFile, parseEvalText } from '../../core/evals/parseEvalFile';
 import { EvalDiagnostics } from './evalDiagnostics';
 import { EVAL_FILE_EXCLUDE, EVAL_FILE_GLOB, isEvalFilePath } from './evalFileGlobs';
@@ -97,12 +100,14 @@ export class EvalTestController implements vscode.Disposable {
   /** Parses from the open editor's text when there is one, else from disk; `file://` targets read open buffers too. */
   parse(uri: vscode.Uri): EvalFile {
     const open = (path: string) => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === path);
-    const readFile = (path: string) => open(path)?.getText() ?? readFileSync(path, 'utf8');
+    // file:// targets are read as text, and only inside the workspace (or the eval file's folder outside one).
+    const roots = vscode.workspace.getWorkspaceFolder(uri) ? (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath) : [dirname(uri.fsPath)];
+    const readFile = confinedReader((path: string) => open(path)?.getText() ?? readFileSync(path, 'utf8'), roots);
     const doc = open(uri.fsPath);
     const file = doc ? parseEvalText(doc.getText(), uri.fsPath, { readFile }) : parseEvalFile(uri.fsPath, { readFile });
     this.parsed.set(uri.toString(), file);
     updateFileChildren(this.controller, fileItem(this.controller, uri), file);
-    this.diagnostics.set(uri, file.diagnostics);
+    this.diagnostics.set(uri, [...file.diagnostics, ...editorOnlyDiagnostics(file)]);
     this.changed.fire(uri);
     return file;
   }

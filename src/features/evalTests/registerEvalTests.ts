@@ -100,7 +100,7 @@ export function registerEvalTests(deps: EvalTestsDeps): vscode.Disposable {
     return new ComparePanel(deps.context.extensionUri, file, models, gateway.gateway, (key, value, target) => deps.settings.update(key, value, target), () => {
       comparing = false;
       void deps.tracker.refresh();
-    });
+    }, deps.gateway.log);
   };
 
   deps.testHooks.addSnapshot('evalTests', () => ({

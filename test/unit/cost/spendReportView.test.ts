@@ -12,6 +12,8 @@ describe('cost report webview rendering', () => {
     callRecord({ at: localIso(2026, 3, 7), costUsd: 0.3 }),
     callRecord({ at: localIso(2026, 3, 6), costUsd: 0.1, provider: 'anthropic', model: 'claude-haiku-4-5', task: 'classify' }),
     callRecord({ at: localIso(2026, 3, 6), costUsd: null, provider: 'custom', model: hostile }),
+    // A ledger is a file anyone can write to: a task name is as untrusted as a model name.
+    callRecord({ at: localIso(2026, 3, 5), costUsd: 0.01, task: hostile as never }),
   ];
 
   function render(message: Partial<CostReportHostMessage> = {}) {

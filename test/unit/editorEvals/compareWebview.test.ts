@@ -59,6 +59,22 @@ describe('model comparison webview', () => {
     assert.ok(root.textContent!.includes('case <b>1</b>'));
   });
 
+  it('file, task, failure reasons, the recommendation and a stop notice from eval files and answers stay text', () => {
+    const evil = '<img src=x onerror=alert(1)><script>alert(2)</script>';
+    const { root } = render(
+      view({
+        file: `evals/${evil}.eval.yaml`,
+        task: evil,
+        cases: [{ description: 'c', results: { 'a:cheap': { pass: false, reason: `Expected ${evil}` } } }],
+        recommendation: { model: 'b:mid', reason: evil },
+        record: evil,
+        stopped: evil,
+      }),
+    );
+    assert.equal(root.querySelectorAll('img, script').length, 0);
+    assert.ok(root.textContent!.split(evil).length - 1 >= 5, root.textContent!);
+  });
+
   it('while running: progress with Cancel, and no actions yet', () => {
     const { root, calls } = render(view({ progress: { done: 2, total: 9 }, recommendation: { reason: 'Running…' } }));
     assert.equal(root.querySelector('progress')!.getAttribute('value'), '2');
