@@ -9,6 +9,7 @@ import { registerChatFeature } from './features/chat/registerChat';
 import { registerEvalsAndSpend } from './features/costReport/registerEvalsAndSpend';
 import type { GatewayService } from './features/gatewayService';
 import type { SpendGuard } from './features/costReport/spendGuard';
+import { OllamaServers } from './features/ollamaServers';
 import { registerPickBudgetModel } from './features/pickBudgetModel';
 import { registerPromptCodeLens } from './features/promptCodeLens';
 import { registerPromptHover } from './features/promptHover';
@@ -22,6 +23,8 @@ export interface Services {
   settings: WorkbenchSettings;
   counts: DocumentTokenCounts;
   budgets: DocumentBudgets;
+  /** What the configured Ollama servers say: the num_ctx budgets use, the installed models the pickers list. */
+  ollama: OllamaServers;
   testHooks: TestHooks;
   /** The one gateway, set by the chat registration; evals and spend use it. */
   gateway?: GatewayService;
@@ -34,7 +37,7 @@ type Registration = vscode.Disposable | vscode.Disposable[] | void;
 
 /** Each user-facing feature, registered in order. Add yours here: a name and a function of the services. */
 const FEATURES: [name: string, register: (services: Services) => Registration][] = [
-  ['pick budget model', ({ settings }) => registerPickBudgetModel(settings)],
+  ['pick budget model', ({ settings, ollama }) => registerPickBudgetModel(settings, ollama)],
   [
     'token status bar',
     ({ budgets, settings, testHooks }) => {
@@ -58,9 +61,11 @@ function createServices(context: vscode.ExtensionContext): Services {
   );
   const encoding = tokenizerSpecFor(settings.catalog.lookup(settings.current.budget.model)).encoding;
   counts = new DocumentTokenCounts(client, encoding);
-  const budgets = new DocumentBudgets(counts, settings);
-  context.subscriptions.push(settings, counts, budgets, client);
-  return { context, settings, counts, budgets, testHooks: new TestHooks(), tokenWorker: client };
+  // Nothing is asked of an Ollama server until a budget or a picker needs it.
+  const ollama = new OllamaServers(settings, context.secrets);
+  const budgets = new DocumentBudgets(counts, settings, ollama);
+  context.subscriptions.push(settings, counts, ollama, budgets, client);
+  return { context, settings, counts, budgets, ollama, testHooks: new TestHooks(), tokenWorker: client };
 }
 
 export function activate(context: vscode.ExtensionContext): void {

@@ -41,10 +41,12 @@ export function budgetDiagnostics(document: vscode.TextDocument, budget: Documen
     );
   }
   const { evaluation } = budget;
+  // For Ollama the window is the server's num_ctx (or a fallback): say which, since it decides the verdict.
+  const windowNote = budget.window.note ? ` ${budget.window.note}` : '';
   if (evaluation.verdict === 'over') {
-    add(promptLine(budget), `${evaluation.message}${whatToDo(budget)}`, vscode.DiagnosticSeverity.Error, 'budget.overWindow');
+    add(promptLine(budget), `${evaluation.message}${windowNote}${whatToDo(budget)}`, vscode.DiagnosticSeverity.Error, 'budget.overWindow');
   } else if (evaluation.verdict === 'warn') {
-    add(promptLine(budget), `${evaluation.message}${whatToDo(budget)}`, vscode.DiagnosticSeverity.Warning, 'budget.nearWindow');
+    add(promptLine(budget), `${evaluation.message}${windowNote}${whatToDo(budget)}`, vscode.DiagnosticSeverity.Warning, 'budget.nearWindow');
   }
   evaluation.sections.forEach((section, index) => {
     const line = budget.prompt?.sections[index]?.line ?? 0;

@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
+import type { EffectiveContextWindow } from '../core/models/effectiveContextWindow';
 import type { ModelInfo, TokenizerSpec } from '../core/models/modelInfo';
 import { tokenizerSpecFor } from '../core/tokens/encodings';
 import { evaluateBudget, type BudgetEvaluation } from '../core/tokens/budget';
 import type { PromptSectionCounts } from '../workers/tokenCountProtocol';
 import type { WorkbenchSettings } from './configuration';
 import type { DocumentCountState, DocumentTokenCounts } from './documentTokenCounts';
+import type { OllamaServers } from './ollamaServers';
 import { isPromptFile } from './promptFiles';
 
 /** Everything the editor features show about one version of one document. */
@@ -16,6 +18,8 @@ export interface DocumentBudget {
   tokenizer: TokenizerSpec;
   total: number;
   outputReserve: number;
+  /** The window measured against and where it came from (Ollama: the server's num_ctx, the setting or a fallback). */
+  window: EffectiveContextWindow;
   evaluation: BudgetEvaluation;
   /** Present for prompt files: front matter and sections with their token counts. */
   prompt?: PromptSectionCounts;
@@ -37,6 +41,7 @@ export class DocumentBudgets implements vscode.Disposable {
   constructor(
     private readonly counts: DocumentTokenCounts,
     private readonly settings: WorkbenchSettings,
+    private readonly ollama?: OllamaServers,
   ) {
     this.subscriptions = [
       counts.onDidUpdate((document) => this.changed.fire(document)),
@@ -48,6 +53,16 @@ export class DocumentBudgets implements vscode.Disposable {
       }),
       vscode.workspace.onDidCloseTextDocument((document) => this.cache.delete(document.uri.toString())),
     ];
+    if (ollama) {
+      // An Ollama server answered (num_ctx, or that it is unreachable): every budget against it may change.
+      this.subscriptions.push(
+        ollama.onDidChange(() => {
+          this.settingsGeneration++;
+          this.cache.clear();
+          this.changed.fire(undefined);
+        }),
+      );
+    }
   }
 
   isPromptFile(document: vscode.TextDocument): boolean {
@@ -94,8 +109,8 @@ export class DocumentBudgets implements vscode.Disposable {
     const config = this.settings.current;
     const prompt = this.isPromptFile(document) ? await this.counts.promptSections(document) : undefined;
     const modelRef = prompt?.frontMatter.model ?? config.budget.model;
-    const model = this.settings.catalog.lookup(modelRef);
-    const tokenizer = tokenizerSpecFor(model);
+    const catalogModel = this.settings.catalog.lookup(modelRef);
+    const tokenizer = tokenizerSpecFor(catalogModel);
     if (tokenizer.encoding !== state.encoding) {
       // The front matter names a model with another encoding: count this document with that one instead.
       this.counts.setDocumentEncoding(document, tokenizer.encoding);
@@ -104,6 +119,9 @@ export class DocumentBudgets implements vscode.Disposable {
     const total = prompt?.total ?? state.total;
     const outputReserve = prompt?.frontMatter.outputReserve ?? config.budget.outputReserve;
     const limits = prompt?.frontMatter.budget ?? {};
+    // Read from a cache (a lookup may start behind it), so counting never waits on an Ollama server.
+    const window: EffectiveContextWindow = this.ollama?.windowFor(modelRef, catalogModel) ?? { tokens: catalogModel?.contextWindow ?? 0, source: 'catalog' };
+    const model = catalogModel ? { ...catalogModel, contextWindow: window.tokens } : window.source !== 'catalog' ? localModel(modelRef, window.tokens) : undefined;
     const evaluation = evaluateBudget({
       model,
       promptTokens: total,
@@ -116,6 +134,23 @@ export class DocumentBudgets implements vscode.Disposable {
         limit: section.bucket ? limits[section.bucket] : undefined,
       })),
     });
-    return { version: prompt?.version ?? state.version, modelRef, model, tokenizer, total, outputReserve, evaluation, prompt };
+    return { version: prompt?.version ?? state.version, modelRef, model, tokenizer, total, outputReserve, window, evaluation, prompt };
   }
+}
+
+/** An Ollama model the catalog does not list (installed under its own tag): local, free, counted with an estimate. */
+function localModel(ref: string, contextWindow: number): ModelInfo {
+  const colon = ref.indexOf(':');
+  const id = ref.slice(colon + 1);
+  return {
+    ref,
+    provider: ref.slice(0, colon),
+    id,
+    displayName: `${id} (Ollama)`,
+    contextWindow,
+    maxOutput: contextWindow,
+    price: { input: 0, output: 0 },
+    tokenizer: { kind: 'estimate', encoding: 'o200k_base' },
+    local: true,
+  };
 }

@@ -33,6 +33,7 @@ class PromptHoverProvider implements vscode.HoverProvider {
       promptTokens: budget.total,
       outputReserve: budget.outputReserve,
       callsPerDay: config.budget.callsPerDay,
+      windowNote: budget.window.note,
       costs: whole.map((row, i) => ({ row, sectionInput: sectionOnly[i]?.perCall ?? null })),
     });
     return new vscode.Hover(new vscode.MarkdownString(markdown, true), document.lineAt(section.line).range);

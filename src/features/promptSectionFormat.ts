@@ -2,7 +2,7 @@
 import { formatUsd } from '../core/cost/pricing';
 import type { CostRow } from '../core/tokens/promptCost';
 import type { TokenizerSpec } from '../core/models/modelInfo';
-import { approx, formatShare, formatTokens } from './tokenStatusFormat';
+import { approx, escapeMarkdown, formatShare, formatTokens } from './tokenStatusFormat';
 
 export interface SectionLensInput {
   tokens: number;
@@ -29,6 +29,8 @@ export interface SectionHoverInput extends SectionLensInput {
   promptTokens: number;
   outputReserve: number;
   callsPerDay: number;
+  /** Where the window came from, when it is not simply the catalog's (Ollama: the server's num_ctx or a fallback). */
+  windowNote?: string;
   /** Costs of one call with the whole prompt (and of this section's share of the input) per configured model. */
   costs: { row: CostRow; sectionInput: number | null }[];
 }
@@ -39,6 +41,7 @@ export function sectionHoverMarkdown(input: SectionHoverInput): string {
     `**${input.heading.replace(/[*_`]/g, '')}** — ${mark}${formatTokens(input.tokens)} tokens ` +
       `(${formatShare(input.tokens / input.contextWindow)} of ${input.modelName}’s ${formatTokens(input.contextWindow)}-token window)`,
   ];
+  if (input.windowNote) lines.push('', escapeMarkdown(input.windowNote));
   if (input.limit !== undefined) {
     const verdict = input.tokens > input.limit ? `over by ${formatTokens(input.tokens - input.limit)}` : `${formatTokens(input.limit - input.tokens)} left`;
     lines.push('', `Bucket \`${input.bucket}\`: limit ${formatTokens(input.limit)} (${verdict})`);
@@ -57,3 +60,4 @@ export function sectionHoverMarkdown(input: SectionHoverInput): string {
   }
   return lines.join('\n');
 }
+

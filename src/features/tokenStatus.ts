@@ -140,6 +140,7 @@ export class TokenStatus implements vscode.Disposable {
         tokenizer: budget.tokenizer,
         modelName,
         evaluation: budget.evaluation,
+        windowNote: budget.window.note,
         costs,
         callsPerDay: config.budget.callsPerDay,
       }),

@@ -46,8 +46,15 @@ export interface TooltipInput {
   tokenizer: TokenizerSpec;
   modelName: string;
   evaluation: BudgetEvaluation;
+  /** Where the window came from, when it is not simply the catalog's (Ollama: the server's num_ctx or a fallback). */
+  windowNote?: string;
   costs: CostRow[];
   callsPerDay: number;
+}
+
+/** Notes name models and URLs (`qwen2.5-coder:7b`, `http://…`): shown as text, not as markdown. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`);
 }
 
 function escapeCell(text: string): string {
@@ -68,6 +75,7 @@ export function tooltipMarkdown(input: TooltipInput): string {
   lines.push('');
   // The evaluation's message already has the sum: prompt + reserved output = used of the window (share).
   lines.push(evaluation.message);
+  if (input.windowNote) lines.push('', escapeMarkdown(input.windowNote));
 
   const bucketed = evaluation.sections.filter((section) => section.bucket !== undefined || section.limit !== undefined);
   if (evaluation.sections.length > 0) {

@@ -19,6 +19,8 @@ export interface ModelOption {
   label: string;
   /** Context window in tokens; absent for Auto. */
   contextWindow?: number;
+  /** Installed on a configured Ollama server (`/api/tags`): runs on the user's machine. */
+  local?: boolean;
 }
 
 /** The selection a code task was asked about: shown above the question and sent to the model. */

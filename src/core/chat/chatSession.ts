@@ -37,6 +37,8 @@ export interface ChatStorage {
 export interface RequestBudget {
   model: string;
   window: number;
+  /** Where the window came from when it is not simply the catalog's (Ollama: the server's num_ctx or a fallback). */
+  windowNote?: string;
   outputReserve: number;
   exact: boolean;
   count(text: string): number;

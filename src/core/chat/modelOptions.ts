@@ -1,13 +1,29 @@
 import type { WorkbenchConfig } from '../config/workbenchConfig';
 import type { ModelCatalog } from '../models/catalog';
+import type { ModelInfo } from '../models/modelInfo';
 import { AUTO_MODEL, type ModelOption } from '../../shared/chatProtocol';
+
+/** A model an Ollama server reported installed (`/api/tags`), with the window it will run at when known. */
+export interface InstalledModel {
+  ref: string;
+  contextWindow?: number;
+}
+
+export interface ModelOptionsExtras {
+  /** Models the configured Ollama servers have installed, as known now (empty while asking or when unreachable). */
+  installed?: readonly InstalledModel[];
+  /** The window to show for a model (Ollama: the server's num_ctx); default the catalog's. */
+  windowFor?: (ref: string, info: ModelInfo | undefined) => number | undefined;
+}
 
 /**
  * The chat's model selector: "Auto (route by task)" first, then every model the user can actually call —
- * catalog models whose provider is configured, models named in routes and rules, and the user's own additions.
+ * models named in routes and rules, the user's own additions, the models installed on the configured Ollama
+ * servers (marked local), and catalog models whose provider is configured.
  */
-export function modelOptions(config: WorkbenchConfig, catalog: ModelCatalog): ModelOption[] {
+export function modelOptions(config: WorkbenchConfig, catalog: ModelCatalog, extras: ModelOptionsExtras = {}): ModelOption[] {
   const providerIds = new Set(config.providers.map((p) => p.id));
+  const installed = new Map((extras.installed ?? []).map((m) => [m.ref, m]));
   const refs: string[] = [];
   const add = (ref: string | undefined) => {
     if (ref && !refs.includes(ref)) refs.push(ref);
@@ -21,12 +37,21 @@ export function modelOptions(config: WorkbenchConfig, catalog: ModelCatalog): Mo
     rule.use?.fallbacks?.forEach(add);
   }
   config.models.forEach((m) => add(m.ref));
+  installed.forEach((_, ref) => add(ref));
   for (const model of catalog.all()) if (providerIds.has(model.provider)) add(model.ref);
 
   const options: ModelOption[] = [{ ref: AUTO_MODEL, label: 'Auto (route by task)' }];
   for (const ref of refs) {
     const info = catalog.lookup(ref);
-    options.push({ ref, label: info ? `${info.displayName} · ${ref}` : ref, ...(info ? { contextWindow: info.contextWindow } : {}) });
+    const local = installed.get(ref);
+    const name = info ? `${info.displayName} · ${ref}` : ref;
+    const contextWindow = extras.windowFor?.(ref, info) ?? local?.contextWindow ?? info?.contextWindow;
+    options.push({
+      ref,
+      label: local ? `${name} · installed (local)` : name,
+      ...(contextWindow !== undefined ? { contextWindow } : {}),
+      ...(local ? { local: true } : {}),
+    });
   }
   return options;
 }

@@ -1,12 +1,17 @@
 import type { WorkbenchConfig } from '../config/workbenchConfig';
 import { decideRoute } from '../gateway/router';
 import type { ModelCatalog } from '../models/catalog';
+import { effectiveContextWindow, type EffectiveContextWindow } from '../models/effectiveContextWindow';
+import type { ModelInfo } from '../models/modelInfo';
 import { loadTokenizer, tokenizerSpecFor } from '../tokens/encodings';
 import { AUTO_MODEL, type ChatTask, type ModelChoice } from '../../shared/chatProtocol';
 import type { RequestBudget } from './chatSession';
 
 /** Window assumed for a model the catalog does not know (add it under llmWorkbench.models for the real one). */
 export const UNKNOWN_MODEL_WINDOW = 8192;
+
+/** The window to count a model against; the editor passes one backed by what its Ollama servers said (never waits). */
+export type WindowLookup = (ref: string, info: Pick<ModelInfo, 'contextWindow'> | undefined) => EffectiveContextWindow;
 
 /**
  * The model a chat request is counted against: the chosen one, or for Auto the primary the router would pick
@@ -28,18 +33,31 @@ export async function windowModel(choice: ModelChoice, task: ChatTask, config: W
   return config.budget.model;
 }
 
-/** Window, output reserve and a loaded tokenizer for counting a chat request. */
-export async function requestBudget(choice: ModelChoice, task: ChatTask, config: WorkbenchConfig, catalog: ModelCatalog): Promise<RequestBudget> {
+/**
+ * Window, output reserve and a loaded tokenizer for counting a chat request. Ollama models count against the
+ * context the server will use (`windowFor`: its num_ctx; without it, `numCtx` or the catalog's 4,096), never the
+ * family's advertised maximum.
+ */
+export async function requestBudget(
+  choice: ModelChoice,
+  task: ChatTask,
+  config: WorkbenchConfig,
+  catalog: ModelCatalog,
+  windowFor?: WindowLookup,
+): Promise<RequestBudget> {
   const model = await windowModel(choice, task, config, catalog);
   const info = catalog.lookup(model);
-  const provider = config.providers.find((p) => p.id === model.slice(0, model.indexOf(':')));
-  // Ollama budgets against the context the server will use (num_ctx), not the family's advertised maximum.
-  const window = provider?.kind === 'ollama' && provider.numCtx ? provider.numCtx : info?.contextWindow ?? UNKNOWN_MODEL_WINDOW;
+  const lookup: WindowLookup =
+    windowFor ??
+    ((ref, known) => effectiveContextWindow({ ref, info: known, provider: config.providers.find((p) => p.id === ref.slice(0, ref.indexOf(':'))), server: undefined }));
+  const effective = lookup(model, info);
+  const window = effective.tokens;
   const spec = tokenizerSpecFor(info);
   const tokenizer = await loadTokenizer(spec.encoding);
   return {
     model,
     window,
+    ...(effective.note ? { windowNote: effective.note } : {}),
     outputReserve: Math.min(config.budget.outputReserve, info?.maxOutput ?? config.budget.outputReserve),
     exact: spec.kind === 'exact',
     count: (text) => cachedCount(spec.encoding, text, () => tokenizer.count(text)),

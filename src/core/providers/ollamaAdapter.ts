@@ -15,6 +15,15 @@ import type { ProviderError } from './providerError';
 /** What Ollama uses when neither the request nor the model's parameters set num_ctx (OLLAMA_CONTEXT_LENGTH aside). */
 export const OLLAMA_DEFAULT_NUM_CTX = 4096;
 
+/** Where the window Ollama will use for a model comes from, as the server reported it. */
+export interface OllamaContextWindow {
+  tokens: number;
+  /** `setting`: numCtx in llmWorkbench.providers; `modelfile`: num_ctx in the model's parameters; `default`: neither. */
+  from: 'setting' | 'modelfile' | 'default';
+  /** The model's trained `<arch>.context_length`, when it lowered the requested num_ctx (Ollama caps it there). */
+  cappedAt?: number;
+}
+
 export interface OllamaAdapterInit {
   config: ProviderConfig;
   keys: KeySource;
@@ -40,7 +49,7 @@ export class OllamaAdapter implements ProviderAdapter {
   readonly id: string;
   readonly kind: ProviderKind;
   private readonly viaOpenAI: OpenAIAdapter | undefined;
-  private readonly contextWindows = new Map<string, Promise<number | undefined>>();
+  private readonly contextWindows = new Map<string, Promise<OllamaContextWindow>>();
 
   constructor(private readonly init: OllamaAdapterInit) {
     this.id = init.config.id;
@@ -113,21 +122,35 @@ export class OllamaAdapter implements ProviderAdapter {
    * `<arch>.context_length`. Undefined when the server cannot be asked. Cached per model.
    */
   contextWindowFor(model: string): Promise<number | undefined> {
+    return this.contextWindowDetail(model).then(
+      (detail) => detail.tokens,
+      () => undefined,
+    );
+  }
+
+  /**
+   * `contextWindowFor` with where the number came from (for messages that say why the window is what it is).
+   * Rejects with a ProviderError (server down: `network`/`timeout`; model not installed: status 404).
+   */
+  contextWindowDetail(model: string): Promise<OllamaContextWindow> {
     let cached = this.contextWindows.get(model);
     if (!cached) {
-      cached = this.resolveContextWindow(model).catch(() => undefined);
+      cached = this.resolveContextWindow(model);
       this.contextWindows.set(model, cached);
       // A failed lookup (server down) is not remembered: the next budget check asks again.
-      void cached.then((value) => value === undefined && this.contextWindows.delete(model));
+      cached.catch(() => this.contextWindows.delete(model));
     }
     return cached;
   }
 
-  private async resolveContextWindow(model: string): Promise<number | undefined> {
+  private async resolveContextWindow(model: string): Promise<OllamaContextWindow> {
     const show = (await this.getJson('POST', '/api/show', { model })) as { parameters?: string; model_info?: Record<string, unknown> };
-    const requested = this.init.config.numCtx ?? parseNumCtx(show.parameters) ?? OLLAMA_DEFAULT_NUM_CTX;
+    const fromModelfile = parseNumCtx(show.parameters);
+    const numCtx = this.init.config.numCtx;
+    const requested = numCtx ?? fromModelfile ?? OLLAMA_DEFAULT_NUM_CTX;
+    const from = numCtx !== undefined ? 'setting' : fromModelfile !== undefined ? 'modelfile' : 'default';
     const trained = trainedContextLength(show.model_info);
-    return trained !== undefined ? Math.min(requested, trained) : requested;
+    return trained !== undefined && trained < requested ? { tokens: trained, from, cappedAt: trained } : { tokens: requested, from };
   }
 
   private body(model: string, request: ChatRequest): Record<string, unknown> {

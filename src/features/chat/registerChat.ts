@@ -12,6 +12,7 @@ import { registerCodeTasks } from './codeTasks';
 import { ConversationStore } from './conversationStore';
 import type { SpendGuard } from '../costReport/spendGuard';
 import { estimateCallCost, formatUsd } from '../../core/cost/pricing';
+import type { OllamaServers } from '../ollamaServers';
 
 export const NEW_CHAT = 'llmWorkbench.chat.new';
 export const CLEAR_CHAT = 'llmWorkbench.chat.clear';
@@ -26,6 +27,7 @@ export function registerChat(
   gateway: GatewayService,
   keys: ApiKeys,
   spendGuard: () => SpendGuard | undefined,
+  ollama?: OllamaServers,
 ): vscode.Disposable {
   const provider = new ChatViewProvider(context.extensionUri, gateway.log);
   const applyEdit = new ApplyEdit();
@@ -33,8 +35,13 @@ export function registerChat(
     storage: new ConversationStore(context.workspaceState),
     post: (message) => provider.post(message),
     gateway: () => gateway.tryGateway(),
-    models: () => modelOptions(gateway.config, gateway.catalog),
-    budgetFor: (model, task) => requestBudget(model, task, gateway.config, gateway.catalog),
+    // The installed Ollama models and their num_ctx come from a cache: the list shows at once, and again when a server answers.
+    models: () =>
+      modelOptions(gateway.config, gateway.catalog, {
+        installed: ollama?.installed().models,
+        windowFor: ollama && ((ref, info) => ollama.windowFor(ref, info).tokens),
+      }),
+    budgetFor: (model, task) => requestBudget(model, task, gateway.config, gateway.catalog, ollama && ((ref, info) => ollama.windowFor(ref, info))),
     host: new EditorChatHost(applyEdit),
     confirmSpend: async (model, inputTokens, outputTokens) => {
       const guard = spendGuard();
@@ -52,6 +59,7 @@ export function registerChat(
     { dispose: () => session.dispose() },
     settings.onDidChange(() => session.refresh()),
     keys.onDidChange(() => session.refresh()),
+    ...(ollama ? [ollama.onDidChange(() => session.refresh())] : []),
     vscode.commands.registerCommand(NEW_CHAT, async () => {
       await provider.reveal();
       await session.newChat();
@@ -76,12 +84,14 @@ export function registerChatFeature(services: {
   gateway?: GatewayService;
   /** Set by the spend registration, which comes later; read at send time. */
   spendGuard?: SpendGuard;
+  /** The Ollama servers' num_ctx and installed models (shared with the token features). */
+  ollama?: OllamaServers;
 }): vscode.Disposable {
   const { context, settings, testHooks } = services;
   const keys = new ApiKeys(context.secrets);
   const gateway = new GatewayService(settings, keys);
   services.gateway = gateway;
-  const chat = registerChat(context, settings, gateway, keys, () => services.spendGuard);
+  const chat = registerChat(context, settings, gateway, keys, () => services.spendGuard, services.ollama);
   testHooks.addSnapshot('chat', () => chatSnapshot?.());
   return vscode.Disposable.from(keys, gateway, registerSecretCommands(keys, () => gateway.providers()), chat);
 }

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { modelOptions } from '../../../src/core/chat/modelOptions';
+import { requestBudget } from '../../../src/core/chat/requestBudget';
+import { defaultConfig, type WorkbenchConfig } from '../../../src/core/config/workbenchConfig';
+import { ModelCatalog } from '../../../src/core/models/catalog';
+import { effectiveContextWindow } from '../../../src/core/models/effectiveContextWindow';
+import { budgetModelRows } from '../../../src/features/budgetModelItems';
+
+function config(numCtx?: number): WorkbenchConfig {
+  return { ...defaultConfig(), providers: [{ id: 'ollama', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434', ...(numCtx ? { numCtx } : {}) }] };
+}
+const catalog = new ModelCatalog();
+
+describe('Ollama in the chat selector and the request budget', () => {
+  it('installed models are listed, marked local, with the server\'s window; catalog Ollama models stay', () => {
+    const options = modelOptions(config(), catalog, {
+      installed: [{ ref: 'ollama:phi3:mini', contextWindow: 2048 }, { ref: 'ollama:llama3.1:8b', contextWindow: 8192 }],
+    });
+    const phi = options.find((o) => o.ref === 'ollama:phi3:mini');
+    assert.deepEqual(phi, { ref: 'ollama:phi3:mini', label: 'ollama:phi3:mini · installed (local)', contextWindow: 2048, local: true });
+    const llama = options.find((o) => o.ref === 'ollama:llama3.1:8b');
+    assert.equal(llama?.label, 'Llama 3.1 8B (Ollama) · ollama:llama3.1:8b · installed (local)');
+    assert.equal(llama?.contextWindow, 8192);
+    const mistral = options.find((o) => o.ref === 'ollama:mistral:7b');
+    assert.equal(mistral?.local, undefined, 'a catalog model the server has not installed is not marked local');
+    assert.equal(options.filter((o) => o.ref === 'ollama:llama3.1:8b').length, 1, 'listed once');
+  });
+
+  it('without a server answer the selector is the catalog, as before', () => {
+    const options = modelOptions(config(), catalog);
+    assert.equal(options[0].ref, 'auto');
+    assert.ok(options.some((o) => o.ref === 'ollama:llama3.1:8b' && o.contextWindow === 4096));
+    assert.ok(!options.some((o) => o.local));
+  });
+
+  it('the request budget uses the injected window (the server\'s num_ctx) and carries its note', async () => {
+    const budget = await requestBudget('ollama:llama3.1:8b', 'chat', config(), catalog, (ref, info) =>
+      effectiveContextWindow({ ref, info, provider: config().providers[0], server: { state: 'known', window: { tokens: 8192, from: 'modelfile' } } }),
+    );
+    assert.equal(budget.window, 8192);
+    assert.match(budget.windowNote!, /num_ctx of llama3\.1:8b from the Ollama server/);
+  });
+
+  it('without a lookup: numCtx from settings, else the catalog\'s 4,096', async () => {
+    assert.equal((await requestBudget('ollama:llama3.1:8b', 'chat', config(16384), catalog)).window, 16384);
+    assert.equal((await requestBudget('ollama:llama3.1:8b', 'chat', config(), catalog)).window, 4096);
+    assert.equal((await requestBudget('openai:gpt-4o', 'chat', config(), catalog)).window, 128000);
+  });
+});
+
+describe('Pick Budget Model rows', () => {
+  const base = {
+    catalog: catalog.all(),
+    userRefs: new Set<string>(),
+    current: 'ollama:phi3:mini',
+    lookup: (ref: string) => catalog.lookup(ref),
+    windowFor: (ref: string, info: { contextWindow: number } | undefined) => (ref === 'ollama:phi3:mini' ? 2048 : info?.contextWindow ?? 0),
+  };
+
+  it('an "Installed" group with the server\'s models, checked when current, before the catalog groups', () => {
+    const rows = budgetModelRows({ ...base, installed: { models: [{ ref: 'ollama:phi3:mini', contextWindow: 2048 }], pending: false, unreachable: [] } });
+    assert.deepEqual(rows[0], { separator: 'Installed on your Ollama server (local)' });
+    assert.deepEqual(rows[1], { label: '$(check) $(vm) phi3:mini', description: 'ollama:phi3:mini', detail: 'local · 2K window · free · ≈ o200k_base estimate', ref: 'ollama:phi3:mini' });
+    assert.ok(rows.some((r) => 'separator' in r && r.separator === 'openai'));
+  });
+
+  it('while asking, and when the server is down, the catalog is all there and the group says why', () => {
+    const pending = budgetModelRows({ ...base, installed: { models: [], pending: true, unreachable: [] } });
+    assert.deepEqual(pending[0], { separator: 'Installed on your Ollama server (local) — asking the server…' });
+    const down = budgetModelRows({ ...base, installed: { models: [], pending: false, unreachable: ['http://127.0.0.1:11434'] } });
+    assert.deepEqual(down[0], { separator: 'Installed on your Ollama server (local) — not reachable: http://127.0.0.1:11434' });
+    const refs = down.filter((r) => 'ref' in r).length;
+    assert.equal(refs, catalog.all().length, 'every catalog model is offered');
+  });
+});
