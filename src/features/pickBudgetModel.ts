@@ -39,9 +39,9 @@ export function registerPickBudgetModel(settings: WorkbenchSettings, ollama?: Ol
     pick.items = items();
     pick.busy = ollama?.installed().pending ?? false;
     const refresh = ollama?.onDidChange(() => {
-      const active = pick.activeItems.map((item) => item.ref);
+      // Never set activeItems here: once an extension sets them, VS Code stops moving the focus to the first match as
+      // the user types, so a remembered row that the filter hides would leave nothing for Enter to accept.
       pick.items = items();
-      pick.activeItems = pick.items.filter((item) => item.ref !== undefined && active.includes(item.ref));
       pick.busy = ollama.installed().pending;
     });
     const picked = await new Promise<ModelItem | undefined>((resolve) => {
