@@ -384,7 +384,8 @@ function showTokenCount(count: TokenCountInfo): void {
   tokenCount.textContent = `${approx}${formatCount(count.tokens)} / ${formatCount(count.window)} tokens · ${count.model}`;
   tokenCount.title =
     `System prompt + history + message + ${formatCount(count.outputReserve)} tokens reserved for the answer, against ${count.model}'s window` +
-    (count.exact ? '' : ' (estimate: this model has no public tokenizer)');
+    (count.exact ? '' : ' (estimate: this model has no public tokenizer)') +
+    (count.windowNote ? `. ${count.windowNote}` : '');
   const ratio = count.tokens / count.window;
   tokenCount.classList.toggle('warn', ratio >= 0.8 && !count.overflow);
   tokenCount.classList.toggle('over', count.overflow);

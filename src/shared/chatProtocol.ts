@@ -121,6 +121,8 @@ export interface TokenCountInfo {
   droppedMessages: number;
   /** Even without history the request does not fit. */
   overflow: boolean;
+  /** Where the window comes from when it is not the catalog's (e.g. an Ollama server's num_ctx). */
+  windowNote?: string;
 }
 
 export interface ChatViewState {

@@ -340,6 +340,7 @@ export class ChatSession {
         outputReserve: budget.outputReserve,
         droppedMessages: fit.dropped,
         overflow: fit.overflow,
+        ...(budget.windowNote ? { windowNote: budget.windowNote } : {}),
       };
     } catch {
       return undefined;

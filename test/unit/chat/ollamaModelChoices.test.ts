@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { modelOptions } from '../../../src/core/chat/modelOptions';
+import { ChatSession } from '../../../src/core/chat/chatSession';
 import { requestBudget } from '../../../src/core/chat/requestBudget';
 import { defaultConfig, type WorkbenchConfig } from '../../../src/core/config/workbenchConfig';
 import { ModelCatalog } from '../../../src/core/models/catalog';
@@ -39,6 +40,23 @@ describe('Ollama in the chat selector and the request budget', () => {
     );
     assert.equal(budget.window, 8192);
     assert.match(budget.windowNote!, /num_ctx of llama3\.1:8b from the Ollama server/);
+  });
+
+  it('the chat input\'s live count carries the window\'s note, so the webview can say where the number came from', async () => {
+    const lookup = (ref: string, info: Parameters<typeof effectiveContextWindow>[0]['info']) =>
+      effectiveContextWindow({ ref, info, provider: config().providers[0], server: { state: 'known', window: { tokens: 8192, from: 'modelfile' } } });
+    const session = new ChatSession({
+      storage: { load: () => undefined, save: () => undefined },
+      post: () => undefined,
+      gateway: () => ({ error: 'not used' }),
+      models: () => [],
+      budgetFor: (model, task) => requestBudget(model, task, config(), catalog, lookup),
+      host: { copy: async () => undefined, insert: async () => undefined, apply: async () => undefined, action: async () => undefined },
+    });
+    const count = await session.countDraft('Hello', 'ollama:llama3.1:8b', 'chat');
+    assert.equal(count?.window, 8192);
+    assert.match(count!.windowNote!, /num_ctx of llama3\.1:8b from the Ollama server/);
+    session.dispose();
   });
 
   it('without a lookup: numCtx from settings, else the catalog\'s 4,096', async () => {
