@@ -19,6 +19,7 @@ import { ignoredTemperatureWarnings } from '../core/evals/unsupportedSampling';
 import { matrixTable, resultsTable, totalsLine } from '../core/evals/textReport';
 import { createGateway } from '../core/gateway/createGateway';
 import { CliLedger, loadCliSettings, usageMessage, warmUpTokenizers } from './cliSetup';
+import { captureLibraryWarnings, reportRedactor } from './evalSafety';
 import { outputPathProblem } from './outputPath';
 
 export const EVAL_USAGE = `Usage: llm-workbench eval [options] [FILE|DIR...]
@@ -37,7 +38,10 @@ Options:
   --grader REF          grader model for llm-rubric where the file names none (e.g. openai:gpt-4o-mini)
   --min-pass-rate R     quality gate for the recommendation, 0..1 (default: the file's minPassRate, else 1.0)
   --calls-per-day N     calls per day for the monthly cost estimate (default: the file's callsPerDay, else settings)
-  --no-code             skip javascript assertions instead of running them
+  --no-code             skip code from eval files (javascript assertions, transforms, nunjucksFilters)
+  --allow-file-endpoints  let eval files name the key variable sent to their own endpoints (apiKeyEnvar)
+  --allow-outside-reads   let file:// references read outside the eval file's folder tree
+  --max-file-size MB    largest file an eval reads (prompts, vars, tests; default 50)
   -h, --help            show this help
 
 Exit status: 0 all cases passed, 1 some case failed or errored, 2 invalid eval files, options or settings.
@@ -78,6 +82,9 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
         'min-pass-rate': { type: 'string' },
         'calls-per-day': { type: 'string' },
         'no-code': { type: 'boolean' },
+        'allow-file-endpoints': { type: 'boolean' },
+        'allow-outside-reads': { type: 'boolean' },
+        'max-file-size': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -92,8 +99,10 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   }
 
   const problems: string[] = [];
-  const jobs = intOption(values.jobs, '-j', 1, problems) ?? DEFAULT_CONCURRENCY;
-  const repeat = intOption(values.repeat, '--repeat', 1, problems) ?? 1;
+  const jobs = intOption(values.jobs, '-j', 1, problems, MAX_JOBS) ?? DEFAULT_CONCURRENCY;
+  const repeat = intOption(values.repeat, '--repeat', 1, problems, MAX_REPEAT) ?? 1;
+  const maxFileMb = values['max-file-size'] === undefined ? undefined : Number(values['max-file-size']);
+  if (maxFileMb !== undefined && !(maxFileMb > 0 && maxFileMb <= 4096)) problems.push(`--max-file-size must be a size in MB from 0 to 4096, e.g. 100 (got "${values['max-file-size']}")`);
   const callsPerDay = intOption(values['calls-per-day'], '--calls-per-day', 0, problems);
   const minPassRate = values['min-pass-rate'] === undefined ? undefined : Number(values['min-pass-rate']);
   if (minPassRate !== undefined && !(minPassRate >= 0 && minPassRate <= 1)) problems.push(`--min-pass-rate must be a number from 0 to 1, e.g. 0.9 (got "${values['min-pass-rate']}")`);
@@ -110,18 +119,22 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   for (const p of problems) io.stderr(`llm-workbench eval: ${p}\n`);
   if (problems.length > 0 || !loaded) return 2;
 
-  const files = paths.map((p) => parseEvalFile(p));
+  const fileRules = { ...(values['allow-outside-reads'] ? { roots: [] } : {}), ...(maxFileMb ? { maxBytes: Math.round(maxFileMb * 1024 * 1024) } : {}) };
+  const knownProviderIds = loaded.config.providers.map((p) => p.id);
+  const files = paths.map((p) => parseEvalFile(p, { fileRules, knownProviderIds }));
   const graderProblems = files.flatMap((f) => missingGraders(f, grader));
-  const diagnostics = [...files.flatMap((f) => f.diagnostics), ...graderProblems];
+  const parsedOk = files.filter((f) => !f.fatal && f.tests.length > 0);
+  const evalProviders = withEvalProviders(loaded.config, parsedOk, grader ? [grader] : [], { allowFileEndpoints: Boolean(values['allow-file-endpoints']), env: io.env });
+  const keyErrors = evalProviders.problems.filter((d) => d.severity === 'error');
+  const diagnostics = [...files.flatMap((f) => f.diagnostics), ...graderProblems, ...evalProviders.problems];
   for (const d of diagnostics) io.stderr(`${formatDiagnostic({ ...d, file: shortPath(d.file, io.cwd) })}\n`);
-  const invalid = files.some(hasErrors) || graderProblems.length > 0;
-  const runnable = files.filter((f) => !f.fatal && f.tests.length > 0);
+  const invalid = files.some(hasErrors) || graderProblems.length > 0 || keyErrors.length > 0;
+  // A key rule violation stops the file it is in: its calls would otherwise go out without the key they need.
+  const runnable = parsedOk.filter((f) => !keyErrors.some((d) => d.file === f.path));
   if (runnable.length === 0) {
     io.stderr(invalid ? 'llm-workbench eval: nothing to run: fix the problems above\n' : 'llm-workbench eval: the files have no tests to run\n');
     return 2;
   }
-
-  const evalProviders = withEvalProviders(loaded.config, runnable, grader ? [grader] : []);
   for (const d of ignoredTemperatureWarnings(runnable, evalProviders.config, evalProviders.refFor)) {
     io.stderr(`${formatDiagnostic({ ...d, file: shortPath(d.file, io.cwd) })}\n`);
   }
@@ -139,6 +152,8 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
       },
     },
   });
+  const redact = reportRedactor(io.env, evalProviders.fileKeys);
+  const captured = captureLibraryWarnings();
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
@@ -154,20 +169,22 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
       signal: controller.signal,
       jsonlPath: values.json ? resolve(io.cwd, values.json) : undefined,
       allowCode: !values['no-code'],
+      redact,
       grader,
       refFor: evalProviders.refFor,
       minPassRate,
       callsPerDay: callsPerDay ?? loaded.config.budget.callsPerDay,
       onEvent: (e) => {
         if (e.type === 'result') {
-          // Kept for the table and JUnit; outputs are clipped so a long run stays small in memory.
-          results.push({ ...e.result, output: e.result.output.length > 2000 ? `${e.result.output.slice(0, 2000)}…` : e.result.output, prompt: '' });
+          // Kept for the table and JUnit, reduced to what they print, so a long run stays small in memory.
+          results.push(compactResult(e.result));
           if (io.isTty) io.stderr(`\r${e.completed}/${e.total} cases`);
         }
       },
     });
   } finally {
     process.removeListener('SIGINT', onSignal);
+    for (const warning of captured.stop()) io.stderr(`llm-workbench eval: warning: ${warning}\n`);
     await ledger.close();
   }
   if (io.isTty) io.stderr('\r');
@@ -216,14 +233,24 @@ function shortPath(file: string, cwd: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }
 
-function intOption(raw: string | undefined, name: string, min: number, problems: string[]): number | undefined {
+/** Upper bounds that keep a typo (-j 1000000000) from exhausting memory before the first call. */
+const MAX_JOBS = 256;
+const MAX_REPEAT = 10_000;
+
+function intOption(raw: string | undefined, name: string, min: number, problems: string[], max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) {
-    problems.push(`${name} must be a whole number >= ${min} (got "${raw}")`);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
     return undefined;
   }
   return n;
+}
+
+/** What the table and JUnit print of a result; outputs clipped, prompts dropped, per-assertion detail kept for failures. */
+function compactResult(result: EvalCaseResult): EvalCaseResult {
+  const output = result.output.length > 2000 ? `${result.output.slice(0, 2000)}…` : result.output;
+  return { ...result, output: result.verdict === 'pass' ? '' : output, prompt: '', assertions: result.verdict === 'pass' ? [] : result.assertions };
 }
 
 const EVAL_FILE = /(\.eval\.(ya?ml|json)|^promptfooconfig\.ya?ml)$/i;

@@ -100,6 +100,25 @@ export class GatewayService implements vscode.Disposable {
     }
   }
 
+  /**
+   * A gateway over another provider list (an eval file's vendors and endpoints, see withEvalProviders) with the same
+   * ledger, session and log as the main one. `keys` maps the user's SecretStorage to that list's provider ids.
+   */
+  gatewayFor(config: WorkbenchConfig, keys: (base: ApiKeys['keySource']) => ApiKeys['keySource']): ChatGateway {
+    const inner = createGateway({
+      config,
+      catalog: this.catalog,
+      keys: keys(this.keys.keySource),
+      ledger: this.ledger,
+      sessionId: vscode.env.sessionId,
+      log: (line) => this.log.trace(line),
+    });
+    return observeRecords(inner, (record) => {
+      const { level, line } = recordLogLine(record, this.settings.current.logPrompts);
+      this.log[level](line);
+    });
+  }
+
   private invalidate(): void {
     this.built = undefined;
     this.buildError = undefined;

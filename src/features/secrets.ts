@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { KeySource, ProviderConfig } from '../core/providers/adapter';
 import { DEFAULT_BASE_URLS } from '../core/providers/defaultBaseUrls';
 import { keyProblem, keySourceFrom, needsKey, secretName } from '../core/secrets/apiKeys';
+import { SETTINGS_VENDORS } from '../core/providers/vendorPresets';
 
 export const SET_API_KEY = 'llmWorkbench.setApiKey';
 export const CLEAR_API_KEY = 'llmWorkbench.clearApiKey';
@@ -82,7 +83,9 @@ async function pickProvider(
   title: string,
   onlyWithKey = false,
 ): Promise<ProviderConfig | undefined> {
-  const candidates = configured.filter(needsKey);
+  // Vendors by prefix (groq, mistral, gemini...) take a key even before they are configured: an eval file may name them.
+  const presets: ProviderConfig[] = SETTINGS_VENDORS.filter((v) => !configured.some((p) => p.id === v.prefix)).map((v) => ({ id: v.prefix, kind: 'openai-compatible', baseUrl: v.baseUrl }));
+  const candidates = [...configured.filter(needsKey), ...presets];
   if (typeof requested === 'string') {
     const match = candidates.find((p) => p.id === requested);
     if (match) return match;

@@ -5,6 +5,7 @@ import type { EmulatedProtocol, Emulator, EmulatorOptions, EmulatorReply, Match,
 import { sendJson, type Exchange } from './exchange';
 import { handleOllamaChat, handleOllamaShow, handleOllamaTags } from './ollamaProtocol';
 import { handleOpenAIChat, handleOpenAIModels } from './openaiProtocol';
+import { handleOpenAIResponses } from './openaiResponsesProtocol';
 import { ReplyScript } from './replyScript';
 import { resetByEmulator } from './replyWriter';
 
@@ -15,6 +16,7 @@ type Handler = (x: Exchange) => void | Promise<void>;
 /** Method + path -> protocol and handler. Ollama's OpenAI-compatible `/v1` is the OpenAI handler on the same server. */
 const ROUTES: Record<string, { protocol: EmulatedProtocol; handle: Handler }> = {
   'POST /v1/chat/completions': { protocol: 'openai', handle: handleOpenAIChat },
+  'POST /v1/responses': { protocol: 'openai', handle: handleOpenAIResponses },
   'GET /v1/models': { protocol: 'openai', handle: handleOpenAIModels },
   'POST /v1/messages': { protocol: 'anthropic', handle: handleAnthropicMessages },
   'POST /v1/messages/count_tokens': { protocol: 'anthropic', handle: handleAnthropicCountTokens },

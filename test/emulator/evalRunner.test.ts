@@ -257,8 +257,8 @@ describe('eval runner (gateway + emulator)', function () {
   it('sends chat prompts with their system message, and provider config temperature and max_tokens', async () => {
     const text = [
       'prompts:',
-      '  - - { role: system, content: "You label tickets." }',
-      '    - { role: user, content: "{{ticket}}" }',
+      // promptfoo takes a chat prompt as JSON text (inline, or a .json file) and renders it string by string.
+      `  - '[{"role": "system", "content": "You label tickets."}, {"role": "user", "content": "{{ticket}}"}]'`,
       'providers:',
       '  - id: anthropic:messages:claude-haiku-4-5',
       '    config: { max_tokens: 50 }',

@@ -112,16 +112,26 @@ describe('llm-workbench eval (CLI)', function () {
   });
 
   it('exits 2 without calling anything when no file can run', async () => {
-    const run = await cli([write('empty.eval.yaml', 'prompts: [hi]\nproviders: [openai:gpt-4o-mini]\ntests: []\n')]);
+    const run = await cli([write('nothing.eval.yaml', 'prompts: [hi]\nproviders: [openai:embedding:text-embedding-3-small]\n')]);
     assert.equal(run.code, 2);
-    assert.match(run.stderr, /empty\.eval\.yaml:3:8: error: `tests` is empty/);
+    assert.match(run.stderr, /nothing\.eval\.yaml:2:13: error: `providers\[0\]`: "openai:embedding:text-embedding-3-small" is an embedding model/);
     assert.equal(emulator.requests.length, 0);
+  });
+
+  it('a config without tests runs each prompt once, as promptfoo does', async () => {
+    const run = await cli([write('notests.eval.yaml', 'prompts: [Say hi, Say bye]\nproviders: [openai:gpt-4o-mini]\n')]);
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    assert.deepEqual(emulator.requests.map((r) => (r.body as { messages: { content: string }[] }).messages[0].content).sort(), ['Say bye', 'Say hi']);
   });
 
   it('exits 2 on invalid options and settings, naming the fix', async () => {
     const bad = await cli([write('t.eval.yaml', TWO_CASES('openai:gpt-4o-mini')), '-j', 'zero', '--grader', 'gpt4']);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /-j must be a whole number >= 1 \(got "zero"\)/);
+    assert.match(bad.stderr, /-j must be a whole number from 1 to 256 \(got "zero"\)/);
+    const huge = await cli([write('t.eval.yaml', TWO_CASES('openai:gpt-4o-mini')), '-j', '1000000000', '--repeat', '100000000']);
+    assert.equal(huge.code, 2);
+    assert.match(huge.stderr, /-j must be a whole number from 1 to 256 \(got "1000000000"\)/);
+    assert.match(huge.stderr, /--repeat must be a whole number from 1 to 10000/);
     assert.match(bad.stderr, /--grader must be a model reference provider:model/);
     writeFileSync(join(dir, 'settings.json'), JSON.stringify({ 'llmWorkbench.providers': [{ id: 'openai', kind: 'openia' }] }));
     const settings = await cli(['t.eval.yaml']);
@@ -194,18 +204,18 @@ describe('llm-workbench eval (CLI)', function () {
     assert.equal(emulator.requests.length, 0);
   });
 
-  it('warns that config.temperature has no effect on an Anthropic model, and still runs', async () => {
+  it('sends promptfoo\'s request body: temperature 0 and max_tokens 1024 by default, Anthropic temperature included', async () => {
     const file = write(
       'temp.eval.yaml',
       ['prompts: ["{{ticket}}"]', 'providers:', '  - id: openai:gpt-4o-mini', '    config: { temperature: 0 }', '  - id: anthropic:messages:claude-haiku-4-5', '    config: { temperature: 0 }', 'tests:', '  - vars: { ticket: "I was charged twice" }', '    assert: [{ type: icontains, value: billing }]'].join('\n'),
     );
     const run = await cli([file]);
     assert.equal(run.code, 0, run.stderr + run.stdout);
-    const warnings = run.stderr.split('\n').filter((l) => l.includes('temperature'));
-    assert.equal(warnings.length, 1, run.stderr);
-    assert.match(warnings[0], /^temp\.eval\.yaml:5:5: warning: `config\.temperature: 0` has no effect on anthropic:claude-haiku-4-5/);
-    assert.equal((emulator.requests.find((r) => r.protocol === 'openai')!.body as { temperature?: number }).temperature, 0);
-    assert.equal((emulator.requests.find((r) => r.protocol === 'anthropic')!.body as { temperature?: number }).temperature, undefined);
+    assert.equal(run.stderr.split('\n').filter((l) => l.includes('temperature')).length, 0, run.stderr);
+    const openai = emulator.requests.find((r) => r.protocol === 'openai')!.body as { temperature?: number; max_tokens?: number };
+    const anthropic = emulator.requests.find((r) => r.protocol === 'anthropic')!.body as { temperature?: number; max_tokens?: number };
+    assert.deepEqual([openai.temperature, openai.max_tokens], [0, 1024]);
+    assert.deepEqual([anthropic.temperature, anthropic.max_tokens], [0, 1024]);
   });
 
   it('reads one case as "1 case"', async () => {
@@ -214,14 +224,37 @@ describe('llm-workbench eval (CLI)', function () {
     assert.match(run.stdout, /^1 case: 1 passed, 0 failed;/m);
   });
 
-  it('honours a provider\'s apiBaseUrl from the eval file, with that provider\'s key', async () => {
+  it('an apiBaseUrl from the eval file never receives the user\'s key; a key written in the file does (issue 12)', async () => {
     writeFileSync(join(dir, 'settings.json'), JSON.stringify({ 'llmWorkbench.providers': [{ id: 'openai', kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1' }] }));
     const file = write(
       'base.eval.yaml',
       `prompts: ["{{ticket}}"]\nproviders:\n  - id: openai:chat:gpt-4o-mini\n    config: { apiBaseUrl: "${emulator.openaiBaseUrl}" }\ntests:\n  - vars: { ticket: "I was charged twice" }\n    assert: [{ type: equals, value: billing }]\n`,
     );
     const run = await cli([file]);
+    assert.match(run.stderr, /base\.eval\.yaml:4:15: warning: .*an endpoint chosen by the eval file: your own key is not sent there/);
+    assert.equal(emulator.requests[0].headers.authorization, undefined, 'OPENAI_API_KEY must not reach a file-chosen endpoint');
+    const json = join(dir, 'out.jsonl');
+    const withKey = write('key.eval.yaml', `prompts: ["{{ticket}}"]\nproviders:\n  - id: openai:chat:gpt-4o-mini\n    config: { apiBaseUrl: "${emulator.openaiBaseUrl}", apiKey: sk-file-0123456789 }\ntests:\n  - vars: { ticket: "I was charged twice" }\n    assert: [{ type: equals, value: billing }]\n`);
+    const ok = await cli([withKey, '--json', json]);
+    assert.equal(ok.code, 0, ok.stderr + ok.stdout);
+    assert.equal(emulator.requests.at(-1)!.headers.authorization, 'Bearer sk-file-0123456789');
+    const envar = write('envar.eval.yaml', `prompts: ["{{ticket}}"]\nproviders:\n  - id: openai:chat:gpt-4o-mini\n    config: { apiBaseUrl: "${emulator.openaiBaseUrl}", apiKeyEnvar: OPENAI_API_KEY }\ntests:\n  - vars: { ticket: "I was charged twice" }\n`);
+    const refused = await cli([envar]);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /envar\.eval\.yaml:4:\d+: error: `apiKeyEnvar: OPENAI_API_KEY` makes this eval file send your OPENAI_API_KEY.*--allow-file-endpoints/);
+    const allowed = await cli([envar, '--allow-file-endpoints']);
+    assert.equal(allowed.code, 0, allowed.stderr + allowed.stdout);
+    assert.equal(emulator.requests.at(-1)!.headers.authorization, 'Bearer sk-test');
+  });
+
+  it('a key rendered into a prompt never reaches the JSONL report', async () => {
+    const json = join(dir, 'leak.jsonl');
+    const file = write('leak.eval.yaml', 'prompts: ["Key: {{ env.OPENAI_API_KEY }} {{ticket}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { ticket: "I was charged twice" }\n');
+    const run = await cli([file, '--json', json], { OPENAI_API_KEY: 'secret-key-0123456789' });
     assert.equal(run.code, 0, run.stderr + run.stdout);
-    assert.equal(emulator.requests[0].headers.authorization, 'Bearer sk-test');
+    assert.ok(JSON.stringify(emulator.requests[0].body).includes('secret-key-0123456789'), 'promptfoo renders env into the prompt, so do we');
+    const report = readFileSync(json, 'utf8');
+    assert.ok(!report.includes('secret-key-0123456789'), 'the key is redacted from the report');
+    assert.match(report, /\[redacted\]/);
   });
 });

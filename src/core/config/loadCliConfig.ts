@@ -4,6 +4,7 @@ import { defaultLedgerPath } from '../cost/ledger';
 import { closestMatch } from '../evals/levenshtein';
 import { DEFAULT_RESILIENCE, type ResilienceSettings } from '../gateway/retryPolicy';
 import type { KeySource, ProviderConfig } from '../providers/adapter';
+import { SETTINGS_VENDORS } from '../providers/vendorPresets';
 import { readSettings } from './readSettings';
 import type { WorkbenchConfig } from './workbenchConfig';
 
@@ -180,7 +181,9 @@ function keyVariables(provider: ProviderConfig): string[] {
   if (provider.kind === 'ollama') return [];
   const own = `${provider.id.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_API_KEY`;
   const byKind = provider.kind === 'openai' ? 'OPENAI_API_KEY' : provider.kind === 'anthropic' ? 'ANTHROPIC_API_KEY' : undefined;
-  return [...new Set([own, byKind].filter((name): name is string => Boolean(name)))];
+  // OpenAI-compatible vendors (groq, mistral, togetherai...) read their usual variable (TOGETHER_API_KEY...).
+  const vendor = provider.kind === 'openai-compatible' ? SETTINGS_VENDORS.find((v) => v.prefix === provider.id)?.keyVariable : undefined;
+  return [...new Set([own, vendor, byKind].filter((name): name is string => Boolean(name)))];
 }
 
 /** ` (did you mean "llmWorkbench.routes"?)` for a near miss. */

@@ -1,3 +1,4 @@
+import { ASSERTION_TYPES } from './assertionTypes';
 /**
  * promptfoo's CSV test files: one test per row, columns are vars, `__expected` (and `__expected1`, `__expected2`...)
  * hold one assertion each in the compact `type:value` syntax, `__description` names the case.
@@ -82,4 +83,22 @@ export function parseAssertionString(text: string, knownTypes: readonly string[]
     }
   }
   return { type: 'equals', value: text };
+}
+
+/**
+ * One CSV row as a test: columns are vars; `__expected*` are assertions in the compact syntax; `__description`
+ * names the case. (Moved here from the parser so the CSV column rules live in one place.)
+ */
+export function csvRowToTest(header: readonly string[], cells: readonly string[]): { description?: string; vars: Record<string, unknown>; assert: unknown[] } {
+  const vars: Record<string, unknown> = {};
+  const assert: unknown[] = [];
+  let description: string | undefined;
+  header.forEach((name, c) => {
+    const cell = cells[c] ?? '';
+    if (/^__expected\d*$/.test(name)) {
+      if (cell.trim() !== '') assert.push(parseAssertionString(cell, ASSERTION_TYPES));
+    } else if (name === '__description') description = cell;
+    else if (!name.startsWith('__')) vars[name] = cell;
+  });
+  return { description, vars, assert };
 }

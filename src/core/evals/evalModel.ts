@@ -8,19 +8,28 @@ export interface SourceLocation {
   range: SourceRange;
 }
 
-export type PromptRole = 'system' | 'user' | 'assistant';
-
-export interface PromptMessage {
-  role: PromptRole;
-  content: string;
-}
-
-/** One prompt template: plain text (sent as one user message) or a chat-message list; both hold `{{var}}`s. */
+/**
+ * One prompt as promptfoo holds it: `raw` is the template text (a chat prompt is JSON text, as promptfoo keeps a
+ * `.json` prompt file), rendered with Nunjucks per case and parsed into messages by each provider's rules.
+ */
 export interface PromptSpec {
   label: string;
-  template: string | PromptMessage[];
+  raw: string;
+  /** `{raw, label, config}`: provider config merged over the provider's own for this prompt. */
+  config?: Record<string, unknown>;
+  /** A `.js` prompt function (`file://prompt.js:fn`), run only where code may run (CLI, trusted workspace). */
+  fn?: { file: string; name?: string };
   location: SourceLocation;
 }
+
+/** The wire protocol promptfoo speaks for a provider id; every one of them is served by one of our adapters. */
+export type EvalProtocol = 'openai-chat' | 'openai-responses' | 'anthropic-messages' | 'ollama-chat';
+
+/** Where a provider entry's key comes from: the user's own (env / SecretStorage) or the eval file. */
+export type KeyOrigin =
+  | { kind: 'user' }
+  | { kind: 'file'; apiKey: string }
+  | { kind: 'file-env'; variable: string };
 
 /** One model to run every test on. `ref` is already normalized to our `provider:model` form. */
 export interface ProviderSpec {
@@ -28,12 +37,29 @@ export interface ProviderSpec {
   id: string;
   ref: ModelRef;
   label: string;
+  /** How promptfoo would call it (absent for our own refs and the editor's comparison: plain chat through the gateway). */
+  protocol?: EvalProtocol;
+  /** OpenAI-compatible vendor prefix (groq, mistral...): its default base URL and key variable apply. */
+  vendor?: string;
+  /** `config` keys that shape the request (temperature, max_tokens, response_format...), as written. */
+  config?: Record<string, unknown>;
   temperature?: number;
   maxTokens?: number;
-  /** The provider's base URL for this run (promptfoo's `config.apiBaseUrl`). */
+  /** The provider's base URL for this run (promptfoo's `config.apiBaseUrl` / `apiHost`, or a vendor's default). */
   apiBaseUrl?: string;
+  /** Whether the base URL came from the eval file (then only a key from the file may go there). */
+  baseUrlFromFile?: boolean;
   /** Where `config.apiBaseUrl` is written (the editor warns there that it ignores it). */
   apiBaseUrlLocation?: SourceLocation;
+  /** Key origin (`config.apiKey`, `config.apiKeyEnvar`), with where it is written. */
+  key?: KeyOrigin;
+  keyLocation?: SourceLocation;
+  /** Azure OpenAI: `api-version` for the deployment. */
+  azureApiVersion?: string;
+  /** Provider-level output transform (promptfoo `transform` on the provider entry). */
+  transform?: string;
+  /** `prompts:` on the provider: labels of the prompts it runs (promptfoo's providerPromptMap). */
+  prompts?: string[];
   location: SourceLocation;
 }
 
@@ -52,11 +78,31 @@ export interface AssertionSpec {
   location: SourceLocation;
 }
 
+/** Test `options` that change what is sent or checked (promptfoo's names). Code runs only where code may run. */
+export interface CaseOptions {
+  prefix?: string;
+  suffix?: string;
+  /** Output transform: inline JavaScript or `file://x.js[:fn]`. */
+  transform?: string;
+  /** Vars transform, applied before rendering. */
+  transformVars?: string;
+  storeOutputAs?: string;
+  /** Per-test repeat count (promptfoo `options.repeat`). */
+  repeat?: number;
+}
+
 export interface EvalCase {
-  /** Position in the file's test list (after `file://` lists are expanded); stable id for the editor. */
+  /** Position in the file's test list (after `file://` lists and var combinations are expanded); stable id for the editor. */
   index: number;
   description: string;
+  /** Vars after defaultTest, var combinations and `file://` loading; `{{ }}` between vars resolve at render time. */
   vars: Record<string, unknown>;
+  options?: CaseOptions;
+  /** Test-level `provider`: replaces the provider of every column for this test (promptfoo's `test.provider`). */
+  provider?: ProviderSpec;
+  /** Test-level `prompts` / `providers` filters (labels or ids; `group:*` wildcards). */
+  prompts?: string[];
+  providers?: string[];
   /** The test's own assertions followed by defaultTest's (promptfoo appends defaultTest.assert). */
   assert: AssertionSpec[];
   threshold?: number;
@@ -77,6 +123,10 @@ export interface EvalFile {
   /** Quality gate for the model recommendation (share of cases that must pass). */
   minPassRate?: number;
   callsPerDay?: number;
+  /** `env:` of the file, overlaid on the process environment for `{{ env.X }}`. */
+  env?: Record<string, string>;
+  /** `nunjucksFilters:` name -> module path (absolute); loaded only where code may run. */
+  nunjucksFilters?: Record<string, string>;
   /** Every problem found; the file runs only without `fatal` ones, and a bad test is skipped alone. */
   diagnostics: EvalDiagnostic[];
   /** True when the file as a whole cannot run (syntax error, no prompts...). */

@@ -1,58 +1,162 @@
 import type { WorkbenchConfig } from '../config/workbenchConfig';
 import type { ModelRef } from '../gateway/callRecord';
-import { parseModelRef } from '../models/catalog';
-import type { KeySource, ProviderKind } from '../providers/adapter';
+import type { KeySource, ProviderConfig, ProviderKind } from '../providers/adapter';
+import { DEFAULT_BASE_URLS } from '../providers/defaultBaseUrls';
 import type { AssertionSpec, EvalFile, ProviderSpec } from './evalModel';
+import { SETTINGS_VENDORS, vendorPreset } from './promptfooProviderIds';
+import type { EvalDiagnostic } from './sourceRange';
 
 const KNOWN_KINDS: readonly ProviderKind[] = ['openai', 'anthropic', 'ollama'];
 
-/**
- * promptfoo's `config.apiBaseUrl` points one provider entry of an eval file at another server. We give each such
- * entry a provider of its own (`openai-eval-1`, same kind, that base URL) and map the spec to it, so the rest of the
- * configuration is untouched. The key stays the one of the provider it derives from.
- *
- * Where a key may be sent is a trust decision: the CLI honours apiBaseUrl (the user ran the file); the editor never
- * calls this (its gateway has the user's own providers only) and warns at the line instead (editorOnlyDiagnostics).
- */
-export function withEvalProviders(config: WorkbenchConfig, files: readonly EvalFile[], extraRefs: readonly ModelRef[] = []): {
+export interface EvalKeyPolicy {
+  /** `--allow-file-endpoints` (CLI) / trusted workspace + confirmation (editor): an eval file may pick a key variable. */
+  allowFileEndpoints: boolean;
+  /** Where `apiKeyEnvar` variables are read (the CLI's environment; none in the editor). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface EvalProviderSetup {
   config: WorkbenchConfig;
   refFor: (spec: ProviderSpec) => ModelRef;
-  /** The configured provider a derived one stands in for (its key and key hint are that provider's). */
+  /** The configured provider a derived one stands in for (its key hint is that provider's). */
   sourceOf: (providerId: string) => string;
   keys: (base: KeySource) => KeySource;
-} {
-  const derived = new Map<string, { id: string; from: string }>();
+  /** Key/endpoint rule violations, at the line that causes them (errors), and notices (warnings). */
+  problems: EvalDiagnostic[];
+  /** Keys written in eval files (for redaction of reports). */
+  fileKeys: string[];
+}
+
+type KeyPlan = { kind: 'user'; provider: string } | { kind: 'literal'; key: string } | { kind: 'env'; variable: string } | { kind: 'none' };
+
+/**
+ * Maps eval files' providers onto gateway providers, applying the key rule (issue 12): a user's key goes only to
+ * the endpoint configured for it (settings / environment) or the provider's default; a base URL from the eval file
+ * gets only a key from the file (`config.apiKey`), or a variable the file names (`apiKeyEnvar`) when the user
+ * allowed file endpoints. A provider entry that needs its own endpoint or key becomes a derived provider
+ * (`openai-eval-1`, same kind) so the rest of the configuration is untouched.
+ */
+export function withEvalProviders(config: WorkbenchConfig, files: readonly EvalFile[], extraRefs: readonly ModelRef[] = [], policy: EvalKeyPolicy = { allowFileEndpoints: false }): EvalProviderSetup {
   const providers = [...config.providers];
-  for (const spec of files.flatMap((f) => f.providers)) {
-    if (!spec.apiBaseUrl) continue;
-    const { provider } = parseModelRef(spec.ref);
-    const key = `${provider}\u0000${spec.apiBaseUrl}`;
-    if (derived.has(key)) continue;
-    const existing = config.providers.find((p) => p.id === provider);
-    const kind: ProviderKind = existing?.kind ?? (KNOWN_KINDS.includes(provider as ProviderKind) ? (provider as ProviderKind) : 'openai-compatible');
-    const id = `${provider}-eval-${derived.size + 1}`;
-    derived.set(key, { id, from: provider });
-    providers.push({ ...existing, id, kind, baseUrl: spec.apiBaseUrl });
+  const derived = new Map<string, { id: string; from: string; key: KeyPlan }>();
+  const specIds = new Map<ProviderSpec, string>();
+  const problems: EvalDiagnostic[] = [];
+  const fileKeys: string[] = [];
+  const specs = files.flatMap((f) => [...f.providers, ...f.tests.flatMap((t) => (t.provider ? [t.provider] : []))]);
+  for (const spec of new Set(specs)) {
+    const base = baseProviderId(spec);
+    ensureProvider(providers, base, spec);
+    const { url, trusted } = endpointOf(spec, base, providers);
+    const key = keyPlan(spec, base, trusted, policy, problems);
+    if (spec.key?.kind === 'file') fileKeys.push(spec.key.apiKey);
+    if (trusted && key.kind === 'user') {
+      specIds.set(spec, base);
+      continue;
+    }
+    const signature = `${base}\u0000${url}\u0000${JSON.stringify(key)}`;
+    let entry = derived.get(signature);
+    if (!entry) {
+      const existing = providers.find((p) => p.id === base);
+      entry = { id: `${base}-eval-${derived.size + 1}`, from: base, key };
+      derived.set(signature, entry);
+      // Without a key, an OpenAI endpoint chosen by the file is called as an OpenAI-compatible one (no key required).
+      const kind = existing?.kind === 'openai' && key.kind === 'none' ? 'openai-compatible' : (existing?.kind ?? 'openai-compatible');
+      providers.push({ ...existing, id: entry.id, kind, baseUrl: url });
+    }
+    specIds.set(spec, entry.id);
   }
-  // A file that names `anthropic:...` means the Anthropic API even when the settings list no such provider:
-  // add the well-known kinds it uses with their default endpoints (keys still come from the key source).
-  const named = [...files.flatMap((f) => [...f.providers.map((p) => p.ref), ...graderRefs(f)]), ...extraRefs];
-  for (const ref of named) {
-    const colon = ref.indexOf(':');
-    const id = colon > 0 ? ref.slice(0, colon) : '';
+  // A file that names `anthropic:...` means the Anthropic API even when the settings list no such provider.
+  for (const ref of [...files.flatMap((f) => graderRefs(f)), ...extraRefs]) {
+    const id = ref.slice(0, Math.max(0, ref.indexOf(':')));
     if (KNOWN_KINDS.includes(id as ProviderKind) && !providers.some((p) => p.id === id)) providers.push({ id, kind: id as ProviderKind });
   }
-  const aliases = new Map([...derived.values()].map((d) => [d.id, d.from]));
+  const byId = new Map([...derived.values()].map((d) => [d.id, d]));
   return {
     config: { ...config, providers },
     refFor: (spec) => {
-      if (!spec.apiBaseUrl) return spec.ref;
-      const { provider, model } = parseModelRef(spec.ref);
-      return `${derived.get(`${provider}\u0000${spec.apiBaseUrl}`)!.id}:${model}`;
+      const id = specIds.get(spec);
+      if (!id) return spec.ref;
+      return `${id}:${spec.ref.slice(spec.ref.indexOf(':') + 1)}`;
     },
-    sourceOf: (providerId) => aliases.get(providerId) ?? providerId,
-    keys: (base) => (providerId) => base(aliases.get(providerId) ?? providerId),
+    sourceOf: (providerId) => byId.get(providerId)?.from ?? providerId,
+    keys: (base) => async (providerId) => {
+      const d = byId.get(providerId);
+      if (!d) return base(providerId);
+      switch (d.key.kind) {
+        case 'literal':
+          return d.key.key;
+        case 'env':
+          return policy.env?.[d.key.variable]?.trim() || undefined;
+        case 'user':
+          return base(d.key.provider);
+        default:
+          return undefined;
+      }
+    },
+    problems,
+    fileKeys,
   };
+}
+
+function baseProviderId(spec: ProviderSpec): string {
+  if (spec.vendor) return spec.vendor;
+  return spec.ref.slice(0, Math.max(0, spec.ref.indexOf(':')));
+}
+
+/** A provider the file names but the settings lack is added with its default endpoint (vendors: their preset). */
+function ensureProvider(providers: ProviderConfig[], id: string, spec: ProviderSpec): void {
+  if (providers.some((p) => p.id === id)) return;
+  const vendor = spec.vendor ? SETTINGS_VENDORS.find((v) => v.prefix === spec.vendor) : undefined;
+  if (vendor) providers.push({ id, kind: 'openai-compatible', baseUrl: vendor.baseUrl });
+  else if (KNOWN_KINDS.includes(id as ProviderKind)) providers.push({ id, kind: id as ProviderKind });
+}
+
+/** The endpoint a spec calls, and whether the user's own key may go there. */
+function endpointOf(spec: ProviderSpec, base: string, providers: ProviderConfig[]): { url: string | undefined; trusted: boolean } {
+  const configured = providers.find((p) => p.id === base);
+  const userUrl = normalize(configured?.baseUrl ?? (configured ? DEFAULT_BASE_URLS[configured.kind] : undefined));
+  if (!spec.baseUrlFromFile) return { url: userUrl, trusted: true };
+  const url = normalize(spec.apiBaseUrl);
+  const defaults = [configured ? DEFAULT_BASE_URLS[configured.kind] : undefined, spec.vendor ? vendorPreset(spec.vendor)?.baseUrl : undefined].map(normalize);
+  return { url, trusted: url === userUrl || defaults.includes(url) };
+}
+
+function keyPlan(spec: ProviderSpec, base: string, trusted: boolean, policy: EvalKeyPolicy, problems: EvalDiagnostic[]): KeyPlan {
+  const where = spec.keyLocation ?? spec.apiBaseUrlLocation ?? spec.location;
+  if (spec.key?.kind === 'file') return { kind: 'literal', key: spec.key.apiKey };
+  if (spec.key?.kind === 'file-env') {
+    const own = ownKeyVariables(spec, base).includes(spec.key.variable);
+    if (own && trusted) return { kind: 'user', provider: base };
+    if (!policy.allowFileEndpoints) {
+      problems.push({
+        severity: 'error',
+        file: where.file,
+        range: where.range,
+        message: `\`apiKeyEnvar: ${spec.key.variable}\` makes this eval file send your ${spec.key.variable} to ${spec.baseUrlFromFile ? spec.apiBaseUrl : spec.label}; a file (e.g. from a pull request) may not choose where your keys go — pass --allow-file-endpoints if you trust this file (in the editor: a trusted workspace and a one-time confirmation)`,
+      });
+      return { kind: 'none' };
+    }
+    return { kind: 'env', variable: spec.key.variable };
+  }
+  if (trusted) return { kind: 'user', provider: base };
+  const at = spec.apiBaseUrlLocation ?? spec.location;
+  problems.push({
+    severity: 'warning',
+    file: at.file,
+    range: at.range,
+    message: `${spec.label} calls ${spec.apiBaseUrl}, an endpoint chosen by the eval file: your own key is not sent there (the call goes without one). Put the key in \`config.apiKey\`, or name it with \`apiKeyEnvar\` and pass --allow-file-endpoints`,
+  });
+  return { kind: 'none' };
+}
+
+/** The variables a provider reads its key from by default: the vendor's, or OPENAI_/ANTHROPIC_API_KEY. */
+function ownKeyVariables(spec: ProviderSpec, base: string): string[] {
+  const vendor = spec.vendor ? vendorPreset(spec.vendor) : undefined;
+  return [vendor?.keyVariable, `${base.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_API_KEY`, base === 'openai' ? 'OPENAI_API_KEY' : base === 'anthropic' ? 'ANTHROPIC_API_KEY' : undefined].filter((v): v is string => Boolean(v));
+}
+
+function normalize(url: string | undefined): string | undefined {
+  return url?.trim().replace(/\/+$/, '').toLowerCase();
 }
 
 function graderRefs(file: EvalFile): ModelRef[] {

@@ -1,57 +1,68 @@
 import { readFileSync } from 'node:fs';
-import { dirname, extname, isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { TASKS, type Task } from '../providers/chat';
-import { ASSERTION_TYPES } from './assertionTypes';
-import { buildAssertion } from './buildAssertion';
-import { parseAssertionString, parseCsv } from './csvTests';
-import type { AssertionSpec, EvalCase, EvalFile, PromptMessage, PromptSpec, ProviderSpec, SourceLocation } from './evalModel';
-import { validateEvalData, validateTestData, type SchemaProblem } from './evalSchema';
-import { normalizeProviderRef } from './providerRef';
+import type { EvalCase, EvalFile } from './evalModel';
+import { validateEvalData, type SchemaProblem } from './evalSchema';
+import { checkReadable, DEFAULT_MAX_FILE_BYTES, FileRefError } from './fileRefs';
+import { isRecord, ParseContext, ZERO_RANGE, type ParseOptions } from './parseContext';
+import { buildPrompts } from './parsePrompts';
+import { buildProviders, providersKey, type ProviderParseOptions } from './parseProviders';
+import { buildCases, buildDefaultTest, collectScenarios, collectTests } from './parseTests';
 import type { EvalDiagnostic, SourceRange } from './sourceRange';
-import { renderTemplate, templateVariables, TemplateError } from './template';
-import { formatPath, YamlSource, type DataPath } from './yamlSource';
+import { YamlSource } from './yamlSource';
 
-export interface ParseOptions {
-  /** Reads the main file and `file://` targets (absolute paths). Default: the disk. The editor passes open buffers. */
-  readFile?: (absolutePath: string) => string;
+export type { ParseOptions } from './parseContext';
+
+export interface EvalParseOptions extends ParseOptions {
+  /** Provider ids from the user's settings: `id:model` refs to them are our own (not promptfoo ids). */
+  knownProviderIds?: readonly string[];
 }
 
-/** Top-level promptfoo keys that change what runs: ignoring them silently would change verdicts. */
-const UNSUPPORTED_TOP_LEVEL = ['scenarios', 'derivedMetrics', 'assertionTemplates', 'nunjucksFilters', 'extensions', 'redteam'];
-const KNOWN_TOP_LEVEL = new Set(['description', 'task', 'minPassRate', 'callsPerDay', 'prompts', 'providers', 'defaultTest', 'tests']);
-const PROVIDER_CONFIG_KEYS = new Set(['temperature', 'max_tokens', 'apiBaseUrl']);
+/** Top-level keys and what we do with them; anything else is refused so it cannot be silently ignored. */
+const KNOWN_TOP_LEVEL = new Set(['description', 'task', 'minPassRate', 'callsPerDay', 'prompts', 'providers', 'targets', 'defaultTest', 'tests', 'scenarios', 'env', 'nunjucksFilters']);
+/** Keys that change nothing about what is sent or how it is judged (promptfoo's output, sharing and UI settings). */
+const INERT_TOP_LEVEL = new Set(['outputPath', 'sharing', 'tags', 'metadata', 'writeLatestResults', '$schema', 'version', 'evaluateOptions']);
+const REFUSED_TOP_LEVEL: Record<string, string> = {
+  derivedMetrics: '`derivedMetrics` (metrics computed from named scores) is not run by llm-workbench yet: remove it, or run this file with promptfoo',
+  extensions: '`extensions` run hook code around the eval; llm-workbench does not run them: run this file with promptfoo',
+  redteam: '`redteam` generates adversarial tests with promptfoo\'s red-team engine: run this file with `promptfoo redteam`',
+  tracing: '`tracing` (OpenTelemetry traces per test) is not run by llm-workbench: remove it, or run this file with promptfoo',
+  commandLineOptions: '`commandLineOptions` sets promptfoo CLI flags; pass the matching llm-workbench flags instead',
+  assertionTemplates: '`assertionTemplates` is not run by llm-workbench: write the assertions out',
+  plugins: '`plugins` belongs to promptfoo\'s red-team engine: run this file with `promptfoo redteam`',
+  strategies: '`strategies` belongs to promptfoo\'s red-team engine: run this file with `promptfoo redteam`',
+};
 
 /** Reads and parses an eval file; never throws: every problem is a diagnostic. */
-export function parseEvalFile(path: string, options: ParseOptions = {}): EvalFile {
+export function parseEvalFile(path: string, options: EvalParseOptions = {}): EvalFile {
   const absolute = resolve(path);
-  const read = options.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
   let text: string;
   try {
-    text = read(absolute);
+    if (options.readFile) text = options.readFile(absolute);
+    else {
+      checkReadable(absolute, { roots: [], maxBytes: options.fileRules?.maxBytes ?? DEFAULT_MAX_FILE_BYTES });
+      text = readFileSync(absolute, 'utf8');
+    }
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    return emptyFile(absolute, [
-      { severity: 'error', message: `cannot read the eval file (${reason}): check the path`, range: zeroRange(), file: absolute },
-    ]);
+    const reason = error instanceof FileRefError ? error.message : (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    return emptyFile(absolute, [{ severity: 'error', message: `cannot read the eval file (${reason}): check the path`, range: ZERO_RANGE, file: absolute }]);
   }
   return parseEvalText(text, absolute, options);
 }
 
-/** Parses eval file text (e.g. an unsaved editor buffer) as if it were at `path`. */
-export function parseEvalText(text: string, path: string, options: ParseOptions = {}): EvalFile {
-  return new EvalFileParser(resolve(path), text, options).parse();
-}
-
-function zeroRange(): SourceRange {
-  return { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } };
+/** Parses eval file text (e.g. an unsaved editor buffer) as if it were at `path`. Never throws. */
+export function parseEvalText(text: string, path: string, options: EvalParseOptions = {}): EvalFile {
+  const absolute = resolve(path);
+  try {
+    return new EvalFileParser(absolute, text, options).parse();
+  } catch (error) {
+    // A bug must not take the editor or the CLI down with a stack trace: it becomes a diagnostic at the top.
+    return emptyFile(absolute, [{ severity: 'error', message: `the eval file could not be read: ${(error as Error).message}`, range: ZERO_RANGE, file: absolute }]);
+  }
 }
 
 function emptyFile(path: string, diagnostics: EvalDiagnostic[]): EvalFile {
   return { path, prompts: [], providers: [], task: 'chat', tests: [], diagnostics, fatal: true };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function contains(range: SourceRange, inner: SourceRange): boolean {
@@ -59,435 +70,145 @@ function contains(range: SourceRange, inner: SourceRange): boolean {
   return before(range.start, inner.start) && before(inner.start, range.end);
 }
 
-interface TestSource {
-  data: unknown;
-  source: YamlSource;
-  path: DataPath;
-  /** Problems already found for this test (schema, YAML); the test is skipped when any is an error. */
-  problems: EvalDiagnostic[];
-  fromCsv?: { line: number };
-}
-
 class EvalFileParser {
-  private readonly diagnostics: EvalDiagnostic[] = [];
-  private fatal = false;
-  private readonly read: (p: string) => string;
-  private readonly dir: string;
+  private readonly ctx: ParseContext;
 
   constructor(
     private readonly path: string,
     private readonly text: string,
-    options: ParseOptions,
+    private readonly options: EvalParseOptions,
   ) {
-    this.read = options.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
-    this.dir = dirname(path);
+    this.ctx = new ParseContext(path, options);
   }
 
   parse(): EvalFile {
+    const ctx = this.ctx;
     const source = new YamlSource(this.path, this.text);
-    const testRanges = this.testRanges(source);
-    const testProblems = new Map<number, EvalDiagnostic[]>();
-    const problemsOf = (index: number) => testProblems.get(index) ?? testProblems.set(index, []).get(index)!;
-
-    for (const d of source.diagnostics) {
-      const owner = source.syntaxErrors.has(d) ? -1 : testRanges.findIndex((r) => r && contains(r, d.range));
-      if (owner >= 0) problemsOf(owner).push(d);
-      else {
-        this.diagnostics.push(d);
-        if (d.severity === 'error') this.fatal = true;
-      }
-    }
-    if (this.fatal && source.doc.contents === null) return this.result({});
+    const testProblems = this.sortYamlProblems(source);
+    if (ctx.fatal && source.doc.contents === null) return this.result({});
     const { data, error } = source.toData();
     if (error !== undefined) {
-      this.error(source, [], `cannot read the YAML: ${error}`);
+      ctx.error(source, [], `cannot read the YAML: ${error}`);
       return this.result({});
     }
     if (!isRecord(data)) {
-      this.error(source, [], 'an eval file is a mapping with `prompts`, `providers` and `tests` (see examples/evals/)');
+      ctx.error(source, [], 'an eval file is a mapping with `prompts`, `providers` and `tests` (see examples/evals/)');
       return this.result({});
     }
-
-    const badProviders = new Set<number>();
-    for (const problem of validateEvalData(data)) {
-      const d = this.schemaDiagnostic(source, problem);
-      const [head, index] = problem.path;
-      if (head === 'tests' && typeof index === 'number') problemsOf(index).push(d);
-      else {
-        this.diagnostics.push(d);
-        if (head === 'providers' && typeof index === 'number') badProviders.add(index);
-        else this.fatal = true;
-      }
-    }
+    this.checkSchema(source, data, testProblems);
     this.checkTopLevelKeys(source, data);
-
-    const prompts = this.buildPrompts(source, data.prompts);
-    const providers = this.buildProviders(source, data.providers, badProviders);
-    const defaults = this.buildDefaultTest(source, data.defaultTest);
-    const tests = this.buildTests(source, data.tests, testProblems, defaults, prompts);
+    const env = this.fileEnv(source, data.env);
+    const providerOptions: ProviderParseOptions = { knownProviderIds: this.options.knownProviderIds, fileEnv: env };
+    const key = providersKey(ctx, source, data);
+    const providers = key ? buildProviders(ctx, source, [key], data[key], providerOptions) : [];
+    const collected = collectTests(ctx, source, data.tests, testProblems);
+    const testSources = collected ?? [];
+    const hasPromptVar = testSources.some((t) => isRecord(t.data) && isRecord(t.data.vars) && 'prompt' in t.data.vars);
+    const prompts = buildPrompts(ctx, source, data.prompts, hasPromptVar, isRecord(data.nunjucksFilters) ? Object.keys(data.nunjucksFilters) : []);
+    const defaults = buildDefaultTest(ctx, source, data.defaultTest, providerOptions);
+    const scenarioSources = collectScenarios(ctx, source, data.scenarios);
+    // promptfoo: no tests and no scenarios = one test with no vars (each prompt runs once).
+    const noTests = collected !== undefined && testSources.length === 0 && scenarioSources.length === 0 && (data.tests === undefined || data.tests === null || (Array.isArray(data.tests) && data.tests.length === 0));
+    const all = noTests ? [{ data: {}, source, path: [], problems: [] }] : [...testSources, ...scenarioSources];
+    const { cases } = buildCases(ctx, all, defaults, prompts, providerOptions);
     const task = typeof data.task === 'string' && (TASKS as readonly string[]).includes(data.task) ? (data.task as Task) : 'chat';
     return this.result({
       description: typeof data.description === 'string' ? data.description : undefined,
       prompts,
       providers,
       task,
-      tests,
+      tests: cases,
       minPassRate: typeof data.minPassRate === 'number' ? data.minPassRate : undefined,
       callsPerDay: typeof data.callsPerDay === 'number' ? data.callsPerDay : undefined,
+      env,
+      nunjucksFilters: this.filters(source, data.nunjucksFilters),
     });
   }
 
-  private result(parts: Partial<EvalFile>): EvalFile {
-    const fatal = this.fatal;
-    return {
-      path: this.path,
-      prompts: [],
-      providers: [],
-      task: 'chat',
-      ...parts,
-      tests: fatal ? [] : (parts.tests ?? []),
-      diagnostics: sortDiagnostics(this.diagnostics),
-      fatal,
-    };
-  }
-
-  private testRanges(source: YamlSource): (SourceRange | undefined)[] {
+  /** YAML problems inside a test belong to that test (it alone is skipped); the others to the file. */
+  private sortYamlProblems(source: YamlSource): Map<number, EvalDiagnostic[]> {
+    const byTest = new Map<number, EvalDiagnostic[]>();
     const node = source.nodeAt(['tests']);
-    if (!node || !('items' in node) || !Array.isArray(node.items)) return [];
-    return node.items.map((_: unknown, i: number) => {
-      const item = source.nodeAt(['tests', i]);
-      return item ? source.rangeOf(item) : undefined;
-    });
+    const ranges = node && 'items' in node && Array.isArray(node.items) ? node.items.map((_: unknown, i: number) => source.rangeOf(source.nodeAt(['tests', i]))) : [];
+    for (const d of source.diagnostics) {
+      const owner = source.syntaxErrors.has(d) ? -1 : ranges.findIndex((r: SourceRange) => contains(r, d.range));
+      if (owner >= 0) (byTest.get(owner) ?? byTest.set(owner, []).get(owner)!).push(d);
+      else this.ctx.push([d]);
+    }
+    return byTest;
   }
 
-  private error(source: YamlSource, path: DataPath, message: string, fatal = true): EvalDiagnostic {
-    const d = source.diagnostic('error', message, source.rangeAt(path));
-    this.diagnostics.push(d);
-    if (fatal) this.fatal = true;
-    return d;
-  }
-
-  private warn(source: YamlSource, path: DataPath, message: string, key?: string): void {
-    const node = key ? source.keyAt(path, key) : undefined;
-    this.diagnostics.push(source.diagnostic('warning', message, node ? source.rangeOf(node) : source.rangeAt(path)));
+  private checkSchema(source: YamlSource, data: Record<string, unknown>, testProblems: Map<number, EvalDiagnostic[]>): void {
+    for (const problem of validateEvalData(data)) {
+      const d = this.schemaDiagnostic(source, problem);
+      const [head, index] = problem.path;
+      if (head === 'tests' && typeof index === 'number') (testProblems.get(index) ?? testProblems.set(index, []).get(index)!).push(d);
+      else if ((head === 'providers' || head === 'targets') && typeof index === 'number') this.ctx.diagnostics.push(d);
+      else this.ctx.push([d]);
+    }
   }
 
   private schemaDiagnostic(source: YamlSource, problem: SchemaProblem): EvalDiagnostic {
     const keyNode = problem.key ? source.keyAt(problem.path, problem.key) : undefined;
-    const range = keyNode ? source.rangeOf(keyNode) : source.rangeAt(problem.path);
-    return source.diagnostic('error', problem.message, range);
+    return source.diagnostic('error', problem.message, keyNode ? source.rangeOf(keyNode) : source.rangeAt(problem.path));
   }
 
   private checkTopLevelKeys(source: YamlSource, data: Record<string, unknown>): void {
-    if (data.prompts === undefined) this.error(source, [], 'the eval file has no `prompts`: add a list of prompt templates, e.g. prompts: ["Classify: {{ticket}}"]');
-    if (data.tests === undefined) this.error(source, [], 'the eval file has no `tests`: add a list of cases with `vars` and `assert`');
     for (const key of Object.keys(data)) {
       if (KNOWN_TOP_LEVEL.has(key)) continue;
-      if (UNSUPPORTED_TOP_LEVEL.includes(key)) {
-        const node = source.keyAt([], key);
-        this.diagnostics.push(
-          source.diagnostic('error', `\`${key}\` is a promptfoo feature llm-workbench does not support; remove it or expand it into plain tests`, node ? source.rangeOf(node) : zeroRange()),
-        );
-        this.fatal = true;
-      } else {
-        this.warn(source, [], `\`${key}\` is not used by llm-workbench and is ignored`, key);
-      }
+      if (key === 'evaluateOptions') this.checkEvaluateOptions(source, data.evaluateOptions);
+      else if (INERT_TOP_LEVEL.has(key)) continue;
+      else if (REFUSED_TOP_LEVEL[key]) this.ctx.errorAtKey(source, [], key, REFUSED_TOP_LEVEL[key]);
+      else this.ctx.errorAtKey(source, [], key, `\`${key}\` is not a key llm-workbench knows; remove it (promptfoo would ignore or reject it too)`);
     }
   }
 
-  // ---- file:// references ------------------------------------------------------------------------------
-
-  private resolveRef(ref: string): string {
-    const target = ref.slice('file://'.length);
-    return isAbsolute(target) ? target : resolve(this.dir, target);
+  /** `evaluateOptions`: concurrency and delays only change timing; `repeat` and the others change what runs. */
+  private checkEvaluateOptions(source: YamlSource, raw: unknown): void {
+    if (!isRecord(raw)) return;
+    for (const key of Object.keys(raw)) {
+      if (['maxConcurrency', 'delay', 'cache', 'showProgressBar', 'timeoutMs', 'maxEvalTimeMs'].includes(key)) continue;
+      this.ctx.errorAtKey(source, ['evaluateOptions'], key, `\`evaluateOptions.${key}\` is not run from the file by llm-workbench${key === 'repeat' ? ': pass --repeat N' : ''}`);
+    }
   }
 
-  /** Reads a `file://` target; on failure reports at `path` and returns undefined. */
-  private readRef(source: YamlSource, path: DataPath, ref: string, fatal: boolean): { file: string; text: string } | undefined {
-    const file = this.resolveRef(ref);
-    try {
-      return { file, text: this.read(file) };
-    } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (error as Error).message;
-      this.error(source, path, `\`${formatPath(path)}\` refers to ${file}, but ${reason}: fix the path (it is relative to the eval file)`, fatal);
+  private fileEnv(source: YamlSource, raw: unknown): Record<string, string> | undefined {
+    if (raw === undefined) return undefined;
+    if (!isRecord(raw)) {
+      this.ctx.error(source, ['env'], '`env` must be a mapping of environment variables');
       return undefined;
     }
+    return Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => [k, String(v)]));
   }
 
-  // ---- prompts ------------------------------------------------------------------------------------------
-
-  private buildPrompts(source: YamlSource, raw: unknown): PromptSpec[] {
-    if (raw === undefined) return [];
-    const items = Array.isArray(raw) && !isMessageList(raw) ? raw : [raw];
-    const single = !(Array.isArray(raw) && !isMessageList(raw));
-    const prompts: PromptSpec[] = [];
-    items.forEach((item, i) => {
-      const path: DataPath = single ? ['prompts'] : ['prompts', i];
-      const location: SourceLocation = { file: this.path, range: source.rangeAt(path) };
-      const add = (template: string | PromptMessage[], label?: string) => {
-        if (this.checkTemplate(source, path, template)) prompts.push({ label: label ?? promptLabel(template, prompts.length), template, location });
-      };
-      if (typeof item === 'string') {
-        if (item.startsWith('file://')) {
-          const loaded = this.loadPromptFile(source, path, item);
-          if (loaded !== undefined) add(loaded, item.slice('file://'.length));
-        } else add(item);
-      } else if (isMessageList(item)) add(item.map((m) => ({ role: m.role, content: m.content })));
-      else if (isRecord(item)) {
-        const label = typeof item.label === 'string' ? item.label : undefined;
-        if (typeof item.raw === 'string') add(item.raw, label);
-        else if (typeof item.id === 'string' && item.id.startsWith('file://')) {
-          const loaded = this.loadPromptFile(source, path, item.id);
-          if (loaded !== undefined) add(loaded, label ?? item.id.slice('file://'.length));
-        } else if (typeof item.id === 'string') this.error(source, path, `\`${formatPath(path)}.id\` must be a file:// reference; for inline text use \`raw\``);
-      }
-    });
-    if (prompts.length === 0 && !this.fatal) this.error(source, ['prompts'], '`prompts` has no usable prompt: add at least one template');
-    return prompts;
-  }
-
-  private loadPromptFile(source: YamlSource, path: DataPath, ref: string): string | PromptMessage[] | undefined {
-    const loaded = this.readRef(source, path, ref, true);
-    if (!loaded) return undefined;
-    const ext = extname(loaded.file).toLowerCase();
-    if (ext === '.json' || ext === '.yaml' || ext === '.yml') {
-      const inner = new YamlSource(loaded.file, loaded.text);
-      const { data } = inner.toData();
-      if (inner.diagnostics.some((d) => d.severity === 'error') || data === undefined) {
-        this.diagnostics.push(...inner.diagnostics);
-        this.fatal = true;
-        return undefined;
-      }
-      if (typeof data === 'string') return data;
-      if (isMessageList(data)) return data.map((m) => ({ role: m.role, content: m.content }));
-      this.error(source, path, `${loaded.file} must hold a prompt string or a list of chat messages [{role, content}]`);
+  private filters(source: YamlSource, raw: unknown): Record<string, string> | undefined {
+    if (raw === undefined) return undefined;
+    if (!isRecord(raw)) {
+      this.ctx.error(source, ['nunjucksFilters'], '`nunjucksFilters` must map filter names to JavaScript files');
       return undefined;
     }
-    return loaded.text;
-  }
-
-  private checkTemplate(source: YamlSource, path: DataPath, template: string | PromptMessage[]): boolean {
-    const texts = typeof template === 'string' ? [template] : template.map((m) => m.content);
-    for (const text of texts) {
+    const out: Record<string, string> = {};
+    for (const [name, file] of Object.entries(raw)) {
+      if (typeof file !== 'string') {
+        this.ctx.error(source, ['nunjucksFilters', name], `\`nunjucksFilters.${name}\` must be a path to a JavaScript file`);
+        continue;
+      }
+      const absolute = this.ctx.resolve(file);
       try {
-        renderTemplate(text, {});
+        checkReadable(absolute, this.ctx.rules, this.options.readFile !== undefined);
+        out[name] = absolute;
       } catch (error) {
-        if (error instanceof TemplateError) {
-          this.error(source, path, `\`${formatPath(path)}\`: ${error.message}`);
-          return false;
-        }
-        throw error;
+        this.ctx.error(source, ['nunjucksFilters', name], `\`nunjucksFilters.${name}\`: ${(error as Error).message}`);
       }
     }
-    return true;
-  }
-
-  // ---- providers ----------------------------------------------------------------------------------------
-
-  private buildProviders(source: YamlSource, raw: unknown, bad: Set<number>): ProviderSpec[] {
-    if (raw === undefined || raw === null) return [];
-    const single = !Array.isArray(raw);
-    const items = single ? [raw] : (raw as unknown[]);
-    const providers: ProviderSpec[] = [];
-    items.forEach((item, i) => {
-      if (!single && bad.has(i)) return;
-      const path: DataPath = single ? ['providers'] : ['providers', i];
-      const id = typeof item === 'string' ? item : isRecord(item) && typeof item.id === 'string' ? item.id : undefined;
-      if (id === undefined) return;
-      const ref = normalizeProviderRef(id);
-      if (!ref) return;
-      const spec: ProviderSpec = { id, ref, label: ref, location: { file: this.path, range: source.rangeAt(path) } };
-      if (isRecord(item)) {
-        if (typeof item.label === 'string') spec.label = item.label;
-        const config = item.config;
-        if (isRecord(config)) {
-          if (typeof config.temperature === 'number') spec.temperature = config.temperature;
-          if (typeof config.max_tokens === 'number') spec.maxTokens = config.max_tokens;
-          if (typeof config.apiBaseUrl === 'string') {
-            spec.apiBaseUrl = config.apiBaseUrl;
-            const keyNode = source.keyAt([...path, 'config'], 'apiBaseUrl');
-            spec.apiBaseUrlLocation = { file: this.path, range: keyNode ? source.rangeOf(keyNode) : source.rangeAt([...path, 'config', 'apiBaseUrl']) };
-          }
-          for (const key of Object.keys(config)) {
-            if (!PROVIDER_CONFIG_KEYS.has(key)) this.warn(source, [...path, 'config'], `provider config \`${key}\` is not used by llm-workbench and is ignored (supported: temperature, max_tokens, apiBaseUrl)`, key);
-          }
-        }
-      }
-      if (providers.some((p) => p.label === spec.label)) {
-        this.error(source, path, `provider "${spec.label}" is listed twice: give one a different \`label\``, false);
-        return;
-      }
-      providers.push(spec);
-    });
-    if (providers.length === 0 && items.length > 0 && !this.fatal) this.error(source, ['providers'], '`providers` has no usable provider: fix the entries above');
-    return providers;
-  }
-
-  // ---- tests --------------------------------------------------------------------------------------------
-
-  private buildDefaultTest(source: YamlSource, raw: unknown): { vars: Record<string, unknown>; assert: AssertionSpec[]; threshold?: number; grader?: string } {
-    const defaults: { vars: Record<string, unknown>; assert: AssertionSpec[]; threshold?: number; grader?: string } = { vars: {}, assert: [] };
-    if (!isRecord(raw)) return defaults;
-    if (isRecord(raw.vars)) defaults.vars = raw.vars;
-    if (typeof raw.threshold === 'number') defaults.threshold = raw.threshold;
-    defaults.grader = graderOf(raw.options);
-    if (Array.isArray(raw.assert)) {
-      raw.assert.forEach((a, j) => {
-        const built = buildAssertion(a, { source, path: ['defaultTest', 'assert', j], resolveRef: (r) => this.resolveRef(r), read: this.read });
-        for (const d of built.diagnostics) {
-          this.diagnostics.push(d);
-          if (d.severity === 'error') this.fatal = true;
-        }
-        if (built.assertion) defaults.assert.push(built.assertion);
-      });
-    }
-    return defaults;
-  }
-
-  private buildTests(
-    source: YamlSource,
-    raw: unknown,
-    problems: Map<number, EvalDiagnostic[]>,
-    defaults: ReturnType<EvalFileParser['buildDefaultTest']>,
-    prompts: PromptSpec[],
-  ): EvalCase[] {
-    const sources = this.collectTests(source, raw, problems);
-    if (sources === undefined) return [];
-    if (sources.length === 0) {
-      this.error(source, ['tests'], '`tests` is empty: add at least one case with `vars` and `assert`');
-      return [];
-    }
-    const promptVars = new Set(prompts.flatMap((p) => (typeof p.template === 'string' ? [p.template] : p.template.map((m) => m.content))).flatMap(templateVariables));
-    const cases: EvalCase[] = [];
-    sources.forEach((t, index) => {
-      const testProblems = [...t.problems];
-      const data = isRecord(t.data) ? t.data : {};
-      const assertions: AssertionSpec[] = [];
-      if (Array.isArray(data.assert)) {
-        data.assert.forEach((a, j) => {
-          const built = buildAssertion(a, { source: t.source, path: [...t.path, 'assert', j], resolveRef: (r) => this.resolveRef(r), read: this.read });
-          testProblems.push(...built.diagnostics);
-          if (built.assertion) assertions.push(built.assertion);
-        });
-      }
-      const vars = { ...defaults.vars, ...(isRecord(data.vars) ? data.vars : {}) };
-      const location: SourceLocation = {
-        file: t.source.file,
-        range: t.fromCsv ? { start: { line: t.fromCsv.line, column: 0 }, end: { line: t.fromCsv.line, column: 0 } } : t.source.rangeAt(t.path),
-      };
-      for (const name of promptVars) {
-        if (!(name in vars)) {
-          testProblems.push({
-            severity: 'warning',
-            file: location.file,
-            range: location.range,
-            message: `the prompt uses {{${name}}} but this test has no \`${name}\` var: it would render as empty text (add it under \`vars\` or defaultTest.vars)`,
-          });
-        }
-      }
-      this.diagnostics.push(...testProblems);
-      if (testProblems.some((d) => d.severity === 'error')) return;
-      cases.push({
-        index,
-        description: typeof data.description === 'string' ? data.description : describeVars(isRecord(data.vars) ? data.vars : vars, index),
-        vars,
-        assert: [...assertions, ...defaults.assert],
-        threshold: typeof data.threshold === 'number' ? data.threshold : defaults.threshold,
-        grader: graderOf(data.options) ?? defaults.grader,
-        location,
-      });
-    });
-    return cases;
-  }
-
-  /** The tests as written, with `file://` lists expanded in place. Undefined when `tests` itself is unusable. */
-  private collectTests(source: YamlSource, raw: unknown, problems: Map<number, EvalDiagnostic[]>): TestSource[] | undefined {
-    if (raw === undefined || raw === null) return raw === null ? [] : undefined;
-    if (typeof raw === 'string') {
-      if (!raw.startsWith('file://')) return undefined;
-      return this.loadTestFile(source, ['tests'], raw);
-    }
-    if (!Array.isArray(raw)) return undefined;
-    const out: TestSource[] = [];
-    raw.forEach((item, i) => {
-      if (typeof item === 'string' && item.startsWith('file://')) {
-        out.push(...(this.loadTestFile(source, ['tests', i], item) ?? []));
-      } else {
-        out.push({ data: item, source, path: ['tests', i], problems: problems.get(i) ?? [] });
-      }
-    });
     return out;
   }
 
-  private loadTestFile(source: YamlSource, path: DataPath, ref: string): TestSource[] | undefined {
-    const loaded = this.readRef(source, path, ref, true);
-    if (!loaded) return undefined;
-    const ext = extname(loaded.file).toLowerCase();
-    if (ext === '.csv') return this.loadCsvTests(source, path, loaded.file, loaded.text);
-    const inner = new YamlSource(loaded.file, loaded.text);
-    const errors = inner.diagnostics.filter((d) => d.severity === 'error');
-    this.diagnostics.push(...inner.diagnostics);
-    const { data } = inner.toData();
-    if (errors.length > 0 || !Array.isArray(data)) {
-      if (errors.length === 0) this.diagnostics.push(inner.diagnostic('error', `${loaded.file} must hold a list of tests (each with vars and assert)`, inner.rangeAt([])));
-      this.fatal = true;
-      return undefined;
-    }
-    return data.map((item, i) => {
-      const problems = validateTestData(item, [i]).map((p) => this.schemaDiagnostic(inner, p));
-      return { data: item, source: inner, path: [i], problems };
-    });
+  private result(parts: Partial<EvalFile>): EvalFile {
+    const fatal = this.ctx.fatal;
+    const tests: EvalCase[] = fatal ? [] : (parts.tests ?? []);
+    return { path: this.path, prompts: [], providers: [], task: 'chat', ...parts, tests, diagnostics: sortDiagnostics(this.ctx.diagnostics), fatal };
   }
-
-  private loadCsvTests(source: YamlSource, path: DataPath, file: string, text: string): TestSource[] | undefined {
-    const parsed = parseCsv(text);
-    const csvSource = new YamlSource(file, '');
-    if ('error' in parsed) {
-      this.diagnostics.push({ severity: 'error', message: `${file}: ${parsed.error}`, file, range: { start: { line: parsed.line, column: 0 }, end: { line: parsed.line, column: 0 } } });
-      this.fatal = true;
-      return undefined;
-    }
-    void source;
-    void path;
-    return parsed.rows.map((row) => {
-      const vars: Record<string, unknown> = {};
-      const assert: unknown[] = [];
-      let description: string | undefined;
-      parsed.header.forEach((name, c) => {
-        const cell = row.cells[c] ?? '';
-        if (/^__expected\d*$/.test(name)) {
-          if (cell.trim() !== '') assert.push(parseAssertionString(cell, ASSERTION_TYPES));
-        } else if (name === '__description') description = cell;
-        else if (!name.startsWith('__')) vars[name] = cell;
-      });
-      return { data: { description, vars, assert }, source: csvSource, path: [], problems: [], fromCsv: { line: row.line } };
-    });
-  }
-}
-
-function isMessageList(value: unknown): value is PromptMessage[] {
-  return Array.isArray(value) && value.length > 0 && value.every((m) => isRecord(m) && typeof m.role === 'string' && typeof m.content === 'string');
-}
-
-function promptLabel(template: string | PromptMessage[], index: number): string {
-  const text = typeof template === 'string' ? template : (template.find((m) => m.role === 'user') ?? template[0]).content;
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length > 0 ? (oneLine.length > 40 ? `${oneLine.slice(0, 39)}…` : oneLine) : `prompt ${index + 1}`;
-}
-
-function describeVars(vars: Record<string, unknown>, index: number): string {
-  const first = Object.entries(vars)[0];
-  if (!first) return `test ${index + 1}`;
-  const value = typeof first[1] === 'string' ? first[1] : JSON.stringify(first[1]);
-  const oneLine = value.replace(/\s+/g, ' ').trim();
-  return `${first[0]}=${oneLine.length > 40 ? `${oneLine.slice(0, 39)}…` : oneLine}`;
-}
-
-function graderOf(options: unknown): string | undefined {
-  if (!isRecord(options)) return undefined;
-  const provider = options.provider;
-  const id = typeof provider === 'string' ? provider : isRecord(provider) && typeof provider.id === 'string' ? provider.id : undefined;
-  return id === undefined ? undefined : normalizeProviderRef(id);
 }
 
 function sortDiagnostics(diagnostics: EvalDiagnostic[]): EvalDiagnostic[] {

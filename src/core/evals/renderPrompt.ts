@@ -1,44 +1,78 @@
-import type { ChatMessage } from '../providers/chat';
-import type { PromptMessage, PromptSpec } from './evalModel';
-import { renderTemplate } from './template';
-
-export interface RenderedPrompt {
-  system?: string;
-  messages: ChatMessage[];
-  /** What `context.prompt` shows: the text, or the message list as JSON. */
-  display: string;
-}
-
 /**
- * Fills a prompt's `{{vars}}`. A text prompt is one user message, unless the rendered text is a JSON list of
- * chat messages (promptfoo reads such prompts as chat). System messages become the request's system text.
+ * Renders one prompt for one case exactly as promptfoo's renderPrompt does (src/evaluatorHelpers.ts):
+ * one trailing newline is stripped from every string var; `{{ name }}` references between vars are resolved
+ * (resolveVariables, up to 5 passes); a prompt that is JSON is rendered string by string and re-serialised with
+ * 2-space indentation; otherwise each var is itself rendered as a template (unless it reads an undefined var) and
+ * the prompt is rendered with them. The vars are changed in place, as promptfoo's are (assertions see them).
  */
-export function renderPrompt(prompt: PromptSpec, vars: Record<string, unknown>): RenderedPrompt {
-  if (typeof prompt.template === 'string') {
-    const text = renderTemplate(prompt.template, vars).text;
-    const chat = asMessageList(text);
-    return chat ? fromMessages(chat) : { messages: [{ role: 'user', content: text }], display: text };
+import { renderString, templateVariables, type TemplateScope } from './template';
+
+export function renderPromptText(raw: string, vars: Record<string, unknown>, scope: TemplateScope = {}): string {
+  for (const key of Object.keys(vars)) {
+    const value = vars[key];
+    if (typeof value === 'string') vars[key] = value.replace(/\n$/, '');
   }
-  return fromMessages(prompt.template.map((m) => ({ role: m.role, content: renderTemplate(m.content, vars).text })));
-}
-
-function fromMessages(list: PromptMessage[]): RenderedPrompt {
-  const system = list.filter((m) => m.role === 'system').map((m) => m.content);
-  const messages = list.filter((m) => m.role !== 'system').map((m) => ({ role: m.role as ChatMessage['role'], content: m.content }));
-  return { system: system.length > 0 ? system.join('\n\n') : undefined, messages, display: JSON.stringify(list) };
-}
-
-function asMessageList(text: string): PromptMessage[] | undefined {
-  const trimmed = text.trim();
-  if (!trimmed.startsWith('[')) return undefined;
+  resolveVariables(vars);
+  let parsed: unknown;
+  let isJson = false;
   try {
-    const parsed = JSON.parse(trimmed) as unknown;
-    const valid =
-      Array.isArray(parsed) &&
-      parsed.length > 0 &&
-      parsed.every((m) => m && typeof m === 'object' && ['system', 'user', 'assistant'].includes((m as PromptMessage).role) && typeof (m as PromptMessage).content === 'string');
-    return valid ? (parsed as PromptMessage[]) : undefined;
+    parsed = JSON.parse(raw);
+    isJson = true;
   } catch {
-    return undefined;
+    isJson = false;
   }
+  // promptfoo renders JSON prompts with its default engine (no custom filters), vars as they are.
+  if (isJson) return JSON.stringify(renderVarsInObject(parsed, vars, { env: scope.env }), null, 2);
+  const rendered: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(vars)) {
+    rendered[key] = typeof value !== 'string' || referencesUndefinedVariables(value, vars) ? value : renderString(autoWrapRaw(value), vars, scope);
+  }
+  return renderString(autoWrapRaw(raw), rendered, scope);
+}
+
+/** promptfoo's resolveVariables: the first `{{ word }}` of each string var is replaced by that var, up to 5 passes. */
+export function resolveVariables(vars: Record<string, unknown>): Record<string, unknown> {
+  const pattern = /\{\{\s*(\w+)\s*\}\}/;
+  let iterations = 0;
+  let resolved: boolean;
+  do {
+    resolved = true;
+    for (const key of Object.keys(vars)) {
+      const value = vars[key];
+      if (typeof value !== 'string') continue;
+      const match = pattern.exec(value);
+      if (match) {
+        const [placeholder, name] = match;
+        if (vars[name] !== undefined) {
+          // String.prototype.replace with a non-string value converts it as JavaScript does (lists join with ",").
+          vars[key] = value.replace(placeholder, String(vars[name]));
+          resolved = false;
+        }
+      }
+    }
+    iterations++;
+  } while (!resolved && iterations < 5);
+  return vars;
+}
+
+/** A prompt with an unclosed tag is sent literally (promptfoo wraps it in {% raw %}). */
+function autoWrapRaw(prompt: string): string {
+  const partial = /({%[^%]*$|{{[^}]*$|{#[^#]*$)/m.test(prompt);
+  const wrapped = /{%\s*raw\s*%}/.test(prompt) && /{%\s*endraw\s*%}/.test(prompt);
+  return partial && !wrapped ? `{% raw %}${prompt}{% endraw %}` : prompt;
+}
+
+function referencesUndefinedVariables(template: string, vars: Record<string, unknown>): boolean {
+  return templateVariables(template).some((name) => name !== 'env' && vars[name] === undefined);
+}
+
+function renderVarsInObject(value: unknown, vars: Record<string, unknown>, scope: TemplateScope): unknown {
+  if (typeof value === 'string') return renderString(value, vars, scope);
+  if (Array.isArray(value)) return value.map((item) => renderVarsInObject(item, vars, scope));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) out[key] = renderVarsInObject((value as Record<string, unknown>)[key], vars, scope);
+    return out;
+  }
+  return value;
 }

@@ -1,19 +1,17 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import type { CallRecord, ModelRef } from '../gateway/callRecord';
-import type { ChatGateway, GatewayRequest, GatewayResult } from '../gateway/gatewayApi';
-import { ProviderError } from '../providers/providerError';
+import type { ModelRef } from '../gateway/callRecord';
+import type { ChatGateway } from '../gateway/gatewayApi';
 import { loadTokenizer } from '../tokens/encodings';
-import type { AssertionRuntime, GradeRequest, GradeResult } from './assertions/assertionOutcome';
-import { GRADER_SYSTEM_PROMPT, graderMessages, parseGraderReply } from './assertions/llmRubric';
-import { runAssertions } from './assertions/runAssertions';
-import type { EvalCase, EvalFile, PromptSpec, ProviderSpec } from './evalModel';
-import type { EvalCaseResult, Verdict } from './evalResult';
+import type { EvalFile, ProviderSpec } from './evalModel';
+import type { EvalCaseResult } from './evalResult';
 import { MatrixAccumulator, type CandidateStats } from './matrixStats';
 import { DEFAULT_CALLS_PER_DAY, DEFAULT_MIN_PASS_RATE, selectModel, type ModelSelectionRecord } from './modelSelection';
-import { renderPrompt } from './renderPrompt';
-import { ResponseCache } from './responseCache';
-import { TemplateError } from './template';
+import { countJobs, planJobs, type PlanOptions } from './planJobs';
+import type { ResponseCache } from './responseCache';
+import { runJob, type JobContext } from './runJob';
+import type { TemplateFilter, TemplateScope } from './template';
 
 export const DEFAULT_CONCURRENCY = 4;
 
@@ -45,6 +43,8 @@ export interface EvalRunOptions {
   /** Calls per day for the monthly cost estimate when the file sets none; default 1000. */
   callsPerDay?: number;
   codeTimeoutMs?: number;
+  /** Applied to every text that leaves the run (results, JSONL): removes keys a template or an answer echoed. */
+  redact?: (text: string) => string;
 }
 
 export type EvalEvent =
@@ -77,281 +77,119 @@ export interface EvalRunSummary {
   files: FileSummary[];
 }
 
-interface Job {
-  file: EvalFile;
-  test: EvalCase;
-  promptIndex: number;
-  prompt: PromptSpec;
-  provider?: ProviderSpec;
-  ref?: ModelRef;
-  repeat: number;
-}
-
 /**
- * Runs eval files: every test × prompt × provider × repeat, `concurrency` at a time. Results go out as events and
- * JSONL lines as they arrive and are not kept here (only per-candidate numbers for the summary), so a long run's
- * memory does not grow with its outputs. Never throws for provider faults: a failed call is a case with `error`.
+ * Runs eval files: every test × repeat × provider × prompt (promptfoo's order), `concurrency` at a time (1 when a
+ * test stores its output for later tests). Results go out as events and JSONL lines as they arrive and are not
+ * kept here (only per-candidate numbers for the summary), so memory stays flat however many cases run. Never throws
+ * for provider faults: a failed call is a case with `error`.
  */
 export async function runEval(files: readonly EvalFile[], options: EvalRunOptions): Promise<EvalRunSummary> {
   const started = Date.now();
   const runnable = files.filter((f) => !f.fatal);
-  const repeat = Math.max(1, Math.floor(options.repeat ?? 1));
-  const jobs = [...planJobs(runnable, options, repeat)];
-  const total = jobs.length;
+  const plan: PlanOptions = {
+    repeat: Math.max(1, Math.floor(options.repeat ?? 1)),
+    providers: options.providers,
+    select: options.select,
+    refFor: options.refFor ?? ((p: ProviderSpec) => p.ref),
+  };
+  const total = countJobs(runnable, plan);
   const emit = options.onEvent ?? (() => undefined);
   const out = options.jsonlPath ? openJsonl(options.jsonlPath) : undefined;
   const matrices = new Map<string, MatrixAccumulator>(runnable.map((f) => [f.path, new MatrixAccumulator(f.prompts.length > 1)]));
+  // The recommendation chooses between models: one candidate per model, whatever the number of prompts.
+  const byModel = new Map<string, MatrixAccumulator>(runnable.map((f) => [f.path, new MatrixAccumulator(false)]));
   const summary: EvalRunSummary = {
     total, passed: 0, failed: 0, errors: 0, skipped: 0, cached: 0, cancelled: false, wallMs: 0, newSpendUsd: 0, unknownCostCalls: 0, files: [],
   };
   emit({ type: 'start', total, files: runnable.map((f) => f.path) });
   // The gateway counts every prompt with o200k (routing); loading its ranks once here, not inside the first cases,
   // keeps the one-time 0.3-1 s load out of their measured latency (and out of `latency` assertions).
-  if (jobs.length > 0) await loadTokenizer('o200k_base').catch(() => undefined);
+  if (total > 0) await loadTokenizer('o200k_base').catch(() => undefined);
+  const shared: JobContext = { registers: new Map(), scopeFor: scopes(runnable, options.allowCode) };
+  // promptfoo runs serially when a test stores its output for later tests (storeOutputAs).
+  const serial = runnable.some((f) => f.tests.some((t) => t.options?.storeOutputAs));
+  const concurrency = serial ? 1 : Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
 
   let completed = 0;
-  await pool(jobs, Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY)), options.signal, async (job) => {
+  await pool(planJobs(runnable, plan), concurrency, options.signal, async (job) => {
     emit({ type: 'case-start', file: job.file.path, caseIndex: job.test.index, provider: job.ref, promptIndex: job.promptIndex, repeat: job.repeat });
-    const { result, spent } = await runJob(job, options);
-    if (options.signal?.aborted && result.error?.kind === 'aborted') return;
+    const { result: raw, spent } = await runJob(job, options, shared);
+    if (options.signal?.aborted && raw.error?.kind === 'aborted') return;
+    const result = options.redact ? redactResult(raw, options.redact) : raw;
     completed++;
     summary[result.verdict === 'pass' ? 'passed' : result.verdict === 'fail' ? 'failed' : result.verdict === 'error' ? 'errors' : 'skipped']++;
     if (result.cached) summary.cached++;
     summary.newSpendUsd += spent.usd;
     summary.unknownCostCalls += spent.unknownCalls;
     matrices.get(job.file.path)!.add(result);
-    out?.write(`${JSON.stringify(result)}\n`);
+    byModel.get(job.file.path)!.add(result);
+    if (out && !out.write(`${JSON.stringify(result)}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
     emit({ type: 'result', result, completed, total });
   });
 
   if (out) await closeJsonl(out);
   summary.cancelled = options.signal?.aborted ?? false;
   summary.wallMs = Date.now() - started;
-  for (const file of runnable) {
-    const candidates = matrices.get(file.path)!.stats();
-    const fileSummary: FileSummary = { file: file.path, description: file.description, candidates };
-    if (candidates.length >= 2) {
-      fileSummary.selection = selectModel(candidates, {
-        task: file.task,
-        description: file.description,
-        file: file.path,
-        cases: file.tests.length,
-        repeats: repeat,
-        minPassRate: file.minPassRate ?? options.minPassRate ?? DEFAULT_MIN_PASS_RATE,
-        callsPerDay: file.callsPerDay ?? options.callsPerDay ?? DEFAULT_CALLS_PER_DAY,
-      });
-    }
-    summary.files.push(fileSummary);
-  }
+  for (const file of runnable) summary.files.push(fileSummary(file, matrices.get(file.path)!, byModel.get(file.path)!, plan.repeat, options));
   emit({ type: 'done', summary });
   return summary;
 }
 
-/** The jobs in file order: tests, then prompts, then providers, then repeats (references only, no rendering yet). */
-function* planJobs(files: readonly EvalFile[], options: EvalRunOptions, repeat: number): Generator<Job> {
-  for (const file of files) {
-    const providers: (ProviderSpec | undefined)[] = options.providers
-      ? options.providers.map((ref) => ({ id: ref, ref, label: ref, location: file.providers[0]?.location ?? { file: file.path, range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } } } }))
-      : file.providers.length > 0
-        ? file.providers
-        : [undefined];
-    for (const test of file.tests) {
-      for (let promptIndex = 0; promptIndex < file.prompts.length; promptIndex++) {
-        for (const provider of providers) {
-          const ref = provider ? (options.refFor ?? ((p: ProviderSpec) => p.ref))(provider) : undefined;
-          if (options.select && !options.select(file, test.index, provider?.ref)) continue;
-          for (let r = 0; r < repeat; r++) yield { file, test, promptIndex, prompt: file.prompts[promptIndex], provider, ref, repeat: r };
-        }
-      }
-    }
+function fileSummary(file: EvalFile, matrix: MatrixAccumulator, byModel: MatrixAccumulator, repeats: number, options: EvalRunOptions): FileSummary {
+  const candidates = matrix.stats();
+  const models = byModel.stats().filter((c) => c.provider);
+  const summary: FileSummary = { file: file.path, description: file.description, candidates };
+  // Two prompts on one model are not a model choice: no recommendation (it would name that model twice).
+  if (new Set(models.map((c) => c.provider)).size >= 2) {
+    summary.selection = selectModel(models, {
+      task: file.task,
+      description: file.description,
+      file: file.path,
+      cases: file.tests.length,
+      repeats,
+      minPassRate: file.minPassRate ?? options.minPassRate ?? DEFAULT_MIN_PASS_RATE,
+      callsPerDay: file.callsPerDay ?? options.callsPerDay ?? DEFAULT_CALLS_PER_DAY,
+    });
   }
-}
-
-interface Spent {
-  usd: number;
-  unknownCalls: number;
-}
-
-async function runJob(job: Job, options: EvalRunOptions): Promise<{ result: EvalCaseResult; spent: Spent }> {
-  const spent: Spent = { usd: 0, unknownCalls: 0 };
-  const base = {
-    file: job.file.path,
-    caseIndex: job.test.index,
-    description: job.test.description,
-    location: job.test.location,
-    promptIndex: job.promptIndex,
-    promptLabel: job.prompt.label,
-    provider: job.provider?.ref,
-    providerLabel: job.provider?.label ?? `route:${job.file.task}`,
-    repeat: job.repeat,
-  };
-  let rendered;
-  try {
-    rendered = renderPrompt(job.prompt, job.test.vars);
-  } catch (error) {
-    const message = error instanceof TemplateError ? `The prompt could not be rendered: ${error.message}` : String(error);
-    return { result: failedResult(base, '', { kind: 'template', message }), spent };
-  }
-  const request: GatewayRequest = {
-    task: job.file.task,
-    messages: rendered.messages,
-    system: rendered.system,
-    temperature: job.provider?.temperature,
-    maxOutputTokens: job.provider?.maxTokens,
-    source: 'eval',
-    signal: options.signal,
-  };
-  if (job.ref) {
-    request.model = job.ref;
-    // A comparison measures the named model; its fallbacks would blur which model answered.
-    request.fallbacks = [];
-  }
-  const answer = await cachedComplete(options, request, { role: 'answer', ref: job.ref ?? `route:${job.file.task}`, baseUrl: job.provider?.apiBaseUrl, repeat: job.repeat }, spent);
-  if (answer.error) {
-    return { result: failedResult(base, rendered.display, { kind: answer.error.kind, message: answer.error.message }, answer.record), spent };
-  }
-  const record = answer.record;
-  const graderCosts: (number | null)[] = [];
-  const runtime: AssertionRuntime = {
-    allowCode: options.allowCode,
-    fallbackGrader: options.grader,
-    testGrader: job.test.grader,
-    codeTimeoutMs: options.codeTimeoutMs,
-    grade: async (g) => {
-      const grade = await gradeWith(options, g, job.repeat, spent);
-      graderCosts.push(grade.costUsd ?? null);
-      return grade;
-    },
-  };
-  const verdict = await runAssertions(
-    job.test.assert,
-    { output: answer.text, vars: job.test.vars, prompt: rendered.display, latencyMs: record.totalMs, costUsd: record.costUsd, cached: answer.cached },
-    runtime,
-    job.test.threshold,
-  );
-  const v: Verdict = verdict.skipped ? 'skipped' : verdict.pass ? 'pass' : 'fail';
-  return {
-    result: {
-      ...base,
-      model: `${record.provider}:${record.model}`,
-      verdict: v,
-      pass: verdict.pass,
-      score: verdict.score,
-      reason: verdict.reason,
-      assertions: verdict.assertions,
-      output: answer.text,
-      prompt: rendered.display,
-      latencyMs: record.totalMs,
-      ttftMs: record.ttftMs,
-      costUsd: record.costUsd,
-      graderCostUsd: graderCosts.length === 0 ? undefined : graderCosts.some((c) => c === null) ? null : graderCosts.reduce<number>((a, c) => a + (c ?? 0), 0),
-      tokens: { input: record.inputTokens, output: record.outputTokens },
-      cached: answer.cached,
-    },
-    spent,
-  };
-}
-
-function failedResult(
-  base: Omit<EvalCaseResult, 'verdict' | 'pass' | 'score' | 'reason' | 'assertions' | 'output' | 'prompt' | 'latencyMs' | 'ttftMs' | 'costUsd' | 'tokens' | 'cached'>,
-  prompt: string,
-  error: NonNullable<EvalCaseResult['error']>,
-  record?: CallRecord,
-): EvalCaseResult {
-  return {
-    ...base,
-    model: record ? `${record.provider}:${record.model}` : undefined,
-    verdict: 'error',
-    pass: false,
-    score: 0,
-    reason: error.message,
-    assertions: [],
-    output: '',
-    prompt,
-    latencyMs: record?.totalMs ?? 0,
-    ttftMs: record?.ttftMs ?? null,
-    costUsd: record?.costUsd ?? null,
-    tokens: { input: record?.inputTokens ?? 0, output: record?.outputTokens ?? 0 },
-    cached: false,
-    error,
-  };
-}
-
-interface Answer {
-  text: string;
-  record: CallRecord;
-  cached: boolean;
-  error?: ProviderError;
+  return summary;
 }
 
 /**
- * A cache hit returns the stored answer with its original record (latency, cost) and makes no call, so nothing new
- * reaches the ledger and nothing is spent. Only successful answers are stored.
+ * Each file's template scope: `env` = the process environment overlaid with the file's `env:`, and its
+ * `nunjucksFilters` (JavaScript modules: loaded only where code may run; otherwise every case says why).
  */
-async function cachedComplete(
-  options: EvalRunOptions,
-  request: GatewayRequest,
-  identity: { role: 'answer' | 'grade'; ref: string; baseUrl?: string; repeat: number },
-  spent: Spent,
-): Promise<Answer> {
-  const key = options.cache
-    ? ResponseCache.key({
-        ...identity,
-        task: request.task,
-        messages: request.messages,
-        system: request.system,
-        temperature: request.temperature,
-        maxOutputTokens: request.maxOutputTokens,
-        responseFormat: request.responseFormat,
-      })
-    : undefined;
-  if (key) {
-    const hit = options.cache!.get(key);
-    if (hit) return { text: hit.text, record: hit.record, cached: true };
+function scopes(files: readonly EvalFile[], allowCode: boolean): (file: string) => TemplateScope | Error {
+  const byFile = new Map<string, TemplateScope | Error>();
+  for (const file of files) {
+    const env = file.env ? { ...process.env, ...file.env } : undefined;
+    const names = Object.entries(file.nunjucksFilters ?? {});
+    if (names.length === 0) byFile.set(file.path, { env });
+    else if (!allowCode) byFile.set(file.path, new Error('`nunjucksFilters` are JavaScript modules: they run only where code may run (a trusted workspace, or the CLI without --no-code)'));
+    else byFile.set(file.path, loadFilters(file.path, names, env));
   }
-  let result: GatewayResult;
+  return (file) => byFile.get(file) ?? {};
+}
+
+function loadFilters(evalFile: string, names: [string, string][], env: Record<string, string | undefined> | undefined): TemplateScope | Error {
   try {
-    result = await options.gateway.complete(request);
+    const load = createRequire(evalFile);
+    const filters: Record<string, TemplateFilter> = {};
+    for (const [name, module] of names) {
+      const loaded = load(module) as TemplateFilter | { default?: TemplateFilter };
+      const fn = typeof loaded === 'function' ? loaded : loaded?.default;
+      if (typeof fn !== 'function') throw new Error(`nunjucksFilters.${name}: ${module} must export a function`);
+      filters[name] = fn;
+    }
+    return { env, filters };
   } catch (error) {
-    // The gateway promises not to throw; if one does, the case still fails with its message instead of the run.
-    const message = error instanceof Error ? error.message : String(error);
-    return { text: '', record: syntheticRecord(request), cached: false, error: error instanceof ProviderError ? error : new ProviderError({ kind: 'server', message }) };
+    return new Error(`nunjucksFilters could not be loaded: ${(error as Error).message}`);
   }
-  if (result.record.costUsd === null) spent.unknownCalls++;
-  else spent.usd += result.record.costUsd;
-  if (result.error || result.record.outcome !== 'ok') {
-    const error = result.error ?? new ProviderError({ kind: result.record.errorKind ?? 'server', message: result.record.errorMessage ?? 'The call failed' });
-    return { text: result.text, record: result.record, cached: false, error };
-  }
-  if (key) options.cache!.set(key, { text: result.text, record: result.record });
-  return { text: result.text, record: result.record, cached: false };
 }
 
-async function gradeWith(options: EvalRunOptions, g: GradeRequest, repeat: number, spent: Spent): Promise<GradeResult> {
-  const request: GatewayRequest = {
-    task: 'classify',
-    model: g.grader,
-    fallbacks: [],
-    system: GRADER_SYSTEM_PROMPT,
-    messages: graderMessages(g.output, g.rubric),
-    temperature: 0,
-    responseFormat: 'json',
-    source: 'eval-grader',
-    signal: options.signal,
-  };
-  const answer = await cachedComplete(options, request, { role: 'grade', ref: g.grader, repeat }, spent);
-  if (answer.error) {
-    return { pass: false, score: 0, reason: `The grader ${g.grader} failed: ${answer.error.message}`, costUsd: answer.cached ? 0 : answer.record.costUsd };
-  }
-  return { ...parseGraderReply(answer.text), costUsd: answer.record.costUsd };
-}
-
-function syntheticRecord(request: GatewayRequest): CallRecord {
-  const [provider = '', ...model] = (request.model ?? '').split(':');
-  return {
-    at: new Date().toISOString(), requestId: '', task: request.task, route: request.model ? [request.model] : [], reason: '', provider, model: model.join(':'),
-    inputTokens: 0, outputTokens: 0, costUsd: null, ttftMs: null, totalMs: 0, attempts: 0, fallbackUsed: false, outcome: 'error',
-  };
+function redactResult(result: EvalCaseResult, redact: (text: string) => string): EvalCaseResult {
+  const text = JSON.stringify(result);
+  const clean = redact(text);
+  return clean === text ? result : (JSON.parse(clean) as EvalCaseResult);
 }
 
 /** `size` workers pull jobs from one iterator; they stop taking new ones once the run is cancelled. */

@@ -1,176 +1,178 @@
 /**
- * `{{ var }}` templating in the Nunjucks style promptfoo uses, limited to what eval files need:
- * dotted and indexed paths (`ticket.customer.name`, `items[0]`), the common filters
- * (upper, lower, trim, capitalize, title, length, first, last, join, default, dump/json, replace), and `{# comments #}`.
- * Strings render as they are, other values as JSON (so a list var reads as `["a","b"]`).
- * Undefined variables render as an empty string, as Nunjucks does, and are reported so the caller can warn.
+ * Templates are rendered by Nunjucks itself, configured as promptfoo configures it (src/util/templates.ts,
+ * `getNunjucksEngine`): autoescape off, undefined variables render empty, `env` in scope (the process environment
+ * overlaid with the file's `env:`), the `load` filter (JSON.parse) and the file's `nunjucksFilters`.
+ * Differences we cannot honour are refused before a run, never rendered differently: `{% include %}`-style tags
+ * (promptfoo resolves them against its working directory through a file loader) are errors at their line.
  */
+import nunjucks from 'nunjucks';
 
-export class TemplateError extends Error {}
+export class TemplateError extends Error {
+  /** 0-based position inside the template text, when Nunjucks reports one. */
+  constructor(
+    message: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(message);
+  }
+}
+
+export type TemplateFilter = (...args: unknown[]) => unknown;
+
+export interface TemplateScope {
+  /** What `{{ env.X }}` reads; undefined = the process environment (promptfoo's default). */
+  env?: Record<string, string | undefined>;
+  /** `nunjucksFilters` loaded from the file's modules. */
+  filters?: Record<string, TemplateFilter>;
+}
 
 export interface RenderResult {
   text: string;
-  /** Variable paths that were not defined. */
+  /** Variable roots the template reads that are not defined (for warnings). */
   missing: string[];
 }
 
-const EXPRESSION = /\{\{([\s\S]*?)\}\}/g;
-const COMMENT = /\{#[\s\S]*?#\}/g;
+/** Tags that load other templates through a file loader; promptfoo's loader reads from its cwd. */
+const LOADER_TAGS = new Set(['Include', 'Import', 'FromImport', 'Extends']);
 
-export function renderTemplate(template: string, vars: Record<string, unknown>): RenderResult {
-  if (template.includes('{%')) {
-    throw new TemplateError('`{% %}` control tags are not supported; use {{ var }} placeholders only');
+const environments = new WeakMap<object, nunjucks.Environment>();
+let defaultEnvironment: nunjucks.Environment | undefined;
+
+function environmentFor(scope: TemplateScope = {}): nunjucks.Environment {
+  const key = scope.filters;
+  const cached = key ? environments.get(key) : defaultEnvironment;
+  const env = cached ?? new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
+  if (!cached) {
+    env.addFilter('load', (text: string) => JSON.parse(text) as unknown);
+    for (const [name, filter] of Object.entries(scope.filters ?? {})) env.addFilter(name, filter as (...args: unknown[]) => unknown);
+    if (key) environments.set(key, env);
+    else defaultEnvironment = env;
   }
-  const missing: string[] = [];
-  const text = template.replace(COMMENT, '').replace(EXPRESSION, (_match, body: string) => {
-    const { value, missingPath } = evaluate(body, vars);
-    if (missingPath !== undefined) missing.push(missingPath);
-    return stringify(value);
-  });
-  return { text, missing };
+  return env;
+}
+
+/** Renders one template with Nunjucks; `env` is a global, as in promptfoo (a var named `env` wins over it). */
+export function renderString(template: string, vars: Record<string, unknown>, scope: TemplateScope = {}): string {
+  const env = environmentFor(scope);
+  env.addGlobal('env', scope.env ?? process.env);
+  try {
+    return env.renderString(template, vars);
+  } catch (error) {
+    throw toTemplateError(error);
+  }
+}
+
+/** Renders and reports undefined variable roots (promptfoo renders them empty; we warn). */
+export function renderTemplate(template: string, vars: Record<string, unknown>, scope: TemplateScope = {}): RenderResult {
+  const missing = templateVariables(template).filter((name) => name !== 'env' && vars[name] === undefined);
+  return { text: renderString(template, vars, scope), missing };
 }
 
 /** Renders every string inside a value (assertion values may hold `{{var}}`), leaving other types alone. */
-export function renderDeep(value: unknown, vars: Record<string, unknown>): unknown {
-  if (typeof value === 'string') return value.includes('{{') ? renderTemplate(value, vars).text : value;
+export function renderDeep(value: unknown, vars: Record<string, unknown>, scope: TemplateScope = {}): unknown {
+  if (typeof value === 'string') return value.includes('{{') || value.includes('{%') ? renderString(value, vars, scope) : value;
   // Unchanged values come back as the same object, so per-value caches (compiled JSON schemas) keep hitting.
   if (Array.isArray(value)) {
-    const rendered = value.map((v) => renderDeep(v, vars));
+    const rendered = value.map((v) => renderDeep(v, vars, scope));
     return rendered.every((v, i) => v === value[i]) ? value : rendered;
   }
   if (value && typeof value === 'object') {
     const entries = Object.entries(value);
-    const rendered = entries.map(([k, v]) => [k, renderDeep(v, vars)] as const);
+    const rendered = entries.map(([k, v]) => [k, renderDeep(v, vars, scope)] as const);
     return rendered.every(([, v], i) => v === entries[i][1]) ? value : Object.fromEntries(rendered);
   }
   return value;
 }
 
-/** Variable names a template reads (roots of paths), for static checks. */
+/**
+ * Checks a template before any run: Nunjucks syntax errors and loader tags become errors with the position inside
+ * the template. Returns undefined when the template is usable.
+ */
+export function checkTemplate(template: string, extraFilters: readonly string[] = []): TemplateError | undefined {
+  if (!template.includes('{%') && !template.includes('{{') && !template.includes('{#')) return undefined;
+  let root: AstNode;
+  try {
+    root = (nunjucks as unknown as { parser: { parse(src: string): AstNode } }).parser.parse(template);
+  } catch (error) {
+    return toTemplateError(error);
+  }
+  const loader = findNode(root, (n) => LOADER_TAGS.has(n.typename));
+  if (loader) {
+    const tag = loader.typename === 'FromImport' ? 'from … import' : loader.typename.toLowerCase();
+    return new TemplateError(
+      `\`{% ${tag} %}\` loads another template file; llm-workbench does not run template loaders (promptfoo resolves them against its working directory): inline the text, or load it into a var with file://`,
+      loader.lineno,
+      loader.colno,
+    );
+  }
+  const known = new Set([...Object.keys((environmentFor() as unknown as { filters: Record<string, unknown> }).filters), ...extraFilters]);
+  const filter = findNode(root, (n) => n.typename === 'Filter' && !known.has(String((n.name as { value?: unknown } | undefined)?.value)));
+  if (filter) {
+    const name = String((filter.name as { value?: unknown }).value);
+    return new TemplateError(`unknown filter "${name}": Nunjucks has no such filter (add it under nunjucksFilters, or use a built-in one such as upper, lower, trim, join, default, dump)`, filter.lineno, filter.colno);
+  }
+  return undefined;
+}
+
+/** Whether a template reads `env` (the process environment). */
+export function readsEnv(template: string): boolean {
+  return /\benv\s*(\.|\[)/.test(template) && templateVariables(template).some((v) => v === 'env' || v.startsWith('env.') || v.startsWith('env['));
+}
+
+/**
+ * Variables a template reads, as promptfoo's `extractVariablesFromTemplate` finds them (used for its
+ * "undefined variable" checks and by us for warnings): `{{ name }}`/`{{ a.b | f }}` heads and `{% if/for x %}` heads,
+ * with a for-loop's own variable replaced by the list it iterates.
+ */
 export function templateVariables(template: string): string[] {
   const names = new Set<string>();
-  for (const match of template.replace(COMMENT, '').matchAll(EXPRESSION)) {
-    const head = splitPipes(match[1])[0].trim();
-    const root = /^[A-Za-z_$][\w$]*/.exec(head);
-    if (root && !isLiteral(head)) names.add(root[0]);
+  const text = template.replace(/\{#[\s\S]*?#\}/g, '');
+  const expression = /\{\{[\s]*([^{}\s|]+)[\s]*(?:\|[^}]+)?\}\}|\{%[\s]*(?:if|for)[\s]+([^{}\s]+)[\s]*.*?%\}/g;
+  for (const match of text.matchAll(expression)) {
+    const variable = match[1] || match[2];
+    if (variable) names.add(variable);
   }
-  return [...names];
-}
-
-function stringify(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return JSON.stringify(value);
-}
-
-function evaluate(body: string, vars: Record<string, unknown>): { value: unknown; missingPath?: string } {
-  const [head, ...filters] = splitPipes(body);
-  const expr = head.trim();
-  if (expr === '') throw new TemplateError('empty {{ }} placeholder: write a variable name inside, e.g. {{ question }}');
-  let value: unknown;
-  let missingPath: string | undefined;
-  if (isLiteral(expr)) value = parseLiteral(expr);
-  else {
-    value = lookup(expr, vars);
-    const hasDefault = filters.some((f) => /^\s*(default|d)\b/.test(f));
-    if (value === undefined && !hasDefault) missingPath = expr;
+  for (const match of text.matchAll(/\{%[\s]*for[\s]+(\w+)[\s]+in[\s]+(\w+)[\s]*%\}/g)) {
+    names.delete(match[1]);
+    names.add(match[2]);
   }
-  for (const filter of filters) value = applyFilter(filter.trim(), value);
-  return { value, missingPath };
+  return [...names].map((v) => /^[A-Za-z_$][\w$]*/.exec(v)?.[0]).filter((v): v is string => v !== undefined && !/^(true|false|none|null)$/i.test(v));
 }
 
-/** Splits on `|` outside quotes (a `|` inside a filter's string argument stays). */
-function splitPipes(body: string): string[] {
-  const parts: string[] = [];
-  let quote: string | undefined;
-  let start = 0;
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i];
-    if (quote) {
-      if (c === '\\') i++;
-      else if (c === quote) quote = undefined;
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '|') {
-      parts.push(body.slice(start, i));
-      start = i + 1;
+interface AstNode {
+  typename: string;
+  lineno?: number;
+  colno?: number;
+  children?: unknown;
+  [field: string]: unknown;
+}
+
+function findNode(node: unknown, test: (n: AstNode) => boolean, depth = 0): AstNode | undefined {
+  if (depth > 200 || !node || typeof node !== 'object') return undefined;
+  if (Array.isArray(node)) {
+    for (const child of node) {
+      const found = findNode(child, test, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  const n = node as AstNode;
+  if (typeof n.typename === 'string' && test(n)) return n;
+  for (const value of Object.values(n)) {
+    if (value && typeof value === 'object') {
+      const found = findNode(value, test, depth + 1);
+      if (found) return found;
     }
   }
-  parts.push(body.slice(start));
-  return parts;
+  return undefined;
 }
 
-function isLiteral(expr: string): boolean {
-  return /^(['"]).*\1$/s.test(expr) || /^-?\d+(\.\d+)?$/.test(expr) || expr === 'true' || expr === 'false';
-}
-
-function parseLiteral(expr: string): unknown {
-  if (expr.startsWith("'") || expr.startsWith('"')) return expr.slice(1, -1).replace(/\\(.)/g, '$1');
-  if (expr === 'true') return true;
-  if (expr === 'false') return false;
-  return Number(expr);
-}
-
-const PATH_SEGMENT = /^(?:\.?([A-Za-z_$][\w$-]*)|\[(\d+)\]|\[(['"])(.*?)\3\])/;
-
-function lookup(path: string, vars: Record<string, unknown>): unknown {
-  let rest = path;
-  let current: unknown = vars;
-  let first = true;
-  while (rest.length > 0) {
-    const m = PATH_SEGMENT.exec(rest);
-    if (!m || (first && rest.startsWith('.'))) {
-      throw new TemplateError(`"${path}" is not a variable path: use names, dots and [index], e.g. {{ ticket.lines[0] }}`);
-    }
-    const key = m[1] ?? m[2] ?? m[4];
-    current = current !== null && typeof current === 'object' ? (current as Record<string, unknown>)[key] : undefined;
-    rest = rest.slice(m[0].length);
-    first = false;
-  }
-  return current;
-}
-
-function parseFilter(text: string): { name: string; args: unknown[] } {
-  const m = /^([A-Za-z_]\w*)\s*(?:\((.*)\))?$/s.exec(text);
-  if (!m) throw new TemplateError(`"${text}" is not a filter: write e.g. {{ name | upper }} or {{ items | join(", ") }}`);
-  const args: unknown[] = [];
-  const argText = m[2]?.trim();
-  if (argText) {
-    const re = /\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?|true|false)\s*(?:,|$)/gy;
-    let consumed = 0;
-    for (let a = re.exec(argText); a; a = re.exec(argText)) {
-      args.push(parseLiteral(a[1]));
-      consumed = re.lastIndex;
-      if (consumed >= argText.length) break;
-    }
-    if (consumed < argText.length) throw new TemplateError(`filter "${m[1]}" has arguments it cannot read: use quoted strings or numbers`);
-  }
-  return { name: m[1], args };
-}
-
-const FILTERS: Record<string, (value: unknown, ...args: unknown[]) => unknown> = {
-  upper: (v) => stringify(v).toUpperCase(),
-  lower: (v) => stringify(v).toLowerCase(),
-  trim: (v) => stringify(v).trim(),
-  capitalize: (v) => {
-    const s = stringify(v);
-    return s.charAt(0).toUpperCase() + s.slice(1).toLowerCase();
-  },
-  title: (v) => stringify(v).replace(/\w\S*/g, (w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()),
-  length: (v) => (Array.isArray(v) || typeof v === 'string' ? v.length : v && typeof v === 'object' ? Object.keys(v).length : 0),
-  first: (v) => (Array.isArray(v) ? v[0] : typeof v === 'string' ? v.charAt(0) : undefined),
-  last: (v) => (Array.isArray(v) ? v[v.length - 1] : typeof v === 'string' ? v.charAt(v.length - 1) : undefined),
-  join: (v, sep = '') => (Array.isArray(v) ? v.map(stringify).join(String(sep)) : stringify(v)),
-  default: (v, fallback = '') => (v === undefined || v === null ? fallback : v),
-  d: (v, fallback = '') => (v === undefined || v === null ? fallback : v),
-  dump: (v, indent) => JSON.stringify(v, null, typeof indent === 'number' ? indent : undefined),
-  json: (v, indent) => JSON.stringify(v, null, typeof indent === 'number' ? indent : undefined),
-  replace: (v, from = '', to = '') => stringify(v).split(String(from)).join(String(to)),
-};
-
-function applyFilter(text: string, value: unknown): unknown {
-  const { name, args } = parseFilter(text);
-  const filter = FILTERS[name];
-  if (!filter) throw new TemplateError(`unknown filter "${name}"; supported: ${Object.keys(FILTERS).join(', ')}`);
-  return filter(value, ...args);
+/** Nunjucks errors read "(unknown path) [Line 1, Column 12]\n  message"; keep the message and the position. */
+function toTemplateError(error: unknown): TemplateError {
+  if (error instanceof TemplateError) return error;
+  const raw = error instanceof Error ? error.message : String(error);
+  const position = /\[Line (\d+), Column (\d+)\]/.exec(raw);
+  const message = raw.replace(/^\(unknown path\)\s*/, '').replace(/\[Line \d+, Column \d+\]\s*/, '').replace(/\s+/g, ' ').trim();
+  return new TemplateError(message || 'the template cannot be rendered', position ? Number(position[1]) - 1 : undefined, position ? Number(position[2]) - 1 : undefined);
 }

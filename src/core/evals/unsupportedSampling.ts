@@ -17,7 +17,8 @@ export function ignoredTemperatureWarnings(
   const kindOf = new Map(config.providers.map((p) => [p.id, p.kind]));
   return files.flatMap((file) =>
     file.providers
-      .filter((spec) => spec.temperature !== undefined)
+      // Eval-file providers send promptfoo's exact body (temperature included); only our own refs go without it.
+      .filter((spec) => spec.temperature !== undefined && spec.protocol === undefined)
       .filter((spec) => {
         const ref = refFor(spec);
         const id = ref.slice(0, ref.indexOf(':'));

@@ -1,4 +1,14 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { load as loadYaml, YAMLException } from 'js-yaml';
+import { isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+
+/**
+ * Above this size a file is read by js-yaml (promptfoo's own YAML reader, ~20× lighter than a document with source
+ * ranges), and positions are found per test by a line scan: a 10 MB file parses in a fraction of the memory.
+ */
+export const LARGE_FILE_CHARS = 1_000_000;
+
+/** Deeper than this, an eval file is an attack or a mistake: parsers and validators recurse per level. */
+export const MAX_NESTING = 64;
 import type { EvalDiagnostic, SourcePosition, SourceRange } from './sourceRange';
 
 export type DataPath = (string | number)[];
@@ -13,12 +23,46 @@ export class YamlSource {
   readonly syntaxErrors = new Set<EvalDiagnostic>();
   readonly doc: Document.Parsed;
   private readonly lines = new LineCounter();
+  /** Large files: the data from js-yaml, and the start offset of each top-level test (line scan). */
+  private light?: { data?: unknown; error?: string; tests: number[] };
 
   constructor(
     readonly file: string,
     readonly text: string,
   ) {
-    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true, strict: true });
+    const depth = nestingDepth(text);
+    if (depth.depth > MAX_NESTING) {
+      // Checked before parsing: the YAML parser (and every validator after it) recurses once per level.
+      this.doc = parseDocument('', { lineCounter: this.lines });
+      const d = this.diagnostic('error', `the file nests deeper than ${MAX_NESTING} levels (here it reaches ${depth.depth}); an eval file never needs that: flatten it`, this.rangeOfOffsets(depth.offset, depth.offset));
+      this.diagnostics.push(d);
+      this.syntaxErrors.add(d);
+      return;
+    }
+    if (text.length > LARGE_FILE_CHARS) {
+      this.doc = parseDocument('', { lineCounter: this.lines });
+      this.lines.lineStarts.length = 0;
+      this.lines.addNewLine(0);
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lines.addNewLine(i + 1);
+      this.light = { tests: testOffsets(text) };
+      const parsed = loadLarge(text, this.light.tests);
+      if ('error' in parsed) {
+        const d = this.diagnostic('error', parsed.error, this.rangeOfOffsets(parsed.offset, parsed.offset));
+        this.diagnostics.push(d);
+        this.syntaxErrors.add(d);
+        this.light.error = parsed.error;
+      } else this.light.data = parsed.data;
+      return;
+    }
+    // logLevel 'error': yaml's own process warnings ("Keys with collection values...") never reach the terminal raw.
+    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true, strict: true, logLevel: 'error' });
+    visit(this.doc, {
+      Pair: (_key, pair) => {
+        if (isCollection(pair.key)) {
+          this.diagnostics.push(this.diagnostic('warning', 'a key that is a list or mapping becomes its text as a key (JavaScript objects have text keys): quote it, or write a plain key', this.rangeOf(pair.key as Node)));
+        }
+      },
+    });
     for (const error of this.doc.errors) {
       const d = this.yamlProblem('error', error.code, error.message, error.pos);
       this.diagnostics.push(d);
@@ -29,6 +73,7 @@ export class YamlSource {
 
   /** The document as plain data; undefined if it cannot be built (e.g. an alias loop). */
   toData(): { data?: unknown; error?: string } {
+    if (this.light) return this.light.error ? { error: this.light.error } : { data: this.light.data };
     try {
       return { data: this.doc.toJS({ maxAliasCount: 1000 }) };
     } catch (error) {
@@ -78,6 +123,13 @@ export class YamlSource {
 
   /** The range of the deepest existing node along a path (a missing child points at its parent). */
   rangeAt(path: DataPath): SourceRange {
+    if (this.light) {
+      // Large files: a test's problems point at the test's first line.
+      const start = path[0] === 'tests' && typeof path[1] === 'number' ? this.light.tests[path[1]] : undefined;
+      if (start === undefined) return this.rangeOfOffsets(0, 0);
+      const end = this.text.indexOf('\n', start);
+      return this.rangeOfOffsets(start, end < 0 ? this.text.length : end);
+    }
     for (let depth = path.length; depth >= 0; depth--) {
       const node = this.nodeAt(path.slice(0, depth));
       if (node) return this.rangeOf(node);
@@ -124,4 +176,122 @@ export function formatPath(path: DataPath): string {
     else out += out === '' ? segment : `.${segment}`;
   }
   return out || '(file)';
+}
+
+/**
+ * The deepest nesting in YAML/JSON text, counted cheaply: open brackets of flow collections, plus block levels
+ * (each `- ` / `key:` that starts a deeper indentation). Returns where it is deepest.
+ */
+export function nestingDepth(text: string): { depth: number; offset: number } {
+  let max = { depth: 0, offset: 0 };
+  let flow = 0;
+  const indents: number[] = [];
+  let lineStart = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = text[i];
+    if (c === '\n' || i === text.length) {
+      const line = text.slice(lineStart, i);
+      const blockDepth = blockLevels(line, indents);
+      const depth = blockDepth + flow;
+      if (depth > max.depth) max = { depth, offset: lineStart };
+      lineStart = i + 1;
+      continue;
+    }
+    if (c === '[' || c === '{') {
+      flow++;
+      if (flow + indents.length > max.depth) max = { depth: flow + indents.length, offset: i };
+    } else if ((c === ']' || c === '}') && flow > 0) flow--;
+    else if (c === '"' || c === "'") {
+      const end = text.indexOf(c, i + 1);
+      const newline = text.indexOf('\n', i + 1);
+      if (end > 0 && (newline < 0 || end < newline)) i = end;
+    } else if (c === '#' && (i === lineStart || /\s/.test(text[i - 1]))) {
+      const newline = text.indexOf('\n', i);
+      i = (newline < 0 ? text.length : newline) - 1;
+    }
+  }
+  return max;
+}
+
+/** Block nesting of one line: its indentation against the open levels, plus compact `- - -` items. */
+function blockLevels(line: string, indents: number[]): number {
+  const content = /^(\s*)(.*)$/.exec(line)!;
+  if (content[2] === '' || content[2].startsWith('#')) return indents.length;
+  const indent = content[1].length;
+  while (indents.length > 0 && indents[indents.length - 1] >= indent) indents.pop();
+  indents.push(indent);
+  const dashes = /^(-\s+)+/.exec(content[2])?.[0].match(/-/g)?.length ?? 0;
+  return indents.length + dashes;
+}
+
+/**
+ * A large file read piece by piece with js-yaml: everything but the top-level `tests:` list in one go, then each test
+ * item on its own (its text, de-indented). Each piece's garbage is collected while the next is read, so the peak
+ * stays near the size of the data itself; an error's position is the piece's offset plus js-yaml's mark.
+ */
+function loadLarge(text: string, tests: number[]): { data: unknown } | { error: string; offset: number } {
+  const attempt = (source: string, base: number): { value: unknown } | { error: string; offset: number } => {
+    try {
+      return { value: loadYaml(source) };
+    } catch (error) {
+      if (!(error instanceof YAMLException)) return { error: (error as Error).message, offset: base };
+      return { error: error.reason, offset: base + (error.mark?.position ?? 0) };
+    }
+  };
+  if (tests.length === 0) {
+    const whole = attempt(text, 0);
+    return 'error' in whole ? whole : { data: whole.value };
+  }
+  const lineStart = (offset: number) => text.lastIndexOf('\n', offset - 1) + 1;
+  const blockStart = lineStart(tests[0]);
+  const header = /^tests:[ \t]*(#.*)?$/m.exec(text)!;
+  const end = blockEnd(text, tests[tests.length - 1]);
+  const rest = attempt(`${text.slice(0, header.index)}${text.slice(end)}`, 0);
+  if ('error' in rest) return rest;
+  const data = (rest.value ?? {}) as Record<string, unknown>;
+  if (typeof data !== 'object' || Array.isArray(data)) return { data };
+  const items: unknown[] = [];
+  for (let i = 0; i < tests.length; i++) {
+    const start = lineStart(tests[i]);
+    const stop = i + 1 < tests.length ? lineStart(tests[i + 1]) : end;
+    const indent = tests[i] - start + 2;
+    // "  - a: 1\n    b: 2" -> "a: 1\nb: 2": the dash becomes indentation, then every line loses `indent` columns.
+    const piece = text.slice(start, stop).replace(/^( *)- /, (_m, sp: string) => `${sp}  `).split('\n').map((l) => l.slice(Math.min(indent, /^ */.exec(l)![0].length))).join('\n');
+    const item = attempt(piece, start);
+    if ('error' in item) return item;
+    items.push(item.value);
+  }
+  void blockStart;
+  data.tests = items;
+  return { data };
+}
+
+/** Where the top-level tests block ends: the first non-blank, non-comment line at column 0 after its last item. */
+function blockEnd(text: string, lastItem: number): number {
+  const after = /\n(?=[^\s#-])/g;
+  after.lastIndex = lastItem;
+  const m = after.exec(text);
+  return m ? m.index + 1 : text.length;
+}
+
+/** Offsets of the items of the top-level `tests:` block list (the lines at its item indentation starting with "- "). */
+function testOffsets(text: string): number[] {
+  const header = /^tests:[ \t]*(#.*)?$/m.exec(text);
+  if (!header) return [];
+  const out: number[] = [];
+  let indent: number | undefined;
+  let offset = text.indexOf('\n', header.index);
+  while (offset >= 0 && offset < text.length) {
+    const start = offset + 1;
+    const end = text.indexOf('\n', start);
+    const line = text.slice(start, end < 0 ? text.length : end);
+    const spaces = /^ */.exec(line)![0].length;
+    if (line.trim() !== '' && !line.trimStart().startsWith('#')) {
+      if (spaces === 0 && !line.startsWith('-')) break;
+      indent ??= line.trimStart().startsWith('-') ? spaces : undefined;
+      if (spaces === indent && line.slice(spaces).startsWith('-')) out.push(start + spaces);
+    }
+    offset = end;
+  }
+  return out;
 }

@@ -112,6 +112,8 @@ export class AnthropicAdapter implements ProviderAdapter {
   }
 
   private params(model: string, request: ChatRequest): MessageCreateParamsStreaming {
+    // An eval file's body (promptfoo's, with temperature): the SDK passes fields its types do not list through as is.
+    if (request.native?.protocol === 'anthropic-messages') return { ...request.native.body, model, stream: true } as unknown as MessageCreateParamsStreaming;
     const params: MessageCreateParamsStreaming = {
       model,
       max_tokens: request.maxOutputTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS,

@@ -19,6 +19,19 @@ export interface ChatRequest {
   /** 'json' asks the provider for a JSON object where the protocol supports it. */
   responseFormat?: 'text' | 'json';
   signal?: AbortSignal;
+  /**
+   * A request body built for this protocol elsewhere (an eval file's, exactly as promptfoo builds it: messages with
+   * content parts, sampling defaults). The adapter sends it as it is, adding only the model and its stream flags;
+   * `messages`/`system` then only serve budgeting. Absent for every other caller.
+   */
+  native?: NativeBody;
+}
+
+export type NativeProtocol = 'openai-chat' | 'openai-responses' | 'anthropic-messages' | 'ollama-chat';
+
+export interface NativeBody {
+  protocol: NativeProtocol;
+  body: Record<string, unknown>;
 }
 
 /** Why generation ended, normalized across protocols. */

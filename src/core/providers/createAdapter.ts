@@ -2,6 +2,7 @@ import type { KeySource, ProviderAdapter, ProviderConfig } from './adapter';
 import { DEFAULT_KEY_HINT, type AdapterOptions } from './adapterOptions';
 import { AnthropicAdapter } from './anthropicAdapter';
 import { DEFAULT_BASE_URLS } from './defaultBaseUrls';
+import { SETTINGS_VENDORS } from './vendorPresets';
 import { OllamaAdapter } from './ollamaAdapter';
 import { OpenAIAdapter } from './openaiAdapter';
 import { providerLabel, type ProviderContext } from './providerContext';
@@ -35,7 +36,8 @@ export function createAdapter(config: ProviderConfig, keys: KeySource, options: 
 }
 
 function resolveBaseUrl(config: ProviderConfig): string {
-  const raw = config.baseUrl?.trim() || DEFAULT_BASE_URLS[config.kind];
+  const preset = config.kind === 'openai-compatible' ? SETTINGS_VENDORS.find((v) => v.prefix === config.id)?.baseUrl : undefined;
+  const raw = config.baseUrl?.trim() || preset || DEFAULT_BASE_URLS[config.kind];
   if (!raw) {
     throw configError(config, 'is OpenAI-compatible and needs a baseUrl (e.g. http://localhost:1234/v1) — add it to llmWorkbench.providers');
   }

@@ -154,6 +154,10 @@ export class OllamaAdapter implements ProviderAdapter {
   }
 
   private body(model: string, request: ChatRequest): Record<string, unknown> {
+    if (request.native?.protocol === 'ollama-chat') {
+      const options = { ...(this.init.config.numCtx !== undefined ? { num_ctx: this.init.config.numCtx } : {}), ...((request.native.body.options as object) ?? {}) };
+      return { ...request.native.body, model, stream: true, ...(Object.keys(options).length ? { options } : {}) };
+    }
     const messages: Array<{ role: string; content: string }> = [];
     if (request.system) messages.push({ role: 'system', content: request.system });
     for (const m of request.messages) messages.push({ role: m.role, content: m.content });

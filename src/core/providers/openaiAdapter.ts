@@ -50,6 +50,7 @@ export class OpenAIAdapter implements ProviderAdapter {
     const { context } = this.init;
     const key = await lookupKey(this.init.keys, this.id);
     if (!key && this.init.keyRequired) return [{ type: 'error', error: missingKeyError(context, model) }];
+    if (request.native?.protocol === 'openai-responses') return yield* this.streamResponse(model, request, guard, key);
     let text = '';
     let finishReason: string | null | undefined;
     let usage: Usage | undefined;
@@ -76,6 +77,40 @@ export class OpenAIAdapter implements ProviderAdapter {
     ];
   }
 
+  /**
+   * One Responses API stream (`openai:responses:<model>` in eval files): output text deltas, then
+   * `response.completed` (or `response.incomplete` when cut by max_output_tokens) with the usage.
+   */
+  private async *streamResponse(model: string, request: ChatRequest, guard: CallGuard, key: string | undefined): AsyncGenerator<ChatEvent, ChatEvent[]> {
+    const { context } = this.init;
+    const body = { ...request.native!.body, model, stream: true } as unknown as Parameters<OpenAI['responses']['create']>[0] & { stream: true };
+    const stream = await this.client(key).responses.create(body, { signal: guard.signal });
+    let usage: Usage | undefined;
+    let stop: 'end' | 'max_tokens' | 'other' | undefined;
+    for await (const event of stream) {
+      guard.touch();
+      if (event.type === 'response.output_text.delta') yield { type: 'text', text: event.delta };
+      else if (event.type === 'response.completed' || event.type === 'response.incomplete') {
+        const u = event.response.usage;
+        if (u) {
+          const cacheRead = u.input_tokens_details?.cached_tokens;
+          const reasoning = u.output_tokens_details?.reasoning_tokens;
+          usage = { input: { total: u.input_tokens, ...(cacheRead ? { cacheRead } : {}) }, output: { total: u.output_tokens, ...(reasoning ? { reasoning } : {}) }, source: 'provider' };
+        }
+        stop = event.type === 'response.completed' ? 'end' : event.response.incomplete_details?.reason === 'max_output_tokens' ? 'max_tokens' : 'other';
+      } else if (event.type === 'response.failed' || event.type === 'error') {
+        const message = event.type === 'error' ? event.message : (event.response.error?.message ?? 'the response failed');
+        return [{ type: 'error', error: incompleteError(context, model, `the Responses API reported: ${message}`) }];
+      }
+    }
+    if (!stop) return [{ type: 'error', error: incompleteError(context, model, 'the stream ended without response.completed') }];
+    if (!usage) usage = estimateUsage(request, '');
+    return [
+      { type: 'usage', usage },
+      { type: 'done', stopReason: stop },
+    ];
+  }
+
   /** Model ids from `GET /models`. Rejects with a ProviderError. */
   async listModels(): Promise<ModelListing[]> {
     const key = await lookupKey(this.init.keys, this.id);
@@ -93,6 +128,9 @@ export class OpenAIAdapter implements ProviderAdapter {
   }
 
   private params(model: string, request: ChatRequest): ChatCompletionCreateParamsStreaming {
+    if (request.native?.protocol === 'openai-chat') {
+      return { ...request.native.body, model, stream: true, stream_options: { include_usage: true } } as unknown as ChatCompletionCreateParamsStreaming;
+    }
     const messages: ChatCompletionMessageParam[] = [];
     if (request.system) messages.push({ role: 'system', content: request.system });
     for (const m of request.messages) messages.push({ role: m.role, content: m.content });

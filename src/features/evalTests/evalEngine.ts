@@ -8,11 +8,21 @@ import { defaultEvalCacheDir, ResponseCache } from '../../core/evals/responseCac
 import { runEval, type EvalRunSummary } from '../../core/evals/runEval';
 import type { ModelRef } from '../../core/gateway/callRecord';
 import type { ChatGateway } from '../../core/gateway/gatewayApi';
+import type { WorkbenchConfig } from '../../core/config/workbenchConfig';
+import type { KeySource } from '../../core/providers/adapter';
+import { withEvalProviders } from '../../core/evals/evalProviders';
 
 export type CaseResult = EvalCaseResult;
 
 export interface RunFileOptions {
-  gateway: ChatGateway;
+  /** The gateway to use as it is (the comparison, which calls the models the user picked); else `config` + `gatewayFor`. */
+  gateway?: ChatGateway;
+  /** The user's configuration (providers from user settings only). */
+  config?: WorkbenchConfig;
+  /** Builds a gateway over the file's providers (vendors, file endpoints) with the user's keys mapped to them. */
+  gatewayFor?: (config: WorkbenchConfig, keys: (base: KeySource) => KeySource) => ChatGateway;
+  /** The user allowed this file to name key variables (trusted workspace + confirmation). */
+  allowFileEndpoints?: boolean;
   /** Which cases/providers to run. */
   shouldRun(caseIndex: number, provider?: ModelRef): boolean;
   signal: AbortSignal;
@@ -27,8 +37,14 @@ export interface RunFileOptions {
 }
 
 export function runEvalFile(file: EvalFile, options: RunFileOptions): Promise<EvalRunSummary> {
+  // The same key rule as the CLI: a file's endpoint never gets the user's SecretStorage key.
+  const allow = options.allowFileEndpoints ?? false;
+  const setup = options.config ? withEvalProviders(options.config, [file], [], { allowFileEndpoints: allow, env: allow ? process.env : undefined }) : undefined;
+  const gateway = setup && options.gatewayFor ? options.gatewayFor(setup.config, setup.keys) : options.gateway;
+  if (!gateway) throw new Error('runEvalFile needs a gateway, or config and gatewayFor');
   return runEval([file], {
-    gateway: options.gateway,
+    gateway,
+    refFor: setup?.refFor,
     select: (_file, caseIndex, provider) => options.shouldRun(caseIndex, provider),
     providers: options.providers,
     cache: options.useCache ? new ResponseCache(defaultEvalCacheDir()) : undefined,

@@ -22,6 +22,8 @@ export interface EvalRunDeps {
   settings: WorkbenchSettings;
   guard: SpendGuard;
   tracker: SpendTracker;
+  /** Workspace state: remembers the user's yes to a file's key variables. */
+  state?: vscode.Memento;
 }
 
 interface FilePlan {
@@ -101,7 +103,9 @@ export function createEvalRunHandler(deps: EvalRunDeps) {
             if (abort.signal.aborted) break;
             const total = [...p.pending.values()].reduce((n, x) => n + x.expected, 0);
             await runEvalFile(p.file, {
-              gateway: gateway.gateway,
+              config,
+              gatewayFor: (c, keys) => deps.gateway.gatewayFor(c, keys),
+              allowFileEndpoints: await allowFileEndpoints(p.file),
               shouldRun: p.shouldRun,
               useCache,
               signal: abort.signal,
@@ -136,6 +140,26 @@ export function createEvalRunHandler(deps: EvalRunDeps) {
       run.end();
       void deps.tracker.refresh();
     }
+  }
+
+  /**
+   * A file that names key variables for its own endpoints (`apiKeyEnvar`) may use them only in a trusted workspace,
+   * after the user said yes once for that file (remembered in the workspace state).
+   */
+  async function allowFileEndpoints(file: EvalFile): Promise<boolean> {
+    const named = file.providers.filter((p) => p.key?.kind === 'file-env');
+    if (named.length === 0 || !vscode.workspace.isTrusted) return false;
+    const memo = `llmWorkbench.evals.fileEndpoints:${file.path}:${named.map((p) => `${p.key!.kind === 'file-env' ? p.key!.variable : ''}@${p.apiBaseUrl ?? p.id}`).join(',')}`;
+    if (deps.state?.get<boolean>(memo)) return true;
+    const targets = named.map((p) => `${p.key!.kind === 'file-env' ? p.key!.variable : ''} → ${p.apiBaseUrl ?? p.label}`).join(', ');
+    const choice = await vscode.window.showWarningMessage(
+      `${vscode.workspace.asRelativePath(file.path)} asks to send environment variables to endpoints it chose: ${targets}. Allow it for this file?`,
+      { modal: true },
+      'Allow',
+    );
+    if (choice !== 'Allow') return false;
+    await deps.state?.update(memo, true);
+    return true;
   }
 
   /** Enqueues the file's selected items; returns how to route results to them. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
+import type { WorkbenchConfig } from '../../core/config/workbenchConfig';
 import type { EvalFile } from '../../core/evals/evalModel';
 import { editorOnlyDiagnostics } from '../../core/evals/editor/editorOnlyDiagnostics';
 import { confinedReader } from '../../core/evals/editor/workspaceFiles';
@@ -34,7 +35,12 @@ export class EvalTestController implements vscode.Disposable {
   readonly runProfile: vscode.TestRunProfile;
   readonly freshRunProfile: vscode.TestRunProfile;
 
-  constructor(run: RunItems) {
+  /** `knownProviderIds`: the user's provider ids (refs to them are our own, not promptfoo ids). */
+  constructor(
+    run: RunItems,
+    private readonly knownProviderIds: () => string[] = () => [],
+    private readonly editorConfig: () => WorkbenchConfig | undefined = () => undefined,
+  ) {
     this.controller.resolveHandler = async (item) => {
       if (!item) return this.discoverAll();
       const data = itemData.get(item);
@@ -103,11 +109,13 @@ export class EvalTestController implements vscode.Disposable {
     // file:// targets are read as text, and only inside the workspace (or the eval file's folder outside one).
     const roots = vscode.workspace.getWorkspaceFolder(uri) ? (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath) : [dirname(uri.fsPath)];
     const readFile = confinedReader((path: string) => open(path)?.getText() ?? readFileSync(path, 'utf8'), roots);
+    // Templates see the environment ({{ env.X }}) only in a trusted workspace.
+    const options = { readFile, fileRules: { roots }, allowEnv: vscode.workspace.isTrusted, knownProviderIds: this.knownProviderIds() };
     const doc = open(uri.fsPath);
-    const file = doc ? parseEvalText(doc.getText(), uri.fsPath, { readFile }) : parseEvalFile(uri.fsPath, { readFile });
+    const file = doc ? parseEvalText(doc.getText(), uri.fsPath, options) : parseEvalFile(uri.fsPath, options);
     this.parsed.set(uri.toString(), file);
     updateFileChildren(this.controller, fileItem(this.controller, uri), file);
-    this.diagnostics.set(uri, [...file.diagnostics, ...editorOnlyDiagnostics(file)]);
+    this.diagnostics.set(uri, [...file.diagnostics, ...editorOnlyDiagnostics(file, this.editorConfig(), vscode.workspace.isTrusted)]);
     this.changed.fire(uri);
     return file;
   }

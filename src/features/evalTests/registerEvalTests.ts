@@ -32,8 +32,13 @@ export function registerEvalTests(deps: EvalTestsDeps): vscode.Disposable {
   const decorations = new EvalDecorations();
   // The handler needs the controller and the controller the handler: bind through a late reference.
   let handler: ReturnType<typeof createEvalRunHandler> | undefined;
-  const tests = new EvalTestController((request, token, useCache) => handler!(request, token, useCache));
-  handler = createEvalRunHandler({ tests, decorations, gateway: deps.gateway, settings: deps.settings, guard: deps.guard, tracker: deps.tracker });
+  const tests = new EvalTestController(
+    (request, token, useCache) => handler!(request, token, useCache),
+    () => deps.gateway.config.providers.map((p) => p.id),
+    // For the key rule's problems (a file endpoint without its own key, apiKeyEnvar) at their lines, as the CLI prints them.
+    () => deps.gateway.config,
+  );
+  handler = createEvalRunHandler({ tests, decorations, gateway: deps.gateway, settings: deps.settings, guard: deps.guard, tracker: deps.tracker, state: deps.context.workspaceState });
 
   /** Runs items through the Test Explorer (so results show there and in the gutter); resolves when done. */
   const runItems = async (items: vscode.TestItem[]) => {

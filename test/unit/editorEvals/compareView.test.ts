@@ -10,7 +10,7 @@ const loc = (line: number) => ({ file: '/w/tickets.eval.yaml', range: { start: {
 function evalFile(cases: number, minPassRate?: number): EvalFile {
   return {
     path: '/w/tickets.eval.yaml',
-    prompts: [{ label: 'p', template: 'Classify: {{ticket}}', location: loc(1) }],
+    prompts: [{ label: 'p', raw: 'Classify: {{ticket}}', location: loc(1) }],
     providers: [],
     task: 'classify',
     tests: Array.from({ length: cases }, (_, index) => ({ index, description: `case ${index}`, vars: {}, assert: [], location: loc(5 + index * 4) })),

@@ -19,16 +19,18 @@ describe('eval providers in the gateway configuration', () => {
     '/w/a.eval.yaml',
   );
 
-  it('gives an apiBaseUrl entry a provider of its own, with the key of the provider it derives from', async () => {
+  it('gives an apiBaseUrl entry a provider of its own, and never the user\'s key (issue 12: the file chose that endpoint)', async () => {
     const config = { ...defaultConfig(), providers: [{ id: 'openai', kind: 'openai' as const }] };
     const result = withEvalProviders(config, [file]);
     const derived = result.config.providers.find((p) => p.baseUrl === 'http://127.0.0.1:4000/v1')!;
-    assert.deepEqual(derived, { id: 'openai-eval-1', kind: 'openai', baseUrl: 'http://127.0.0.1:4000/v1' });
+    assert.deepEqual(derived, { id: 'openai-eval-1', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:4000/v1' });
     assert.equal(result.refFor(file.providers[1]), 'openai-eval-1:gpt-4o');
     assert.equal(result.refFor(file.providers[0]), 'openai:gpt-4o-mini');
     assert.equal(result.sourceOf('openai-eval-1'), 'openai');
     const keys = result.keys(async (id) => (id === 'openai' ? 'sk-openai' : undefined));
-    assert.equal(await keys('openai-eval-1'), 'sk-openai');
+    assert.equal(await keys('openai-eval-1'), undefined);
+    assert.equal(await keys('openai'), 'sk-openai');
+    assert.match(result.problems[0].message, /endpoint chosen by the eval file: your own key is not sent there/);
     assert.equal(config.providers.length, 1, 'the original configuration is untouched');
   });
 
@@ -36,7 +38,34 @@ describe('eval providers in the gateway configuration', () => {
     const result = withEvalProviders({ ...defaultConfig(), providers: [] }, [file]);
     assert.deepEqual(
       result.config.providers.map((p) => `${p.id}:${p.kind}`).sort(),
-      ['anthropic:anthropic', 'ollama:ollama', 'openai-eval-1:openai', 'openai:openai'],
+      ['anthropic:anthropic', 'ollama:ollama', 'openai-eval-1:openai-compatible', 'openai:openai'],
     );
+  });
+
+  it('a key written in the file goes to the file\'s endpoint; a key variable the file names needs --allow-file-endpoints', async () => {
+    const text = (key: string) => `prompts: [hi]\nproviders:\n  - id: openai:gpt-4o\n    config: { apiBaseUrl: "http://127.0.0.1:4000/v1", ${key} }\n`;
+    const config = { ...defaultConfig(), providers: [{ id: 'openai', kind: 'openai' as const }] };
+    const withKey = withEvalProviders(config, [parseEvalText(text('apiKey: sk-file-key-1234'), '/w/a.eval.yaml')]);
+    assert.equal(await withKey.keys(async () => 'sk-user')('openai-eval-1'), 'sk-file-key-1234');
+    assert.deepEqual(withKey.problems, []);
+    const envar = parseEvalText(text('apiKeyEnvar: OPENAI_API_KEY'), '/w/a.eval.yaml');
+    const refused = withEvalProviders(config, [envar], [], { allowFileEndpoints: false, env: { OPENAI_API_KEY: 'sk-user' } });
+    assert.match(refused.problems[0].message, /apiKeyEnvar: OPENAI_API_KEY.*--allow-file-endpoints/);
+    assert.equal(refused.problems[0].range.start.line, 3);
+    assert.equal(await refused.keys(async () => 'sk-user')('openai-eval-1'), undefined);
+    const allowed = withEvalProviders(config, [envar], [], { allowFileEndpoints: true, env: { OPENAI_API_KEY: 'sk-user' } });
+    assert.equal(await allowed.keys(async () => undefined)('openai-eval-1'), 'sk-user');
+  });
+
+  it('vendors by prefix: their default endpoint and key variable, the user\'s key allowed there', async () => {
+    const file = parseEvalText('prompts: [hi]\nproviders: [groq:llama-3.3-70b-versatile, mistral:mistral-small-latest]\n', '/w/a.eval.yaml');
+    const result = withEvalProviders({ ...defaultConfig(), providers: [] }, [file]);
+    assert.deepEqual(result.config.providers.filter((p) => p.id !== 'ollama').map((p) => [p.id, p.kind, p.baseUrl]), [
+      ['groq', 'openai-compatible', 'https://api.groq.com/openai/v1'],
+      ['mistral', 'openai-compatible', 'https://api.mistral.ai/v1'],
+    ]);
+    assert.equal(result.refFor(file.providers[0]), 'groq:llama-3.3-70b-versatile');
+    assert.equal(await result.keys(async (id) => `key-for-${id}`)('groq'), 'key-for-groq');
+    assert.deepEqual(result.problems, []);
   });
 });

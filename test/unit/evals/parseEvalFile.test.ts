@@ -11,11 +11,12 @@ describe('parseEvalFile', () => {
     assert.equal(file.fatal, false);
     assert.equal(file.description, 'Support ticket triage');
     assert.equal(file.prompts.length, 2);
-    assert.match(file.prompts[0].template as string, /Ticket: \{\{ ticket \}\}/);
-    assert.deepEqual((file.prompts[1].template as { role: string }[]).map((m) => m.role), ['system', 'user']);
+    assert.match(file.prompts[0].raw, /Ticket: \{\{ ticket \}\}/);
+    // promptfoo keeps a .json prompt file as compact JSON text; each provider parses it into messages.
+    assert.deepEqual((JSON.parse(file.prompts[1].raw) as { role: string }[]).map((m) => m.role), ['system', 'user']);
     assert.equal(file.prompts[1].label, 'chat');
     assert.deepEqual(file.providers.map((p) => [p.ref, p.label]), [
-      ['openai:gpt-4o-mini', 'openai:gpt-4o-mini'],
+      ['openai:gpt-4o-mini', 'openai:chat:gpt-4o-mini'],
       ['anthropic:claude-haiku-4-5', 'haiku'],
     ]);
     assert.equal(file.providers[1].temperature, 0);
@@ -23,19 +24,20 @@ describe('parseEvalFile', () => {
     assert.deepEqual(file.tests.map((t) => t.description), ['refund request', 'login problem', 'ticket=The export button crashes the app', 'plan change', 'docs question']);
   });
 
-  it('merges defaultTest like promptfoo: vars under the test\'s, assertions appended, grader inherited', () => {
+  it('merges defaultTest like promptfoo: vars under the test\'s, defaultTest\'s assertions first, grader inherited', () => {
     const file = parseEvalFile(join(FIXTURES, 'promptfoo', 'promptfooconfig.yaml'));
     const first = file.tests[0];
     assert.deepEqual(first.vars, { product: 'Acme Cloud', ticket: 'I was charged twice, please refund me' });
-    assert.deepEqual(first.assert.map((a) => `${a.negate ? 'not-' : ''}${a.type}`), ['icontains', 'not-icontains', 'latency']);
+    assert.deepEqual(first.assert.map((a) => `${a.negate ? 'not-' : ''}${a.type}`), ['latency', 'icontains', 'not-icontains']);
     assert.equal(first.grader, 'openai:gpt-4o-mini');
   });
 
   it('turns CSV __expected cells into assertions (plain text = equals)', () => {
     const file = parseEvalFile(join(FIXTURES, 'promptfoo', 'promptfooconfig.yaml'));
     const [plan, docs] = file.tests.slice(3);
-    assert.deepEqual([plan.assert[0].type, plan.assert[0].value], ['icontains', 'billing']);
-    assert.deepEqual([docs.assert[0].type, docs.assert[0].value], ['equals', 'other']);
+    // defaultTest's latency assertion comes first (promptfoo prepends defaultTest.assert).
+    assert.deepEqual([plan.assert[1].type, plan.assert[1].value], ['icontains', 'billing']);
+    assert.deepEqual([docs.assert[1].type, docs.assert[1].value], ['equals', 'other']);
     assert.equal(plan.vars.ticket, 'Please change my plan, thanks');
     assert.equal(plan.location.range.start.line, 1);
     assert.match(plan.location.file, /tests\.csv$/);
@@ -54,7 +56,7 @@ describe('parseEvalFile', () => {
   });
 
   it('normalizes promptfoo provider ids and keeps Ollama tags', () => {
-    const text = 'prompts: [hi]\nproviders:\n  - openai:chat:gpt-4o-mini\n  - anthropic:messages:claude-haiku-4-5\n  - ollama:chat:llama3\n  - ollama:llama3.1:8b\n  - id: openai:gpt-4o\n    config: { apiBaseUrl: "http://127.0.0.1:9/v1" }\ntests: [{ vars: {} }]';
+    const text = 'prompts: [hi]\nproviders:\n  - openai:chat:gpt-4o-mini\n  - anthropic:messages:claude-haiku-4-5\n  - ollama:chat:llama3\n  - ollama:chat:llama3.1:8b\n  - id: openai:gpt-4o\n    config: { apiBaseUrl: "http://127.0.0.1:9/v1" }\ntests: [{ vars: {} }]';
     const file = parseEvalText(text, '/w/a.eval.yaml');
     assert.deepEqual(file.providers.map((p) => p.ref), ['openai:gpt-4o-mini', 'anthropic:claude-haiku-4-5', 'ollama:llama3', 'ollama:llama3.1:8b', 'openai:gpt-4o']);
     assert.equal(file.providers[4].apiBaseUrl, 'http://127.0.0.1:9/v1');

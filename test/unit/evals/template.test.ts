@@ -11,8 +11,17 @@ describe('{{ var }} templates', () => {
     assert.equal(renderTemplate('Hi {{name}} and {{ ticket.customer.name }} ({{ticket.lines[1]}})', vars).text, 'Hi Ada and Bob (b)');
   });
 
-  it('renders lists and objects as JSON, numbers and booleans as text', () => {
-    assert.equal(renderTemplate('{{tags}} {{ticket.customer}} {{n}} {{flag}}', vars).text, '["x","y"] {"name":"Bob"} 3 false');
+  it('renders lists and objects as Nunjucks does (promptfoo): a list joins with commas, an object is [object Object]', () => {
+    assert.equal(renderTemplate('{{tags}} {{ticket.customer}} {{n}} {{flag}}', vars).text, 'x,y [object Object] 3 false');
+    assert.equal(renderTemplate('{{ ticket.customer | dump }}', vars).text, '{"name":"Bob"}');
+  });
+
+  it('runs real Nunjucks: inline if, loops, env in scope, the load filter', () => {
+    assert.equal(renderTemplate("{{ 'yes' if q else 'no' }}", { q: 1 }).text, 'yes');
+    assert.equal(renderTemplate("{{ 'yes' if q else 'no' }}", { q: '' }).text, 'no');
+    assert.equal(renderTemplate('{% for t in tags %}[{{ t }}]{% endfor %}', vars).text, '[x][y]');
+    assert.equal(renderTemplate('{{ env.USER_NAME }}', {}, { env: { USER_NAME: 'Ada' } }).text, 'Ada');
+    assert.equal(renderTemplate("{{ (s | load).a }}", { s: '{"a": 2}' }).text, '2');
   });
 
   it('applies the common filters', () => {

@@ -21,19 +21,15 @@ describe('config.temperature on Anthropic models', () => {
     '/w/a.eval.yaml',
   );
 
-  it('warns at each provider entry whose temperature cannot reach the model, whatever the provider id', () => {
+  it('warns only at our own Anthropic refs: promptfoo ids get promptfoo\'s exact body, temperature included', () => {
     const config = { ...defaultConfig(), providers: [{ id: 'claude', kind: 'anthropic' as const, baseUrl: 'http://127.0.0.1:1' }] };
     const { config: withProviders, refFor } = withEvalProviders(config, [file]);
     const warnings = ignoredTemperatureWarnings([file], withProviders, refFor);
     assert.deepEqual(
       warnings.map((w) => [w.severity, w.range.start.line]),
-      [
-        ['warning', 4],
-        ['warning', 6],
-      ],
+      [['warning', 6]],
     );
-    assert.match(warnings[0].message, /`config\.temperature: 0` has no effect on anthropic:claude-haiku-4-5/);
-    assert.match(warnings[1].message, /claude:claude-sonnet-4-5/);
+    assert.match(warnings[0].message, /`config\.temperature: 0\.7` has no effect on claude:claude-sonnet-4-5/);
     assert.equal(warnings[0].file, '/w/a.eval.yaml');
   });
 

@@ -13,8 +13,7 @@ export interface RunEstimate {
   unknownPriceCalls: number;
 }
 
-const promptChars = (prompt: PromptSpec) =>
-  typeof prompt.template === 'string' ? prompt.template.length : prompt.template.reduce((n, m) => n + m.content.length, 0);
+const promptChars = (prompt: PromptSpec) => prompt.raw.length;
 
 /**
  * A quick upper-side estimate of a run's cost for the daily-budget check, before anything is sent:

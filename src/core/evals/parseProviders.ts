@@ -1,0 +1,176 @@
+/**
+ * `providers:` (or promptfoo's alias `targets:`): ids mapped to the protocol promptfoo speaks for them, `config`
+ * keys checked against what we send exactly, and where the key and the endpoint come from recorded so the host can
+ * apply the key rules (a base URL from the file gets only a key from the file).
+ */
+import type { ProviderSpec, SourceLocation } from './evalModel';
+import { isRecord, type ParseContext } from './parseContext';
+import { configKeyProblem } from './providerConfigKeys';
+import { resolveProviderId } from './promptfooProviderIds';
+import { renderString } from './template';
+import { formatPath, type DataPath, type YamlSource } from './yamlSource';
+
+/** Prefixes promptfoo gives a meaning to (its registry): never taken for one of the user's own provider ids. */
+const PROMPTFOO_PREFIXES = new Set(['openai', 'anthropic', 'ollama', 'azure', 'azureopenai', 'google', 'vertex', 'palm', 'bedrock', 'http', 'https', 'file', 'exec', 'python', 'replicate', 'huggingface', 'mistral', 'groq', 'togetherai', 'deepseek', 'xai', 'openrouter', 'perplexity', 'fireworks', 'cerebras', 'echo', 'webhook', 'ws', 'wss', 'vllm', 'localai', 'llama', 'cohere', 'voyage', 'watsonx', 'sagemaker', 'cloudflare-ai', 'github', 'litellm', 'portkey', 'helicone', 'jfrog', 'databricks', 'hyperbolic', 'moonshot', 'nvidia', 'openclaw']);
+
+const ENTRY_KEYS = new Set(['id', 'label', 'config', 'prompts', 'transform', 'delay']);
+
+export interface ProviderParseOptions {
+  /** Provider ids the user configured (settings / CLI env): `id:model` with such an id is our own ref. */
+  knownProviderIds?: readonly string[];
+  /** `env:` of the file (overlaid on the process environment for `{{ env.X }}` in provider config). */
+  fileEnv?: Record<string, string>;
+}
+
+export function providersKey(ctx: ParseContext, source: YamlSource, data: Record<string, unknown>): 'providers' | 'targets' | undefined {
+  if (data.providers !== undefined && data.targets !== undefined) {
+    ctx.errorAtKey(source, [], 'targets', '`targets` and `providers` are the same list in promptfoo (targets is its alias); keep one of them');
+    return 'providers';
+  }
+  if (data.targets !== undefined) return 'targets';
+  return data.providers !== undefined ? 'providers' : undefined;
+}
+
+/** `base`: where the list is (`['providers']`, `['targets']`, or a test's `[..., 'provider']`). */
+export function buildProviders(ctx: ParseContext, source: YamlSource, base: DataPath, raw: unknown, options: ProviderParseOptions): ProviderSpec[] {
+  if (raw === undefined || raw === null) return [];
+  const single = !Array.isArray(raw);
+  const items = single ? [raw] : (raw as unknown[]);
+  const providers: ProviderSpec[] = [];
+  items.forEach((item, i) => {
+    const path: DataPath = single ? base : [...base, i];
+    const spec = buildProvider(ctx, source, path, normalizeEntry(item), options);
+    if (!spec) return;
+    // Each column is one Test Explorer item keyed by its model: the same model twice needs distinct labels.
+    if (providers.some((p) => p.label === spec.label || (p.ref === spec.ref && p.label === p.id && spec.label === spec.id))) {
+      ctx.error(source, path, `provider "${spec.label}" is listed twice: give one a different \`label\``, false);
+      return;
+    }
+    providers.push(spec);
+  });
+  if (providers.length === 0 && items.length > 0 && !ctx.fatal) ctx.error(source, base, `\`${formatPath(base)}\` has no usable provider: fix the entries above`);
+  return providers;
+}
+
+/** `id` string, `{id, ...}`, or promptfoo's map form `{ "openai:gpt-4o": { config } }`. */
+function normalizeEntry(item: unknown): { entry?: Record<string, unknown>; mapForm?: string } {
+  if (typeof item === 'string') return { entry: { id: item } };
+  if (!isRecord(item)) return {};
+  if (typeof item.id === 'string') return { entry: item };
+  const keys = Object.keys(item);
+  if (keys.length === 1 && isRecord(item[keys[0]])) return { entry: { id: keys[0], ...(item[keys[0]] as Record<string, unknown>) }, mapForm: keys[0] };
+  return { entry: item };
+}
+
+function buildProvider(ctx: ParseContext, source: YamlSource, path: DataPath, normalized: ReturnType<typeof normalizeEntry>, options: ProviderParseOptions): ProviderSpec | undefined {
+  const { entry, mapForm } = normalized;
+  const where = `\`${formatPath(path)}\``;
+  if (!entry || typeof entry.id !== 'string' || entry.id.trim() === '') {
+    ctx.error(source, path, `${where} must be a provider id (e.g. openai:gpt-4o-mini) or {id, label, config}`, false);
+    return undefined;
+  }
+  const entryPath = mapForm ? [...path, mapForm] : path;
+  for (const key of Object.keys(entry)) {
+    if (key === 'id' && mapForm) continue;
+    if (!ENTRY_KEYS.has(key)) ctx.errorAtKey(source, entryPath, key, `provider \`${key}\` is not something llm-workbench runs (a provider takes id, label, config, prompts, transform): remove it, or run this file with promptfoo`, false);
+  }
+  const id = entry.id.trim();
+  const location: SourceLocation = { file: ctx.path, range: source.rangeAt(path) };
+  const resolved = resolveProviderId(id);
+  const colon = id.indexOf(':');
+  // Without the user's provider list (a parse-only caller), an unknown prefix is left for the run to resolve.
+  const ours = colon > 0 && (options.knownProviderIds === undefined ? !PROMPTFOO_PREFIXES.has(id.slice(0, colon)) : options.knownProviderIds.includes(id.slice(0, colon)));
+  if ('refused' in resolved && !ours) {
+    ctx.error(source, [...entryPath, ...(mapForm ? [] : ['id'])], `${where}: ${resolved.refused}`, false);
+    return undefined;
+  }
+  const spec: ProviderSpec =
+    'refused' in resolved
+      ? { id, ref: id, label: id, location }
+      : { id, ref: `${resolved.vendor ? resolved.provider : resolved.provider}:${resolved.model}`, label: id, protocol: resolved.protocol, location };
+  if ('protocol' in resolved && resolved.vendor) {
+    spec.apiBaseUrl = resolved.vendor.baseUrl;
+    spec.vendor = resolved.vendor.prefix;
+  }
+  if (typeof entry.label === 'string') spec.label = entry.label;
+  if (entry.prompts !== undefined) spec.prompts = (Array.isArray(entry.prompts) ? entry.prompts : [entry.prompts]).map(String);
+  if (entry.transform !== undefined) {
+    if (typeof entry.transform === 'string') spec.transform = entry.transform;
+    else ctx.errorAtKey(source, entryPath, 'transform', `${where}.transform must be JavaScript code or file://transform.js`, false);
+  }
+  if (entry.config !== undefined) {
+    if (!isRecord(entry.config)) ctx.errorAtKey(source, entryPath, 'config', `${where}.config must be a mapping`, false);
+    else {
+      readConfig(ctx, source, [...entryPath, 'config'], spec, renderEnvTemplates(entry.config, options.fileEnv), resolved);
+      // `apiKey: "{{ env.X }}"` reads the user's environment: that is the file choosing a variable, as apiKeyEnvar does.
+      const rawKey = entry.config.apiKey;
+      const envName = typeof rawKey === 'string' ? /env\.(\w+)|env\[['"]([^'"]+)['"]\]/.exec(rawKey) : null;
+      if (envName && spec.key?.kind === 'file') spec.key = { kind: 'file-env', variable: envName[1] ?? envName[2] };
+    }
+  }
+  return spec;
+}
+
+function readConfig(ctx: ParseContext, source: YamlSource, path: DataPath, spec: ProviderSpec, config: Record<string, unknown>, resolved: ReturnType<typeof resolveProviderId>): void {
+  const at = (key: string): SourceLocation => {
+    const node = source.keyAt(path, key);
+    return { file: ctx.path, range: node ? source.rangeOf(node) : source.rangeAt([...path, key]) };
+  };
+  const body: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    const problem = spec.protocol ? configKeyProblem(spec.protocol, key, value, spec.vendor === 'mistral') : ['temperature', 'max_tokens', 'apiBaseUrl'].includes(key) ? undefined : `provider config \`${key}\` is not used for your own provider ${spec.id} (supported: temperature, max_tokens)`;
+    if (problem) {
+      ctx.errorAtKey(source, path, key, problem, false);
+      continue;
+    }
+    if (!['apiKey', 'apiKeyEnvar', 'apiBaseUrl', 'apiHost', 'apiVersion', 'cost', 'inputCost', 'outputCost'].includes(key)) body[key] = value;
+  }
+  if (typeof config.temperature === 'number') spec.temperature = config.temperature;
+  const max = config.max_tokens ?? config.max_output_tokens ?? config.num_predict;
+  if (typeof max === 'number') spec.maxTokens = max;
+  if (typeof config.apiHost === 'string' && config.apiHost) {
+    spec.apiBaseUrl = `https://${config.apiHost}/v1`;
+    spec.baseUrlFromFile = true;
+    spec.apiBaseUrlLocation = at('apiHost');
+  } else if (typeof config.apiBaseUrl === 'string' && config.apiBaseUrl) {
+    if (!/^https?:\/\//i.test(config.apiBaseUrl)) ctx.errorAtKey(source, path, 'apiBaseUrl', `\`${formatPath([...path, 'apiBaseUrl'])}\` must be an http(s):// URL`, false);
+    spec.apiBaseUrl = config.apiBaseUrl.replace(/\/+$/, '');
+    spec.baseUrlFromFile = true;
+    spec.apiBaseUrlLocation = at('apiBaseUrl');
+  }
+  if (typeof config.apiKey === 'string' && config.apiKey) {
+    spec.key = { kind: 'file', apiKey: config.apiKey };
+    spec.keyLocation = at('apiKey');
+  } else if (typeof config.apiKeyEnvar === 'string' && config.apiKeyEnvar) {
+    spec.key = { kind: 'file-env', variable: config.apiKeyEnvar };
+    spec.keyLocation = at('apiKeyEnvar');
+  }
+  if ('protocol' in resolved && resolved.protocol === 'anthropic-messages' && /claude-[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*){0,4}-(?:[5-9]|[1-9][0-9])(?![a-z0-9])/i.test(resolved.model)) {
+    ctx.error(source, path.slice(0, -1), `\`${formatPath(path.slice(0, -1))}\`: promptfoo applies Claude 5 thinking and sampling rules to ${resolved.model} that llm-workbench does not replicate; run this file with promptfoo`, false);
+  }
+  spec.config = body;
+}
+
+/** promptfoo renders `{{ env.X }}` in the config at load time (renderEnvOnlyInObject): only env templates, only set variables. */
+function renderEnvTemplates(config: Record<string, unknown>, fileEnv: Record<string, string> | undefined): Record<string, unknown> {
+  const env = { ...process.env, ...fileEnv };
+  const render = (value: unknown): unknown => {
+    if (typeof value === 'string') {
+      return value.replace(/\{\{(?:[^}]|\}(?!\}))*\}\}/g, (match) => {
+        if (!/\benv\.|env\[/.test(match)) return match;
+        const name = /env\.(\w+)|env\[['"]([^'"]+)['"]\]/.exec(match);
+        const variable = name?.[1] ?? name?.[2];
+        if (!match.includes('|') && !(variable && env[variable] !== undefined)) return match;
+        try {
+          return renderString(match, {}, { env });
+        } catch {
+          return match;
+        }
+      });
+    }
+    if (Array.isArray(value)) return value.map(render);
+    if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, render(v)]));
+    return value;
+  };
+  return render(config) as Record<string, unknown>;
+}
