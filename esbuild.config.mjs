@@ -33,6 +33,8 @@ const browser = {
 const builds = [
   { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  // The eval parser alone, for the memory bench (test/bench/evalMemory.bench.ts) to measure a parse in a fresh process.
+  { ...node, entryPoints: { evalParse: 'src/core/evals/parseEvalFile.ts' }, outdir: 'dist' },
   // Token rank tables (1-2 MB each) as their own files, required on first use by src/core/tokens/encodings.ts:
   // never inlined into extension.js / cli.js, never parsed on activation.
   {

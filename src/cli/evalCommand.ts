@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { setMaxListeners } from 'node:events';
 import { formatUsd } from '../core/cost/pricing';
 import { NO_GRADER_MESSAGE } from '../core/evals/assertions/llmRubric';
 import type { AssertionSpec, EvalFile } from '../core/evals/evalModel';
@@ -155,6 +156,8 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   const redact = reportRedactor(io.env, evalProviders.fileKeys);
   const captured = captureLibraryWarnings();
   const controller = new AbortController();
+  // Every call in flight listens for Ctrl+C on this one signal: -j N calls (and their retries) are expected listeners.
+  setMaxListeners(jobs * 4 + 16, controller.signal);
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
 

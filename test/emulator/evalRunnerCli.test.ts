@@ -105,7 +105,7 @@ describe('llm-workbench eval (CLI)', function () {
     const run = await cli([broken, unreadable]);
     assert.equal(run.code, 2);
     assert.match(run.stderr, /broken\.eval\.yaml:5:22: error: unknown assertion type 'containz' — did you mean 'contains'\?/);
-    assert.match(run.stderr, /broken\.eval\.yaml:6:11: error: `tests\[1\]\.vars` must be a mapping/);
+    assert.match(run.stderr, /broken\.eval\.yaml:6:11: error: `tests\[1\]\.vars` is a list, which promptfoo reads as vars file/);
     assert.match(run.stderr, /bad\.eval\.yaml:1:\d+: error: /);
     assert.match(run.stdout, /I was charged twice|x=I was charged twice/);
     assert.equal(emulator.requests.length, 1);
@@ -235,14 +235,14 @@ describe('llm-workbench eval (CLI)', function () {
     assert.equal(emulator.requests[0].headers.authorization, undefined, 'OPENAI_API_KEY must not reach a file-chosen endpoint');
     const json = join(dir, 'out.jsonl');
     const withKey = write('key.eval.yaml', `prompts: ["{{ticket}}"]\nproviders:\n  - id: openai:chat:gpt-4o-mini\n    config: { apiBaseUrl: "${emulator.openaiBaseUrl}", apiKey: sk-file-0123456789 }\ntests:\n  - vars: { ticket: "I was charged twice" }\n    assert: [{ type: equals, value: billing }]\n`);
-    const ok = await cli([withKey, '--json', json]);
+    const ok = await cli([withKey, '--json', json, '--no-cache']);
     assert.equal(ok.code, 0, ok.stderr + ok.stdout);
     assert.equal(emulator.requests.at(-1)!.headers.authorization, 'Bearer sk-file-0123456789');
     const envar = write('envar.eval.yaml', `prompts: ["{{ticket}}"]\nproviders:\n  - id: openai:chat:gpt-4o-mini\n    config: { apiBaseUrl: "${emulator.openaiBaseUrl}", apiKeyEnvar: OPENAI_API_KEY }\ntests:\n  - vars: { ticket: "I was charged twice" }\n`);
     const refused = await cli([envar]);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /envar\.eval\.yaml:4:\d+: error: `apiKeyEnvar: OPENAI_API_KEY` makes this eval file send your OPENAI_API_KEY.*--allow-file-endpoints/);
-    const allowed = await cli([envar, '--allow-file-endpoints']);
+    const allowed = await cli([envar, '--allow-file-endpoints', '--no-cache']);
     assert.equal(allowed.code, 0, allowed.stderr + allowed.stdout);
     assert.equal(emulator.requests.at(-1)!.headers.authorization, 'Bearer sk-test');
   });

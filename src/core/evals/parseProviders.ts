@@ -79,7 +79,9 @@ function buildProvider(ctx: ParseContext, source: YamlSource, path: DataPath, no
   const resolved = resolveProviderId(id);
   const colon = id.indexOf(':');
   // Without the user's provider list (a parse-only caller), an unknown prefix is left for the run to resolve.
-  const ours = colon > 0 && (options.knownProviderIds === undefined ? !PROMPTFOO_PREFIXES.has(id.slice(0, colon)) : options.knownProviderIds.includes(id.slice(0, colon)));
+  // A prefix promptfoo gives a meaning to keeps it, even when the user named a provider the same (openai, groq...).
+  const prefix = id.slice(0, Math.max(0, colon));
+  const ours = colon > 0 && !PROMPTFOO_PREFIXES.has(prefix) && (options.knownProviderIds === undefined || options.knownProviderIds.includes(prefix));
   if ('refused' in resolved && !ours) {
     ctx.error(source, [...entryPath, ...(mapForm ? [] : ['id'])], `${where}: ${resolved.refused}`, false);
     return undefined;

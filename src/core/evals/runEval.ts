@@ -123,7 +123,7 @@ export async function runEval(files: readonly EvalFile[], options: EvalRunOption
     summary.unknownCostCalls += spent.unknownCalls;
     matrices.get(job.file.path)!.add(result);
     byModel.get(job.file.path)!.add(result);
-    if (out && !out.write(`${JSON.stringify(result)}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+    if (out && !out.write(`${JSON.stringify(result)}\n`)) await drained(out);
     emit({ type: 'result', result, completed, total });
   });
 
@@ -204,6 +204,17 @@ async function pool<T>(jobs: Iterable<T>, size: number, signal: AbortSignal | un
     }
   };
   await Promise.all(Array.from({ length: size }, worker));
+}
+
+/** One shared wait per full buffer, however many workers hit it (no listener per worker). */
+const draining = new WeakMap<WriteStream, Promise<void>>();
+function drained(stream: WriteStream): Promise<void> {
+  let wait = draining.get(stream);
+  if (!wait) {
+    wait = new Promise<void>((resolve) => stream.once('drain', () => (draining.delete(stream), resolve())));
+    draining.set(stream, wait);
+  }
+  return wait;
 }
 
 function openJsonl(path: string): WriteStream {

@@ -63,7 +63,7 @@ const CASES: Case[] = [
   { name: 'unknown provider config key', text: 'prompts: [hi]\nproviders:\n  - id: openai:gpt-4o-mini\n    config: { tools: [] }\n', line: 3, column: 14, message: /`tools` \(tool calling/, fatal: false },
   { name: 'unknown test option', text: `${HEAD}tests:\n  - vars: { ticket: a }\n    options: { runSerially: true }\n`, line: 4, column: 15, message: /test option `runSerially`/, fatal: false },
   { name: 'var file missing', text: `${HEAD}tests:\n  - vars: { ticket: file://t.txt }\n`, line: 3, column: 20, message: /`tests\[0\]\.vars\.ticket`: .*does not exist|no files match/, fatal: false },
-  { name: 'empty prompt list', text: 'prompts: []\ntests: [{ vars: {} }]\n', line: 0, column: 9, message: /`prompts` must not be empty/, fatal: true },
+  { name: 'empty prompt list', text: 'prompts: []\ntests: [{ vars: {} }]\n', line: 0, column: 9, message: /`prompts` must not be empty|`prompts` has no usable prompt/, fatal: true },
   { name: 'prompt of the wrong kind', text: 'prompts: [42]\ntests: [{ vars: {} }]\n', line: 0, column: 10, message: /`prompts\[0\]` must be a prompt string, a file path, or \{raw, label, config\}/, fatal: true },
   { name: 'inline chat list (promptfoo rejects it)', text: 'prompts:\n  - - role: user\n      content: hi\ntests: [{ vars: {} }]\n', line: 1, message: /does not accept an inline chat-message list/, fatal: true },
   { name: 'template loader tag', text: 'prompts: ["{% include \'other.txt\' %}"]\ntests: [{ vars: {} }]\n', line: 0, message: /\{% include %\}.*loads another template file/, fatal: true },
