@@ -13,6 +13,7 @@ import type { ModelInfo } from '../core/models/modelInfo';
 import { createAdapter } from '../core/providers/createAdapter';
 import type { KeySource } from '../core/providers/adapter';
 import { OllamaAdapter } from '../core/providers/ollamaAdapter';
+import { withSource } from '../core/agentTools/withSource';
 import { CliLedger, loadCliSettings, usageMessage } from './cliSetup';
 import { createMcpServer } from './mcpServer';
 
@@ -104,12 +105,4 @@ async function ollamaWindow(config: WorkbenchConfig, keys: KeySource, ref: strin
     (error: { status?: number }) => (error.status === 404 ? { state: 'missing' as const } : { state: 'unreachable' as const }),
   );
   return effectiveContextWindow({ ref, info, provider, server });
-}
-
-/** Tags every call with who made it, so the ledger and the cost report show MCP spend apart. */
-function withSource(gateway: ReturnType<typeof createGateway>, source: string): ReturnType<typeof createGateway> {
-  return {
-    stream: (request) => gateway.stream({ ...request, source: request.source === 'eval' || !request.source ? source : request.source }),
-    complete: (request) => gateway.complete({ ...request, source: request.source === 'eval' || !request.source ? source : request.source }),
-  };
 }

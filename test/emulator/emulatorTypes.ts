@@ -83,6 +83,8 @@ export interface OllamaModelSpec {
   /** The trained maximum, reported as `<arch>.context_length`. */
   contextLength?: number;
   architecture?: string;
+  /** `/api/show` capabilities; default `['completion']`. */
+  capabilities?: string[];
 }
 
 export interface Emulator {

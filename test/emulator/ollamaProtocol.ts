@@ -86,6 +86,6 @@ export function handleOllamaShow(x: Exchange): void {
       'general.parameter_count': 8_030_261_248,
       ...(spec.contextLength !== undefined ? { [`${arch}.context_length`]: spec.contextLength } : {}),
     },
-    capabilities: ['completion'],
+    capabilities: spec.capabilities ?? ['completion'],
   });
 }

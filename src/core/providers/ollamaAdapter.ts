@@ -26,6 +26,8 @@ export interface OllamaContextWindow {
   from: 'setting' | 'modelfile' | 'default';
   /** The model's trained `<arch>.context_length`, when it lowered the requested num_ctx (Ollama caps it there). */
   cappedAt?: number;
+  /** From the same `/api/show` answer: what the model can do (`completion`, `tools`, `vision`...), when the server says. */
+  capabilities?: string[];
 }
 
 export interface OllamaAdapterInit {
@@ -162,13 +164,15 @@ export class OllamaAdapter implements ProviderAdapter {
   }
 
   private async resolveContextWindow(model: string): Promise<OllamaContextWindow> {
-    const show = (await this.getJson('POST', '/api/show', { model })) as { parameters?: string; model_info?: Record<string, unknown> };
+    const show = (await this.getJson('POST', '/api/show', { model })) as { parameters?: string; model_info?: Record<string, unknown>; capabilities?: unknown };
     const fromModelfile = parseNumCtx(show.parameters);
     const numCtx = this.init.config.numCtx;
     const requested = numCtx ?? fromModelfile ?? OLLAMA_DEFAULT_NUM_CTX;
     const from = numCtx !== undefined ? 'setting' : fromModelfile !== undefined ? 'modelfile' : 'default';
     const trained = trainedContextLength(show.model_info);
-    return trained !== undefined && trained < requested ? { tokens: trained, from, cappedAt: trained } : { tokens: requested, from };
+    const window: OllamaContextWindow = trained !== undefined && trained < requested ? { tokens: trained, from, cappedAt: trained } : { tokens: requested, from };
+    if (Array.isArray(show.capabilities)) window.capabilities = show.capabilities.filter((c): c is string => typeof c === 'string');
+    return window;
   }
 
   private body(model: string, request: ChatRequest): Record<string, unknown> {
