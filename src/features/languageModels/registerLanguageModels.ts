@@ -6,6 +6,8 @@ import { registerAgentTools } from './agentTools';
 import { ChatModelProvider, VENDOR } from './chatModelProvider';
 import { languageModelApi } from './lmApi';
 import { registerMcpDefinition } from './mcpDefinition';
+import { secretName } from '../../core/secrets/apiKeys';
+import { TestHooks } from '../testHooks';
 
 export const MANAGE_LANGUAGE_MODELS = 'llmWorkbench.manageLanguageModels';
 
@@ -50,6 +52,10 @@ export function registerLanguageModels(services: {
   status.mcp = mcp ? 'on' : `off: this editor (VS Code ${vscode.version}) cannot be offered MCP servers by extensions (needs 1.101)`;
   for (const [part, state] of Object.entries(status)) if (state !== 'on') gateway?.log.info(`language models: ${part} ${state}`);
   services.testHooks.addSnapshot('languageModels', () => ({ ...status, entries: provider?.entries() }));
+  if (TestHooks.enabled) {
+    // The integration suite stores an emulator key the way Set API Key does, without the input box.
+    disposables.push(vscode.commands.registerCommand('llmWorkbench.test.storeApiKey', (id: string, key: string) => context.secrets.store(secretName(id), key)));
+  }
   return disposables;
 }
 
