@@ -21,24 +21,27 @@ export async function estimatePromptTokens(request: Pick<ChatRequest, 'system' |
  * Tokens of one message's content, without the per-message markup: text exactly as `encoding` counts it (tool calls
  * as their name and JSON arguments, tool results as their text), images by `imageTokens`.
  */
-export async function messageContentTokens(message: ChatMessage, encoding: EncodingName): Promise<number> {
-  if (!message.parts) return countTokens(message.content, encoding);
+export async function messageContentTokens(message: ChatMessage, encoding: EncodingName, count: TextCounter = countTokens): Promise<number> {
+  if (!message.parts) return count(message.content, encoding);
   let total = 0;
-  for (const part of message.parts) total += await partTokens(part, encoding);
+  for (const part of message.parts) total += await partTokens(part, encoding, count);
   return total;
 }
 
-async function partTokens(part: ContentPart, encoding: EncodingName): Promise<number> {
+/** How a text is counted: `countTokens`, or a cache in front of it (`TextCountCache`). */
+export type TextCounter = (text: string, encoding: EncodingName) => Promise<number>;
+
+async function partTokens(part: ContentPart, encoding: EncodingName, count: TextCounter): Promise<number> {
   switch (part.type) {
     case 'text':
-      return countTokens(part.text, encoding);
+      return count(part.text, encoding);
     case 'image':
       return imageTokens(part.data);
     case 'tool_call':
-      return (await countTokens(part.name, encoding)) + (await countTokens(JSON.stringify(part.input), encoding));
+      return (await count(part.name, encoding)) + (await count(JSON.stringify(part.input), encoding));
     case 'tool_result': {
       let total = 0;
-      for (const item of part.content) total += await partTokens(item, encoding);
+      for (const item of part.content) total += await partTokens(item, encoding, count);
       return total;
     }
   }

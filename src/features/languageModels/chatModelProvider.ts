@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { languageModelEntries, type LanguageModelEntry } from '../../core/chat/languageModelEntries';
 import type { GatewayRequest } from '../../core/gateway/gatewayApi';
 import { messageContentTokens, PER_MESSAGE } from '../../core/gateway/promptTokens';
-import { countTokens, tokenizerSpecFor } from '../../core/tokens/encodings';
+import { tokenizerSpecFor } from '../../core/tokens/encodings';
+import { TextCountCache } from '../../core/tokens/textCountCache';
 import type { GatewayService } from '../gatewayService';
 import type { OllamaServers } from '../ollamaServers';
 import { convertRequestMessages } from './requestMessages';
@@ -26,6 +27,7 @@ export class ChatModelProvider implements LmChatProvider<Info>, vscode.Disposabl
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeLanguageModelChatInformation = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
+  private readonly counts = new TextCountCache();
 
   constructor(
     private readonly gateway: GatewayService,
@@ -102,10 +104,11 @@ export class ChatModelProvider implements LmChatProvider<Info>, vscode.Disposabl
   async provideTokenCount(model: Info, text: string | LmRequestMessage): Promise<number> {
     const entry = model.entry ?? this.entries().find((e) => e.id === model.id);
     const encoding = tokenizerSpecFor(this.gateway.catalog.lookup(entry?.encodingOf ?? model.id)).encoding;
-    if (typeof text === 'string') return countTokens(text, encoding);
+    const count = (value: string, name: typeof encoding) => this.counts.count(value, name);
+    if (typeof text === 'string') return count(text, encoding);
     const [message] = convertRequestMessages([text]).messages;
     // A system message becomes the system prompt: counted as text, with the same per-message markup.
-    const content = message ? await messageContentTokens(message, encoding) : await countTokens(text.content.map((p) => (p as { value?: string }).value ?? '').join(''), encoding);
+    const content = message ? await messageContentTokens(message, encoding, count) : await count(text.content.map((p) => (p as { value?: string }).value ?? '').join(''), encoding);
     return PER_MESSAGE + content;
   }
 
