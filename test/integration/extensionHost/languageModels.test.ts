@@ -165,15 +165,12 @@ describe('language models: vendor llm-workbench through vscode.lm', function () 
     assert.equal(emu.requests.length, requests, 'no network call');
   });
 
-  it('vscode.lm.invokeTool runs each of our tools', async function () {
+  it('vscode.lm.invokeTool runs the free tools (count, estimate)', async function () {
     if (!api.invokeTool) this.skip();
     const invoke = async (name: string, input: object) => text((await api.invokeTool!(name, { input, toolInvocationToken: undefined })).content as Part[]);
     assert.match(await invoke('llmWorkbench_countTokens', { files: ['triage.prompt.md'], model: 'openai:gpt-4o' }), /^\d[\d,]* tokens on openai:gpt-4o \(exact \(o200k_base\)\)\. Verdict: ok\./);
     assert.match(await invoke('llmWorkbench_estimateCost', { prompt: 'Classify this ticket.', models: ['emu:small', 'emu:large'], outputTokens: 10 }), /- emu:small: .*\n- emu:large: /);
-    emu.reset();
-    scriptTickets(emu);
-    assert.match(await invoke('llmWorkbench_runEval', { file: 'evals/compare.eval.yaml', case: 0 }), /^evals\/compare\.eval\.yaml: 3 passed, 0 failed/);
-    const compared = await invoke('llmWorkbench_compareModels', { file: 'evals/compare.eval.yaml', models: ['emu:small', 'emu:medium', 'emu:large'] });
-    assert.match(compared, /Recommendation: .*emu:medium/);
+    // runEval / compareModels ask for confirmation (they spend): outside a chat that dialog waits for a person, so the
+    // spending tools are covered over MCP (test/emulator/mcpServer.test.ts) and by their shared core functions.
   });
 });
