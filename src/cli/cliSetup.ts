@@ -24,7 +24,8 @@ export function loadCliSettings(file: string | undefined, env: NodeJS.ProcessEnv
 /** The ledger file of a CLI run; `close()` waits until every record of the run is on disk. */
 export class CliLedger implements Ledger {
   private readonly file: JsonlLedger;
-  private readonly pending: Promise<void>[] = [];
+  /** Writes not yet on disk (settled ones leave the set, so a long run does not keep one promise per call). */
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(path: string) {
     this.file = new JsonlLedger(path);
@@ -32,17 +33,18 @@ export class CliLedger implements Ledger {
 
   append(record: CallRecord): Promise<void> {
     const write = this.file.append(record);
-    this.pending.push(write);
+    this.pending.add(write);
+    void write.finally(() => this.pending.delete(write)).catch(() => undefined);
     return write;
   }
 
   /** Resolves when every record appended so far is written (a long-running server keeps the file open). */
   async settled(): Promise<void> {
-    await Promise.allSettled(this.pending);
+    await Promise.allSettled([...this.pending]);
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled(this.pending);
+    await Promise.allSettled([...this.pending]);
     await this.file.close();
   }
 }

@@ -52,12 +52,31 @@ function environmentFor(scope: TemplateScope = {}): nunjucks.Environment {
   return env;
 }
 
+/** Compiled templates per environment, bounded: the same prompt is compiled once, not once per case. */
+const compiled = new WeakMap<nunjucks.Environment, Map<string, nunjucks.Template>>();
+const COMPILED_LIMIT = 512;
+
+/** Text without `{{`, `{%` or `{#` renders as itself; it is never compiled (a var's value usually has none). */
+function hasTags(text: string): boolean {
+  return /\{[{%#]/.test(text);
+}
+
 /** Renders one template with Nunjucks; `env` is a global, as in promptfoo (a var named `env` wins over it). */
 export function renderString(template: string, vars: Record<string, unknown>, scope: TemplateScope = {}): string {
+  if (!hasTags(template)) return template;
   const env = environmentFor(scope);
   env.addGlobal('env', scope.env ?? process.env);
   try {
-    return env.renderString(template, vars);
+    let cache = compiled.get(env);
+    if (!cache) compiled.set(env, (cache = new Map()));
+    let tpl = cache.get(template);
+    if (!tpl) {
+      // Each compile makes a new function; thousands of distinct one-off texts would pile up compiled code.
+      if (cache.size >= COMPILED_LIMIT) cache.clear();
+      tpl = new nunjucks.Template(template, env, undefined, true);
+      cache.set(template, tpl);
+    }
+    return tpl.render(vars);
   } catch (error) {
     throw toTemplateError(error);
   }
