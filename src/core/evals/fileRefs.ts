@@ -3,9 +3,9 @@
  * cloned repository must not be able to cross: regular files only (no devices, FIFOs or `/proc`), a size limit, and
  * (unless the user widened it) only inside the eval file's own folder tree.
  */
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import picomatch from 'picomatch';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { Glob } from 'glob';
 
 /** Default cap for any one file an eval run reads (prompts, vars, tests, configs): generous, but not /dev/zero. */
 export const DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024;
@@ -71,37 +71,29 @@ export function hasGlobMagic(pattern: string): boolean {
   return /[*?[\]]/.test(pattern) || /\{[^}]*,[^}]*\}/.test(pattern);
 }
 
+/** More matches than this is refused, never cut short. */
+const MAX_GLOB_FILES = 100_000;
+
 /**
- * Files matching a glob (relative to `baseDir`), sorted, inside the rules' roots. promptfoo uses `glob`, whose order
- * is the directory walk's; we sort so runs are reproducible (the set of files is the same).
+ * Files matching a glob (relative to `baseDir`), inside the rules' roots. It is promptfoo's own glob (v13.0.7, with
+ * promptfoo's options), because the order of the matches is the order of prompts and cases: glob lists each folder's
+ * files in reverse name order before its subfolders, and brace alternatives in the order written.
  */
 export function expandGlob(pattern: string, baseDir: string, rules: FileRules): string[] {
   const absolute = resolveRef(pattern, baseDir);
-  const parts = absolute.split(sep);
-  const firstMagic = parts.findIndex((p) => hasGlobMagic(p));
-  const root = parts.slice(0, firstMagic).join(sep) || sep;
-  const match = picomatch(absolute, { dot: false });
-  const out: string[] = [];
-  const walk = (dir: string, depth: number) => {
-    if (depth > 20 || out.length > 100_000) return;
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
+  const glob = new Glob(absolute, { windowsPathsNoEscape: true });
+  // Each brace alternative must start inside the roots (or above them, when the filter below keeps what is inside).
+  for (const alternative of glob.patterns) {
+    const parts = alternative.globString().split('/');
+    const firstMagic = parts.findIndex((p) => hasGlobMagic(p));
+    const start = (firstMagic < 0 ? parts.slice(0, -1) : parts.slice(0, firstMagic)).join(sep) || sep;
+    if (rules.roots.length > 0 && !rules.roots.some((r) => inside(realOrResolved(start), realOrResolved(r)) || inside(realOrResolved(r), realOrResolved(start)))) {
+      throw new FileRefError(`${pattern} points outside the eval file's folder (${rules.roots.join(', ')}); allow it with --allow-outside-reads`);
     }
-    for (const entry of entries) {
-      if (entry.name === 'node_modules' || entry.name === '.git') continue;
-      const full = join(dir, entry.name);
-      if (entry.isDirectory()) walk(full, depth + 1);
-      else if (entry.isFile() && match(full)) out.push(full);
-    }
-  };
-  if (rules.roots.length > 0 && !rules.roots.some((r) => inside(realOrResolved(root), realOrResolved(r)) || inside(realOrResolved(r), realOrResolved(root)))) {
-    throw new FileRefError(`${pattern} points outside the eval file's folder (${rules.roots.join(', ')}); allow it with --allow-outside-reads`);
   }
-  walk(root, 0);
-  return out.filter((f) => rules.roots.length === 0 || rules.roots.some((r) => inside(realOrResolved(f), realOrResolved(r)))).sort();
+  const files = glob.walkSync().filter((f) => rules.roots.length === 0 || rules.roots.some((r) => inside(realOrResolved(f), realOrResolved(r))));
+  if (files.length > MAX_GLOB_FILES) throw new FileRefError(`${pattern} matches ${files.length.toLocaleString('en-US')} files, more than the ${MAX_GLOB_FILES.toLocaleString('en-US')} an eval reads; narrow the pattern`);
+  return files;
 }
 
 function inside(path: string, root: string): boolean {
