@@ -12,6 +12,7 @@ import type { EvalCaseResult } from '../core/evals/evalResult';
 import { junitXml } from '../core/evals/junitReport';
 import { selectionMarkdown } from '../core/evals/modelSelection';
 import { parseEvalFile } from '../core/evals/parseEvalFile';
+import { MAX_REPEAT } from '../core/evals/planJobs';
 import { normalizeProviderRef } from '../core/evals/providerRef';
 import { defaultEvalCacheDir, ResponseCache } from '../core/evals/responseCache';
 import { DEFAULT_CONCURRENCY, runEval } from '../core/evals/runEval';
@@ -101,7 +102,7 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
 
   const problems: string[] = [];
   const jobs = intOption(values.jobs, '-j', 1, problems, MAX_JOBS) ?? DEFAULT_CONCURRENCY;
-  const repeat = intOption(values.repeat, '--repeat', 1, problems, MAX_REPEAT) ?? 1;
+  const repeat = intOption(values.repeat, '--repeat', 1, problems, MAX_REPEAT);
   const maxFileMb = values['max-file-size'] === undefined ? undefined : Number(values['max-file-size']);
   if (maxFileMb !== undefined && !(maxFileMb > 0 && maxFileMb <= 4096)) problems.push(`--max-file-size must be a size in MB from 0 to 4096, e.g. 100 (got "${values['max-file-size']}")`);
   const callsPerDay = intOption(values['calls-per-day'], '--calls-per-day', 0, problems);
@@ -238,7 +239,6 @@ function shortPath(file: string, cwd: string): string {
 
 /** Upper bounds that keep a typo (-j 1000000000) from exhausting memory before the first call. */
 const MAX_JOBS = 256;
-const MAX_REPEAT = 10_000;
 
 function intOption(raw: string | undefined, name: string, min: number, problems: string[], max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (raw === undefined) return undefined;

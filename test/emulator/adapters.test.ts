@@ -384,8 +384,9 @@ describe('provider adapters against the emulator', () => {
   });
 
   describe('createAdapter', () => {
-    it('openai-compatible without baseUrl is a clear configuration error', () => {
-      assert.throws(() => createAdapter({ id: 'groq', kind: 'openai-compatible' }, keys({})), /Provider 'groq' is OpenAI-compatible and needs a baseUrl/);
+    it('openai-compatible without baseUrl is a clear configuration error, unless the id is a vendor preset', () => {
+      assert.throws(() => createAdapter({ id: 'lmstudio', kind: 'openai-compatible' }, keys({})), /Provider 'lmstudio' is OpenAI-compatible and needs a baseUrl/);
+      assert.doesNotThrow(() => createAdapter({ id: 'groq', kind: 'openai-compatible' }, keys({})));
     });
 
     it('rejects a base URL that is not http(s)', () => {

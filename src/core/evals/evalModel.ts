@@ -125,6 +125,8 @@ export interface EvalFile {
   callsPerDay?: number;
   /** `env:` of the file, overlaid on the process environment for `{{ env.X }}`. */
   env?: Record<string, string>;
+  /** `evaluateOptions.repeat`: repeats when the command line sets none (a test's `options.repeat` wins over both). */
+  repeat?: number;
   /** `nunjucksFilters:` name -> module path (absolute); loaded only where code may run. */
   nunjucksFilters?: Record<string, string>;
   /** Every problem found; the file runs only without `fatal` ones, and a bad test is skipped alone. */

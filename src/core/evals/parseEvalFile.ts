@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { TASKS, type Task } from '../providers/chat';
 import type { EvalCase, EvalFile } from './evalModel';
 import { validateEvalData, type SchemaProblem } from './evalSchema';
 import { checkReadable, DEFAULT_MAX_FILE_BYTES, FileRefError } from './fileRefs';
 import { isRecord, ParseContext, ZERO_RANGE, type ParseOptions } from './parseContext';
 import { buildPrompts } from './parsePrompts';
+import { MAX_REPEAT } from './planJobs';
 import { buildProviders, providersKey, type ProviderParseOptions } from './parseProviders';
 import { buildCases, buildDefaultTest, collectScenarios, collectTests } from './parseTests';
 import type { EvalDiagnostic, SourceRange } from './sourceRange';
@@ -122,6 +123,7 @@ class EvalFileParser {
       callsPerDay: typeof data.callsPerDay === 'number' ? data.callsPerDay : undefined,
       env,
       nunjucksFilters: this.filters(source, data.nunjucksFilters),
+      repeat: isRecord(data.evaluateOptions) && validRepeat(data.evaluateOptions.repeat) ? data.evaluateOptions.repeat : undefined,
     });
   }
 
@@ -168,7 +170,11 @@ class EvalFileParser {
     if (!isRecord(raw)) return;
     for (const key of Object.keys(raw)) {
       if (['maxConcurrency', 'delay', 'cache', 'showProgressBar', 'timeoutMs', 'maxEvalTimeMs'].includes(key)) continue;
-      this.ctx.errorAtKey(source, ['evaluateOptions'], key, `\`evaluateOptions.${key}\` is not run from the file by llm-workbench${key === 'repeat' ? ': pass --repeat N' : ''}`);
+      if (key === 'repeat') {
+        if (!validRepeat(raw.repeat)) this.ctx.errorAtKey(source, ['evaluateOptions'], key, `\`evaluateOptions.repeat\` must be a whole number from 1 to ${MAX_REPEAT.toLocaleString('en-US')} (or pass --repeat N)`);
+        continue;
+      }
+      this.ctx.errorAtKey(source, ['evaluateOptions'], key, `\`evaluateOptions.${key}\` is not run from the file by llm-workbench`);
     }
   }
 
@@ -193,12 +199,16 @@ class EvalFileParser {
         this.ctx.error(source, ['nunjucksFilters', name], `\`nunjucksFilters.${name}\` must be a path to a JavaScript file`);
         continue;
       }
-      const absolute = this.ctx.resolve(file);
+      // promptfoo joins the path to the config's folder as written (a `file://` prefix then names no file) and
+      // skips a filter it does not find: templates using it fail with "filter not found", as they do here.
+      const absolute = join(this.ctx.dir, file);
       try {
         checkReadable(absolute, this.ctx.rules, this.options.readFile !== undefined);
         out[name] = absolute;
       } catch (error) {
-        this.ctx.error(source, ['nunjucksFilters', name], `\`nunjucksFilters.${name}\`: ${(error as Error).message}`);
+        if (error instanceof FileRefError && /does not exist/.test(error.message)) {
+          this.ctx.warn(source, ['nunjucksFilters'], `\`nunjucksFilters.${name}\`: ${absolute} does not exist (promptfoo reads this path as written${file.startsWith('file://') ? ', without removing file://' : ''}); prompts that use \`${name}\` fail with "filter not found"`, name);
+        } else this.ctx.error(source, ['nunjucksFilters', name], `\`nunjucksFilters.${name}\`: ${(error as Error).message}`);
       }
     }
     return out;
@@ -215,4 +225,8 @@ function sortDiagnostics(diagnostics: EvalDiagnostic[]): EvalDiagnostic[] {
   return [...diagnostics].sort(
     (a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column,
   );
+}
+
+function validRepeat(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 && value <= MAX_REPEAT;
 }

@@ -110,7 +110,7 @@ function processPrompt(ctx: ParseContext, source: YamlSource, item: RawPrompt, l
 function processFile(ctx: ParseContext, source: YamlSource, item: RawPrompt, location: SourceLocation): PromptSpec[] {
   const text = (item.raw as string).replace(/^file:\/\//, '');
   const { file, functionName } = splitFunction(ctx.resolve(text));
-  let isDir = false;
+  let isDir: boolean;
   try {
     isDir = statSync(file).isDirectory();
   } catch {
@@ -124,10 +124,8 @@ function processFile(ctx: ParseContext, source: YamlSource, item: RawPrompt, loc
       ctx.error(source, item.path, `\`${formatPath(item.path)}\`: ${(error as Error).message}`);
       return [];
     }
-    if (files.length === 0) {
-      ctx.error(source, item.path, `\`${formatPath(item.path)}\` (${item.raw as string}) matches no file; promptfoo would then send the pattern itself as the prompt: fix the pattern, or write the prompt out`);
-      return [];
-    }
+    // promptfoo: a pattern that matches no file is the prompt itself (a one-line prompt with `*`, `[...]` or `/`).
+    if (files.length === 0) return [{ label: item.label ?? (item.raw as string), raw: item.raw as string, config: item.config as Record<string, unknown> | undefined, location }];
     return files.flatMap((f) => processFile(ctx, source, { ...item, raw: functionName ? `${f}:${functionName}` : f }, location));
   }
   const ext = extname(file).toLowerCase();

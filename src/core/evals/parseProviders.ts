@@ -7,7 +7,7 @@ import type { ProviderSpec, SourceLocation } from './evalModel';
 import { isRecord, type ParseContext } from './parseContext';
 import { configKeyProblem } from './providerConfigKeys';
 import { resolveProviderId } from './promptfooProviderIds';
-import { renderString } from './template';
+import { renderString, templateEnv } from './template';
 import { formatPath, type DataPath, type YamlSource } from './yamlSource';
 
 /** Prefixes promptfoo gives a meaning to (its registry): never taken for one of the user's own provider ids. */
@@ -155,7 +155,7 @@ function readConfig(ctx: ParseContext, source: YamlSource, path: DataPath, spec:
 
 /** promptfoo renders `{{ env.X }}` in the config at load time (renderEnvOnlyInObject): only env templates, only set variables. */
 function renderEnvTemplates(config: Record<string, unknown>, fileEnv: Record<string, string> | undefined): Record<string, unknown> {
-  const env = { ...process.env, ...fileEnv };
+  const env = templateEnv(fileEnv);
   const render = (value: unknown): unknown => {
     if (typeof value === 'string') {
       return value.replace(/\{\{(?:[^}]|\}(?!\}))*\}\}/g, (match) => {

@@ -10,6 +10,7 @@ import type { AssertionSpec, CaseOptions, EvalCase, PromptSpec, ProviderSpec, So
 import { expandGlob, FileRefError, hasGlobMagic } from './fileRefs';
 import { isRecord, type ParseContext } from './parseContext';
 import { buildProviders, type ProviderParseOptions } from './parseProviders';
+import { MAX_REPEAT } from './planJobs';
 import { normalizeProviderRef } from './providerRef';
 import type { EvalDiagnostic } from './sourceRange';
 import { templateVariables } from './template';
@@ -262,6 +263,11 @@ function checkOptions(ctx: ParseContext, source: YamlSource, path: DataPath, opt
   for (const key of Object.keys(options)) {
     if (HANDLED_OPTIONS.has(key)) continue;
     const d = keyProblem(source, path, key, `test option \`${key}\` is not something llm-workbench runs (it runs ${[...HANDLED_OPTIONS].join(', ')}): remove it, or run this file with promptfoo`);
+    if (problems) problems.push(d);
+    else ctx.push([d]);
+  }
+  if (typeof options.repeat === 'number' && options.repeat > MAX_REPEAT) {
+    const d = keyProblem(source, path, 'repeat', `\`repeat\` is at most ${MAX_REPEAT.toLocaleString('en-US')}`);
     if (problems) problems.push(d);
     else ctx.push([d]);
   }

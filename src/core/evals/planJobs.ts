@@ -17,8 +17,12 @@ export interface Job {
   repeat: number;
 }
 
+/** The most repeats of a case (--repeat, evaluateOptions.repeat, a test's options.repeat): a typo must not plan 10⁹ calls. */
+export const MAX_REPEAT = 10_000;
+
 export interface PlanOptions {
-  repeat: number;
+  /** The command line's `--repeat`; undefined = the file's evaluateOptions.repeat, else 1. */
+  repeat?: number;
   /** Replaces every file's providers (the editor's comparison). */
   providers?: ModelRef[];
   select?: (file: EvalFile, caseIndex: number, provider: ModelRef | undefined) => boolean;
@@ -49,7 +53,7 @@ export function* planJobs(files: readonly EvalFile[], options: PlanOptions): Gen
         ? file.providers
         : [undefined];
     for (const test of file.tests) {
-      const repeats = test.options?.repeat ?? options.repeat;
+      const repeats = test.options?.repeat ?? options.repeat ?? file.repeat ?? 1;
       for (let r = 0; r < repeats; r++) {
         for (const provider of providers) {
           if (!allowedProvider(provider, test.providers)) continue;

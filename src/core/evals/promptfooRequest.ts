@@ -191,7 +191,7 @@ export function anthropicMessages(prompt: string): { system?: unknown[]; message
   for (const line of lines) {
     if (line.startsWith('system:')) system = [{ type: 'text', text: line.slice(7).trim() }];
     else if (line.startsWith('thinking:')) {
-      let thinking = false;
+      let thinking: boolean;
       try {
         JSON.parse(line.slice(9).trim());
         thinking = true;

@@ -14,7 +14,7 @@ export function renderPromptText(raw: string, vars: Record<string, unknown>, sco
   }
   resolveVariables(vars);
   let parsed: unknown;
-  let isJson = false;
+  let isJson: boolean;
   try {
     parsed = JSON.parse(raw);
     isJson = true;

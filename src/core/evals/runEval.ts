@@ -11,7 +11,7 @@ import { DEFAULT_CALLS_PER_DAY, DEFAULT_MIN_PASS_RATE, selectModel, type ModelSe
 import { countJobs, planJobs, type PlanOptions } from './planJobs';
 import type { ResponseCache } from './responseCache';
 import { runJob, type JobContext } from './runJob';
-import type { TemplateFilter, TemplateScope } from './template';
+import { templateEnv, type TemplateFilter, type TemplateScope } from './template';
 
 export const DEFAULT_CONCURRENCY = 4;
 
@@ -87,7 +87,7 @@ export async function runEval(files: readonly EvalFile[], options: EvalRunOption
   const started = Date.now();
   const runnable = files.filter((f) => !f.fatal);
   const plan: PlanOptions = {
-    repeat: Math.max(1, Math.floor(options.repeat ?? 1)),
+    repeat: options.repeat === undefined ? undefined : Math.max(1, Math.floor(options.repeat)),
     providers: options.providers,
     select: options.select,
     refFor: options.refFor ?? ((p: ProviderSpec) => p.ref),
@@ -130,7 +130,7 @@ export async function runEval(files: readonly EvalFile[], options: EvalRunOption
   if (out) await closeJsonl(out);
   summary.cancelled = options.signal?.aborted ?? false;
   summary.wallMs = Date.now() - started;
-  for (const file of runnable) summary.files.push(fileSummary(file, matrices.get(file.path)!, byModel.get(file.path)!, plan.repeat, options));
+  for (const file of runnable) summary.files.push(fileSummary(file, matrices.get(file.path)!, byModel.get(file.path)!, plan.repeat ?? file.repeat ?? 1, options));
   emit({ type: 'done', summary });
   return summary;
 }
@@ -161,7 +161,7 @@ function fileSummary(file: EvalFile, matrix: MatrixAccumulator, byModel: MatrixA
 function scopes(files: readonly EvalFile[], allowCode: boolean): (file: string) => TemplateScope | Error {
   const byFile = new Map<string, TemplateScope | Error>();
   for (const file of files) {
-    const env = file.env ? { ...process.env, ...file.env } : undefined;
+    const env = templateEnv(file.env);
     const names = Object.entries(file.nunjucksFilters ?? {});
     if (names.length === 0) byFile.set(file.path, { env });
     else if (!allowCode) byFile.set(file.path, new Error('`nunjucksFilters` are JavaScript modules: they run only where code may run (a trusted workspace, or the CLI without --no-code)'));
@@ -170,7 +170,7 @@ function scopes(files: readonly EvalFile[], allowCode: boolean): (file: string) 
   return (file) => byFile.get(file) ?? {};
 }
 
-function loadFilters(evalFile: string, names: [string, string][], env: Record<string, string | undefined> | undefined): TemplateScope | Error {
+function loadFilters(evalFile: string, names: [string, string][], env: Record<string, string | undefined>): TemplateScope | Error {
   try {
     const load = createRequire(evalFile);
     const filters: Record<string, TemplateFilter> = {};

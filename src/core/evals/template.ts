@@ -61,11 +61,21 @@ function hasTags(text: string): boolean {
   return /\{[{%#]/.test(text);
 }
 
+/**
+ * The environment templates see, as promptfoo builds it: the process environment (none when
+ * PROMPTFOO_DISABLE_TEMPLATE_ENV_VARS, or PROMPTFOO_SELF_HOSTED, is set), overlaid with the file's `env:`.
+ */
+export function templateEnv(fileEnv?: Record<string, string>, processEnv: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
+  const flag = (name: string) => ['1', 'true', 'yes', 'yup', 'yeppers'].includes(String(processEnv[name] ?? '').toLowerCase());
+  const disabled = processEnv.PROMPTFOO_DISABLE_TEMPLATE_ENV_VARS !== undefined && processEnv.PROMPTFOO_DISABLE_TEMPLATE_ENV_VARS !== '' ? flag('PROMPTFOO_DISABLE_TEMPLATE_ENV_VARS') : flag('PROMPTFOO_SELF_HOSTED');
+  return { ...(disabled ? {} : processEnv), ...fileEnv };
+}
+
 /** Renders one template with Nunjucks; `env` is a global, as in promptfoo (a var named `env` wins over it). */
 export function renderString(template: string, vars: Record<string, unknown>, scope: TemplateScope = {}): string {
   if (!hasTags(template)) return template;
   const env = environmentFor(scope);
-  env.addGlobal('env', scope.env ?? process.env);
+  env.addGlobal('env', scope.env ?? templateEnv());
   try {
     let cache = compiled.get(env);
     if (!cache) compiled.set(env, (cache = new Map()));

@@ -4,11 +4,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { globSync } from 'glob';
+import { defaultRules, expandGlob } from '../../../src/core/evals/fileRefs';
 import { parseEvalFile, parseEvalText } from '../../../src/core/evals/parseEvalFile';
 import { looksLikeFilePath, splitOnDelimiter } from '../../../src/core/evals/parsePrompts';
+import { planJobs } from '../../../src/core/evals/planJobs';
 import { anthropicMessages, buildRequest, parseChatPrompt, PromptShapeError } from '../../../src/core/evals/promptfooRequest';
 import { resolveProviderId } from '../../../src/core/evals/promptfooProviderIds';
 import { renderPromptText, resolveVariables } from '../../../src/core/evals/renderPrompt';
+import { renderString, templateEnv } from '../../../src/core/evals/template';
 import { LARGE_FILE_CHARS } from '../../../src/core/evals/yamlSource';
 
 describe('eval inputs as promptfoo reads them', () => {
@@ -77,7 +81,17 @@ describe('eval inputs as promptfoo reads them', () => {
       assert.equal(file.tests[0].vars.q, 'question?');
       assert.equal(file.tests[0].vars.v, '{"a":1}');
       assert.match(String(file.tests[0].vars.i), /^data:image\/png;base64,iVBORw0KGgo/);
-      assert.deepEqual(file.tests.slice(1).map((t) => t.vars.q), ['one', 'two']);
+      // glob's order (reverse name order), as promptfoo's globSync gives it.
+      assert.deepEqual(file.tests.slice(1).map((t) => t.vars.q), ['two', 'one']);
+    });
+
+    it('expands globs in the order promptfoo\'s glob 13 does (files before subfolders, reverse name order, no dot folders)', () => {
+      for (const name of ['v/a.txt', 'v/one.txt', 'v/two.txt', 'v/sub/z.txt', 'v/sub/b.txt', 'v/sub/deep/q.txt', 'v/zz/m.txt', 'v/aa/n.txt', 'v/.hidden/h.txt', 'v/B.txt', 'v/f10.txt', 'v/f9.txt']) write(name, name);
+      for (const pattern of ['v/**/*.txt', 'v/*.txt', 'v/*/*.txt', 'v/**/[a-m]*.txt', 'v/{sub,zz}/*.txt', 'v/.hidden/*.txt']) {
+        // @vscode/vsce's glob is 13.0.7, the version promptfoo 0.123.1 resolves file:// globs with.
+        const expected = globSync(join(dir, pattern), { windowsPathsNoEscape: true });
+        assert.deepEqual(expandGlob(pattern, dir, defaultRules(join(dir, 'promptfooconfig.yaml'))), expected, pattern);
+      }
     });
 
     it('refuses code and PDF var loaders at the var', () => {
@@ -200,6 +214,50 @@ describe('eval inputs as promptfoo reads them', () => {
       assert.deepEqual(messages.map((m) => [m.role, (m.content[0] as { text: string }).text]), [['user', 'Hello'], ['assistant', 'ok'], ['user', 'again']]);
       const body = buildRequest('anthropic-messages', 'claude-haiku-4-5', 'hi', { temperature: 0.3 }).body;
       assert.deepEqual([body.temperature, body.max_tokens], [0.3, 1024]);
+    });
+  });
+  describe('file-level options and the template environment', () => {
+    it('evaluateOptions.repeat repeats every case unless --repeat is given; a test\'s options.repeat wins over both', () => {
+      const file = parseEvalText('prompts: [hi]\nproviders: [openai:gpt-4o-mini]\nevaluateOptions: { repeat: 3, maxConcurrency: 2 }\ntests:\n  - vars: { a: 1 }\n  - vars: { a: 2 }\n    options: { repeat: 2 }\n', '/w/a.eval.yaml');
+      assert.deepEqual(errors(file), []);
+      assert.equal(file.repeat, 3);
+      const repeats = (repeat: number | undefined) => [...planJobs([file], { repeat, refFor: (p) => p.ref })].map((j) => `${j.test.index}.${j.repeat}`);
+      assert.deepEqual(repeats(undefined), ['0.0', '0.1', '0.2', '1.0', '1.1']);
+      assert.deepEqual(repeats(1), ['0.0', '1.0', '1.1']);
+      const bad = parseEvalText('prompts: [hi]\nevaluateOptions: { repeat: 0 }\n', '/w/a.eval.yaml');
+      assert.match(errors(bad)[0].message, /evaluateOptions\.repeat.*--repeat N/);
+      assert.equal(errors(bad)[0].range.start.line, 1);
+      const huge = parseEvalText('prompts: [hi]\ntests:\n  - vars: { a: 1 }\n    options: { repeat: 100000000 }\n  - vars: { a: 2 }\n', '/w/a.eval.yaml');
+      assert.match(errors(huge)[0].message, /`repeat` is at most 10,000/);
+      assert.deepEqual(huge.tests.map((t) => t.vars.a), [2], 'the bad test is skipped alone');
+    });
+
+    it('a prompt glob that matches no file is the prompt itself, as in promptfoo', () => {
+      write('prompts/a.txt', 'A');
+      const file = parse('prompts: ["prompts/*.txt", "Reply yes/no [*]"]\n');
+      assert.deepEqual(errors(file), []);
+      assert.deepEqual(file.prompts.map((p) => p.raw), ['A', 'Reply yes/no [*]']);
+    });
+
+    it('nunjucksFilters paths are joined to the eval folder as written; a missing one is a warning at its name', () => {
+      write('filters/up.js', 'module.exports = (s) => String(s).toUpperCase();');
+      const file = parse('prompts: ["{{ q | up }}"]\nnunjucksFilters: { up: filters/up.js, down: file://filters/up.js }\ntests: [{ vars: { q: hi } }]\n');
+      assert.deepEqual(errors(file), []);
+      assert.deepEqual(Object.keys(file.nunjucksFilters ?? {}), ['up']);
+      const warning = file.diagnostics.find((d) => d.severity === 'warning' && /nunjucksFilters\.down/.test(d.message));
+      assert.ok(warning, JSON.stringify(file.diagnostics));
+      assert.match(warning.message, /without removing file:\/\/.*filter not found/);
+      assert.equal(warning.range.start.line, 1);
+    });
+
+    it('{{ env.X }} sees the process environment and the file\'s env:, none of the process\'s when promptfoo\'s switches say so', () => {
+      const proc = { HOME: '/home/u', USER_NAME: 'ann' };
+      assert.deepEqual(templateEnv({ USER_NAME: 'bob' }, proc), { HOME: '/home/u', USER_NAME: 'bob' });
+      assert.deepEqual(templateEnv({ A: '1' }, { ...proc, PROMPTFOO_DISABLE_TEMPLATE_ENV_VARS: 'true' }), { A: '1' });
+      assert.deepEqual(templateEnv(undefined, { ...proc, PROMPTFOO_SELF_HOSTED: 'yes' }), {});
+      // An explicit "false" wins over self-hosting, as getEnvBool's default does.
+      assert.equal(templateEnv(undefined, { ...proc, PROMPTFOO_SELF_HOSTED: '1', PROMPTFOO_DISABLE_TEMPLATE_ENV_VARS: 'false' }).USER_NAME, 'ann');
+      assert.equal(renderString('{{ env.USER_NAME }}', {}, { env: templateEnv({ USER_NAME: 'bob' }, proc) }), 'bob');
     });
   });
 });
