@@ -31,6 +31,8 @@ const browser = {
 
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
+  // package.json `main`: a few lines that load (and time) dist/extension.js, the extension itself.
+  { ...node, entryPoints: { boot: 'src/boot.ts' }, outdir: 'dist', external: ['vscode', './extension.js'] },
   { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   // Token rank tables (1-2 MB each) as their own files, required on first use by src/core/tokens/encodings.ts:

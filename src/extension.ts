@@ -68,7 +68,12 @@ function createServices(context: vscode.ExtensionContext): Services {
   return { context, settings, counts, budgets, ollama, testHooks: new TestHooks(), tokenWorker: client };
 }
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What `src/boot.ts` measured before calling `activate`: loading this bundle. */
+export interface BootTiming {
+  moduleLoadMs: number;
+}
+
+export function activate(context: vscode.ExtensionContext, boot?: BootTiming): void {
   const started = performance.now();
   const services = createServices(context);
   for (const [name, register] of FEATURES) {
@@ -80,7 +85,7 @@ export function activate(context: vscode.ExtensionContext): void {
       void vscode.window.showErrorMessage(`LLM Workbench: the ${name} failed to start: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  const activation = { ms: performance.now() - started, workerStarted: services.tokenWorker.running };
+  const activation = { ms: performance.now() - started, moduleLoadMs: boot?.moduleLoadMs, workerStarted: services.tokenWorker.running };
   services.testHooks.addSnapshot('activation', () => activation);
   services.testHooks.addSnapshot('activeDocumentCount', () => {
     const document = vscode.window.activeTextEditor?.document;

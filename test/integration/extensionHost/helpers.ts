@@ -3,7 +3,7 @@ import type { TokenStatusSnapshot } from '../../../src/features/tokenStatus';
 
 /** What `llmWorkbench.test.snapshot` returns (features add their own keys). */
 export interface Snapshot {
-  activation?: { ms: number; workerStarted: boolean };
+  activation?: { ms: number; moduleLoadMs?: number; workerStarted: boolean };
   tokenStatus?: TokenStatusSnapshot;
   [feature: string]: unknown;
 }
