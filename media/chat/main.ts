@@ -4,17 +4,18 @@
  * the sanitizing markdown renderer; user text and every other string are set as textContent, never as HTML.
  */
 import './chat.css';
-import type {
-  AssistantTurn,
-  ChatTask,
-  ChatViewState,
-  ExtensionMessage,
-  TokenCountInfo,
-  Turn,
-  UserTurn,
-  WebviewMessage,
+import {
+  footerParts,
+  formatCount,
+  type AssistantTurn,
+  type ChatTask,
+  type ChatViewState,
+  type ExtensionMessage,
+  type TokenCountInfo,
+  type Turn,
+  type UserTurn,
+  type WebviewMessage,
 } from '../../src/shared/chatProtocol';
-import { footerParts, formatCount } from '../../src/core/chat/footerText';
 import { createMarkdownRenderer } from './markdown';
 
 interface VsCodeApi {

@@ -2,10 +2,15 @@
  * Builds the cost report's DOM from the host's data. Everything is created with createElement/textContent:
  * model names and error text come from configuration and providers, so nothing is parsed as HTML.
  */
-import type { SpendRow } from '../../src/core/cost/costReportData';
-import { formatSpendUsd, formatTotals } from '../../src/core/cost/spendSummary';
-import type { SpendTotals } from '../../src/core/cost/spendTally';
-import { REPORT_RANGES, type CostReportHostMessage, type ReportRange } from '../../src/shared/costReportProtocol';
+import {
+  formatSpendUsd,
+  formatTotals,
+  REPORT_RANGES,
+  type CostReportHostMessage,
+  type ReportRange,
+  type SpendRow,
+  type SpendTotals,
+} from '../../src/shared/costReportProtocol';
 import { formatAxisUsd, layoutBarChart } from './barChartLayout';
 
 const SVG = 'http://www.w3.org/2000/svg';

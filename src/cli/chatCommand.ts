@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { formatCount, formatMs } from '../core/chat/footerText';
 import { formatUsd } from '../core/cost/pricing';
-import type { CallRecord } from '../core/gateway/callRecord';
+import type { CallRecord } from '../core/cost/callRecord';
 import { createGateway } from '../core/gateway/createGateway';
-import { parseModelRef } from '../core/models/catalog';
+import { parseModelRef } from '../core/models/modelRef';
 import { TASKS, type Task } from '../core/providers/chat';
 import { CliLedger, loadCliSettings, usageMessage, warmUpTokenizers } from './cliSetup';
 

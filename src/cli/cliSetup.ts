@@ -1,8 +1,8 @@
 /** What `llm-workbench chat` and `llm-workbench eval` share: settings, the ledger, the tokenizer, usage errors. */
 import { resolve } from 'node:path';
-import { ConfigError, editorSettings, loadCliConfig, type CliConfig } from '../core/config/loadCliConfig';
+import { ConfigError, editorSettings, loadCliConfig, type CliConfig } from './loadCliConfig';
 import { JsonlLedger, type Ledger } from '../core/cost/ledger';
-import type { CallRecord } from '../core/gateway/callRecord';
+import type { CallRecord } from '../core/cost/callRecord';
 import type { WorkbenchConfig } from '../core/config/workbenchConfig';
 import { ModelCatalog } from '../core/models/catalog';
 import type { EncodingName } from '../core/models/modelInfo';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { EffectiveContextWindow } from '../core/models/effectiveContextWindow';
+import type { EffectiveContextWindow } from '../core/providers/effectiveContextWindow';
 import type { ModelInfo, TokenizerSpec } from '../core/models/modelInfo';
 import { tokenizerSpecFor } from '../core/tokens/encodings';
 import { evaluateBudget, type BudgetEvaluation } from '../core/tokens/budget';

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { effectiveContextWindow, type EffectiveContextWindow } from '../core/models/effectiveContextWindow';
+import { effectiveContextWindow, type EffectiveContextWindow } from '../core/providers/effectiveContextWindow';
 import type { ModelInfo } from '../core/models/modelInfo';
-import { OllamaServerCache, type InstalledModelsAnswer } from '../core/models/ollamaServerCache';
+import { OllamaServerCache, type InstalledModelsAnswer } from '../core/providers/ollamaServerCache';
 import type { ProviderConfig } from '../core/providers/adapter';
 import { createAdapter } from '../core/providers/createAdapter';
 import { OllamaAdapter } from '../core/providers/ollamaAdapter';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { costTable } from '../core/tokens/promptCost';
+import { costTable } from '../core/cost/promptCost';
 import type { WorkbenchSettings } from './configuration';
 import { configuredModels } from './configuredModels';
 import type { DocumentBudgets } from './documentBudgets';

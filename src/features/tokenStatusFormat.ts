@@ -5,7 +5,7 @@
  */
 import { formatUsd } from '../core/cost/pricing';
 import type { BudgetEvaluation } from '../core/tokens/budget';
-import type { CostRow } from '../core/tokens/promptCost';
+import type { CostRow } from '../core/cost/promptCost';
 import type { TokenizerSpec } from '../core/models/modelInfo';
 
 export function formatTokens(count: number): string {

@@ -4,7 +4,10 @@
  */
 import type { CostReportData } from '../core/cost/costReportData';
 
-export type { CostReportData };
+export type { CostReportData, SpendRow } from '../core/cost/costReportData';
+export type { SpendTotals } from '../core/cost/spendTally';
+/** Amounts and totals as the spend status bar writes them, so the report and the status bar agree. */
+export { formatSpendUsd, formatTotals } from '../core/cost/spendSummary';
 
 /** Day ranges the report offers. */
 export const REPORT_RANGES = [7, 30, 90] as const;

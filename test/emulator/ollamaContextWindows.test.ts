@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { effectiveContextWindow } from '../../src/core/models/effectiveContextWindow';
-import { OllamaServerCache } from '../../src/core/models/ollamaServerCache';
+import { effectiveContextWindow } from '../../src/core/providers/effectiveContextWindow';
+import { OllamaServerCache } from '../../src/core/providers/ollamaServerCache';
 import type { ProviderConfig } from '../../src/core/providers/adapter';
 import { createAdapter } from '../../src/core/providers/createAdapter';
 import { OllamaAdapter } from '../../src/core/providers/ollamaAdapter';

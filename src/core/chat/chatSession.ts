@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatGateway, GatewayRequest } from '../gateway/gatewayApi';
+import type { ExtensionMessage, WebviewMessage } from './chatMessages';
 import {
   AUTO_MODEL,
   type AssistantTurn,
@@ -9,14 +10,12 @@ import {
   type CodeContext,
   type Conversation,
   type ErrorAction,
-  type ExtensionMessage,
   type ModelChoice,
   type ModelOption,
   type TokenCountInfo,
   type Turn,
   type UserTurn,
-  type WebviewMessage,
-} from '../../shared/chatProtocol';
+} from './conversation';
 import { answerError, applyGatewayEvent } from './answerReducer';
 import { historyMessages, systemPrompt, userContent } from './chatPrompts';
 import { droppedHistoryNotice, fitHistory } from './historyBudget';

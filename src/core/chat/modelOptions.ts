@@ -1,7 +1,7 @@
 import type { WorkbenchConfig } from '../config/workbenchConfig';
 import type { ModelCatalog } from '../models/catalog';
 import type { ModelInfo } from '../models/modelInfo';
-import { AUTO_MODEL, type ModelOption } from '../../shared/chatProtocol';
+import { AUTO_MODEL, type ModelOption } from './conversation';
 
 /** A model an Ollama server reported installed (`/api/tags`), with the window it will run at when known. */
 export interface InstalledModel {

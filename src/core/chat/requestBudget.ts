@@ -1,10 +1,10 @@
 import type { WorkbenchConfig } from '../config/workbenchConfig';
 import { decideRoute } from '../gateway/router';
 import type { ModelCatalog } from '../models/catalog';
-import { effectiveContextWindow, type EffectiveContextWindow } from '../models/effectiveContextWindow';
+import { effectiveContextWindow, type EffectiveContextWindow } from '../providers/effectiveContextWindow';
 import type { ModelInfo } from '../models/modelInfo';
 import { loadTokenizer, tokenizerSpecFor } from '../tokens/encodings';
-import { AUTO_MODEL, type ChatTask, type ModelChoice } from '../../shared/chatProtocol';
+import { AUTO_MODEL, type ChatTask, type ModelChoice } from './conversation';
 import type { RequestBudget } from './chatSession';
 
 /** Window assumed for a model the catalog does not know (add it under llmWorkbench.models for the real one). */

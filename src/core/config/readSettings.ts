@@ -1,6 +1,6 @@
 import type { ProviderConfig } from '../providers/adapter';
 import { TASKS, type Task } from '../providers/chat';
-import type { RouteSetting, RoutingRule } from '../gateway/routingRule';
+import type { RouteSetting, RoutingRule } from './routingRule';
 import type { ModelOverride } from '../models/modelInfo';
 import { DEFAULT_BUDGET, defaultConfig, type BudgetSettings, type WorkbenchConfig } from './workbenchConfig';
 

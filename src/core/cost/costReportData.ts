@@ -1,4 +1,4 @@
-import type { CallRecord } from '../gateway/callRecord';
+import type { CallRecord } from './callRecord';
 import { lastDayKeys, localDayKey } from './calendarDay';
 import { addToTotals, emptyTotals, mergeTotals, modelRefOf, type SpendTotals } from './spendTally';
 

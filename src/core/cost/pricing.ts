@@ -1,5 +1,5 @@
 import type { ModelInfo, ModelPrice } from '../models/modelInfo';
-import type { Usage } from './usage';
+import type { Usage } from '../providers/usage';
 
 /** The price tier that applies to a call of this many input tokens. */
 function tierFor(price: ModelPrice, inputTokens: number): { input: number; output: number } {

@@ -1,4 +1,4 @@
-import type { CallRecord } from '../gateway/callRecord';
+import type { CallRecord } from './callRecord';
 import { localDayKey, localMonthKey } from './calendarDay';
 
 /** Money and call counts for one slice of the ledger. Unknown-price calls are counted, never priced at $0. */

@@ -1,4 +1,4 @@
-import type { ModelRef } from '../gateway/callRecord';
+import type { ModelRef } from '../models/modelRef';
 import type { Task } from '../providers/chat';
 import type { EvalDiagnostic, SourceRange } from './sourceRange';
 

@@ -1,6 +1,6 @@
 import type { WorkbenchConfig } from '../config/workbenchConfig';
-import type { ModelRef } from '../gateway/callRecord';
-import { parseModelRef } from '../models/catalog';
+import type { ModelRef } from '../models/modelRef';
+import { parseModelRef } from '../models/modelRef';
 import type { KeySource, ProviderKind } from '../providers/adapter';
 import type { AssertionSpec, EvalFile, ProviderSpec } from './evalModel';
 

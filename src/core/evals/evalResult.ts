@@ -1,4 +1,4 @@
-import type { ModelRef } from '../gateway/callRecord';
+import type { ModelRef } from '../models/modelRef';
 import type { ErrorKind } from '../providers/providerError';
 import type { AssertionOutcome } from './assertions/assertionOutcome';
 import type { SourceLocation } from './evalModel';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { CallRecord } from '../gateway/callRecord';
+import type { CallRecord } from '../cost/callRecord';
 
 /** What a cache hit gives back: the answer and the record of the call that produced it (original latency and cost). */
 export interface CachedAnswer {

@@ -1,6 +1,7 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
-import type { CallRecord, ModelRef } from '../gateway/callRecord';
+import type { CallRecord } from '../cost/callRecord';
+import type { ModelRef } from '../models/modelRef';
 import type { ChatGateway, GatewayRequest, GatewayResult } from '../gateway/gatewayApi';
 import { ProviderError } from '../providers/providerError';
 import { loadTokenizer } from '../tokens/encodings';

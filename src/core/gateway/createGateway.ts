@@ -8,7 +8,7 @@ import { ProviderError } from '../providers/providerError';
 import { withRedactedErrors } from '../providers/redactSecrets';
 import { Gateway } from './gateway';
 import type { ChatGateway } from './gatewayApi';
-import { DEFAULT_RESILIENCE, type ResilienceSettings } from './retryPolicy';
+import { DEFAULT_RESILIENCE, type ResilienceSettings } from '../config/resilienceSettings';
 
 export interface CreateGatewayOptions {
   config: WorkbenchConfig;

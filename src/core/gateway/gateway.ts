@@ -3,7 +3,7 @@ import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen, typ
 import type { WorkbenchConfig } from '../config/workbenchConfig';
 import type { Ledger } from '../cost/ledger';
 import { costOfUsage, estimateCallCost } from '../cost/pricing';
-import type { Usage } from '../cost/usage';
+import type { Usage } from '../providers/usage';
 import type { ModelCatalog } from '../models/catalog';
 import type { EncodingName, ModelInfo } from '../models/modelInfo';
 import type { ProviderAdapter } from '../providers/adapter';
@@ -11,14 +11,16 @@ import type { ChatEvent, StopReason } from '../providers/chat';
 import { ProviderError, type ErrorKind } from '../providers/providerError';
 import { redactSecrets } from '../providers/redactSecrets';
 import { tokenizerSpecFor } from '../tokens/encodings';
-import type { CallRecord, ModelRef, Route } from './callRecord';
+import type { CallRecord } from '../cost/callRecord';
+import type { ModelRef } from '../models/modelRef';
 import { EventQueue } from './eventQueue';
-import type { ChatGateway, GatewayEvent, GatewayRequest, GatewayResult } from './gatewayApi';
+import type { ChatGateway, GatewayEvent, GatewayRequest, GatewayResult, Route } from './gatewayApi';
 import { validateOutput } from './outputValidator';
 import { estimatePromptTokens, promptText } from './promptTokens';
-import { RetryBudget, describeKind, type ResilienceSettings } from './retryPolicy';
+import { RetryBudget, describeKind } from './retryPolicy';
+import type { ResilienceSettings } from '../config/resilienceSettings';
 import { decideRoute, type ComplexityLabel, type RouteDecision, type RouterContext } from './router';
-import type { OutputValidator } from './routingRule';
+import type { OutputValidator } from '../config/routingRule';
 import { watchStream } from './streamWatchdog';
 
 /** Everything the gateway is built from; `createGateway` fills in the defaults. */

@@ -1,7 +1,15 @@
-import type { Usage } from '../cost/usage';
+import type { Usage } from '../providers/usage';
 import type { ChatEvent, ChatRequest } from '../providers/chat';
 import type { ProviderError } from '../providers/providerError';
-import type { CallRecord, ModelRef, Route } from './callRecord';
+import type { CallRecord } from '../cost/callRecord';
+import type { ModelRef } from '../models/modelRef';
+
+export interface Route {
+  primary: ModelRef;
+  fallbacks: ModelRef[];
+  /** Human-readable: why this route was chosen (shown to the user and logged). */
+  reason: string;
+}
 
 /** What features, the CLI and the eval runner ask of the gateway. */
 export interface GatewayRequest extends ChatRequest {

@@ -1,10 +1,11 @@
 import type { WorkbenchConfig } from '../config/workbenchConfig';
 import type { ModelCatalog } from '../models/catalog';
 import { ProviderError } from '../providers/providerError';
-import type { ModelRef, Route } from './callRecord';
+import type { Route } from './gatewayApi';
+import type { ModelRef } from '../models/modelRef';
 import { globMatcher } from './fileGlobs';
 import type { GatewayRequest } from './gatewayApi';
-import type { OutputValidator, RouteSetting, RoutingRule } from './routingRule';
+import type { OutputValidator, RouteSetting, RoutingRule } from '../config/routingRule';
 
 export type ComplexityLabel = 'SIMPLE' | 'COMPLEX';
 

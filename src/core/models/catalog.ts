@@ -1,15 +1,6 @@
-import type { ModelRef } from '../gateway/callRecord';
 import { BUILTIN_MODELS } from './builtinModels';
 import type { ModelInfo, ModelOverride } from './modelInfo';
-
-/** Splits `provider:model` at the first colon (Ollama tags like `llama3.1:8b` keep theirs). */
-export function parseModelRef(ref: ModelRef): { provider: string; model: string } {
-  const colon = ref.indexOf(':');
-  if (colon <= 0 || colon === ref.length - 1) {
-    throw new Error(`"${ref}" is not a model reference: write it as provider:model, e.g. openai:gpt-4o-mini`);
-  }
-  return { provider: ref.slice(0, colon), model: ref.slice(colon + 1) };
-}
+import { parseModelRef, type ModelRef } from './modelRef';
 
 /** Built-in models merged with the user's overrides and additions; user values win. */
 export class ModelCatalog {

@@ -1,4 +1,4 @@
-import type { ModelRef } from '../gateway/callRecord';
+import type { ModelRef } from './modelRef';
 
 export type EncodingName = 'o200k_base' | 'cl100k_base';
 

@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { MessageCreateParamsStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
-import type { Usage } from '../cost/usage';
+import type { Usage } from './usage';
 import type { KeySource, ProviderAdapter, ProviderConfig, ProviderKind } from './adapter';
 import type { AdapterOptions } from './adapterOptions';
 import { CallGuard } from './callGuard';

@@ -26,6 +26,6 @@ export type StopReason = 'end' | 'max_tokens' | 'stop_sequence' | 'tool_use' | '
 
 export type ChatEvent =
   | { type: 'text'; text: string }
-  | { type: 'usage'; usage: import('../cost/usage').Usage }
+  | { type: 'usage'; usage: import('./usage').Usage }
   | { type: 'done'; stopReason: StopReason }
   | { type: 'error'; error: import('./providerError').ProviderError };

@@ -1,4 +1,4 @@
-import type { Usage } from '../cost/usage';
+import type { Usage } from './usage';
 import type { ChatRequest } from './chat';
 
 /**

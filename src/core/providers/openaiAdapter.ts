@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import type { Usage } from '../cost/usage';
+import type { Usage } from './usage';
 import type { KeySource, ModelListing, ProviderAdapter, ProviderConfig, ProviderKind } from './adapter';
 import type { AdapterOptions } from './adapterOptions';
 import { CallGuard } from './callGuard';

@@ -3,7 +3,7 @@
  * Everything else (status bar, report, budget guard) goes through `SpendTracker`.
  */
 import { JsonlLedger, defaultLedgerPath } from '../../core/cost/ledger';
-import type { CallRecord } from '../../core/gateway/callRecord';
+import type { CallRecord } from '../../core/cost/callRecord';
 
 /** `$LLM_WORKBENCH_HOME/ledger.jsonl`, default `~/.llm-workbench/ledger.jsonl`: shared by every window and the CLI. */
 export const ledgerPath = (): string => defaultLedgerPath();

@@ -6,7 +6,7 @@ import type { EvalFile } from '../../core/evals/evalModel';
 import type { EvalCaseResult } from '../../core/evals/evalResult';
 import { defaultEvalCacheDir, ResponseCache } from '../../core/evals/responseCache';
 import { runEval, type EvalRunSummary } from '../../core/evals/runEval';
-import type { ModelRef } from '../../core/gateway/callRecord';
+import type { ModelRef } from '../../core/models/modelRef';
 import type { ChatGateway } from '../../core/gateway/gatewayApi';
 
 export type CaseResult = EvalCaseResult;

@@ -4,7 +4,7 @@ import { assertionFailures, skippedCount } from '../../core/evals/editor/caseFai
 import { caseItemId, providerItemId, selectionFor, selects, type EvalItemRef } from '../../core/evals/editor/evalTestIds';
 import { estimateEvalRun } from '../../core/evals/editor/runEstimate';
 import type { EvalFile } from '../../core/evals/evalModel';
-import type { ModelRef } from '../../core/gateway/callRecord';
+import type { ModelRef } from '../../core/models/modelRef';
 import type { WorkbenchSettings } from '../configuration';
 import type { SpendGuard } from '../costReport/spendGuard';
 import type { SpendTracker } from '../costReport/spendTracker';

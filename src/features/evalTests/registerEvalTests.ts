@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { estimateEvalRun } from '../../core/evals/editor/runEstimate';
 import { compareCandidates } from '../../core/evals/editor/compareCandidates';
 import { caseItemId, providerItemId } from '../../core/evals/editor/evalTestIds';
-import type { ModelRef } from '../../core/gateway/callRecord';
+import type { ModelRef } from '../../core/models/modelRef';
 import type { WorkbenchSettings } from '../configuration';
 import type { SpendGuard } from '../costReport/spendGuard';
 import type { SpendTracker } from '../costReport/spendTracker';

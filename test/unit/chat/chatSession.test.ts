@@ -5,7 +5,8 @@ import { defaultConfig, type WorkbenchConfig } from '../../../src/core/config/wo
 import { MemoryLedger } from '../../../src/core/cost/ledger';
 import { createGateway } from '../../../src/core/gateway/createGateway';
 import { ModelCatalog } from '../../../src/core/models/catalog';
-import type { AssistantTurn, ExtensionMessage, CodeContext } from '../../../src/shared/chatProtocol';
+import type { AssistantTurn, CodeContext } from '../../../src/shared/chatProtocol';
+import type { ExtensionMessage } from '../../../src/core/chat/chatMessages';
 import { startEmulator, type Emulator } from '../../emulator/emulator';
 
 /**

@@ -4,7 +4,7 @@ import { ChatSession } from '../../../src/core/chat/chatSession';
 import { requestBudget } from '../../../src/core/chat/requestBudget';
 import { defaultConfig, type WorkbenchConfig } from '../../../src/core/config/workbenchConfig';
 import { ModelCatalog } from '../../../src/core/models/catalog';
-import { effectiveContextWindow } from '../../../src/core/models/effectiveContextWindow';
+import { effectiveContextWindow } from '../../../src/core/providers/effectiveContextWindow';
 import { budgetModelRows } from '../../../src/features/budgetModelItems';
 
 function config(numCtx?: number): WorkbenchConfig {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { evaluateBudget } from '../../../src/core/tokens/budget';
-import { costTable } from '../../../src/core/tokens/promptCost';
+import { costTable } from '../../../src/core/cost/promptCost';
 import { ModelCatalog } from '../../../src/core/models/catalog';
 import { formatShare, formatTokens, statusText, tooltipMarkdown } from '../../../src/features/tokenStatusFormat';
 import { sectionHoverMarkdown, sectionLensTitle } from '../../../src/features/promptSectionFormat';

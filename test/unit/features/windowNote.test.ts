@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { effectiveContextWindow } from '../../../src/core/models/effectiveContextWindow';
+import { effectiveContextWindow } from '../../../src/core/providers/effectiveContextWindow';
 import { ModelCatalog } from '../../../src/core/models/catalog';
 import { evaluateBudget } from '../../../src/core/tokens/budget';
 import { sectionHoverMarkdown } from '../../../src/features/promptSectionFormat';

@@ -1,5 +1,5 @@
 import { estimateCallCost } from '../../cost/pricing';
-import type { ModelRef } from '../../gateway/callRecord';
+import type { ModelRef } from '../../models/modelRef';
 import type { ModelInfo } from '../../models/modelInfo';
 import type { EvalFile, PromptSpec } from '../evalModel';
 

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import packageJson from '../../../package.json';
-import { ConfigError, editorSettings, loadCliConfig } from '../../../src/core/config/loadCliConfig';
+import { ConfigError, editorSettings, loadCliConfig } from '../../../src/cli/loadCliConfig';
 
 const fromText = (text: string) => () => text;
 

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import packageJson from '../../../package.json';
-import { defaultLedgerPath } from '../cost/ledger';
-import { closestMatch } from '../evals/levenshtein';
-import { DEFAULT_RESILIENCE, type ResilienceSettings } from '../gateway/retryPolicy';
-import type { KeySource, ProviderConfig } from '../providers/adapter';
-import { readSettings } from './readSettings';
-import type { WorkbenchConfig } from './workbenchConfig';
+import packageJson from '../../package.json';
+import { defaultLedgerPath } from '../core/cost/ledger';
+import { closestMatch } from '../core/evals/levenshtein';
+import { DEFAULT_RESILIENCE, type ResilienceSettings } from '../core/config/resilienceSettings';
+import type { KeySource, ProviderConfig } from '../core/providers/adapter';
+import { readSettings } from '../core/config/readSettings';
+import type { WorkbenchConfig } from '../core/config/workbenchConfig';
 
 /** A configuration the CLI cannot run with: the message names the file, the key and what to write instead. Exit 2. */
 export class ConfigError extends Error {

@@ -1,4 +1,4 @@
-import { estimateCallCost, monthlyProjection } from '../cost/pricing';
+import { estimateCallCost, monthlyProjection } from './pricing';
 import type { EncodingName, ModelInfo } from '../models/modelInfo';
 
 /** Prompt size counted with one or more encodings (e.g. `{ o200k_base: 1200, cl100k_base: 1234 }`). */

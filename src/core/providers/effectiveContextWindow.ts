@@ -1,8 +1,8 @@
-import type { ProviderConfig } from '../providers/adapter';
-import { DEFAULT_BASE_URLS } from '../providers/defaultBaseUrls';
-import { OLLAMA_DEFAULT_NUM_CTX, type OllamaContextWindow } from '../providers/ollamaAdapter';
+import type { ProviderConfig } from './adapter';
+import { DEFAULT_BASE_URLS } from './defaultBaseUrls';
+import { OLLAMA_DEFAULT_NUM_CTX, type OllamaContextWindow } from './ollamaAdapter';
 import { UNKNOWN_MODEL_CONTEXT_WINDOW } from '../tokens/budget';
-import type { ModelInfo } from './modelInfo';
+import type { ModelInfo } from '../models/modelInfo';
 
 /** What is known of an Ollama server's answer for one model, as held by a cache (never fetched here). */
 export type ServerWindowAnswer =

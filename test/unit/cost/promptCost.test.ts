@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { formatUsd } from '../../../src/core/cost/pricing';
 import { BUILTIN_MODELS } from '../../../src/core/models/builtinModels';
 import type { ModelInfo } from '../../../src/core/models/modelInfo';
-import { costTable } from '../../../src/core/tokens/promptCost';
+import { costTable } from '../../../src/core/cost/promptCost';
 
 const model = (ref: string) => BUILTIN_MODELS.find((m) => m.ref === ref)!;
 

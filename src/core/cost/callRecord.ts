@@ -1,15 +1,6 @@
 import type { ErrorKind } from '../providers/providerError';
 import type { Task } from '../providers/chat';
-
-/** Model references are `provider:model`, e.g. `openai:gpt-4o-mini`, `ollama:llama3.1:8b`. */
-export type ModelRef = string;
-
-export interface Route {
-  primary: ModelRef;
-  fallbacks: ModelRef[];
-  /** Human-readable: why this route was chosen (shown to the user and logged). */
-  reason: string;
-}
+import type { ModelRef } from '../models/modelRef';
 
 /** One JSON line per call in the ledger. Prompt text is absent unless the user enabled it. */
 export interface CallRecord {

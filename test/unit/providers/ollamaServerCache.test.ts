@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { OllamaServerCache, type OllamaServerLookups } from '../../../src/core/models/ollamaServerCache';
+import { OllamaServerCache, type OllamaServerLookups } from '../../../src/core/providers/ollamaServerCache';
 import type { OllamaContextWindow } from '../../../src/core/providers/ollamaAdapter';
 
 /** Lookups answered by hand, so each test decides when (and whether) a server answers. */

@@ -1,5 +1,5 @@
 import type { Task } from '../providers/chat';
-import type { ModelRef } from './callRecord';
+import type { ModelRef } from '../models/modelRef';
 
 /** Output checks a route can declare; output that fails one is `invalid_output` and escalates (cascade on validation). */
 export interface OutputValidator {

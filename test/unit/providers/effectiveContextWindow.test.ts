@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { effectiveContextWindow, type ServerWindowAnswer } from '../../../src/core/models/effectiveContextWindow';
+import { effectiveContextWindow, type ServerWindowAnswer } from '../../../src/core/providers/effectiveContextWindow';
 import type { ProviderConfig } from '../../../src/core/providers/adapter';
 
 const OLLAMA: ProviderConfig = { id: 'ollama', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434' };

@@ -1,5 +1,5 @@
-import type { ModelListing } from '../providers/adapter';
-import type { OllamaContextWindow } from '../providers/ollamaAdapter';
+import type { ModelListing } from './adapter';
+import type { OllamaContextWindow } from './ollamaAdapter';
 import type { ServerWindowAnswer } from './effectiveContextWindow';
 
 /** How the cache reaches Ollama servers: the adapters' own HTTP (`contextWindowDetail`, `listModels`), injected. */
