@@ -9,7 +9,7 @@ import type { ModelSelectionRecord } from '../../core/evals/modelSelection';
 import type { ModelRef } from '../../core/models/modelRef';
 import type { RouteSetting } from '../../core/config/routingRule';
 import { isCompareWebviewMessage, type CompareHostMessage, type CompareView } from '../../shared/evalCompareProtocol';
-import { webviewHtml } from '../webviewHtml';
+import { webviewHtml } from '../webview/webviewHtml';
 import type { ChatGateway } from '../../core/gateway/gatewayApi';
 import { runEvalFile } from './evalEngine';
 

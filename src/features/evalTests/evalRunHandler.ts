@@ -5,10 +5,10 @@ import { caseItemId, providerItemId, selectionFor, selects, type EvalItemRef } f
 import { estimateEvalRun } from '../../core/evals/editor/runEstimate';
 import type { EvalFile } from '../../core/evals/evalModel';
 import type { ModelRef } from '../../core/models/modelRef';
-import type { WorkbenchSettings } from '../configuration';
-import type { SpendGuard } from '../costReport/spendGuard';
-import type { SpendTracker } from '../costReport/spendTracker';
-import type { GatewayService } from '../gatewayService';
+import type { WorkbenchSettings } from '../services/settings';
+import type { SpendGuard } from '../services/spendGuard';
+import type { SpendTracker } from '../services/spendTracker';
+import type { GatewayService } from '../services/gatewayService';
 import type { EvalDecorations } from './evalDecorations';
 import { runEvalFile, type CaseResult } from './evalEngine';
 import { isEvalFilePath } from './evalFileGlobs';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { TokenStatusSnapshot } from '../../../src/features/tokenStatus';
+import type { TokenStatusSnapshot } from '../../../src/features/testing/snapshots';
 
 /** What `llmWorkbench.test.snapshot` returns (features add their own keys). */
 export interface Snapshot {

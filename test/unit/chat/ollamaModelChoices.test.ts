@@ -5,7 +5,7 @@ import { requestBudget } from '../../../src/core/chat/requestBudget';
 import { defaultConfig, type WorkbenchConfig } from '../../../src/core/config/workbenchConfig';
 import { ModelCatalog } from '../../../src/core/models/catalog';
 import { effectiveContextWindow } from '../../../src/core/providers/effectiveContextWindow';
-import { budgetModelRows } from '../../../src/features/budgetModelItems';
+import { budgetModelRows } from '../../../src/features/tokens/budgetModelItems';
 
 function config(numCtx?: number): WorkbenchConfig {
   return { ...defaultConfig(), providers: [{ id: 'ollama', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434', ...(numCtx ? { numCtx } : {}) }] };

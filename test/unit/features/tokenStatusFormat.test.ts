@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import { evaluateBudget } from '../../../src/core/tokens/budget';
 import { costTable } from '../../../src/core/cost/promptCost';
 import { ModelCatalog } from '../../../src/core/models/catalog';
-import { formatShare, formatTokens, statusText, tooltipMarkdown } from '../../../src/features/tokenStatusFormat';
-import { sectionHoverMarkdown, sectionLensTitle } from '../../../src/features/promptSectionFormat';
+import { formatShare, formatTokens, statusText, tooltipMarkdown } from '../../../src/features/tokens/tokenStatusFormat';
+import { sectionHoverMarkdown, sectionLensTitle } from '../../../src/features/tokens/promptSectionFormat';
 
 const catalog = new ModelCatalog();
 const gpt4o = catalog.lookup('openai:gpt-4o')!;

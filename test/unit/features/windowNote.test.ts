@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { effectiveContextWindow } from '../../../src/core/providers/effectiveContextWindow';
 import { ModelCatalog } from '../../../src/core/models/catalog';
 import { evaluateBudget } from '../../../src/core/tokens/budget';
-import { sectionHoverMarkdown } from '../../../src/features/promptSectionFormat';
-import { tooltipMarkdown } from '../../../src/features/tokenStatusFormat';
+import { sectionHoverMarkdown } from '../../../src/features/tokens/promptSectionFormat';
+import { tooltipMarkdown } from '../../../src/features/tokens/tokenStatusFormat';
 
 describe('the Ollama window note in the tooltip and the hover', () => {
   const qwen = new ModelCatalog().lookup('ollama:qwen2.5-coder:7b')!;

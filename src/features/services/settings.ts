@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
-import { readSettings, type SettingProblem } from '../core/config/readSettings';
-import type { WorkbenchConfig } from '../core/config/workbenchConfig';
-import { workspaceSafeGetter } from '../core/config/workspaceSafeSettings';
-import { ModelCatalog } from '../core/models/catalog';
+import { readSettings, type SettingProblem } from '../../core/config/readSettings';
+import type { WorkbenchConfig } from '../../core/config/workbenchConfig';
+import { workspaceSafeGetter } from '../../core/config/workspaceSafeSettings';
+import { ModelCatalog } from '../../core/models/catalog';
+import { OPEN_SETTINGS } from '../commandIds';
 
-const SECTION = 'llmWorkbench';
+/** The settings' prefix: `llmWorkbench.budget.model` is `budget.model` below it. */
+export const SETTINGS_SECTION = 'llmWorkbench';
 
 /**
  * The one typed accessor for `llmWorkbench.*` settings: every feature reads `current` (and `catalog`) and listens
@@ -25,7 +27,7 @@ export class WorkbenchSettings implements vscode.Disposable {
   constructor() {
     ({ config: this.config, catalog: this.modelCatalog } = this.read());
     this.subscription = vscode.workspace.onDidChangeConfiguration((event) => {
-      if (!event.affectsConfiguration(SECTION)) return;
+      if (!event.affectsConfiguration(SETTINGS_SECTION)) return;
       ({ config: this.config, catalog: this.modelCatalog } = this.read());
       this.changed.fire(this.config);
     });
@@ -42,7 +44,7 @@ export class WorkbenchSettings implements vscode.Disposable {
 
   /** Writes one setting at the user level (or workspace, when the user chose that scope). */
   async update(key: string, value: unknown, target = vscode.ConfigurationTarget.Global): Promise<void> {
-    await vscode.workspace.getConfiguration(SECTION).update(key, value, target);
+    await vscode.workspace.getConfiguration(SETTINGS_SECTION).update(key, value, target);
   }
 
   dispose(): void {
@@ -51,7 +53,7 @@ export class WorkbenchSettings implements vscode.Disposable {
   }
 
   private read(): { config: WorkbenchConfig; catalog: ModelCatalog } {
-    const settings = vscode.workspace.getConfiguration(SECTION);
+    const settings = vscode.workspace.getConfiguration(SETTINGS_SECTION);
     // A workspace can tighten, never loosen, what protects the user (prompt logging, private files, the daily budget).
     const get = workspaceSafeGetter((key) => settings.get(key), (key) => settings.inspect(key));
     const { config, problems } = readSettings(get);
@@ -65,7 +67,7 @@ export class WorkbenchSettings implements vscode.Disposable {
       if (this.reported.has(problem.message)) continue;
       this.reported.add(problem.message);
       void vscode.window.showWarningMessage(`LLM Workbench: ${problem.message}`, 'Open Setting').then((choice) => {
-        if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', problem.setting);
+        if (choice) void vscode.commands.executeCommand(OPEN_SETTINGS, problem.setting);
       });
     }
   }

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { costTable } from '../core/cost/promptCost';
-import type { WorkbenchSettings } from './configuration';
+import { costTable } from '../../core/cost/promptCost';
+import type { WorkbenchSettings } from '../services/settings';
 import { configuredModels } from './configuredModels';
-import type { DocumentBudgets } from './documentBudgets';
-import { promptFileSelector } from './promptFiles';
+import type { DocumentBudgets } from '../services/documentBudgets';
+import { promptFileSelector } from '../services/promptFiles';
 import { sectionHoverMarkdown } from './promptSectionFormat';
 
 /** Hover on a prompt-file section heading: its tokens, one call's cost per configured model, the monthly projection. */

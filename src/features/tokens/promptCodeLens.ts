@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
-import type { WorkbenchSettings } from './configuration';
-import type { DocumentBudgets } from './documentBudgets';
-import { promptFileSelector } from './promptFiles';
+import { COMMANDS } from '../commandIds';
+import type { WorkbenchSettings } from '../services/settings';
+import type { DocumentBudgets } from '../services/documentBudgets';
+import { promptFileSelector } from '../services/promptFiles';
 import { sectionLensTitle } from './promptSectionFormat';
 
 /** A CodeLens above each prompt-file section (or the first line of a file without sections) with its tokens and share. */
@@ -23,7 +24,7 @@ class PromptCodeLensProvider implements vscode.CodeLensProvider {
     const lens = (line: number, title: string) =>
       new vscode.CodeLens(document.lineAt(Math.min(line, document.lineCount - 1)).range, {
         title,
-        command: 'llmWorkbench.pickBudgetModel',
+        command: COMMANDS.pickBudgetModel,
         tooltip: 'Pick the budget model',
       });
     const sections = budget.prompt?.sections ?? [];

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import type { EffectiveContextWindow } from '../core/providers/effectiveContextWindow';
-import type { ModelInfo, TokenizerSpec } from '../core/models/modelInfo';
-import { tokenizerSpecFor } from '../core/tokens/encodings';
-import { evaluateBudget, type BudgetEvaluation } from '../core/tokens/budget';
-import type { PromptSectionCounts } from '../workers/tokenCountProtocol';
-import type { WorkbenchSettings } from './configuration';
+import type { EffectiveContextWindow } from '../../core/providers/effectiveContextWindow';
+import type { ModelInfo, TokenizerSpec } from '../../core/models/modelInfo';
+import { tokenizerSpecFor } from '../../core/tokens/encodings';
+import { evaluateBudget, type BudgetEvaluation } from '../../core/tokens/budget';
+import type { PromptSectionCounts } from '../../workers/tokenCountProtocol';
+import type { WorkbenchSettings } from './settings';
 import type { DocumentCountState, DocumentTokenCounts } from './documentTokenCounts';
 import type { OllamaServers } from './ollamaServers';
 import { isPromptFile } from './promptFiles';

@@ -8,11 +8,11 @@ import {
   type CostReportWebviewMessage,
   type ReportRange,
 } from '../../shared/costReportProtocol';
-import type { WorkbenchSettings } from '../configuration';
-import { OPEN_COST_REPORT } from '../costStatus';
-import { readWholeLedger } from './ledgerAccess';
-import type { SpendTracker } from './spendTracker';
-import { webviewHtml } from '../webviewHtml';
+import type { WorkbenchSettings } from '../services/settings';
+import { COMMANDS, OPEN_SETTINGS } from '../commandIds';
+import { readWholeLedger } from '../services/ledgerAccess';
+import type { SpendTracker } from '../services/spendTracker';
+import { webviewHtml } from '../webview/webviewHtml';
 
 export type RenderedReport = Extract<CostReportWebviewMessage, { type: 'rendered' }>;
 
@@ -80,7 +80,7 @@ export class CostReportPanel implements vscode.Disposable {
       case 'exportCsv':
         return this.exportCsv();
       case 'openSettings':
-        await vscode.commands.executeCommand('workbench.action.openSettings', 'llmWorkbench.budget.dailyUsd');
+        await vscode.commands.executeCommand(OPEN_SETTINGS, 'llmWorkbench.budget.dailyUsd');
         return;
       case 'rendered':
         this.lastRender = message;
@@ -132,7 +132,7 @@ export class CostReportPanel implements vscode.Disposable {
 
 export function registerCostReport(context: vscode.ExtensionContext, tracker: SpendTracker, settings: WorkbenchSettings, log?: vscode.LogOutputChannel): vscode.Disposable {
   return vscode.Disposable.from(
-    vscode.commands.registerCommand(OPEN_COST_REPORT, () => {
+    vscode.commands.registerCommand(COMMANDS.openCostReport, () => {
       CostReportPanel.show(context.extensionUri, tracker, settings, log);
     }),
     new vscode.Disposable(() => CostReportPanel.current?.dispose()),

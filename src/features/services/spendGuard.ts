@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { checkDailyBudget } from '../../core/cost/dailyBudget';
-import type { WorkbenchSettings } from '../configuration';
+import type { WorkbenchSettings } from './settings';
 import type { SpendTracker } from './spendTracker';
 
 /**

@@ -1,18 +1,18 @@
 import * as vscode from 'vscode';
-import type { WorkbenchConfig } from '../core/config/workbenchConfig';
-import { defaultLedgerPath, JsonlLedger } from '../core/cost/ledger';
-import { createGateway } from '../core/gateway/createGateway';
-import type { ChatGateway } from '../core/gateway/gatewayApi';
-import { observeRecords } from '../core/logging/observeRecords';
-import { recordLogLine } from '../core/logging/recordLogLine';
-import type { ModelCatalog } from '../core/models/catalog';
-import type { ProviderConfig } from '../core/providers/adapter';
-import { guardProviderEndpoints } from '../core/secrets/endpointGuard';
-import type { WorkbenchSettings } from './configuration';
-import type { ApiKeys } from './secrets';
+import type { WorkbenchConfig } from '../../core/config/workbenchConfig';
+import { defaultLedgerPath, JsonlLedger } from '../../core/cost/ledger';
+import { createGateway } from '../../core/gateway/createGateway';
+import type { ChatGateway } from '../../core/gateway/gatewayApi';
+import { observeRecords } from '../../core/logging/observeRecords';
+import { recordLogLine } from '../../core/logging/recordLogLine';
+import type { ModelCatalog } from '../../core/models/catalog';
+import type { ProviderConfig } from '../../core/providers/adapter';
+import { guardProviderEndpoints } from '../../core/secrets/endpointGuard';
+import { OPEN_SETTINGS } from '../commandIds';
+import { SETTINGS_SECTION, type WorkbenchSettings } from './settings';
+import type { ApiKeys } from './apiKeys';
 
 export const LOG_CHANNEL_NAME = 'LLM Workbench';
-export const SHOW_LOG = 'llmWorkbench.showLog';
 
 /**
  * The extension's one gateway, built from settings + SecretStorage + the shared ledger, rebuilt when settings change.
@@ -34,10 +34,7 @@ export class GatewayService implements vscode.Disposable {
   ) {
     this.log = log ?? vscode.window.createOutputChannel(LOG_CHANNEL_NAME, { log: true });
     this.ledger = new JsonlLedger(defaultLedgerPath());
-    this.disposables.push(
-      settings.onDidChange(() => this.invalidate()),
-      vscode.commands.registerCommand(SHOW_LOG, () => this.log.show(true)),
-    );
+    this.disposables.push(settings.onDidChange(() => this.invalidate()));
   }
 
   /** Settings with providers restricted to the user's own (a workspace cannot redirect keys). */
@@ -50,7 +47,7 @@ export class GatewayService implements vscode.Disposable {
   }
 
   providers(): ProviderConfig[] {
-    const inspected = vscode.workspace.getConfiguration('llmWorkbench').inspect('providers');
+    const inspected = vscode.workspace.getConfiguration(SETTINGS_SECTION).inspect('providers');
     const guarded = guardProviderEndpoints(inspected);
     if (guarded.ignoredWorkspaceValue && !this.warnedWorkspaceProviders) {
       this.warnedWorkspaceProviders = true;
@@ -58,7 +55,7 @@ export class GatewayService implements vscode.Disposable {
         'LLM Workbench: this workspace sets "llmWorkbench.providers" (where API keys are sent). It is ignored: provider endpoints come only from your user settings.';
       this.log.warn(message);
       void vscode.window.showWarningMessage(message, 'Open User Settings').then((choice) => {
-        if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'llmWorkbench.providers');
+        if (choice) void vscode.commands.executeCommand(OPEN_SETTINGS, 'llmWorkbench.providers');
       });
     }
     return guarded.providers;

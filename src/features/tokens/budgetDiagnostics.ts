@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { DocumentBudget, DocumentBudgets } from './documentBudgets';
+import type { DocumentBudget, DocumentBudgets } from '../services/documentBudgets';
 
 const SOURCE = 'LLM Workbench';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { webviewPageHtml } from '../core/webview/webviewPage';
+import { webviewPageHtml } from '../../core/webview/webviewPage';
 
 /** The page around a webview bundle (`dist/webview/<name>.js` + `.css`) with the shared strict CSP. */
 export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bundle: string, title: string): string {

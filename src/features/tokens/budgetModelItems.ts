@@ -1,6 +1,6 @@
 /** The rows of "Pick Budget Model", as plain data (no vscode import: unit-tested directly). */
-import { formatUsd } from '../core/cost/pricing';
-import type { ModelInfo } from '../core/models/modelInfo';
+import { formatUsd } from '../../core/cost/pricing';
+import type { ModelInfo } from '../../core/models/modelInfo';
 
 export type BudgetModelRow = { separator: string } | { label: string; description: string; detail: string; ref: string };
 

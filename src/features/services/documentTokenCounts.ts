@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { EncodingName } from '../core/models/modelInfo';
-import type { TokenCountClient } from '../workers/tokenCountClient';
-import type { ContentChange, DocumentCount, PromptSectionCounts, RangeCounts } from '../workers/tokenCountProtocol';
+import type { EncodingName } from '../../core/models/modelInfo';
+import type { TokenCountClient } from '../../workers/tokenCountClient';
+import type { ContentChange, DocumentCount, PromptSectionCounts, RangeCounts } from '../../workers/tokenCountProtocol';
 
 /** Larger documents are not counted at all (the status bar says so). */
 export const MAX_COUNTED_CHARS = 20_000_000;

@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
-import { effectiveContextWindow, type EffectiveContextWindow } from '../core/providers/effectiveContextWindow';
-import type { ModelInfo } from '../core/models/modelInfo';
-import { OllamaServerCache, type InstalledModelsAnswer } from '../core/providers/ollamaServerCache';
-import type { ProviderConfig } from '../core/providers/adapter';
-import { createAdapter } from '../core/providers/createAdapter';
-import { OllamaAdapter } from '../core/providers/ollamaAdapter';
-import { keySourceFrom } from '../core/secrets/apiKeys';
-import { guardProviderEndpoints } from '../core/secrets/endpointGuard';
-import type { WorkbenchSettings } from './configuration';
+import { effectiveContextWindow, type EffectiveContextWindow } from '../../core/providers/effectiveContextWindow';
+import type { ModelInfo } from '../../core/models/modelInfo';
+import { OllamaServerCache, type InstalledModelsAnswer } from '../../core/providers/ollamaServerCache';
+import type { ProviderConfig } from '../../core/providers/adapter';
+import { createAdapter } from '../../core/providers/createAdapter';
+import { OllamaAdapter } from '../../core/providers/ollamaAdapter';
+import { keySourceFrom } from '../../core/secrets/apiKeys';
+import { guardProviderEndpoints } from '../../core/secrets/endpointGuard';
+import type { WorkbenchSettings } from './settings';
 
 /** A budget lookup runs beside the editor, never in front of it: a server that takes longer counts as unreachable. */
 const LOOKUP_TIMEOUT_MS = 2000;

@@ -1,7 +1,7 @@
 /** CodeLens titles and hover text for prompt-file sections, as plain strings (unit-tested without VS Code). */
-import { formatUsd } from '../core/cost/pricing';
-import type { CostRow } from '../core/cost/promptCost';
-import type { TokenizerSpec } from '../core/models/modelInfo';
+import { formatUsd } from '../../core/cost/pricing';
+import type { CostRow } from '../../core/cost/promptCost';
+import type { TokenizerSpec } from '../../core/models/modelInfo';
 import { approx, escapeMarkdown, formatShare, formatTokens } from './tokenStatusFormat';
 
 export interface SectionLensInput {

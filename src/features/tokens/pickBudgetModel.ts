@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
+import { COMMANDS } from '../commandIds';
 import { budgetModelRows } from './budgetModelItems';
-import type { WorkbenchSettings } from './configuration';
-import type { OllamaServers } from './ollamaServers';
+import type { WorkbenchSettings } from '../services/settings';
+import type { OllamaServers } from '../services/ollamaServers';
 import { formatTokens } from './tokenStatusFormat';
 
 interface ModelItem extends vscode.QuickPickItem {
@@ -15,7 +16,7 @@ interface ModelItem extends vscode.QuickPickItem {
  * models fill in when the server answers.
  */
 export function registerPickBudgetModel(settings: WorkbenchSettings, ollama?: OllamaServers): vscode.Disposable {
-  return vscode.commands.registerCommand('llmWorkbench.pickBudgetModel', async () => {
+  return vscode.commands.registerCommand(COMMANDS.pickBudgetModel, async () => {
     const current = settings.current.budget.model;
     const windowFor = (ref: string, info: Parameters<NonNullable<typeof ollama>['windowFor']>[1]) =>
       ollama?.windowFor(ref, info).tokens ?? info?.contextWindow ?? 0;

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { spendStatusView } from '../core/cost/spendSummary';
-import type { WorkbenchSettings } from './configuration';
-import type { SpendTracker } from './costReport/spendTracker';
+import { spendStatusView } from '../../core/cost/spendSummary';
+import type { WorkbenchSettings } from '../services/settings';
+import type { SpendTracker } from '../services/spendTracker';
+import { COMMANDS } from '../commandIds';
 
-export const OPEN_COST_REPORT = 'llmWorkbench.openCostReport';
 
 /**
  * Status bar, right: `$(credit-card) $0.42 today`; warning background past 80% of the daily budget, error past it.
@@ -12,7 +12,7 @@ export const OPEN_COST_REPORT = 'llmWorkbench.openCostReport';
 export function registerCostStatus(tracker: SpendTracker, settings: WorkbenchSettings): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('llmWorkbench.spend', vscode.StatusBarAlignment.Right, 100);
   item.name = 'LLM Workbench Spend';
-  item.command = OPEN_COST_REPORT;
+  item.command = COMMANDS.openCostReport;
 
   const render = () => {
     const view = spendStatusView(tracker.current, new Date(), settings.current.budget.dailyUsd);

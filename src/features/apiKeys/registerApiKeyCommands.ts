@@ -1,53 +1,14 @@
 import * as vscode from 'vscode';
-import type { KeySource, ProviderConfig } from '../core/providers/adapter';
-import { DEFAULT_BASE_URLS } from '../core/providers/defaultBaseUrls';
-import { keyProblem, keySourceFrom, needsKey, secretName } from '../core/secrets/apiKeys';
-
-export const SET_API_KEY = 'llmWorkbench.setApiKey';
-export const CLEAR_API_KEY = 'llmWorkbench.clearApiKey';
-
-/**
- * API keys live only in VS Code's SecretStorage (the OS keychain on desktop), one secret per provider id.
- * They never go into settings, the log, the ledger or the chat webview: the gateway reads them at call time
- * through `keySource`.
- */
-export class ApiKeys implements vscode.Disposable {
-  readonly keySource: KeySource;
-  private readonly changed = new vscode.EventEmitter<string>();
-  /** Fires with the provider id whose key was set or cleared. */
-  readonly onDidChange = this.changed.event;
-  private readonly subscription: vscode.Disposable;
-
-  constructor(private readonly secrets: vscode.SecretStorage) {
-    this.keySource = keySourceFrom(secrets);
-    this.subscription = secrets.onDidChange((event) => {
-      const prefix = secretName('');
-      if (event.key.startsWith(prefix)) this.changed.fire(event.key.slice(prefix.length));
-    });
-  }
-
-  async has(providerId: string): Promise<boolean> {
-    return Boolean(await this.secrets.get(secretName(providerId)));
-  }
-
-  async set(providerId: string, key: string): Promise<void> {
-    await this.secrets.store(secretName(providerId), key.trim());
-  }
-
-  async clear(providerId: string): Promise<void> {
-    await this.secrets.delete(secretName(providerId));
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-    this.changed.dispose();
-  }
-}
+import type { ProviderConfig } from '../../core/providers/adapter';
+import { DEFAULT_BASE_URLS } from '../../core/providers/defaultBaseUrls';
+import { keyProblem, needsKey } from '../../core/secrets/apiKeys';
+import { COMMANDS, OPEN_SETTINGS } from '../commandIds';
+import type { ApiKeys } from '../services/apiKeys';
 
 /** "Set API Key" and "Clear API Key": a quick pick over the configured providers that take a key. */
-export function registerSecretCommands(keys: ApiKeys, providers: () => ProviderConfig[]): vscode.Disposable {
+export function registerApiKeyCommands(keys: ApiKeys, providers: () => ProviderConfig[]): vscode.Disposable {
   return vscode.Disposable.from(
-    vscode.commands.registerCommand(SET_API_KEY, async (providerId?: string) => {
+    vscode.commands.registerCommand(COMMANDS.setApiKey, async (providerId?: string) => {
       const provider = await pickProvider(keys, providers(), providerId, 'Set the API key for which provider?');
       if (!provider) return;
       const key = await vscode.window.showInputBox({
@@ -62,7 +23,7 @@ export function registerSecretCommands(keys: ApiKeys, providers: () => ProviderC
       await keys.set(provider.id, key);
       void vscode.window.showInformationMessage(`LLM Workbench: API key for ${provider.id} saved in SecretStorage.`);
     }),
-    vscode.commands.registerCommand(CLEAR_API_KEY, async (providerId?: string) => {
+    vscode.commands.registerCommand(COMMANDS.clearApiKey, async (providerId?: string) => {
       const provider = await pickProvider(keys, providers(), providerId, 'Clear the API key of which provider?', true);
       if (!provider) return;
       await keys.clear(provider.id);
@@ -94,7 +55,7 @@ async function pickProvider(
       ? 'LLM Workbench: no API key is stored.'
       : 'LLM Workbench: no configured provider takes an API key (Ollama needs none). Add one under "llmWorkbench.providers", e.g. { "id": "openai", "kind": "openai" }.';
     const choice = await vscode.window.showInformationMessage(message, ...(onlyWithKey ? [] : ['Open Settings']));
-    if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'llmWorkbench.providers');
+    if (choice) void vscode.commands.executeCommand(OPEN_SETTINGS, 'llmWorkbench.providers');
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(

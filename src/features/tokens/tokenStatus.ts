@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
-import { costTable } from '../core/cost/promptCost';
-import type { WorkbenchSettings } from './configuration';
+import { costTable } from '../../core/cost/promptCost';
+import { COMMANDS } from '../commandIds';
+import type { WorkbenchSettings } from '../services/settings';
 import { configuredModels } from './configuredModels';
-import type { DocumentBudgets } from './documentBudgets';
-import { MAX_COUNTED_CHARS } from './documentTokenCounts';
+import type { DocumentBudgets } from '../services/documentBudgets';
+import { MAX_COUNTED_CHARS } from '../services/documentTokenCounts';
 import { statusText, tooltipMarkdown } from './tokenStatusFormat';
 
 /** Selection changes arrive per keystroke of a shift-arrow; one recount per pause is enough. */
@@ -11,21 +12,12 @@ const RENDER_DEBOUNCE_MS = 100;
 /** Output panels and the like are editors too, but nobody prompts with them. */
 const IGNORED_SCHEMES = new Set(['output', 'debug', 'vscode-scm', 'comment']);
 
-/** What the status bar item shows now (also read by the integration tests through the test hook). */
-export interface TokenStatusSnapshot {
-  visible: boolean;
-  text: string;
-  tooltip: string;
-  background?: string;
-  command?: string;
-}
-
 /**
  * The token count of the active editor (and of its selection) against the budget model, in the status bar.
  * Never counts on the extension host thread: it shows what DocumentTokenCounts has and a spinner until then.
  */
 export class TokenStatus implements vscode.Disposable {
-  private readonly item: vscode.StatusBarItem;
+  readonly item: vscode.StatusBarItem;
   private readonly subscriptions: vscode.Disposable[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private renderGeneration = 0;
@@ -36,7 +28,7 @@ export class TokenStatus implements vscode.Disposable {
   ) {
     this.item = vscode.window.createStatusBarItem('llmWorkbench.tokens', vscode.StatusBarAlignment.Right, 1000);
     this.item.name = 'LLM Workbench: Tokens';
-    this.item.command = 'llmWorkbench.pickBudgetModel';
+    this.item.command = COMMANDS.pickBudgetModel;
     const schedule = () => this.schedule();
     this.subscriptions.push(
       this.item,
@@ -51,32 +43,25 @@ export class TokenStatus implements vscode.Disposable {
     this.schedule(0);
   }
 
-  snapshot(): TokenStatusSnapshot {
-    const tooltip = this.item.tooltip;
-    const background = this.item.backgroundColor as vscode.ThemeColor | undefined;
-    return {
-      visible: this.visible,
-      text: this.item.text,
-      tooltip: typeof tooltip === 'string' ? tooltip : (tooltip?.value ?? ''),
-      background: background ? (background as unknown as { id: string }).id : undefined,
-      command: typeof this.item.command === 'string' ? this.item.command : this.item.command?.command,
-    };
-  }
-
   dispose(): void {
     clearTimeout(this.timer);
     for (const subscription of this.subscriptions) subscription.dispose();
   }
 
-  private visible = false;
+  private shown = false;
+
+  /** Whether the item is in the status bar now (StatusBarItem itself cannot say). */
+  get visible(): boolean {
+    return this.shown;
+  }
 
   private show(): void {
-    this.visible = true;
+    this.shown = true;
     this.item.show();
   }
 
   private hide(): void {
-    this.visible = false;
+    this.shown = false;
     this.item.hide();
   }
 
@@ -146,7 +131,7 @@ export class TokenStatus implements vscode.Disposable {
       }),
       true,
     );
-    tooltip.isTrusted = { enabledCommands: ['llmWorkbench.pickBudgetModel'] };
+    tooltip.isTrusted = { enabledCommands: [COMMANDS.pickBudgetModel] };
     this.item.tooltip = tooltip;
     const verdict = budget.evaluation.verdict;
     this.item.backgroundColor =

@@ -3,10 +3,11 @@
  * "Share" everywhere means (prompt tokens + output reserve) / the model's context window: the part of the window
  * one call with this text as its prompt would take, answer included.
  */
-import { formatUsd } from '../core/cost/pricing';
-import type { BudgetEvaluation } from '../core/tokens/budget';
-import type { CostRow } from '../core/cost/promptCost';
-import type { TokenizerSpec } from '../core/models/modelInfo';
+import { formatUsd } from '../../core/cost/pricing';
+import { COMMANDS } from '../commandIds';
+import type { BudgetEvaluation } from '../../core/tokens/budget';
+import type { CostRow } from '../../core/cost/promptCost';
+import type { TokenizerSpec } from '../../core/models/modelInfo';
 
 export function formatTokens(count: number): string {
   return count.toLocaleString('en-US');
@@ -100,6 +101,6 @@ export function tooltipMarkdown(input: TooltipInput): string {
       lines.push(`| ${escapeCell(row.displayName)}${row.exact ? '' : ' ≈'} | ${formatUsd(row.perCall)} | ${formatUsd(row.monthly)} |`);
     }
   }
-  lines.push('', '[$(settings-gear) Pick budget model](command:llmWorkbench.pickBudgetModel)');
+  lines.push('', `[$(settings-gear) Pick budget model](command:${COMMANDS.pickBudgetModel})`);
   return lines.join('\n');
 }

@@ -1,0 +1,30 @@
+/**
+ * Every command the extension registers, by id, once. package.json contributes the same ids (titles, menus):
+ * test/unit/features/commandIds.test.ts keeps the two lists equal, so a command cannot exist in one and not the other.
+ */
+export const COMMANDS = {
+  pickBudgetModel: 'llmWorkbench.pickBudgetModel',
+  setApiKey: 'llmWorkbench.setApiKey',
+  clearApiKey: 'llmWorkbench.clearApiKey',
+  newChat: 'llmWorkbench.chat.new',
+  clearChat: 'llmWorkbench.chat.clear',
+  askAboutSelection: 'llmWorkbench.askAboutSelection',
+  explainSelection: 'llmWorkbench.explainSelection',
+  refactorSelection: 'llmWorkbench.refactorSelection',
+  showLog: 'llmWorkbench.showLog',
+  runEvalsInFile: 'llmWorkbench.runEvalsInFile',
+  runAllEvals: 'llmWorkbench.runAllEvals',
+  compareModels: 'llmWorkbench.compareModels',
+  openCostReport: 'llmWorkbench.openCostReport',
+  runEvalCase: 'llmWorkbench.runEvalCase',
+  refreshSpend: 'llmWorkbench.refreshSpend',
+} as const;
+
+/** Registered only when LLM_WORKBENCH_TEST=1 (src/features/testing/): not contributed in package.json. */
+export const TEST_COMMANDS = {
+  snapshot: 'llmWorkbench.test.snapshot',
+} as const;
+
+/** Views and VS Code's own commands the extension opens. */
+export const CHAT_VIEW_ID = 'llmWorkbench.chat';
+export const OPEN_SETTINGS = 'workbench.action.openSettings';

@@ -1,0 +1,59 @@
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { tokenizerSpecFor } from '../../core/tokens/encodings';
+import { TokenCountClient } from '../../workers/tokenCountClient';
+import { ApiKeys } from './apiKeys';
+import { DocumentBudgets } from './documentBudgets';
+import { DocumentTokenCounts } from './documentTokenCounts';
+import { GatewayService } from './gatewayService';
+import { OllamaServers } from './ollamaServers';
+import { WorkbenchSettings } from './settings';
+import { SpendGuard } from './spendGuard';
+import { SpendTracker } from './spendTracker';
+
+/**
+ * What features share, built once by `createSharedServices` before any feature registers, so no feature depends on
+ * another having registered first. Features receive the members they use, never this whole object.
+ */
+export interface SharedServices {
+  readonly context: vscode.ExtensionContext;
+  /** The one typed accessor for `llmWorkbench.*` settings. */
+  readonly settings: WorkbenchSettings;
+  /** The worker thread that counts documents (started on the first count, not here). */
+  readonly tokenWorker: TokenCountClient;
+  readonly counts: DocumentTokenCounts;
+  /** Budget evaluations per document version: status bar, Problems, CodeLens and hover agree through it. */
+  readonly budgets: DocumentBudgets;
+  /** What the configured Ollama servers say: the num_ctx budgets use, the installed models the pickers list. */
+  readonly ollama: OllamaServers;
+  /** SecretStorage, one key per provider id. */
+  readonly keys: ApiKeys;
+  /** The extension's one gateway (chat, evals, comparison) and its "LLM Workbench" log. */
+  readonly gateway: GatewayService;
+  /** Today's, this window's and this month's spend, followed from the shared ledger file. */
+  readonly spendTracker: SpendTracker;
+  /** Asks before a call that would take today past `llmWorkbench.budget.dailyUsd`. */
+  readonly spendGuard: SpendGuard;
+}
+
+/**
+ * Builds every shared service and hands each to `context.subscriptions`. Nothing here loads a tokenizer, starts the
+ * worker, builds the gateway or asks a server: each does that on first use.
+ */
+export function createSharedServices(context: vscode.ExtensionContext): SharedServices {
+  const settings = new WorkbenchSettings();
+  let counts: DocumentTokenCounts | undefined;
+  const tokenWorker = new TokenCountClient(join(context.extensionPath, 'dist', 'workers', 'tokenCount.js'), (reason) =>
+    counts?.workerExited(reason),
+  );
+  counts = new DocumentTokenCounts(tokenWorker, tokenizerSpecFor(settings.catalog.lookup(settings.current.budget.model)).encoding);
+  const ollama = new OllamaServers(settings, context.secrets);
+  const budgets = new DocumentBudgets(counts, settings, ollama);
+  const keys = new ApiKeys(context.secrets);
+  const gateway = new GatewayService(settings, keys);
+  // Lets the spend status bar tell this window's calls from other windows' and the CLI's.
+  const spendTracker = new SpendTracker({ log: gateway.log, sessionId: vscode.env.sessionId });
+  const spendGuard = new SpendGuard(spendTracker, settings);
+  context.subscriptions.push(settings, counts, ollama, budgets, tokenWorker, keys, gateway, spendTracker);
+  return { context, settings, tokenWorker, counts, budgets, ollama, keys, gateway, spendTracker, spendGuard };
+}
