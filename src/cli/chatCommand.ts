@@ -33,6 +33,7 @@ export interface ChatIo {
   env: NodeJS.ProcessEnv;
 }
 
+// eslint-disable-next-line max-lines-per-function -- one linear command: parse and check the arguments, build the gateway, stream the answer, print the footer
 export async function runChat(argv: string[], io: ChatIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }): Promise<number> {
   const usageError = (message: string) => {
     io.stderr.write(usageMessage('chat', message, CHAT_USAGE));

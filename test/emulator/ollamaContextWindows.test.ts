@@ -3,7 +3,7 @@ import { effectiveContextWindow } from '../../src/core/providers/effectiveContex
 import { OllamaServerCache } from '../../src/core/providers/ollamaServerCache';
 import type { ProviderConfig } from '../../src/core/providers/adapter';
 import { createAdapter } from '../../src/core/providers/createAdapter';
-import { OllamaAdapter } from '../../src/core/providers/ollamaAdapter';
+import type { OllamaAdapter } from '../../src/core/providers/ollamaAdapter';
 import { closedPort, keys } from './adapterHarness';
 import { startEmulator, type Emulator } from './emulator';
 

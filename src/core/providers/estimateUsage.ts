@@ -1,4 +1,5 @@
 import type { Usage } from './usage';
+import { estimateTokensFromChars } from '../tokens/charEstimate';
 import type { ChatRequest } from './chat';
 
 /**
@@ -8,8 +9,8 @@ import type { ChatRequest } from './chat';
 export function estimateUsage(request: ChatRequest, outputText: string): Usage {
   const promptChars = (request.system?.length ?? 0) + request.messages.reduce((sum, m) => sum + m.content.length, 0);
   return {
-    input: { total: Math.ceil(promptChars / 4) },
-    output: { total: Math.ceil(outputText.length / 4) },
+    input: { total: estimateTokensFromChars(promptChars) },
+    output: { total: estimateTokensFromChars(outputText.length) },
     source: 'estimate',
   };
 }

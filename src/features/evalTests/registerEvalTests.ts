@@ -33,17 +33,16 @@ export interface EvalTestsFeature extends vscode.Disposable {
 // eslint-disable-next-line max-lines-per-function -- one registration: each command is a few lines over shared helpers
 export function registerEvalTests(deps: EvalTestsDeps): EvalTestsFeature {
   const decorations = new EvalDecorations();
-  // The handler needs the controller and the controller the handler: bind through a late reference.
-  let handler: ReturnType<typeof createEvalRunHandler> | undefined;
-  const tests = new EvalTestController((request, token, useCache) => handler!(request, token, useCache));
-  handler = createEvalRunHandler({ tests, decorations, gateway: deps.gateway, settings: deps.settings, guard: deps.guard, tracker: deps.tracker });
+  // The handler needs the controller and the controller the handler: the controller calls it only on a run.
+  const tests = new EvalTestController((request, token, useCache) => handler(request, token, useCache));
+  const handler = createEvalRunHandler({ tests, decorations, gateway: deps.gateway, settings: deps.settings, guard: deps.guard, tracker: deps.tracker });
 
   /** Runs items through the Test Explorer (so results show there and in the gutter); resolves when done. */
   const runItems = async (items: vscode.TestItem[]) => {
     if (items.length === 0) return;
     const cancel = new vscode.CancellationTokenSource();
     try {
-      await handler!(new vscode.TestRunRequest(items, undefined, tests.runProfile), cancel.token, true);
+      await handler(new vscode.TestRunRequest(items, undefined, tests.runProfile), cancel.token, true);
     } finally {
       cancel.dispose();
     }

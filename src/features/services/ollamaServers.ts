@@ -35,7 +35,7 @@ export class OllamaServers implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
 
   constructor(
-    private readonly settings: WorkbenchSettings,
+    settings: WorkbenchSettings,
     secrets: vscode.SecretStorage,
   ) {
     const keys = keySourceFrom(secrets);

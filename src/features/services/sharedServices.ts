@@ -42,11 +42,11 @@ export interface SharedServices {
  */
 export function createSharedServices(context: vscode.ExtensionContext): SharedServices {
   const settings = new WorkbenchSettings();
-  let counts: DocumentTokenCounts | undefined;
+  // The worker reports its exit to the counts built just below (it cannot exit before it is started by a count).
   const tokenWorker = new TokenCountClient(join(context.extensionPath, 'dist', 'workers', 'tokenCount.js'), (reason) =>
-    counts?.workerExited(reason),
+    counts.workerExited(reason),
   );
-  counts = new DocumentTokenCounts(tokenWorker, tokenizerSpecFor(settings.catalog.lookup(settings.current.budget.model)).encoding);
+  const counts = new DocumentTokenCounts(tokenWorker, tokenizerSpecFor(settings.catalog.lookup(settings.current.budget.model)).encoding);
   const ollama = new OllamaServers(settings, context.secrets);
   const budgets = new DocumentBudgets(counts, settings, ollama);
   const keys = new ApiKeys(context.secrets);

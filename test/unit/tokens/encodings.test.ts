@@ -36,6 +36,7 @@ describe('encodings', () => {
     for (const encoding of ['cl100k_base', 'o200k_base'] as const) {
       const ours = await loadTokenizer(encoding);
       // js-tiktoken's package exports (ranks/*) are invisible to this tsconfig's node10 resolution; require them untyped.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const reference = new Tiktoken(require(`js-tiktoken/ranks/${encoding}`) as TiktokenBPE);
       assert.deepEqual(ours.encode(text), reference.encode(text, [], []), encoding);
       assert.equal(reference.decode(ours.encode(text)), text);

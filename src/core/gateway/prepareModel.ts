@@ -1,0 +1,74 @@
+import type { WorkbenchConfig } from '../config/workbenchConfig';
+import type { ModelCatalog } from '../models/catalog';
+import type { EncodingName, ModelInfo } from '../models/modelInfo';
+import { parseModelRef, type ModelRef } from '../models/modelRef';
+import type { ProviderAdapter } from '../providers/adapter';
+import { ProviderError } from '../providers/providerError';
+import { tokenizerSpecFor } from '../tokens/encodings';
+import { asProviderError } from './gatewayErrors';
+import type { GatewayRequest } from './gatewayApi';
+import type { RouteDecision } from './router';
+
+/** One model about to be tried: where it goes and what it was checked against. */
+export interface Prepared {
+  ref: ModelRef;
+  providerId: string;
+  modelId: string;
+  adapter: ProviderAdapter;
+  info: ModelInfo | undefined;
+  inputTokens: number;
+  maxOutputTokens: number;
+}
+
+export interface PrepareContext {
+  config: WorkbenchConfig;
+  catalog: ModelCatalog;
+  adapterFor(providerId: string): ProviderAdapter;
+}
+
+/** Finds the adapter and checks the model fits; a model that cannot work is skipped before anything is sent. */
+export async function prepareModel(
+  ctx: PrepareContext,
+  ref: ModelRef,
+  request: GatewayRequest,
+  decision: RouteDecision,
+  promptTokens: (encoding: EncodingName) => Promise<number>,
+): Promise<Prepared | { skip: ProviderError }> {
+  let providerId: string;
+  let modelId: string;
+  try {
+    ({ provider: providerId, model: modelId } = parseModelRef(ref));
+  } catch (error) {
+    return { skip: asProviderError(error, 'bad_request') };
+  }
+  let adapter: ProviderAdapter;
+  try {
+    adapter = ctx.adapterFor(providerId);
+  } catch (error) {
+    return { skip: asProviderError(error, 'bad_request') };
+  }
+  if (decision.localOnly && adapter.kind !== 'ollama' && !ctx.catalog.lookup(ref)?.local) {
+    return { skip: new ProviderError({ kind: 'bad_request', message: `${ref} is not a local model and this request must stay local` }) };
+  }
+  const info = ctx.catalog.lookup(ref);
+  const encoding = tokenizerSpecFor(info).encoding;
+  const inputTokens = await promptTokens(encoding);
+  const reserve = Math.min(ctx.config.budget.outputReserve, info?.maxOutput ?? Infinity);
+  const maxOutputTokens = request.maxOutputTokens ?? reserve;
+  let window = info?.contextWindow;
+  if (adapter.contextWindowFor) window = (await adapter.contextWindowFor(modelId).catch(() => undefined)) ?? window;
+  if (window !== undefined && inputTokens + maxOutputTokens > window) {
+    return {
+      skip: new ProviderError({
+        kind: 'context_overflow',
+        provider: providerId,
+        model: modelId,
+        message:
+          `the prompt (~${inputTokens.toLocaleString('en-US')} tokens) plus ${maxOutputTokens.toLocaleString('en-US')} reserved for the answer ` +
+          `exceeds ${ref}'s ${window.toLocaleString('en-US')}-token window — shorten the prompt, lower the output reserve, ` +
+          `or add a model with a larger window to the route's fallbacks`,
+      }),
+    };
+  }
+  return { ref, providerId, modelId, adapter, info, inputTokens, maxOutputTokens };
+}
