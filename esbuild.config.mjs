@@ -45,6 +45,13 @@ const builds = [
     ),
     outdir: 'dist',
   },
+  // The official SDKs, each its own file, required on first use by src/core/providers/sdkModules.ts: most of the
+  // code shipped, so never part of extension.js / cli.js and never evaluated on activation.
+  {
+    ...node,
+    entryPoints: { 'sdk/openai': requireFromHere.resolve('openai'), 'sdk/anthropic': requireFromHere.resolve('@anthropic-ai/sdk') },
+    outdir: 'dist',
+  },
   // Token-count worker thread: holds documents' incremental counters off the extension host thread.
   { ...node, entryPoints: { tokenCount: 'src/workers/tokenCountWorker.ts' }, outdir: 'dist/workers' },
   // Chat webview: browser bundle; its CSS (with the codicon font) is emitted beside it as dist/webview/chat.css.

@@ -1,4 +1,4 @@
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import type { MessageCreateParamsStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { Usage } from './usage';
 import type { KeySource, ProviderAdapter, ProviderConfig, ProviderKind } from './adapter';
@@ -11,6 +11,7 @@ import { guardedStream, interruptionError, normalizeSdkError } from './guardedSt
 import { incompleteError, missingKeyError } from './normalizeError';
 import type { ProviderContext } from './providerContext';
 import type { ProviderError } from './providerError';
+import { loadAnthropic } from './sdkModules';
 
 /** Anthropic requires max_tokens; 4096 fits every current Claude model's output limit. */
 export const DEFAULT_ANTHROPIC_MAX_TOKENS = 4096;
@@ -125,7 +126,7 @@ export class AnthropicAdapter implements ProviderAdapter {
 
   private client(key: string): Anthropic {
     if (this.cached && this.cached.key === key) return this.cached.client;
-    const client = new Anthropic({
+    const client = new (loadAnthropic().default)({
       apiKey: key,
       baseURL: this.init.context.baseUrl,
       maxRetries: 0, // the gateway owns retry policy
@@ -137,7 +138,7 @@ export class AnthropicAdapter implements ProviderAdapter {
   }
 
   private normalize(error: unknown, model: string): ProviderError {
-    return normalizeSdkError(Anthropic, error, this.init.context, model, 'a malformed stream event');
+    return normalizeSdkError(loadAnthropic().default, error, this.init.context, model, 'a malformed stream event');
   }
 }
 

@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { Usage } from './usage';
 import type { KeySource, ModelListing, ProviderAdapter, ProviderConfig, ProviderKind } from './adapter';
@@ -12,6 +12,7 @@ import { guardedStream, normalizeSdkError } from './guardedStream';
 import { incompleteError, missingKeyError, timeoutError } from './normalizeError';
 import type { ProviderContext } from './providerContext';
 import type { ProviderError } from './providerError';
+import { loadOpenAI } from './sdkModules';
 
 export interface OpenAIAdapterInit {
   config: ProviderConfig;
@@ -114,7 +115,7 @@ export class OpenAIAdapter implements ProviderAdapter {
 
   private client(key: string | undefined): OpenAI {
     if (this.cached && this.cached.key === key) return this.cached.client;
-    const client = new OpenAI({
+    const client = new (loadOpenAI().default)({
       apiKey: key ?? 'no-key',
       baseURL: this.init.apiBaseUrl,
       maxRetries: 0, // the gateway owns retry policy
@@ -130,7 +131,7 @@ export class OpenAIAdapter implements ProviderAdapter {
   }
 
   private normalize(error: unknown, model: string): ProviderError {
-    return normalizeSdkError(OpenAI, error, this.init.context, model, 'a malformed stream chunk');
+    return normalizeSdkError(loadOpenAI().default, error, this.init.context, model, 'a malformed stream chunk');
   }
 }
 

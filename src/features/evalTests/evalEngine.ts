@@ -1,8 +1,10 @@
 /**
- * The seam between the editor and the eval engine (`runEval` in src/core/evals/): one file, the items the user
- * picked, results streamed back as they arrive.
+ * The seam between the editor and the eval engine (src/core/evals/): parsing a file, and running one file's picked
+ * items with results streamed back as they arrive. Features reach it through `evalEngine()` (lazyEvalEngine.ts), so
+ * the engine (YAML parser, JSON-schema validator, assertions) is evaluated on first use, not on activation.
  */
 import type { EvalFile } from '../../core/evals/evalModel';
+export { parseEvalFile, parseEvalText } from '../../core/evals/parseEvalFile';
 import type { EvalCaseResult } from '../../core/evals/evalResult';
 import { defaultEvalCacheDir, ResponseCache } from '../../core/evals/responseCache';
 import { runEval, type EvalRunSummary } from '../../core/evals/runEval';

@@ -6,7 +6,7 @@ import type { WorkbenchSettings } from '../services/settings';
 import type { SpendGuard } from '../services/spendGuard';
 import type { SpendTracker } from '../services/spendTracker';
 import type { EvalDecorations } from './evalDecorations';
-import { runEvalFile } from './evalEngine';
+import { evalEngine } from './lazyEvalEngine';
 import { isEvalFilePath } from './evalFileGlobs';
 import { appendOutput, decorateCases, reportItem } from './evalRunReport';
 import { planFiles, prepareFile, type PreparedFile } from './evalRunPlan';
@@ -114,7 +114,7 @@ interface FileRun {
 /** One file's cases through the engine, each result reported to its items as it arrives; then its decorations. */
 async function runFile(deps: EvalRunDeps, { run, file: p, gateway, useCache, signal, progress, reporter }: FileRun): Promise<void> {
   const total = [...p.pending.values()].reduce((n, x) => n + x.expected, 0);
-  await runEvalFile(p.file, {
+  await evalEngine().runEvalFile(p.file, {
     gateway,
     shouldRun: p.shouldRun,
     useCache,

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { WorkbenchConfig } from '../../core/config/workbenchConfig';
 import { defaultLedgerPath, JsonlLedger } from '../../core/cost/ledger';
-import { createGateway } from '../../core/gateway/createGateway';
+import type * as CreateGateway from '../../core/gateway/createGateway';
 import type { ChatGateway } from '../../core/gateway/gatewayApi';
 import { observeRecords } from '../../core/logging/observeRecords';
 import { recordLogLine } from '../../core/logging/recordLogLine';
@@ -76,6 +76,9 @@ export class GatewayService implements vscode.Disposable {
   private build(): void {
     try {
       const config = this.config;
+      // Evaluated on the first call, not on activation: the gateway brings the retry, breaker and validation libraries.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { createGateway } = require('../../core/gateway/createGateway') as typeof CreateGateway;
       const inner = createGateway({
         config,
         catalog: this.catalog,
