@@ -16,20 +16,14 @@ import {
   type UserTurn,
   type WebviewMessage,
 } from '../../src/shared/chatProtocol';
+import { vsCodeApi } from '../../src/shared/webviewProtocol';
 import { createMarkdownRenderer } from './markdown';
 
-interface VsCodeApi {
-  postMessage(message: WebviewMessage): void;
-  getState(): PersistedDraft | undefined;
-  setState(state: PersistedDraft): void;
-}
 /** Survives the view being hidden and shown again: what the user was typing. */
 interface PersistedDraft {
   draft: string;
 }
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
+const vscode = vsCodeApi<WebviewMessage, PersistedDraft>();
 const markdown = createMarkdownRenderer(window);
 const post = (message: WebviewMessage) => vscode.postMessage(message);
 

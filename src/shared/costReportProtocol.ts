@@ -3,6 +3,7 @@
  * Free of `vscode` and Node APIs: the webview bundle (platform: browser) compiles it too.
  */
 import type { CostReportData } from '../core/cost/costReportData';
+import { messageGuard, type ReadyMessage } from './webviewProtocol';
 
 export type { CostReportData, SpendRow } from '../core/cost/costReportData';
 export type { SpendTotals } from '../core/cost/spendTally';
@@ -26,28 +27,17 @@ export type CostReportHostMessage = {
 
 /** Webview -> host. */
 export type CostReportWebviewMessage =
-  | { type: 'ready' }
+  | ReadyMessage
   | { type: 'setRange'; range: ReportRange }
   | { type: 'exportCsv' }
   | { type: 'openSettings' }
   /** After each render: what was drawn, so the host (and the integration suite) knows the page is live. */
   | { type: 'rendered'; bars: number; modelRows: number; totalText: string };
 
-export function isCostReportWebviewMessage(value: unknown): value is CostReportWebviewMessage {
-  if (typeof value !== 'object' || value === null) return false;
-  const m = value as { type?: unknown; range?: unknown };
-  switch (m.type) {
-    case 'ready':
-    case 'exportCsv':
-    case 'openSettings':
-      return true;
-    case 'setRange':
-      return (REPORT_RANGES as readonly unknown[]).includes(m.range);
-    case 'rendered': {
-      const r = value as { bars?: unknown; modelRows?: unknown; totalText?: unknown };
-      return typeof r.bars === 'number' && typeof r.modelRows === 'number' && typeof r.totalText === 'string';
-    }
-    default:
-      return false;
-  }
-}
+export const isCostReportWebviewMessage = messageGuard<CostReportWebviewMessage>({
+  ready: true,
+  exportCsv: true,
+  openSettings: true,
+  setRange: (m) => (REPORT_RANGES as readonly unknown[]).includes(m.range),
+  rendered: (m) => typeof m.bars === 'number' && typeof m.modelRows === 'number' && typeof m.totalText === 'string',
+});
