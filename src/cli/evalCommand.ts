@@ -4,6 +4,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { parseArgs } from 'node:util';
 import { formatUsd } from '../core/cost/pricing';
 import { NO_GRADER_MESSAGE } from '../core/evals/assertions/llmRubric';
+import { EVAL_FILE_NAMES_TEXT, isEvalFilePath } from '../core/evals/evalFilePatterns';
 import type { AssertionSpec, EvalFile } from '../core/evals/evalModel';
 import { hasErrors } from '../core/evals/evalModel';
 import { withEvalProviders } from '../core/evals/evalProviders';
@@ -23,7 +24,7 @@ import { outputPathProblem } from './outputPath';
 
 export const EVAL_USAGE = `Usage: llm-workbench eval [options] [FILE|DIR...]
 
-Runs eval files (*.eval.yaml, *.eval.yml, *.eval.json, promptfooconfig.yaml): every test on every provider.
+Runs eval files (*.eval.yaml, *.eval.yml, *.eval.json, promptfooconfig.yaml or .yml): every test on every provider.
 With no FILE, runs ./promptfooconfig.yaml or the eval files in the current directory.
 
 Options:
@@ -227,12 +228,10 @@ function intOption(raw: string | undefined, name: string, min: number, problems:
   return n;
 }
 
-const EVAL_FILE = /(\.eval\.(ya?ml|json)|^promptfooconfig\.ya?ml)$/i;
-
 /** FILE arguments as given; DIR arguments expand to the eval files under them (node_modules skipped). */
 function findEvalFiles(args: string[], cwd: string, problems: string[]): string[] {
   if (args.length === 0) {
-    const here = readdirSync(cwd).filter((f) => EVAL_FILE.test(f));
+    const here = readdirSync(cwd).filter((f) => isEvalFilePath(f));
     if (here.length === 0) problems.push('no eval files given, and none in the current directory: pass FILE... (e.g. evals/support.eval.yaml)');
     return here.sort().map((f) => join(cwd, f));
   }
@@ -245,10 +244,10 @@ function findEvalFiles(args: string[], cwd: string, problems: string[]): string[
     }
     if (statSync(path).isDirectory()) {
       const found = (readdirSync(path, { recursive: true }) as string[])
-        .filter((f) => !f.split(/[\\/]/).includes('node_modules') && EVAL_FILE.test(basename(f)))
+        .filter((f) => !f.split(/[\\/]/).includes('node_modules') && isEvalFilePath(f))
         .sort()
         .map((f) => join(path, f));
-      if (found.length === 0) problems.push(`${arg}: no eval files (*.eval.yaml, *.eval.json, promptfooconfig.yaml) in this directory`);
+      if (found.length === 0) problems.push(`${arg}: no eval files (${EVAL_FILE_NAMES_TEXT}) in this directory`);
       out.push(...found);
     } else out.push(path);
   }

@@ -3,6 +3,7 @@ import { decideRoute } from '../gateway/router';
 import type { ModelCatalog } from '../models/catalog';
 import { effectiveContextWindow, type EffectiveContextWindow } from '../providers/effectiveContextWindow';
 import type { ModelInfo } from '../models/modelInfo';
+import { splitModelRef } from '../models/modelRef';
 import { loadTokenizer, tokenizerSpecFor } from '../tokens/encodings';
 import { AUTO_MODEL, type ChatTask, type ModelChoice } from './conversation';
 import type { RequestBudget } from './chatSession';
@@ -49,7 +50,7 @@ export async function requestBudget(
   const info = catalog.lookup(model);
   const lookup: WindowLookup =
     windowFor ??
-    ((ref, known) => effectiveContextWindow({ ref, info: known, provider: config.providers.find((p) => p.id === ref.slice(0, ref.indexOf(':'))), server: undefined }));
+    ((ref, known) => effectiveContextWindow({ ref, info: known, provider: config.providers.find((p) => p.id === splitModelRef(ref)?.provider), server: undefined }));
   const effective = lookup(model, info);
   const window = effective.tokens;
   const spec = tokenizerSpecFor(info);

@@ -2,7 +2,7 @@ import type { WorkbenchConfig } from '../config/workbenchConfig';
 import type { ModelCatalog } from '../models/catalog';
 import { ProviderError } from '../providers/providerError';
 import type { Route } from './gatewayApi';
-import type { ModelRef } from '../models/modelRef';
+import { splitModelRef, type ModelRef } from '../models/modelRef';
 import { globMatcher } from './fileGlobs';
 import type { GatewayRequest } from './gatewayApi';
 import type { OutputValidator, RouteSetting, RoutingRule } from '../config/routingRule';
@@ -149,7 +149,7 @@ export function ruleMatches(rule: RoutingRule, request: GatewayRequest, inputTok
 /** True when the model runs on the user's machine: catalog `local`, or served by an Ollama provider. */
 export function isLocalModel(ref: ModelRef, ctx: Pick<RouterContext, 'config' | 'catalog'>): boolean {
   if (ctx.catalog.lookup(ref)?.local) return true;
-  const providerId = ref.slice(0, ref.indexOf(':'));
+  const providerId = splitModelRef(ref)?.provider;
   return ctx.config.providers.some((p) => p.id === providerId && p.kind === 'ollama');
 }
 

@@ -1,6 +1,6 @@
 import { BUILTIN_MODELS } from './builtinModels';
 import type { ModelInfo, ModelOverride } from './modelInfo';
-import { parseModelRef, type ModelRef } from './modelRef';
+import { parseModelRef, splitModelRef, type ModelRef } from './modelRef';
 
 /** Built-in models merged with the user's overrides and additions; user values win. */
 export class ModelCatalog {
@@ -19,11 +19,10 @@ export class ModelCatalog {
   lookup(ref: ModelRef): ModelInfo | undefined {
     const exact = this.byRef.get(ref);
     if (exact) return exact;
-    const colon = ref.indexOf(':');
-    if (colon <= 0) return undefined;
-    const id = ref.slice(colon + 1);
+    const parts = splitModelRef(ref);
+    if (!parts) return undefined;
     for (const model of this.byRef.values()) {
-      if (model.id === id) return { ...model, ref, provider: ref.slice(0, colon) };
+      if (model.id === parts.model) return { ...model, ref, provider: parts.provider };
     }
     return undefined;
   }

@@ -3,6 +3,7 @@ import { DEFAULT_BASE_URLS } from './defaultBaseUrls';
 import { OLLAMA_DEFAULT_NUM_CTX, type OllamaContextWindow } from './ollamaAdapter';
 import { UNKNOWN_MODEL_CONTEXT_WINDOW } from '../tokens/budget';
 import type { ModelInfo } from '../models/modelInfo';
+import { splitModelRef } from '../models/modelRef';
 
 /** What is known of an Ollama server's answer for one model, as held by a cache (never fetched here). */
 export type ServerWindowAnswer =
@@ -47,9 +48,9 @@ const n = (value: number) => value.toLocaleString('en-US');
  * otherwise and silently drops what does not fit). Pure: the server's answer comes from the caller's cache.
  */
 export function effectiveContextWindow(input: EffectiveContextWindowInput): EffectiveContextWindow {
-  const colon = input.ref.indexOf(':');
-  const providerId = colon > 0 ? input.ref.slice(0, colon) : input.ref;
-  const model = colon > 0 ? input.ref.slice(colon + 1) : input.ref;
+  const parts = splitModelRef(input.ref);
+  const providerId = parts?.provider ?? input.ref;
+  const model = parts?.model ?? input.ref;
   const { provider, server } = input;
   const isOllama = provider ? provider.kind === 'ollama' : providerId === 'ollama';
   if (!isOllama) return { tokens: input.info?.contextWindow ?? UNKNOWN_MODEL_CONTEXT_WINDOW, source: 'catalog' };

@@ -7,7 +7,7 @@ import type { SpendGuard } from '../services/spendGuard';
 import type { SpendTracker } from '../services/spendTracker';
 import type { EvalDecorations } from './evalDecorations';
 import { evalEngine } from './lazyEvalEngine';
-import { isEvalFilePath } from './evalFileGlobs';
+import { isEvalFilePath } from '../../core/evals/evalFilePatterns';
 import { appendOutput, decorateCases, reportItem } from './evalRunReport';
 import { planFiles, prepareFile, type PreparedFile } from './evalRunPlan';
 import type { EvalTestController } from './evalTestController';

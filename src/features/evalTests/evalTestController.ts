@@ -6,7 +6,7 @@ import { editorOnlyDiagnostics } from '../../core/evals/editor/editorOnlyDiagnos
 import { confinedReader } from '../../core/evals/editor/workspaceFiles';
 import { EvalDiagnostics } from './evalDiagnostics';
 import { evalEngine } from './lazyEvalEngine';
-import { EVAL_FILE_EXCLUDE, EVAL_FILE_GLOB, isEvalFilePath } from './evalFileGlobs';
+import { EVAL_FILE_EXCLUDE, EVAL_FILE_GLOB, isEvalFilePath } from '../../core/evals/evalFilePatterns';
 import { fileItem, itemData, updateFileChildren } from './evalTestTree';
 
 /** Typing in an eval file re-parses it after this pause. */

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { EffectiveContextWindow } from '../../core/providers/effectiveContextWindow';
 import type { ModelInfo, TokenizerSpec } from '../../core/models/modelInfo';
+import { splitModelRef } from '../../core/models/modelRef';
 import { tokenizerSpecFor } from '../../core/tokens/encodings';
 import { evaluateBudget, type BudgetEvaluation } from '../../core/tokens/budget';
 import type { PromptSectionCounts } from '../../workers/tokenCountProtocol';
@@ -140,11 +141,10 @@ export class DocumentBudgets implements vscode.Disposable {
 
 /** An Ollama model the catalog does not list (installed under its own tag): local, free, counted with an estimate. */
 function localModel(ref: string, contextWindow: number): ModelInfo {
-  const colon = ref.indexOf(':');
-  const id = ref.slice(colon + 1);
+  const { provider, model: id } = splitModelRef(ref) ?? { provider: '', model: ref };
   return {
     ref,
-    provider: ref.slice(0, colon),
+    provider,
     id,
     displayName: `${id} (Ollama)`,
     contextWindow,

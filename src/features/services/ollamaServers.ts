@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { effectiveContextWindow, type EffectiveContextWindow } from '../../core/providers/effectiveContextWindow';
 import type { ModelInfo } from '../../core/models/modelInfo';
+import { splitModelRef } from '../../core/models/modelRef';
 import { OllamaServerCache, type InstalledModelsAnswer } from '../../core/providers/ollamaServerCache';
 import type { ProviderConfig } from '../../core/providers/adapter';
 import { createAdapter } from '../../core/providers/createAdapter';
@@ -56,9 +57,9 @@ export class OllamaServers implements vscode.Disposable {
 
   /** The window to budget `ref` against, and where it came from; never waits (a lookup may start behind it). */
   windowFor(ref: string, info: Pick<ModelInfo, 'contextWindow'> | undefined): EffectiveContextWindow {
-    const colon = ref.indexOf(':');
-    const provider = colon > 0 ? this.providerList.find((p) => p.id === ref.slice(0, colon)) : undefined;
-    const server = provider?.kind === 'ollama' ? this.cache.window(provider.id, ref.slice(colon + 1)) : undefined;
+    const parts = splitModelRef(ref);
+    const provider = parts && this.providerList.find((p) => p.id === parts.provider);
+    const server = parts && provider?.kind === 'ollama' ? this.cache.window(provider.id, parts.model) : undefined;
     return effectiveContextWindow({ ref, info, provider, server });
   }
 

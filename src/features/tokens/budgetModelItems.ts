@@ -1,6 +1,7 @@
 /** The rows of "Pick Budget Model", as plain data (no vscode import: unit-tested directly). */
 import { formatUsd } from '../../core/cost/pricing';
 import type { ModelInfo } from '../../core/models/modelInfo';
+import { splitModelRef } from '../../core/models/modelRef';
 
 export type BudgetModelRow = { separator: string } | { label: string; description: string; detail: string; ref: string };
 
@@ -54,7 +55,7 @@ export function budgetModelRows(input: {
     if (input.userRefs.has(installed.ref)) continue;
     const info = input.lookup(installed.ref);
     const window = input.windowFor(installed.ref, info);
-    const name = info?.displayName ?? installed.ref.slice(installed.ref.indexOf(':') + 1);
+    const name = info?.displayName ?? splitModelRef(installed.ref)?.model ?? installed.ref;
     row(installed.ref, `$(vm) ${name}`, info ? `local · ${describe(info, window)}` : `local · ${windowLabel(window)} window · free · ≈ o200k_base estimate`);
   }
 
