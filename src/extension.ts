@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { registerApiKeyCommands } from './features/apiKeys/registerApiKeyCommands';
 import { registerChat } from './features/chat/registerChat';
 import { registerEvalTests } from './features/evalTests/registerEvalTests';
+import { registerLanguageModels } from './features/languageModels/registerLanguageModels';
 import { registerShowLog } from './features/log/registerShowLog';
 import { createSharedServices, type SharedServices } from './features/services/sharedServices';
 import { registerSpend } from './features/spend/registerSpend';
@@ -48,6 +49,11 @@ const FEATURES: Feature[] = [
     tested: 'evalTests',
     register: ({ context, settings, gateway, spendGuard, spendTracker }) =>
       registerEvalTests({ context, settings, gateway, guard: spendGuard, tracker: spendTracker }),
+  },
+  {
+    name: 'language models, agent tools and MCP server',
+    tested: 'languageModels',
+    register: ({ context, settings, gateway, ollama }) => registerLanguageModels({ context, settings, gateway, ollama }),
   },
 ];
 

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { costTable } from '../../core/cost/promptCost';
 import type { WorkbenchSettings } from '../services/settings';
-import { configuredModels } from './configuredModels';
+import { configuredModels } from '../../core/config/configuredModels';
 import type { DocumentBudgets } from '../services/documentBudgets';
 import { promptFileSelector } from '../services/promptFiles';
 import { sectionHoverMarkdown } from './promptSectionFormat';

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { costTable } from '../../core/cost/promptCost';
 import { COMMANDS } from '../commandIds';
 import type { WorkbenchSettings } from '../services/settings';
-import { configuredModels } from './configuredModels';
+import { configuredModels } from '../../core/config/configuredModels';
 import type { DocumentBudgets } from '../services/documentBudgets';
 import { MAX_COUNTED_CHARS } from '../services/documentTokenCounts';
 import { statusText, tooltipMarkdown } from './tokenStatusFormat';
