@@ -46,6 +46,8 @@ export class AnthropicAdapter implements ProviderAdapter {
   }
 
   stream(model: string, request: ChatRequest): AsyncIterable<ChatEvent> {
+    // The SDK loads here, before the call's idle clock starts: its first load is not the provider's silence.
+    loadAnthropic();
     const { context, options } = this.init;
     return guardedStream(context, model, request, options.timeoutMs, (error) => this.normalize(error, model), (guard) => this.streamMessages(model, request, guard));
   }
@@ -111,6 +113,7 @@ export class AnthropicAdapter implements ProviderAdapter {
   async countTokens(model: string, request: ChatRequest): Promise<number> {
     const key = await lookupKey(this.init.keys, this.id);
     if (!key) throw missingKeyError(this.init.context, model);
+    loadAnthropic(); // before the idle clock starts (see stream)
     const guard = new CallGuard(request.signal, this.init.options.timeoutMs);
     try {
       const { messages, system, tools } = this.params(model, request);

@@ -44,6 +44,8 @@ export class OpenAIAdapter implements ProviderAdapter {
   }
 
   stream(model: string, request: ChatRequest): AsyncIterable<ChatEvent> {
+    // The SDK loads here, before the call's idle clock starts: its first load is not the provider's silence.
+    loadOpenAI();
     const { context, options } = this.init;
     return guardedStream(context, model, request, options.timeoutMs, (error) => this.normalize(error, model), (guard) => this.streamCompletion(model, request, guard));
   }
@@ -91,6 +93,7 @@ export class OpenAIAdapter implements ProviderAdapter {
   async listModels(): Promise<ModelListing[]> {
     const key = await lookupKey(this.init.keys, this.id);
     if (!key && this.init.keyRequired) throw missingKeyError(this.init.context, '');
+    loadOpenAI(); // before the idle clock starts (see stream)
     const guard = new CallGuard(undefined, this.init.options.timeoutMs);
     try {
       const ids: ModelListing[] = [];
