@@ -18,7 +18,7 @@ describe('Ollama in the chat selector and the request budget', () => {
       installed: [{ ref: 'ollama:phi3:mini', contextWindow: 2048 }, { ref: 'ollama:llama3.1:8b', contextWindow: 8192 }],
     });
     const phi = options.find((o) => o.ref === 'ollama:phi3:mini');
-    assert.deepEqual(phi, { ref: 'ollama:phi3:mini', label: 'ollama:phi3:mini · installed (local)', contextWindow: 2048, local: true });
+    assert.deepEqual(phi, { ref: 'ollama:phi3:mini', label: 'phi3:mini (Ollama) · ollama:phi3:mini · installed (local)', contextWindow: 2048, local: true });
     const llama = options.find((o) => o.ref === 'ollama:llama3.1:8b');
     assert.equal(llama?.label, 'llama3.1:8b (Ollama) · ollama:llama3.1:8b · installed (local)');
     assert.equal(llama?.contextWindow, 8192);
@@ -78,7 +78,7 @@ describe('Pick Budget Model rows', () => {
   it('an "Installed" group with the server\'s models, checked when current, before the catalog groups', () => {
     const rows = budgetModelRows({ ...base, installed: { models: [{ ref: 'ollama:phi3:mini', contextWindow: 2048 }], pending: false, unreachable: [] } });
     assert.deepEqual(rows[0], { separator: 'Installed on your Ollama server (local)' });
-    assert.deepEqual(rows[1], { label: '$(check) $(vm) phi3:mini', description: 'ollama:phi3:mini', detail: 'local · 2K window · free · ≈ o200k_base estimate', ref: 'ollama:phi3:mini' });
+    assert.deepEqual(rows[1], { label: '$(check) $(vm) phi3:mini (Ollama)', description: 'ollama:phi3:mini', detail: 'local · 2K window · free · ≈ o200k_base estimate', ref: 'ollama:phi3:mini' });
     assert.ok(rows.some((r) => 'separator' in r && r.separator === 'openai'));
   });
 
