@@ -57,7 +57,7 @@ export class WorkbenchSettings implements vscode.Disposable {
     const { config, problems } = readSettings(get);
     this.problems = problems;
     this.reportProblems(problems);
-    return { config, catalog: new ModelCatalog(config.models) };
+    return { config, catalog: new ModelCatalog(config.models, { providers: config.providers }) };
   }
 
   private reportProblems(problems: SettingProblem[]): void {

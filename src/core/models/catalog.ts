@@ -1,6 +1,6 @@
 import type { ModelRef } from '../gateway/callRecord';
 import { isOllamaCloudModel, UNKNOWN_MODEL_CONTEXT_WINDOW, UNKNOWN_MODEL_MAX_OUTPUT } from './catalogModels';
-import { SHIPPED_CATALOG, type CatalogOrigin, type CatalogStore } from './catalogStore';
+import { defaultCatalogStore, type CatalogOrigin, type CatalogStore } from './catalogStore';
 import { successorFor } from './deprecation';
 import { mergeOverride } from './mergeOverride';
 import type { ModelInfo, ModelOverride } from './modelInfo';
@@ -29,7 +29,7 @@ const CATALOG_PROVIDER_FOR_KIND: Readonly<Record<string, string>> = { openai: 'o
 const FIRST_PARTY_ORDER = ['openai', 'anthropic', 'gemini', 'mistral', 'deepseek', 'xai', 'azure', 'groq', 'together', 'openrouter', 'ollama'];
 
 export interface ModelCatalogOptions {
-  /** The base table (default: the shipped snapshot). */
+  /** The base table (default: the process's store, see setDefaultCatalogStore). */
   store?: CatalogStore;
   /** Configured providers: an Ollama-kind provider's models are local and free whatever its id. */
   providers?: readonly CatalogProvider[];
@@ -48,7 +48,7 @@ export class ModelCatalog {
     private readonly overrides: readonly ModelOverride[] = [],
     options: ModelCatalogOptions = {},
   ) {
-    this.store = options.store ?? SHIPPED_CATALOG;
+    this.store = options.store ?? defaultCatalogStore();
     this.providerKinds = new Map((options.providers ?? []).map((p) => [p.id, p.kind]));
   }
 

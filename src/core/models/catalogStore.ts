@@ -22,12 +22,12 @@ export const REFRESHED_CATALOG_FILE = 'model-catalog.json';
 
 /**
  * The generated catalog is ~100 KB of JSON: in the bundled extension and CLI it is its own file
- * (`dist/catalog/models.js`, built by esbuild.config.mjs), required on the first lookup and never at activation;
+ * (`dist/catalog/models.json`, copied by esbuild.config.mjs), required on the first lookup and never at activation;
  * from sources (tests, tsx, the generator) it is the committed JSON beside this file.
  */
 export function loadShippedCatalog(): CatalogData {
   const load = createRequire(__filename);
-  const candidates = [join(__dirname, 'catalog', 'models.js'), join(__dirname, '..', 'catalog', 'models.js')];
+  const candidates = [join(__dirname, 'catalog', 'models.json'), join(__dirname, '..', 'catalog', 'models.json')];
   const bundled = candidates.find((file) => existsSync(file));
   const data: unknown = load(bundled ?? './data/litellmCatalog.json');
   if (!isCatalogData(data)) throw new Error(`The shipped model catalog (${bundled ?? 'data/litellmCatalog.json'}) is damaged: rebuild or reinstall.`);
@@ -113,5 +113,19 @@ function originOf(data: CatalogData, kind: CatalogOrigin['kind']): CatalogOrigin
   return { kind, url: data.source.url, date: data.source.date, models: data.models.length };
 }
 
-/** The store used when a caller names none (tests, the CLI without a home): the shipped snapshot only. */
+/** The shipped snapshot only (tests, and the default until a process names its store). */
 export const SHIPPED_CATALOG = new CatalogStore();
+
+let processStore: CatalogStore = SHIPPED_CATALOG;
+
+/**
+ * The store every `ModelCatalog` built without one uses: the extension sets one over its global storage at
+ * activation, the CLI one over `$LLM_WORKBENCH_HOME` at start. Neither reads anything until the first lookup.
+ */
+export function setDefaultCatalogStore(store: CatalogStore): void {
+  processStore = store;
+}
+
+export function defaultCatalogStore(): CatalogStore {
+  return processStore;
+}
