@@ -95,8 +95,25 @@ export function diffCatalogs(before: CatalogData, after: CatalogData): CatalogCh
   return changes;
 }
 
-const usd = (perM: number | undefined) => (perM === undefined ? '?' : `$${Number(perM.toFixed(4))}`);
-const pair = (price: CatalogPrice | undefined) => (price ? `${usd(price.in)}/${usd(price.out)}` : 'unknown');
+const usd = (perM: number | undefined) => (perM === undefined ? 'none' : `$${Number(perM.toFixed(4))}`);
+const PRICE_FIELDS: [keyof CatalogPrice, string][] = [
+  ['in', 'input'],
+  ['out', 'output'],
+  ['cacheRead', 'cache read'],
+  ['cacheWrite', 'cache write'],
+  ['cacheWrite1h', '1-hour cache write'],
+  ['reasoning', 'reasoning'],
+];
+
+/** `openai:o3: input $2 → $1.5, output $8 → $6 per 1M`: only the fields that changed. */
+function priceDelta(change: PriceChange): string {
+  if (!change.before || !change.after) return `${change.ref}: ${change.before ? 'price now unknown' : 'price now known'}`;
+  const parts = PRICE_FIELDS.filter(([field]) => change.before![field] !== change.after![field]).map(
+    ([field, label]) => `${label} ${usd(change.before![field] as number | undefined)} → ${usd(change.after![field] as number | undefined)}`,
+  );
+  if (JSON.stringify(change.before.tiers) !== JSON.stringify(change.after.tiers)) parts.push('prices above a prompt size');
+  return `${change.ref}: ${parts.join(', ')} per 1M`;
+}
 
 /** One paragraph for a notification or the terminal. */
 export function describeChanges(changes: CatalogChanges, limit = 5): string {
@@ -105,7 +122,7 @@ export function describeChanges(changes: CatalogChanges, limit = 5): string {
   if (changes.added.length) parts.push(`${changes.added.length} added (${list(changes.added)})`);
   if (changes.removed.length) parts.push(`${changes.removed.length} removed (${list(changes.removed)})`);
   if (changes.priceChanged.length) {
-    const shown = changes.priceChanged.slice(0, limit).map((c) => `${c.ref} ${pair(c.before)} → ${pair(c.after)} per 1M in/out`);
+    const shown = changes.priceChanged.slice(0, limit).map(priceDelta);
     const more = changes.priceChanged.length > limit ? `, … (${changes.priceChanged.length - limit} more)` : '';
     parts.push(`${changes.priceChanged.length} price${changes.priceChanged.length === 1 ? '' : 's'} changed (${shown.join('; ')}${more})`);
   }
