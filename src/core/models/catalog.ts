@@ -1,7 +1,7 @@
 import type { ModelRef } from '../gateway/callRecord';
 import { isOllamaCloudModel, UNKNOWN_MODEL_CONTEXT_WINDOW, UNKNOWN_MODEL_MAX_OUTPUT } from './catalogModels';
 import { defaultCatalogStore, type CatalogOrigin, type CatalogStore } from './catalogStore';
-import { successorFor } from './deprecation';
+import { addSuccessors } from './deprecation';
 import { mergeOverride } from './mergeOverride';
 import type { ModelInfo, ModelOverride } from './modelInfo';
 
@@ -93,12 +93,7 @@ export class ModelCatalog {
     }
     // Successors for dates the user added (the table's own were found when it was loaded).
     const all = [...byRef.values()];
-    for (const model of all) {
-      if (model.deprecation?.source === 'settings' && !model.deprecation.successor) {
-        const successor = successorFor(model, all);
-        if (successor) model.deprecation = { ...model.deprecation, successor };
-      }
-    }
+    if (this.overrides.some((o) => o.deprecationDate)) addSuccessors(all);
     const byId = new Map<string, ModelInfo[]>();
     for (const model of all) byId.set(model.id, [...(byId.get(model.id) ?? []), model]);
     for (const list of byId.values()) list.sort((a, b) => rank(a.provider) - rank(b.provider));

@@ -1,4 +1,4 @@
-import { successorFor } from './deprecation';
+import { addSuccessors } from './deprecation';
 import { displayNameFor } from './displayName';
 import type { CatalogData, CatalogEntry, CatalogPrice } from './litellm/catalogData';
 import type { ModelInfo, ModelPrice, ModelSupports, PriceTier } from './modelInfo';
@@ -71,10 +71,6 @@ function entryToModel(entry: CatalogEntry): ModelInfo {
 /** The models of a stored catalog, with names, tokenizers and successors added by rule. */
 export function catalogModels(data: CatalogData): ModelInfo[] {
   const models = data.models.map(entryToModel);
-  for (const model of models) {
-    if (!model.deprecation) continue;
-    const successor = successorFor(model, models);
-    if (successor) model.deprecation.successor = successor;
-  }
+  addSuccessors(models);
   return models;
 }

@@ -48,6 +48,18 @@ interface Lineage {
  * claude-sonnet [3,7]; `gemini-2.0-flash-001` -> gemini-flash [2,0,1]; `gpt-4-0613` -> gpt [4].
  */
 export function lineage(id: string): Lineage {
+  let known = lineages.get(id);
+  if (!known) {
+    known = computeLineage(id);
+    lineages.set(id, known);
+  }
+  return known;
+}
+
+/** Successors compare every deprecated model with every other: the parse of an id is done once. */
+const lineages = new Map<string, Lineage>();
+
+function computeLineage(id: string): Lineage {
   let rest = id.toLowerCase().slice(id.lastIndexOf('/') + 1);
   const preview = /(preview|exp|beta)/.test(rest);
   const suffixes = [/-\d{8}$/, /-\d{4}-\d{2}-\d{2}$/, /-\d{2}-\d{4}$/, /-latest$/, /-preview$/, /-exp(-\d+)?$/, /-beta$/, /-(0\d|1[0-2])\d{2}$/, /-2[45]\d{2}$/];
@@ -101,4 +113,23 @@ export function successorFor(model: Pick<ModelInfo, 'provider' | 'id'>, candidat
     if (better) best = { info, lineage: other };
   }
   return best?.info.ref;
+}
+
+/**
+ * Fills in `deprecation.successor` for every deprecated model without one, comparing each only with the models of
+ * its provider and family (one pass to group them: the catalog has hundreds of models).
+ */
+export function addSuccessors(models: readonly ModelInfo[]): void {
+  const groups = new Map<string, ModelInfo[]>();
+  for (const model of models) {
+    const key = `${model.provider}\u0000${lineage(model.id).family}`;
+    const group = groups.get(key);
+    if (group) group.push(model);
+    else groups.set(key, [model]);
+  }
+  for (const model of models) {
+    if (!model.deprecation || model.deprecation.successor) continue;
+    const successor = successorFor(model, groups.get(`${model.provider}\u0000${lineage(model.id).family}`) ?? []);
+    if (successor) model.deprecation = { ...model.deprecation, successor };
+  }
 }
