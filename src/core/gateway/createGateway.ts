@@ -35,7 +35,7 @@ export interface CreateGatewayOptions {
 /** The one way features, the CLI and the eval runner get a gateway. Adapters are built lazily, once per provider. */
 export function createGateway(options: CreateGatewayOptions): ChatGateway {
   const { config } = options;
-  const catalog = options.catalog ?? new ModelCatalog(config.models);
+  const catalog = options.catalog ?? new ModelCatalog(config.models, { providers: config.providers });
   const built = new Map<string, ProviderAdapter>(options.adapters ?? []);
 
   const adapterFor = (providerId: string): ProviderAdapter => {
