@@ -48,7 +48,7 @@ export function parseOtlpHeaders(text: string, variable: string): Record<string,
     const eq = pair.indexOf('=');
     const key = eq > 0 ? pair.slice(0, eq).trim() : '';
     if (!key || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) {
-      throw new ExportSettingsError(`${variable}: "${redactPair(pair)}" is not key=value (write e.g. Authorization=Basic%20abc,x-team=ml)`);
+      throw new ExportSettingsError(`${variable}: ${describePair(pair)} is not key=value (write e.g. Authorization=Basic%20abc,x-team=ml)`);
     }
     let value: string;
     try {
@@ -61,10 +61,12 @@ export function parseOtlpHeaders(text: string, variable: string): Record<string,
   return headers;
 }
 
-/** Header values can be credentials: an error message shows the key only. */
-function redactPair(pair: string): string {
+/** Header values can be credentials: an error message shows a key, never a value or a bare token. */
+function describePair(pair: string): string {
   const eq = pair.indexOf('=');
-  return eq > 0 ? `${pair.slice(0, eq)}=…` : pair.length > 20 ? `${pair.slice(0, 12)}…` : pair;
+  if (eq > 0 && /^[\w.-]+$/.test(pair.slice(0, eq).trim())) return `"${pair.slice(0, eq).trim()}=…"`;
+  if (eq < 0 && /^[A-Za-z]{1,30}$/.test(pair)) return `"${pair}"`;
+  return `an entry of ${pair.length} characters`;
 }
 
 /** `OTEL_RESOURCE_ATTRIBUTES`: `key=value,key2=value2`, percent-encoded values. */
