@@ -13,6 +13,7 @@ import { OllamaServers } from './features/ollamaServers';
 import { registerPickBudgetModel } from './features/pickBudgetModel';
 import { registerPromptCodeLens } from './features/promptCodeLens';
 import { registerPromptHover } from './features/promptHover';
+import { registerTelemetry } from './features/telemetry/registerTelemetry';
 import { TestHooks } from './features/testHooks';
 import { TokenStatus } from './features/tokenStatus';
 import { TokenCountClient } from './workers/tokenCountClient';
@@ -51,6 +52,10 @@ const FEATURES: [name: string, register: (services: Services) => Registration][]
   ['prompt hover', ({ budgets, settings }) => registerPromptHover(budgets, settings)],
   ['chat, API keys and gateway', (services) => registerChatFeature(services)],
   ['evals in the editor and spend', (services) => registerEvalsAndSpend(services)],
+  [
+    'OpenTelemetry export and receiver',
+    ({ context, settings, gateway }) => (gateway ? registerTelemetry(context, settings, gateway) : undefined),
+  ],
 ];
 
 function createServices(context: vscode.ExtensionContext): Services {
