@@ -68,6 +68,13 @@ export class OtlpCollector {
     this.server = createServer((request, response) => {
       this.open++;
       this.maxConcurrent = Math.max(this.maxConcurrent, this.open);
+      // Held requests count as open until the exporter gives up on them (its timeout closes the socket).
+      let counted = true;
+      const done = () => {
+        if (counted) this.open--;
+        counted = false;
+      };
+      response.once('close', done);
       const chunks: Buffer[] = [];
       request.on('data', (c: Buffer) => chunks.push(c));
       request.on('end', () => {
@@ -78,7 +85,6 @@ export class OtlpCollector {
           this.held.push(request.socket);
           return;
         }
-        this.open--;
         response.writeHead(200, { 'Content-Type': request.headers['content-type'] ?? 'application/x-protobuf' });
         response.end();
       });
