@@ -7,7 +7,7 @@ import { createGateway } from '../core/gateway/createGateway';
 import { parseModelRef } from '../core/models/catalog';
 import { TASKS, type Task } from '../core/providers/chat';
 import { CliLedger, loadCliSettings, usageMessage, warmUpTokenizers } from './cliSetup';
-import { cliTelemetry, EXIT_FLUSH_MS } from './cliTelemetry';
+import { cliTelemetry, closeCliTelemetry } from './cliTelemetry';
 
 export const CHAT_USAGE = `Usage: llm-workbench chat [--config FILE] [--task T] [--model REF] [--file PATH] [--json] PROMPT
 
@@ -144,7 +144,7 @@ export async function runChat(argv: string[], io: ChatIo = { stdout: process.std
     process.removeListener('SIGINT', onInterrupt);
     // The ledger first: it is the record of the call; export is best effort, bounded in time.
     await ledger.close();
-    await telemetry?.shutdown(EXIT_FLUSH_MS);
+    await closeCliTelemetry(telemetry, (line) => io.stderr.write(line));
   }
   if (!record) throw new Error('the gateway ended without a call record');
 

@@ -34,3 +34,22 @@ export function cliTelemetry(
   if (env.LLM_WORKBENCH_DEBUG) warn(`[telemetry] ${telemetry.describe()}\n`);
   return { telemetry };
 }
+
+let abandoned = false;
+
+/**
+ * Shuts export down at the end of a command, waiting at most `EXIT_FLUSH_MS`. When the collector did not answer in
+ * time, the exporter's retry timers would keep the process alive: `main` then exits explicitly.
+ */
+export async function closeCliTelemetry(telemetry: Telemetry | undefined, warn: (line: string) => void): Promise<void> {
+  if (!telemetry || (await telemetry.shutdown(EXIT_FLUSH_MS))) return;
+  abandoned = true;
+  warn(
+    `llm-workbench: OpenTelemetry export did not finish within ${EXIT_FLUSH_MS / 1000} s (is the collector reachable?); ` +
+      'spans not yet sent were dropped. The ledger has every call.\n',
+  );
+}
+
+export function exportAbandoned(): boolean {
+  return abandoned;
+}

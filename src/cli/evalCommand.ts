@@ -19,7 +19,7 @@ import { ignoredTemperatureWarnings } from '../core/evals/unsupportedSampling';
 import { matrixTable, resultsTable, totalsLine } from '../core/evals/textReport';
 import { createGateway } from '../core/gateway/createGateway';
 import { CliLedger, loadCliSettings, usageMessage, warmUpTokenizers } from './cliSetup';
-import { cliTelemetry, EXIT_FLUSH_MS } from './cliTelemetry';
+import { cliTelemetry, closeCliTelemetry } from './cliTelemetry';
 import { outputPathProblem } from './outputPath';
 
 export const EVAL_USAGE = `Usage: llm-workbench eval [options] [FILE|DIR...]
@@ -178,7 +178,7 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   } finally {
     process.removeListener('SIGINT', onSignal);
     await ledger.close();
-    await telemetry?.shutdown(EXIT_FLUSH_MS);
+    await closeCliTelemetry(telemetry, io.stderr);
   }
   if (io.isTty) io.stderr('\r');
 

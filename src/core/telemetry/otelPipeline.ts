@@ -17,8 +17,8 @@ export interface TelemetryPipeline {
   readonly captureContent: boolean;
   /** Exports what is queued, waiting at most `timeoutMs`; never throws. */
   flush(timeoutMs: number): Promise<void>;
-  /** Flushes (bounded by `timeoutMs`) and releases the exporters; never throws. */
-  shutdown(timeoutMs: number): Promise<void>;
+  /** Flushes (bounded by `timeoutMs`) and releases the exporters; never throws. False: gave up waiting for the collector. */
+  shutdown(timeoutMs: number): Promise<boolean>;
   /** One line per target, for logs: URLs and header names, never header values. */
   describe(): string;
 }
@@ -77,8 +77,8 @@ export function createTelemetryPipeline(settings: ExportSettings, options: Pipel
     meter,
     captureContent: settings.captureContent,
     flush,
-    async shutdown(timeoutMs) {
-      await bounded(Promise.all([tracerProvider?.shutdown(), meterProvider?.shutdown()]), timeoutMs);
+    shutdown(timeoutMs) {
+      return bounded(Promise.all([tracerProvider?.shutdown(), meterProvider?.shutdown()]), timeoutMs);
     },
     describe() {
       const lines = [`traces: ${settings.traces ? describeTarget(settings.traces) : 'off'}`, `metrics: ${settings.metrics ? describeTarget(settings.metrics) : 'off'}`];
@@ -144,14 +144,19 @@ function reporter(onError: ((message: string) => void) | undefined) {
   };
 }
 
-async function bounded(work: Promise<unknown>, timeoutMs: number): Promise<void> {
+/** True when `work` settled within `timeoutMs`. */
+async function bounded(work: Promise<unknown>, timeoutMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    work.catch(() => undefined),
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, timeoutMs);
+  const done = await Promise.race([
+    work.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
       timer.unref?.();
     }),
   ]);
   clearTimeout(timer);
+  return done;
 }

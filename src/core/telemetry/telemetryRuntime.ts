@@ -25,7 +25,8 @@ export interface Telemetry {
   /** Spans for one eval run: pass `onEvent` and `aroundCase` to the runner. */
   evalRun(): EvalRunTelemetry;
   flush(timeoutMs: number): Promise<void>;
-  shutdown(timeoutMs: number): Promise<void>;
+  /** False: the collector did not take everything in time (what is left is dropped; the ledger has every record). */
+  shutdown(timeoutMs: number): Promise<boolean>;
   describe(): string;
 }
 
