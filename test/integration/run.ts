@@ -86,7 +86,9 @@ async function extensionHostPhase(env: ReturnType<typeof ensureIntegrationEnviro
     suiteBundle,
     workspace: makeWorkspace(ARTIFACTS),
     artifactsDir: ARTIFACTS,
-    extraEnv: grep ? { LLM_WORKBENCH_TEST_GREP: grep } : undefined,
+    // The quiet settings turn AI features off; the language model suite needs vscode.lm as a user has it.
+    userSettings: { 'chat.disableAIFeatures': false },
+    extraEnv: { ...(grep ? { LLM_WORKBENCH_TEST_GREP: grep } : {}), LLM_WORKBENCH_HOME: join(ARTIFACTS, `home-eh-${Date.now()}`) },
   });
   for (const test of results.tests) {
     console.log(`  ${test.state === 'passed' ? '✔' : '✘'} ${test.title}${test.durationMs ? ` (${test.durationMs} ms)` : ''}`);
