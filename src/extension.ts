@@ -17,6 +17,7 @@ import { DeprecatedModelDiagnostics } from './features/deprecatedModelDiagnostic
 import { registerPickBudgetModel } from './features/pickBudgetModel';
 import { registerPromptCodeLens } from './features/promptCodeLens';
 import { registerPromptHover } from './features/promptHover';
+import { registerTelemetry } from './features/telemetry/registerTelemetry';
 import { TestHooks } from './features/testHooks';
 import { TokenStatus } from './features/tokenStatus';
 import { TokenCountClient } from './workers/tokenCountClient';
@@ -65,6 +66,10 @@ const FEATURES: [name: string, register: (services: Services) => Registration][]
   ['chat, API keys and gateway', (services) => registerChatFeature(services)],
   ['evals in the editor and spend', (services) => registerEvalsAndSpend(services)],
   ['language models, agent tools and MCP server', (services) => registerLanguageModels(services)],
+  [
+    'OpenTelemetry export and receiver',
+    ({ context, settings, gateway }) => (gateway ? registerTelemetry(context, settings, gateway) : undefined),
+  ],
 ];
 
 function createServices(context: vscode.ExtensionContext): Services {

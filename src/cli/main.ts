@@ -46,6 +46,9 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => {
+main(process.argv.slice(2)).then(async (code) => {
   process.exitCode = code;
+  // An unreachable collector leaves the exporter's retry timers running; the command's work (and the ledger) is done.
+  const { exportAbandoned } = await import('./cliTelemetry');
+  if (exportAbandoned()) process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 });

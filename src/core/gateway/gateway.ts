@@ -14,6 +14,7 @@ import { ProviderError, type ErrorKind } from '../providers/providerError';
 import { redactSecrets } from '../providers/redactSecrets';
 import { tokenizerSpecFor } from '../tokens/encodings';
 import type { CallRecord, ModelRef, Route } from './callRecord';
+import { collectGatewayStream } from './collectStream';
 import { EventQueue } from './eventQueue';
 import type { ChatGateway, GatewayEvent, GatewayRequest, GatewayResult } from './gatewayApi';
 import { validateOutput } from './outputValidator';
@@ -36,6 +37,8 @@ export interface GatewayParts {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   log(line: string): void;
   sessionId?: string;
+  /** The gateway as callers see it (with decorators such as telemetry), for the gateway's own nested calls. */
+  self?: () => ChatGateway;
 }
 
 /** Provider faults that count towards opening a provider's circuit; a rejected key or a bad prompt says nothing about its health. */
@@ -93,20 +96,8 @@ export class Gateway implements ChatGateway {
 
   constructor(private readonly parts: GatewayParts) {}
 
-  async complete(request: GatewayRequest): Promise<GatewayResult> {
-    let text = '';
-    let record: CallRecord | undefined;
-    let usage: Usage | undefined;
-    let error: ProviderError | undefined;
-    for await (const event of this.stream(request)) {
-      if (event.type === 'text') text += event.text;
-      else if (event.type === 'restart') text = ''; // only the answer that succeeded counts
-      else if (event.type === 'usage') usage = event.usage;
-      else if (event.type === 'error') error = event.error;
-      else if (event.type === 'record') record = event.record;
-    }
-    if (!record) throw new Error('gateway bug: a stream ended without its record');
-    return { text: error ? '' : text, record, usage, error };
+  complete(request: GatewayRequest): Promise<GatewayResult> {
+    return collectGatewayStream(this.stream(request));
   }
 
   async *stream(request: GatewayRequest): AsyncGenerator<GatewayEvent> {
@@ -514,7 +505,7 @@ export class Gateway implements ChatGateway {
   /** Classify-then-route: the label comes from a call through this same gateway, so it is retried and recorded. */
   private async classify(model: ModelRef, request: GatewayRequest): Promise<{ label: ComplexityLabel; description?: string }> {
     const lastUser = [...request.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
-    const result = await this.complete({
+    const result = await (this.parts.self?.() ?? this).complete({
       task: 'classify',
       model,
       system: CLASSIFY_SYSTEM,
