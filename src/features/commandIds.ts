@@ -19,6 +19,9 @@ export const COMMANDS = {
   runEvalCase: 'llmWorkbench.runEvalCase',
   refreshSpend: 'llmWorkbench.refreshSpend',
   manageLanguageModels: 'llmWorkbench.manageLanguageModels',
+  updateModelPrices: 'llmWorkbench.updateModelPrices',
+  setTelemetryCredentials: 'llmWorkbench.telemetry.setCredentials',
+  clearTelemetryCredentials: 'llmWorkbench.telemetry.clearCredentials',
 } as const;
 
 /** Registered only when LLM_WORKBENCH_TEST=1 (src/features/testing/): not contributed in package.json. */

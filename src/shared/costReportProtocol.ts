@@ -6,6 +6,7 @@ import type { CostReportData } from '../core/cost/costReportData';
 import { messageGuard, type ReadyMessage } from './webviewProtocol';
 
 export type { CostReportData, SpendRow } from '../core/cost/costReportData';
+export { ORIGIN_OURS } from '../core/cost/costReportData';
 export type { SpendTotals } from '../core/cost/spendTally';
 /** Amounts and totals as the spend status bar writes them, so the report and the status bar agree. */
 export { formatSpendUsd, formatTotals } from '../core/cost/spendSummary';

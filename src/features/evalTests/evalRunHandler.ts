@@ -116,6 +116,7 @@ async function runFile(deps: EvalRunDeps, { run, file: p, gateway, useCache, sig
   const total = [...p.pending.values()].reduce((n, x) => n + x.expected, 0);
   await evalEngine().runEvalFile(p.file, {
     gateway,
+    telemetry: deps.gateway.evalTelemetry(),
     shouldRun: p.shouldRun,
     useCache,
     signal,

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import { effectiveContextWindow, type EffectiveContextWindow } from '../../core/providers/effectiveContextWindow';
-import type { ModelInfo } from '../../core/models/modelInfo';
+import { effectiveContextWindow, type EffectiveContextWindow, type WindowInfo } from '../../core/providers/effectiveContextWindow';
 import { splitModelRef } from '../../core/models/modelRef';
 import { OllamaServerCache, type InstalledModelsAnswer } from '../../core/providers/ollamaServerCache';
 import type { ProviderConfig } from '../../core/providers/adapter';
@@ -56,7 +55,7 @@ export class OllamaServers implements vscode.Disposable {
   }
 
   /** The window to budget `ref` against, and where it came from; never waits (a lookup may start behind it). */
-  windowFor(ref: string, info: Pick<ModelInfo, 'contextWindow'> | undefined): EffectiveContextWindow {
+  windowFor(ref: string, info: WindowInfo | undefined): EffectiveContextWindow {
     const parts = splitModelRef(ref);
     const provider = parts && this.providerList.find((p) => p.id === parts.provider);
     const server = parts && provider?.kind === 'ollama' ? this.cache.window(provider.id, parts.model) : undefined;
