@@ -1,0 +1,89 @@
+import { BytePairMerger } from './bytePairMerge';
+import { LongPieceCache } from './longPieceCache';
+import { TokenPairRanks, type RankTables } from './tokenPairRanks';
+
+/** Pieces up to this many characters are remembered by their text (words repeat); longer ones by LongPieceCache. */
+const MAX_SHORT_PIECE_CHARS = 64;
+const MAX_SHORT_PIECES = 100_000;
+
+/**
+ * Encodes and counts text as js-tiktoken does — its pre-tokenizer regex, its rank tables, its "a piece that is itself
+ * a token is that token" rule — with the byte-pair merge of each remaining piece done by `BytePairMerger` (the same
+ * merges in O(n log n) instead of js-tiktoken's O(n²) loop, which also allocates a string per pair per step and so
+ * loses from two bytes up: see the README's Benchmarks section).
+ *
+ * Summing per-piece results is exactly js-tiktoken's encode: it splits the text with the same regex and encodes every
+ * piece on its own; special-token text such as `<|endoftext|>` is ordinary text here, as in `encode(text, [], [])`.
+ */
+export class PieceEncoder {
+  private readonly pieces: RegExp;
+  private readonly merger: BytePairMerger;
+  private readonly longPieces: LongPieceCache;
+  private readonly shortCounts = new Map<string, number>();
+  private readonly utf8 = new TextEncoder();
+  /** UTF-8 of one short piece (≤ 3 bytes per UTF-16 unit). */
+  private readonly scratch = new Uint8Array(3 * MAX_SHORT_PIECE_CHARS);
+  private readonly maxTokenBytes: number;
+
+  constructor(
+    pattern: string,
+    private readonly tables: RankTables,
+  ) {
+    this.pieces = new RegExp(pattern, 'gu');
+    this.merger = new BytePairMerger(new TokenPairRanks(tables));
+    this.longPieces = new LongPieceCache(this.merger);
+    let longest = 0;
+    for (const bytes of tables.textMap.values()) longest = Math.max(longest, bytes.length);
+    this.maxTokenBytes = longest;
+  }
+
+  count(text: string): number {
+    let total = 0;
+    const pieces = this.pieces;
+    pieces.lastIndex = 0;
+    for (let match = pieces.exec(text); match !== null; match = pieces.exec(text)) {
+      const piece = match[0];
+      if (piece.length > MAX_SHORT_PIECE_CHARS) {
+        const bytes = this.utf8.encode(piece);
+        total += this.wholeToken(bytes) !== undefined ? 1 : this.longPieces.encode(bytes).tokens.length;
+        continue;
+      }
+      let tokens = this.shortCounts.get(piece);
+      if (tokens === undefined) {
+        tokens = this.countShort(piece);
+        if (this.shortCounts.size >= MAX_SHORT_PIECES) this.shortCounts.clear();
+        this.shortCounts.set(piece, tokens);
+      }
+      total += tokens;
+    }
+    return total;
+  }
+
+  encode(text: string): number[] {
+    const out: number[] = [];
+    const pieces = this.pieces;
+    pieces.lastIndex = 0;
+    for (let match = pieces.exec(text); match !== null; match = pieces.exec(text)) {
+      const bytes = this.utf8.encode(match[0]);
+      const whole = this.wholeToken(bytes);
+      if (whole !== undefined) out.push(whole);
+      else for (const token of this.mergePiece(bytes)) out.push(token);
+    }
+    return out;
+  }
+
+  private countShort(piece: string): number {
+    const { written } = this.utf8.encodeInto(piece, this.scratch);
+    const bytes = this.scratch.subarray(0, written);
+    return this.wholeToken(bytes) !== undefined ? 1 : this.merger.count(bytes);
+  }
+
+  private mergePiece(bytes: Uint8Array): Int32Array {
+    return bytes.length > 3 * MAX_SHORT_PIECE_CHARS ? this.longPieces.encode(bytes).tokens : this.merger.merge(bytes).tokens;
+  }
+
+  /** js-tiktoken's first step for every piece: a piece whose bytes are a token is that one token, merged or not. */
+  private wholeToken(bytes: Uint8Array): number | undefined {
+    return bytes.length <= this.maxTokenBytes ? this.tables.rankMap.get(bytes.join(',')) : undefined;
+  }
+}

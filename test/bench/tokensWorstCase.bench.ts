@@ -1,0 +1,154 @@
+/**
+ * Worst-case token counting (issue #15): 1 MB documents made of pieces the pre-tokenizer keeps whole, counted by this
+ * engine, by OpenAI's tiktoken (the WASM package) and by js-tiktoken in the same run, plus the incremental counter's
+ * per-keystroke update on the same documents.
+ *
+ * The two references run in child processes with a time limit, on growing prefixes (16 KB, 32 KB, … up to the whole
+ * document) until one takes over REFERENCE_STOP_MS or fails: their O(n²) merges would otherwise take hours on a 1 MB
+ * run, and tiktoken's WASM build aborts on some. A row then says which prefix was measured.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { createTokenizer, loadTokenizer } from '../../src/core/tokens/encodings';
+import { IncrementalCounter } from '../../src/core/tokens/incrementalCounter';
+import { seededRandom } from '../fixtures/tokens/mixedDocument';
+import { worstCaseDocuments } from '../fixtures/tokens/worstCaseDocuments';
+import type { BenchRow } from './benchRow';
+
+const BENCH = 'tokens';
+const ENCODING = 'o200k_base';
+const REFERENCE_STOP_MS = 2000;
+const REFERENCE_TIMEOUT_MS = 120_000;
+const EDITS = 300;
+const WARMUP_EDITS = 30;
+const INSERTS = ['a', 'e', 'Z', ' ', '\n', '/', "'", '1', '.', '{', '\t', '中', '😀', 'é', 'x', '='];
+
+const ms = (value: number) => (value < 1 ? `${value.toFixed(3)} ms` : value < 10_000 ? `${value.toFixed(1)} ms` : `${(value / 1000).toFixed(1)} s`);
+const kb = (chars: number) => (chars >= 1_000_000 ? `${(chars / 1e6).toFixed(2)} M chars` : `${Math.round(chars / 1000)} K chars`);
+
+interface ReferenceRun {
+  /** Prefix lengths measured, with their time and tokens; the last may have failed. */
+  runs: { chars: number; ms: number; tokens: number }[];
+  error?: string;
+}
+
+/** Measures a reference encoder in a child process on growing prefixes of document `index`. */
+function measureReference(engine: 'wasm' | 'js-tiktoken', index: number): ReferenceRun {
+  const script = `
+    const { worstCaseDocuments } = require('./test/fixtures/tokens/worstCaseDocuments.ts');
+    const text = worstCaseDocuments()[${index}].text;
+    let encode;
+    if (${JSON.stringify(engine)} === 'wasm') {
+      const { get_encoding } = require('tiktoken');
+      encode = (s) => { const e = get_encoding('${ENCODING}'); try { return e.encode_ordinary(s).length; } finally { e.free(); } };
+    } else {
+      const { Tiktoken } = require('js-tiktoken/lite');
+      const t = new Tiktoken(require('js-tiktoken/ranks/${ENCODING}'));
+      encode = (s) => t.encode(s, [], []).length;
+    }
+    for (let chars = Math.min(16000, text.length); ; chars = Math.min(text.length, chars * 2)) {
+      const start = performance.now();
+      let tokens;
+      try { tokens = encode(text.slice(0, chars)); }
+      catch (error) { process.stdout.write(JSON.stringify({ error: String(error).split('\\n')[0], chars }) + '\\n'); break; }
+      const ms = performance.now() - start;
+      process.stdout.write(JSON.stringify({ chars, ms, tokens }) + '\\n');
+      if (chars === text.length || ms > ${REFERENCE_STOP_MS}) break;
+    }`;
+  const root = join(__dirname, '..', '..');
+  const child = spawnSync(process.execPath, ['-r', 'tsx/cjs', '-e', script], { cwd: root, encoding: 'utf8', timeout: REFERENCE_TIMEOUT_MS });
+  const result: ReferenceRun = { runs: [] };
+  for (const line of child.stdout.split('\n').filter(Boolean)) {
+    const parsed = JSON.parse(line) as { chars: number; ms?: number; tokens?: number; error?: string };
+    if (parsed.error) result.error = `${parsed.error} at ${kb(parsed.chars)}`;
+    else result.runs.push({ chars: parsed.chars, ms: parsed.ms!, tokens: parsed.tokens! });
+  }
+  if (child.error) result.error = `stopped after ${REFERENCE_TIMEOUT_MS / 1000} s`;
+  else if (child.status !== 0 && !result.error) result.error = `exit ${child.status}: ${child.stderr.split('\n').find(Boolean) ?? ''}`;
+  return result;
+}
+
+function describeReference(run: ReferenceRun, fullChars: number): string {
+  const last = run.runs[run.runs.length - 1];
+  if (last && last.chars === fullChars) return ms(last.ms);
+  const measured = last ? `${ms(last.ms)} on the first ${kb(last.chars)}` : 'nothing measured';
+  const why = run.error ?? `whole document not run: the ${kb(last.chars)} prefix alone took over ${REFERENCE_STOP_MS / 1000} s`;
+  return `${measured} (${why})`;
+}
+
+/** A fresh tokenizer's first count of `text`: no cache has seen it. */
+async function coldCount(text: string): Promise<{ ms: number; tokens: number }> {
+  const tokenizer = await createTokenizer(ENCODING);
+  const start = performance.now();
+  const tokens = tokenizer.count(text);
+  return { ms: performance.now() - start, tokens };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** Per-keystroke update times of the incremental counter on `doc`, and whether its total stayed exact. */
+async function measureKeystrokes(doc: string, seed: number): Promise<{ p50: number; p99: number; max: number; exact: boolean }> {
+  const tokenizer = await loadTokenizer(ENCODING);
+  const counter = new IncrementalCounter(tokenizer, doc);
+  const random = seededRandom(seed);
+  let text = doc;
+  const times: number[] = [];
+  for (let i = 0; i < WARMUP_EDITS + EDITS; i++) {
+    let at = Math.floor(random() * text.length);
+    if (at > 0 && /[\uDC00-\uDFFF]/.test(text[at])) at--;
+    const width = at < text.length && (text.codePointAt(at) ?? 0) > 0xffff ? 2 : 1;
+    const kind = random();
+    const insert = kind < 0.8 ? INSERTS[Math.floor(random() * INSERTS.length)] : '';
+    const deleteLength = kind < 0.5 ? 0 : Math.min(width, text.length - at);
+    const start = performance.now();
+    counter.applyChange(at, deleteLength, insert);
+    const elapsed = performance.now() - start;
+    text = text.slice(0, at) + insert + text.slice(at + deleteLength);
+    if (i >= WARMUP_EDITS) times.push(elapsed);
+  }
+  const exact = counter.text === text && counter.total === (await coldCount(text)).tokens;
+  const sorted = times.sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1], exact };
+}
+
+export async function run(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const documents = worstCaseDocuments();
+  for (const [index, doc] of documents.entries()) {
+    const cold = await coldCount(doc.text);
+    const tokenizer = await loadTokenizer(ENCODING);
+    tokenizer.count(doc.text);
+    const warmStart = performance.now();
+    const warmTokens = tokenizer.count(doc.text);
+    const warmMs = performance.now() - warmStart;
+
+    const wasm = measureReference('wasm', index);
+    const js = measureReference('js-tiktoken', index);
+    // ≤ 2× tiktoken on the same input: the whole document, or the longest prefix tiktoken finished.
+    const wasmLast = wasm.runs[wasm.runs.length - 1];
+    const sameInput = wasmLast && wasmLast.chars < doc.text.length ? await coldCount(doc.text.slice(0, wasmLast.chars)) : cold;
+    const agree = [...wasm.runs, ...js.runs].every((r) => r.chars !== doc.text.length || r.tokens === cold.tokens) && (!wasmLast || sameInput.tokens === wasmLast.tokens);
+    const ratio = wasmLast ? sameInput.ms / wasmLast.ms : Number.NaN;
+
+    const keys = await measureKeystrokes(doc.text, 100 + index);
+    const label = `${doc.name}, ${cold.tokens.toLocaleString('en-US')} tokens`;
+    rows.push(
+      { bench: BENCH, metric: `${label}: this engine, first count`, value: ms(cold.ms), target: '≤ 1 s', ok: cold.ms <= 1000 },
+      { bench: BENCH, metric: `${label}: this engine, counted again (remembered pieces)`, value: ms(warmMs), target: 'exact', ok: warmTokens === cold.tokens },
+      { bench: BENCH, metric: `${label}: OpenAI tiktoken (WASM)`, value: describeReference(wasm, doc.text.length) },
+      { bench: BENCH, metric: `${label}: js-tiktoken`, value: describeReference(js, doc.text.length) },
+      {
+        bench: BENCH,
+        metric: `${label}: this engine ÷ tiktoken WASM on the same input${wasmLast && wasmLast.chars < doc.text.length ? ` (the ${kb(wasmLast.chars)} prefix)` : ''}`,
+        value: Number.isNaN(ratio) ? 'n/a' : `${ratio.toFixed(2)}×`,
+        target: '≤ 2×, same count',
+        ok: !Number.isNaN(ratio) && ratio <= 2 && agree,
+      },
+      { bench: BENCH, metric: `${label}: incremental update per keystroke, p50 / max (${EDITS} random edits)`, value: `${ms(keys.p50)} / ${ms(keys.max)}`, target: 'exact', ok: keys.exact },
+      { bench: BENCH, metric: `${label}: incremental update per keystroke, p99`, value: ms(keys.p99), target: '≤ 5 ms', ok: keys.p99 <= 5 },
+    );
+  }
+  return rows;
+}
