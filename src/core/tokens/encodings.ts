@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { TiktokenBPE } from 'js-tiktoken/lite';
 import type { EncodingName, ModelInfo, TokenizerSpec } from '../models/modelInfo';
 import { PieceEncoder } from './pieceEncoder';
-import type { RankTables } from './tokenPairRanks';
+import { TokenPairRanks, type RankTables } from './tokenPairRanks';
 import type { Tokenizer } from './tokenizer';
 
 /** Every encoding this build can load. */
@@ -74,7 +74,7 @@ async function buildTokenizer(name: EncodingName): Promise<Tokenizer> {
   const tables = await buildRankTablesInSlices(ranks);
   // Special-token strings such as `<|endoftext|>` are counted as the ordinary text they are in a user's file,
   // instead of throwing (js-tiktoken's default) or collapsing into one special token.
-  const pieces = new PieceEncoder(ranks.pat_str, tables);
+  const pieces = new PieceEncoder(ranks.pat_str, await TokenPairRanks.build(tables));
   return { encoding: name, encode: (text) => pieces.encode(text), count: (text) => pieces.count(text) };
 }
 
@@ -101,11 +101,10 @@ function requireRanks(name: EncodingName): TiktokenBPE {
 const TOKENS_PER_SLICE = 2048;
 
 /**
- * js-tiktoken's rank tables (`"b1,b2,…"` → rank and rank → bytes, as `new Tiktoken(ranks)` builds them in one
- * blocking pass), filled in slices that yield to the event loop instead.
+ * The encoding's tokens (rank → bytes, js-tiktoken's `textMap`, which `new Tiktoken(ranks)` builds in one blocking
+ * pass together with a string-keyed map we do not need), filled in slices that yield to the event loop instead.
  */
 async function buildRankTablesInSlices(ranks: TiktokenBPE): Promise<RankTables> {
-  const rankMap = new Map<string, number>();
   const textMap = new Map<number, Uint8Array>();
   const data = ranks.bpe_ranks;
   let sinceYield = 0;
@@ -122,7 +121,6 @@ async function buildRankTablesInSlices(ranks: TiktokenBPE): Promise<RankTables> 
         let tokenEnd = data.indexOf(' ', tokenStart);
         if (tokenEnd === -1 || tokenEnd > lineEnd) tokenEnd = lineEnd;
         const bytes = Buffer.from(data.slice(tokenStart, tokenEnd), 'base64');
-        rankMap.set(bytes.join(','), rank);
         textMap.set(rank, bytes);
         tokenStart = tokenEnd + 1;
         if (++sinceYield === TOKENS_PER_SLICE) {
@@ -133,5 +131,5 @@ async function buildRankTablesInSlices(ranks: TiktokenBPE): Promise<RankTables> 
     }
     lineStart = lineEnd + 1;
   }
-  return { rankMap, textMap };
+  return { textMap };
 }

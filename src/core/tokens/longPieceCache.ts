@@ -16,8 +16,10 @@ import { encodeByTiling, type EncodedPiece, type Match } from './pieceTiling';
 /** Encoded bytes kept for reuse: at most this many bytes of pieces plus 8 bytes per token, per encoding. */
 const MAX_CACHED_BYTES = 24 * 1024 * 1024;
 const MAX_ENTRIES = 512;
-/** Remembered pieces compared with a new piece to find one it is an edit of (the most recently used first). */
-const REUSE_CANDIDATES = 4;
+/** Remembered pieces compared with a new piece to find one it repeats (the most recently used). */
+const REUSE_CANDIDATES = 8;
+/** Context up to which every candidate way of reusing a piece is tried; beyond, only the best one widens. */
+const WIDE_CONTEXT_BYTES = 1024;
 /** Bytes of old tokens between a change and the kept runs (and as context) in the first try; doubled after a failed check. */
 const FIRST_CONTEXT_BYTES = 64;
 
@@ -86,19 +88,23 @@ export class LongPieceCache {
 
   /** The encoding of `bytes` derived from a remembered piece it repeats, or undefined when none is close. */
   private reuseEdited(bytes: Uint8Array): PieceEncoding | undefined {
-    let best: { entry: Entry; tilings: Match[][]; shared: number } | undefined;
-    let checked = 0;
-    for (const entry of [...this.entries.values()].reverse()) {
-      if (++checked > REUSE_CANDIDATES) break;
+    const candidates: { entry: Entry; tilings: Match[][]; shared: number }[] = [];
+    for (const entry of [...this.entries.values()].slice(-REUSE_CANDIDATES).reverse()) {
       const candidate = tilingsFor(entry.bytes, bytes);
-      if (!best || candidate.shared > best.shared) best = { entry, ...candidate };
+      // Worth it only when most of the piece is shared; otherwise a plain merge is as fast.
+      if (candidate.shared >= bytes.length / 2) candidates.push({ entry, ...candidate });
     }
-    // Worth it only when most of the piece is shared; otherwise a plain merge is as fast.
-    if (!best || best.shared < bytes.length / 2) return undefined;
+    if (candidates.length === 0) return undefined;
+    // Most shared bytes first; on a tie, fewer kept runs (fewer windows to check).
+    candidates.sort((a, b) => b.shared - a.shared || a.tilings[0].length - b.tilings[0].length);
     for (let context = this.firstContextBytes; context < 2 * bytes.length; context *= 2) {
-      for (const matches of best.tilings) {
-        const encoding = encodeByTiling(this.merger, best.entry, bytes, matches, context);
-        if (encoding) return encoding;
+      // Every way is tried while windows are small; past that only the best one widens (a plain merge at worst).
+      const tries = context <= WIDE_CONTEXT_BYTES ? candidates : candidates.slice(0, 1);
+      for (const { entry, tilings } of tries) {
+        for (const matches of context <= WIDE_CONTEXT_BYTES ? tilings : tilings.slice(0, 1)) {
+          const encoding = encodeByTiling(this.merger, entry, bytes, matches, context);
+          if (encoding) return encoding;
+        }
       }
     }
     return this.merger.merge(bytes);

@@ -1,6 +1,6 @@
 import { BytePairMerger } from './bytePairMerge';
 import { LongPieceCache } from './longPieceCache';
-import { TokenPairRanks, type RankTables } from './tokenPairRanks';
+import type { TokenPairRanks } from './tokenPairRanks';
 
 /** Pieces up to this many characters are remembered by their text (words repeat); longer ones by LongPieceCache. */
 const MAX_SHORT_PIECE_CHARS = 64;
@@ -18,23 +18,18 @@ const MAX_SHORT_PIECES = 100_000;
 export class PieceEncoder {
   private readonly pieces: RegExp;
   private readonly merger: BytePairMerger;
+  private readonly ranks: TokenPairRanks;
   private readonly longPieces: LongPieceCache;
   private readonly shortCounts = new Map<string, number>();
   private readonly utf8 = new TextEncoder();
   /** UTF-8 of one short piece (≤ 3 bytes per UTF-16 unit). */
   private readonly scratch = new Uint8Array(3 * MAX_SHORT_PIECE_CHARS);
-  private readonly maxTokenBytes: number;
 
-  constructor(
-    pattern: string,
-    private readonly tables: RankTables,
-  ) {
+  constructor(pattern: string, ranks: TokenPairRanks) {
     this.pieces = new RegExp(pattern, 'gu');
-    this.merger = new BytePairMerger(new TokenPairRanks(tables));
+    this.ranks = ranks;
+    this.merger = new BytePairMerger(ranks);
     this.longPieces = new LongPieceCache(this.merger);
-    let longest = 0;
-    for (const bytes of tables.textMap.values()) longest = Math.max(longest, bytes.length);
-    this.maxTokenBytes = longest;
   }
 
   count(text: string): number {
@@ -45,7 +40,7 @@ export class PieceEncoder {
       const piece = match[0];
       if (piece.length > MAX_SHORT_PIECE_CHARS) {
         const bytes = this.utf8.encode(piece);
-        total += this.wholeToken(bytes) !== undefined ? 1 : this.longPieces.encode(bytes).tokens.length;
+        total += this.wholeToken(bytes) >= 0 ? 1 : this.longPieces.encode(bytes).tokens.length;
         continue;
       }
       let tokens = this.shortCounts.get(piece);
@@ -66,7 +61,7 @@ export class PieceEncoder {
     for (let match = pieces.exec(text); match !== null; match = pieces.exec(text)) {
       const bytes = this.utf8.encode(match[0]);
       const whole = this.wholeToken(bytes);
-      if (whole !== undefined) out.push(whole);
+      if (whole >= 0) out.push(whole);
       else for (const token of this.mergePiece(bytes)) out.push(token);
     }
     return out;
@@ -75,15 +70,15 @@ export class PieceEncoder {
   private countShort(piece: string): number {
     const { written } = this.utf8.encodeInto(piece, this.scratch);
     const bytes = this.scratch.subarray(0, written);
-    return this.wholeToken(bytes) !== undefined ? 1 : this.merger.count(bytes);
+    return this.wholeToken(bytes) >= 0 ? 1 : this.merger.count(bytes);
   }
 
   private mergePiece(bytes: Uint8Array): Int32Array {
     return bytes.length > 3 * MAX_SHORT_PIECE_CHARS ? this.longPieces.encode(bytes).tokens : this.merger.merge(bytes).tokens;
   }
 
-  /** js-tiktoken's first step for every piece: a piece whose bytes are a token is that one token, merged or not. */
-  private wholeToken(bytes: Uint8Array): number | undefined {
-    return bytes.length <= this.maxTokenBytes ? this.tables.rankMap.get(bytes.join(',')) : undefined;
+  /** js-tiktoken's first step for every piece: a piece whose bytes are a token is that one token, merged or not (-1: not a token). */
+  private wholeToken(bytes: Uint8Array): number {
+    return this.ranks.rankOf(bytes);
   }
 }

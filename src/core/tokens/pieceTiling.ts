@@ -59,39 +59,40 @@ interface Kept {
 export function encodeByTiling(merger: BytePairMerger, old: EncodedPiece, bytes: Uint8Array, matches: readonly Match[], context: number): PieceEncoding | undefined {
   const kept = trimToBoundaries(old, bytes.length, matches, context);
   if (kept.length === 0) return merger.merge(bytes);
-  const tokens: number[] = [];
-  const ends: number[] = [];
+  // Tiles in order: a window's tokens (from its merge with context), or a kept run's old tokens.
+  const tiles: { source: PieceEncoding; first: number; last: number; shift: number }[] = [];
   let previous: Kept | undefined;
   for (let j = 0; j <= kept.length; j++) {
     const next = kept[j] as Kept | undefined;
     const windowStart = previous ? previous.at + (previous.to - previous.from) : 0;
     const windowEnd = next ? next.at : bytes.length;
-    // The window alone is empty at the piece's ends: nothing to merge or check there.
-    if (previous || windowEnd > 0) {
-      if (!next && windowStart === bytes.length) break;
+    // The window is empty at a piece end that a kept run reaches: nothing to merge or check there.
+    const emptyEnd = (!previous && windowEnd === 0) || (!next && windowStart === bytes.length);
+    if (!emptyEnd) {
       const left = previous ? previous.tail : 0;
       const right = next ? next.head : 0;
       const merged = merger.merge(bytes.subarray(windowStart - left, windowEnd + right));
-      const from = left === 0 ? 0 : boundaryIndex(merged.ends, left);
+      const from = left === 0 ? -1 : boundaryIndex(merged.ends, left);
       const to = right === 0 ? merged.ends.length - 1 : boundaryIndex(merged.ends, left + (windowEnd - windowStart));
-      if (from < 0 || to < 0) return undefined;
-      for (let t = left === 0 ? 0 : from + 1; t <= to; t++) {
-        tokens.push(merged.tokens[t]);
-        ends.push(merged.ends[t] + windowStart - left);
-      }
+      if ((left !== 0 && from < 0) || to < 0) return undefined; // the check failed
+      tiles.push({ source: merged, first: from + 1, last: to, shift: windowStart - left });
     }
     if (next) {
       const first = next.from === 0 ? 0 : boundaryIndex(old.ends, next.from) + 1;
-      const last = boundaryIndex(old.ends, next.to);
-      const shift = next.at - next.from;
-      for (let t = first; t <= last; t++) {
-        tokens.push(old.tokens[t]);
-        ends.push(old.ends[t] + shift);
-      }
+      tiles.push({ source: old, first, last: boundaryIndex(old.ends, next.to), shift: next.at - next.from });
     }
     previous = next;
   }
-  return { tokens: Int32Array.from(tokens), ends: Int32Array.from(ends) };
+  let count = 0;
+  for (const tile of tiles) count += tile.last - tile.first + 1;
+  const tokens = new Int32Array(count);
+  const ends = new Int32Array(count);
+  let i = 0;
+  for (const { source, first, last, shift } of tiles) {
+    tokens.set(source.tokens.subarray(first, last + 1), i);
+    for (let t = first; t <= last; t++) ends[i++] = source.ends[t] + shift;
+  }
+  return { tokens, ends };
 }
 
 /**

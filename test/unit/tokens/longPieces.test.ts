@@ -140,8 +140,8 @@ describe('long pieces: exact byte-pair merges in O(n log n)', () => {
         );
       });
 
-      it('widens the window until its check holds: exact even when the first window is a single byte', () => {
-        const merger = new BytePairMerger(new TokenPairRanks(tables(jsTiktoken.get(encoding)!)));
+      it('widens the window until its check holds: exact even when the first window is a single byte', async () => {
+        const merger = new BytePairMerger(await TokenPairRanks.build(tables(jsTiktoken.get(encoding)!)));
         const cache = new LongPieceCache(merger, { firstContextBytes: 1 });
         const utf8 = new TextEncoder();
         const exact = (text: string) => merger.merge(utf8.encode(text));
@@ -161,9 +161,9 @@ describe('long pieces: exact byte-pair merges in O(n log n)', () => {
     });
   }
 
-  it('re-merges a window of a few hundred bytes, not the piece, after a keystroke inside a 200 KB run', () => {
+  it('re-merges windows of a few KB, not the piece, after a keystroke inside a 200 KB run', async () => {
     const base = jsTiktoken.get('o200k_base')!;
-    const merger = new BytePairMerger(new TokenPairRanks(tables(base)));
+    const merger = new BytePairMerger(await TokenPairRanks.build(tables(base)));
     let mergedBytes = 0;
     const spy = Object.assign(Object.create(merger) as BytePairMerger, {
       merge: (bytes: Uint8Array) => ((mergedBytes += bytes.length), merger.merge(bytes)),
@@ -178,14 +178,14 @@ describe('long pieces: exact byte-pair merges in O(n log n)', () => {
       text = text.slice(0, offset) + (i % 2 ? 'y' : '') + text.slice(offset + (i % 2 ? 0 : 1));
       mergedBytes = 0;
       const encoding = cache.encode(utf8.encode(text));
-      assert.ok(mergedBytes < 2_000, `edit ${i} re-merged ${mergedBytes} bytes`);
+      assert.ok(mergedBytes < 8_000, `edit ${i} re-merged ${mergedBytes} of ${text.length} bytes`);
       assert.equal(encoding.ends[encoding.ends.length - 1], text.length);
     }
     assertSameEncoding(cache.encode(utf8.encode(text)), merger.merge(utf8.encode(text)), text);
   });
 
-  it('keeps the long-piece cache within its memory budget', () => {
-    const merger = new BytePairMerger(new TokenPairRanks(tables(jsTiktoken.get('o200k_base')!)));
+  it('keeps the long-piece cache within its memory budget', async () => {
+    const merger = new BytePairMerger(await TokenPairRanks.build(tables(jsTiktoken.get('o200k_base')!)));
     const cache = new LongPieceCache(merger, { maxCachedBytes: 200_000 });
     const utf8 = new TextEncoder();
     for (let i = 0; i < 40; i++) cache.encode(utf8.encode(run(CLASSES.letters, 20_000, i + 1)));
@@ -194,9 +194,9 @@ describe('long pieces: exact byte-pair merges in O(n log n)', () => {
   });
 });
 
-/** js-tiktoken's rank tables, as the shared tokenizer builds them in slices. */
-function tables(tiktoken: JsTiktoken): { rankMap: Map<string, number>; textMap: Map<number, Uint8Array> } {
-  return tiktoken as unknown as { rankMap: Map<string, number>; textMap: Map<number, Uint8Array> };
+/** js-tiktoken's own rank → bytes table (the shared tokenizer builds the same one in slices). */
+function tables(tiktoken: JsTiktoken): { textMap: Map<number, Uint8Array> } {
+  return tiktoken as unknown as { textMap: Map<number, Uint8Array> };
 }
 
 function assertSameEncoding(actual: PieceEncoding, expected: PieceEncoding, text: string): void {
