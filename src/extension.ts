@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
-import { tokenizerSpecFor } from './core/tokens/encodings';
+import { CatalogStore, REFRESHED_CATALOG_FILE, setDefaultCatalogStore } from './core/models/catalogStore';
+import { tokenizerRule } from './core/models/tokenizerRule';
 import { BudgetDiagnostics } from './features/budgetDiagnostics';
 import { WorkbenchSettings } from './features/configuration';
 import { DocumentBudgets } from './features/documentBudgets';
@@ -11,9 +12,12 @@ import { registerLanguageModels } from './features/languageModels/registerLangua
 import type { GatewayService } from './features/gatewayService';
 import type { SpendGuard } from './features/costReport/spendGuard';
 import { OllamaServers } from './features/ollamaServers';
+import { registerModelPrices } from './features/modelPrices';
+import { DeprecatedModelDiagnostics } from './features/deprecatedModelDiagnostics';
 import { registerPickBudgetModel } from './features/pickBudgetModel';
 import { registerPromptCodeLens } from './features/promptCodeLens';
 import { registerPromptHover } from './features/promptHover';
+import { registerTelemetry } from './features/telemetry/registerTelemetry';
 import { TestHooks } from './features/testHooks';
 import { TokenStatus } from './features/tokenStatus';
 import { TokenCountClient } from './workers/tokenCountClient';
@@ -32,6 +36,8 @@ export interface Services {
   /** Set by the spend registration; the chat asks it before a message that would exceed the daily budget. */
   spendGuard?: SpendGuard;
   tokenWorker: TokenCountClient;
+  /** The catalog's table: the shipped snapshot or a refreshed one in global storage, read on the first lookup. */
+  catalogStore: CatalogStore;
 }
 
 type Registration = vscode.Disposable | vscode.Disposable[] | void;
@@ -48,26 +54,46 @@ const FEATURES: [name: string, register: (services: Services) => Registration][]
     },
   ],
   ['budget diagnostics', ({ budgets }) => new BudgetDiagnostics(budgets)],
+  ['model prices', ({ context, catalogStore }) =>
+    registerModelPrices(context, catalogStore, {
+      checkWeekly: () => vscode.workspace.getConfiguration('llmWorkbench').get<boolean>('modelPrices.checkWeekly') === true,
+      url: () => process.env.LLM_WORKBENCH_PRICES_URL,
+    }),
+  ],
+  ['deprecated model warnings in settings', ({ settings }) => new DeprecatedModelDiagnostics(settings)],
   ['prompt CodeLens', ({ budgets, settings }) => registerPromptCodeLens(budgets, settings)],
   ['prompt hover', ({ budgets, settings }) => registerPromptHover(budgets, settings)],
   ['chat, API keys and gateway', (services) => registerChatFeature(services)],
   ['evals in the editor and spend', (services) => registerEvalsAndSpend(services)],
   ['language models, agent tools and MCP server', (services) => registerLanguageModels(services)],
+  [
+    'OpenTelemetry export and receiver',
+    ({ context, settings, gateway }) => (gateway ? registerTelemetry(context, settings, gateway) : undefined),
+  ],
 ];
 
 function createServices(context: vscode.ExtensionContext): Services {
+  // Constructed only: the table is read on the first model lookup, off the activation path.
+  const catalogStore = new CatalogStore({ storedPath: join(context.globalStorageUri.fsPath, REFRESHED_CATALOG_FILE) });
+  setDefaultCatalogStore(catalogStore);
   const settings = new WorkbenchSettings();
+  const catalogChanged = catalogStore.onDidChange(() => settings.reloadCatalog());
   let counts: DocumentTokenCounts | undefined;
   const client = new TokenCountClient(join(context.extensionPath, 'dist', 'workers', 'tokenCount.js'), (reason) =>
     counts?.workerExited(reason),
   );
-  const encoding = tokenizerSpecFor(settings.catalog.lookup(settings.current.budget.model)).encoding;
+  // The encoding by rule (an override's tokenizer wins), so activation never loads the catalog's table.
+  const budgetModel = settings.current.budget.model;
+  const override = settings.current.models.find((m) => m.ref === budgetModel)?.tokenizer;
+  const colon = budgetModel.indexOf(':');
+  const encoding =
+    override && override !== 'estimate' ? override : tokenizerRule(budgetModel.slice(0, colon), budgetModel.slice(colon + 1)).encoding;
   counts = new DocumentTokenCounts(client, encoding);
   // Nothing is asked of an Ollama server until a budget or a picker needs it.
   const ollama = new OllamaServers(settings, context.secrets);
   const budgets = new DocumentBudgets(counts, settings, ollama);
-  context.subscriptions.push(settings, counts, ollama, budgets, client);
-  return { context, settings, counts, budgets, ollama, testHooks: new TestHooks(), tokenWorker: client };
+  context.subscriptions.push(settings, counts, ollama, budgets, client, catalogChanged);
+  return { context, settings, counts, budgets, ollama, testHooks: new TestHooks(), tokenWorker: client, catalogStore };
 }
 
 export function activate(context: vscode.ExtensionContext): void {

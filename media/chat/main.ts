@@ -383,7 +383,9 @@ function showTokenCount(count: TokenCountInfo): void {
   const approx = count.exact ? '' : '≈';
   tokenCount.textContent = `${approx}${formatCount(count.tokens)} / ${formatCount(count.window)} tokens · ${count.model}`;
   tokenCount.title =
-    `System prompt + history + message + ${formatCount(count.outputReserve)} tokens reserved for the answer, against ${count.model}'s window` +
+    (count.limitKind === 'combined'
+      ? `System prompt + history + message + ${formatCount(count.outputReserve)} tokens reserved for the answer, against ${count.model}'s window`
+      : `System prompt + history + message, against ${count.model}'s input limit (the ${formatCount(count.outputReserve)} tokens reserved for the answer count against its output limit)`) +
     (count.exact ? '' : ' (estimate: this model has no public tokenizer)') +
     (count.windowNote ? `. ${count.windowNote}` : '');
   const ratio = count.tokens / count.window;

@@ -19,6 +19,7 @@ import { ignoredTemperatureWarnings } from '../core/evals/unsupportedSampling';
 import { matrixTable, resultsTable, totalsLine } from '../core/evals/textReport';
 import { createGateway } from '../core/gateway/createGateway';
 import { CliLedger, loadCliSettings, usageMessage, warmUpTokenizers } from './cliSetup';
+import { cliTelemetry, closeCliTelemetry } from './cliTelemetry';
 import { outputPathProblem } from './outputPath';
 
 export const EVAL_USAGE = `Usage: llm-workbench eval [options] [FILE|DIR...]
@@ -42,6 +43,7 @@ Options:
 
 Exit status: 0 all cases passed, 1 some case failed or errored, 2 invalid eval files, options or settings.
 Keys come from OPENAI_API_KEY, ANTHROPIC_API_KEY, ... (see the README). The cache lives in $LLM_WORKBENCH_HOME/cache/evals.
+OTEL_EXPORTER_OTLP_ENDPOINT (and the other standard OTEL_* variables) exports the run and its calls as OpenTelemetry spans.
 `;
 
 interface CliIo {
@@ -107,8 +109,11 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   const paths = findEvalFiles(positionals, io.cwd, problems);
   const settings = loadCliSettings(values.config, io.env, io.cwd);
   const loaded = 'problem' in settings ? (problems.push(settings.problem), undefined) : settings;
+  const exporting = loaded ? cliTelemetry(io.env, loaded.config.providers, io.stderr) : {};
+  if ('problem' in exporting) problems.push(exporting.problem);
   for (const p of problems) io.stderr(`llm-workbench eval: ${p}\n`);
-  if (problems.length > 0 || !loaded) return 2;
+  if (problems.length > 0 || !loaded || 'problem' in exporting) return 2;
+  const { telemetry } = exporting;
 
   const files = paths.map((p) => parseEvalFile(p));
   const graderProblems = files.flatMap((f) => missingGraders(f, grader));
@@ -128,6 +133,7 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   const ledger = new CliLedger(loaded.ledgerPath);
   await warmUpTokenizers(evalProviders.config, runnable.flatMap((f) => f.providers.map((p) => evalProviders.refFor(p))));
   const gateway = createGateway({
+    wrap: telemetry ? (g) => telemetry.wrapGateway(g) : undefined,
     config: evalProviders.config,
     keys: evalProviders.keys(loaded.keys),
     ledger,
@@ -144,6 +150,7 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   process.once('SIGINT', onSignal);
 
   const results: EvalCaseResult[] = [];
+  const traced = telemetry?.evalRun();
   let summary;
   try {
     summary = await runEval(runnable, {
@@ -158,7 +165,9 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
       refFor: evalProviders.refFor,
       minPassRate,
       callsPerDay: callsPerDay ?? loaded.config.budget.callsPerDay,
+      aroundCase: traced?.aroundCase,
       onEvent: (e) => {
+        traced?.onEvent(e);
         if (e.type === 'result') {
           // Kept for the table and JUnit; outputs are clipped so a long run stays small in memory.
           results.push({ ...e.result, output: e.result.output.length > 2000 ? `${e.result.output.slice(0, 2000)}…` : e.result.output, prompt: '' });
@@ -169,6 +178,7 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   } finally {
     process.removeListener('SIGINT', onSignal);
     await ledger.close();
+    await closeCliTelemetry(telemetry, io.stderr);
   }
   if (io.isTty) io.stderr('\r');
 

@@ -8,6 +8,7 @@ import { recordLogLine } from '../core/logging/recordLogLine';
 import type { ModelCatalog } from '../core/models/catalog';
 import type { ProviderConfig } from '../core/providers/adapter';
 import { guardProviderEndpoints } from '../core/secrets/endpointGuard';
+import type { EvalRunTelemetry, Telemetry } from '../core/telemetry/telemetryRuntime';
 import type { WorkbenchSettings } from './configuration';
 import type { ApiKeys } from './secrets';
 
@@ -24,6 +25,7 @@ export class GatewayService implements vscode.Disposable {
   private built?: ChatGateway;
   private buildError?: string;
   private warnedWorkspaceProviders = false;
+  private telemetry?: Telemetry;
   private readonly ledger: JsonlLedger;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -64,6 +66,17 @@ export class GatewayService implements vscode.Disposable {
     return guarded.providers;
   }
 
+  /** OpenTelemetry export (set by the telemetry feature when it is on): the gateway is rebuilt with it, or without it. */
+  setTelemetry(telemetry: Telemetry | undefined): void {
+    this.telemetry = telemetry;
+    this.invalidate();
+  }
+
+  /** Spans for one eval run when export is on: pass to `runEvalFile`. */
+  evalTelemetry(): EvalRunTelemetry | undefined {
+    return this.telemetry?.evalRun();
+  }
+
   /** The gateway, or the reason it could not be built (shown in the chat with an "Open Settings" button). */
   tryGateway(): { gateway: ChatGateway } | { error: string } {
     if (!this.built && !this.buildError) this.build();
@@ -87,6 +100,7 @@ export class GatewayService implements vscode.Disposable {
         // Lets the spend status bar tell this window's calls from other windows' and the CLI's.
         sessionId: vscode.env.sessionId,
         log: (line) => this.log.trace(line),
+        wrap: this.telemetry ? (g) => this.telemetry!.wrapGateway(g) : undefined,
       });
       this.built = observeRecords(inner, (record) => {
         const { level, line } = recordLogLine(record, this.settings.current.logPrompts);

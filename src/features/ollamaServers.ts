@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import { effectiveContextWindow, type EffectiveContextWindow } from '../core/models/effectiveContextWindow';
-import type { ModelInfo } from '../core/models/modelInfo';
+import { effectiveContextWindow, type EffectiveContextWindow, type WindowInfo } from '../core/models/effectiveContextWindow';
 import { OllamaServerCache, type InstalledModelsAnswer } from '../core/models/ollamaServerCache';
 import type { ProviderConfig } from '../core/providers/adapter';
 import { createAdapter } from '../core/providers/createAdapter';
@@ -55,7 +54,7 @@ export class OllamaServers implements vscode.Disposable {
   }
 
   /** The window to budget `ref` against, and where it came from; never waits (a lookup may start behind it). */
-  windowFor(ref: string, info: Pick<ModelInfo, 'contextWindow'> | undefined): EffectiveContextWindow {
+  windowFor(ref: string, info: WindowInfo | undefined): EffectiveContextWindow {
     const colon = ref.indexOf(':');
     const provider = colon > 0 ? this.providerList.find((p) => p.id === ref.slice(0, colon)) : undefined;
     const server = provider?.kind === 'ollama' ? this.cache.window(provider.id, ref.slice(colon + 1)) : undefined;

@@ -26,6 +26,7 @@ class PromptHoverProvider implements vscode.HoverProvider {
       heading: section.heading,
       tokens: section.tokens,
       contextWindow: budget.evaluation.contextWindow,
+      limitKind: budget.evaluation.limitKind,
       modelName: budget.model?.displayName ?? budget.modelRef,
       tokenizer: budget.tokenizer,
       bucket: section.bucket,

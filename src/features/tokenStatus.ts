@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { deprecationState, deprecationText } from '../core/models/deprecation';
 import { costTable } from '../core/tokens/promptCost';
 import type { WorkbenchSettings } from './configuration';
 import { configuredModels } from '../core/config/configuredModels';
@@ -132,6 +133,8 @@ export class TokenStatus implements vscode.Disposable {
     const costs = costTable(budget.total, budget.outputReserve, models, config.budget.callsPerDay, budget.tokenizer.encoding);
 
     this.item.text = statusText({ total: budget.total, selection, tokenizer: budget.tokenizer, share: budget.evaluation.share, modelName });
+    const deprecation = deprecationState(budget.model?.deprecation);
+    const table = this.settings.catalog.origin();
     const tooltip = new vscode.MarkdownString(
       tooltipMarkdown({
         fileName: document.uri.path.split('/').pop() ?? document.uri.path,
@@ -143,10 +146,12 @@ export class TokenStatus implements vscode.Disposable {
         windowNote: budget.window.note,
         costs,
         callsPerDay: config.budget.callsPerDay,
+        ...(deprecation ? { deprecation: `${modelName} (${budget.modelRef}) is ${deprecationText(deprecation)}.` } : {}),
+        pricesFrom: `Prices: LiteLLM's table of ${table.date} (${table.kind === 'refreshed' ? 'updated' : 'shipped with the extension'})`,
       }),
       true,
     );
-    tooltip.isTrusted = { enabledCommands: ['llmWorkbench.pickBudgetModel'] };
+    tooltip.isTrusted = { enabledCommands: ['llmWorkbench.pickBudgetModel', 'llmWorkbench.updateModelPrices'] };
     this.item.tooltip = tooltip;
     const verdict = budget.evaluation.verdict;
     this.item.backgroundColor =

@@ -29,7 +29,8 @@ export interface EmulatorReply {
   /** Exact text deltas; their concatenation is the answer. Default: `text` split after each word. */
   chunks?: string[];
   /** What the provider reports; `input` is the whole prompt including cached tokens. Default: a deterministic count. */
-  usage?: { input: number; output: number; cacheRead?: number; cacheWrite?: number };
+  /** `cacheWrite1h`: the part of `cacheWrite` that went to Anthropic's 1-hour cache (reported in `usage.cache_creation`). */
+  usage?: { input: number; output: number; cacheRead?: number; cacheWrite?: number; cacheWrite1h?: number };
   /** Normalized (`end`, `max_tokens`, `stop_sequence`, `tool_use`, `content_filter`) or the protocol's own word. */
   stopReason?: string;
   chunkDelayMs?: number;

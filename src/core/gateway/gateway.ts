@@ -5,6 +5,8 @@ import type { Ledger } from '../cost/ledger';
 import { costOfUsage, estimateCallCost } from '../cost/pricing';
 import type { Usage } from '../cost/usage';
 import type { ModelCatalog } from '../models/catalog';
+import { isOllamaCloudModel } from '../models/catalogModels';
+import { checkWindow, overflowReason } from '../models/windowCheck';
 import type { EncodingName, ModelInfo } from '../models/modelInfo';
 import type { ProviderAdapter } from '../providers/adapter';
 import type { ChatEvent, StopReason } from '../providers/chat';
@@ -12,6 +14,7 @@ import { ProviderError, type ErrorKind } from '../providers/providerError';
 import { redactSecrets } from '../providers/redactSecrets';
 import { tokenizerSpecFor } from '../tokens/encodings';
 import type { CallRecord, ModelRef, Route } from './callRecord';
+import { collectGatewayStream } from './collectStream';
 import { EventQueue } from './eventQueue';
 import type { ChatGateway, GatewayEvent, GatewayRequest, GatewayResult } from './gatewayApi';
 import { validateOutput } from './outputValidator';
@@ -34,6 +37,8 @@ export interface GatewayParts {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   log(line: string): void;
   sessionId?: string;
+  /** The gateway as callers see it (with decorators such as telemetry), for the gateway's own nested calls. */
+  self?: () => ChatGateway;
 }
 
 /** Provider faults that count towards opening a provider's circuit; a rejected key or a bad prompt says nothing about its health. */
@@ -91,20 +96,8 @@ export class Gateway implements ChatGateway {
 
   constructor(private readonly parts: GatewayParts) {}
 
-  async complete(request: GatewayRequest): Promise<GatewayResult> {
-    let text = '';
-    let record: CallRecord | undefined;
-    let usage: Usage | undefined;
-    let error: ProviderError | undefined;
-    for await (const event of this.stream(request)) {
-      if (event.type === 'text') text += event.text;
-      else if (event.type === 'restart') text = ''; // only the answer that succeeded counts
-      else if (event.type === 'usage') usage = event.usage;
-      else if (event.type === 'error') error = event.error;
-      else if (event.type === 'record') record = event.record;
-    }
-    if (!record) throw new Error('gateway bug: a stream ended without its record');
-    return { text: error ? '' : text, record, usage, error };
+  complete(request: GatewayRequest): Promise<GatewayResult> {
+    return collectGatewayStream(this.stream(request));
   }
 
   async *stream(request: GatewayRequest): AsyncGenerator<GatewayEvent> {
@@ -294,7 +287,8 @@ export class Gateway implements ChatGateway {
     } catch (error) {
       return { skip: asProviderError(error, 'bad_request') };
     }
-    if (decision.localOnly && adapter.kind !== 'ollama' && !this.parts.catalog.lookup(ref)?.local) {
+    const local = adapter.kind === 'ollama' ? !isOllamaCloudModel(modelId) : this.parts.catalog.lookup(ref)?.local === true;
+    if (decision.localOnly && !local) {
       return { skip: new ProviderError({ kind: 'bad_request', message: `${ref} is not a local model and this request must stay local` }) };
     }
     const info = this.parts.catalog.lookup(ref);
@@ -302,18 +296,23 @@ export class Gateway implements ChatGateway {
     const inputTokens = await promptTokens(encoding);
     const reserve = Math.min(this.parts.config.budget.outputReserve, info?.maxOutput ?? Infinity);
     const maxOutputTokens = request.maxOutputTokens ?? reserve;
-    let window = info?.contextWindow;
-    if (adapter.contextWindowFor) window = (await adapter.contextWindowFor(modelId).catch(() => undefined)) ?? window;
-    if (window !== undefined && inputTokens + maxOutputTokens > window) {
+    // An Ollama server's num_ctx is one window that prompt and answer share; elsewhere the catalog's limits.
+    const serverWindow = adapter.contextWindowFor ? await adapter.contextWindowFor(modelId).catch(() => undefined) : undefined;
+    // Limits nobody knows are not enforced: the provider's own answer is better than a refusal on a guess.
+    const limits =
+      serverWindow !== undefined
+        ? { maxInputTokens: serverWindow, maxOutput: serverWindow, combinedWindow: serverWindow }
+        : info && !info.limitsUnknown
+          ? info
+          : undefined;
+    const check = limits && checkWindow(limits, inputTokens, maxOutputTokens);
+    if (limits && check && check.verdict === 'over') {
       return {
         skip: new ProviderError({
           kind: 'context_overflow',
           provider: providerId,
           model: modelId,
-          message:
-            `the prompt (~${inputTokens.toLocaleString('en-US')} tokens) plus ${maxOutputTokens.toLocaleString('en-US')} reserved for the answer ` +
-            `exceeds ${ref}'s ${window.toLocaleString('en-US')}-token window — shorten the prompt, lower the output reserve, ` +
-            `or add a model with a larger window to the route's fallbacks`,
+          message: `${overflowReason(check, limits, inputTokens, maxOutputTokens, ref)}, or add a model with a larger window to the route's fallbacks`,
         }),
       };
     }
@@ -506,7 +505,7 @@ export class Gateway implements ChatGateway {
   /** Classify-then-route: the label comes from a call through this same gateway, so it is retried and recorded. */
   private async classify(model: ModelRef, request: GatewayRequest): Promise<{ label: ComplexityLabel; description?: string }> {
     const lastUser = [...request.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
-    const result = await this.complete({
+    const result = await (this.parts.self?.() ?? this).complete({
       task: 'classify',
       model,
       system: CLASSIFY_SYSTEM,
@@ -533,7 +532,8 @@ export class Gateway implements ChatGateway {
         .map(async (p) => {
           try {
             const adapter = this.parts.adapterFor(p.id);
-            return (await adapter.listModels?.())?.map((m) => `${p.id}:${m.id}`) ?? [];
+            // Ollama Cloud models are listed too, but run on ollama.com: not local.
+            return (await adapter.listModels?.())?.filter((m) => !isOllamaCloudModel(m.id)).map((m) => `${p.id}:${m.id}`) ?? [];
           } catch {
             return [];
           }

@@ -1,5 +1,6 @@
 import type { WorkbenchConfig } from '../config/workbenchConfig';
 import type { ModelCatalog } from '../models/catalog';
+import { isOllamaCloudModel } from '../models/catalogModels';
 import { ProviderError } from '../providers/providerError';
 import type { ModelRef, Route } from './callRecord';
 import { globMatcher } from './fileGlobs';
@@ -145,11 +146,15 @@ export function ruleMatches(rule: RoutingRule, request: GatewayRequest, inputTok
   return held.length > 0 ? held.join(', ') : 'every request';
 }
 
-/** True when the model runs on the user's machine: catalog `local`, or served by an Ollama provider. */
+/**
+ * True when the model runs on the user's machine: served by an Ollama provider and not an Ollama Cloud model
+ * (`gpt-oss:120b-cloud` is run by ollama.com: a private file must not go there), or marked `local` in the catalog.
+ */
 export function isLocalModel(ref: ModelRef, ctx: Pick<RouterContext, 'config' | 'catalog'>): boolean {
-  if (ctx.catalog.lookup(ref)?.local) return true;
-  const providerId = ref.slice(0, ref.indexOf(':'));
-  return ctx.config.providers.some((p) => p.id === providerId && p.kind === 'ollama');
+  const colon = ref.indexOf(':');
+  const providerId = ref.slice(0, colon);
+  if (ctx.config.providers.some((p) => p.id === providerId && p.kind === 'ollama')) return !isOllamaCloudModel(ref.slice(colon + 1));
+  return ctx.catalog.lookup(ref)?.local === true;
 }
 
 /** Every model named anywhere in the configuration (routes, rules, model additions), in the order written. */

@@ -30,6 +30,8 @@ interface AnthropicCounts {
   input: number;
   cacheRead: number;
   cacheWrite: number;
+  /** The part of cacheWrite written to the 1-hour cache (`usage.cache_creation.ephemeral_1h_input_tokens`), when reported. */
+  cacheWrite1h: number;
   output: number;
 }
 
@@ -68,6 +70,7 @@ export class AnthropicAdapter implements ProviderAdapter {
             input: u.input_tokens,
             cacheRead: u.cache_read_input_tokens ?? 0,
             cacheWrite: u.cache_creation_input_tokens ?? 0,
+            cacheWrite1h: u.cache_creation?.ephemeral_1h_input_tokens ?? 0,
             output: u.output_tokens,
           };
           break;
@@ -161,6 +164,7 @@ function convertAnthropicUsage(counts: AnthropicCounts): Usage {
       total: counts.input + counts.cacheRead + counts.cacheWrite,
       ...(counts.cacheRead ? { cacheRead: counts.cacheRead } : {}),
       ...(counts.cacheWrite ? { cacheWrite: counts.cacheWrite } : {}),
+      ...(counts.cacheWrite1h ? { cacheWrite1h: counts.cacheWrite1h } : {}),
     },
     output: { total: counts.output },
     source: 'provider',

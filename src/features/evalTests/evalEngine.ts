@@ -5,7 +5,7 @@
 import type { EvalFile } from '../../core/evals/evalModel';
 import type { EvalCaseResult } from '../../core/evals/evalResult';
 import { defaultEvalCacheDir, ResponseCache } from '../../core/evals/responseCache';
-import { runEval, type EvalRunSummary } from '../../core/evals/runEval';
+import { runEval, type CaseStart, type EvalEvent, type EvalRunSummary } from '../../core/evals/runEval';
 import type { ModelRef } from '../../core/gateway/callRecord';
 import type { ChatGateway } from '../../core/gateway/gatewayApi';
 
@@ -24,6 +24,8 @@ export interface RunFileOptions {
   providers?: ModelRef[];
   onStart?(caseIndex: number, provider?: ModelRef): void;
   onResult(result: EvalCaseResult): void;
+  /** OpenTelemetry spans for the run, when export is on. */
+  telemetry?: { onEvent(event: EvalEvent): void; aroundCase(start: CaseStart, run: () => Promise<void>): Promise<void> };
 }
 
 export function runEvalFile(file: EvalFile, options: RunFileOptions): Promise<EvalRunSummary> {
@@ -34,7 +36,9 @@ export function runEvalFile(file: EvalFile, options: RunFileOptions): Promise<Ev
     cache: options.useCache ? new ResponseCache(defaultEvalCacheDir()) : undefined,
     signal: options.signal,
     allowCode: options.allowCode,
+    aroundCase: options.telemetry?.aroundCase,
     onEvent: (event) => {
+      options.telemetry?.onEvent(event);
       if (event.type === 'case-start') options.onStart?.(event.caseIndex, event.provider);
       else if (event.type === 'result') options.onResult(event.result);
     },

@@ -102,6 +102,7 @@ export function createEvalRunHandler(deps: EvalRunDeps) {
             const total = [...p.pending.values()].reduce((n, x) => n + x.expected, 0);
             await runEvalFile(p.file, {
               gateway: gateway.gateway,
+              telemetry: deps.gateway.evalTelemetry(),
               shouldRun: p.shouldRun,
               useCache,
               signal: abort.signal,

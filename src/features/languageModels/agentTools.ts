@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { effectiveContextWindow } from '../../core/models/effectiveContextWindow';
 import { describeEstimate } from '../../core/agentTools/runEvalTool';
 import { AGENT_TOOLS, type AgentToolSpec } from '../../core/agentTools/toolCatalog';
 import { AgentToolInputError, type AgentToolContext } from '../../core/agentTools/toolContext';
@@ -73,7 +74,7 @@ export function editorToolContext(gateway: GatewayService, ollama: OllamaServers
     readText: async (path) => readWorkspaceText(inWorkspace((root) => (workspacePath(root, path), root)), path),
     resolveEvalFile: (path) => inWorkspace((root) => workspacePath(root, path)),
     windowFor: async (ref, info) => {
-      if (!ollama) return { tokens: info?.contextWindow ?? 8192, source: 'catalog' };
+      if (!ollama) return effectiveContextWindow({ ref, info, provider: undefined, server: undefined });
       ollama.windowFor(ref, info);
       await ollama.settled();
       return ollama.windowFor(ref, info);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { effectiveContextWindow } from '../../core/models/effectiveContextWindow';
 import { languageModelEntries, type LanguageModelEntry } from '../../core/chat/languageModelEntries';
 import type { GatewayRequest } from '../../core/gateway/gatewayApi';
 import { messageContentTokens, PER_MESSAGE } from '../../core/gateway/promptTokens';
@@ -125,7 +126,7 @@ export class ChatModelProvider implements LmChatProvider<Info>, vscode.Disposabl
         }
         return answer.models.filter((m) => m.providerId === providerId).map((m) => m.ref);
       },
-      windowFor: (ref, info) => ollama?.windowFor(ref, info) ?? { tokens: info?.contextWindow ?? 8192, source: 'catalog' },
+      windowFor: (ref, info) => ollama?.windowFor(ref, info) ?? effectiveContextWindow({ ref, info, provider: undefined, server: undefined }),
       serverCapabilities: (ref) => ollama?.capabilitiesFor(ref),
     });
   }
