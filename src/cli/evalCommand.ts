@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatUsd } from '../core/cost/pricing';
-import { NO_GRADER_MESSAGE } from '../core/evals/assertions/llmRubric';
-import type { AssertionSpec, EvalFile } from '../core/evals/evalModel';
+import type { EvalFile } from '../core/evals/evalModel';
+import { graderDiagnostics } from '../core/evals/graderDiagnostics';
 import { hasErrors } from '../core/evals/evalModel';
 import { withEvalProviders } from '../core/evals/evalProviders';
 import type { EvalCaseResult } from '../core/evals/evalResult';
@@ -34,7 +34,7 @@ Options:
   --json FILE           write every result as one JSON line, as it arrives
   --junit FILE          write a JUnit XML report for CI
   --record FILE.md      write the model-selection record (Markdown, plus FILE.json) when several providers ran
-  --grader REF          grader model for llm-rubric where the file names none (e.g. openai:gpt-4o-mini)
+  --grader REF          grader model for model-graded assertions where the file names none (e.g. openai:gpt-4o-mini)
   --min-pass-rate R     quality gate for the recommendation, 0..1 (default: the file's minPassRate, else 1.0)
   --calls-per-day N     calls per day for the monthly cost estimate (default: the file's callsPerDay, else settings)
   --no-code             skip javascript assertions instead of running them
@@ -111,8 +111,9 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   if (problems.length > 0 || !loaded) return 2;
 
   const files = paths.map((p) => parseEvalFile(p));
-  const graderProblems = files.flatMap((f) => missingGraders(f, grader));
-  const diagnostics = [...files.flatMap((f) => f.diagnostics), ...graderProblems];
+  const graderNotes = files.flatMap((f) => graderDiagnostics(f, grader));
+  const graderProblems = graderNotes.filter((d) => d.severity === 'error');
+  const diagnostics = [...files.flatMap((f) => f.diagnostics), ...graderNotes];
   for (const d of diagnostics) io.stderr(`${formatDiagnostic({ ...d, file: shortPath(d.file, io.cwd) })}\n`);
   const invalid = files.some(hasErrors) || graderProblems.length > 0;
   const runnable = files.filter((f) => !f.fatal && f.tests.length > 0);
@@ -251,25 +252,6 @@ function findEvalFiles(args: string[], cwd: string, problems: string[]): string[
       out.push(...found);
     } else out.push(path);
   }
-  return out;
-}
-
-/** Every llm-rubric with no grader anywhere (assertion, test, defaultTest, --grader) is an error at its line. */
-function missingGraders(file: EvalFile, fallback: string | undefined): EvalDiagnostic[] {
-  if (fallback) return [];
-  const seen = new Set<string>();
-  const out: EvalDiagnostic[] = [];
-  const visit = (a: AssertionSpec, testGrader: string | undefined) => {
-    if (a.type === 'assert-set') a.assert?.forEach((inner) => visit(inner, testGrader));
-    else if (a.type === 'llm-rubric' && !a.provider && !testGrader) {
-      const key = `${a.location.file}:${a.location.range.start.line}:${a.location.range.start.column}`;
-      if (!seen.has(key)) {
-        seen.add(key);
-        out.push({ severity: 'error', message: NO_GRADER_MESSAGE, range: a.location.range, file: a.location.file });
-      }
-    }
-  };
-  for (const test of file.tests) for (const a of test.assert) visit(a, test.grader);
   return out;
 }
 

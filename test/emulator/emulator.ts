@@ -4,7 +4,7 @@ import { handleAnthropicCountTokens, handleAnthropicMessages } from './anthropic
 import type { EmulatedProtocol, Emulator, EmulatorOptions, EmulatorReply, Match, RecordedRequest } from './emulatorTypes';
 import { sendJson, type Exchange } from './exchange';
 import { handleOllamaChat, handleOllamaShow, handleOllamaTags } from './ollamaProtocol';
-import { handleOpenAIChat, handleOpenAIModels } from './openaiProtocol';
+import { handleOpenAIChat, handleOpenAIEmbeddings, handleOpenAIModels } from './openaiProtocol';
 import { ReplyScript } from './replyScript';
 import { resetByEmulator } from './replyWriter';
 
@@ -16,6 +16,7 @@ type Handler = (x: Exchange) => void | Promise<void>;
 const ROUTES: Record<string, { protocol: EmulatedProtocol; handle: Handler }> = {
   'POST /v1/chat/completions': { protocol: 'openai', handle: handleOpenAIChat },
   'GET /v1/models': { protocol: 'openai', handle: handleOpenAIModels },
+  'POST /v1/embeddings': { protocol: 'openai', handle: handleOpenAIEmbeddings },
   'POST /v1/messages': { protocol: 'anthropic', handle: handleAnthropicMessages },
   'POST /v1/messages/count_tokens': { protocol: 'anthropic', handle: handleAnthropicCountTokens },
   'POST /api/chat': { protocol: 'ollama', handle: handleOllamaChat },

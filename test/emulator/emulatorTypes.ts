@@ -36,6 +36,8 @@ export interface EmulatorReply {
   fault?: Fault;
   /** OpenAI protocol: ignore `stream_options.include_usage`, like some OpenAI-compatible servers do. */
   omitUsage?: boolean;
+  /** `/v1/embeddings`: the vector to return instead of the emulator's hashed bag of words. */
+  embedding?: number[];
 }
 
 export interface RecordedRequest {

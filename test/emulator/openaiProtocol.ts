@@ -1,6 +1,6 @@
 import type { Fault } from './emulatorTypes';
 import { promptOf, sendJson, sse, type Exchange } from './exchange';
-import { nativeStopReason, planReply } from './plannedReply';
+import { estimateTokens, nativeStopReason, planReply } from './plannedReply';
 import { writeJson, writeStatus, writeStream, type StreamFrames } from './replyWriter';
 
 let nextId = 1;
@@ -95,4 +95,42 @@ export async function handleOpenAIChat(x: Exchange): Promise<void> {
 export function handleOpenAIModels(x: Exchange): void {
   const models = x.options.openaiModels ?? ['gpt-4o-mini', 'gpt-4o', 'emulated-model'];
   sendJson(x.res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'emulator' })) });
+}
+
+/** Dimensions of the emulator's embeddings: enough that unrelated texts land far apart. */
+export const EMULATED_EMBEDDING_DIMENSIONS = 64;
+
+/**
+ * A deterministic stand-in for an embedding model: lower-cased words hashed into buckets and counted. Texts that share
+ * words get a high cosine similarity, texts that share none get 0, so `similar` thresholds behave like they do on a
+ * real model for near-identical and unrelated answers. A scripted reply's `embedding` replaces it.
+ */
+export function emulatedEmbedding(text: string): number[] {
+  const vector = new Array<number>(EMULATED_EMBEDDING_DIMENSIONS).fill(0);
+  for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < word.length; i++) hash = Math.imul(hash ^ word.charCodeAt(i), 0x01000193) >>> 0;
+    vector[hash % EMULATED_EMBEDDING_DIMENSIONS] += 1;
+  }
+  return vector;
+}
+
+/** `POST /v1/embeddings` as OpenAI serves it: one embedding per input, floats or base64 float32 (the SDK's default). */
+export async function handleOpenAIEmbeddings(x: Exchange): Promise<void> {
+  const key = x.options.requireKey;
+  if (key !== undefined && x.req.headers.authorization !== `Bearer ${key}`) {
+    return writeStatus(x.res, { kind: 'status', status: 401 }, openaiErrorBody({ kind: 'status', status: 401 }));
+  }
+  const model = String(x.body.model ?? 'unknown-model');
+  const inputs = Array.isArray(x.body.input) ? x.body.input.map(String) : [String(x.body.input ?? '')];
+  const scripted = x.script.take({ protocol: x.record.protocol, model, prompt: inputs.join('\n') });
+  if (scripted?.fault?.kind === 'status') return writeStatus(x.res, scripted.fault, openaiErrorBody(scripted.fault));
+  const base64 = x.body.encoding_format === 'base64';
+  const data = inputs.map((input, index) => {
+    const vector = scripted?.embedding ?? emulatedEmbedding(input);
+    const embedding = base64 ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
+    return { object: 'embedding', index, embedding };
+  });
+  const tokens = inputs.reduce((n, input) => n + estimateTokens(input), 0);
+  sendJson(x.res, 200, { object: 'list', data, model, usage: { prompt_tokens: tokens, total_tokens: tokens } });
 }

@@ -2,9 +2,11 @@ import { readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { TASKS, type Task } from '../providers/chat';
 import { ASSERTION_TYPES } from './assertionTypes';
+import { pickGrader } from './assertions/grading/graderChoice';
 import { buildAssertion } from './buildAssertion';
+import { mergeGradingOptions, readGradingOptions } from './gradingOptions';
 import { parseAssertionString, parseCsv } from './csvTests';
-import type { AssertionSpec, EvalCase, EvalFile, PromptMessage, PromptSpec, ProviderSpec, SourceLocation } from './evalModel';
+import type { AssertionSpec, EvalCase, EvalFile, GradingOptions, PromptMessage, PromptSpec, ProviderSpec, SourceLocation } from './evalModel';
 import { validateEvalData, validateTestData, type SchemaProblem } from './evalSchema';
 import { normalizeProviderRef } from './providerRef';
 import type { EvalDiagnostic, SourceRange } from './sourceRange';
@@ -325,12 +327,20 @@ class EvalFileParser {
 
   // ---- tests --------------------------------------------------------------------------------------------
 
-  private buildDefaultTest(source: YamlSource, raw: unknown): { vars: Record<string, unknown>; assert: AssertionSpec[]; threshold?: number; grader?: string } {
-    const defaults: { vars: Record<string, unknown>; assert: AssertionSpec[]; threshold?: number; grader?: string } = { vars: {}, assert: [] };
+  private buildDefaultTest(source: YamlSource, raw: unknown): DefaultTest {
+    const defaults: DefaultTest = { vars: {}, assert: [], grading: {} };
     if (!isRecord(raw)) return defaults;
     if (isRecord(raw.vars)) defaults.vars = raw.vars;
     if (typeof raw.threshold === 'number') defaults.threshold = raw.threshold;
-    defaults.grader = graderOf(raw.options);
+    const problems: EvalDiagnostic[] = [];
+    const fileCtx = { source, path: ['defaultTest'] as DataPath, resolveRef: (r: string) => this.resolveRef(r), read: this.read };
+    defaults.grading = readGradingOptions(raw, fileCtx, problems);
+    // promptfoo also tries defaultTest.provider as a grader when no options.provider is set anywhere.
+    if (typeof raw.provider === 'string') defaults.providerGrader = readGradingOptions({ options: { provider: raw.provider } }, fileCtx, problems).grader;
+    for (const d of problems) {
+      this.diagnostics.push(d);
+      this.fatal = true;
+    }
     if (Array.isArray(raw.assert)) {
       raw.assert.forEach((a, j) => {
         const built = buildAssertion(a, { source, path: ['defaultTest', 'assert', j], resolveRef: (r) => this.resolveRef(r), read: this.read });
@@ -348,7 +358,7 @@ class EvalFileParser {
     source: YamlSource,
     raw: unknown,
     problems: Map<number, EvalDiagnostic[]>,
-    defaults: ReturnType<EvalFileParser['buildDefaultTest']>,
+    defaults: DefaultTest,
     prompts: PromptSpec[],
   ): EvalCase[] {
     const sources = this.collectTests(source, raw, problems);
@@ -371,6 +381,8 @@ class EvalFileParser {
         });
       }
       const vars = { ...defaults.vars, ...(isRecord(data.vars) ? data.vars : {}) };
+      const ownGrading = readGradingOptions(data, { source: t.source, path: t.path, resolveRef: (r) => this.resolveRef(r), read: this.read }, testProblems);
+      const grading = mergeGradingOptions(ownGrading, defaults.grading, defaults.providerGrader);
       const location: SourceLocation = {
         file: t.source.file,
         range: t.fromCsv ? { start: { line: t.fromCsv.line, column: 0 }, end: { line: t.fromCsv.line, column: 0 } } : t.source.rangeAt(t.path),
@@ -393,7 +405,8 @@ class EvalFileParser {
         vars,
         assert: [...assertions, ...defaults.assert],
         threshold: typeof data.threshold === 'number' ? data.threshold : defaults.threshold,
-        grader: graderOf(data.options) ?? defaults.grader,
+        grader: pickGrader(grading.grader, 'text')?.ref,
+        grading,
         location,
       });
     });
@@ -465,6 +478,14 @@ class EvalFileParser {
   }
 }
 
+interface DefaultTest {
+  vars: Record<string, unknown>;
+  assert: AssertionSpec[];
+  threshold?: number;
+  grading: GradingOptions;
+  providerGrader?: GradingOptions['grader'];
+}
+
 function isMessageList(value: unknown): value is PromptMessage[] {
   return Array.isArray(value) && value.length > 0 && value.every((m) => isRecord(m) && typeof m.role === 'string' && typeof m.content === 'string');
 }
@@ -481,13 +502,6 @@ function describeVars(vars: Record<string, unknown>, index: number): string {
   const value = typeof first[1] === 'string' ? first[1] : JSON.stringify(first[1]);
   const oneLine = value.replace(/\s+/g, ' ').trim();
   return `${first[0]}=${oneLine.length > 40 ? `${oneLine.slice(0, 39)}…` : oneLine}`;
-}
-
-function graderOf(options: unknown): string | undefined {
-  if (!isRecord(options)) return undefined;
-  const provider = options.provider;
-  const id = typeof provider === 'string' ? provider : isRecord(provider) && typeof provider.id === 'string' ? provider.id : undefined;
-  return id === undefined ? undefined : normalizeProviderRef(id);
 }
 
 function sortDiagnostics(diagnostics: EvalDiagnostic[]): EvalDiagnostic[] {

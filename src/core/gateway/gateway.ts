@@ -12,6 +12,7 @@ import { ProviderError, type ErrorKind } from '../providers/providerError';
 import { redactSecrets } from '../providers/redactSecrets';
 import { tokenizerSpecFor } from '../tokens/encodings';
 import type { CallRecord, ModelRef, Route } from './callRecord';
+import { embedThroughGateway, type EmbedRequest, type EmbedResponse } from './embedCall';
 import { EventQueue } from './eventQueue';
 import type { ChatGateway, GatewayEvent, GatewayRequest, GatewayResult } from './gatewayApi';
 import { validateOutput } from './outputValidator';
@@ -96,15 +97,21 @@ export class Gateway implements ChatGateway {
     let record: CallRecord | undefined;
     let usage: Usage | undefined;
     let error: ProviderError | undefined;
+    let stopReason: StopReason | undefined;
     for await (const event of this.stream(request)) {
       if (event.type === 'text') text += event.text;
+      else if (event.type === 'done') stopReason = event.stopReason;
       else if (event.type === 'restart') text = ''; // only the answer that succeeded counts
       else if (event.type === 'usage') usage = event.usage;
       else if (event.type === 'error') error = event.error;
       else if (event.type === 'record') record = event.record;
     }
     if (!record) throw new Error('gateway bug: a stream ended without its record');
-    return { text: error ? '' : text, record, usage, error };
+    return { text: error ? '' : text, record, usage, error, stopReason };
+  }
+
+  embed(request: EmbedRequest): Promise<EmbedResponse> {
+    return embedThroughGateway(this.parts, request);
   }
 
   async *stream(request: GatewayRequest): AsyncGenerator<GatewayEvent> {
