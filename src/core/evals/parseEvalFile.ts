@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { TASKS, type Task } from '../providers/chat';
-import { ASSERTION_TYPES } from './assertionTypes';
 import { pickGrader } from './assertions/grading/graderChoice';
 import { buildAssertion } from './buildAssertion';
 import { mergeGradingOptions, readGradingOptions } from './gradingOptions';
-import { parseAssertionString, parseCsv } from './csvTests';
+import { parseCsv, testFromCsvRow } from './csvTests';
 import type { AssertionSpec, EvalCase, EvalFile, GradingOptions, PromptMessage, PromptSpec, ProviderSpec, SourceLocation } from './evalModel';
-import { validateEvalData, validateTestData, type SchemaProblem } from './evalSchema';
+import { unknownAssertionMessage, validateEvalData, validateTestData, type SchemaProblem } from './evalSchema';
 import { normalizeProviderRef } from './providerRef';
 import type { EvalDiagnostic, SourceRange } from './sourceRange';
 import { renderTemplate, templateVariables, TemplateError } from './template';
@@ -67,7 +66,7 @@ interface TestSource {
   path: DataPath;
   /** Problems already found for this test (schema, YAML); the test is skipped when any is an error. */
   problems: EvalDiagnostic[];
-  fromCsv?: { line: number };
+  fromCsv?: { line: number; /** Range of the cell each assertion came from. */ assertCells: SourceRange[] };
 }
 
 class EvalFileParser {
@@ -376,7 +375,12 @@ class EvalFileParser {
       if (Array.isArray(data.assert)) {
         data.assert.forEach((a, j) => {
           const built = buildAssertion(a, { source: t.source, path: [...t.path, 'assert', j], resolveRef: (r) => this.resolveRef(r), read: this.read });
-          testProblems.push(...built.diagnostics);
+          const cell = t.fromCsv?.assertCells[j];
+          testProblems.push(...(cell ? built.diagnostics.map((d) => (d.file === t.source.file ? { ...d, range: cell } : d)) : built.diagnostics));
+          if (cell && built.assertion) built.assertion.location = { file: t.source.file, range: cell };
+          if (cell && !built.assertion && built.diagnostics.length === 0) {
+            testProblems.push({ severity: 'error', file: t.source.file, range: cell, message: `${t.source.file}: ${unknownAssertionMessage(String((a as { type?: unknown }).type))}` });
+          }
           if (built.assertion) assertions.push(built.assertion);
         });
       }
@@ -463,17 +467,13 @@ class EvalFileParser {
     void source;
     void path;
     return parsed.rows.map((row) => {
-      const vars: Record<string, unknown> = {};
-      const assert: unknown[] = [];
-      let description: string | undefined;
-      parsed.header.forEach((name, c) => {
-        const cell = row.cells[c] ?? '';
-        if (/^__expected\d*$/.test(name)) {
-          if (cell.trim() !== '') assert.push(parseAssertionString(cell, ASSERTION_TYPES));
-        } else if (name === '__description') description = cell;
-        else if (!name.startsWith('__')) vars[name] = cell;
-      });
-      return { data: { description, vars, assert }, source: csvSource, path: [], problems: [], fromCsv: { line: row.line } };
+      const { data, assertColumns, problems } = testFromCsvRow(parsed.header, row.cells);
+      const cellRange = (column: number): SourceRange => {
+        const start = row.starts?.[column] ?? { line: row.line, column: 0 };
+        return { start, end: start };
+      };
+      const diagnostics = problems.map((p) => ({ severity: p.severity, message: `${file}: ${p.message}`, file, range: cellRange(p.column) }));
+      return { data, source: csvSource, path: [], problems: diagnostics, fromCsv: { line: row.line, assertCells: assertColumns.map(cellRange) } };
     });
   }
 }
