@@ -1,5 +1,5 @@
 /** `llm-workbench eval`: runs eval files headless, for terminals and CI. */
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatUsd } from '../core/cost/pricing';
@@ -19,7 +19,9 @@ import { ignoredTemperatureWarnings } from '../core/evals/unsupportedSampling';
 import { matrixTable, resultsTable, totalsLine } from '../core/evals/textReport';
 import { createGateway } from '../core/gateway/createGateway';
 import { CliLedger, loadCliSettings, usageMessage, warmUpTokenizers } from './cliSetup';
+import { ENGINES, planEngines, runDelegated } from './evalEngines';
 import { outputPathProblem } from './outputPath';
+import type { EngineChoice } from '../core/evals/delegate/delegation';
 
 export const EVAL_USAGE = `Usage: llm-workbench eval [options] [FILE|DIR...]
 
@@ -37,7 +39,11 @@ Options:
   --grader REF          grader model for model-graded assertions where the file names none (e.g. openai:gpt-4o-mini)
   --min-pass-rate R     quality gate for the recommendation, 0..1 (default: the file's minPassRate, else 1.0)
   --calls-per-day N     calls per day for the monthly cost estimate (default: the file's callsPerDay, else settings)
-  --no-code             skip javascript assertions instead of running them
+  --no-code             skip javascript/python assertions and transforms instead of running them
+  --engine E            auto (default): files that use what llm-workbench does not run natively (redteam, other
+                        providers, some assertion types...) run with the workspace's promptfoo
+                        (node_modules/.bin/promptfoo, else promptfoo on PATH), and the run says so;
+                        native: never; promptfoo: every file
   -h, --help            show this help
 
 Exit status: 0 all cases passed, 1 some case failed or errored, 2 invalid eval files, options or settings.
@@ -50,6 +56,8 @@ interface CliIo {
   env: NodeJS.ProcessEnv;
   cwd: string;
   isTty: boolean;
+  /** Ends the process at once after a cancelled run (Ctrl+C must stop within a second, lingering sockets or not). */
+  exitNow?: (code: number) => void;
 }
 
 const DEFAULT_IO: CliIo = {
@@ -58,6 +66,7 @@ const DEFAULT_IO: CliIo = {
   env: process.env,
   cwd: process.cwd(),
   isTty: Boolean(process.stderr.isTTY),
+  exitNow: (code) => process.exit(code),
 };
 
 export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promise<number> {
@@ -78,6 +87,7 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
         'min-pass-rate': { type: 'string' },
         'calls-per-day': { type: 'string' },
         'no-code': { type: 'boolean' },
+        engine: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -97,6 +107,8 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   const callsPerDay = intOption(values['calls-per-day'], '--calls-per-day', 0, problems);
   const minPassRate = values['min-pass-rate'] === undefined ? undefined : Number(values['min-pass-rate']);
   if (minPassRate !== undefined && !(minPassRate >= 0 && minPassRate <= 1)) problems.push(`--min-pass-rate must be a number from 0 to 1, e.g. 0.9 (got "${values['min-pass-rate']}")`);
+  const engine = (values.engine ?? 'auto') as EngineChoice;
+  if (!ENGINES.includes(engine)) problems.push(`--engine must be one of ${ENGINES.join(', ')} (got "${values.engine}")`);
   const grader = values.grader === undefined ? undefined : normalizeProviderRef(values.grader);
   if (values.grader !== undefined && !grader) problems.push(`--grader must be a model reference provider:model, e.g. openai:gpt-4o-mini (got "${values.grader}")`);
 
@@ -111,13 +123,16 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   if (problems.length > 0 || !loaded) return 2;
 
   const files = paths.map((p) => parseEvalFile(p));
-  const graderNotes = files.flatMap((f) => graderDiagnostics(f, grader));
+  const short = (path: string) => shortPath(path, io.cwd);
+  const plan = planEngines(files, engine, io.env, short);
+  const graderNotes = plan.native.flatMap((f) => graderDiagnostics(f, grader));
   const graderProblems = graderNotes.filter((d) => d.severity === 'error');
-  const diagnostics = [...files.flatMap((f) => f.diagnostics), ...graderNotes];
-  for (const d of diagnostics) io.stderr(`${formatDiagnostic({ ...d, file: shortPath(d.file, io.cwd) })}\n`);
-  const invalid = files.some(hasErrors) || graderProblems.length > 0;
-  const runnable = files.filter((f) => !f.fatal && f.tests.length > 0);
-  if (runnable.length === 0) {
+  for (const d of [...plan.diagnostics, ...graderNotes]) io.stderr(`${formatDiagnostic({ ...d, file: short(d.file) })}\n`);
+  for (const p of plan.problems) io.stderr(`llm-workbench eval: ${p}\n`);
+  for (const note of plan.notes) io.stderr(`llm-workbench eval: ${note}\n`);
+  const invalid = plan.native.some(hasErrors) || graderProblems.length > 0 || plan.problems.length > 0;
+  const runnable = plan.native.filter((f) => !f.fatal && f.needsPromptfoo !== 'file' && f.tests.some((t) => !t.needsPromptfoo));
+  if (runnable.length === 0 && plan.delegated.length === 0) {
     io.stderr(invalid ? 'llm-workbench eval: nothing to run: fix the problems above\n' : 'llm-workbench eval: the files have no tests to run\n');
     return 2;
   }
@@ -145,6 +160,8 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   process.once('SIGINT', onSignal);
 
   const results: EvalCaseResult[] = [];
+  // Kept for the table and JUnit; outputs are clipped so a long run stays small in memory.
+  const keep = (result: EvalCaseResult) => results.push({ ...result, output: result.output.length > 2000 ? `${result.output.slice(0, 2000)}…` : result.output, prompt: '' });
   let summary;
   try {
     summary = await runEval(runnable, {
@@ -161,19 +178,42 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
       callsPerDay: callsPerDay ?? loaded.config.budget.callsPerDay,
       onEvent: (e) => {
         if (e.type === 'result') {
-          // Kept for the table and JUnit; outputs are clipped so a long run stays small in memory.
-          results.push({ ...e.result, output: e.result.output.length > 2000 ? `${e.result.output.slice(0, 2000)}…` : e.result.output, prompt: '' });
+          keep(e.result);
           if (io.isTty) io.stderr(`\r${e.completed}/${e.total} cases`);
         }
       },
     });
+    if (plan.delegated.length > 0) {
+      const delegated = await runDelegated(plan.delegated, {
+        env: io.env,
+        concurrency: jobs,
+        repeat,
+        noCache: Boolean(values['no-cache']),
+        grader,
+        signal: controller.signal,
+        ledger,
+        jsonlPath: values.json ? resolve(io.cwd, values.json) : undefined,
+        readText: (path) => readFileSync(path, 'utf8'),
+        stderr: io.stderr,
+        onResult: (result) => {
+          keep(result);
+          summary!.total++;
+          summary![result.verdict === 'pass' ? 'passed' : result.verdict === 'fail' ? 'failed' : result.verdict === 'error' ? 'errors' : 'skipped']++;
+          if (result.cached) summary!.cached++;
+          else if (result.costUsd === null) summary!.unknownCostCalls++;
+          else summary!.newSpendUsd += result.costUsd;
+        },
+      });
+      summary.errors += delegated.errors;
+      summary.cancelled ||= delegated.cancelled;
+    }
   } finally {
     process.removeListener('SIGINT', onSignal);
     await ledger.close();
   }
   if (io.isTty) io.stderr('\r');
 
-  results.sort(resultOrder(runnable));
+  results.sort(resultOrder([...runnable, ...plan.delegated.map((d) => d.file)]));
   io.stdout(`${resultsTable(results, io.cwd)}\n\n${totalsLine(summary)}\n`);
   for (const file of summary.files) {
     if (!file.selection) continue;
@@ -206,7 +246,11 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
     }
   }
 
-  if (summary.cancelled) return 1;
+  if (summary.cancelled) {
+    // Reports are written (stdout and files are synchronous here); aborted sockets and workers need not be waited for.
+    io.exitNow?.(1);
+    return 1;
+  }
   if (invalid || unwritten) return 2;
   return summary.failed + summary.errors > 0 ? 1 : 0;
 }

@@ -104,6 +104,8 @@ export interface EvalCase {
   grader?: string;
   /** The test's grading options (the grader of each kind, rubricPrompt, factuality scores). */
   grading?: GradingOptions;
+  /** The test uses what only promptfoo runs (its errors say which): never run natively. */
+  needsPromptfoo?: boolean;
   location: SourceLocation;
 }
 
@@ -123,6 +125,11 @@ export interface EvalFile {
   diagnostics: EvalDiagnostic[];
   /** True when the file as a whole cannot run (syntax error, no prompts...). */
   fatal: boolean;
+  /**
+   * The file's only errors are features promptfoo runs (delegable refusals): `file` = nothing may run natively
+   * (a top-level feature such as redteam), `tests` = the tests marked needsPromptfoo may not.
+   */
+  needsPromptfoo?: 'file' | 'tests';
 }
 
 export function hasErrors(file: Pick<EvalFile, 'diagnostics'>): boolean {

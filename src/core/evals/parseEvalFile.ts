@@ -6,6 +6,7 @@ import { buildAssertion } from './buildAssertion';
 import { mergeGradingOptions, readGradingOptions } from './gradingOptions';
 import { parseCsv, testFromCsvRow } from './csvTests';
 import type { AssertionSpec, EvalCase, EvalFile, GradingOptions, PromptMessage, PromptSpec, ProviderSpec, SourceLocation } from './evalModel';
+import { isDelegable } from './delegate/delegation';
 import { unknownAssertionMessage, validateEvalData, validateTestData, type SchemaProblem } from './evalSchema';
 import { normalizeProviderRef } from './providerRef';
 import type { EvalDiagnostic, SourceRange } from './sourceRange';
@@ -139,17 +140,14 @@ class EvalFileParser {
   }
 
   private result(parts: Partial<EvalFile>): EvalFile {
-    const fatal = this.fatal;
-    return {
-      path: this.path,
-      prompts: [],
-      providers: [],
-      task: 'chat',
-      ...parts,
-      tests: fatal ? [] : (parts.tests ?? []),
-      diagnostics: sortDiagnostics(this.diagnostics),
-      fatal,
-    };
+    // Refusals of promptfoo features promptfoo itself can run leave the file whole: the workspace's promptfoo may run it.
+    const errors = this.diagnostics.filter((d) => d.severity === 'error');
+    const delegable = errors.length > 0 && errors.every(isDelegable);
+    const fatal = this.fatal && !delegable;
+    const tests = fatal ? [] : (parts.tests ?? []);
+    const file: EvalFile = { path: this.path, prompts: [], providers: [], task: 'chat', ...parts, tests, diagnostics: sortDiagnostics(this.diagnostics), fatal };
+    if (delegable) file.needsPromptfoo = this.fatal || tests.length === 0 ? 'file' : 'tests';
+    return file;
   }
 
   private testRanges(source: YamlSource): (SourceRange | undefined)[] {
@@ -187,7 +185,7 @@ class EvalFileParser {
       if (UNSUPPORTED_TOP_LEVEL.includes(key)) {
         const node = source.keyAt([], key);
         this.diagnostics.push(
-          source.diagnostic('error', `\`${key}\` is a promptfoo feature llm-workbench does not support; remove it or expand it into plain tests`, node ? source.rangeOf(node) : zeroRange()),
+          source.diagnostic('error', `\`${key}\` is a promptfoo feature llm-workbench does not run natively: run the file with --engine promptfoo (the workspace's promptfoo), or remove it`, node ? source.rangeOf(node) : zeroRange()),
         );
         this.fatal = true;
       } else {
@@ -402,8 +400,11 @@ class EvalFileParser {
         }
       }
       this.diagnostics.push(...testProblems);
-      if (testProblems.some((d) => d.severity === 'error')) return;
+      const testErrors = testProblems.filter((d) => d.severity === 'error');
+      // A test whose only problems are features promptfoo runs is kept (for the editor's items and delegation), marked.
+      if (testErrors.length > 0 && !testErrors.every(isDelegable)) return;
       cases.push({
+        ...(testErrors.length > 0 ? { needsPromptfoo: true } : {}),
         index,
         description: typeof data.description === 'string' ? data.description : describeVars(isRecord(data.vars) ? data.vars : vars, index),
         vars,

@@ -95,7 +95,8 @@ interface Job {
  */
 export async function runEval(files: readonly EvalFile[], options: EvalRunOptions): Promise<EvalRunSummary> {
   const started = Date.now();
-  const runnable = files.filter((f) => !f.fatal);
+  // Files and tests that need promptfoo never run natively (their errors say so; delegation runs them).
+  const runnable = files.filter((f) => !f.fatal && f.needsPromptfoo !== 'file');
   const repeat = Math.max(1, Math.floor(options.repeat ?? 1));
   const jobs = [...planJobs(runnable, options, repeat)];
   const total = jobs.length;
@@ -157,6 +158,7 @@ function* planJobs(files: readonly EvalFile[], options: EvalRunOptions, repeat: 
         ? file.providers
         : [undefined];
     for (const test of file.tests) {
+      if (test.needsPromptfoo) continue;
       for (let promptIndex = 0; promptIndex < file.prompts.length; promptIndex++) {
         for (const provider of providers) {
           const ref = provider ? (options.refFor ?? ((p: ProviderSpec) => p.ref))(provider) : undefined;
