@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { WorkbenchConfig } from '../core/config/workbenchConfig';
 import { defaultLedgerPath, JsonlLedger } from '../core/cost/ledger';
+import type { CallRecord } from '../core/gateway/callRecord';
 import { createGateway } from '../core/gateway/createGateway';
 import type { ChatGateway } from '../core/gateway/gatewayApi';
 import { observeRecords } from '../core/logging/observeRecords';
@@ -65,6 +66,11 @@ export class GatewayService implements vscode.Disposable {
   }
 
   /** The gateway, or the reason it could not be built (shown in the chat with an "Open Settings" button). */
+  /** Records a call made outside the gateway (an eval file run by the workspace's promptfoo) in the shared ledger. */
+  record(record: CallRecord): void {
+    this.ledger.append(record).catch((error: unknown) => this.log.warn(`ledger: could not record call ${record.requestId}: ${String(error)}`));
+  }
+
   tryGateway(): { gateway: ChatGateway } | { error: string } {
     if (!this.built && !this.buildError) this.build();
     return this.built ? { gateway: this.built } : { error: this.buildError ?? 'The gateway could not be built.' };

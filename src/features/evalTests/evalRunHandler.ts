@@ -106,6 +106,8 @@ export function createEvalRunHandler(deps: EvalRunDeps) {
               useCache,
               signal: abort.signal,
               allowCode: vscode.workspace.isTrusted,
+              onNote: (text) => run.appendOutput(`${text}\r\n`),
+              onRecord: (record) => deps.gateway.record(record),
               onStart: (caseIndex, provider) => {
                 for (const pending of p.targets(caseIndex, provider)) {
                   if (!pending.started) run.started(pending.item), (pending.started = true);
