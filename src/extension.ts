@@ -7,6 +7,7 @@ import { DocumentBudgets } from './features/documentBudgets';
 import { DocumentTokenCounts } from './features/documentTokenCounts';
 import { registerChatFeature } from './features/chat/registerChat';
 import { registerEvalsAndSpend } from './features/costReport/registerEvalsAndSpend';
+import { registerLanguageModels } from './features/languageModels/registerLanguageModels';
 import type { GatewayService } from './features/gatewayService';
 import type { SpendGuard } from './features/costReport/spendGuard';
 import { OllamaServers } from './features/ollamaServers';
@@ -51,6 +52,7 @@ const FEATURES: [name: string, register: (services: Services) => Registration][]
   ['prompt hover', ({ budgets, settings }) => registerPromptHover(budgets, settings)],
   ['chat, API keys and gateway', (services) => registerChatFeature(services)],
   ['evals in the editor and spend', (services) => registerEvalsAndSpend(services)],
+  ['language models, agent tools and MCP server', (services) => registerLanguageModels(services)],
 ];
 
 function createServices(context: vscode.ExtensionContext): Services {

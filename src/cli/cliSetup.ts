@@ -36,6 +36,11 @@ export class CliLedger implements Ledger {
     return write;
   }
 
+  /** Resolves when every record appended so far is written (a long-running server keeps the file open). */
+  async settled(): Promise<void> {
+    await Promise.allSettled(this.pending);
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled(this.pending);
     await this.file.close();

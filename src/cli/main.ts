@@ -7,6 +7,7 @@ Commands:
   count   Count tokens in files (exact for OpenAI models, ≈ estimate for others)
   chat    Send a prompt through the gateway (routing, retries, fallback, cost, ledger)
   eval    Run eval files (promptfoo-compatible) and compare models
+  mcp     Serve the count, cost, eval and compare tools to MCP clients over stdio
 
 Run "llm-workbench <command> --help" for a command's options.
 Exit status: 0 success, 1 a file, case or provider failed, 2 bad usage or configuration.
@@ -21,6 +22,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./evalCommand')).evalCommand(argv.slice(1));
     case 'chat':
       return (await import('./chatCommand')).runChat(argv.slice(1));
+    case 'mcp':
+      return (await import('./mcpCommand')).runMcp(argv.slice(1));
     case 'help':
     case '--help':
     case '-h':

@@ -62,6 +62,15 @@ export class OllamaServers implements vscode.Disposable {
     return effectiveContextWindow({ ref, info, provider, server });
   }
 
+  /** What the model's Ollama server says it can do (`tools`, `vision`), once `windowFor` has asked; undefined before. */
+  capabilitiesFor(ref: string): readonly string[] | undefined {
+    const colon = ref.indexOf(':');
+    const provider = colon > 0 ? this.providerList.find((p) => p.id === ref.slice(0, colon)) : undefined;
+    if (provider?.kind !== 'ollama') return undefined;
+    const answer = this.cache.window(provider.id, ref.slice(colon + 1));
+    return answer.state === 'known' ? answer.window.capabilities : undefined;
+  }
+
   /** Installed models of every configured Ollama server, as known now; `pending` while any server is being asked. */
   installed(): { models: InstalledOllamaModel[]; pending: boolean; unreachable: string[] } {
     const models: InstalledOllamaModel[] = [];

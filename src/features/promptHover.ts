@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { costTable } from '../core/tokens/promptCost';
 import type { WorkbenchSettings } from './configuration';
-import { configuredModels } from './configuredModels';
+import { configuredModels } from '../core/config/configuredModels';
 import type { DocumentBudgets } from './documentBudgets';
 import { promptFileSelector } from './promptFiles';
 import { sectionHoverMarkdown } from './promptSectionFormat';

@@ -1,6 +1,6 @@
 import type { Fault } from './emulatorTypes';
 import { promptOf, sendJson, sse, type Exchange } from './exchange';
-import { estimateTokens, nativeStopReason, planReply } from './plannedReply';
+import { fragments, nativeStopReason, planReply } from './plannedReply';
 import { writeJson, writeStatus, writeStream, type StreamFrames } from './replyWriter';
 
 let nextId = 1;
@@ -68,7 +68,15 @@ export async function handleOpenAIChat(x: Exchange): Promise<void> {
   if (x.body.stream !== true) {
     const body = {
       id, object: 'chat.completion', created, model, system_fingerprint: 'fp_emulator',
-      choices: [{ index: 0, message: { role: 'assistant', content: plan.text, refusal: null, annotations: [] }, logprobs: null, finish_reason: finish }],
+      choices: [{
+        index: 0,
+        message: {
+          role: 'assistant', content: plan.text || (plan.toolCalls.length ? null : ''), refusal: null, annotations: [],
+          ...(plan.toolCalls.length ? { tool_calls: plan.toolCalls.map((c) => ({ id: `call_${c.id}`, type: 'function', function: { name: c.name, arguments: c.argumentsText } })) } : {}),
+        },
+        logprobs: null,
+        finish_reason: finish,
+      }],
       usage, service_tier: 'default',
     };
     return writeJson(x.req, x.res, body, plan.fault);
@@ -82,6 +90,11 @@ export async function handleOpenAIChat(x: Exchange): Promise<void> {
     prelude: [chunk([{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }])],
     texts: plan.chunks.map((text) => chunk([{ index: 0, delta: { content: text }, logprobs: null, finish_reason: null }])),
     epilogue: [
+      // Each call: id, type and name first with empty arguments, then the arguments in fragments, keyed by index.
+      ...plan.toolCalls.flatMap((c, index) => [
+        chunk([{ index: 0, delta: { tool_calls: [{ index, id: `call_${c.id}`, type: 'function', function: { name: c.name, arguments: '' } }] }, logprobs: null, finish_reason: null }]),
+        ...fragments(c.argumentsText).map((part) => chunk([{ index: 0, delta: { tool_calls: [{ index, function: { arguments: part } }] }, logprobs: null, finish_reason: null }])),
+      ]),
       chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: finish }]),
       ...(includeUsage ? [chunk([], { usage })] : []),
       sse('[DONE]'),
@@ -95,42 +108,4 @@ export async function handleOpenAIChat(x: Exchange): Promise<void> {
 export function handleOpenAIModels(x: Exchange): void {
   const models = x.options.openaiModels ?? ['gpt-4o-mini', 'gpt-4o', 'emulated-model'];
   sendJson(x.res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'emulator' })) });
-}
-
-/** Dimensions of the emulator's embeddings: enough that unrelated texts land far apart. */
-export const EMULATED_EMBEDDING_DIMENSIONS = 64;
-
-/**
- * A deterministic stand-in for an embedding model: lower-cased words hashed into buckets and counted. Texts that share
- * words get a high cosine similarity, texts that share none get 0, so `similar` thresholds behave like they do on a
- * real model for near-identical and unrelated answers. A scripted reply's `embedding` replaces it.
- */
-export function emulatedEmbedding(text: string): number[] {
-  const vector = new Array<number>(EMULATED_EMBEDDING_DIMENSIONS).fill(0);
-  for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
-    let hash = 0x811c9dc5;
-    for (let i = 0; i < word.length; i++) hash = Math.imul(hash ^ word.charCodeAt(i), 0x01000193) >>> 0;
-    vector[hash % EMULATED_EMBEDDING_DIMENSIONS] += 1;
-  }
-  return vector;
-}
-
-/** `POST /v1/embeddings` as OpenAI serves it: one embedding per input, floats or base64 float32 (the SDK's default). */
-export async function handleOpenAIEmbeddings(x: Exchange): Promise<void> {
-  const key = x.options.requireKey;
-  if (key !== undefined && x.req.headers.authorization !== `Bearer ${key}`) {
-    return writeStatus(x.res, { kind: 'status', status: 401 }, openaiErrorBody({ kind: 'status', status: 401 }));
-  }
-  const model = String(x.body.model ?? 'unknown-model');
-  const inputs = Array.isArray(x.body.input) ? x.body.input.map(String) : [String(x.body.input ?? '')];
-  const scripted = x.script.take({ protocol: x.record.protocol, model, prompt: inputs.join('\n') });
-  if (scripted?.fault?.kind === 'status') return writeStatus(x.res, scripted.fault, openaiErrorBody(scripted.fault));
-  const base64 = x.body.encoding_format === 'base64';
-  const data = inputs.map((input, index) => {
-    const vector = scripted?.embedding ?? emulatedEmbedding(input);
-    const embedding = base64 ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
-    return { object: 'embedding', index, embedding };
-  });
-  const tokens = inputs.reduce((n, input) => n + estimateTokens(input), 0);
-  sendJson(x.res, 200, { object: 'list', data, model, usage: { prompt_tokens: tokens, total_tokens: tokens } });
 }

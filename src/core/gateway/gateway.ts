@@ -362,6 +362,7 @@ export class Gateway implements ChatGateway {
     );
 
     let text = '';
+    let toolCalls = 0;
     let usage: Usage | undefined;
     let stopReason: StopReason = 'other';
     try {
@@ -369,6 +370,9 @@ export class Gateway implements ChatGateway {
         if (event.type === 'attempt') yield { type: 'attempt', model: p.ref, attempt: 0 };
         else if (event.type === 'text') {
           text += event.text;
+          yield event;
+        } else if (event.type === 'tool_call') {
+          toolCalls++;
           yield event;
         } else if (event.type === 'usage') usage = event.usage;
         else if (event.type === 'done') stopReason = event.stopReason;
@@ -398,7 +402,8 @@ export class Gateway implements ChatGateway {
       if (!completed) controller.abort(new Error('the caller stopped reading'));
     }
 
-    if (validator) {
+    // A validator checks a text answer; an answer that calls tools has none yet (the caller runs them and asks again).
+    if (validator && toolCalls === 0) {
       const problem = validateOutput(text, validator);
       if (problem) {
         return {

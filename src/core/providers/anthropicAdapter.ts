@@ -11,6 +11,9 @@ import { guardedStream, interruptionError, normalizeSdkError } from './guardedSt
 import { incompleteError, missingKeyError } from './normalizeError';
 import type { ProviderContext } from './providerContext';
 import type { ProviderError } from './providerError';
+import { anthropicMessages, anthropicTools } from './anthropicMessages';
+import { ToolCallAssembler } from './toolCallAssembler';
+import { toolCallEvents } from './toolCallEvents';
 
 /** Anthropic requires max_tokens; 4096 fits every current Claude model's output limit. */
 export const DEFAULT_ANTHROPIC_MAX_TOKENS = 4096;
@@ -54,6 +57,7 @@ export class AnthropicAdapter implements ProviderAdapter {
     let counts: AnthropicCounts | undefined;
     let stopReason: string | null | undefined;
     let stopped = false;
+    const toolCalls = new ToolCallAssembler();
     const stream = await this.client(key).messages.create(this.params(model, request), { signal: guard.signal });
     for await (const event of stream) {
       guard.touch();
@@ -68,8 +72,12 @@ export class AnthropicAdapter implements ProviderAdapter {
           };
           break;
         }
+        case 'content_block_start':
+          if (event.content_block.type === 'tool_use') toolCalls.start(event.index, event.content_block.id, event.content_block.name);
+          break;
         case 'content_block_delta':
           if (event.delta.type === 'text_delta' && event.delta.text) yield { type: 'text', text: event.delta.text };
+          else if (event.delta.type === 'input_json_delta') toolCalls.append(event.index, event.delta.partial_json);
           break;
         case 'message_delta': {
           stopReason = event.delta.stop_reason ?? stopReason;
@@ -89,7 +97,10 @@ export class AnthropicAdapter implements ProviderAdapter {
       }
     }
     if (!stopped || !counts) return [{ type: 'error', error: incompleteError(context, model, 'the stream ended before message_stop') }];
+    const calls = toolCallEvents(toolCalls, context, model);
+    if ('error' in calls) return [calls.error];
     return [
+      ...calls.events,
       { type: 'usage', usage: convertAnthropicUsage(counts) },
       { type: 'done', stopReason: mapAnthropicStopReason(stopReason) },
     ];
@@ -101,8 +112,8 @@ export class AnthropicAdapter implements ProviderAdapter {
     if (!key) throw missingKeyError(this.init.context, model);
     const guard = new CallGuard(request.signal, this.init.options.timeoutMs);
     try {
-      const { messages, system } = this.params(model, request);
-      const result = await this.client(key).messages.countTokens({ model, messages, ...(system ? { system } : {}) }, { signal: guard.signal });
+      const { messages, system, tools } = this.params(model, request);
+      const result = await this.client(key).messages.countTokens({ model, messages, ...(system ? { system } : {}), ...(tools ? { tools } : {}) }, { signal: guard.signal });
       return result.input_tokens;
     } catch (error) {
       throw guard.interrupted ? interruptionError(guard, this.init.context, model) : this.normalize(error, model);
@@ -115,10 +126,12 @@ export class AnthropicAdapter implements ProviderAdapter {
     const params: MessageCreateParamsStreaming = {
       model,
       max_tokens: request.maxOutputTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS,
-      messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+      messages: anthropicMessages(request),
       stream: true,
     };
     if (request.system) params.system = request.system;
+    const tools = anthropicTools(request);
+    if (tools) Object.assign(params, tools);
     // `temperature` is not sent: the Messages API this SDK speaks has no sampling parameters for current models.
     return params;
   }

@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { Usage } from '../cost/usage';
 import type { EmbeddingResult, KeySource, ModelListing, ProviderAdapter, ProviderConfig, ProviderKind } from './adapter';
 import type { AdapterOptions } from './adapterOptions';
@@ -12,6 +12,9 @@ import { guardedStream, normalizeSdkError } from './guardedStream';
 import { incompleteError, missingKeyError, timeoutError } from './normalizeError';
 import type { ProviderContext } from './providerContext';
 import { ProviderError } from './providerError';
+import { openaiMessages, openaiTools } from './openaiMessages';
+import { ToolCallAssembler } from './toolCallAssembler';
+import { toolCallEvents } from './toolCallEvents';
 
 export interface OpenAIAdapterInit {
   config: ProviderConfig;
@@ -53,6 +56,7 @@ export class OpenAIAdapter implements ProviderAdapter {
     let text = '';
     let finishReason: string | null | undefined;
     let usage: Usage | undefined;
+    const toolCalls = new ToolCallAssembler();
     const stream = await this.client(key).chat.completions.create(this.params(model, request), { signal: guard.signal });
     for await (const chunk of stream) {
       guard.touch();
@@ -63,6 +67,10 @@ export class OpenAIAdapter implements ProviderAdapter {
         text += delta;
         yield { type: 'text', text: delta };
       }
+      for (const call of choice?.delta?.tool_calls ?? []) {
+        toolCalls.start(call.index, call.id, call.function?.name);
+        toolCalls.append(call.index, call.function?.arguments);
+      }
       if (choice?.finish_reason) finishReason = choice.finish_reason;
     }
     if (!finishReason) return [{ type: 'error', error: incompleteError(context, model, 'the stream ended without a finish reason') }];
@@ -70,7 +78,10 @@ export class OpenAIAdapter implements ProviderAdapter {
       if (this.init.usageRequired) return [{ type: 'error', error: incompleteError(context, model, 'the stream ended before its usage report') }];
       usage = estimateUsage(request, text);
     }
+    const calls = toolCallEvents(toolCalls, context, model);
+    if ('error' in calls) return [calls.error];
     return [
+      ...calls.events,
       { type: 'usage', usage },
       { type: 'done', stopReason: mapOpenAIStopReason(finishReason) },
     ];
@@ -114,15 +125,17 @@ export class OpenAIAdapter implements ProviderAdapter {
   }
 
   private params(model: string, request: ChatRequest): ChatCompletionCreateParamsStreaming {
-    const messages: ChatCompletionMessageParam[] = [];
-    if (request.system) messages.push({ role: 'system', content: request.system });
-    for (const m of request.messages) messages.push({ role: m.role, content: m.content });
     const params: ChatCompletionCreateParamsStreaming = {
       model,
-      messages,
+      messages: openaiMessages(request),
       stream: true,
       stream_options: { include_usage: true },
     };
+    const tools = openaiTools(request);
+    if (tools) {
+      params.tools = tools;
+      params.tool_choice = request.toolChoice ?? 'auto';
+    }
     if (request.maxOutputTokens !== undefined) {
       // OpenAI's reasoning models accept only max_completion_tokens; many compatible servers know only max_tokens.
       if (this.kind === 'openai') params.max_completion_tokens = request.maxOutputTokens;

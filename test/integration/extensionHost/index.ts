@@ -24,6 +24,7 @@ export function run(): Promise<void> {
   require('./tokenStatus.test');
   require('./budgetDiagnostics.test');
   require('./promptLenses.test');
+  require('./languageModels.test');
 
   const results: SuiteResults = { passed: 0, failed: 0, tests: [] };
   return new Promise((resolve, reject) => {
