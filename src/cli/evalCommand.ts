@@ -66,7 +66,13 @@ const DEFAULT_IO: CliIo = {
   env: process.env,
   cwd: process.cwd(),
   isTty: Boolean(process.stderr.isTTY),
-  exitNow: (code) => process.exit(code),
+  exitNow: (code) => {
+    // Ended as the signal ends a process (status 130 in a shell): immediate, where a normal exit can spend a second
+    // tearing down aborted sockets and threads on a loaded machine.
+    process.removeAllListeners('SIGINT');
+    process.kill(process.pid, 'SIGINT');
+    setTimeout(() => process.exit(code), 1000).unref();
+  },
 };
 
 export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promise<number> {

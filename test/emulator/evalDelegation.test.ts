@@ -191,12 +191,13 @@ describe('llm-workbench eval: Ctrl+C', function () {
       const deadline = Date.now() + 90_000;
       while (emulator.requests.length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       assert.ok(emulator.requests.length >= 4, 'the CLI started its calls');
-      const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.on('exit', (code) => resolve({ code, at: Date.now() })));
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
       const sent = Date.now();
       child.kill('SIGINT');
-      const { code, at } = await exited;
+      const { code, signal, at } = await exited;
       assert.ok(at - sent < 1000, `exited ${at - sent} ms after SIGINT`);
-      assert.equal(code, 1);
+      // It ends as Ctrl+C ends a process (a shell shows status 130), after writing its reports.
+      assert.deepEqual([code, signal], [null, 'SIGINT']);
       assert.match(stdout, /cancelled/i);
     } finally {
       rmSync(dir, { recursive: true, force: true });

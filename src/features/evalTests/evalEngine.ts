@@ -5,7 +5,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import * as vscode from 'vscode';
 import { delegationPlan } from '../../core/evals/delegate/delegation';
 import { findPromptfoo, INSTALL_PROMPTFOO_HINT } from '../../core/evals/delegate/findPromptfoo';
 import { runPromptfoo } from '../../core/evals/delegate/runPromptfoo';
@@ -35,17 +34,20 @@ export interface RunFileOptions {
   onNote?(text: string): void;
   /** Calls made outside the gateway (the workspace's promptfoo), for the ledger. */
   onRecord?(record: CallRecord): void;
+  /** The workspace folder of the file: the search for node_modules/.bin/promptfoo stops there. */
+  workspaceRoot?: string;
+  /** How to show a path in notes (workspace-relative in the editor). */
+  displayPath?(path: string): string;
 }
 
 export async function runEvalFile(file: EvalFile, options: RunFileOptions): Promise<EvalRunSummary> {
   if (file.needsPromptfoo && !options.providers && delegationPlan(file).needed) {
-    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file.path));
-    const install = findPromptfoo(dirname(file.path), process.env, folder?.uri.fsPath);
+    const install = findPromptfoo(dirname(file.path), process.env, options.workspaceRoot);
     if (install && options.allowCode) return runDelegated(file, install, options);
     const why = install
       ? 'promptfoo runs code from eval files: trust the workspace to let it run this file'
       : `this file needs promptfoo: ${INSTALL_PROMPTFOO_HINT}`;
-    options.onNote?.(`${vscode.workspace.asRelativePath(file.path)}: engine native — ${why}`);
+    options.onNote?.(`${show(options, file.path)}: engine native — ${why}`);
     reportNeedsPromptfoo(file, options, why);
   }
   return runEval([file], {
@@ -62,11 +64,13 @@ export async function runEvalFile(file: EvalFile, options: RunFileOptions): Prom
   });
 }
 
+const show = (options: RunFileOptions, path: string) => options.displayPath?.(path) ?? path;
+
 /** The whole file through promptfoo; the picked items get promptfoo's results (it runs every case of the file). */
 async function runDelegated(file: EvalFile, install: NonNullable<ReturnType<typeof findPromptfoo>>, options: RunFileOptions): Promise<EvalRunSummary> {
   const started = Date.now();
   const features = delegationPlan(file).reasons.map((d) => `line ${d.range.start.line + 1}`).join(', ');
-  options.onNote?.(`${vscode.workspace.asRelativePath(file.path)}: engine promptfoo (${install.command}) — the file uses what llm-workbench does not run natively (${features})`);
+  options.onNote?.(`${show(options, file.path)}: engine promptfoo (${install.command}) — the file uses what llm-workbench does not run natively (${features})`);
   for (const test of file.tests) if (options.shouldRun(test.index)) options.onStart?.(test.index);
   const outcome = await runPromptfoo(file, {
     install,
@@ -79,7 +83,7 @@ async function runDelegated(file: EvalFile, install: NonNullable<ReturnType<type
       if (options.shouldRun(result.caseIndex, result.provider)) options.onResult(result);
     },
   });
-  if (outcome.error) throw new Error(`promptfoo could not run ${vscode.workspace.asRelativePath(file.path)}: ${outcome.error}`);
+  if (outcome.error) throw new Error(`promptfoo could not run ${show(options, file.path)}: ${outcome.error}`);
   const count = (v: EvalCaseResult['verdict']) => outcome.results.filter((r) => r.verdict === v).length;
   const fresh = outcome.results.filter((r) => !r.cached);
   return {

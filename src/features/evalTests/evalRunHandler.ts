@@ -107,6 +107,8 @@ export function createEvalRunHandler(deps: EvalRunDeps) {
               signal: abort.signal,
               allowCode: vscode.workspace.isTrusted,
               onNote: (text) => run.appendOutput(`${text}\r\n`),
+              workspaceRoot: vscode.workspace.getWorkspaceFolder(p.uri)?.uri.fsPath,
+              displayPath: (path) => vscode.workspace.asRelativePath(path),
               onRecord: (record) => deps.gateway.record(record),
               onStart: (caseIndex, provider) => {
                 for (const pending of p.targets(caseIndex, provider)) {

@@ -64,8 +64,10 @@ describe('CSV __expected and special columns (promptfoo parity)', () => {
     assert.equal(error.file, '/w/t.csv');
     assert.deepEqual(error.range.start, { line: 1, column: 23 });
     assert.match(error.message, /'is-xml' is a promptfoo type llm-workbench does not run natively/);
-    assert.equal(file.tests.length, 1, 'the bad row is skipped, the other runs');
-    const [wc] = file.tests[0].assert;
+    // The row that needs promptfoo is kept for delegation but marked, so it never runs natively; the other runs.
+    assert.deepEqual(file.tests.map((t) => Boolean(t.needsPromptfoo)), [true, false]);
+    assert.equal(file.needsPromptfoo, 'tests');
+    const [wc] = file.tests[1].assert;
     assert.deepEqual([wc.type, wc.value, wc.location.range.start], ['word-count', '1', { line: 2, column: 3 }]);
   });
 });

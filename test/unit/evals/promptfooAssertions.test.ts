@@ -144,9 +144,9 @@ describe('promptfoo assertion types (parity)', () => {
     assert.deepEqual([score.pass, score.score], [true, 0.25]);
     const ctx = await run('python', 'x', { value: "context['vars']['city'] + '|' + context['prompt']" }, { vars: { city: 'Oslo' }, prompt: 'P' });
     assert.equal(ctx.pass, false, 'a non-numeric string is an error, as in promptfoo');
-    assert.match(ctx.reason, /Python code execution failed: .*must return a boolean, number/);
+    assert.match(ctx.reason, /Python code execution failed: .*must return a boolean, number/s);
     const error = await run('python', 'x', { value: 'undefined_name' });
-    assert.match(error.reason, /Python code execution failed: .*NameError/);
+    assert.match(error.reason, /Python code execution failed: .*NameError/s);
   });
 
   it('file:// value scripts: get_assert in Python, a named JS export; other types use the returned value (src/assertions/index.ts)', async function () {

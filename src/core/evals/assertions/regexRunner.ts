@@ -45,6 +45,8 @@ interface Pending {
  */
 export class RegexRunner {
   private worker: Worker | undefined;
+  /** Resolves when the current worker runs: its start-up (slow on a loaded machine) is not the pattern's time. */
+  private online: Promise<void> = Promise.resolve();
   private nextId = 1;
   private current: Pending | undefined;
   private queue: Promise<unknown> = Promise.resolve();
@@ -63,9 +65,16 @@ export class RegexRunner {
     if (worker) await worker.terminate();
   }
 
-  private runOne(pattern: string, flags: string, text: string, timeoutMs: number, signal?: AbortSignal): Promise<RegexTestResult> {
-    if (signal?.aborted) return Promise.resolve({ aborted: true });
+  private async runOne(pattern: string, flags: string, text: string, timeoutMs: number, signal?: AbortSignal): Promise<RegexTestResult> {
+    if (signal?.aborted) return { aborted: true };
     const worker = this.ensureWorker();
+    // Held open while a test waits for it or runs (the answer is awaited); idle, the worker never keeps the process alive.
+    worker.ref();
+    await this.online;
+    if (signal?.aborted) {
+      worker.unref();
+      return { aborted: true };
+    }
     return new Promise<RegexTestResult>((resolve) => {
       const id = this.nextId++;
       const finish = (result: RegexTestResult, kill: boolean) => {
@@ -81,8 +90,6 @@ export class RegexRunner {
       const onAbort = () => finish({ aborted: true }, true);
       signal?.addEventListener('abort', onAbort, { once: true });
       this.current = { id, resolve: (r) => finish(r, false), timer, onAbort, signal };
-      // While a test runs the worker holds the process open (the answer is awaited); idle, it does not.
-      worker.ref();
       worker.postMessage({ id, pattern, flags, text });
     });
   }
@@ -90,6 +97,11 @@ export class RegexRunner {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(WORKER_SOURCE, { eval: true });
+    this.online = new Promise<void>((resolve) => {
+      worker.once('online', () => resolve());
+      worker.once('error', () => resolve());
+      worker.once('exit', () => resolve());
+    });
     worker.unref();
     worker.on('message', (message: { id: number; matched?: boolean; error?: string }) => {
       if (this.current?.id !== message.id) return;
