@@ -121,6 +121,10 @@ async function runFile(deps: EvalRunDeps, { run, file: p, gateway, useCache, sig
     useCache,
     signal,
     allowCode: vscode.workspace.isTrusted,
+    onNote: (text) => run.appendOutput(`${text}\r\n`),
+    workspaceRoot: vscode.workspace.getWorkspaceFolder(p.uri)?.uri.fsPath,
+    displayPath: (path) => vscode.workspace.asRelativePath(path),
+    onRecord: (record) => deps.gateway.record(record),
     onStart: (caseIndex, provider) => {
       for (const pending of p.targets(caseIndex, provider)) {
         if (pending.started) continue;
