@@ -1,94 +1,96 @@
+/**
+ * The composition root: builds the shared services once, then registers each feature with the services it uses.
+ * Features never see each other or a shared bag, so the order of FEATURES carries no meaning.
+ */
 import * as vscode from 'vscode';
-import { join } from 'node:path';
-import { tokenizerSpecFor } from './core/tokens/encodings';
-import { BudgetDiagnostics } from './features/budgetDiagnostics';
-import { WorkbenchSettings } from './features/configuration';
-import { DocumentBudgets } from './features/documentBudgets';
-import { DocumentTokenCounts } from './features/documentTokenCounts';
-import { registerChatFeature } from './features/chat/registerChat';
-import { registerEvalsAndSpend } from './features/costReport/registerEvalsAndSpend';
+import { registerApiKeyCommands } from './features/apiKeys/registerApiKeyCommands';
+import { registerChat } from './features/chat/registerChat';
+import { registerEvalTests } from './features/evalTests/registerEvalTests';
 import { registerLanguageModels } from './features/languageModels/registerLanguageModels';
-import type { GatewayService } from './features/gatewayService';
-import type { SpendGuard } from './features/costReport/spendGuard';
-import { OllamaServers } from './features/ollamaServers';
-import { registerPickBudgetModel } from './features/pickBudgetModel';
-import { registerPromptCodeLens } from './features/promptCodeLens';
-import { registerPromptHover } from './features/promptHover';
-import { TestHooks } from './features/testHooks';
-import { TokenStatus } from './features/tokenStatus';
-import { TokenCountClient } from './workers/tokenCountClient';
+import { DeprecatedModelDiagnostics } from './features/models/deprecatedModelDiagnostics';
+import { registerModelPrices } from './features/models/modelPrices';
+import { registerShowLog } from './features/log/registerShowLog';
+import { createSharedServices, type SharedServices } from './features/services/sharedServices';
+import { registerSpend } from './features/spend/registerSpend';
+import { registerTelemetry } from './features/telemetry/registerTelemetry';
+import type { TestedFeatures } from './features/testing/snapshots';
+import { registerTestHooks, testHooksEnabled } from './features/testing/testHooks';
+import { BudgetDiagnostics } from './features/tokens/budgetDiagnostics';
+import { registerPickBudgetModel } from './features/tokens/pickBudgetModel';
+import { registerPromptCodeLens } from './features/tokens/promptCodeLens';
+import { registerPromptHover } from './features/tokens/promptHover';
+import { TokenStatus } from './features/tokens/tokenStatus';
 
-/** What features share. Built once in activate(); nothing here loads a tokenizer or starts the worker. */
-export interface Services {
-  context: vscode.ExtensionContext;
-  settings: WorkbenchSettings;
-  counts: DocumentTokenCounts;
-  budgets: DocumentBudgets;
-  /** What the configured Ollama servers say: the num_ctx budgets use, the installed models the pickers list. */
-  ollama: OllamaServers;
-  testHooks: TestHooks;
-  /** The one gateway, set by the chat registration; evals and spend use it. */
-  gateway?: GatewayService;
-  /** Set by the spend registration; the chat asks it before a message that would exceed the daily budget. */
-  spendGuard?: SpendGuard;
-  tokenWorker: TokenCountClient;
+/** One user-facing feature: its name (for the error if it fails to start) and how it registers. */
+interface Feature {
+  name: string;
+  /** The key under which the integration tests' snapshots find what it returned. */
+  tested?: keyof TestedFeatures;
+  register(services: SharedServices): vscode.Disposable;
 }
 
-type Registration = vscode.Disposable | vscode.Disposable[] | void;
-
-/** Each user-facing feature, registered in order. Add yours here: a name and a function of the services. */
-const FEATURES: [name: string, register: (services: Services) => Registration][] = [
-  ['pick budget model', ({ settings, ollama }) => registerPickBudgetModel(settings, ollama)],
-  [
-    'token status bar',
-    ({ budgets, settings, testHooks }) => {
-      const status = new TokenStatus(budgets, settings);
-      testHooks.addSnapshot('tokenStatus', () => status.snapshot());
-      return status;
-    },
-  ],
-  ['budget diagnostics', ({ budgets }) => new BudgetDiagnostics(budgets)],
-  ['prompt CodeLens', ({ budgets, settings }) => registerPromptCodeLens(budgets, settings)],
-  ['prompt hover', ({ budgets, settings }) => registerPromptHover(budgets, settings)],
-  ['chat, API keys and gateway', (services) => registerChatFeature(services)],
-  ['evals in the editor and spend', (services) => registerEvalsAndSpend(services)],
-  ['language models, agent tools and MCP server', (services) => registerLanguageModels(services)],
+/** Add yours here: a name and a function of the services it uses. */
+const FEATURES: Feature[] = [
+  { name: 'pick budget model', register: ({ settings, ollama }) => registerPickBudgetModel(settings, ollama) },
+  { name: 'token status bar', tested: 'tokenStatus', register: ({ budgets, settings }) => new TokenStatus(budgets, settings) },
+  { name: 'budget diagnostics', register: ({ budgets }) => new BudgetDiagnostics(budgets) },
+  {
+    name: 'model prices',
+    register: ({ context, catalogStore }) =>
+      registerModelPrices(context, catalogStore, {
+        checkWeekly: () => vscode.workspace.getConfiguration('llmWorkbench').get<boolean>('modelPrices.checkWeekly') === true,
+        url: () => process.env.LLM_WORKBENCH_PRICES_URL,
+      }),
+  },
+  { name: 'deprecated model warnings in settings', register: ({ settings }) => new DeprecatedModelDiagnostics(settings) },
+  { name: 'prompt CodeLens', register: ({ budgets, settings }) => registerPromptCodeLens(budgets, settings) },
+  { name: 'prompt hover', register: ({ budgets, settings }) => registerPromptHover(budgets, settings) },
+  { name: 'API key commands', register: ({ keys, gateway }) => registerApiKeyCommands(keys, () => gateway.providers()) },
+  { name: 'log', register: ({ gateway }) => registerShowLog(gateway.log) },
+  {
+    name: 'chat',
+    tested: 'chat',
+    register: ({ context, settings, gateway, keys, spendGuard, ollama }) => registerChat({ context, settings, gateway, keys, spendGuard, ollama }),
+  },
+  {
+    name: 'spend status bar and cost report',
+    register: ({ context, settings, spendTracker, gateway }) => registerSpend({ context, settings, tracker: spendTracker, log: gateway.log }),
+  },
+  {
+    name: 'evals in the editor',
+    tested: 'evalTests',
+    register: ({ context, settings, gateway, spendGuard, spendTracker }) =>
+      registerEvalTests({ context, settings, gateway, guard: spendGuard, tracker: spendTracker }),
+  },
+  {
+    name: 'language models, agent tools and MCP server',
+    tested: 'languageModels',
+    register: ({ context, settings, gateway, ollama }) => registerLanguageModels({ context, settings, gateway, ollama }),
+  },
+  { name: 'OpenTelemetry export and receiver', register: ({ context, settings, gateway }) => registerTelemetry(context, settings, gateway) },
 ];
 
-function createServices(context: vscode.ExtensionContext): Services {
-  const settings = new WorkbenchSettings();
-  let counts: DocumentTokenCounts | undefined;
-  const client = new TokenCountClient(join(context.extensionPath, 'dist', 'workers', 'tokenCount.js'), (reason) =>
-    counts?.workerExited(reason),
-  );
-  const encoding = tokenizerSpecFor(settings.catalog.lookup(settings.current.budget.model)).encoding;
-  counts = new DocumentTokenCounts(client, encoding);
-  // Nothing is asked of an Ollama server until a budget or a picker needs it.
-  const ollama = new OllamaServers(settings, context.secrets);
-  const budgets = new DocumentBudgets(counts, settings, ollama);
-  context.subscriptions.push(settings, counts, ollama, budgets, client);
-  return { context, settings, counts, budgets, ollama, testHooks: new TestHooks(), tokenWorker: client };
+/** What `src/boot.ts` measured before calling `activate`: loading this bundle. */
+export interface BootTiming {
+  moduleLoadMs: number;
 }
 
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext, boot?: BootTiming): void {
   const started = performance.now();
-  const services = createServices(context);
-  for (const [name, register] of FEATURES) {
+  const services = createSharedServices(context);
+  const tested: Record<string, unknown> = {};
+  for (const feature of FEATURES) {
     try {
-      const registration = register(services);
-      if (registration) context.subscriptions.push(...(Array.isArray(registration) ? registration : [registration]));
+      const registration = feature.register(services);
+      context.subscriptions.push(registration);
+      if (feature.tested) tested[feature.tested] = registration;
     } catch (error) {
       // One broken feature must not take the others down with it.
-      void vscode.window.showErrorMessage(`LLM Workbench: the ${name} failed to start: ${error instanceof Error ? error.message : String(error)}`);
+      void vscode.window.showErrorMessage(`LLM Workbench: the ${feature.name} failed to start: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  const activation = { ms: performance.now() - started, workerStarted: services.tokenWorker.running };
-  services.testHooks.addSnapshot('activation', () => activation);
-  services.testHooks.addSnapshot('activeDocumentCount', () => {
-    const document = vscode.window.activeTextEditor?.document;
-    return document ? services.counts.state(document) : undefined;
-  });
-  context.subscriptions.push(...services.testHooks.register());
+  const activation = { ms: performance.now() - started, moduleLoadMs: boot?.moduleLoadMs, workerStarted: services.tokenWorker.running };
+  if (testHooksEnabled()) context.subscriptions.push(...registerTestHooks(services, tested as TestedFeatures, () => activation));
 }
 
 export function deactivate(): void {}

@@ -1,8 +1,8 @@
 /** What `llm-workbench chat` and `llm-workbench eval` share: settings, the ledger, the tokenizer, usage errors. */
 import { resolve } from 'node:path';
-import { ConfigError, editorSettings, loadCliConfig, type CliConfig } from '../core/config/loadCliConfig';
+import { ConfigError, editorSettings, loadCliConfig, type CliConfig } from './loadCliConfig';
 import { JsonlLedger, type Ledger } from '../core/cost/ledger';
-import type { CallRecord } from '../core/gateway/callRecord';
+import type { CallRecord } from '../core/cost/callRecord';
 import type { WorkbenchConfig } from '../core/config/workbenchConfig';
 import { ModelCatalog } from '../core/models/catalog';
 import type { EncodingName } from '../core/models/modelInfo';
@@ -55,7 +55,7 @@ export class CliLedger implements Ledger {
  * would show up as their TTFT and latency and could fail an eval's `latency` assertion.
  */
 export async function warmUpTokenizers(config: WorkbenchConfig, refs: readonly string[] = []): Promise<void> {
-  const catalog = new ModelCatalog(config.models);
+  const catalog = new ModelCatalog(config.models, { providers: config.providers });
   const encodings = new Set<EncodingName>(['o200k_base']);
   for (const ref of refs) encodings.add(tokenizerSpecFor(catalog.lookup(ref)).encoding);
   await Promise.all([...encodings].map((name) => loadTokenizer(name).catch(() => undefined)));

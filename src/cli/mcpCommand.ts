@@ -7,14 +7,17 @@ import type { AgentToolContext } from '../core/agentTools/toolContext';
 import type { WorkbenchConfig } from '../core/config/workbenchConfig';
 import { withEvalProviders } from '../core/evals/evalProviders';
 import { createGateway } from '../core/gateway/createGateway';
-import { ModelCatalog, parseModelRef } from '../core/models/catalog';
-import { effectiveContextWindow, type EffectiveContextWindow } from '../core/models/effectiveContextWindow';
+import { ModelCatalog } from '../core/models/catalog';
+import { parseModelRef } from '../core/models/modelRef';
+import { effectiveContextWindow, type EffectiveContextWindow } from '../core/providers/effectiveContextWindow';
 import type { ModelInfo } from '../core/models/modelInfo';
 import { createAdapter } from '../core/providers/createAdapter';
 import type { KeySource } from '../core/providers/adapter';
 import { OllamaAdapter } from '../core/providers/ollamaAdapter';
 import { withSource } from '../core/agentTools/withSource';
 import { CliLedger, loadCliSettings, usageMessage } from './cliSetup';
+import { cliTelemetry, closeCliTelemetry } from './cliTelemetry';
+import type { Telemetry } from '../core/telemetry/telemetryRuntime';
 import { createMcpServer } from './mcpServer';
 
 export const MCP_USAGE = `Usage: llm-workbench mcp [--config FILE] [--root DIR] [--allow-code]
@@ -50,16 +53,24 @@ export async function runMcp(argv: string[]): Promise<number> {
     process.stderr.write(`llm-workbench mcp: ${loaded.problem}\n`);
     return 2;
   }
+  // stdout is the MCP transport: export warnings go to stderr like everything else this command prints.
+  const exporting = cliTelemetry(process.env, loaded.config.providers, (line) => process.stderr.write(line));
+  if ('problem' in exporting) {
+    process.stderr.write(`llm-workbench mcp: ${exporting.problem}\n`);
+    return 2;
+  }
+  const { telemetry } = exporting;
   const ledger = new CliLedger(loaded.ledgerPath);
   const catalog = new ModelCatalog(loaded.config.models);
   const server = createMcpServer(packageJson.version, (signal) =>
-    mcpToolContext({ config: loaded.config, catalog, keys: loaded.keys, root, allowCode: Boolean(values['allow-code']), ledger, signal }),
+    mcpToolContext({ config: loaded.config, catalog, keys: loaded.keys, root, allowCode: Boolean(values['allow-code']), ledger, signal, telemetry }),
   );
   const closed = new Promise<void>((resolve) => (server.onclose = resolve));
   await server.connect(new StdioServerTransport());
   process.stderr.write(`llm-workbench mcp: serving ${root} on stdio\n`);
   await closed;
   await ledger.close();
+  await closeCliTelemetry(telemetry, (line) => process.stderr.write(line));
   return 0;
 }
 
@@ -71,6 +82,8 @@ interface McpContextInput {
   allowCode: boolean;
   ledger: CliLedger;
   signal: AbortSignal;
+  /** OpenTelemetry export, when the OTEL_* environment turns it on. */
+  telemetry?: Telemetry;
 }
 
 /** The tools' context in a CLI process: files under `root`, keys from the environment, the CLI's ledger. */
@@ -87,7 +100,14 @@ export function mcpToolContext(input: McpContextInput): AgentToolContext {
     windowFor: (ref, info) => ollamaWindow(config, keys, ref, info),
     evalGateway: (files) => {
       const evalProviders = withEvalProviders(config, files);
-      const gateway = createGateway({ config: evalProviders.config, catalog, keys: evalProviders.keys(keys), ledger: input.ledger });
+      const { telemetry } = input;
+      const gateway = createGateway({
+        config: evalProviders.config,
+        catalog,
+        keys: evalProviders.keys(keys),
+        ledger: input.ledger,
+        wrap: telemetry ? (g) => telemetry.wrapGateway(g) : undefined,
+      });
       return { gateway: withSource(gateway, 'mcp'), refFor: evalProviders.refFor };
     },
   };

@@ -1,190 +1,32 @@
 /**
- * Every message between the chat webview and the extension host, typed once; both sides import this file.
- * It must stay free of `vscode` and of Node APIs: the webview bundle (platform: browser) compiles it too.
- * API keys never travel in these messages.
+ * The chat webview's protocol: the conversation and the messages the chat session (src/core/chat) defines, and the
+ * guard the host applies to what the webview sends. Free of `vscode` and Node APIs: the webview bundle compiles it.
  */
-import type { ErrorKind } from '../core/providers/providerError';
-
-/** Tasks the chat offers; code tasks from the editor use 'code'. */
-export type ChatTask = 'chat' | 'code';
-export const CHAT_TASKS: readonly ChatTask[] = ['chat', 'code'];
-
-/** The model selector's first entry: let the gateway route by task. */
-export const AUTO_MODEL = 'auto';
-/** `auto` or a `provider:model` reference. */
-export type ModelChoice = string;
-
-export interface ModelOption {
-  ref: ModelChoice;
-  label: string;
-  /** Context window in tokens; absent for Auto. */
-  contextWindow?: number;
-  /** Installed on a configured Ollama server (`/api/tags`): runs on the user's machine. */
-  local?: boolean;
-}
-
-/** The selection a code task was asked about: shown above the question and sent to the model. */
-export interface CodeContext {
-  fileName: string;
-  /** Workspace-relative path: routing rules (private files -> local models) match it. */
-  filePath: string;
-  languageId: string;
-  code: string;
-  /** Where the selection was, so a refactor can be applied back to it. */
-  uri: string;
-  range: { startLine: number; startCharacter: number; endLine: number; endCharacter: number };
-}
-
-export type CodeAction = 'ask' | 'explain' | 'refactor';
-
-export interface UserTurn {
-  id: string;
-  role: 'user';
-  text: string;
-  task: ChatTask;
-  model: ModelChoice;
-  at: string;
-  context?: CodeContext;
-  action?: CodeAction;
-}
-
-export type NoticeKind = 'retry' | 'restart' | 'fallback' | 'history' | 'info';
-
-/** A small line inside an answer: retries, a restart on another model, history left out of the request. */
-export interface Notice {
-  kind: NoticeKind;
-  text: string;
-}
-
-/** What every finished answer shows under it; values straight from the call record. */
-export interface AnswerFooter {
-  model: string;
-  routeReason: string;
-  fallbackUsed: boolean;
-  fallbackReason?: string;
-  inputTokens: number;
-  outputTokens: number;
-  usageSource?: 'provider' | 'estimate';
-  /** null = price unknown: shown as "unknown", never $0. */
-  costUsd: number | null;
-  ttftMs: number | null;
-  totalMs: number;
-  attempts: number;
-}
-
-/** Buttons an error offers; each maps to one thing the user can do about it. */
-export type ErrorAction = 'retry' | 'setApiKey' | 'openSettings' | 'openLog';
-
-export interface AnswerError {
-  kind: ErrorKind | 'config';
-  message: string;
-  actions: ErrorAction[];
-}
-
-export type AnswerStatus = 'streaming' | 'done' | 'error' | 'stopped';
-
-export interface AssistantTurn {
-  id: string;
-  role: 'assistant';
-  /** The user turn this answers (Retry re-sends it). */
-  replyTo: string;
-  text: string;
-  status: AnswerStatus;
-  /** The model currently answering (from `attempt` / `restart` events); the footer has the final one. */
-  model?: string;
-  notices: Notice[];
-  footer?: AnswerFooter;
-  error?: AnswerError;
-  /** Set for refactor answers: their code blocks offer "Apply" (diff preview, then edit the original range). */
-  applicable?: boolean;
-}
-
-export type Turn = UserTurn | AssistantTurn;
-
-export interface Conversation {
-  id: string;
-  createdAt: string;
-  turns: Turn[];
-}
-
-/** Live size of the request the input would send, counted in the extension host. */
-export interface TokenCountInfo {
-  /** System + history that fits + message + output reserve. */
-  tokens: number;
-  window: number;
-  /** The model the window belongs to (Auto shows the model it would route to first). */
-  model: string;
-  /** `≈` in the UI when the model has no public tokenizer. */
-  exact: boolean;
-  outputReserve: number;
-  /** Earlier messages that would be left out to fit. */
-  droppedMessages: number;
-  /** Even without history the request does not fit. */
-  overflow: boolean;
-  /** Where the window comes from when it is not the catalog's (e.g. an Ollama server's num_ctx). */
-  windowNote?: string;
-}
-
-export interface ChatViewState {
-  conversation: Conversation;
-  models: ModelOption[];
-  model: ModelChoice;
-  task: ChatTask;
-  busy: boolean;
-  /** Shown in place of the conversation when nothing is configured, e.g. "Configure a provider…". */
-  setupHint?: string;
-}
-
-/** Webview -> extension. */
-export type WebviewMessage =
-  | { type: 'ready' }
-  | { type: 'send'; text: string; model: ModelChoice; task: ChatTask }
-  | { type: 'draft'; text: string; model: ModelChoice; task: ChatTask }
-  | { type: 'stop' }
-  | { type: 'retry'; turnId: string }
-  | { type: 'newChat' }
-  | { type: 'clear' }
-  | { type: 'copyCode'; code: string }
-  | { type: 'insertCode'; code: string }
-  | { type: 'applyCode'; turnId: string; code: string }
-  | { type: 'action'; action: Exclude<ErrorAction, 'retry'> };
-
-/** Extension -> webview. */
-export type ExtensionMessage =
-  | { type: 'state'; state: ChatViewState }
-  | { type: 'turnAdded'; turn: Turn }
-  /** Streaming text appended to an answer. */
-  | { type: 'answerDelta'; turnId: string; text: string }
-  /** The whole answer replaced: notices, restart (text reset), footer, error, status. */
-  | { type: 'answerUpdate'; turn: AssistantTurn }
-  | { type: 'tokenCount'; count: TokenCountInfo }
-  | { type: 'busy'; busy: boolean }
-  /** Put text into the input (e.g. the question typed for "Ask about Selection" failed to send). */
-  | { type: 'focusInput'; text?: string };
-
-const WEBVIEW_TYPES: ReadonlySet<string> = new Set<WebviewMessage['type']>([
-  'ready', 'send', 'draft', 'stop', 'retry', 'newChat', 'clear', 'copyCode', 'insertCode', 'applyCode', 'action',
-]);
+export * from '../core/chat/conversation';
+export type * from '../core/chat/chatMessages';
+/** The answer footer as both sides show it (the CLI prints the same). */
+export { footerParts, formatCount } from '../core/chat/footerText';
+import type { WebviewMessage } from '../core/chat/chatMessages';
+import { messageGuard, type SendsReady } from './webviewProtocol';
 
 /** The webview is a trust boundary: accept only well-formed messages. */
-export function isWebviewMessage(value: unknown): value is WebviewMessage {
-  if (typeof value !== 'object' || value === null) return false;
-  const message = value as Record<string, unknown>;
-  if (typeof message.type !== 'string' || !WEBVIEW_TYPES.has(message.type)) return false;
-  switch (message.type) {
-    case 'send':
-    case 'draft':
-      return typeof message.text === 'string' && typeof message.model === 'string' && (message.task === 'chat' || message.task === 'code');
-    case 'retry':
-      return typeof message.turnId === 'string';
-    case 'copyCode':
-    case 'insertCode':
-      return typeof message.code === 'string';
-    case 'applyCode':
-      return typeof message.turnId === 'string' && typeof message.code === 'string';
-    case 'action':
-      return message.action === 'setApiKey' || message.action === 'openSettings' || message.action === 'openLog';
-    default:
-      return true;
-  }
+export const isWebviewMessage = messageGuard<WebviewMessage>({
+  ready: true,
+  send: isComposed,
+  draft: isComposed,
+  stop: true,
+  retry: (m) => typeof m.turnId === 'string',
+  newChat: true,
+  clear: true,
+  copyCode: (m) => typeof m.code === 'string',
+  insertCode: (m) => typeof m.code === 'string',
+  applyCode: (m) => typeof m.turnId === 'string' && typeof m.code === 'string',
+  action: (m) => m.action === 'setApiKey' || m.action === 'openSettings' || m.action === 'openLog',
+});
+
+function isComposed(m: Record<string, unknown>): boolean {
+  return typeof m.text === 'string' && typeof m.model === 'string' && (m.task === 'chat' || m.task === 'code');
 }
+
+const chatPageSendsReady: SendsReady<WebviewMessage> = true;
+void chatPageSendsReady;

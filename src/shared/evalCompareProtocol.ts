@@ -1,55 +1,13 @@
 /**
  * Every message between the model comparison webview and the extension host, typed once; both sides import it.
- * Free of `vscode` and Node APIs (the webview bundle compiles it too).
+ * The view itself is the comparison's data (src/core/evals/editor/compareViewModel.ts). Free of `vscode` and Node
+ * APIs (the webview bundle compiles it too).
  */
 
-/** One candidate model's column of the matrix. */
-export interface ModelColumn {
-  /** The provider ref (what a route would name). */
-  model: string;
-  /** The column's name: the ref, plus the prompt when the file has several. */
-  label: string;
-  passed: number;
-  total: number;
-  /** passed / total, 0..1. */
-  passRate: number;
-  meanMs: number;
-  p95Ms: number;
-  /** Total over the run's calls with a known price. */
-  costUsd: number;
-  /** Mean cost of one call; null when any call's price is unknown. */
-  costPerCallUsd: number | null;
-  unknownCostCalls: number;
-  /** Calls that failed outright (no answer). */
-  errors: number;
-  meetsThreshold: boolean;
-  recommended: boolean;
-}
+import type { CompareView } from '../core/evals/editor/compareViewModel';
+import { messageGuard, type ReadyMessage } from './webviewProtocol';
 
-/** One case across the models: pass/fail per model and the first reason it failed. */
-export interface CaseRow {
-  description: string;
-  results: Record<string, { pass: boolean; reason?: string } | undefined>;
-}
-
-export interface CompareView {
-  /** Workspace-relative path of the eval file. */
-  file: string;
-  task: string;
-  /** Share of cases a model must pass to be recommended, 0..1. */
-  threshold: number;
-  caseCount: number;
-  models: ModelColumn[];
-  cases: CaseRow[];
-  /** The cheapest model meeting the threshold (and its fallback), or why there is none. */
-  recommendation: { model?: string; fallbacks?: string[]; reason: string };
-  /** The model-selection record as Markdown (seed 004's fields). */
-  record: string;
-  /** While the matrix runs. */
-  progress?: { done: number; total: number };
-  /** A run that stopped early (cancelled or failed) says why. */
-  stopped?: string;
-}
+export type { CaseRow, CompareView, ModelColumn } from '../core/evals/editor/compareViewModel';
 
 /** Host -> webview. */
 export type CompareHostMessage =
@@ -59,24 +17,16 @@ export type CompareHostMessage =
 
 /** Webview -> host. */
 export type CompareWebviewMessage =
-  | { type: 'ready' }
+  | ReadyMessage
   | { type: 'saveRecord' }
   | { type: 'setRoute' }
   | { type: 'cancel' }
   | { type: 'rendered'; recommended?: string; columns: number };
 
-export function isCompareWebviewMessage(value: unknown): value is CompareWebviewMessage {
-  if (typeof value !== 'object' || value === null) return false;
-  const m = value as { type?: unknown; recommended?: unknown; columns?: unknown };
-  switch (m.type) {
-    case 'ready':
-    case 'saveRecord':
-    case 'setRoute':
-    case 'cancel':
-      return true;
-    case 'rendered':
-      return typeof m.columns === 'number' && (m.recommended === undefined || typeof m.recommended === 'string');
-    default:
-      return false;
-  }
-}
+export const isCompareWebviewMessage = messageGuard<CompareWebviewMessage>({
+  ready: true,
+  saveRecord: true,
+  setRoute: true,
+  cancel: true,
+  rendered: (m) => typeof m.columns === 'number' && (m.recommended === undefined || typeof m.recommended === 'string'),
+});

@@ -15,6 +15,7 @@ const METRICS = join(REPO, '.test-artifacts', 'integration-metrics.json');
 
 interface Metrics {
   activationMs?: number;
+  moduleLoadMs?: number;
   largeFileOpenToCountMs?: number;
   largeFileWorkerCountMs?: number;
 }
@@ -30,16 +31,28 @@ export async function run(): Promise<BenchRow[]> {
   });
   if (!existsSync(METRICS) || statSync(METRICS).mtimeMs < startedAt) {
     const reason = (result.stdout + result.stderr).trim().split('\n').slice(-3).join(' ');
-    return [{ bench: BENCH, metric: 'activate() in code-server', value: `not measured: ${reason}`, target: '≤ 50 ms', ok: false }];
+    return [{ bench: BENCH, metric: 'module evaluation + activate() in code-server', value: `not measured: ${reason}`, target: '≤ 50 ms', ok: false }];
   }
   const metrics = JSON.parse(readFileSync(METRICS, 'utf8')) as Metrics;
+  const { moduleLoadMs, activationMs } = metrics;
+  const total = moduleLoadMs !== undefined && activationMs !== undefined ? moduleLoadMs + activationMs : undefined;
   return [
     {
       bench: BENCH,
+      metric: 'module evaluation: loading dist/extension.js (read, compile, top-level code), timed by dist/boot.js',
+      value: ms(moduleLoadMs),
+    },
+    {
+      bench: BENCH,
       metric: 'activate() in code-server 4.139.1 (VS Code 1.139), all features registered, no tokenizer loaded',
-      value: ms(metrics.activationMs),
+      value: ms(activationMs),
+    },
+    {
+      bench: BENCH,
+      metric: 'module evaluation + activate(), together',
+      value: ms(total),
       target: '≤ 50 ms',
-      ok: metrics.activationMs !== undefined && metrics.activationMs <= 50,
+      ok: total !== undefined && total <= 50,
     },
     {
       bench: BENCH,

@@ -11,7 +11,7 @@ import { defaultConfig } from '../../src/core/config/workbenchConfig';
 import { parseEvalText } from '../../src/core/evals/parseEvalFile';
 import { ResponseCache } from '../../src/core/evals/responseCache';
 import { runEval, type EvalRunOptions } from '../../src/core/evals/runEval';
-import type { CallRecord } from '../../src/core/gateway/callRecord';
+import type { CallRecord } from '../../src/core/cost/callRecord';
 import { createGateway } from '../../src/core/gateway/createGateway';
 import type { ChatGateway, GatewayRequest } from '../../src/core/gateway/gatewayApi';
 import { startEmulator } from '../emulator/emulator';

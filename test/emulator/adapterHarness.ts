@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Usage } from '../../src/core/cost/usage';
+import type { Usage } from '../../src/core/providers/usage';
 import type { KeySource, ProviderAdapter } from '../../src/core/providers/adapter';
 import type { ChatEvent, ChatRequest, StopReason, ToolCallPart } from '../../src/core/providers/chat';
 import type { ProviderError } from '../../src/core/providers/providerError';

@@ -58,7 +58,12 @@ export async function handleAnthropicMessages(x: Exchange): Promise<void> {
   const stopReason = nativeStopReason(plan.stopReason, STOP_REASONS);
   // Anthropic's input_tokens excludes the cached part, which it reports separately.
   const inputTokens = Math.max(0, plan.usage.input - plan.usage.cacheRead - plan.usage.cacheWrite);
-  const cacheFields = { cache_creation_input_tokens: plan.usage.cacheWrite, cache_read_input_tokens: plan.usage.cacheRead };
+  // As the API reports it: the write total, and its split between the 5-minute and the 1-hour cache.
+  const cacheFields = {
+    cache_creation_input_tokens: plan.usage.cacheWrite,
+    cache_read_input_tokens: plan.usage.cacheRead,
+    cache_creation: { ephemeral_5m_input_tokens: plan.usage.cacheWrite - plan.usage.cacheWrite1h, ephemeral_1h_input_tokens: plan.usage.cacheWrite1h },
+  };
 
   if (x.body.stream !== true) {
     return writeJson(x.req, x.res, {

@@ -29,13 +29,16 @@ export interface EmulatorReply {
   /** Exact text deltas; their concatenation is the answer. Default: `text` split after each word. */
   chunks?: string[];
   /** What the provider reports; `input` is the whole prompt including cached tokens. Default: a deterministic count. */
-  usage?: { input: number; output: number; cacheRead?: number; cacheWrite?: number };
+  /** `cacheWrite1h`: the part of `cacheWrite` that went to Anthropic's 1-hour cache (reported in `usage.cache_creation`). */
+  usage?: { input: number; output: number; cacheRead?: number; cacheWrite?: number; cacheWrite1h?: number };
   /** Normalized (`end`, `max_tokens`, `stop_sequence`, `tool_use`, `content_filter`) or the protocol's own word. */
   stopReason?: string;
   chunkDelayMs?: number;
   fault?: Fault;
   /** OpenAI protocol: ignore `stream_options.include_usage`, like some OpenAI-compatible servers do. */
   omitUsage?: boolean;
+  /** `/v1/embeddings`: the vector to return instead of the emulator's hashed bag of words. */
+  embedding?: number[];
   /**
    * Tool calls the model makes after its text, in each protocol's own wire form (OpenAI `delta.tool_calls` with the
    * arguments in fragments, Anthropic `tool_use` blocks with `input_json_delta`, Ollama `message.tool_calls`).

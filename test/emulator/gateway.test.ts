@@ -4,7 +4,7 @@ import { MemoryLedger } from '../../src/core/cost/ledger';
 import { costOfUsage } from '../../src/core/cost/pricing';
 import { createGateway } from '../../src/core/gateway/createGateway';
 import type { GatewayEvent, GatewayRequest } from '../../src/core/gateway/gatewayApi';
-import type { ResilienceSettings } from '../../src/core/gateway/retryPolicy';
+import type { ResilienceSettings } from '../../src/core/config/resilienceSettings';
 import { ModelCatalog } from '../../src/core/models/catalog';
 import { startEmulator, type Emulator } from './emulator';
 

@@ -3,7 +3,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CallRecord } from '../../src/core/gateway/callRecord';
+import type { CallRecord } from '../../src/core/cost/callRecord';
 import { startEmulator, type Emulator } from './emulator';
 
 const root = join(__dirname, '..', '..');

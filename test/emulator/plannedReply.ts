@@ -4,7 +4,8 @@ import type { EmulatedToolCall, EmulatorReply, Fault } from './emulatorTypes';
 export interface PlannedReply {
   chunks: string[];
   text: string;
-  usage: { input: number; output: number; cacheRead: number; cacheWrite: number };
+  /** cacheWrite1h: the part of cacheWrite written to Anthropic's 1-hour cache. */
+  usage: { input: number; output: number; cacheRead: number; cacheWrite: number; cacheWrite1h: number };
   /** Normalized or protocol word, translated by each protocol. */
   stopReason: string;
   chunkDelayMs: number;
@@ -37,6 +38,7 @@ export function planReply(reply: EmulatorReply | undefined, model: string, promp
       output: usage?.output ?? estimateTokens(text),
       cacheRead: usage?.cacheRead ?? 0,
       cacheWrite: usage?.cacheWrite ?? 0,
+      cacheWrite1h: usage?.cacheWrite1h ?? 0,
     },
     stopReason: reply?.stopReason ?? (toolCalls.length ? 'tool_use' : 'end'),
     chunkDelayMs: reply?.chunkDelayMs ?? 0,

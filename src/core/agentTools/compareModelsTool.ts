@@ -1,6 +1,6 @@
 import { formatUsd } from '../cost/pricing';
 import { runEval } from '../evals/runEval';
-import { parseModelRef } from '../models/catalog';
+import { parseModelRef } from '../models/modelRef';
 import { loadEvalForTool, totals } from './runEvalTool';
 import { AgentToolInputError, type AgentToolContext, type AgentToolResult } from './toolContext';
 

@@ -1,4 +1,4 @@
-import { effectiveContextWindow } from '../models/effectiveContextWindow';
+import { effectiveContextWindow, effectiveLimits } from '../providers/effectiveContextWindow';
 import { evaluateBudget } from '../tokens/budget';
 import { countTokens, tokenizerSpecFor } from '../tokens/encodings';
 import { AgentToolInputError, type AgentToolContext, type AgentToolResult } from './toolContext';
@@ -32,7 +32,7 @@ export async function countTokensTool(ctx: AgentToolContext, input: CountTokensI
   const window = (await ctx.windowFor?.(ref, info)) ?? effectiveContextWindow({ ref, info, provider: undefined, server: undefined });
   const reserve = Math.min(ctx.config.budget.outputReserve, info?.maxOutput ?? Infinity);
   const report = evaluateBudget({
-    model: { ref, displayName: info?.displayName ?? ref, contextWindow: window.tokens },
+    model: { ref, displayName: info?.displayName ?? ref, ...effectiveLimits(info, window) },
     promptTokens: total,
     outputReserve: reserve,
     warnThreshold: ctx.config.budget.warnThreshold,

@@ -1,7 +1,7 @@
 import { configuredModels } from '../config/configuredModels';
 import { formatUsd } from '../cost/pricing';
 import type { EncodingName } from '../models/modelInfo';
-import { costTable, type TokenCounts } from '../tokens/promptCost';
+import { costTable, type TokenCounts } from '../cost/promptCost';
 import { countTokens } from '../tokens/encodings';
 import { AgentToolInputError, type AgentToolContext, type AgentToolResult } from './toolContext';
 

@@ -5,7 +5,7 @@ import type { EvalCaseResult } from '../evals/evalResult';
 import { parseEvalFile } from '../evals/parseEvalFile';
 import { runEval, type EvalRunSummary } from '../evals/runEval';
 import { formatDiagnostic } from '../evals/sourceRange';
-import type { ModelRef } from '../gateway/callRecord';
+import type { ModelRef } from '../models/modelRef';
 import { AgentToolInputError, type AgentToolContext, type AgentToolResult } from './toolContext';
 
 export interface RunEvalInput {

@@ -1,9 +1,9 @@
 import type { WorkbenchConfig } from '../config/workbenchConfig';
 import type { EvalFile, ProviderSpec } from '../evals/evalModel';
-import type { ModelRef } from '../gateway/callRecord';
+import type { ModelRef } from '../models/modelRef';
 import type { ChatGateway } from '../gateway/gatewayApi';
 import type { ModelCatalog } from '../models/catalog';
-import type { EffectiveContextWindow } from '../models/effectiveContextWindow';
+import type { EffectiveContextWindow } from '../providers/effectiveContextWindow';
 import type { ModelInfo } from '../models/modelInfo';
 
 /**

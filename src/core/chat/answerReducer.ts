@@ -1,7 +1,7 @@
-import type { CallRecord } from '../gateway/callRecord';
+import type { CallRecord } from '../cost/callRecord';
 import type { GatewayEvent } from '../gateway/gatewayApi';
 import type { ErrorKind } from '../providers/providerError';
-import type { AnswerError, AnswerFooter, AssistantTurn, ErrorAction } from '../../shared/chatProtocol';
+import type { AnswerError, AnswerFooter, AssistantTurn, ErrorAction } from './conversation';
 
 /**
  * Folds the gateway's event stream into the answer the chat shows. Pure, so the rules users care about are

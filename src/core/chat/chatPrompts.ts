@@ -1,5 +1,5 @@
 import type { ChatMessage } from '../providers/chat';
-import type { CodeAction, CodeContext, ChatTask, Turn, UserTurn } from '../../shared/chatProtocol';
+import type { CodeAction, CodeContext, ChatTask, Turn, UserTurn } from './conversation';
 
 const CHAT_SYSTEM =
   'You are a helpful assistant for a software engineer, inside the VS Code editor. Answer in Markdown; put code in fenced code blocks with a language tag. Be concise.';

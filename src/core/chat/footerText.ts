@@ -1,5 +1,5 @@
 import { formatUsd } from '../cost/pricing';
-import type { AnswerFooter } from '../../shared/chatProtocol';
+import type { AnswerFooter } from './conversation';
 
 export interface FooterPart {
   /** Stable name, used as a CSS hook and by tests. */

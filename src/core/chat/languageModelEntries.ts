@@ -1,7 +1,8 @@
 import type { WorkbenchConfig } from '../config/workbenchConfig';
-import type { ModelRef } from '../gateway/callRecord';
-import { parseModelRef, type ModelCatalog } from '../models/catalog';
-import type { EffectiveContextWindow } from '../models/effectiveContextWindow';
+import type { ModelRef } from '../models/modelRef';
+import { type ModelCatalog } from '../models/catalog';
+import { parseModelRef } from '../models/modelRef';
+import type { EffectiveContextWindow } from '../providers/effectiveContextWindow';
 import type { ModelInfo } from '../models/modelInfo';
 import { TASKS, type Task } from '../providers/chat';
 
@@ -56,7 +57,6 @@ export interface ModelLimits {
  */
 export function modelLimits(ref: ModelRef, info: ModelInfo | undefined, window: EffectiveContextWindow, config: WorkbenchConfig, local: boolean): ModelLimits {
   const maxOutput = info?.maxOutput ?? 4096;
-  const inputLimit = (info as { maxInputTokens?: number } | undefined)?.maxInputTokens;
   const where = window.note ?? (info ? `catalog window for ${ref}` : `no catalog entry for ${ref}: default window`);
   if (local || window.source !== 'catalog') {
     const reserve = Math.min(config.budget.outputReserve, maxOutput, Math.floor(window.tokens / 2));
@@ -66,27 +66,29 @@ export function modelLimits(ref: ModelRef, info: ModelInfo | undefined, window: 
       source: `${n(window.tokens)}-token window minus ${n(reserve)} reserved for the answer (llmWorkbench.budget.outputReserve). ${where}`,
     };
   }
-  const output = Math.min(maxOutput, Math.floor(window.tokens / 2));
-  const input = inputLimit ?? window.tokens - output;
+  // The catalog's limits (windowCheck.ts): prompt against the input limit, answer against the output limit, and
+  // prompt + answer within a combined window only where the model has one.
+  const output = Math.min(maxOutput, info?.combinedWindow !== undefined ? Math.floor(info.combinedWindow / 2) : Infinity);
+  const input = Math.min(info?.maxInputTokens ?? window.tokens - output, info?.combinedWindow !== undefined ? info.combinedWindow - output : Infinity);
   return {
     maxInputTokens: input,
     maxOutputTokens: output,
-    source: inputLimit
-      ? `Input limit ${n(input)} and output limit ${n(output)} from the model catalog.`
-      : `${n(window.tokens)}-token window minus the ${n(output)}-token output limit, from the model catalog.`,
+    source: info
+      ? `Input limit ${n(input)} and output limit ${n(output)} from the model catalog${info.combinedWindow !== undefined ? ` (one ${n(info.combinedWindow)}-token window for both)` : ''}.`
+      : `${n(window.tokens)}-token window minus the ${n(output)}-token output limit: ${where}.`,
   };
 }
 
 /** Tool calling and image input: the catalog's flags where it has them, else what the provider kind is known to support. */
 export function modelCapabilities(ref: ModelRef, info: ModelInfo | undefined, serverCapabilities?: readonly string[]): { toolCalling: boolean; imageInput: boolean } {
-  const flags = info as { supportsTools?: boolean; supportsVision?: boolean } | undefined;
+  const flags = info?.supports;
   if (serverCapabilities) return { toolCalling: serverCapabilities.includes('tools'), imageInput: serverCapabilities.includes('vision') };
   const { provider, model } = parseModelRef(ref);
   const hosted = info !== undefined && ['openai', 'anthropic', 'gemini', 'azure'].includes(info.provider);
   return {
-    toolCalling: flags?.supportsTools ?? hosted,
+    toolCalling: flags?.tools ?? hosted,
     // Every current OpenAI, Claude and Gemini chat model takes images; GPT-3.5 is the exception still in the catalog.
-    imageInput: flags?.supportsVision ?? (hosted && !/gpt-3\.5/.test(model) && provider !== 'ollama'),
+    imageInput: flags?.vision ?? (hosted && !/gpt-3\.5/.test(model) && provider !== 'ollama'),
   };
 }
 

@@ -1,9 +1,9 @@
 import type { ProviderConfig } from '../providers/adapter';
 import type { Task } from '../providers/chat';
-import type { ModelRef } from '../gateway/callRecord';
-import type { RouteSetting, RoutingRule } from '../gateway/routingRule';
+import type { ModelRef } from '../models/modelRef';
+import type { RouteSetting, RoutingRule } from './routingRule';
 import type { ModelOverride } from '../models/modelInfo';
-import type { ResilienceSettings } from '../gateway/retryPolicy';
+import type { ResilienceSettings } from './resilienceSettings';
 
 export interface BudgetSettings {
   /** Target model for counting and budgets. */

@@ -1,5 +1,12 @@
-import type { InspectedSetting } from '../secrets/endpointGuard';
 import type { SettingGetter } from './readSettings';
+
+/** What VS Code's `inspect(key)` reports for one setting, reduced to the scopes that matter here. */
+export interface InspectedSetting {
+  defaultValue?: unknown;
+  globalValue?: unknown;
+  workspaceValue?: unknown;
+  workspaceFolderValue?: unknown;
+}
 
 /** What `inspect(key)` says for a key below `llmWorkbench.`; undefined for an unknown key. */
 export type SettingInspector = (key: string) => InspectedSetting | undefined;

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { CallRecord } from '../gateway/callRecord';
+import type { CallRecord } from './callRecord';
 
 /** Where call records go. The gateway appends; the ledger never knows who called. */
 export interface Ledger {

@@ -1,4 +1,4 @@
-import type { CallRecord } from '../gateway/callRecord';
+import type { CallRecord } from './callRecord';
 import { localDayKey, localMonthKey } from './calendarDay';
 import { addToTotals, emptyTotals, modelRefOf, type SpendTotals } from './spendTally';
 

@@ -1,6 +1,6 @@
 import { mkdirSync, promises as fsp, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import type { CallRecord } from '../gateway/callRecord';
+import type { CallRecord } from './callRecord';
 import { LEDGER_START, type LedgerCursor, type LedgerRead } from './ledger';
 
 /** Reads the ledger from a cursor (`JsonlLedger.readSince`): complete lines only, a torn last line stays for the next read. */

@@ -1,4 +1,4 @@
-import type { CallRecord } from '../gateway/callRecord';
+import type { CallRecord } from './callRecord';
 
 export type CsvCell = string | number | boolean | null | undefined;
 

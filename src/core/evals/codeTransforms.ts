@@ -46,7 +46,7 @@ function fileTransform(ref: string, baseDir: string): (input: unknown, context: 
   const target = ref.slice('file://'.length);
   const colon = target.lastIndexOf(':');
   const [file, name] = colon > 1 ? [target.slice(0, colon), target.slice(colon + 1)] : [target, undefined];
-  if (file.endsWith('.py')) throw new TransformError('Python transforms (file://*.py) are not run by llm-workbench: write the transform in JavaScript, or run this file with promptfoo');
+  if (file.endsWith('.py')) throw new TransformError('Python transforms (file://*.py) are not run by llm-workbench: write the transform in JavaScript, or run this file with --engine promptfoo');
   if (!/\.(c?js)$/.test(file)) throw new TransformError(`Unsupported transform file format: file://${file} (llm-workbench loads .js and .cjs)`);
   const key = `${baseDir}\u0000${target}`;
   const cached = moduleCache.get(key);

@@ -1,8 +1,9 @@
 import type { WorkbenchConfig } from '../config/workbenchConfig';
-import type { ModelRef } from '../gateway/callRecord';
+import type { ModelRef } from '../models/modelRef';
 import type { KeySource, ProviderConfig, ProviderKind } from '../providers/adapter';
 import { DEFAULT_BASE_URLS } from '../providers/defaultBaseUrls';
-import type { AssertionSpec, EvalFile, ProviderSpec } from './evalModel';
+import type { EvalFile, ProviderSpec } from './evalModel';
+import { graderModelRefs } from './graderDiagnostics';
 import { SETTINGS_VENDORS, vendorPreset } from './promptfooProviderIds';
 import type { EvalDiagnostic } from './sourceRange';
 
@@ -65,9 +66,12 @@ export function withEvalProviders(config: WorkbenchConfig, files: readonly EvalF
     }
     specIds.set(spec, entry.id);
   }
-  // A file that names `anthropic:...` means the Anthropic API even when the settings list no such provider.
-  for (const ref of [...files.flatMap((f) => graderRefs(f)), ...extraRefs]) {
-    const id = ref.slice(0, Math.max(0, ref.indexOf(':')));
+  // A file that names `anthropic:...` means the Anthropic API even when the settings list no such provider:
+  // add the well-known kinds it uses with their default endpoints (keys still come from the key source).
+  const named = [...files.flatMap((f) => [...f.providers.map((p) => p.ref), ...graderModelRefs(f, extraRefs[0])]), ...extraRefs];
+  for (const ref of named) {
+    const colon = ref.indexOf(':');
+    const id = colon > 0 ? ref.slice(0, colon) : '';
     if (KNOWN_KINDS.includes(id as ProviderKind) && !providers.some((p) => p.id === id)) providers.push({ id, kind: id as ProviderKind });
   }
   const byId = new Map([...derived.values()].map((d) => [d.id, d]));
@@ -157,17 +161,4 @@ function ownKeyVariables(spec: ProviderSpec, base: string): string[] {
 
 function normalize(url: string | undefined): string | undefined {
   return url?.trim().replace(/\/+$/, '').toLowerCase();
-}
-
-function graderRefs(file: EvalFile): ModelRef[] {
-  const refs: ModelRef[] = [];
-  const visit = (a: AssertionSpec) => {
-    if (a.provider) refs.push(a.provider);
-    a.assert?.forEach(visit);
-  };
-  for (const test of file.tests) {
-    if (test.grader) refs.push(test.grader);
-    test.assert.forEach(visit);
-  }
-  return refs;
 }

@@ -1,4 +1,4 @@
-import type { ModelRef } from '../gateway/callRecord';
+import type { ModelRef } from '../models/modelRef';
 import type { ErrorKind } from '../providers/providerError';
 import type { AssertionOutcome } from './assertions/assertionOutcome';
 import type { SourceLocation } from './evalModel';
@@ -38,4 +38,6 @@ export interface EvalCaseResult {
   /** Read from the response cache: latency and cost are the original call's, and no money was spent now. */
   cached: boolean;
   error?: { kind: ErrorKind | 'template'; message: string };
+  /** Set when the workspace's promptfoo ran this case (`--engine promptfoo`, or auto for a file that needs it). */
+  engine?: 'promptfoo';
 }

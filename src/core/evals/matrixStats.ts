@@ -1,4 +1,4 @@
-import type { ModelRef } from '../gateway/callRecord';
+import type { ModelRef } from '../models/modelRef';
 import type { EvalCaseResult } from './evalResult';
 
 /** One column of a comparison: a provider (and prompt, when the file has several) over every case and repeat. */

@@ -1,12 +1,12 @@
 /**
  * One model call of an eval run, through the response cache: a hit returns the stored answer with its original
- * record (latency, cost) and makes no call; only successful answers are stored. Grader calls go the same way.
+ * record (latency, cost) and makes no call; only successful answers are stored. Grader calls go the same way
+ * (graderRuntime).
  */
-import type { CallRecord } from '../gateway/callRecord';
+import type { CallRecord } from '../cost/callRecord';
 import type { GatewayRequest, GatewayResult } from '../gateway/gatewayApi';
+import type { StopReason } from '../providers/chat';
 import { ProviderError } from '../providers/providerError';
-import type { GradeRequest, GradeResult } from './assertions/assertionOutcome';
-import { GRADER_SYSTEM_PROMPT, graderMessages, parseGraderReply } from './assertions/llmRubric';
 import { ResponseCache } from './responseCache';
 import type { EvalRunOptions } from './runEval';
 
@@ -20,10 +20,11 @@ export interface Answer {
   record: CallRecord;
   cached: boolean;
   error?: ProviderError;
+  stopReason?: StopReason;
 }
 
 export async function cachedComplete(
-  options: EvalRunOptions,
+  options: Pick<EvalRunOptions, 'cache' | 'gateway'>,
   request: GatewayRequest,
   identity: { role: 'answer' | 'grade'; ref: string; baseUrl?: string; repeat: number },
   spent: Spent,
@@ -42,7 +43,7 @@ export async function cachedComplete(
     : undefined;
   if (key) {
     const hit = options.cache!.get(key);
-    if (hit) return { text: hit.text, record: hit.record, cached: true };
+    if (hit) return { text: hit.text, record: hit.record, cached: true, stopReason: hit.stopReason };
   }
   let result: GatewayResult;
   try {
@@ -58,27 +59,8 @@ export async function cachedComplete(
     const error = result.error ?? new ProviderError({ kind: result.record.errorKind ?? 'server', message: result.record.errorMessage ?? 'The call failed' });
     return { text: result.text, record: result.record, cached: false, error };
   }
-  if (key) options.cache!.set(key, { text: result.text, record: result.record });
-  return { text: result.text, record: result.record, cached: false };
-}
-
-export async function gradeWith(options: EvalRunOptions, g: GradeRequest, repeat: number, spent: Spent): Promise<GradeResult> {
-  const request: GatewayRequest = {
-    task: 'classify',
-    model: g.grader,
-    fallbacks: [],
-    system: GRADER_SYSTEM_PROMPT,
-    messages: graderMessages(g.output, g.rubric),
-    temperature: 0,
-    responseFormat: 'json',
-    source: 'eval-grader',
-    signal: options.signal,
-  };
-  const answer = await cachedComplete(options, request, { role: 'grade', ref: g.grader, repeat }, spent);
-  if (answer.error) {
-    return { pass: false, score: 0, reason: `The grader ${g.grader} failed: ${answer.error.message}`, costUsd: answer.cached ? 0 : answer.record.costUsd };
-  }
-  return { ...parseGraderReply(answer.text), costUsd: answer.record.costUsd };
+  if (key) options.cache!.set(key, { text: result.text, record: result.record, stopReason: result.stopReason });
+  return { text: result.text, record: result.record, cached: false, stopReason: result.stopReason };
 }
 
 export function syntheticRecord(request: GatewayRequest): CallRecord {

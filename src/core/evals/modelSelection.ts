@@ -1,5 +1,5 @@
 import { formatUsd } from '../cost/pricing';
-import type { ModelRef } from '../gateway/callRecord';
+import type { ModelRef } from '../models/modelRef';
 import type { Task } from '../providers/chat';
 import type { CandidateStats } from './matrixStats';
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TASKS, type Task } from '../providers/chat';
+import { isDelegable } from './delegate/delegation';
 import type { EvalCase, EvalFile } from './evalModel';
 import { validateEvalData, type SchemaProblem } from './evalSchema';
 import { checkReadable, DEFAULT_MAX_FILE_BYTES, FileRefError } from './fileRefs';
@@ -24,14 +25,14 @@ const KNOWN_TOP_LEVEL = new Set(['description', 'task', 'minPassRate', 'callsPer
 /** Keys that change nothing about what is sent or how it is judged (promptfoo's output, sharing and UI settings). */
 const INERT_TOP_LEVEL = new Set(['outputPath', 'sharing', 'tags', 'metadata', 'writeLatestResults', '$schema', 'version', 'evaluateOptions']);
 const REFUSED_TOP_LEVEL: Record<string, string> = {
-  derivedMetrics: '`derivedMetrics` (metrics computed from named scores) is not run by llm-workbench yet: remove it, or run this file with promptfoo',
-  extensions: '`extensions` run hook code around the eval; llm-workbench does not run them: run this file with promptfoo',
-  redteam: '`redteam` generates adversarial tests with promptfoo\'s red-team engine: run this file with `promptfoo redteam`',
-  tracing: '`tracing` (OpenTelemetry traces per test) is not run by llm-workbench: remove it, or run this file with promptfoo',
+  derivedMetrics: '`derivedMetrics` (metrics computed from named scores) is not run by llm-workbench yet: remove it, or run this file with --engine promptfoo',
+  extensions: '`extensions` run hook code around the eval; llm-workbench does not run them: run this file with --engine promptfoo',
+  redteam: '`redteam` belongs to promptfoo\'s red-team engine: generate its tests with `promptfoo redteam generate`, then run the file with --engine promptfoo',
+  tracing: '`tracing` (OpenTelemetry traces per test) is not run by llm-workbench: remove it, or run this file with --engine promptfoo',
   commandLineOptions: '`commandLineOptions` sets promptfoo CLI flags; pass the matching llm-workbench flags instead',
-  assertionTemplates: '`assertionTemplates` is not run by llm-workbench: write the assertions out',
-  plugins: '`plugins` belongs to promptfoo\'s red-team engine: run this file with `promptfoo redteam`',
-  strategies: '`strategies` belongs to promptfoo\'s red-team engine: run this file with `promptfoo redteam`',
+  assertionTemplates: '`assertionTemplates` is not run by llm-workbench: write the assertions out, or run this file with --engine promptfoo',
+  plugins: '`plugins` belongs to promptfoo\'s red-team engine: generate its tests with `promptfoo redteam generate`, then run the file with --engine promptfoo',
+  strategies: '`strategies` belongs to promptfoo\'s red-team engine: generate its tests with `promptfoo redteam generate`, then run the file with --engine promptfoo',
 };
 
 /** Reads and parses an eval file; never throws: every problem is a diagnostic. */
@@ -174,7 +175,7 @@ class EvalFileParser {
         if (!validRepeat(raw.repeat)) this.ctx.errorAtKey(source, ['evaluateOptions'], key, `\`evaluateOptions.repeat\` must be a whole number from 1 to ${MAX_REPEAT.toLocaleString('en-US')} (or pass --repeat N)`);
         continue;
       }
-      this.ctx.errorAtKey(source, ['evaluateOptions'], key, `\`evaluateOptions.${key}\` is not run from the file by llm-workbench`);
+      this.ctx.errorAtKey(source, ['evaluateOptions'], key, `\`evaluateOptions.${key}\` is not run from the file by llm-workbench: remove it, or run this file with --engine promptfoo`);
     }
   }
 
@@ -215,9 +216,14 @@ class EvalFileParser {
   }
 
   private result(parts: Partial<EvalFile>): EvalFile {
-    const fatal = this.ctx.fatal;
+    // Refusals of promptfoo features promptfoo itself can run leave the file whole: the workspace's promptfoo may run it.
+    const errors = this.ctx.diagnostics.filter((d) => d.severity === 'error');
+    const delegable = errors.length > 0 && errors.every(isDelegable);
+    const fatal = this.ctx.fatal && !delegable;
     const tests: EvalCase[] = fatal ? [] : (parts.tests ?? []);
-    return { path: this.path, prompts: [], providers: [], task: 'chat', ...parts, tests, diagnostics: sortDiagnostics(this.ctx.diagnostics), fatal };
+    const file: EvalFile = { path: this.path, prompts: [], providers: [], task: 'chat', ...parts, tests, diagnostics: sortDiagnostics(this.ctx.diagnostics), fatal };
+    if (delegable) file.needsPromptfoo = this.ctx.fatal || tests.length === 0 ? 'file' : 'tests';
+    return file;
   }
 }
 

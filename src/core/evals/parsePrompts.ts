@@ -96,11 +96,11 @@ function processPrompt(ctx: ParseContext, source: YamlSource, item: RawPrompt, l
   const config = item.config as Record<string, unknown> | undefined;
   const remote = REMOTE_PROMPTS.find((p) => text.startsWith(p));
   if (remote) {
-    ctx.error(source, item.path, `\`${remote}\` prompts are fetched from ${remote.slice(0, -3)} at run time; llm-workbench does not fetch prompts: copy the prompt into the file (or run this file with promptfoo)`);
+    ctx.error(source, item.path, `\`${remote}\` prompts are fetched from ${remote.slice(0, -3)} at run time; llm-workbench does not fetch prompts: copy the prompt into the file (or run this file with --engine promptfoo)`);
     return [];
   }
   if (text.startsWith('exec:')) {
-    ctx.error(source, item.path, '`exec:` prompts run a program to make the prompt; llm-workbench does not run programs from eval files: write the prompt out, or run this file with promptfoo');
+    ctx.error(source, item.path, '`exec:` prompts run a program to make the prompt; llm-workbench does not run programs from eval files: write the prompt out, or run this file with --engine promptfoo');
     return [];
   }
   if (!looksLikeFilePath(text)) return [{ label: item.label ?? text, raw: text, config, location }];
@@ -131,7 +131,7 @@ function processFile(ctx: ParseContext, source: YamlSource, item: RawPrompt, loc
   const ext = extname(file).toLowerCase();
   const where = `\`${formatPath(item.path)}\``;
   if (ext === '.py' || JS_EXTENSIONS.has(ext)) {
-    ctx.error(source, item.path, `${where} is a ${ext === '.py' ? 'Python' : 'JavaScript'} prompt function (${basename(file)}): llm-workbench does not run prompt functions; render the prompt into a .txt/.json file, or run this file with promptfoo`);
+    ctx.error(source, item.path, `${where} is a ${ext === '.py' ? 'Python' : 'JavaScript'} prompt function (${basename(file)}): llm-workbench does not run prompt functions; render the prompt into a .txt/.json file, or run this file with --engine promptfoo`);
     return [];
   }
   if (EXECUTABLES.has(ext)) {
@@ -253,7 +253,7 @@ function checkPrompt(ctx: ParseContext, source: YamlSource, path: DataPath, prom
   const vars = templateVariables(prompt.raw);
   const unsupported = vars.find((v) => v === '_conversation' || v === '__evalId');
   if (unsupported) {
-    ctx.error(source, path, `\`${formatPath(path)}\` uses {{ ${unsupported} }} (${unsupported === '_conversation' ? 'multi-turn conversation history' : 'the promptfoo eval id'}), which llm-workbench does not provide: run this file with promptfoo`);
+    ctx.error(source, path, `\`${formatPath(path)}\` uses {{ ${unsupported} }} (${unsupported === '_conversation' ? 'multi-turn conversation history' : 'the promptfoo eval id'}), which llm-workbench does not provide: run this file with --engine promptfoo`);
     return false;
   }
   if (!ctx.allowEnv && readsEnv(prompt.raw)) {

@@ -72,7 +72,7 @@ function buildProvider(ctx: ParseContext, source: YamlSource, path: DataPath, no
   const entryPath = mapForm ? [...path, mapForm] : path;
   for (const key of Object.keys(entry)) {
     if (key === 'id' && mapForm) continue;
-    if (!ENTRY_KEYS.has(key)) ctx.errorAtKey(source, entryPath, key, `provider \`${key}\` is not something llm-workbench runs (a provider takes id, label, config, prompts, transform): remove it, or run this file with promptfoo`, false);
+    if (!ENTRY_KEYS.has(key)) ctx.errorAtKey(source, entryPath, key, `provider \`${key}\` is not something llm-workbench runs (a provider takes id, label, config, prompts, transform): remove it, or run this file with --engine promptfoo`, false);
   }
   const id = entry.id.trim();
   const location: SourceLocation = { file: ctx.path, range: source.rangeAt(path) };
@@ -148,7 +148,7 @@ function readConfig(ctx: ParseContext, source: YamlSource, path: DataPath, spec:
     spec.keyLocation = at('apiKeyEnvar');
   }
   if ('protocol' in resolved && resolved.protocol === 'anthropic-messages' && /claude-[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*){0,4}-(?:[5-9]|[1-9][0-9])(?![a-z0-9])/i.test(resolved.model)) {
-    ctx.error(source, path.slice(0, -1), `\`${formatPath(path.slice(0, -1))}\`: promptfoo applies Claude 5 thinking and sampling rules to ${resolved.model} that llm-workbench does not replicate; run this file with promptfoo`, false);
+    ctx.error(source, path.slice(0, -1), `\`${formatPath(path.slice(0, -1))}\`: promptfoo applies Claude 5 thinking and sampling rules to ${resolved.model} that llm-workbench does not replicate; run this file with --engine promptfoo`, false);
   }
   spec.config = body;
 }

@@ -5,13 +5,16 @@
  * slowest). A config without tests runs each prompt once.
  */
 import { parse as parseYaml } from 'yaml';
+import { pickGrader } from './assertions/grading/graderChoice';
 import { buildAssertion } from './buildAssertion';
-import type { AssertionSpec, CaseOptions, EvalCase, PromptSpec, ProviderSpec, SourceLocation } from './evalModel';
+import { isDelegable } from './delegate/delegation';
+import type { AssertionSpec, CaseOptions, EvalCase, GradingOptions, PromptSpec, ProviderSpec, SourceLocation } from './evalModel';
+import { unknownAssertionMessage } from './evalSchema';
 import { expandGlob, FileRefError, hasGlobMagic } from './fileRefs';
 import { isRecord, type ParseContext } from './parseContext';
 import { buildProviders, type ProviderParseOptions } from './parseProviders';
+import { mergeGradingOptions, readGradingOptions } from './gradingOptions';
 import { MAX_REPEAT } from './planJobs';
-import { normalizeProviderRef } from './providerRef';
 import type { EvalDiagnostic } from './sourceRange';
 import { templateVariables } from './template';
 import { loadTestRef, type TestSource } from './testFiles';
@@ -19,14 +22,17 @@ import { loadVarFile, varFileKind } from './varFiles';
 import { formatPath, type DataPath, type YamlSource } from './yamlSource';
 
 /** Test `options` we run; promptfoo's others change behaviour we do not have and are refused at their key. */
-const HANDLED_OPTIONS = new Set(['provider', 'prefix', 'suffix', 'transform', 'postprocess', 'transformVars', 'storeOutputAs', 'repeat', 'disableVarExpansion', 'disableDefaultAsserts', 'rubricPrompt']);
+const HANDLED_OPTIONS = new Set(['provider', 'prefix', 'suffix', 'transform', 'postprocess', 'transformVars', 'storeOutputAs', 'repeat', 'disableVarExpansion', 'disableDefaultAsserts', 'rubricPrompt', 'factuality']);
 const TEST_KEYS = new Set(['description', 'vars', 'assert', 'threshold', 'options', 'metadata', 'provider', 'prompts', 'providers']);
 
 export interface DefaultTest {
   vars: Record<string, unknown>;
   assert: AssertionSpec[];
   threshold?: number;
-  grader?: string;
+  /** defaultTest's grading options (grader, rubricPrompt, factuality), merged under each test's. */
+  grading: GradingOptions;
+  /** defaultTest.provider, which promptfoo also tries as the grader when no options.provider is set anywhere. */
+  providerGrader?: GradingOptions['grader'];
   options: Record<string, unknown>;
   provider?: ProviderSpec;
   prompts?: string[];
@@ -40,7 +46,7 @@ interface Built {
 }
 
 export function buildDefaultTest(ctx: ParseContext, source: YamlSource, raw: unknown, providerOptions: ProviderParseOptions): DefaultTest {
-  const defaults: DefaultTest = { vars: {}, assert: [], options: {} };
+  const defaults: DefaultTest = { vars: {}, assert: [], grading: {}, options: {} };
   let data = raw;
   let src = source;
   let path: DataPath = ['defaultTest'];
@@ -53,7 +59,11 @@ export function buildDefaultTest(ctx: ParseContext, source: YamlSource, raw: unk
   if (isRecord(data.vars)) defaults.vars = data.vars;
   if (typeof data.threshold === 'number') defaults.threshold = data.threshold;
   if (isRecord(data.options)) defaults.options = checkOptions(ctx, src, [...path, 'options'], data.options);
-  defaults.grader = graderOf(data.options);
+  const gradingProblems: EvalDiagnostic[] = [];
+  const gradingCtx = { source: src, path, resolveRef: (r: string) => ctx.resolve(r), read: (p: string) => ctx.readAbsolute(p) };
+  defaults.grading = readGradingOptions(data, gradingCtx, gradingProblems);
+  if (typeof data.provider === 'string') defaults.providerGrader = readGradingOptions({ options: { provider: data.provider } }, gradingCtx, gradingProblems).grader;
+  ctx.push(gradingProblems);
   if (data.provider !== undefined) defaults.provider = testProvider(ctx, src, path, data.provider, providerOptions);
   if (data.prompts !== undefined) defaults.prompts = listOf(data.prompts);
   if (data.providers !== undefined) defaults.providers = listOf(data.providers);
@@ -136,7 +146,7 @@ export function buildCases(ctx: ParseContext, sources: TestSource[], defaults: D
     const path = t.path;
     for (const key of Object.keys(data)) {
       if (!TEST_KEYS.has(key) && t.fromCsv === undefined) {
-        problems.push(keyProblem(t.source, path, key, key === 'providerOutput' ? '`providerOutput` (a canned answer instead of a call) is not supported: remove it, or run this file with promptfoo' : `\`${key}\` on a test is not something llm-workbench runs`));
+        problems.push(keyProblem(t.source, path, key, key === 'providerOutput' ? '`providerOutput` (a canned answer instead of a call) is not supported: remove it, or run this file with --engine promptfoo' : `\`${key}\` on a test is not something llm-workbench runs`));
       }
     }
     const options = { ...defaults.options, ...(isRecord(data.options) ? checkOptions(ctx, t.source, [...path, 'options'], data.options, problems) : {}) };
@@ -144,7 +154,13 @@ export function buildCases(ctx: ParseContext, sources: TestSource[], defaults: D
     if (Array.isArray(data.assert)) {
       data.assert.forEach((a, j) => {
         const built = buildAssertion(a, { source: t.source, path: [...path, 'assert', j], resolveRef: (r) => ctx.resolve(r), read: (p) => ctx.readAbsolute(p) });
-        problems.push(...built.diagnostics);
+        // A CSV assertion's problems and location are its cell's.
+        const cell = t.fromCsv?.assertCells?.[j];
+        problems.push(...(cell ? built.diagnostics.map((d) => (d.file === t.source.file ? { ...d, range: cell } : d)) : built.diagnostics));
+        if (cell && built.assertion) built.assertion.location = { file: t.source.file, range: cell };
+        if (cell && !built.assertion && built.diagnostics.length === 0) {
+          problems.push({ severity: 'error', file: t.source.file, range: cell, message: `${t.source.file}: ${unknownAssertionMessage(String((a as { type?: unknown }).type))}` });
+        }
         if (built.assertion) assertions.push(built.assertion);
       });
     }
@@ -160,6 +176,8 @@ export function buildCases(ctx: ParseContext, sources: TestSource[], defaults: D
       problems.push(keyProblem(t.source, [...path, 'options'], 'transformVars', '`transformVars` with var lists or file:// vars: promptfoo transforms the unexpanded vars, which llm-workbench does not replicate; expand them into separate tests'));
     }
     const provider = data.provider !== undefined ? testProvider(ctx, t.source, path, data.provider, providerOptions, problems) : defaults.provider;
+    const ownGrading = readGradingOptions(data, { source: t.source, path, resolveRef: (r) => ctx.resolve(r), read: (p) => ctx.readAbsolute(p) }, problems);
+    const grading = mergeGradingOptions(ownGrading, defaults.grading, defaults.providerGrader);
     for (const name of promptVars) {
       if (!(name in merged) && !stored.has(name)) {
         problems.push({ severity: 'warning', file: location.file, range: location.range, message: `the prompt uses {{${name}}} but this test has no \`${name}\` var: it would render as empty text (add it under \`vars\` or defaultTest.vars)` });
@@ -167,12 +185,15 @@ export function buildCases(ctx: ParseContext, sources: TestSource[], defaults: D
     }
     if (caseOptions.storeOutputAs) stored.add(caseOptions.storeOutputAs);
     ctx.diagnostics.push(...problems);
-    const bad = problems.some((d) => d.severity === 'error');
+    const errors = problems.filter((d) => d.severity === 'error');
+    // A test whose only errors are features promptfoo runs is kept (for the editor's items and delegation), marked.
+    const bad = errors.length > 0 && !errors.every(isDelegable);
     const description = typeof data.description === 'string' ? data.description : t.defaultDescription;
     for (const vars of combos) {
       const caseIndex = index++;
       if (bad || vars === undefined) continue;
       cases.push({
+        ...(errors.length > 0 ? { needsPromptfoo: true } : {}),
         index: caseIndex,
         description: describeCase(description, vars, ownVars, combos.length, caseIndex),
         vars,
@@ -182,7 +203,8 @@ export function buildCases(ctx: ParseContext, sources: TestSource[], defaults: D
         providers: data.providers !== undefined ? listOf(data.providers) : defaults.providers,
         assert: assertions,
         threshold: typeof data.threshold === 'number' ? data.threshold : defaults.threshold,
-        grader: graderOf(data.options) ?? defaults.grader,
+        grader: pickGrader(grading.grader, 'text')?.ref,
+        grading,
         location,
       });
     }
@@ -262,7 +284,7 @@ function varsFromFiles(ctx: ParseContext, source: YamlSource, path: DataPath, ra
 function checkOptions(ctx: ParseContext, source: YamlSource, path: DataPath, options: Record<string, unknown>, problems?: EvalDiagnostic[]): Record<string, unknown> {
   for (const key of Object.keys(options)) {
     if (HANDLED_OPTIONS.has(key)) continue;
-    const d = keyProblem(source, path, key, `test option \`${key}\` is not something llm-workbench runs (it runs ${[...HANDLED_OPTIONS].join(', ')}): remove it, or run this file with promptfoo`);
+    const d = keyProblem(source, path, key, `test option \`${key}\` is not something llm-workbench runs (it runs ${[...HANDLED_OPTIONS].join(', ')}): remove it, or run this file with --engine promptfoo`);
     if (problems) problems.push(d);
     else ctx.push([d]);
   }
@@ -327,11 +349,4 @@ function keyProblem(source: YamlSource, path: DataPath, key: string, message: st
 
 function listOf(value: unknown): string[] {
   return (Array.isArray(value) ? value : [value]).map(String);
-}
-
-export function graderOf(options: unknown): string | undefined {
-  if (!isRecord(options)) return undefined;
-  const provider = options.provider;
-  const id = typeof provider === 'string' ? provider : isRecord(provider) && typeof provider.id === 'string' ? provider.id : undefined;
-  return id === undefined ? undefined : normalizeProviderRef(id);
 }

@@ -3,7 +3,7 @@
  * each provider (the test's `providers` filter applied), each prompt (the provider's and the test's `prompts`
  * filters applied). With `storeOutputAs` the order matters: a later test sees the last stored output.
  */
-import type { ModelRef } from '../gateway/callRecord';
+import type { ModelRef } from '../models/modelRef';
 import type { EvalCase, EvalFile, PromptSpec, ProviderSpec } from './evalModel';
 
 export interface Job {
@@ -53,6 +53,8 @@ export function* planJobs(files: readonly EvalFile[], options: PlanOptions): Gen
         ? file.providers
         : [undefined];
     for (const test of file.tests) {
+      // A test that needs promptfoo never runs natively (its errors say so; delegation runs it).
+      if (test.needsPromptfoo) continue;
       const repeats = test.options?.repeat ?? options.repeat ?? file.repeat ?? 1;
       for (let r = 0; r < repeats; r++) {
         for (const provider of providers) {

@@ -30,7 +30,7 @@ export type ResolvedProviderId =
   | { refused: string };
 
 const refuse = (feature: string, todo: string): ResolvedProviderId => ({ refused: `${feature}; ${todo}` });
-const DELEGATE = 'run this file with promptfoo (`npx promptfoo eval -c FILE`)';
+const DELEGATE = 'run this file with --engine promptfoo (the workspace\'s promptfoo)';
 
 /** promptfoo's `shouldDefaultToOpenAiResponses`: gpt-5.6 and later (and gpt-6...) default to the Responses API. */
 function defaultsToResponses(model: string): boolean {

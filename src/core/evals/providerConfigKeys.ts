@@ -44,10 +44,10 @@ export function configKeyProblem(protocol: EvalProtocol, key: string, value: unk
       showThinking: 'reasoning text in the output',
       transform: 'a provider-level transform',
     };
-    return `provider config \`${key}\`${why[key] ? ` (${why[key]})` : ''} is not something llm-workbench sends; supported here: ${allowed.join(', ')}, apiKey, apiKeyEnvar, apiBaseUrl${protocol.startsWith('openai') ? ', apiHost' : ''} — remove it, or run this file with promptfoo`;
+    return `provider config \`${key}\`${why[key] ? ` (${why[key]})` : ''} is not something llm-workbench sends; supported here: ${allowed.join(', ')}, apiKey, apiKeyEnvar, apiBaseUrl${protocol.startsWith('openai') ? ', apiHost' : ''} — remove it, or run this file with --engine promptfoo`;
   }
   if (key === 'response_format' && !(isPlainFormat(value))) {
-    return 'provider config `response_format` other than {type: json_object} or {type: text} (a json_schema makes promptfoo parse the answer into an object): run this file with promptfoo';
+    return 'provider config `response_format` other than {type: json_object} or {type: text} (a json_schema makes promptfoo parse the answer into an object): run this file with --engine promptfoo';
   }
   if (key === 'passthrough' && (value === null || typeof value !== 'object' || Array.isArray(value))) return 'provider config `passthrough` must be a mapping of request fields';
   return undefined;

@@ -1,4 +1,4 @@
-import type { ModelRef } from '../gateway/callRecord';
+import type { ModelRef } from '../models/modelRef';
 
 /** promptfoo puts the API flavour between provider and model (`openai:chat:gpt-4o-mini`); we route by provider:model. */
 const API_FLAVOURS = new Set(['chat', 'completion', 'messages', 'responses']);

@@ -1,14 +1,14 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import type { ModelRef } from '../gateway/callRecord';
+import type { ModelRef } from '../models/modelRef';
 import type { ChatGateway } from '../gateway/gatewayApi';
 import { loadTokenizer } from '../tokens/encodings';
 import type { EvalFile, ProviderSpec } from './evalModel';
 import type { EvalCaseResult } from './evalResult';
 import { MatrixAccumulator, type CandidateStats } from './matrixStats';
 import { DEFAULT_CALLS_PER_DAY, DEFAULT_MIN_PASS_RATE, selectModel, type ModelSelectionRecord } from './modelSelection';
-import { countJobs, planJobs, type PlanOptions } from './planJobs';
+import { countJobs, planJobs, type Job, type PlanOptions } from './planJobs';
 import type { ResponseCache } from './responseCache';
 import { runJob, type JobContext } from './runJob';
 import { templateEnv, type TemplateFilter, type TemplateScope } from './template';
@@ -45,6 +45,21 @@ export interface EvalRunOptions {
   codeTimeoutMs?: number;
   /** Applied to every text that leaves the run (results, JSONL): removes keys a template or an answer echoed. */
   redact?: (text: string) => string;
+  /**
+   * Runs each case inside this wrapper (e.g. a trace span the case's calls nest under); the case's `case-start` and
+   * `result` events and its model calls all happen inside `run`. The wrapper must call `run` exactly once.
+   */
+  aroundCase?: (start: CaseStart, run: () => Promise<void>) => Promise<void>;
+}
+
+/** Which case is starting: what `case-start` reports, plus the case's description. */
+export interface CaseStart {
+  file: string;
+  caseIndex: number;
+  description: string;
+  provider?: ModelRef;
+  promptIndex: number;
+  repeat: number;
 }
 
 export type EvalEvent =
@@ -85,7 +100,8 @@ export interface EvalRunSummary {
  */
 export async function runEval(files: readonly EvalFile[], options: EvalRunOptions): Promise<EvalRunSummary> {
   const started = Date.now();
-  const runnable = files.filter((f) => !f.fatal);
+  // Files and tests that need promptfoo never run natively (their errors say so; delegation runs them).
+  const runnable = files.filter((f) => !f.fatal && f.needsPromptfoo !== 'file');
   const plan: PlanOptions = {
     repeat: options.repeat === undefined ? undefined : Math.max(1, Math.floor(options.repeat)),
     providers: options.providers,
@@ -111,7 +127,7 @@ export async function runEval(files: readonly EvalFile[], options: EvalRunOption
   const concurrency = serial ? 1 : Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
 
   let completed = 0;
-  await pool(planJobs(runnable, plan), concurrency, options.signal, async (job) => {
+  const runCase = async (job: Job) => {
     emit({ type: 'case-start', file: job.file.path, caseIndex: job.test.index, provider: job.ref, promptIndex: job.promptIndex, repeat: job.repeat });
     const { result: raw, spent } = await runJob(job, options, shared);
     if (options.signal?.aborted && raw.error?.kind === 'aborted') return;
@@ -125,6 +141,11 @@ export async function runEval(files: readonly EvalFile[], options: EvalRunOption
     byModel.get(job.file.path)!.add(result);
     if (out && !out.write(`${JSON.stringify(result)}\n`)) await drained(out);
     emit({ type: 'result', result, completed, total });
+  };
+  await pool(planJobs(runnable, plan), concurrency, options.signal, async (job) => {
+    if (!options.aroundCase) return runCase(job);
+    const start: CaseStart = { file: job.file.path, caseIndex: job.test.index, description: job.test.description, provider: job.ref, promptIndex: job.promptIndex, repeat: job.repeat };
+    await options.aroundCase(start, () => runCase(job));
   });
 
   if (out) await closeJsonl(out);

@@ -4,14 +4,16 @@
  * body promptfoo builds for the provider (prompt config over provider config) → the provider's `transform`, then the
  * test's `options.transform` → assertions over the transformed output.
  */
-import type { ModelRef } from '../gateway/callRecord';
+import type { CallRecord } from '../cost/callRecord';
+import type { ModelRef } from '../models/modelRef';
 import type { GatewayRequest } from '../gateway/gatewayApi';
 import type { AssertionRuntime } from './assertions/assertionOutcome';
 import { runAssertions } from './assertions/runAssertions';
 import { runTransform, TransformError } from './codeTransforms';
 import type { ProviderSpec } from './evalModel';
 import type { EvalCaseResult, Verdict } from './evalResult';
-import { cachedComplete, gradeWith, type Spent } from './modelCall';
+import { graderRuntime } from './graderRuntime';
+import { cachedComplete, type Spent } from './modelCall';
 import type { Job } from './planJobs';
 import { buildRequest, PromptShapeError, type BuiltRequest } from './promptfooRequest';
 import { vendorPreset } from './promptfooProviderIds';
@@ -70,14 +72,14 @@ export async function runJob(job: Job, options: EvalRunOptions, shared: JobConte
     allowCode: options.allowCode,
     fallbackGrader: options.grader,
     testGrader: job.test.grader,
+    grading: job.test.grading,
     codeTimeoutMs: options.codeTimeoutMs,
-    grade: async (g) => {
-      const grade = await gradeWith(options, g, job.repeat, spent);
-      graderCosts.push(grade.costUsd ?? null);
-      return grade;
-    },
+    signal: options.signal,
+    baseDir: dirname(job.file.path),
+    ...graderRuntime((request, identity) => cachedComplete(options, request, { ...identity, repeat: job.repeat }, spent), options, job.repeat, spent, graderCosts),
   };
-  const verdict = await runAssertions(job.test.assert, { output, vars, prompt: rendered, latencyMs: record.totalMs, costUsd: record.costUsd, cached: answer.cached }, runtime, job.test.threshold);
+  const context = { output, vars, prompt: rendered, latencyMs: record.totalMs, costUsd: record.costUsd, cached: answer.cached, stopReason: answer.stopReason, test: { description: job.test.description, vars } };
+  const verdict = await runAssertions(job.test.assert, context, runtime, job.test.threshold);
   const v: Verdict = verdict.skipped ? 'skipped' : verdict.pass ? 'pass' : 'fail';
   return {
     result: {
@@ -162,7 +164,7 @@ function modelOf(ref: ModelRef): string {
   return colon > 0 ? ref.slice(colon + 1) : ref;
 }
 
-export function failedResult(base: Base, prompt: string, error: NonNullable<EvalCaseResult['error']>, record?: import('../gateway/callRecord').CallRecord): EvalCaseResult {
+export function failedResult(base: Base, prompt: string, error: NonNullable<EvalCaseResult['error']>, record?: CallRecord): EvalCaseResult {
   return {
     ...base,
     model: record ? `${record.provider}:${record.model}` : undefined,

@@ -4,11 +4,11 @@
  * (`.js`, `.ts`, `.py` test files) and spreadsheets are refused at the reference.
  */
 import { extname } from 'node:path';
-import { csvRowToTest, parseCsv } from './csvTests';
+import { parseCsv, testFromCsvRow } from './csvTests';
 import { validateTestData } from './evalSchema';
 import { expandGlob, hasGlobMagic } from './fileRefs';
 import { isRecord, type ParseContext } from './parseContext';
-import type { EvalDiagnostic } from './sourceRange';
+import type { EvalDiagnostic, SourceRange } from './sourceRange';
 import { formatPath, YamlSource, type DataPath } from './yamlSource';
 
 export interface TestSource {
@@ -17,7 +17,8 @@ export interface TestSource {
   path: DataPath;
   /** Problems already found for this test (schema, YAML); the test is skipped when any is an error. */
   problems: EvalDiagnostic[];
-  fromCsv?: { line: number };
+  /** A row of a .csv or a line of a .jsonl file; for CSV, the range of the cell each assertion came from. */
+  fromCsv?: { line: number; assertCells?: SourceRange[] };
   /** promptfoo names file-loaded tests without a description `Row #N`. */
   defaultDescription?: string;
 }
@@ -34,7 +35,7 @@ export function loadTestRef(ctx: ParseContext, source: YamlSource, path: DataPat
   const head = bare.replace(/:[A-Za-z_]\w*$/, '');
   const ext = extname(head.split('#')[0]).toLowerCase();
   if (GENERATORS.has(ext)) {
-    ctx.error(source, path, `\`${formatPath(path)}\` is a test generator (${ext} code promptfoo executes to make tests); llm-workbench does not run it: write its output to a .yaml/.jsonl file, or run this file with promptfoo`);
+    ctx.error(source, path, `\`${formatPath(path)}\` is a test generator (${ext} code promptfoo executes to make tests); llm-workbench does not run it: write its output to a .yaml/.jsonl file, or run this file with --engine promptfoo`);
     return undefined;
   }
   if (ext === '.xlsx' || ext === '.xls') {
@@ -115,12 +116,13 @@ function csvTests(ctx: ParseContext, file: string, text: string): TestSource[] |
     return undefined;
   }
   const csvSource = new YamlSource(file, '');
-  return parsed.rows.map((row, i) => ({
-    data: csvRowToTest(parsed.header, row.cells),
-    source: csvSource,
-    path: [],
-    problems: [],
-    fromCsv: { line: row.line },
-    defaultDescription: `Row #${i + 1}`,
-  }));
+  return parsed.rows.map((row, i) => {
+    const { data, assertColumns, problems } = testFromCsvRow(parsed.header, row.cells);
+    const cellRange = (column: number): SourceRange => {
+      const start = row.starts?.[column] ?? { line: row.line, column: 0 };
+      return { start, end: start };
+    };
+    const diagnostics = problems.map((p) => ({ severity: p.severity, message: `${file}: ${p.message}`, file, range: cellRange(p.column) }));
+    return { data, source: csvSource, path: [], problems: diagnostics, fromCsv: { line: row.line, assertCells: assertColumns.map(cellRange) }, defaultDescription: `Row #${i + 1}` };
+  });
 }

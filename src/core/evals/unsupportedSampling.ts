@@ -1,5 +1,5 @@
 import type { WorkbenchConfig } from '../config/workbenchConfig';
-import type { ModelRef } from '../gateway/callRecord';
+import type { ModelRef } from '../models/modelRef';
 import type { EvalFile, ProviderSpec } from './evalModel';
 import type { EvalDiagnostic } from './sourceRange';
 

@@ -1,6 +1,6 @@
 import type { EncodingName } from '../models/modelInfo';
 import { partsOf, type ChatMessage, type ChatRequest, type ContentPart } from '../providers/chat';
-import { countTokens } from '../tokens/encodings';
+import { estimateTokensFromChars } from '../tokens/charEstimate';import { countTokens } from '../tokens/encodings';
 import { imageTokens } from './imageTokens';
 
 /** Chat formats wrap each message in a few tokens of markup (OpenAI documents 3 per message plus 3 to prime the reply). */
@@ -52,6 +52,22 @@ export function promptText(request: Pick<ChatRequest, 'system' | 'messages'>): s
   const parts = request.system ? [`system: ${request.system}`] : [];
   for (const message of request.messages) parts.push(`${message.role}: ${describeContent(message)}`);
   return parts.join('\n\n');
+}
+
+/**
+ * One count per encoding per request: routing and every model on the route share it. Should the tokenizer fail to
+ * load, the rough characters-per-token estimate still lets budgets and routing work.
+ */
+export function promptTokenCounter(request: Pick<ChatRequest, 'system' | 'messages' | 'tools'>): (encoding: EncodingName) => Promise<number> {
+  const counts = new Map<EncodingName, Promise<number>>();
+  return (encoding) => {
+    let count = counts.get(encoding);
+    if (!count) {
+      count = estimatePromptTokens(request, encoding).catch(() => estimateTokensFromChars(promptText(request).length));
+      counts.set(encoding, count);
+    }
+    return count;
+  };
 }
 
 /** A message's text with its tool calls, tool results and images named in brackets (images never as bytes). */

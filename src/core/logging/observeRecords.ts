@@ -1,4 +1,4 @@
-import type { CallRecord } from '../gateway/callRecord';
+import type { CallRecord } from '../cost/callRecord';
 import type { ChatGateway, GatewayEvent, GatewayRequest, GatewayResult } from '../gateway/gatewayApi';
 
 /**

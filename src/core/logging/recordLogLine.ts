@@ -1,5 +1,5 @@
 import { formatUsd } from '../cost/pricing';
-import type { CallRecord } from '../gateway/callRecord';
+import type { CallRecord } from '../cost/callRecord';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 

@@ -1,6 +1,6 @@
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import type { MessageCreateParamsStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
-import type { Usage } from '../cost/usage';
+import type { Usage } from './usage';
 import type { KeySource, ProviderAdapter, ProviderConfig, ProviderKind } from './adapter';
 import type { AdapterOptions } from './adapterOptions';
 import { CallGuard } from './callGuard';
@@ -11,6 +11,7 @@ import { guardedStream, interruptionError, normalizeSdkError } from './guardedSt
 import { incompleteError, missingKeyError } from './normalizeError';
 import type { ProviderContext } from './providerContext';
 import type { ProviderError } from './providerError';
+import { loadAnthropic } from './sdkModules';
 import { anthropicMessages, anthropicTools } from './anthropicMessages';
 import { ToolCallAssembler } from './toolCallAssembler';
 import { toolCallEvents } from './toolCallEvents';
@@ -30,6 +31,8 @@ interface AnthropicCounts {
   input: number;
   cacheRead: number;
   cacheWrite: number;
+  /** The part of cacheWrite written to the 1-hour cache (`usage.cache_creation.ephemeral_1h_input_tokens`), when reported. */
+  cacheWrite1h: number;
   output: number;
 }
 
@@ -45,6 +48,8 @@ export class AnthropicAdapter implements ProviderAdapter {
   }
 
   stream(model: string, request: ChatRequest): AsyncIterable<ChatEvent> {
+    // The SDK loads here, before the call's idle clock starts: its first load is not the provider's silence.
+    loadAnthropic();
     const { context, options } = this.init;
     return guardedStream(context, model, request, options.timeoutMs, (error) => this.normalize(error, model), (guard) => this.streamMessages(model, request, guard));
   }
@@ -68,6 +73,7 @@ export class AnthropicAdapter implements ProviderAdapter {
             input: u.input_tokens,
             cacheRead: u.cache_read_input_tokens ?? 0,
             cacheWrite: u.cache_creation_input_tokens ?? 0,
+            cacheWrite1h: u.cache_creation?.ephemeral_1h_input_tokens ?? 0,
             output: u.output_tokens,
           };
           break;
@@ -110,6 +116,7 @@ export class AnthropicAdapter implements ProviderAdapter {
   async countTokens(model: string, request: ChatRequest): Promise<number> {
     const key = await lookupKey(this.init.keys, this.id);
     if (!key) throw missingKeyError(this.init.context, model);
+    loadAnthropic(); // before the idle clock starts (see stream)
     const guard = new CallGuard(request.signal, this.init.options.timeoutMs);
     try {
       const { messages, system, tools } = this.params(model, request);
@@ -140,7 +147,7 @@ export class AnthropicAdapter implements ProviderAdapter {
 
   private client(key: string): Anthropic {
     if (this.cached && this.cached.key === key) return this.cached.client;
-    const client = new Anthropic({
+    const client = new (loadAnthropic().default)({
       apiKey: key,
       baseURL: this.init.context.baseUrl,
       maxRetries: 0, // the gateway owns retry policy
@@ -152,7 +159,7 @@ export class AnthropicAdapter implements ProviderAdapter {
   }
 
   private normalize(error: unknown, model: string): ProviderError {
-    return normalizeSdkError(Anthropic, error, this.init.context, model, 'a malformed stream event');
+    return normalizeSdkError(loadAnthropic().default, error, this.init.context, model, 'a malformed stream event');
   }
 }
 
@@ -163,6 +170,7 @@ function convertAnthropicUsage(counts: AnthropicCounts): Usage {
       total: counts.input + counts.cacheRead + counts.cacheWrite,
       ...(counts.cacheRead ? { cacheRead: counts.cacheRead } : {}),
       ...(counts.cacheWrite ? { cacheWrite: counts.cacheWrite } : {}),
+      ...(counts.cacheWrite1h ? { cacheWrite1h: counts.cacheWrite1h } : {}),
     },
     output: { total: counts.output },
     source: 'provider',

@@ -1,4 +1,5 @@
-import type { Usage } from '../cost/usage';
+import type { Usage } from './usage';
+import { estimateTokensFromChars } from '../tokens/charEstimate';
 import type { ChatRequest } from './chat';
 
 /**
@@ -12,8 +13,8 @@ export function estimateUsage(request: ChatRequest, outputText: string): Usage {
     (m.parts ?? []).reduce((sum, p) => sum + (p.type === 'tool_call' ? p.name.length + JSON.stringify(p.input).length : p.type === 'tool_result' ? p.content.reduce((n, c) => n + (c.type === 'text' ? c.text.length : 0), 0) : 0), 0);
   const promptChars = (request.system?.length ?? 0) + request.messages.reduce((sum, m) => sum + messageChars(m), 0);
   return {
-    input: { total: Math.ceil(promptChars / 4) },
-    output: { total: Math.ceil(outputText.length / 4) },
+    input: { total: estimateTokensFromChars(promptChars) },
+    output: { total: estimateTokensFromChars(outputText.length) },
     source: 'estimate',
   };
 }

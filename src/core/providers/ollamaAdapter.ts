@@ -1,4 +1,4 @@
-import type { Usage } from '../cost/usage';
+import type { Usage } from './usage';
 import type { KeySource, ModelListing, ProviderAdapter, ProviderConfig, ProviderKind } from './adapter';
 import type { AdapterOptions } from './adapterOptions';
 import { CallGuard } from './callGuard';

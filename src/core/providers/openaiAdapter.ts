@@ -1,7 +1,7 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
-import type { Usage } from '../cost/usage';
-import type { KeySource, ModelListing, ProviderAdapter, ProviderConfig, ProviderKind } from './adapter';
+import type { Usage } from './usage';
+import type { EmbeddingResult, KeySource, ModelListing, ProviderAdapter, ProviderConfig, ProviderKind } from './adapter';
 import type { AdapterOptions } from './adapterOptions';
 import { CallGuard } from './callGuard';
 import type { ChatEvent, ChatRequest } from './chat';
@@ -11,7 +11,8 @@ import { mapOpenAIStopReason } from './mapOpenAIStopReason';
 import { guardedStream, normalizeSdkError } from './guardedStream';
 import { incompleteError, missingKeyError, timeoutError } from './normalizeError';
 import type { ProviderContext } from './providerContext';
-import type { ProviderError } from './providerError';
+import { ProviderError } from './providerError';
+import { loadOpenAI } from './sdkModules';
 import { openaiMessages, openaiTools } from './openaiMessages';
 import { ToolCallAssembler } from './toolCallAssembler';
 import { toolCallEvents } from './toolCallEvents';
@@ -44,6 +45,8 @@ export class OpenAIAdapter implements ProviderAdapter {
   }
 
   stream(model: string, request: ChatRequest): AsyncIterable<ChatEvent> {
+    // The SDK loads here, before the call's idle clock starts: its first load is not the provider's silence.
+    loadOpenAI();
     const { context, options } = this.init;
     return guardedStream(context, model, request, options.timeoutMs, (error) => this.normalize(error, model), (guard) => this.streamCompletion(model, request, guard));
   }
@@ -126,6 +129,7 @@ export class OpenAIAdapter implements ProviderAdapter {
   async listModels(): Promise<ModelListing[]> {
     const key = await lookupKey(this.init.keys, this.id);
     if (!key && this.init.keyRequired) throw missingKeyError(this.init.context, '');
+    loadOpenAI(); // before the idle clock starts (see stream)
     const guard = new CallGuard(undefined, this.init.options.timeoutMs);
     try {
       const ids: ModelListing[] = [];
@@ -133,6 +137,27 @@ export class OpenAIAdapter implements ProviderAdapter {
       return ids;
     } catch (error) {
       throw guard.timedOut ? timeoutError(this.init.context, 'models', guard.idleTimeoutMs) : this.normalize(error, 'models');
+    } finally {
+      guard.dispose();
+    }
+  }
+
+  /**
+   * `POST /embeddings` with `{input, model}` as promptfoo's OpenAI embedding provider sends it, plus
+   * `encoding_format: float` (the SDK would otherwise ask for base64, which some compatible servers lack).
+   */
+  async embed(model: string, input: string, signal?: AbortSignal): Promise<EmbeddingResult> {
+    const key = await lookupKey(this.init.keys, this.id);
+    if (!key && this.init.keyRequired) throw missingKeyError(this.init.context, model);
+    const guard = new CallGuard(signal, this.init.options.timeoutMs);
+    try {
+      const response = await this.client(key).embeddings.create({ model, input, encoding_format: 'float' }, { signal: guard.signal });
+      const embedding = response.data?.[0]?.embedding;
+      if (!Array.isArray(embedding)) throw incompleteError(this.init.context, model, 'the embeddings response holds no embedding');
+      return { embedding, inputTokens: response.usage?.prompt_tokens };
+    } catch (error) {
+      if (error instanceof ProviderError) throw error;
+      throw guard.timedOut ? timeoutError(this.init.context, model, guard.idleTimeoutMs) : this.normalize(error, model);
     } finally {
       guard.dispose();
     }
@@ -165,7 +190,7 @@ export class OpenAIAdapter implements ProviderAdapter {
 
   private client(key: string | undefined): OpenAI {
     if (this.cached && this.cached.key === key) return this.cached.client;
-    const client = new OpenAI({
+    const client = new (loadOpenAI().default)({
       apiKey: key ?? 'no-key',
       baseURL: this.init.apiBaseUrl,
       maxRetries: 0, // the gateway owns retry policy
@@ -181,7 +206,7 @@ export class OpenAIAdapter implements ProviderAdapter {
   }
 
   private normalize(error: unknown, model: string): ProviderError {
-    return normalizeSdkError(OpenAI, error, this.init.context, model, 'a malformed stream chunk');
+    return normalizeSdkError(loadOpenAI().default, error, this.init.context, model, 'a malformed stream chunk');
   }
 }
 

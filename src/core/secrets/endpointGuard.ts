@@ -1,13 +1,6 @@
 import { readSettings } from '../config/readSettings';
 import type { ProviderConfig } from '../providers/adapter';
-
-/** What VS Code's `inspect('providers')` reports, reduced to the scopes that matter here. */
-export interface InspectedSetting {
-  defaultValue?: unknown;
-  globalValue?: unknown;
-  workspaceValue?: unknown;
-  workspaceFolderValue?: unknown;
-}
+import type { InspectedSetting } from '../config/workspaceSafeSettings';
 
 export interface GuardedProviders {
   /** Providers from the user's own settings (or the default): the only endpoints a key may be sent to. */

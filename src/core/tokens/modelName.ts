@@ -1,4 +1,4 @@
-import type { ModelRef } from '../gateway/callRecord';
+import type { ModelRef } from '../models/modelRef';
 
 /** Model-id prefixes that tell the provider when a prompt file or the CLI names a model without one. */
 const PROVIDER_BY_PREFIX: [RegExp, string][] = [

@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import type { ChatHost } from '../../core/chat/chatSession';
 import type { CodeContext, ErrorAction } from '../../shared/chatProtocol';
-import { SET_API_KEY } from '../secrets';
-import { SHOW_LOG } from '../gatewayService';
+import { COMMANDS, OPEN_SETTINGS } from '../commandIds';
 import type { ApplyEdit } from './applyEdit';
 
 /** The editor actions the chat's buttons ask for. */
@@ -32,8 +31,8 @@ export class EditorChatHost implements ChatHost {
   }
 
   async action(action: Exclude<ErrorAction, 'retry'>): Promise<void> {
-    if (action === 'setApiKey') await vscode.commands.executeCommand(SET_API_KEY);
-    else if (action === 'openSettings') await vscode.commands.executeCommand('workbench.action.openSettings', 'llmWorkbench');
-    else if (action === 'openLog') await vscode.commands.executeCommand(SHOW_LOG);
+    if (action === 'setApiKey') await vscode.commands.executeCommand(COMMANDS.setApiKey);
+    else if (action === 'openSettings') await vscode.commands.executeCommand(OPEN_SETTINGS, 'llmWorkbench');
+    else if (action === 'openLog') await vscode.commands.executeCommand(COMMANDS.showLog);
   }
 }

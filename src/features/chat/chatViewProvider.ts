@@ -1,9 +1,8 @@
 import * as vscode from 'vscode';
-import { webviewHtml } from '../webviewHtml';
+import { CHAT_VIEW_ID } from '../commandIds';
+import { webviewHtml } from '../webview/webviewHtml';
 import type { ChatSession } from '../../core/chat/chatSession';
 import { isWebviewMessage, type ExtensionMessage } from '../../shared/chatProtocol';
-
-export const CHAT_VIEW_ID = 'llmWorkbench.chat';
 
 /** Hosts the chat webview and moves typed messages between it and the session; no chat logic lives here. */
 export class ChatViewProvider implements vscode.WebviewViewProvider {

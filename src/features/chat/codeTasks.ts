@@ -2,10 +2,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { defaultQuestion } from '../../core/chat/chatPrompts';
 import type { CodeAction, CodeContext } from '../../shared/chatProtocol';
+import { COMMANDS } from '../commandIds';
 
-export const ASK_ABOUT_SELECTION = 'llmWorkbench.askAboutSelection';
-export const EXPLAIN_SELECTION = 'llmWorkbench.explainSelection';
-export const REFACTOR_SELECTION = 'llmWorkbench.refactorSelection';
 
 /** Sends a code task (the selection, its file and language, and a question) to the chat. */
 export type AskAboutCode = (action: CodeAction, context: CodeContext, question: string) => Promise<void>;
@@ -32,9 +30,9 @@ export function registerCodeTasks(ask: AskAboutCode): vscode.Disposable {
     await ask(action, selectionContext(editor), question);
   };
   return vscode.Disposable.from(
-    vscode.commands.registerCommand(ASK_ABOUT_SELECTION, run('ask')),
-    vscode.commands.registerCommand(EXPLAIN_SELECTION, run('explain')),
-    vscode.commands.registerCommand(REFACTOR_SELECTION, run('refactor')),
+    vscode.commands.registerCommand(COMMANDS.askAboutSelection, run('ask')),
+    vscode.commands.registerCommand(COMMANDS.explainSelection, run('explain')),
+    vscode.commands.registerCommand(COMMANDS.refactorSelection, run('refactor')),
   );
 }
 

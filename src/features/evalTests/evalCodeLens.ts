@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
+import { COMMANDS } from '../commandIds';
 import type { EvalTestController } from './evalTestController';
-import { isEvalFilePath } from './evalFileGlobs';
+import { isEvalFilePath } from '../../core/evals/evalFilePatterns';
 import { caseLine } from './evalTestTree';
 
-export const RUN_EVAL_CASE = 'llmWorkbench.runEvalCase';
 
 /**
  * "Run" above each case (on the file's first provider when it names several) and "Run all providers";
@@ -28,11 +28,11 @@ export class EvalCodeLens implements vscode.CodeLensProvider {
       const uri = document.uri.toString();
       if (file.providers.length > 1) {
         lenses.push(
-          new vscode.CodeLens(range, { title: `$(play) Run (${first.label || first.ref})`, command: RUN_EVAL_CASE, arguments: [uri, test.index, first.ref] }),
-          new vscode.CodeLens(range, { title: `$(run-all) Run all providers (${file.providers.length})`, command: RUN_EVAL_CASE, arguments: [uri, test.index] }),
+          new vscode.CodeLens(range, { title: `$(play) Run (${first.label || first.ref})`, command: COMMANDS.runEvalCase, arguments: [uri, test.index, first.ref] }),
+          new vscode.CodeLens(range, { title: `$(run-all) Run all providers (${file.providers.length})`, command: COMMANDS.runEvalCase, arguments: [uri, test.index] }),
         );
       } else {
-        lenses.push(new vscode.CodeLens(range, { title: '$(play) Run', command: RUN_EVAL_CASE, arguments: [uri, test.index] }));
+        lenses.push(new vscode.CodeLens(range, { title: '$(play) Run', command: COMMANDS.runEvalCase, arguments: [uri, test.index] }));
       }
     }
     return lenses;

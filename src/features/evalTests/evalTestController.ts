@@ -5,9 +5,9 @@ import type { WorkbenchConfig } from '../../core/config/workbenchConfig';
 import type { EvalFile } from '../../core/evals/evalModel';
 import { editorOnlyDiagnostics } from '../../core/evals/editor/editorOnlyDiagnostics';
 import { confinedReader } from '../../core/evals/editor/workspaceFiles';
-import { parseEvalFile, parseEvalText } from '../../core/evals/parseEvalFile';
 import { EvalDiagnostics } from './evalDiagnostics';
-import { EVAL_FILE_EXCLUDE, EVAL_FILE_GLOB, isEvalFilePath } from './evalFileGlobs';
+import { evalEngine } from './lazyEvalEngine';
+import { EVAL_FILE_EXCLUDE, EVAL_FILE_GLOB, isEvalFilePath } from '../../core/evals/evalFilePatterns';
 import { fileItem, itemData, updateFileChildren } from './evalTestTree';
 
 /** Typing in an eval file re-parses it after this pause. */
@@ -112,6 +112,7 @@ export class EvalTestController implements vscode.Disposable {
     // Templates see the environment ({{ env.X }}) only in a trusted workspace.
     const options = { readFile, fileRules: { roots }, allowEnv: vscode.workspace.isTrusted, knownProviderIds: this.knownProviderIds() };
     const doc = open(uri.fsPath);
+    const { parseEvalFile, parseEvalText } = evalEngine();
     const file = doc ? parseEvalText(doc.getText(), uri.fsPath, options) : parseEvalFile(uri.fsPath, options);
     this.parsed.set(uri.toString(), file);
     updateFileChildren(this.controller, fileItem(this.controller, uri), file);

@@ -2,21 +2,18 @@ import * as vscode from 'vscode';
 import { estimateEvalRun } from '../../core/evals/editor/runEstimate';
 import { compareCandidates } from '../../core/evals/editor/compareCandidates';
 import { caseItemId, providerItemId } from '../../core/evals/editor/evalTestIds';
-import type { ModelRef } from '../../core/gateway/callRecord';
-import type { WorkbenchSettings } from '../configuration';
-import type { SpendGuard } from '../costReport/spendGuard';
-import type { SpendTracker } from '../costReport/spendTracker';
-import type { GatewayService } from '../gatewayService';
-import { EvalCodeLens, RUN_EVAL_CASE } from './evalCodeLens';
+import type { ModelRef } from '../../core/models/modelRef';
+import type { WorkbenchSettings } from '../services/settings';
+import type { SpendGuard } from '../services/spendGuard';
+import type { SpendTracker } from '../services/spendTracker';
+import type { GatewayService } from '../services/gatewayService';
+import { COMMANDS } from '../commandIds';
+import { EvalCodeLens } from './evalCodeLens';
 import { EvalDecorations } from './evalDecorations';
-import { EVAL_FILE_GLOB, isEvalFilePath } from './evalFileGlobs';
+import { EVAL_FILE_GLOB, EVAL_FILE_NAMES_TEXT, isEvalFilePath } from '../../core/evals/evalFilePatterns';
 import { createEvalRunHandler } from './evalRunHandler';
 import { EvalTestController } from './evalTestController';
 import { ComparePanel } from './comparePanel';
-
-export const RUN_EVALS_IN_FILE = 'llmWorkbench.runEvalsInFile';
-export const RUN_ALL_EVALS = 'llmWorkbench.runAllEvals';
-export const COMPARE_MODELS = 'llmWorkbench.compareModels';
 
 export interface EvalTestsDeps {
   context: vscode.ExtensionContext;
@@ -24,28 +21,33 @@ export interface EvalTestsDeps {
   gateway: GatewayService;
   guard: SpendGuard;
   tracker: SpendTracker;
-  testHooks: { addSnapshot(name: string, read: () => unknown): void };
+}
+
+/** The registered evals: disposing it removes everything; the controller and decorations are what it holds. */
+export interface EvalTestsFeature extends vscode.Disposable {
+  readonly tests: EvalTestController;
+  readonly decorations: EvalDecorations;
 }
 
 /** Evals in the editor: Test Explorer items, runs (explorer, gutter, CodeLens, palette), decorations, comparison. */
-export function registerEvalTests(deps: EvalTestsDeps): vscode.Disposable {
+// eslint-disable-next-line max-lines-per-function -- one registration: each command is a few lines over shared helpers
+export function registerEvalTests(deps: EvalTestsDeps): EvalTestsFeature {
   const decorations = new EvalDecorations();
-  // The handler needs the controller and the controller the handler: bind through a late reference.
-  let handler: ReturnType<typeof createEvalRunHandler> | undefined;
+  // The handler needs the controller and the controller the handler: the controller calls it only on a run.
   const tests = new EvalTestController(
-    (request, token, useCache) => handler!(request, token, useCache),
+    (request, token, useCache) => handler(request, token, useCache),
     () => deps.gateway.config.providers.map((p) => p.id),
     // For the key rule's problems (a file endpoint without its own key, apiKeyEnvar) at their lines, as the CLI prints them.
     () => deps.gateway.config,
   );
-  handler = createEvalRunHandler({ tests, decorations, gateway: deps.gateway, settings: deps.settings, guard: deps.guard, tracker: deps.tracker, state: deps.context.workspaceState });
+  const handler = createEvalRunHandler({ tests, decorations, gateway: deps.gateway, settings: deps.settings, guard: deps.guard, tracker: deps.tracker, state: deps.context.workspaceState });
 
   /** Runs items through the Test Explorer (so results show there and in the gutter); resolves when done. */
   const runItems = async (items: vscode.TestItem[]) => {
     if (items.length === 0) return;
     const cancel = new vscode.CancellationTokenSource();
     try {
-      await handler!(new vscode.TestRunRequest(items, undefined, tests.runProfile), cancel.token, true);
+      await handler(new vscode.TestRunRequest(items, undefined, tests.runProfile), cancel.token, true);
     } finally {
       cancel.dispose();
     }
@@ -54,7 +56,7 @@ export function registerEvalTests(deps: EvalTestsDeps): vscode.Disposable {
   const evalUri = (arg?: unknown): vscode.Uri | undefined => {
     const uri = arg instanceof vscode.Uri ? arg : typeof arg === 'string' ? vscode.Uri.parse(arg) : vscode.window.activeTextEditor?.document.uri;
     if (uri && isEvalFilePath(uri.fsPath)) return uri;
-    void vscode.window.showWarningMessage('Open an eval file (*.eval.yaml, *.eval.yml, *.eval.json or promptfooconfig.yaml) first.');
+    void vscode.window.showWarningMessage(`Open an eval file (${EVAL_FILE_NAMES_TEXT}) first.`);
     return undefined;
   };
 
@@ -108,41 +110,35 @@ export function registerEvalTests(deps: EvalTestsDeps): vscode.Disposable {
     }, deps.gateway.log);
   };
 
-  deps.testHooks.addSnapshot('evalTests', () => ({
-    files: tests.fileItems().map((f) => ({ uri: f.uri?.toString(), cases: f.children.size, error: f.error ? String((f.error as vscode.MarkdownString).value ?? f.error) : undefined })),
-    decorations: Object.fromEntries(tests.fileItems().map((f) => [f.uri!.toString(), decorations.get(f.uri!)])),
-    compare: ComparePanel.current && { view: ComparePanel.current.view, lastRender: ComparePanel.current.lastRender },
-    trusted: vscode.workspace.isTrusted,
-  }));
-
-  return vscode.Disposable.from(
+  const registration = vscode.Disposable.from(
     tests,
     decorations,
     vscode.languages.registerCodeLensProvider({ scheme: 'file', pattern: EVAL_FILE_GLOB }, new EvalCodeLens(tests)),
-    vscode.commands.registerCommand(RUN_EVALS_IN_FILE, async (arg?: unknown) => {
+    vscode.commands.registerCommand(COMMANDS.runEvalsInFile, async (arg?: unknown) => {
       const uri = evalUri(arg);
       if (!uri) return;
       tests.parse(uri);
       const item = tests.itemFor(uri);
       if (item) await runItems([item]);
     }),
-    vscode.commands.registerCommand(RUN_ALL_EVALS, async () => {
+    vscode.commands.registerCommand(COMMANDS.runAllEvals, async () => {
       await tests.discoverAll();
       const items = tests.fileItems();
-      if (items.length === 0) void vscode.window.showInformationMessage('No eval files in this workspace (*.eval.yaml, *.eval.yml, *.eval.json, promptfooconfig.yaml).');
+      if (items.length === 0) void vscode.window.showInformationMessage(`No eval files in this workspace (${EVAL_FILE_NAMES_TEXT}).`);
       else await runItems(items);
     }),
-    vscode.commands.registerCommand(RUN_EVAL_CASE, async (uriText: string, caseIndex: number, provider?: ModelRef) => {
+    vscode.commands.registerCommand(COMMANDS.runEvalCase, async (uriText: string, caseIndex: number, provider?: ModelRef) => {
       const uri = vscode.Uri.parse(uriText);
       tests.fileFor(uri);
       const caseItem = tests.itemFor(uri)?.children.get(caseItemId(caseIndex));
       const item = provider ? (caseItem?.children.get(providerItemId(caseIndex, provider)) ?? caseItem) : caseItem;
       if (item) await runItems([item]);
     }),
-    vscode.commands.registerCommand(COMPARE_MODELS, async (arg?: unknown, modelsArg?: unknown) => {
+    vscode.commands.registerCommand(COMMANDS.compareModels, async (arg?: unknown, modelsArg?: unknown) => {
       const panel = await compare(arg, modelsArg);
       await panel?.finished;
       return panel ? { recommended: panel.view.recommendation.model, view: panel.view } : undefined;
     }),
   );
+  return { tests, decorations, dispose: () => registration.dispose() };
 }

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
+import { effectiveContextWindow } from '../../core/providers/effectiveContextWindow';
 import { describeEstimate } from '../../core/agentTools/runEvalTool';
 import { AGENT_TOOLS, type AgentToolSpec } from '../../core/agentTools/toolCatalog';
 import { AgentToolInputError, type AgentToolContext } from '../../core/agentTools/toolContext';
 import { withSource } from '../../core/agentTools/withSource';
 import { readWorkspaceText, workspacePath } from '../../core/agentTools/workspacePaths';
-import type { GatewayService } from '../gatewayService';
-import type { OllamaServers } from '../ollamaServers';
+import type { GatewayService } from '../services/gatewayService';
+import type { OllamaServers } from '../services/ollamaServers';
 import type { LanguageModelApi } from './lmApi';
 import { LANGUAGE_MODEL_SOURCE } from './chatModelProvider';
 
@@ -73,7 +74,7 @@ export function editorToolContext(gateway: GatewayService, ollama: OllamaServers
     readText: async (path) => readWorkspaceText(inWorkspace((root) => (workspacePath(root, path), root)), path),
     resolveEvalFile: (path) => inWorkspace((root) => workspacePath(root, path)),
     windowFor: async (ref, info) => {
-      if (!ollama) return { tokens: info?.contextWindow ?? 8192, source: 'catalog' };
+      if (!ollama) return effectiveContextWindow({ ref, info, provider: undefined, server: undefined });
       ollama.windowFor(ref, info);
       await ollama.settled();
       return ollama.windowFor(ref, info);

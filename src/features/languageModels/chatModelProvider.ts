@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
+import { effectiveContextWindow } from '../../core/providers/effectiveContextWindow';
 import { languageModelEntries, type LanguageModelEntry } from '../../core/chat/languageModelEntries';
 import type { GatewayRequest } from '../../core/gateway/gatewayApi';
 import { messageContentTokens, PER_MESSAGE } from '../../core/gateway/promptTokens';
 import { tokenizerSpecFor } from '../../core/tokens/encodings';
 import { TextCountCache } from '../../core/tokens/textCountCache';
-import type { GatewayService } from '../gatewayService';
-import type { OllamaServers } from '../ollamaServers';
+import type { GatewayService } from '../services/gatewayService';
+import type { OllamaServers } from '../services/ollamaServers';
 import { convertRequestMessages } from './requestMessages';
 import type { LanguageModelApi, LmChatInformation, LmChatProvider, LmRequestMessage, LmResponseOptions } from './lmApi';
 
@@ -125,7 +126,7 @@ export class ChatModelProvider implements LmChatProvider<Info>, vscode.Disposabl
         }
         return answer.models.filter((m) => m.providerId === providerId).map((m) => m.ref);
       },
-      windowFor: (ref, info) => ollama?.windowFor(ref, info) ?? { tokens: info?.contextWindow ?? 8192, source: 'catalog' },
+      windowFor: (ref, info) => ollama?.windowFor(ref, info) ?? effectiveContextWindow({ ref, info, provider: undefined, server: undefined }),
       serverCapabilities: (ref) => ollama?.capabilitiesFor(ref),
     });
   }

@@ -1,15 +1,12 @@
 import * as vscode from 'vscode';
-import type { GatewayService } from '../gatewayService';
-import type { OllamaServers } from '../ollamaServers';
-import type { WorkbenchSettings } from '../configuration';
+import { COMMANDS, OPEN_SETTINGS } from '../commandIds';
+import type { GatewayService } from '../services/gatewayService';
+import type { OllamaServers } from '../services/ollamaServers';
+import type { WorkbenchSettings } from '../services/settings';
 import { registerAgentTools } from './agentTools';
 import { ChatModelProvider, VENDOR } from './chatModelProvider';
 import { languageModelApi } from './lmApi';
 import { registerMcpDefinition } from './mcpDefinition';
-import { secretName } from '../../core/secrets/apiKeys';
-import { TestHooks } from '../testHooks';
-
-export const MANAGE_LANGUAGE_MODELS = 'llmWorkbench.manageLanguageModels';
 
 /** What registered, and why a part is off (the host lacks the API): the log says it, the tests read it. */
 export interface LanguageModelStatus {
@@ -23,17 +20,23 @@ export interface LanguageModelStatus {
  * definition. Each part is registered only where the host has its API; a host without one keeps everything else.
  * Registration is cheap: no SDK, tokenizer or network until the first request, count or listing.
  */
-export function registerLanguageModels(services: {
+export interface LanguageModelsDeps {
   context: vscode.ExtensionContext;
   settings: WorkbenchSettings;
   gateway?: GatewayService;
   ollama?: OllamaServers;
-  testHooks: { addSnapshot(name: string, read: () => unknown): void };
-}): vscode.Disposable[] {
-  const { context, gateway, ollama, settings } = services;
+}
+
+/** The registered parts: what is on and why a part is off, and the chat model provider when there is one. */
+export interface LanguageModelsFeature extends vscode.Disposable {
+  readonly status: LanguageModelStatus;
+  readonly provider: ChatModelProvider | undefined;
+}
+
+export function registerLanguageModels({ context, gateway, ollama, settings }: LanguageModelsDeps): LanguageModelsFeature {
   const api = languageModelApi();
   const status: LanguageModelStatus = { provider: 'off', tools: 'off', mcp: 'off' };
-  const disposables: vscode.Disposable[] = [vscode.commands.registerCommand(MANAGE_LANGUAGE_MODELS, () => manage(status))];
+  const disposables: vscode.Disposable[] = [vscode.commands.registerCommand(COMMANDS.manageLanguageModels, () => manage(status))];
   let provider: ChatModelProvider | undefined;
   if (!gateway) {
     status.provider = status.tools = 'off: the gateway did not start (see the LLM Workbench log)';
@@ -51,22 +54,17 @@ export function registerLanguageModels(services: {
   if (mcp) disposables.push(mcp);
   status.mcp = mcp ? 'on' : `off: this editor (VS Code ${vscode.version}) cannot be offered MCP servers by extensions (needs 1.101)`;
   for (const [part, state] of Object.entries(status)) if (state !== 'on') gateway?.log.info(`language models: ${part} ${state}`);
-  services.testHooks.addSnapshot('languageModels', () => ({ ...status, entries: provider?.entries() }));
-  if (TestHooks.enabled) {
-    // The integration suite stores an emulator key the way Set API Key does, without the input box.
-    disposables.push(vscode.commands.registerCommand('llmWorkbench.test.storeApiKey', (id: string, key: string) => context.secrets.store(secretName(id), key)));
-  }
-  return disposables;
+  return { status, provider, dispose: () => vscode.Disposable.from(...disposables).dispose() };
 }
 
 /** The provider's "Manage" entry in the model picker: keys, the settings that decide the list, the log. */
 async function manage(status: LanguageModelStatus): Promise<void> {
   const choices: Array<vscode.QuickPickItem & { run: () => Thenable<unknown> }> = [
-    { label: '$(key) Set API Key', description: 'OpenAI, Anthropic or an OpenAI-compatible provider', run: () => vscode.commands.executeCommand('llmWorkbench.setApiKey') },
-    { label: '$(server) Providers', description: 'llmWorkbench.providers', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'llmWorkbench.providers') },
-    { label: '$(git-merge) Task routes', description: 'llmWorkbench.routes: each route is a model in the picker', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'llmWorkbench.routes') },
-    { label: '$(symbol-numeric) Output reserve', description: 'llmWorkbench.budget.outputReserve: taken from an Ollama window', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'llmWorkbench.budget.outputReserve') },
-    { label: '$(output) Show Log', description: 'every call with its route, retries, fallback and cost', run: () => vscode.commands.executeCommand('llmWorkbench.showLog') },
+    { label: '$(key) Set API Key', description: 'OpenAI, Anthropic or an OpenAI-compatible provider', run: () => vscode.commands.executeCommand(COMMANDS.setApiKey) },
+    { label: '$(server) Providers', description: 'llmWorkbench.providers', run: () => vscode.commands.executeCommand(OPEN_SETTINGS, 'llmWorkbench.providers') },
+    { label: '$(git-merge) Task routes', description: 'llmWorkbench.routes: each route is a model in the picker', run: () => vscode.commands.executeCommand(OPEN_SETTINGS, 'llmWorkbench.routes') },
+    { label: '$(symbol-numeric) Output reserve', description: 'llmWorkbench.budget.outputReserve: taken from an Ollama window', run: () => vscode.commands.executeCommand(OPEN_SETTINGS, 'llmWorkbench.budget.outputReserve') },
+    { label: '$(output) Show Log', description: 'every call with its route, retries, fallback and cost', run: () => vscode.commands.executeCommand(COMMANDS.showLog) },
   ];
   const off = Object.entries(status).filter(([, s]) => s !== 'on').map(([part, s]) => `${part} ${s}`);
   const picked = await vscode.window.showQuickPick(choices, { title: 'LLM Workbench models', placeHolder: off.length ? off.join('; ') : 'Manage the models LLM Workbench provides' });

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import type { TokenStatusSnapshot } from '../../../src/features/tokenStatus';
+import type { TokenStatusSnapshot } from '../../../src/features/testing/snapshots';
 
 /** What `llmWorkbench.test.snapshot` returns (features add their own keys). */
 export interface Snapshot {
-  activation?: { ms: number; workerStarted: boolean };
+  activation?: { ms: number; moduleLoadMs?: number; workerStarted: boolean };
   tokenStatus?: TokenStatusSnapshot;
   [feature: string]: unknown;
 }

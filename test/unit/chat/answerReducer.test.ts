@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { applyGatewayEvent } from '../../../src/core/chat/answerReducer';
 import { footerParts } from '../../../src/core/chat/footerText';
-import type { CallRecord } from '../../../src/core/gateway/callRecord';
+import type { CallRecord } from '../../../src/core/cost/callRecord';
 import type { GatewayEvent } from '../../../src/core/gateway/gatewayApi';
 import { ProviderError } from '../../../src/core/providers/providerError';
 import type { AssistantTurn } from '../../../src/shared/chatProtocol';

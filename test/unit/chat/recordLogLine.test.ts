@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { CallRecord } from '../../../src/core/gateway/callRecord';
+import type { CallRecord } from '../../../src/core/cost/callRecord';
 import { recordLogLine } from '../../../src/core/logging/recordLogLine';
 import { observeRecords } from '../../../src/core/logging/observeRecords';
 import type { ChatGateway, GatewayEvent } from '../../../src/core/gateway/gatewayApi';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readSettings } from '../../../src/core/config/readSettings';
 import { workspaceSafeGetter } from '../../../src/core/config/workspaceSafeSettings';
-import type { InspectedSetting } from '../../../src/core/secrets/endpointGuard';
+import type { InspectedSetting } from '../../../src/core/config/workspaceSafeSettings';
 
 /** A fake of VS Code's scopes: merged = folder ?? workspace ?? user ?? default, as `get` returns it. */
 function scopes(values: Record<string, InspectedSetting>) {

@@ -1,4 +1,4 @@
-import type { CallRecord } from '../../../src/core/gateway/callRecord';
+import type { CallRecord } from '../../../src/core/cost/callRecord';
 
 /** A complete, plausible call record; tests override what they look at. */
 export function sampleRecord(over: Partial<CallRecord> = {}): CallRecord {

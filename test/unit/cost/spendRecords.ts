@@ -1,4 +1,4 @@
-import type { CallRecord } from '../../../src/core/gateway/callRecord';
+import type { CallRecord } from '../../../src/core/cost/callRecord';
 
 let seq = 0;
 

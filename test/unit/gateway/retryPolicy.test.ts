@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { DEFAULT_RESILIENCE, RetryBudget, type ResilienceSettings } from '../../../src/core/gateway/retryPolicy';
+import { RetryBudget } from '../../../src/core/gateway/retryPolicy';
+import { DEFAULT_RESILIENCE, type ResilienceSettings } from '../../../src/core/config/resilienceSettings';
 import { ProviderError, type ErrorKind } from '../../../src/core/providers/providerError';
 import { parseRetryAfterMs } from '../../../src/core/providers/retryAfter';
 

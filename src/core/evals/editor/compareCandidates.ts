@@ -1,4 +1,4 @@
-import type { ModelRef } from '../../gateway/callRecord';
+import type { ModelRef } from '../../models/modelRef';
 import type { ModelInfo } from '../../models/modelInfo';
 
 export interface CandidateModel {

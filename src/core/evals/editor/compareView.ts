@@ -1,9 +1,9 @@
-import type { ModelRef } from '../../gateway/callRecord';
+import type { ModelRef } from '../../models/modelRef';
 import type { EvalFile } from '../evalModel';
 import type { EvalCaseResult } from '../evalResult';
 import type { CandidateStats } from '../matrixStats';
 import { DEFAULT_MIN_PASS_RATE, selectionMarkdown, type ModelSelectionRecord } from '../modelSelection';
-import type { CaseRow, CompareView, ModelColumn } from '../../../shared/evalCompareProtocol';
+import type { CaseRow, CompareView, ModelColumn } from './compareViewModel';
 
 /**
  * What the comparison webview shows, from the engine's numbers: per candidate the stats of `MatrixAccumulator`

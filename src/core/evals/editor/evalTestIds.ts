@@ -1,4 +1,4 @@
-import type { ModelRef } from '../../gateway/callRecord';
+import type { ModelRef } from '../../models/modelRef';
 
 /**
  * What a Test Explorer item stands for inside one eval file. Ids are built from the case index (the parser's

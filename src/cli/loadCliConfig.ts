@@ -1,0 +1,193 @@
+import { readFileSync } from 'node:fs';
+import packageJson from '../../package.json';
+import { defaultLedgerPath } from '../core/cost/ledger';
+import { closestMatch } from '../core/evals/levenshtein';
+import { DEFAULT_RESILIENCE, type ResilienceSettings } from '../core/config/resilienceSettings';
+import type { KeySource, ProviderConfig } from '../core/providers/adapter';
+import { SETTINGS_VENDORS } from '../core/providers/vendorPresets';
+import { readSettings } from '../core/config/readSettings';
+import type { WorkbenchConfig } from '../core/config/workbenchConfig';
+
+/** A configuration the CLI cannot run with: the message names the file, the key and what to write instead. Exit 2. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export interface CliConfig {
+  config: WorkbenchConfig;
+  /** API keys from the environment (`OPENAI_API_KEY`, `ANTHROPIC_API_KEY`, `<ID>_API_KEY`). */
+  keys: KeySource;
+  /** Completes adapter messages like "No API key for OpenAI — set OPENAI_API_KEY". */
+  keyHint: (providerId: string) => string;
+  ledgerPath: string;
+}
+
+/** The settings the CLI reads (same keys as VS Code's settings). */
+const CLI_SETTINGS = [
+  'llmWorkbench.providers',
+  'llmWorkbench.routes',
+  'llmWorkbench.routing.rules',
+  'llmWorkbench.models',
+  'llmWorkbench.privateFiles',
+  'llmWorkbench.logPrompts',
+  'llmWorkbench.gateway',
+  'llmWorkbench.budget',
+  'llmWorkbench.budget.model',
+  'llmWorkbench.budget.warnThreshold',
+  'llmWorkbench.budget.outputReserve',
+  'llmWorkbench.budget.dailyUsd',
+  'llmWorkbench.budget.callsPerDay',
+  'llmWorkbench.budget.include',
+];
+
+/**
+ * Settings the editor contributes (package.json `contributes.configuration`): a settings.json passed to `--config`
+ * may hold them, so the CLI accepts them without using them.
+ */
+export function editorSettings(): string[] {
+  const configuration = (packageJson as { contributes?: { configuration?: unknown } }).contributes?.configuration;
+  const sections = Array.isArray(configuration) ? configuration : configuration ? [configuration] : [];
+  return sections.flatMap((section: { properties?: Record<string, unknown> }) => Object.keys(section.properties ?? {}));
+}
+
+export interface LoadCliConfigOptions {
+  /** `--config FILE`: JSON with the keys of the VS Code settings. */
+  file?: string;
+  env: NodeJS.ProcessEnv;
+  /** Settings the editor contributes that the CLI accepts but does not use (a settings.json can be passed as is). */
+  editorSettings?: readonly string[];
+  readFile?: (path: string) => string;
+}
+
+/**
+ * Builds the CLI's configuration: the `--config` file (strict: an unknown key or an invalid value is an error that
+ * names it), then the environment, where a base URL or a key creates or overrides the matching provider.
+ */
+export function loadCliConfig(options: LoadCliConfigOptions): CliConfig {
+  const settings = options.file ? readConfigFile(options.file, options.readFile ?? ((p) => readFileSync(p, 'utf8'))) : {};
+  const where = options.file ?? 'the configuration';
+  const known = new Set([...CLI_SETTINGS, ...(options.editorSettings ?? [])]);
+  for (const key of Object.keys(settings)) {
+    if (!known.has(key)) throw new ConfigError(`${where}: unknown setting "${key}"${suggest(key, [...known])}. Known settings: ${CLI_SETTINGS.filter((k) => k !== 'llmWorkbench.budget').join(', ')}.`);
+  }
+
+  const nestedBudget = settings['llmWorkbench.budget'];
+  if (nestedBudget !== undefined && (typeof nestedBudget !== 'object' || nestedBudget === null || Array.isArray(nestedBudget))) {
+    throw new ConfigError(`${where}: "llmWorkbench.budget" must be an object like { "model": "openai:gpt-4o", "dailyUsd": 5 }.`);
+  }
+  const get = (key: string): unknown => {
+    const flat = settings[`llmWorkbench.${key}`];
+    if (flat !== undefined) return flat;
+    if (key.startsWith('budget.') && nestedBudget) return (nestedBudget as Record<string, unknown>)[key.slice('budget.'.length)];
+    return undefined;
+  };
+  const { config, problems } = readSettings(get);
+  if (problems.length > 0) throw new ConfigError(`${where}:\n${problems.map((p) => `  ${p.message}`).join('\n')}`);
+
+  const resilience = readResilience(settings['llmWorkbench.gateway'], where);
+  if (resilience) config.resilience = resilience;
+  config.providers = applyEnvironment(config.providers, options.env);
+
+  return {
+    config,
+    keys: async (providerId) => {
+      const provider = config.providers.find((p) => p.id === providerId);
+      for (const name of provider ? keyVariables(provider) : []) {
+        const value = options.env[name]?.trim();
+        if (value) return value;
+      }
+      return undefined;
+    },
+    keyHint: (providerId) => {
+      const provider = config.providers.find((p) => p.id === providerId);
+      const names = provider ? keyVariables(provider) : [];
+      return names.length > 0 ? `set ${names[0]} in the environment` : 'this provider needs no key';
+    },
+    ledgerPath: defaultLedgerPath(options.env),
+  };
+}
+
+function readConfigFile(file: string, read: (path: string) => string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = read(file);
+  } catch (error) {
+    throw new ConfigError(`Cannot read the config file ${file}: ${(error as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${file} is not valid JSON${jsonPosition(text, (error as Error).message)}: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigError(`${file} must hold a JSON object of settings, e.g. { "llmWorkbench.routes": { "chat": { "primary": "openai:gpt-4o-mini" } } }.`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** ` (line 3, column 7)` from the "at position N" in V8's JSON errors. */
+function jsonPosition(text: string, message: string): string {
+  const match = /position (\d+)/.exec(message);
+  if (!match) return '';
+  const before = text.slice(0, Number(match[1]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return ` (line ${line}, column ${column})`;
+}
+
+const RESILIENCE_KEYS = Object.keys(DEFAULT_RESILIENCE) as (keyof ResilienceSettings)[];
+
+function readResilience(value: unknown, where: string): Partial<ResilienceSettings> | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigError(`${where}: "llmWorkbench.gateway" must be an object like { "maxAttempts": 3, "maxTotalWaitMs": 30000 }.`);
+  }
+  const result: Partial<ResilienceSettings> = {};
+  for (const [key, raw] of Object.entries(value)) {
+    if (!RESILIENCE_KEYS.includes(key as keyof ResilienceSettings)) {
+      throw new ConfigError(`${where}: unknown setting "llmWorkbench.gateway.${key}"${suggest(key, RESILIENCE_KEYS)}. Known: ${RESILIENCE_KEYS.join(', ')}.`);
+    }
+    const minimum = key === 'maxAttempts' || key === 'breakerThreshold' ? 1 : 0;
+    if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < minimum) {
+      throw new ConfigError(`${where}: "llmWorkbench.gateway.${key}" must be a number ≥ ${minimum} (found ${JSON.stringify(raw)}).`);
+    }
+    result[key as keyof ResilienceSettings] = raw;
+  }
+  return result;
+}
+
+/** `OPENAI_BASE_URL`, `ANTHROPIC_BASE_URL`, `OLLAMA_HOST` create or re-point the matching provider; a key alone creates it. */
+function applyEnvironment(providers: ProviderConfig[], env: NodeJS.ProcessEnv): ProviderConfig[] {
+  const result = providers.map((p) => ({ ...p }));
+  const upsert = (id: string, kind: ProviderConfig['kind'], baseUrl: string | undefined, create: boolean) => {
+    const existing = result.find((p) => p.id === id);
+    if (existing) {
+      if (baseUrl) existing.baseUrl = baseUrl;
+    } else if (create) {
+      result.push(baseUrl ? { id, kind, baseUrl } : { id, kind });
+    }
+  };
+  const value = (name: string) => env[name]?.trim() || undefined;
+  upsert('openai', 'openai', value('OPENAI_BASE_URL'), Boolean(value('OPENAI_BASE_URL') || value('OPENAI_API_KEY')));
+  upsert('anthropic', 'anthropic', value('ANTHROPIC_BASE_URL'), Boolean(value('ANTHROPIC_BASE_URL') || value('ANTHROPIC_API_KEY')));
+  const ollama = value('OLLAMA_HOST');
+  upsert('ollama', 'ollama', ollama && !/^[a-z]+:\/\//i.test(ollama) ? `http://${ollama}` : ollama, Boolean(ollama));
+  return result;
+}
+
+/** Environment variables that may hold a provider's key, most specific first. */
+function keyVariables(provider: ProviderConfig): string[] {
+  if (provider.kind === 'ollama') return [];
+  const own = `${provider.id.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_API_KEY`;
+  const byKind = provider.kind === 'openai' ? 'OPENAI_API_KEY' : provider.kind === 'anthropic' ? 'ANTHROPIC_API_KEY' : undefined;
+  // OpenAI-compatible vendors (groq, mistral, togetherai...) read their usual variable (TOGETHER_API_KEY...).
+  const vendor = provider.kind === 'openai-compatible' ? SETTINGS_VENDORS.find((v) => v.prefix === provider.id)?.keyVariable : undefined;
+  return [...new Set([own, vendor, byKind].filter((name): name is string => Boolean(name)))];
+}
+
+/** ` (did you mean "llmWorkbench.routes"?)` for a near miss. */
+function suggest(key: string, candidates: readonly string[]): string {
+  const match = closestMatch(key, candidates);
+  return match ? ` (did you mean "${match}"?)` : '';
+}

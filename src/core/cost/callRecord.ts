@@ -1,0 +1,39 @@
+import type { ErrorKind } from '../providers/providerError';
+import type { Task } from '../providers/chat';
+import type { ModelRef } from '../models/modelRef';
+
+/** One JSON line per call in the ledger. Prompt text is absent unless the user enabled it. */
+export interface CallRecord {
+  at: string; // ISO timestamp of the call's start
+  requestId: string;
+  task: Task;
+  route: ModelRef[];
+  reason: string;
+  provider: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens?: number;
+  /** null when the model's price is unknown: never a silent $0. */
+  costUsd: number | null;
+  estimatedCostUsd?: number | null;
+  usageSource?: 'provider' | 'estimate';
+  ttftMs: number | null;
+  totalMs: number;
+  attempts: number;
+  fallbackUsed: boolean;
+  fallbackReason?: string;
+  outcome: 'ok' | 'error' | 'aborted';
+  errorKind?: ErrorKind;
+  errorMessage?: string;
+  /** Who made the call: 'chat', 'eval', 'cli', ...; for another tool's call, that tool ('copilot-chat', 'promptfoo', ...). */
+  source?: string;
+  /**
+   * 'otlp': another tool's call, received as an OpenTelemetry span by the local OTLP receiver (not made through our
+   * gateway). Absent: a call of ours.
+   */
+  origin?: 'otlp';
+  /** The editor window or CLI run that made the call, for "this session" totals. */
+  sessionId?: string;
+  prompt?: string;
+}

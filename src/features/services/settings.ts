@@ -1,0 +1,80 @@
+import * as vscode from 'vscode';
+import { readSettings, type SettingProblem } from '../../core/config/readSettings';
+import type { WorkbenchConfig } from '../../core/config/workbenchConfig';
+import { workspaceSafeGetter } from '../../core/config/workspaceSafeSettings';
+import { ModelCatalog } from '../../core/models/catalog';
+import { OPEN_SETTINGS } from '../commandIds';
+
+/** The settings' prefix: `llmWorkbench.budget.model` is `budget.model` below it. */
+export const SETTINGS_SECTION = 'llmWorkbench';
+
+/**
+ * The one typed accessor for `llmWorkbench.*` settings: every feature reads `current` (and `catalog`) and listens
+ * to `onDidChange`, instead of calling `getConfiguration().get()` itself. Invalid values fall back to defaults and
+ * are reported once each, naming the setting, with a button that opens it.
+ */
+export class WorkbenchSettings implements vscode.Disposable {
+  private config: WorkbenchConfig;
+  private modelCatalog: ModelCatalog;
+  private readonly changed = new vscode.EventEmitter<WorkbenchConfig>();
+  private readonly reported = new Set<string>();
+  private readonly subscription: vscode.Disposable;
+  problems: SettingProblem[] = [];
+
+  /** Fires after any `llmWorkbench.*` setting changed, with the new configuration. */
+  readonly onDidChange = this.changed.event;
+
+  constructor() {
+    ({ config: this.config, catalog: this.modelCatalog } = this.read());
+    this.subscription = vscode.workspace.onDidChangeConfiguration((event) => {
+      if (!event.affectsConfiguration(SETTINGS_SECTION)) return;
+      ({ config: this.config, catalog: this.modelCatalog } = this.read());
+      this.changed.fire(this.config);
+    });
+  }
+
+  get current(): WorkbenchConfig {
+    return this.config;
+  }
+
+  /** Built-in models merged with `llmWorkbench.models`. */
+  get catalog(): ModelCatalog {
+    return this.modelCatalog;
+  }
+
+  /** The catalog's table changed (Update Model Prices): rebuild the catalog and tell every feature. */
+  reloadCatalog(): void {
+    this.modelCatalog = new ModelCatalog(this.config.models, { providers: this.config.providers });
+    this.changed.fire(this.config);
+  }
+
+  /** Writes one setting at the user level (or workspace, when the user chose that scope). */
+  async update(key: string, value: unknown, target = vscode.ConfigurationTarget.Global): Promise<void> {
+    await vscode.workspace.getConfiguration(SETTINGS_SECTION).update(key, value, target);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+
+  private read(): { config: WorkbenchConfig; catalog: ModelCatalog } {
+    const settings = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+    // A workspace can tighten, never loosen, what protects the user (prompt logging, private files, the daily budget).
+    const get = workspaceSafeGetter((key) => settings.get(key), (key) => settings.inspect(key));
+    const { config, problems } = readSettings(get);
+    this.problems = problems;
+    this.reportProblems(problems);
+    return { config, catalog: new ModelCatalog(config.models, { providers: config.providers }) };
+  }
+
+  private reportProblems(problems: SettingProblem[]): void {
+    for (const problem of problems) {
+      if (this.reported.has(problem.message)) continue;
+      this.reported.add(problem.message);
+      void vscode.window.showWarningMessage(`LLM Workbench: ${problem.message}`, 'Open Setting').then((choice) => {
+        if (choice) void vscode.commands.executeCommand(OPEN_SETTINGS, problem.setting);
+      });
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import * as vscode from 'vscode';
+import { checkDailyBudget } from '../../core/cost/dailyBudget';
+import type { WorkbenchSettings } from './settings';
+import type { SpendTracker } from './spendTracker';
+
+/**
+ * Asks before calls that would take today's spend past `llmWorkbench.budget.dailyUsd`. Features call it with
+ * their estimate before they start (an eval run: the sum over its calls); true = go ahead.
+ */
+export class SpendGuard {
+  constructor(
+    private readonly tracker: SpendTracker,
+    private readonly settings: WorkbenchSettings,
+  ) {}
+
+  async confirm(estimatedUsd: number | null, what: string): Promise<boolean> {
+    await this.tracker.refresh();
+    const today = this.tracker.current.today(new Date());
+    const check = checkDailyBudget(today.usd, estimatedUsd, this.settings.current.budget.dailyUsd);
+    if (!check.needsConfirmation) return true;
+    const proceed = 'Run Anyway';
+    const choice = await vscode.window.showWarningMessage(
+      `Daily LLM budget: ${what}. ${check.reason}`,
+      { modal: true, detail: 'Raise or clear the limit in the setting llmWorkbench.budget.dailyUsd.' },
+      proceed,
+    );
+    return choice === proceed;
+  }
+}
