@@ -11,6 +11,7 @@ import { MAX_REPEAT } from './planJobs';
 import { buildProviders, providersKey, type ProviderParseOptions } from './parseProviders';
 import { buildCases, buildDefaultTest, collectScenarios, collectTests } from './parseTests';
 import type { EvalDiagnostic, SourceRange } from './sourceRange';
+import { promptfooFlag } from './template';
 import { YamlSource } from './yamlSource';
 
 export type { ParseOptions } from './parseContext';
@@ -99,6 +100,10 @@ class EvalFileParser {
     }
     this.checkSchema(source, data, testProblems);
     this.checkTopLevelKeys(source, data);
+    if (promptfooFlag('PROMPTFOO_DISABLE_TEMPLATING')) {
+      // promptfoo would send every prompt and assertion value unrendered; llm-workbench always renders them.
+      ctx.error(source, [], 'PROMPTFOO_DISABLE_TEMPLATING is set: promptfoo would send the templates unrendered, llm-workbench renders them: unset it, or run this file with --engine promptfoo');
+    }
     const env = this.fileEnv(source, data.env);
     const providerOptions: ProviderParseOptions = { knownProviderIds: this.options.knownProviderIds, fileEnv: env };
     const key = providersKey(ctx, source, data);

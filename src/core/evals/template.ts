@@ -66,9 +66,14 @@ function hasTags(text: string): boolean {
  * PROMPTFOO_DISABLE_TEMPLATE_ENV_VARS, or PROMPTFOO_SELF_HOSTED, is set), overlaid with the file's `env:`.
  */
 export function templateEnv(fileEnv?: Record<string, string>, processEnv: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
-  const flag = (name: string) => ['1', 'true', 'yes', 'yup', 'yeppers'].includes(String(processEnv[name] ?? '').toLowerCase());
+  const flag = (name: string) => promptfooFlag(name, processEnv);
   const disabled = processEnv.PROMPTFOO_DISABLE_TEMPLATE_ENV_VARS !== undefined && processEnv.PROMPTFOO_DISABLE_TEMPLATE_ENV_VARS !== '' ? flag('PROMPTFOO_DISABLE_TEMPLATE_ENV_VARS') : flag('PROMPTFOO_SELF_HOSTED');
   return { ...(disabled ? {} : processEnv), ...fileEnv };
+}
+
+/** A boolean promptfoo setting from the environment, read as promptfoo's getEnvBool reads it. */
+export function promptfooFlag(name: string, processEnv: NodeJS.ProcessEnv = process.env): boolean {
+  return ['1', 'true', 'yes', 'yup', 'yeppers'].includes(String(processEnv[name] ?? '').toLowerCase());
 }
 
 /** Renders one template with Nunjucks; `env` is a global, as in promptfoo (a var named `env` wins over it). */

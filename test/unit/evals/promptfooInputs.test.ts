@@ -259,5 +259,17 @@ describe('eval inputs as promptfoo reads them', () => {
       assert.equal(templateEnv(undefined, { ...proc, PROMPTFOO_SELF_HOSTED: '1', PROMPTFOO_DISABLE_TEMPLATE_ENV_VARS: 'false' }).USER_NAME, 'ann');
       assert.equal(renderString('{{ env.USER_NAME }}', {}, { env: templateEnv({ USER_NAME: 'bob' }, proc) }), 'bob');
     });
+
+    it('PROMPTFOO_DISABLE_TEMPLATING (promptfoo sends templates unrendered) is refused at the top, never ignored', () => {
+      process.env.PROMPTFOO_DISABLE_TEMPLATING = 'true';
+      try {
+        const file = parseEvalText('prompts: ["{{q}}"]\ntests: [{ vars: { q: hi } }]\n', '/w/a.eval.yaml');
+        assert.match(errors(file)[0].message, /PROMPTFOO_DISABLE_TEMPLATING is set.*--engine promptfoo/);
+        assert.equal(errors(file)[0].range.start.line, 0);
+      } finally {
+        delete process.env.PROMPTFOO_DISABLE_TEMPLATING;
+      }
+      assert.deepEqual(errors(parseEvalText('prompts: ["{{q}}"]\ntests: [{ vars: { q: hi } }]\n', '/w/a.eval.yaml')), []);
+    });
   });
 });
