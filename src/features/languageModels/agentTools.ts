@@ -29,7 +29,8 @@ export function registerAgentTools(api: LanguageModelApi, gateway: GatewayServic
           throw error;
         }
         // What an agent ran and what it got, next to the calls it made: the answer's first line (count and verdict,
-        // or the run's totals and spend). The rest can quote model output, which the log shows only with logPrompts.
+        // or the run's totals and spend). The rest can quote model output (a failed case's reason), which a call's log
+        // line never carries.
         gateway.log.info(`agent tool ${spec.lmName}: ${result.text.split('\n')[0]}`);
         return new ToolResult([new TextPart(result.text)]);
       },
