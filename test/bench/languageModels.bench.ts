@@ -34,13 +34,19 @@ export async function run(): Promise<BenchRow[]> {
   const cache = new TextCountCache();
   const counter = (text: string, encoding: 'o200k_base' | 'cl100k_base') => cache.count(text, encoding);
   const times: number[] = [];
+  // CPU time too: on a loaded machine the wall time also counts the waits for a core, which the engine does not cause.
+  const cpuTimes: number[] = [];
   let tokens = 0;
   for (const message of messages) {
+    const cpuStart = process.cpuUsage();
     const start = performance.now();
     tokens += await messageContentTokens(message, 'o200k_base', counter);
     times.push(performance.now() - start);
+    const cpu = process.cpuUsage(cpuStart);
+    cpuTimes.push((cpu.user + cpu.system) / 1000);
   }
   times.sort((a, b) => a - b);
+  cpuTimes.sort((a, b) => a - b);
   const p50 = percentile(times, 50);
   const p95 = percentile(times, 95);
   // Copilot counts the same history again on every turn: the second count of each message.
@@ -55,5 +61,6 @@ export async function run(): Promise<BenchRow[]> {
     { bench: 'languageModels', metric: 'provideTokenCount p50 / p95, same messages counted again', value: `${percentile(again, 50).toFixed(2)} / ${percentile(again, 95).toFixed(2)} ms`, target: 'p95 ≤ 5 ms', ok: percentile(again, 95) <= 5 },
     { bench: 'languageModels', metric: `provideTokenCount p50, first count of each text (${Math.round(tokens / MESSAGES).toLocaleString('en-US')}-token message, o200k, local)`, value: `${p50.toFixed(2)} ms` },
     { bench: 'languageModels', metric: 'provideTokenCount p95, first count of each text', value: `${p95.toFixed(2)} ms`, target: '≤ 5 ms', ok: p95 <= 5 },
+    { bench: 'languageModels', metric: 'provideTokenCount CPU time p50 / p95, first count of each text', value: `${percentile(cpuTimes, 50).toFixed(2)} / ${percentile(cpuTimes, 95).toFixed(2)} ms` },
   ];
 }

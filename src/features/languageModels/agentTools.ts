@@ -21,7 +21,17 @@ export function registerAgentTools(api: LanguageModelApi, gateway: GatewayServic
     registerTool<Record<string, unknown>>(spec.lmName, {
       prepareInvocation: ({ input }) => prepare(spec, editorToolContext(gateway, ollama), input),
       invoke: async ({ input }, token) => {
-        const result = await spec.run(editorToolContext(gateway, ollama, token), input as never);
+        let result;
+        try {
+          result = await spec.run(editorToolContext(gateway, ollama, token), input as never);
+        } catch (error) {
+          gateway.log.warn(`agent tool ${spec.lmName}: ${(error as Error).message}`);
+          throw error;
+        }
+        // What an agent ran and what it got, next to the calls it made: the answer's first line (count and verdict,
+        // or the run's totals and spend). The rest can quote model output (a failed case's reason), which a call's log
+        // line never carries.
+        gateway.log.info(`agent tool ${spec.lmName}: ${result.text.split('\n')[0]}`);
         return new ToolResult([new TextPart(result.text)]);
       },
     }),

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { countTokens } from '../../../src/core/tokens/encodings';
 import { startEmulator, type Emulator } from '../../emulator/emulator';
-import { scriptTickets, TICKET_MODELS } from '../fixtures/emulatorTickets';
+import { costOfOneTicketCall, scriptTickets, TICKET_MODELS } from '../fixtures/emulatorTickets';
 import { languageModelApi } from '../../../src/features/languageModels/lmApi';
+import { answerDialog, hasDriver, screenshot } from './driver';
 import { snapshot, waitFor } from './helpers';
 
 const VENDOR = 'llm-workbench';
@@ -16,6 +17,16 @@ const RESERVE = 1000;
 const WEATHER = { name: 'get_weather', description: 'Current weather for a city', inputSchema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
 
 type Part = { value?: string; callId?: string; name?: string; input?: object };
+type LedgerRecord = { model: string; source?: string; fallbackUsed?: boolean; outcome: string; reason: string; costUsd: number };
+
+/** The extension host's ledger (LLM_WORKBENCH_HOME is this run's own), oldest first. */
+function ledgerRecords(): LedgerRecord[] {
+  try {
+    return readFileSync(join(process.env.LLM_WORKBENCH_HOME!, 'ledger.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as LedgerRecord);
+  } catch {
+    return [];
+  }
+}
 
 /**
  * Our provider as any extension (and Copilot Chat) sees it through `vscode.lm`, in the real VS Code, with the loopback
@@ -138,22 +149,11 @@ describe('language models: vendor llm-workbench through vscode.lm', function () 
     emu.enqueue({ text: 'from the backup' }, { model: 'medium' });
     const parts = await collect(await model('route:chat'), [user('Route me')]);
     assert.equal(text(parts), 'from the backup');
-    const ledgerFile = join(process.env.LLM_WORKBENCH_HOME!, 'ledger.jsonl');
-    const record = await waitFor(
-      () => {
-        try {
-          return readFileSync(ledgerFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).reverse().find((r) => r.model === 'medium');
-        } catch {
-          return undefined;
-        }
-      },
-      (r) => r !== undefined,
-      'the ledger record',
-    );
-    assert.equal(record.source, 'copilot');
-    assert.equal(record.fallbackUsed, true);
-    assert.equal(record.outcome, 'ok');
-    assert.match(record.reason, /routes\.chat/);
+    const record = await waitFor(() => ledgerRecords().reverse().find((r) => r.model === 'medium'), (r) => r !== undefined, 'the ledger record');
+    assert.equal(record!.source, 'copilot');
+    assert.equal(record!.fallbackUsed, true);
+    assert.equal(record!.outcome, 'ok');
+    assert.match(record!.reason, /routes\.chat/);
   });
 
   it('countTokens is our exact o200k count, computed locally', async () => {
@@ -170,7 +170,77 @@ describe('language models: vendor llm-workbench through vscode.lm', function () 
     const invoke = async (name: string, input: object) => text((await api.invokeTool!(name, { input, toolInvocationToken: undefined })).content as Part[]);
     assert.match(await invoke('llmWorkbench_countTokens', { files: ['triage.prompt.md'], model: 'openai:gpt-4o' }), /^\d[\d,]* tokens on openai:gpt-4o \(exact \(o200k_base\)\)\. Verdict: ok\./);
     assert.match(await invoke('llmWorkbench_estimateCost', { prompt: 'Classify this ticket.', models: ['emu:small', 'emu:large'], outputTokens: 10 }), /- emu:small: .*\n- emu:large: /);
-    // runEval / compareModels ask for confirmation (they spend): outside a chat that dialog waits for a person, so the
-    // spending tools are covered over MCP (test/emulator/mcpServer.test.ts) and by their shared core functions.
+  });
+
+  /*
+   * The spending tools. Outside a chat (no toolInvocationToken) VS Code 1.139 asks with a modal dialog built from our
+   * confirmationMessages before it calls invoke; `chat.tools.global.autoApprove` would skip it but itself opens a
+   * one-time opt-in dialog, so these tests answer the real dialog: the Playwright driver reads and clicks it
+   * (driver.ts). Under @vscode/test-electron there is no driver and they are skipped.
+   */
+  describe('vscode.lm.invokeTool on the tools that spend money: the confirmation, then the run', function () {
+    const invoke = (name: string, input: object) => {
+      const call = Promise.resolve(api.invokeTool!(name, { input, toolInvocationToken: undefined }));
+      call.catch(() => undefined); // awaited after the dialog; a rejection before that is not unhandled
+      return call;
+    };
+    const resultText = (result: { content: unknown[] }) => text(result.content as Part[]);
+
+    before(function () {
+      if (!api.invokeTool || !hasDriver()) this.skip();
+    });
+    beforeEach(() => {
+      emu.reset();
+      scriptTickets(emu);
+    });
+
+    it('runEval asks first, with the estimate; Cancel calls no model and records nothing', async () => {
+      const before = ledgerRecords().length;
+      const seen = answerDialog('Cancel');
+      const run = invoke('llmWorkbench_runEval', { file: 'evals/compare.eval.yaml' });
+      const dialog = await seen;
+      assert.equal(dialog.message, 'Run Eval: this calls models and costs money');
+      assert.match(dialog.detail, /^Run evals\/compare\.eval\.yaml: 9 model call\(s\), about \$\d[\d.]*\. Calls go through LLM Workbench's gateway and are recorded in the ledger\.$/);
+      await assert.rejects(run, (error: Error) => /cancel/i.test(`${error.name} ${error.message}`));
+      // Listing the Ollama models (/api/tags, /api/show) is not a model call.
+      const calls = emu.requests.filter((r) => r.path !== '/api/show' && r.path !== '/api/tags');
+      assert.deepEqual(calls.map((r) => r.path), [], 'no model was called');
+      assert.equal(ledgerRecords().length, before);
+    });
+
+    it('runEval on one case, confirmed: the verdicts, the spend, ledger records tagged copilot, a log line', async () => {
+      const before = ledgerRecords().length;
+      const seen = answerDialog('Yes', 'lm-tool-run-eval-confirm');
+      const run = invoke('llmWorkbench_runEval', { file: 'evals/compare.eval.yaml', case: 'ambiguous' });
+      const dialog = await seen;
+      assert.match(dialog.detail, /^Run evals\/compare\.eval\.yaml: 3 model call\(s\), about \$/);
+      const lines = resultText(await run).split('\n');
+      assert.match(lines[0], /^evals\/compare\.eval\.yaml: 2 passed, 1 failed, 0 errors, 0 skipped; spent \$/);
+      assert.deepEqual(lines.slice(1, 3), ['- [pass] #2 ambiguous invoice question on emu:large', '- [pass] #2 ambiguous invoice question on emu:medium']);
+      assert.match(lines[3], /^- \[fail\] #2 ambiguous invoice question on emu:small: .+/);
+      assert.equal(lines.length, 4);
+      const records = await waitFor(() => ledgerRecords().slice(before), (r) => r.length === 3, 'three ledger records');
+      assert.deepEqual(records.map((r) => r.source), ['copilot', 'copilot', 'copilot']);
+      const spent = records.reduce((sum, r) => sum + r.costUsd, 0);
+      const expected = TICKET_MODELS.reduce((sum, m) => sum + costOfOneTicketCall(m.ref), 0);
+      assert.ok(Math.abs(spent - expected) < 1e-12, `spent ${spent}, expected ${expected}`);
+      // Where a user sees what the agent ran: the LLM Workbench log, its calls and the tool's answer.
+      await vscode.commands.executeCommand('llmWorkbench.showLog');
+      await screenshot('lm-tool-run-eval-log', 'agent tool llmWorkbench_runEval');
+    });
+
+    it('compareModels, confirmed: the recommendation is the cheapest model that passes every case', async () => {
+      const seen = answerDialog('Yes');
+      const run = invoke('llmWorkbench_compareModels', { file: 'evals/compare.eval.yaml', models: ['emu:small', 'emu:medium', 'emu:large'] });
+      const dialog = await seen;
+      assert.equal(dialog.message, 'Compare Models: this calls models and costs money');
+      assert.match(dialog.detail, /^Run evals\/compare\.eval\.yaml on emu:small, emu:medium, emu:large: 9 model call\(s\), about \$/);
+      const answer = resultText(await run);
+      assert.match(answer, /^evals\/compare\.eval\.yaml on 3 models: 8 passed, 1 failed, 0 errors, 0 skipped; spent \$/);
+      assert.match(answer, /^- emu:small: 67% pass/m);
+      assert.match(answer, /^Recommendation: .*emu:medium/m);
+      assert.ok(answer.split('\n').length <= 8, 'short enough for a context window');
+      assert.equal(emu.requests.filter((r) => r.path === '/v1/chat/completions').length, 9);
+    });
   });
 });

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type { SuiteResults } from '../extensionHost/index';
 import type { IntegrationEnvironment } from './environment';
 import { startCodeServer } from './codeServer';
+import { DRIVER_ENV } from './driverProtocol';
+import { DriverRequests, removeDriverFiles } from './driverRequests';
 import { launchBrowser, Workbench } from './workbench';
 
 export interface ExtensionHostRunOptions {
@@ -22,6 +24,7 @@ export interface ExtensionHostRunOptions {
  */
 export async function runExtensionHostSuite(options: ExtensionHostRunOptions): Promise<SuiteResults> {
   const resultsFile = join(options.artifactsDir, `extension-host-results-${process.pid}-${Date.now()}.json`);
+  const driverPrefix = `${resultsFile}.driver`;
   const server = await startCodeServer({
     env: options.env,
     vsix: options.vsix,
@@ -33,18 +36,22 @@ export async function runExtensionHostSuite(options: ExtensionHostRunOptions): P
       LLM_WORKBENCH_TEST: '1',
       LLM_WORKBENCH_TEST_SUITE: options.suiteBundle,
       LLM_WORKBENCH_TEST_RESULTS: resultsFile,
+      [DRIVER_ENV]: driverPrefix,
     },
   });
   const browser = await launchBrowser(options.env.chromium);
   let workbench: Workbench | undefined;
   try {
     workbench = await Workbench.open(browser, server.workspaceUrl);
+    // Tests that open a dialog or want a screenshot ask for it here (driverProtocol.ts).
+    const requests = new DriverRequests(workbench, driverPrefix);
     const deadline = Date.now() + (options.timeoutMs ?? 5 * 60_000);
     while (!existsSync(resultsFile)) {
       if (Date.now() > deadline) {
         await workbench.screenshot('extension-host-suite-timeout').catch(() => undefined);
         throw new Error(`the extension-host suite wrote no results within ${(options.timeoutMs ?? 300_000) / 1000} s (code-server log: ${server.logFile})`);
       }
+      await requests.poll();
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     // The file is written in one call; give a partial write a moment to finish.
@@ -54,5 +61,6 @@ export async function runExtensionHostSuite(options: ExtensionHostRunOptions): P
     workbench?.saveConsole(`${resultsFile}.console.log`);
     await browser.close().catch(() => undefined);
     await server.stop();
+    removeDriverFiles(driverPrefix);
   }
 }
