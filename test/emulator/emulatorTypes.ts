@@ -39,6 +39,8 @@ export interface EmulatorReply {
 }
 
 export interface RecordedRequest {
+  /** Who sent it, when the request came through `/client/<name>/…` (e.g. `promptfoo` or `ours` in the parity harness). */
+  client?: string;
   protocol: EmulatedProtocol;
   method: string;
   path: string;

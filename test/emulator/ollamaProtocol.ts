@@ -84,3 +84,27 @@ export function handleOllamaShow(x: Exchange): void {
     capabilities: ['completion'],
   });
 }
+
+/** `POST /api/generate`: Ollama's completion endpoint (`prompt` and optional `system`), streamed as NDJSON unless `stream: false`. */
+export async function handleOllamaGenerate(x: Exchange): Promise<void> {
+  const model = String(x.body.model ?? 'unknown-model');
+  const promptText = typeof x.body.prompt === 'string' ? x.body.prompt : '';
+  const prompt = [typeof x.body.system === 'string' ? x.body.system : '', promptText].filter(Boolean).join('\n');
+  const plan = planReply(x.script.take({ protocol: 'ollama', model, prompt }), model, prompt, promptText);
+  if (plan.fault?.kind === 'status' && plan.fault.afterChunks === undefined) return writeStatus(x.res, plan.fault, ollamaErrorBody(plan.fault));
+  const createdAt = new Date().toISOString();
+  const final = {
+    model, created_at: createdAt, response: '', done: true, done_reason: nativeStopReason(plan.stopReason, STOP_REASONS),
+    prompt_eval_count: plan.usage.input, eval_count: plan.usage.output, total_duration: 1_000_000 * (plan.chunks.length + 5),
+  };
+  if (x.body.stream === false) return writeJson(x.req, x.res, { ...final, response: plan.text }, plan.fault);
+  const frames: StreamFrames = {
+    contentType: 'application/x-ndjson',
+    prelude: [],
+    texts: plan.chunks.map((response) => line({ model, created_at: createdAt, response, done: false })),
+    epilogue: [line(final)],
+    malformed: `{"model":"${model}","response":\n`,
+    inStreamError: (fault) => line(ollamaErrorBody(fault)),
+  };
+  return writeStream(x.req, x.res, frames, plan.fault, plan.chunkDelayMs);
+}

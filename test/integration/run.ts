@@ -113,6 +113,10 @@ async function uiPhase(env: ReturnType<typeof ensureIntegrationEnvironment>, vsi
   }
 }
 
+function countTests(suite: Mocha.Suite, grep: RegExp): number {
+  return suite.tests.filter((test) => grep.test(test.fullTitle())).length + suite.suites.reduce((sum, child) => sum + countTests(child, grep), 0);
+}
+
 async function runUiSpecFile(
   env: ReturnType<typeof ensureIntegrationEnvironment>,
   vsix: string,
@@ -120,6 +124,13 @@ async function runUiSpecFile(
   file: string,
   tally: Tally,
 ): Promise<void> {
+  const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, reporter: 'spec', bail: false, grep });
+  mocha.addFile(file);
+  await mocha.loadFilesAsync();
+  if (grep !== undefined && countTests(mocha.suite, new RegExp(grep)) === 0) {
+    mocha.dispose(); // nothing here matches --grep: no workbench to start
+    return;
+  }
   const workspace = makeWorkspace(ARTIFACTS);
   // LLM_WORKBENCH_HOME keeps the run's ledger out of the machine's ~/.llm-workbench (the chat specs read it).
   const workbenchHome = join(ARTIFACTS, `home-${Date.now()}`);
@@ -135,9 +146,6 @@ async function runUiSpecFile(
     workbench = await Workbench.open(browser, server.workspaceUrl);
     const opened = workbench;
     setSession({ workbench: opened, workspace, repo: REPO, userDataDir: server.userDataDir, workbenchHome });
-    const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, reporter: 'spec', bail: false, grep });
-    mocha.addFile(file);
-    await mocha.loadFilesAsync();
     await new Promise<void>((resolve) => {
       const runner = mocha.run(() => resolve());
       runner.on('pass', () => tally.passed++);
