@@ -5,7 +5,8 @@ import type { KeySource, ProviderAdapter } from '../providers/adapter';
 import type { AdapterOptions } from '../providers/adapterOptions';
 import { createAdapter } from '../providers/createAdapter';
 import { ProviderError } from '../providers/providerError';
-import { withRedactedErrors } from '../providers/redactSecrets';
+import { timerDelay } from '../providers/timerDelay';
+import { redactSecrets, withRedactedErrors } from '../providers/redactSecrets';
 import { Gateway } from './gateway';
 import type { ChatGateway } from './gatewayApi';
 import { DEFAULT_RESILIENCE, type ResilienceSettings } from '../config/resilienceSettings';
@@ -37,6 +38,8 @@ export function createGateway(options: CreateGatewayOptions): ChatGateway {
   const { config } = options;
   const catalog = options.catalog ?? new ModelCatalog(config.models);
   const built = new Map<string, ProviderAdapter>(options.adapters ?? []);
+  // Every key any adapter was given: what the gateway records is redacted against all of them.
+  const usedKeys = new Set<string>();
 
   const adapterFor = (providerId: string): ProviderAdapter => {
     const existing = built.get(providerId);
@@ -50,7 +53,7 @@ export function createGateway(options: CreateGatewayOptions): ChatGateway {
       });
     }
     // Provider error bodies can echo the key; what the gateway logs, records and shows never does.
-    const adapter = withRedactedErrors((keys) => createAdapter(provider, keys, options.adapterOptions), options.keys);
+    const adapter = withRedactedErrors((keys, redact) => createAdapter(provider, keys, { ...options.adapterOptions, redact }), options.keys, usedKeys);
     built.set(providerId, adapter);
     return adapter;
   };
@@ -66,6 +69,7 @@ export function createGateway(options: CreateGatewayOptions): ChatGateway {
     sleep: options.sleep ?? abortableSleep,
     log: options.log ?? (() => undefined),
     sessionId: options.sessionId,
+    redact: (text) => redactSecrets(text, usedKeys),
   });
 }
 
@@ -77,7 +81,7 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
       signal?.removeEventListener('abort', done);
       resolve();
     };
-    const timer = setTimeout(done, ms);
+    const timer = setTimeout(done, timerDelay(ms));
     signal?.addEventListener('abort', done, { once: true });
   });
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import type { WorkbenchConfig } from '../config/workbenchConfig';
 import type { Ledger } from '../cost/ledger';
 import { costOfUsage, estimateCallCost } from '../cost/pricing';
@@ -18,6 +17,8 @@ import type { ChatGateway, GatewayEvent, GatewayRequest, GatewayResult, Route } 
 import { validateOutput } from './outputValidator';
 import { estimatePromptTokens, promptText } from './promptTokens';
 import { RetryBudget, describeKind } from './retryPolicy';
+import { CircuitBreakers, CircuitOpenError, circuitOpenMessage } from './circuitBreakers';
+import { defaultOutputLimit } from './outputLimit';
 import type { ResilienceSettings } from '../config/resilienceSettings';
 import { decideRoute, type ComplexityLabel, type RouteDecision, type RouterContext } from './router';
 import type { OutputValidator } from '../config/routingRule';
@@ -36,10 +37,9 @@ export interface GatewayParts {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   log(line: string): void;
   sessionId?: string;
+  /** Removes every key in use from text the gateway records (error messages, reasons, logged prompts). */
+  redact?(text: string): string;
 }
-
-/** Provider faults that count towards opening a provider's circuit; a rejected key or a bad prompt says nothing about its health. */
-const BREAKER_KINDS: ReadonlySet<ErrorKind> = new Set<ErrorKind>(['server', 'overloaded', 'network', 'timeout', 'incomplete']);
 
 const CLASSIFY_SYSTEM =
   'You route requests to language models. Label the request SIMPLE if a small, fast model can answer it well ' +
@@ -54,7 +54,10 @@ interface Prepared {
   adapter: ProviderAdapter;
   info: ModelInfo | undefined;
   inputTokens: number;
-  maxOutputTokens: number;
+  /** Output tokens the window check reserved (and cost estimates assume). */
+  reserve: number;
+  /** The limit sent: the caller's, else the model's own maximum; undefined = the provider's default (unknown model). */
+  maxOutputTokens: number | undefined;
 }
 
 type AttemptOutcome =
@@ -66,20 +69,32 @@ interface CallProgress {
   recordEarlyClose?: () => void;
 }
 
-/** Accumulates what the call record needs while the call runs. */
+/**
+ * Accumulates what the call record needs while the call runs. Tokens and cost cover the same attempts (every one
+ * that was billed, retries and fallbacks included), and one estimated part makes the whole usage an estimate.
+ */
 class CallTally {
   attempts = 0;
   cost: number | null = 0;
   estimatedCost: number | null | undefined;
   usageSource: 'provider' | 'estimate' | undefined;
   lastTried: Prepared | undefined;
-  lastUsage: Usage | undefined;
-  lastText = '';
+  inputTokens = 0;
+  outputTokens = 0;
+  cachedInputTokens = 0;
+  stopReason: StopReason | undefined;
   ttftAt: number | undefined;
   fallbackNotes: string[] = [];
 
   addCost(amount: number | null): void {
     this.cost = this.cost === null || amount === null ? null : this.cost + amount;
+  }
+
+  addUsage(input: number, output: number, cached: number, source: 'provider' | 'estimate'): void {
+    this.inputTokens += input;
+    this.outputTokens += output;
+    this.cachedInputTokens += cached;
+    this.usageSource = this.usageSource === 'estimate' || source === 'estimate' ? 'estimate' : 'provider';
   }
 }
 
@@ -88,25 +103,29 @@ class CallTally {
  * every call. `stream` never throws: every outcome ends with exactly one `record` event, also appended to the ledger.
  */
 export class Gateway implements ChatGateway {
-  private readonly breakers = new Map<string, CircuitBreakerPolicy>();
+  private readonly breakers: CircuitBreakers;
   private installed: Promise<ModelRef[]> | undefined;
 
-  constructor(private readonly parts: GatewayParts) {}
+  constructor(private readonly parts: GatewayParts) {
+    this.breakers = new CircuitBreakers(parts.resilience, (line) => parts.log(line));
+  }
 
   async complete(request: GatewayRequest): Promise<GatewayResult> {
     let text = '';
     let record: CallRecord | undefined;
     let usage: Usage | undefined;
     let error: ProviderError | undefined;
+    let stopReason: StopReason | undefined;
     for await (const event of this.stream(request)) {
       if (event.type === 'text') text += event.text;
+      else if (event.type === 'done') stopReason = event.stopReason;
       else if (event.type === 'restart') text = ''; // only the answer that succeeded counts
       else if (event.type === 'usage') usage = event.usage;
       else if (event.type === 'error') error = event.error;
       else if (event.type === 'record') record = event.record;
     }
     if (!record) throw new Error('gateway bug: a stream ended without its record');
-    return { text: error ? '' : text, record, usage, error };
+    return { text: error ? '' : text, record, usage, error, stopReason };
   }
 
   async *stream(request: GatewayRequest): AsyncGenerator<GatewayEvent> {
@@ -185,11 +204,11 @@ export class Gateway implements ChatGateway {
         continue;
       }
       if (tally.estimatedCost === undefined) {
-        tally.estimatedCost = estimateCallCost(prepared.info, prepared.inputTokens, prepared.maxOutputTokens);
+        tally.estimatedCost = estimateCallCost(prepared.info, prepared.inputTokens, prepared.reserve);
       }
       budget.startModel();
       for (let attemptOnModel = 1; ; attemptOnModel++) {
-        const run = this.attempt(prepared, request, decision.validator);
+        const run = this.attempt(prepared, request, decision.validator, budget);
         let outcome: AttemptOutcome | undefined;
         try {
           for (;;) {
@@ -223,7 +242,8 @@ export class Gateway implements ChatGateway {
         }
 
         if (outcome.ok) {
-          this.tallyAttempt(tally, prepared, outcome.usage, outcome.text, true);
+          this.tallyAttempt(tally, prepared, outcome.usage, outcome.text);
+          tally.stopReason = outcome.stopReason;
           parts.log(`answered by ${ref} after ${tally.attempts} attempt(s)`);
           const record = finish('ok');
           if (outcome.usage) yield { type: 'usage', usage: outcome.usage };
@@ -233,7 +253,7 @@ export class Gateway implements ChatGateway {
         }
 
         const { error } = outcome;
-        if (outcome.started) this.tallyAttempt(tally, prepared, outcome.usage, outcome.text, false);
+        if (outcome.started) this.tallyAttempt(tally, prepared, outcome.usage, outcome.text);
         if (error.kind === 'aborted' || request.signal?.aborted) {
           return yield* fail(request.signal?.aborted ? abortedError() : error, 'aborted');
         }
@@ -303,23 +323,25 @@ export class Gateway implements ChatGateway {
     const encoding = tokenizerSpecFor(info).encoding;
     const inputTokens = await promptTokens(encoding);
     const reserve = Math.min(this.parts.config.budget.outputReserve, info?.maxOutput ?? Infinity);
-    const maxOutputTokens = request.maxOutputTokens ?? reserve;
+    const checked = request.maxOutputTokens ?? reserve;
     let window = info?.contextWindow;
     if (adapter.contextWindowFor) window = (await adapter.contextWindowFor(modelId).catch(() => undefined)) ?? window;
-    if (window !== undefined && inputTokens + maxOutputTokens > window) {
+    if (window !== undefined && inputTokens + checked > window) {
       return {
         skip: new ProviderError({
           kind: 'context_overflow',
           provider: providerId,
           model: modelId,
           message:
-            `the prompt (~${inputTokens.toLocaleString('en-US')} tokens) plus ${maxOutputTokens.toLocaleString('en-US')} reserved for the answer ` +
+            `the prompt (~${inputTokens.toLocaleString('en-US')} tokens) plus ${checked.toLocaleString('en-US')} reserved for the answer ` +
             `exceeds ${ref}'s ${window.toLocaleString('en-US')}-token window — shorten the prompt, lower the output reserve, ` +
             `or add a model with a larger window to the route's fallbacks`,
         }),
       };
     }
-    return { ref, providerId, modelId, adapter, info, inputTokens, maxOutputTokens };
+    const exactCount = tokenizerSpecFor(info).kind === 'exact';
+    const maxOutputTokens = request.maxOutputTokens ?? defaultOutputLimit(info, window, inputTokens, checked, exactCount);
+    return { ref, providerId, modelId, adapter, info, inputTokens, reserve: checked, maxOutputTokens };
   }
 
   /**
@@ -327,7 +349,7 @@ export class Gateway implements ChatGateway {
    * through, then text as it streams; returns how it ended. Usage and done are held back until the answer passed
    * its validator, so a caller never sees `done` for an answer that is about to be replaced.
    */
-  private async *attempt(p: Prepared, request: GatewayRequest, validator: OutputValidator | undefined): AsyncGenerator<GatewayEvent, AttemptOutcome> {
+  private async *attempt(p: Prepared, request: GatewayRequest, validator: OutputValidator | undefined, budget: RetryBudget): AsyncGenerator<GatewayEvent, AttemptOutcome> {
     const controller = new AbortController();
     const onAbort = () => controller.abort(request.signal?.reason);
     if (request.signal?.aborted) controller.abort(request.signal.reason);
@@ -338,11 +360,12 @@ export class Gateway implements ChatGateway {
     let completed = false;
     const { resilience } = this.parts;
     const providerRequest = { ...request, maxOutputTokens: p.maxOutputTokens, signal: controller.signal };
-    const execution = this.breakerFor(p.providerId).execute(async () => {
+    const limits = budget.silenceLimits();
+    const execution = this.breakers.execute(p.providerId, p.ref, async () => {
       started = true;
       queue.push({ type: 'attempt' });
       let done = false;
-      for await (const event of watchStream(p.adapter.stream(p.modelId, providerRequest), resilience, controller, p.ref)) {
+      for await (const event of watchStream(p.adapter.stream(p.modelId, providerRequest), limits, controller, p.ref, (ms) => budget.stalledFor(ms))) {
         if (event.type === 'error') throw event.error;
         queue.push(event);
         if (event.type === 'done') done = true;
@@ -371,18 +394,13 @@ export class Gateway implements ChatGateway {
       completed = true;
     } catch (error) {
       completed = true;
-      if (error instanceof BrokenCircuitError) {
-        const { breakerThreshold, breakerCooldownMs } = resilience;
+      if (error instanceof CircuitOpenError) {
         return {
           ok: false,
           started,
           text,
           circuitOpen: true,
-          error: new ProviderError({
-            kind: 'overloaded',
-            provider: p.providerId,
-            message: `circuit open for provider '${p.providerId}' after ${breakerThreshold} consecutive failures; it gets a trial call ${Math.round(breakerCooldownMs / 1000)} s after opening`,
-          }),
+          error: new ProviderError({ kind: 'overloaded', provider: p.providerId, model: p.modelId, message: circuitOpenMessage(error.circuit, resilience) }),
         };
       }
       const normalized = controller.signal.aborted && request.signal?.aborted ? abortedError() : asProviderError(error, 'network');
@@ -408,33 +426,19 @@ export class Gateway implements ChatGateway {
     return { ok: true, text, usage, stopReason };
   }
 
-  private breakerFor(providerId: string): CircuitBreakerPolicy {
-    let breaker = this.breakers.get(providerId);
-    if (!breaker) {
-      const { breakerThreshold, breakerCooldownMs } = this.parts.resilience;
-      breaker = circuitBreaker(
-        handleWhen((error) => error instanceof ProviderError && BREAKER_KINDS.has(error.kind)),
-        { halfOpenAfter: breakerCooldownMs, breaker: new ConsecutiveBreaker(breakerThreshold) },
-      );
-      breaker.onBreak(() => this.parts.log(`circuit open for provider '${providerId}'`));
-      breaker.onReset(() => this.parts.log(`circuit closed again for provider '${providerId}'`));
-      this.breakers.set(providerId, breaker);
-    }
-    return breaker;
-  }
-
-  /** Cost of one attempt: provider usage when reported; an estimate for a partial answer; nothing for a refused call. */
-  private tallyAttempt(tally: CallTally, p: Prepared, usage: Usage | undefined, text: string, kept: boolean): void {
+  /**
+   * Cost and tokens of one attempt, added to the call's: provider usage when reported; an estimate for a partial
+   * answer (billed but never reported: the stream broke off); nothing for a refused call.
+   */
+  private tallyAttempt(tally: CallTally, p: Prepared, usage: Usage | undefined, text: string): void {
     if (usage) {
       tally.addCost(costOfUsage(p.info, usage));
-      if (kept || !tally.usageSource) tally.usageSource = usage.source;
+      tally.addUsage(usage.input.total, usage.output.total, usage.input.cacheRead ?? 0, usage.source);
     } else if (text) {
-      // Billed but never reported (the stream broke off): estimate rather than pretend it was free.
-      tally.addCost(estimateCallCost(p.info, p.inputTokens, Math.ceil(text.length / 4)));
-      tally.usageSource = 'estimate';
+      const output = Math.ceil(text.length / 4);
+      tally.addCost(estimateCallCost(p.info, p.inputTokens, output));
+      tally.addUsage(p.inputTokens, output, 0, 'estimate');
     }
-    tally.lastUsage = usage;
-    tally.lastText = text;
   }
 
   private buildRecord(args: {
@@ -451,7 +455,7 @@ export class Gateway implements ChatGateway {
     const tried = tally.lastTried;
     const finalRef = tried?.ref ?? route.primary;
     const colon = finalRef.indexOf(':');
-    const usage = tally.lastUsage;
+    const redact = this.parts.redact ?? ((text: string) => redactSecrets(text));
     const record: CallRecord = {
       at: new Date(args.startedAt).toISOString(),
       requestId: args.requestId,
@@ -460,8 +464,8 @@ export class Gateway implements ChatGateway {
       reason: route.reason,
       provider: colon > 0 ? finalRef.slice(0, colon) : '',
       model: colon > 0 ? finalRef.slice(colon + 1) : finalRef,
-      inputTokens: usage?.input.total ?? (tried && tally.lastText ? tried.inputTokens : 0),
-      outputTokens: usage?.output.total ?? (tally.lastText ? Math.ceil(tally.lastText.length / 4) : 0),
+      inputTokens: tally.inputTokens,
+      outputTokens: tally.outputTokens,
       costUsd: tally.cost,
       estimatedCostUsd: tally.estimatedCost ?? null,
       ttftMs: tally.ttftAt === undefined ? null : tally.ttftAt - args.startedAt,
@@ -470,17 +474,19 @@ export class Gateway implements ChatGateway {
       fallbackUsed: tried !== undefined && tried.ref !== route.primary,
       outcome: args.outcome,
     };
-    if (usage?.input.cacheRead) record.cachedInputTokens = usage.input.cacheRead;
+    if (tally.cachedInputTokens) record.cachedInputTokens = tally.cachedInputTokens;
     if (tally.usageSource) record.usageSource = tally.usageSource;
-    if (tally.fallbackNotes.length > 0) record.fallbackReason = tally.fallbackNotes.join('; ');
+    if (args.outcome === 'ok' && tally.stopReason) record.stopReason = tally.stopReason;
+    if (tried?.maxOutputTokens !== undefined) record.maxOutputTokens = tried.maxOutputTokens;
+    if (tally.fallbackNotes.length > 0) record.fallbackReason = redact(tally.fallbackNotes.join('; '));
     if (error) {
       record.errorKind = error.kind;
-      // Adapter errors are already redacted against their keys; key-shaped tokens from anywhere else are caught here.
-      record.errorMessage = redactSecrets(error.message);
+      // Adapter errors are already redacted against their keys; this catches every key in use and key shapes from anywhere else.
+      record.errorMessage = redact(error.message);
     }
     if (request.source) record.source = request.source;
     if (this.parts.sessionId) record.sessionId = this.parts.sessionId;
-    if (this.parts.config.logPrompts) record.prompt = promptText(request);
+    if (this.parts.config.logPrompts) record.prompt = redact(promptText(request));
     return record;
   }
 

@@ -1,5 +1,5 @@
 import type { Usage } from '../providers/usage';
-import type { ChatEvent, ChatRequest } from '../providers/chat';
+import type { ChatEvent, ChatRequest, StopReason } from '../providers/chat';
 import type { ProviderError } from '../providers/providerError';
 import type { CallRecord } from '../cost/callRecord';
 import type { ModelRef } from '../models/modelRef';
@@ -39,6 +39,8 @@ export interface GatewayResult {
   record: CallRecord;
   usage?: Usage;
   error?: ProviderError;
+  /** Why the answer ended (absent on failure); eval `finish-reason` assertions read it. */
+  stopReason?: StopReason;
 }
 
 export interface ChatGateway {
