@@ -79,7 +79,7 @@ export async function runChat(argv: string[], io: ChatIo = { stdout: process.std
     return 2;
   }
 
-  const ledger = new CliLedger(cli.ledgerPath);
+  const ledger = new CliLedger(cli.ledgerPath, (line) => io.stderr.write(line));
   await warmUpTokenizers(cli.config, values.model ? [values.model] : []);
   const gateway = createGateway({
     config: cli.config,

@@ -1,6 +1,7 @@
 /** What `llm-workbench chat` and `llm-workbench eval` share: settings, the ledger, the tokenizer, usage errors. */
 import { resolve } from 'node:path';
 import { ConfigError, editorSettings, loadCliConfig, type CliConfig } from './loadCliConfig';
+import { FailSoftLedger } from '../core/cost/failSoftLedger';
 import { JsonlLedger, type Ledger } from '../core/cost/ledger';
 import type { CallRecord } from '../core/cost/callRecord';
 import type { WorkbenchConfig } from '../core/config/workbenchConfig';
@@ -21,13 +22,20 @@ export function loadCliSettings(file: string | undefined, env: NodeJS.ProcessEnv
   }
 }
 
-/** The ledger file of a CLI run; `close()` waits until every record of the run is on disk. */
+/**
+ * The ledger file of a CLI run; `close()` waits until every record of the run is on disk. It fails soft: a file
+ * that cannot be written (a directory, read-only, a full disk) is one warning on stderr naming the path and the fix,
+ * and the run's answer, table and reports are delivered all the same.
+ */
 export class CliLedger implements Ledger {
-  private readonly file: JsonlLedger;
+  private readonly file: FailSoftLedger;
   private readonly pending: Promise<void>[] = [];
 
-  constructor(path: string) {
-    this.file = new JsonlLedger(path);
+  constructor(
+    path: string,
+    private readonly warn: (line: string) => void = (line) => process.stderr.write(line),
+  ) {
+    this.file = new FailSoftLedger(new JsonlLedger(path), path, (message) => warn(`llm-workbench: warning: ${message}\n`));
   }
 
   append(record: CallRecord): Promise<void> {
@@ -39,6 +47,8 @@ export class CliLedger implements Ledger {
   async close(): Promise<void> {
     await Promise.allSettled(this.pending);
     await this.file.close();
+    const lost = this.file.lostRecords;
+    if (lost > 1) this.warn(`llm-workbench: warning: ${lost} call records of this run are not in the ledger (see the warning above)\n`);
   }
 }
 

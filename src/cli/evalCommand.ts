@@ -125,7 +125,7 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   for (const d of ignoredTemperatureWarnings(runnable, evalProviders.config, evalProviders.refFor)) {
     io.stderr(`${formatDiagnostic({ ...d, file: shortPath(d.file, io.cwd) })}\n`);
   }
-  const ledger = new CliLedger(loaded.ledgerPath);
+  const ledger = new CliLedger(loaded.ledgerPath, io.stderr);
   await warmUpTokenizers(evalProviders.config, runnable.flatMap((f) => f.providers.map((p) => evalProviders.refFor(p))));
   const gateway = createGateway({
     config: evalProviders.config,
@@ -150,7 +150,7 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
       gateway,
       concurrency: jobs,
       repeat,
-      cache: values['no-cache'] ? undefined : new ResponseCache(defaultEvalCacheDir(io.env)),
+      cache: values['no-cache'] ? undefined : new ResponseCache(defaultEvalCacheDir(io.env), (message) => io.stderr(`llm-workbench eval: warning: ${message}\n`)),
       signal: controller.signal,
       jsonlPath: values.json ? resolve(io.cwd, values.json) : undefined,
       allowCode: !values['no-code'],

@@ -2,6 +2,7 @@
  * The seam between the editor and the eval engine (`runEval` in src/core/evals/): one file, the items the user
  * picked, results streamed back as they arrive.
  */
+import * as vscode from 'vscode';
 import type { EvalFile } from '../../core/evals/evalModel';
 import type { EvalCaseResult } from '../../core/evals/evalResult';
 import { defaultEvalCacheDir, ResponseCache } from '../../core/evals/responseCache';
@@ -26,12 +27,21 @@ export interface RunFileOptions {
   onResult(result: EvalCaseResult): void;
 }
 
+let cacheWarned = false;
+
+/** A cache folder that cannot be written costs no result: runs go on uncached, and the user hears it once. */
+function warnCacheOnce(message: string): void {
+  if (cacheWarned) return;
+  cacheWarned = true;
+  void vscode.window.showWarningMessage(`LLM Workbench: ${message.replace(/, or pass --no-cache$/, '')}`);
+}
+
 export function runEvalFile(file: EvalFile, options: RunFileOptions): Promise<EvalRunSummary> {
   return runEval([file], {
     gateway: options.gateway,
     select: (_file, caseIndex, provider) => options.shouldRun(caseIndex, provider),
     providers: options.providers,
-    cache: options.useCache ? new ResponseCache(defaultEvalCacheDir()) : undefined,
+    cache: options.useCache ? new ResponseCache(defaultEvalCacheDir(), warnCacheOnce) : undefined,
     signal: options.signal,
     allowCode: options.allowCode,
     onEvent: (event) => {
