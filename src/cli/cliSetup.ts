@@ -64,6 +64,16 @@ export async function warmUpTokenizers(config: WorkbenchConfig, refs: readonly s
   await Promise.all([...encodings].map((name) => loadTokenizer(name).catch(() => undefined)));
 }
 
+/** Variables whose values are secrets whatever their provider: named like a key, token or password. */
+const SECRET_NAME = /(_API_KEY|_KEY|_TOKEN|_SECRET|PASSWORD)$/i;
+
+/** The secret values of the environment (8+ characters), for redacting what a command prints or writes. */
+export function secretValues(env: NodeJS.ProcessEnv): string[] {
+  return Object.entries(env)
+    .filter(([name, value]) => SECRET_NAME.test(name) && typeof value === 'string' && value.trim().length >= 8)
+    .map(([, value]) => value!.trim());
+}
+
 /** `llm-workbench <command>: <message>` and the command's usage, as every subcommand reports bad usage. */
 export function usageMessage(command: string, message: string, usage: string): string {
   // Node's parseArgs adds advice about `--` that does not fit here; its first sentence says it all.

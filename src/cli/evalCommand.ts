@@ -20,6 +20,7 @@ import { matrixTable, resultsTable, totalsLine } from '../core/evals/textReport'
 import { createGateway } from '../core/gateway/createGateway';
 import { CliLedger, loadCliSettings, usageMessage, warmUpTokenizers } from './cliSetup';
 import { outputPathProblem } from './outputPath';
+import { stripTerminalControls } from './terminalText';
 
 export const EVAL_USAGE = `Usage: llm-workbench eval [options] [FILE|DIR...]
 
@@ -139,9 +140,11 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
       },
     },
   });
+  // Ctrl+C and SIGTERM alike: calls in flight end as aborted (and are recorded), then the table and reports are written.
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
 
   const results: EvalCaseResult[] = [];
   let summary;
@@ -168,12 +171,14 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
     });
   } finally {
     process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
     await ledger.close();
   }
   if (io.isTty) io.stderr('\r');
 
   results.sort(resultOrder(runnable));
-  io.stdout(`${resultsTable(results, io.cwd)}\n\n${totalsLine(summary)}\n`);
+  // Outputs in the table are model text: no terminal control sequences reach the terminal.
+  io.stdout(stripTerminalControls(`${resultsTable(results, io.cwd)}\n\n${totalsLine(summary)}\n`));
   for (const file of summary.files) {
     if (!file.selection) continue;
     io.stdout(`\n${basename(file.file)}: ${file.description ?? 'model comparison'}\n${matrixTable(file.candidates)}\n`);
