@@ -23,6 +23,7 @@ const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
 const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${Math.round(x)} ms`);
 const usd = (x: number | null) => (x === null ? 'unknown' : x === 0 ? '$0.00' : x < 0.01 ? `$${Number(x.toPrecision(2))}` : `$${x.toFixed(4)}`);
 
+// eslint-disable-next-line max-lines-per-function -- builds one page top to bottom (header, matrix, cases, actions) in reading order
 export function renderCompare(root: HTMLElement, view: CompareView, actions: CompareActions, notice?: string): void {
   const doc = root.ownerDocument;
   const running = view.progress && view.progress.done < view.progress.total;

@@ -8,6 +8,7 @@ import { parseModelRef } from '../core/models/modelRef';
 import { TASKS, type Task } from '../core/providers/chat';
 import { redactSecrets } from '../core/providers/redactSecrets';
 import { CliLedger, loadCliSettings, secretValues, usageMessage, warmUpTokenizers } from './cliSetup';
+import { cliTelemetry, closeCliTelemetry } from './cliTelemetry';
 import { stripTerminalControls, TerminalSanitizer } from './terminalText';
 
 export const CHAT_USAGE = `Usage: llm-workbench chat [--config FILE] [--task T] [--model REF] [--file PATH] [--json] [--raw] [--allow-truncated] PROMPT
@@ -27,6 +28,7 @@ input piped) reads the prompt from stdin.
 
 Environment: OPENAI_API_KEY, OPENAI_BASE_URL, ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, OLLAMA_HOST,
 <ID>_API_KEY for other providers; the ledger is $LLM_WORKBENCH_HOME/ledger.jsonl (default ~/.llm-workbench).
+OTEL_EXPORTER_OTLP_ENDPOINT (and the other standard OTEL_* variables) exports the call as OpenTelemetry spans.
 Exit: 0 answered, 1 the provider(s) failed after retries and fallbacks, 2 bad usage or configuration,
 3 the answer is incomplete: cut at the output limit (stop reason max_tokens) or stopped by the
 provider's content filter (the footer says which; --allow-truncated exits 0), 130 interrupted (Ctrl+C),
@@ -40,6 +42,7 @@ export interface ChatIo {
   env: NodeJS.ProcessEnv;
 }
 
+// eslint-disable-next-line max-lines-per-function -- one linear command: parse and check the arguments, build the gateway, stream the answer, print the footer
 export async function runChat(argv: string[], io: ChatIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }): Promise<number> {
   const usageError = (message: string) => {
     io.stderr.write(usageMessage('chat', message, CHAT_USAGE));
@@ -88,9 +91,16 @@ export async function runChat(argv: string[], io: ChatIo = { stdout: process.std
     return 2;
   }
 
+  const exporting = cliTelemetry(io.env, cli.config.providers, (line) => io.stderr.write(line));
+  if ('problem' in exporting) {
+    io.stderr.write(`llm-workbench chat: ${exporting.problem}\n`);
+    return 2;
+  }
+  const { telemetry } = exporting;
   const ledger = new CliLedger(cli.ledgerPath, (line) => io.stderr.write(line));
   await warmUpTokenizers(cli.config, values.model ? [values.model] : []);
   const gateway = createGateway({
+    wrap: telemetry ? (g) => telemetry.wrapGateway(g) : undefined,
     config: cli.config,
     keys: cli.keys,
     ledger,
@@ -154,7 +164,9 @@ export async function runChat(argv: string[], io: ChatIo = { stdout: process.std
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
+    // The ledger first: it is the record of the call; export is best effort, bounded in time.
     await ledger.close();
+    await closeCliTelemetry(telemetry, (line) => io.stderr.write(line));
   }
   if (!record) throw new Error('the gateway ended without a call record');
 

@@ -4,6 +4,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { parseArgs } from 'node:util';
 import { formatUsd } from '../core/cost/pricing';
 import { NO_GRADER_MESSAGE } from '../core/evals/assertions/llmRubric';
+import { EVAL_FILE_NAMES_TEXT, isEvalFilePath } from '../core/evals/evalFilePatterns';
 import type { AssertionSpec, EvalFile } from '../core/evals/evalModel';
 import { hasErrors } from '../core/evals/evalModel';
 import { withEvalProviders } from '../core/evals/evalProviders';
@@ -19,12 +20,13 @@ import { ignoredTemperatureWarnings } from '../core/evals/unsupportedSampling';
 import { matrixTable, resultsTable, totalsLine } from '../core/evals/textReport';
 import { createGateway } from '../core/gateway/createGateway';
 import { CliLedger, loadCliSettings, usageMessage, warmUpTokenizers } from './cliSetup';
+import { cliTelemetry, closeCliTelemetry } from './cliTelemetry';
 import { outputPathProblem } from './outputPath';
 import { stripTerminalControls } from './terminalText';
 
 export const EVAL_USAGE = `Usage: llm-workbench eval [options] [FILE|DIR...]
 
-Runs eval files (*.eval.yaml, *.eval.yml, *.eval.json, promptfooconfig.yaml): every test on every provider.
+Runs eval files (*.eval.yaml, *.eval.yml, *.eval.json, promptfooconfig.yaml or .yml): every test on every provider.
 With no FILE, runs ./promptfooconfig.yaml or the eval files in the current directory.
 
 Options:
@@ -43,6 +45,7 @@ Options:
 
 Exit status: 0 all cases passed, 1 some case failed or errored, 2 invalid eval files, options or settings.
 Keys come from OPENAI_API_KEY, ANTHROPIC_API_KEY, ... (see the README). The cache lives in $LLM_WORKBENCH_HOME/cache/evals.
+OTEL_EXPORTER_OTLP_ENDPOINT (and the other standard OTEL_* variables) exports the run and its calls as OpenTelemetry spans.
 `;
 
 interface CliIo {
@@ -61,6 +64,7 @@ const DEFAULT_IO: CliIo = {
   isTty: Boolean(process.stderr.isTTY),
 };
 
+// eslint-disable-next-line max-lines-per-function -- one linear command: parse, check paths before spending, run, write every report; issue 14 reworks it with the engine
 export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promise<number> {
   let args;
   try {
@@ -108,8 +112,11 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   const paths = findEvalFiles(positionals, io.cwd, problems);
   const settings = loadCliSettings(values.config, io.env, io.cwd);
   const loaded = 'problem' in settings ? (problems.push(settings.problem), undefined) : settings;
+  const exporting = loaded ? cliTelemetry(io.env, loaded.config.providers, io.stderr) : {};
+  if ('problem' in exporting) problems.push(exporting.problem);
   for (const p of problems) io.stderr(`llm-workbench eval: ${p}\n`);
-  if (problems.length > 0 || !loaded) return 2;
+  if (problems.length > 0 || !loaded || 'problem' in exporting) return 2;
+  const { telemetry } = exporting;
 
   const files = paths.map((p) => parseEvalFile(p));
   const graderProblems = files.flatMap((f) => missingGraders(f, grader));
@@ -129,6 +136,7 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   const ledger = new CliLedger(loaded.ledgerPath, io.stderr);
   await warmUpTokenizers(evalProviders.config, runnable.flatMap((f) => f.providers.map((p) => evalProviders.refFor(p))));
   const gateway = createGateway({
+    wrap: telemetry ? (g) => telemetry.wrapGateway(g) : undefined,
     config: evalProviders.config,
     keys: evalProviders.keys(loaded.keys),
     ledger,
@@ -147,6 +155,7 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   process.once('SIGTERM', onSignal);
 
   const results: EvalCaseResult[] = [];
+  const traced = telemetry?.evalRun();
   let summary;
   try {
     summary = await runEval(runnable, {
@@ -161,7 +170,9 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
       refFor: evalProviders.refFor,
       minPassRate,
       callsPerDay: callsPerDay ?? loaded.config.budget.callsPerDay,
+      aroundCase: traced?.aroundCase,
       onEvent: (e) => {
+        traced?.onEvent(e);
         if (e.type === 'result') {
           // Kept for the table and JUnit; outputs are clipped so a long run stays small in memory.
           results.push({ ...e.result, output: e.result.output.length > 2000 ? `${e.result.output.slice(0, 2000)}…` : e.result.output, prompt: '' });
@@ -173,6 +184,7 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
     await ledger.close();
+    await closeCliTelemetry(telemetry, io.stderr);
   }
   if (io.isTty) io.stderr('\r');
 
@@ -231,12 +243,10 @@ function intOption(raw: string | undefined, name: string, min: number, problems:
   return n;
 }
 
-const EVAL_FILE = /(\.eval\.(ya?ml|json)|^promptfooconfig\.ya?ml)$/i;
-
 /** FILE arguments as given; DIR arguments expand to the eval files under them (node_modules skipped). */
 function findEvalFiles(args: string[], cwd: string, problems: string[]): string[] {
   if (args.length === 0) {
-    const here = readdirSync(cwd).filter((f) => EVAL_FILE.test(f));
+    const here = readdirSync(cwd).filter((f) => isEvalFilePath(f));
     if (here.length === 0) problems.push('no eval files given, and none in the current directory: pass FILE... (e.g. evals/support.eval.yaml)');
     return here.sort().map((f) => join(cwd, f));
   }
@@ -249,10 +259,10 @@ function findEvalFiles(args: string[], cwd: string, problems: string[]): string[
     }
     if (statSync(path).isDirectory()) {
       const found = (readdirSync(path, { recursive: true }) as string[])
-        .filter((f) => !f.split(/[\\/]/).includes('node_modules') && EVAL_FILE.test(basename(f)))
+        .filter((f) => !f.split(/[\\/]/).includes('node_modules') && isEvalFilePath(f))
         .sort()
         .map((f) => join(path, f));
-      if (found.length === 0) problems.push(`${arg}: no eval files (*.eval.yaml, *.eval.json, promptfooconfig.yaml) in this directory`);
+      if (found.length === 0) problems.push(`${arg}: no eval files (${EVAL_FILE_NAMES_TEXT}) in this directory`);
       out.push(...found);
     } else out.push(path);
   }

@@ -5,7 +5,7 @@
  * MAX_SETTINGS_DEPTH is refused at its line and column before anything recursive runs, so a hostile file cannot
  * overflow the stack.
  */
-import { createScanner, parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { createScanner, parse, printParseErrorCode, type ParseError } from 'jsonc-parser/lib/esm/main.js'; // the ESM build: esbuild cannot follow the UMD build's dynamic requires
 
 /** Far deeper than any real settings.json (routing rules with validators reach about 8). */
 export const MAX_SETTINGS_DEPTH = 64;

@@ -92,7 +92,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
 
   function control(method: string, action: string, raw: string, res: ServerResponse): void {
-    let payload: { reply?: EmulatorReply; match?: Match } = {};
+    let payload: { reply?: EmulatorReply; match?: Match };
     try {
       payload = raw ? JSON.parse(raw) : {};
     } catch {

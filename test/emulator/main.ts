@@ -57,7 +57,7 @@ function readRules(file: string): Array<{ match: Match; reply: EmulatorReply }> 
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`--rules ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`--rules ${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   const list = Array.isArray(parsed) ? parsed : (parsed as { rules?: unknown }).rules;
   if (!Array.isArray(list)) throw new Error(`${file}: expected a JSON array of {match, reply} rules`);

@@ -3,7 +3,7 @@ import { promptOf, sendJson, type Exchange } from './exchange';
 import { nativeStopReason, planReply } from './plannedReply';
 import { writeJson, writeStatus, writeStream, type StreamFrames } from './replyWriter';
 
-const STOP_REASONS = { end: 'stop', max_tokens: 'length' };
+const STOP_REASONS = { end: 'stop', max_tokens: 'length', tool_use: 'stop' };
 
 export const DEFAULT_OLLAMA_MODELS: OllamaModelSpec[] = [
   { name: 'llama3.1:8b', contextLength: 131072, architecture: 'llama' },
@@ -38,14 +38,21 @@ export async function handleOllamaChat(x: Exchange): Promise<void> {
     eval_duration: 1_000_000 * plan.chunks.length,
   };
   // Ollama streams unless told otherwise.
-  if (x.body.stream === false) {
-    return writeJson(x.req, x.res, { ...final, message: { role: 'assistant', content: plan.text } }, plan.fault);
+  // Native tool calls: arguments as an object (or the scripted raw text), no call id, all in one message.
+  const toolCalls = plan.toolCalls.map((c) => ({ function: { name: c.name, arguments: c.argumentsText === JSON.stringify(c.input) ? c.input : c.argumentsText } }));
+  if (x.body.stream === false || plan.fault?.kind === 'ignore_stream') {
+    const fault = plan.fault?.kind === 'ignore_stream' ? undefined : plan.fault;
+    return writeJson(x.req, x.res, { ...final, message: { role: 'assistant', content: plan.text, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) } }, fault);
   }
   const frames: StreamFrames = {
     contentType: 'application/x-ndjson',
     prelude: [],
     texts: plan.chunks.map((content) => line({ model, created_at: createdAt, message: { role: 'assistant', content }, done: false })),
-    epilogue: [line(final)],
+    textFrame: (content) => line({ model, created_at: createdAt, message: { role: 'assistant', content }, done: false }),
+    epilogue: [
+      ...(toolCalls.length ? [line({ model, created_at: createdAt, message: { role: 'assistant', content: '', tool_calls: toolCalls }, done: false })] : []),
+      line(final),
+    ],
     malformed: `{"model":"${model}","message":{"role":"assistant","content":\n`,
     inStreamError: (fault) => line(ollamaErrorBody(fault)),
   };
@@ -81,7 +88,7 @@ export function handleOllamaShow(x: Exchange): void {
       'general.parameter_count': 8_030_261_248,
       ...(spec.contextLength !== undefined ? { [`${arch}.context_length`]: spec.contextLength } : {}),
     },
-    capabilities: ['completion'],
+    capabilities: spec.capabilities ?? ['completion'],
   });
 }
 
@@ -102,6 +109,7 @@ export async function handleOllamaGenerate(x: Exchange): Promise<void> {
     contentType: 'application/x-ndjson',
     prelude: [],
     texts: plan.chunks.map((response) => line({ model, created_at: createdAt, response, done: false })),
+    textFrame: (response) => line({ model, created_at: createdAt, response, done: false }),
     epilogue: [line(final)],
     malformed: `{"model":"${model}","response":\n`,
     inStreamError: (fault) => line(ollamaErrorBody(fault)),

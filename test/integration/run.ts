@@ -67,7 +67,7 @@ function packageExtension(): string {
     execFileSync('npm', ['run', 'package'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string };
-    throw new Error(`npm run package failed:\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+    throw new Error(`npm run package failed:\n${e.stdout ?? ''}\n${e.stderr ?? ''}`, { cause: error });
   }
   return vsix;
 }
@@ -86,7 +86,9 @@ async function extensionHostPhase(env: ReturnType<typeof ensureIntegrationEnviro
     suiteBundle,
     workspace: makeWorkspace(ARTIFACTS),
     artifactsDir: ARTIFACTS,
-    extraEnv: grep ? { LLM_WORKBENCH_TEST_GREP: grep } : undefined,
+    // The quiet settings turn AI features off; the language model suite needs vscode.lm as a user has it.
+    userSettings: { 'chat.disableAIFeatures': false },
+    extraEnv: { ...(grep ? { LLM_WORKBENCH_TEST_GREP: grep } : {}), LLM_WORKBENCH_HOME: join(ARTIFACTS, `home-eh-${Date.now()}`) },
   });
   for (const test of results.tests) {
     console.log(`  ${test.state === 'passed' ? '✔' : '✘'} ${test.title}${test.durationMs ? ` (${test.durationMs} ms)` : ''}`);

@@ -46,6 +46,21 @@ export interface EvalRunOptions {
   /** Calls per day for the monthly cost estimate when the file sets none; default 1000. */
   callsPerDay?: number;
   codeTimeoutMs?: number;
+  /**
+   * Runs each case inside this wrapper (e.g. a trace span the case's calls nest under); the case's `case-start` and
+   * `result` events and its model calls all happen inside `run`. The wrapper must call `run` exactly once.
+   */
+  aroundCase?: (start: CaseStart, run: () => Promise<void>) => Promise<void>;
+}
+
+/** Which case is starting: what `case-start` reports, plus the case's description. */
+export interface CaseStart {
+  file: string;
+  caseIndex: number;
+  description: string;
+  provider?: ModelRef;
+  promptIndex: number;
+  repeat: number;
 }
 
 export type EvalEvent =
@@ -111,7 +126,7 @@ export async function runEval(files: readonly EvalFile[], options: EvalRunOption
   if (jobs.length > 0) await loadTokenizer('o200k_base').catch(() => undefined);
 
   let completed = 0;
-  await pool(jobs, Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY)), options.signal, async (job) => {
+  const runCase = async (job: Job) => {
     emit({ type: 'case-start', file: job.file.path, caseIndex: job.test.index, provider: job.ref, promptIndex: job.promptIndex, repeat: job.repeat });
     const { result, spent } = await runJob(job, options);
     if (options.signal?.aborted && result.error?.kind === 'aborted') return;
@@ -123,6 +138,11 @@ export async function runEval(files: readonly EvalFile[], options: EvalRunOption
     matrices.get(job.file.path)!.add(result);
     out?.write(`${JSON.stringify(result)}\n`);
     emit({ type: 'result', result, completed, total });
+  };
+  await pool(jobs, Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY)), options.signal, async (job) => {
+    if (!options.aroundCase) return runCase(job);
+    const start: CaseStart = { file: job.file.path, caseIndex: job.test.index, description: job.test.description, provider: job.ref, promptIndex: job.promptIndex, repeat: job.repeat };
+    await options.aroundCase(start, () => runCase(job));
   });
 
   if (out) await closeJsonl(out);

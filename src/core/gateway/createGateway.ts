@@ -31,12 +31,17 @@ export interface CreateGatewayOptions {
   log?: (line: string) => void;
   /** Stamped on every record, for "this session" spend. */
   sessionId?: string;
+  /**
+   * Decorates the gateway (e.g. OpenTelemetry spans). The gateway's own nested calls — the router's classification
+   * call — go through the decorated gateway too, so the decorator sees every call.
+   */
+  wrap?: (gateway: ChatGateway) => ChatGateway;
 }
 
 /** The one way features, the CLI and the eval runner get a gateway. Adapters are built lazily, once per provider. */
 export function createGateway(options: CreateGatewayOptions): ChatGateway {
   const { config } = options;
-  const catalog = options.catalog ?? new ModelCatalog(config.models);
+  const catalog = options.catalog ?? new ModelCatalog(config.models, { providers: config.providers });
   const built = new Map<string, ProviderAdapter>(options.adapters ?? []);
   // Every key any adapter was given: what the gateway records is redacted against all of them.
   const usedKeys = new Set<string>();
@@ -58,7 +63,9 @@ export function createGateway(options: CreateGatewayOptions): ChatGateway {
     return adapter;
   };
 
-  return new Gateway({
+  // The gateway as callers see it, once decorated: its own nested calls go through the decorator too.
+  const outer: { gateway?: ChatGateway } = {};
+  const gateway: ChatGateway = new Gateway({
     config,
     catalog,
     adapterFor,
@@ -70,7 +77,10 @@ export function createGateway(options: CreateGatewayOptions): ChatGateway {
     log: options.log ?? (() => undefined),
     sessionId: options.sessionId,
     redact: (text) => redactSecrets(text, usedKeys),
+    self: () => outer.gateway ?? gateway,
   });
+  outer.gateway = options.wrap ? options.wrap(gateway) : gateway;
+  return outer.gateway;
 }
 
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -1,5 +1,5 @@
-import OpenAI from 'openai';
-import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type OpenAI from 'openai';
+import type { ChatCompletion, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { Usage } from './usage';
 import type { KeySource, ModelListing, ProviderAdapter, ProviderConfig, ProviderKind } from './adapter';
 import type { AdapterOptions } from './adapterOptions';
@@ -13,6 +13,10 @@ import { errorFromHttp, incompleteError, missingKeyError, timeoutError } from '.
 import { nonStreamBody, notAnAnswerError, type NonStreamBody } from './nonStreamBody';
 import type { ProviderContext } from './providerContext';
 import type { ProviderError } from './providerError';
+import { loadOpenAI } from './sdkModules';
+import { openaiMessages, openaiTools } from './openaiMessages';
+import { ToolCallAssembler } from './toolCallAssembler';
+import { toolCallEvents } from './toolCallEvents';
 
 export interface OpenAIAdapterInit {
   config: ProviderConfig;
@@ -42,6 +46,8 @@ export class OpenAIAdapter implements ProviderAdapter {
   }
 
   stream(model: string, request: ChatRequest): AsyncIterable<ChatEvent> {
+    // The SDK loads here, before the call's idle clock starts: its first load is not the provider's silence.
+    loadOpenAI();
     const { context, options } = this.init;
     return guardedStream(context, model, request, options.timeoutMs, (error) => this.normalize(error, model), (guard) => this.streamCompletion(model, request, guard));
   }
@@ -54,6 +60,7 @@ export class OpenAIAdapter implements ProviderAdapter {
     let text = '';
     let finishReason: string | null | undefined;
     let usage: Usage | undefined;
+    const toolCalls = new ToolCallAssembler();
     const { data: stream, response } = await this.client(key).chat.completions.create(this.params(model, request), { signal: guard.signal }).withResponse();
     guard.markResponded();
     const whole = await nonStreamBody(response);
@@ -67,6 +74,10 @@ export class OpenAIAdapter implements ProviderAdapter {
         text += delta;
         yield { type: 'text', text: delta };
       }
+      for (const call of choice?.delta?.tool_calls ?? []) {
+        toolCalls.start(call.index, call.id, call.function?.name);
+        toolCalls.append(call.index, call.function?.arguments);
+      }
       if (choice?.finish_reason) finishReason = choice.finish_reason;
     }
     if (!finishReason) return [{ type: 'error', error: incompleteError(context, model, 'the stream ended without a finish reason') }];
@@ -74,7 +85,10 @@ export class OpenAIAdapter implements ProviderAdapter {
       if (this.init.usageRequired) return [{ type: 'error', error: incompleteError(context, model, 'the stream ended before its usage report') }];
       usage = estimateUsage(request, text);
     }
+    const calls = toolCallEvents(toolCalls, context, model);
+    if ('error' in calls) return [calls.error];
     return [
+      ...calls.events,
       { type: 'usage', usage },
       { type: 'done', stopReason: mapOpenAIStopReason(finishReason) },
     ];
@@ -107,6 +121,7 @@ export class OpenAIAdapter implements ProviderAdapter {
   async listModels(): Promise<ModelListing[]> {
     const key = await lookupKey(this.init.keys, this.id);
     if (!key && this.init.keyRequired) throw missingKeyError(this.init.context, '');
+    loadOpenAI(); // before the idle clock starts (see stream)
     const guard = new CallGuard(undefined, this.init.options.timeoutMs);
     try {
       const ids: ModelListing[] = [];
@@ -120,15 +135,17 @@ export class OpenAIAdapter implements ProviderAdapter {
   }
 
   private params(model: string, request: ChatRequest): ChatCompletionCreateParamsStreaming {
-    const messages: ChatCompletionMessageParam[] = [];
-    if (request.system) messages.push({ role: 'system', content: request.system });
-    for (const m of request.messages) messages.push({ role: m.role, content: m.content });
     const params: ChatCompletionCreateParamsStreaming = {
       model,
-      messages,
+      messages: openaiMessages(request),
       stream: true,
       stream_options: { include_usage: true },
     };
+    const tools = openaiTools(request);
+    if (tools) {
+      params.tools = tools;
+      params.tool_choice = request.toolChoice ?? 'auto';
+    }
     if (request.maxOutputTokens !== undefined) {
       // OpenAI's reasoning models accept only max_completion_tokens; many compatible servers know only max_tokens.
       if (this.kind === 'openai') params.max_completion_tokens = request.maxOutputTokens;
@@ -141,7 +158,7 @@ export class OpenAIAdapter implements ProviderAdapter {
 
   private client(key: string | undefined): OpenAI {
     if (this.cached && this.cached.key === key) return this.cached.client;
-    const client = new OpenAI({
+    const client = new (loadOpenAI().default)({
       apiKey: key ?? 'no-key',
       baseURL: this.init.apiBaseUrl,
       maxRetries: 0, // the gateway owns retry policy
@@ -157,7 +174,7 @@ export class OpenAIAdapter implements ProviderAdapter {
   }
 
   private normalize(error: unknown, model: string): ProviderError {
-    return normalizeSdkError(OpenAI, error, this.init.context, model, 'a malformed stream chunk');
+    return normalizeSdkError(loadOpenAI().default, error, this.init.context, model, 'a malformed stream chunk');
   }
 }
 

@@ -115,6 +115,7 @@ function requireRanks(name: EncodingName): TiktokenBPE {
     throw new Error(
       `Could not load the ${name} token ranks (looked for ${candidates.join(', ')} and js-tiktoken/ranks/${name}): ${reason}. ` +
         'Rebuild with `npm run build`, or reinstall the extension.',
+      { cause: error },
     );
   }
 }

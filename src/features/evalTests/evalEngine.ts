@@ -1,12 +1,14 @@
 /**
- * The seam between the editor and the eval engine (`runEval` in src/core/evals/): one file, the items the user
- * picked, results streamed back as they arrive.
+ * The seam between the editor and the eval engine (src/core/evals/): parsing a file, and running one file's picked
+ * items with results streamed back as they arrive. Features reach it through `evalEngine()` (lazyEvalEngine.ts), so
+ * the engine (YAML parser, JSON-schema validator, assertions) is evaluated on first use, not on activation.
  */
 import * as vscode from 'vscode';
 import type { EvalFile } from '../../core/evals/evalModel';
+export { parseEvalFile, parseEvalText } from '../../core/evals/parseEvalFile';
 import type { EvalCaseResult } from '../../core/evals/evalResult';
 import { defaultEvalCacheDir, ResponseCache } from '../../core/evals/responseCache';
-import { runEval, type EvalRunSummary } from '../../core/evals/runEval';
+import { runEval, type CaseStart, type EvalEvent, type EvalRunSummary } from '../../core/evals/runEval';
 import type { ModelRef } from '../../core/models/modelRef';
 import type { ChatGateway } from '../../core/gateway/gatewayApi';
 
@@ -25,6 +27,8 @@ export interface RunFileOptions {
   providers?: ModelRef[];
   onStart?(caseIndex: number, provider?: ModelRef): void;
   onResult(result: EvalCaseResult): void;
+  /** OpenTelemetry spans for the run, when export is on. */
+  telemetry?: { onEvent(event: EvalEvent): void; aroundCase(start: CaseStart, run: () => Promise<void>): Promise<void> };
 }
 
 let cacheWarned = false;
@@ -44,7 +48,9 @@ export function runEvalFile(file: EvalFile, options: RunFileOptions): Promise<Ev
     cache: options.useCache ? new ResponseCache(defaultEvalCacheDir(), warnCacheOnce) : undefined,
     signal: options.signal,
     allowCode: options.allowCode,
+    aroundCase: options.telemetry?.aroundCase,
     onEvent: (event) => {
+      options.telemetry?.onEvent(event);
       if (event.type === 'case-start') options.onStart?.(event.caseIndex, event.provider);
       else if (event.type === 'result') options.onResult(event.result);
     },

@@ -10,7 +10,7 @@ import type { GatewayService } from '../services/gatewayService';
 import { COMMANDS } from '../commandIds';
 import { EvalCodeLens } from './evalCodeLens';
 import { EvalDecorations } from './evalDecorations';
-import { EVAL_FILE_GLOB, isEvalFilePath } from './evalFileGlobs';
+import { EVAL_FILE_GLOB, EVAL_FILE_NAMES_TEXT, isEvalFilePath } from '../../core/evals/evalFilePatterns';
 import { createEvalRunHandler } from './evalRunHandler';
 import { EvalTestController } from './evalTestController';
 import { ComparePanel } from './comparePanel';
@@ -33,17 +33,16 @@ export interface EvalTestsFeature extends vscode.Disposable {
 // eslint-disable-next-line max-lines-per-function -- one registration: each command is a few lines over shared helpers
 export function registerEvalTests(deps: EvalTestsDeps): EvalTestsFeature {
   const decorations = new EvalDecorations();
-  // The handler needs the controller and the controller the handler: bind through a late reference.
-  let handler: ReturnType<typeof createEvalRunHandler> | undefined;
-  const tests = new EvalTestController((request, token, useCache) => handler!(request, token, useCache));
-  handler = createEvalRunHandler({ tests, decorations, gateway: deps.gateway, settings: deps.settings, guard: deps.guard, tracker: deps.tracker });
+  // The handler needs the controller and the controller the handler: the controller calls it only on a run.
+  const tests = new EvalTestController((request, token, useCache) => handler(request, token, useCache));
+  const handler = createEvalRunHandler({ tests, decorations, gateway: deps.gateway, settings: deps.settings, guard: deps.guard, tracker: deps.tracker });
 
   /** Runs items through the Test Explorer (so results show there and in the gutter); resolves when done. */
   const runItems = async (items: vscode.TestItem[]) => {
     if (items.length === 0) return;
     const cancel = new vscode.CancellationTokenSource();
     try {
-      await handler!(new vscode.TestRunRequest(items, undefined, tests.runProfile), cancel.token, true);
+      await handler(new vscode.TestRunRequest(items, undefined, tests.runProfile), cancel.token, true);
     } finally {
       cancel.dispose();
     }
@@ -52,7 +51,7 @@ export function registerEvalTests(deps: EvalTestsDeps): EvalTestsFeature {
   const evalUri = (arg?: unknown): vscode.Uri | undefined => {
     const uri = arg instanceof vscode.Uri ? arg : typeof arg === 'string' ? vscode.Uri.parse(arg) : vscode.window.activeTextEditor?.document.uri;
     if (uri && isEvalFilePath(uri.fsPath)) return uri;
-    void vscode.window.showWarningMessage('Open an eval file (*.eval.yaml, *.eval.yml, *.eval.json or promptfooconfig.yaml) first.');
+    void vscode.window.showWarningMessage(`Open an eval file (${EVAL_FILE_NAMES_TEXT}) first.`);
     return undefined;
   };
 
@@ -120,7 +119,7 @@ export function registerEvalTests(deps: EvalTestsDeps): EvalTestsFeature {
     vscode.commands.registerCommand(COMMANDS.runAllEvals, async () => {
       await tests.discoverAll();
       const items = tests.fileItems();
-      if (items.length === 0) void vscode.window.showInformationMessage('No eval files in this workspace (*.eval.yaml, *.eval.yml, *.eval.json, promptfooconfig.yaml).');
+      if (items.length === 0) void vscode.window.showInformationMessage(`No eval files in this workspace (${EVAL_FILE_NAMES_TEXT}).`);
       else await runItems(items);
     }),
     vscode.commands.registerCommand(COMMANDS.runEvalCase, async (uriText: string, caseIndex: number, provider?: ModelRef) => {

@@ -29,7 +29,7 @@ export class CostReportPanel implements vscode.Disposable {
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
-    private readonly extensionUri: vscode.Uri,
+    extensionUri: vscode.Uri,
     private readonly tracker: SpendTracker,
     private readonly settings: WorkbenchSettings,
     private readonly log?: vscode.LogOutputChannel,

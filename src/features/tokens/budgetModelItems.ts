@@ -1,6 +1,8 @@
 /** The rows of "Pick Budget Model", as plain data (no vscode import: unit-tested directly). */
 import { formatUsd } from '../../core/cost/pricing';
+import { deprecationMark, deprecationState } from '../../core/models/deprecation';
 import type { ModelInfo } from '../../core/models/modelInfo';
+import { splitModelRef } from '../../core/models/modelRef';
 
 export type BudgetModelRow = { separator: string } | { label: string; description: string; detail: string; ref: string };
 
@@ -17,12 +19,23 @@ export function windowLabel(tokens: number): string {
   return tokens >= 1e6 ? `${(tokens / 1e6).toFixed(tokens % 1e6 === 0 ? 0 : 1)}M` : `${Math.round(tokens / 1000)}K`;
 }
 
-function describe(model: ModelInfo, window: number): string {
-  const price = model.price
-    ? `${formatUsd(model.price.input * 1e6)} / ${formatUsd(model.price.output * 1e6)} per 1M in/out`
-    : 'price unknown';
+/** Limits as the window rule uses them: input and output limits, or the one window an Ollama server runs the model at. */
+function limitsLabel(model: ModelInfo, window: number): string {
+  if (model.limitsUnknown && model.combinedWindow === undefined && window === model.maxInputTokens) return 'limits unknown';
+  if (model.combinedWindow !== undefined || window !== model.maxInputTokens) return `${windowLabel(window)} window`;
+  return `${windowLabel(model.maxInputTokens)} in / ${windowLabel(model.maxOutput)} out`;
+}
+
+function describe(model: ModelInfo, window: number, today?: Date): string {
+  const price = !model.price
+    ? 'price unknown'
+    : model.price.input === 0 && model.price.output === 0
+      ? 'free'
+      : `${formatUsd(model.price.input * 1e6)} / ${formatUsd(model.price.output * 1e6)} per 1M in/out`;
   const counting = model.tokenizer.kind === 'exact' ? `exact ${model.tokenizer.encoding}` : `≈ ${model.tokenizer.encoding} estimate`;
-  return `${windowLabel(window)} window · ${price} · ${counting}`;
+  const deprecation = deprecationState(model.deprecation, today);
+  const retiring = deprecation ? `${deprecationMark(deprecation)}${deprecation.successor ? ` → ${deprecation.successor}` : ''} · ` : '';
+  return `${retiring}${limitsLabel(model, window)} · ${price} · ${counting}`;
 }
 
 /**
@@ -37,6 +50,8 @@ export function budgetModelRows(input: {
   installed: InstalledRows;
   lookup: (ref: string) => ModelInfo | undefined;
   windowFor: (ref: string, info: ModelInfo | undefined) => number;
+  /** Deprecation is judged on this day (tests); default today. */
+  today?: Date;
 }): BudgetModelRow[] {
   const rows: BudgetModelRow[] = [];
   const row = (ref: string, label: string, detail: string) =>
@@ -44,7 +59,7 @@ export function budgetModelRows(input: {
 
   const yours = input.catalog.filter((model) => input.userRefs.has(model.ref));
   if (yours.length > 0) rows.push({ separator: 'Your models (llmWorkbench.models)' });
-  for (const model of yours) row(model.ref, model.displayName, describe(model, input.windowFor(model.ref, model)));
+  for (const model of yours) row(model.ref, model.displayName, describe(model, input.windowFor(model.ref, model), input.today));
 
   const installedRefs = new Set(input.installed.models.map((m) => m.ref));
   const { pending, unreachable } = input.installed;
@@ -54,8 +69,8 @@ export function budgetModelRows(input: {
     if (input.userRefs.has(installed.ref)) continue;
     const info = input.lookup(installed.ref);
     const window = input.windowFor(installed.ref, info);
-    const name = info?.displayName ?? installed.ref.slice(installed.ref.indexOf(':') + 1);
-    row(installed.ref, `$(vm) ${name}`, info ? `local · ${describe(info, window)}` : `local · ${windowLabel(window)} window · free · ≈ o200k_base estimate`);
+    const name = info?.displayName ?? splitModelRef(installed.ref)?.model ?? installed.ref;
+    row(installed.ref, `$(vm) ${name}`, info ? `local · ${describe(info, window, input.today)}` : `local · ${windowLabel(window)} window · free · ≈ o200k_base estimate`);
   }
 
   const groups = new Map<string, ModelInfo[]>();
@@ -67,7 +82,9 @@ export function budgetModelRows(input: {
   }
   for (const [provider, list] of groups) {
     rows.push({ separator: provider });
-    for (const model of list) row(model.ref, model.displayName, describe(model, input.windowFor(model.ref, model)));
+    // Retired models last in their group: still there for whoever budgets an old prompt, never first in the way.
+    const retired = (m: ModelInfo) => (deprecationState(m.deprecation, input.today)?.state === 'retired' ? 1 : 0);
+    for (const model of [...list].sort((a, b) => retired(a) - retired(b))) row(model.ref, model.displayName, describe(model, input.windowFor(model.ref, model), input.today));
   }
   return rows;
 }

@@ -2,9 +2,10 @@ import * as vscode from 'vscode';
 import { costTable } from '../../core/cost/promptCost';
 import { COMMANDS } from '../commandIds';
 import type { WorkbenchSettings } from '../services/settings';
-import { configuredModels } from './configuredModels';
+import { configuredModels } from '../../core/config/configuredModels';
 import type { DocumentBudgets } from '../services/documentBudgets';
 import { MAX_COUNTED_CHARS } from '../services/documentTokenCounts';
+import { deprecationState, deprecationText } from '../../core/models/deprecation';
 import { statusText, tooltipMarkdown } from './tokenStatusFormat';
 
 /** Selection changes arrive per keystroke of a shift-arrow; one recount per pause is enough. */
@@ -117,6 +118,8 @@ export class TokenStatus implements vscode.Disposable {
     const costs = costTable(budget.total, budget.outputReserve, models, config.budget.callsPerDay, budget.tokenizer.encoding);
 
     this.item.text = statusText({ total: budget.total, selection, tokenizer: budget.tokenizer, share: budget.evaluation.share, modelName });
+    const deprecation = deprecationState(budget.model?.deprecation);
+    const table = this.settings.catalog.origin();
     const tooltip = new vscode.MarkdownString(
       tooltipMarkdown({
         fileName: document.uri.path.split('/').pop() ?? document.uri.path,
@@ -128,10 +131,12 @@ export class TokenStatus implements vscode.Disposable {
         windowNote: budget.window.note,
         costs,
         callsPerDay: config.budget.callsPerDay,
+        ...(deprecation ? { deprecation: `${modelName} (${budget.modelRef}) is ${deprecationText(deprecation)}.` } : {}),
+        pricesFrom: `Prices: LiteLLM's table of ${table.date} (${table.kind === 'refreshed' ? 'updated' : 'shipped with the extension'})`,
       }),
       true,
     );
-    tooltip.isTrusted = { enabledCommands: [COMMANDS.pickBudgetModel] };
+    tooltip.isTrusted = { enabledCommands: [COMMANDS.pickBudgetModel, COMMANDS.updateModelPrices] };
     this.item.tooltip = tooltip;
     const verdict = budget.evaluation.verdict;
     this.item.backgroundColor =

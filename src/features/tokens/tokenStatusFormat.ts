@@ -51,6 +51,10 @@ export interface TooltipInput {
   windowNote?: string;
   costs: CostRow[];
   callsPerDay: number;
+  /** The budget model is past or near its deprecation date: one sentence with the date and a successor. */
+  deprecation?: string;
+  /** Where the prices come from: the table and its date. */
+  pricesFrom?: string;
 }
 
 /** Notes name models and URLs (`qwen2.5-coder:7b`, `http://…`): shown as text, not as markdown. */
@@ -77,6 +81,7 @@ export function tooltipMarkdown(input: TooltipInput): string {
   // The evaluation's message already has the sum: prompt + reserved output = used of the window (share).
   lines.push(evaluation.message);
   if (input.windowNote) lines.push('', escapeMarkdown(input.windowNote));
+  if (input.deprecation) lines.push('', `$(warning) ${escapeMarkdown(input.deprecation)}`);
 
   const bucketed = evaluation.sections.filter((section) => section.bucket !== undefined || section.limit !== undefined);
   if (evaluation.sections.length > 0) {
@@ -100,6 +105,7 @@ export function tooltipMarkdown(input: TooltipInput): string {
     for (const row of input.costs) {
       lines.push(`| ${escapeCell(row.displayName)}${row.exact ? '' : ' ≈'} | ${formatUsd(row.perCall)} | ${formatUsd(row.monthly)} |`);
     }
+    if (input.pricesFrom) lines.push('', `_${escapeMarkdown(input.pricesFrom)}_ [Update](command:llmWorkbench.updateModelPrices)`);
   }
   lines.push('', `[$(settings-gear) Pick budget model](command:${COMMANDS.pickBudgetModel})`);
   return lines.join('\n');

@@ -20,11 +20,13 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 90_000, color: false, reporter: 'spec', ...(grep ? { grep } : {}) });
   // Bundled tests cannot be added as files: expose describe/it, then load the test modules (esbuild keeps require() lazy).
   mocha.suite.emit('pre-require', globalThis, 'extension-host-suite', mocha);
+  /* eslint-disable @typescript-eslint/no-require-imports -- after pre-require, in this order */
   require('./activation.test');
   require('./tokenStatus.test');
   require('./budgetDiagnostics.test');
   require('./promptLenses.test');
-
+  require('./languageModels.test');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const results: SuiteResults = { passed: 0, failed: 0, tests: [] };
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {

@@ -118,7 +118,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     await waitForHealth(url, child, 60_000);
   } catch (error) {
     await stop();
-    throw new Error(`${(error as Error).message} (log: ${logFile})`);
+    throw new Error(`${(error as Error).message} (log: ${logFile})`, { cause: error });
   }
   return { url, workspaceUrl: `${url}/?folder=${encodeURIComponent(options.workspace)}`, userDataDir, logFile, stop };
 }

@@ -12,8 +12,8 @@ function count(args: string[], stdin?: 'dev-zero'): Promise<{ code: number | nul
     const child = spawn(process.execPath, [CLI, 'count', ...args], { stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c));
-    child.stderr.on('data', (c: Buffer) => (stderr += c));
+    child.stdout!.on('data', (c: Buffer) => (stdout += c));
+    child.stderr!.on('data', (c: Buffer) => (stderr += c));
     if (stdin) {
       // An endless stream of NUL bytes on standard input, as `count - < /dev/zero`.
       const zeros = Buffer.alloc(1 << 20);

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Tiktoken, type TiktokenBPE } from 'js-tiktoken/lite';
-import { BUILTIN_MODELS } from '../../../src/core/models/builtinModels';
+import { ModelCatalog } from '../../../src/core/models/catalog';
 import { countTokens, isTokenizerLoaded, loadTokenizer, tokenizerSpecFor } from '../../../src/core/tokens/encodings';
 import type { EncodingName } from '../../../src/core/models/modelInfo';
 import fc from 'fast-check';
@@ -36,6 +36,7 @@ describe('encodings', () => {
     for (const encoding of ['cl100k_base', 'o200k_base'] as const) {
       const ours = await loadTokenizer(encoding);
       // js-tiktoken's package exports (ranks/*) are invisible to this tsconfig's node10 resolution; require them untyped.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const reference = new Tiktoken(require(`js-tiktoken/ranks/${encoding}`) as TiktokenBPE);
       assert.deepEqual(ours.encode(text), reference.encode(text, [], []), encoding);
       assert.equal(reference.decode(ours.encode(text)), text);
@@ -66,8 +67,9 @@ describe('encodings', () => {
   });
 
   it('picks the model tokenizer, falling back to an o200k estimate', () => {
-    const gpt4turbo = BUILTIN_MODELS.find((m) => m.ref === 'openai:gpt-4-turbo');
-    const claude = BUILTIN_MODELS.find((m) => m.ref === 'anthropic:claude-sonnet-4-5');
+    const catalog = new ModelCatalog();
+    const gpt4turbo = catalog.lookup('openai:gpt-4-turbo');
+    const claude = catalog.lookup('anthropic:claude-sonnet-4-5');
     assert.deepEqual(tokenizerSpecFor(gpt4turbo), { kind: 'exact', encoding: 'cl100k_base' });
     assert.deepEqual(tokenizerSpecFor(claude), { kind: 'estimate', encoding: 'o200k_base' });
     assert.deepEqual(tokenizerSpecFor(undefined), { kind: 'estimate', encoding: 'o200k_base' });

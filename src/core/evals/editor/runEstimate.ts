@@ -1,4 +1,5 @@
 import { estimateCallCost } from '../../cost/pricing';
+import { estimateTokensFromChars } from '../../tokens/charEstimate';
 import type { ModelRef } from '../../models/modelRef';
 import type { ModelInfo } from '../../models/modelInfo';
 import type { EvalFile, PromptSpec } from '../evalModel';
@@ -40,7 +41,7 @@ export function estimateEvalRun(
       const model = lookup(provider.ref ?? options.routedModel ?? '');
       for (const prompt of file.prompts) {
         estimate.calls += 1;
-        const cost = estimateCallCost(model, Math.ceil((promptChars(prompt) + varsChars) / 4), provider.maxTokens ?? DEFAULT_EVAL_OUTPUT_TOKENS);
+        const cost = estimateCallCost(model, estimateTokensFromChars(promptChars(prompt) + varsChars), provider.maxTokens ?? DEFAULT_EVAL_OUTPUT_TOKENS);
         if (cost === null) estimate.unknownPriceCalls += 1;
         else estimate.usd = (estimate.usd ?? 0) + cost;
       }

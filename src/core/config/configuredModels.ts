@@ -1,6 +1,6 @@
-import type { WorkbenchConfig } from '../../core/config/workbenchConfig';
-import type { ModelCatalog } from '../../core/models/catalog';
-import type { ModelInfo } from '../../core/models/modelInfo';
+import type { WorkbenchConfig } from './workbenchConfig';
+import type { ModelCatalog } from '../models/catalog';
+import type { ModelInfo } from '../models/modelInfo';
 
 /**
  * The models a user cares about for cost comparisons: the budget model first, then every model named in routes,

@@ -1,0 +1,88 @@
+import type { WorkbenchConfig } from '../config/workbenchConfig';
+import type { ModelCatalog } from '../models/catalog';
+import { isOllamaCloudModel } from '../models/catalogModels';
+import { checkWindow, overflowReason } from '../models/windowCheck';
+import type { EncodingName, ModelInfo } from '../models/modelInfo';
+import { parseModelRef, type ModelRef } from '../models/modelRef';
+import type { ProviderAdapter } from '../providers/adapter';
+import { ProviderError } from '../providers/providerError';
+import { tokenizerSpecFor } from '../tokens/encodings';
+import { asProviderError } from './gatewayErrors';
+import { defaultOutputLimit } from './outputLimit';
+import type { GatewayRequest } from './gatewayApi';
+import type { RouteDecision } from './router';
+
+/** One model about to be tried: where it goes and what it was checked against. */
+export interface Prepared {
+  ref: ModelRef;
+  providerId: string;
+  modelId: string;
+  adapter: ProviderAdapter;
+  info: ModelInfo | undefined;
+  inputTokens: number;
+  /** Output tokens the window check reserved (and cost estimates assume). */
+  reserve: number;
+  /** The limit sent: the caller's, else the model's own maximum; undefined = the provider's default (limits unknown). */
+  maxOutputTokens: number | undefined;
+}
+
+export interface PrepareContext {
+  config: WorkbenchConfig;
+  catalog: ModelCatalog;
+  adapterFor(providerId: string): ProviderAdapter;
+}
+
+/** Finds the adapter and checks the model fits; a model that cannot work is skipped before anything is sent. */
+export async function prepareModel(
+  ctx: PrepareContext,
+  ref: ModelRef,
+  request: GatewayRequest,
+  decision: RouteDecision,
+  promptTokens: (encoding: EncodingName) => Promise<number>,
+): Promise<Prepared | { skip: ProviderError }> {
+  let providerId: string;
+  let modelId: string;
+  try {
+    ({ provider: providerId, model: modelId } = parseModelRef(ref));
+  } catch (error) {
+    return { skip: asProviderError(error, 'bad_request') };
+  }
+  let adapter: ProviderAdapter;
+  try {
+    adapter = ctx.adapterFor(providerId);
+  } catch (error) {
+    return { skip: asProviderError(error, 'bad_request') };
+  }
+  const local = adapter.kind === 'ollama' ? !isOllamaCloudModel(modelId) : ctx.catalog.lookup(ref)?.local === true;
+  if (decision.localOnly && !local) {
+    return { skip: new ProviderError({ kind: 'bad_request', message: `${ref} is not a local model and this request must stay local` }) };
+  }
+  const info = ctx.catalog.lookup(ref);
+  const encoding = tokenizerSpecFor(info).encoding;
+  const inputTokens = await promptTokens(encoding);
+  const reserve = Math.min(ctx.config.budget.outputReserve, info?.maxOutput ?? Infinity);
+  const checked = request.maxOutputTokens ?? reserve;
+  // An Ollama server's num_ctx is one window that prompt and answer share; elsewhere the catalog's limits.
+  const serverWindow = adapter.contextWindowFor ? await adapter.contextWindowFor(modelId).catch(() => undefined) : undefined;
+  // Limits nobody knows are not enforced: the provider's own answer is better than a refusal on a guess.
+  const limits =
+    serverWindow !== undefined
+      ? { maxInputTokens: serverWindow, maxOutput: serverWindow, combinedWindow: serverWindow }
+      : info && !info.limitsUnknown
+        ? info
+        : undefined;
+  const check = limits && checkWindow(limits, inputTokens, checked);
+  if (limits && check && check.verdict === 'over') {
+    return {
+      skip: new ProviderError({
+        kind: 'context_overflow',
+        provider: providerId,
+        model: modelId,
+        message: `${overflowReason(check, limits, inputTokens, checked, ref)}, or add a model with a larger window to the route's fallbacks`,
+      }),
+    };
+  }
+  const exactCount = tokenizerSpecFor(info).kind === 'exact';
+  const maxOutputTokens = request.maxOutputTokens ?? defaultOutputLimit(limits, inputTokens, checked, exactCount);
+  return { ref, providerId, modelId, adapter, info, inputTokens, reserve: checked, maxOutputTokens };
+}
