@@ -3,7 +3,6 @@
  * items with results streamed back as they arrive. Features reach it through `evalEngine()` (lazyEvalEngine.ts), so
  * the engine (YAML parser, JSON-schema validator, assertions) is evaluated on first use, not on activation.
  */
-import * as vscode from 'vscode';
 import type { EvalFile } from '../../core/evals/evalModel';
 export { parseEvalFile, parseEvalText } from '../../core/evals/parseEvalFile';
 import type { EvalCaseResult } from '../../core/evals/evalResult';
@@ -29,15 +28,8 @@ export interface RunFileOptions {
   onResult(result: EvalCaseResult): void;
   /** OpenTelemetry spans for the run, when export is on. */
   telemetry?: { onEvent(event: EvalEvent): void; aroundCase(start: CaseStart, run: () => Promise<void>): Promise<void> };
-}
-
-let cacheWarned = false;
-
-/** A cache folder that cannot be written costs no result: runs go on uncached, and the user hears it once. */
-function warnCacheOnce(message: string): void {
-  if (cacheWarned) return;
-  cacheWarned = true;
-  void vscode.window.showWarningMessage(`LLM Workbench: ${message.replace(/, or pass --no-cache$/, '')}`);
+  /** The response cache cannot be written (the run goes on uncached): how the user is told. */
+  onCacheWarning?(message: string): void;
 }
 
 export function runEvalFile(file: EvalFile, options: RunFileOptions): Promise<EvalRunSummary> {
@@ -45,7 +37,7 @@ export function runEvalFile(file: EvalFile, options: RunFileOptions): Promise<Ev
     gateway: options.gateway,
     select: (_file, caseIndex, provider) => options.shouldRun(caseIndex, provider),
     providers: options.providers,
-    cache: options.useCache ? new ResponseCache(defaultEvalCacheDir(), warnCacheOnce) : undefined,
+    cache: options.useCache ? new ResponseCache(defaultEvalCacheDir(), options.onCacheWarning) : undefined,
     signal: options.signal,
     allowCode: options.allowCode,
     aroundCase: options.telemetry?.aroundCase,
