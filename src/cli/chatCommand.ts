@@ -11,7 +11,7 @@ import { CliLedger, loadCliSettings, secretValues, usageMessage, warmUpTokenizer
 import { cliTelemetry, closeCliTelemetry } from './cliTelemetry';
 import { stripTerminalControls, TerminalSanitizer } from './terminalText';
 
-export const CHAT_USAGE = `Usage: llm-workbench chat [--config FILE] [--task T] [--model REF] [--file PATH] [--json] [--raw] [--allow-truncated] PROMPT
+export const CHAT_USAGE = `Usage: llm-workbench chat [--config FILE] [--task T] [--model REF] [--file PATH] [--json] [--raw] [--allow-truncated] [--allow-config-endpoints] PROMPT
 
 Sends PROMPT through the gateway (routing, retries, fallback, cost) and streams the answer to stdout;
 a footer with model, route reason, tokens, cost and timings goes to stderr. PROMPT "-" (or none, with
@@ -25,6 +25,8 @@ input piped) reads the prompt from stdin.
   --raw          write the answer exactly as the model sent it (by default terminal control
                  sequences in it, such as clipboard writes, title changes or clear-screen, are removed)
   --allow-truncated  exit 0 for an answer cut at the output limit (default: exit 3)
+  --allow-config-endpoints  send the environment's keys to base URLs the --config file sets (by default
+                 only to your environment's endpoints, the providers' defaults and loopback addresses)
 
 Environment: OPENAI_API_KEY, OPENAI_BASE_URL, ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, OLLAMA_HOST,
 <ID>_API_KEY for other providers; the ledger is $LLM_WORKBENCH_HOME/ledger.jsonl (default ~/.llm-workbench).
@@ -61,6 +63,7 @@ export async function runChat(argv: string[], io: ChatIo = { stdout: process.std
         json: { type: 'boolean', default: false },
         raw: { type: 'boolean', default: false },
         'allow-truncated': { type: 'boolean', default: false },
+        'allow-config-endpoints': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -85,7 +88,7 @@ export async function runChat(argv: string[], io: ChatIo = { stdout: process.std
   if (prompt === '-' || (prompt === '' && !io.stdin.isTTY)) prompt = await readAll(io.stdin);
   if (prompt.trim() === '') return usageError('No prompt: pass it as an argument, or pipe it in with "-".');
 
-  const cli = loadCliSettings(values.config, io.env, process.cwd());
+  const cli = loadCliSettings(values.config, io.env, process.cwd(), values['allow-config-endpoints']);
   if ('problem' in cli) {
     io.stderr.write(`llm-workbench chat: ${cli.problem}\n`);
     return 2;

@@ -41,6 +41,7 @@ Options:
   --min-pass-rate R     quality gate for the recommendation, 0..1 (default: the file's minPassRate, else 1.0)
   --calls-per-day N     calls per day for the monthly cost estimate (default: the file's callsPerDay, else settings)
   --no-code             skip javascript assertions instead of running them
+  --allow-config-endpoints  send the environment's keys to base URLs the --config file sets
   -h, --help            show this help
 
 Exit status: 0 all cases passed, 1 some case failed or errored, 2 invalid eval files, options or settings.
@@ -83,6 +84,7 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
         'min-pass-rate': { type: 'string' },
         'calls-per-day': { type: 'string' },
         'no-code': { type: 'boolean' },
+        'allow-config-endpoints': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -110,7 +112,7 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
     if (problem) problems.push(`${flag}: ${problem}`);
   }
   const paths = findEvalFiles(positionals, io.cwd, problems);
-  const settings = loadCliSettings(values.config, io.env, io.cwd);
+  const settings = loadCliSettings(values.config, io.env, io.cwd, values['allow-config-endpoints']);
   const loaded = 'problem' in settings ? (problems.push(settings.problem), undefined) : settings;
   const exporting = loaded ? cliTelemetry(io.env, loaded.config.providers, io.stderr) : {};
   if ('problem' in exporting) problems.push(exporting.problem);

@@ -58,6 +58,8 @@ export interface LoadCliConfigOptions {
   /** Settings the editor contributes that the CLI accepts but does not use (a settings.json can be passed as is). */
   editorSettings?: readonly string[];
   readFile?: (path: string) => string;
+  /** `--allow-config-endpoints`: the user vouches for the file's base URLs; the environment's keys may go there. */
+  allowConfigEndpoints?: boolean;
 }
 
 /**
@@ -87,12 +89,16 @@ export function loadCliConfig(options: LoadCliConfigOptions): CliConfig {
 
   const resilience = readResilience(settings['llmWorkbench.gateway'], where);
   if (resilience) config.resilience = resilience;
+  const fileEndpoints = new Set(config.providers.filter((p) => p.baseUrl).map((p) => p.id));
   config.providers = applyEnvironment(config.providers, options.env);
+  const guarded = (provider: ProviderConfig | undefined): provider is ProviderConfig & { baseUrl: string } =>
+    provider !== undefined && !options.allowConfigEndpoints && isFileEndpoint(provider, fileEndpoints, options.env);
 
   return {
     config,
     keys: async (providerId) => {
       const provider = config.providers.find((p) => p.id === providerId);
+      if (guarded(provider)) return undefined;
       for (const name of provider ? keyVariables(provider) : []) {
         const value = options.env[name]?.trim();
         if (value) return value;
@@ -101,6 +107,10 @@ export function loadCliConfig(options: LoadCliConfigOptions): CliConfig {
     },
     keyHint: (providerId) => {
       const provider = config.providers.find((p) => p.id === providerId);
+      if (guarded(provider)) {
+        const envUrl = ENV_BASE_URLS[provider.id];
+        return `its base URL ${provider.baseUrl} comes from ${where}, and keys from the environment are sent only to endpoints your environment names (or the provider's default): pass --allow-config-endpoints if you trust that file${envUrl ? `, or set ${envUrl} to that URL` : ''}`;
+      }
       const names = provider ? keyVariables(provider) : [];
       return names.length > 0 ? `set ${names[0]} in the environment` : 'this provider needs no key';
     },
@@ -166,6 +176,32 @@ function applyEnvironment(providers: ProviderConfig[], env: NodeJS.ProcessEnv): 
   const ollama = value('OLLAMA_HOST');
   upsert('ollama', 'ollama', ollama && !/^[a-z]+:\/\//i.test(ollama) ? `http://${ollama}` : ollama, Boolean(ollama));
   return result;
+}
+
+/** The variables that re-point a provider (`applyEnvironment`): an endpoint they name is the user's own. */
+const ENV_BASE_URLS: Record<string, string> = { openai: 'OPENAI_BASE_URL', anthropic: 'ANTHROPIC_BASE_URL', ollama: 'OLLAMA_HOST' };
+
+/**
+ * A base URL that came from the `--config` file, not from the environment, and leaves the machine. In CI the file
+ * is often the repository's own, which a pull request can change: pointed at a collector, it would receive the
+ * environment's key (issue 12). A loopback URL keeps the key on this machine (a local proxy, Ollama, the emulator).
+ */
+function isFileEndpoint(provider: ProviderConfig, fromFile: ReadonlySet<string>, env: NodeJS.ProcessEnv): provider is ProviderConfig & { baseUrl: string } {
+  if (!provider.baseUrl || !fromFile.has(provider.id)) return false;
+  const variable = ENV_BASE_URLS[provider.id];
+  if (variable && env[variable]?.trim()) return false;
+  return !isLoopbackUrl(provider.baseUrl);
+}
+
+/** `localhost`, 127.0.0.0/8 or `[::1]`; an unparsable URL is not loopback (the adapter reports it). */
+export function isLoopbackUrl(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 /** Environment variables that may hold a provider's key, most specific first. */
