@@ -43,6 +43,8 @@ export interface EmulatorReply {
   fault?: Fault;
   /** OpenAI protocol: ignore `stream_options.include_usage`, like some OpenAI-compatible servers do. */
   omitUsage?: boolean;
+  /** `/v1/embeddings`: the vector to return instead of the emulator's hashed bag of words. */
+  embedding?: number[];
   /**
    * Tool calls the model makes after its text, in each protocol's own wire form (OpenAI `delta.tool_calls` with the
    * arguments in fragments, Anthropic `tool_use` blocks with `input_json_delta`, Ollama `message.tool_calls`).

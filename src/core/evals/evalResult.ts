@@ -41,4 +41,6 @@ export interface EvalCaseResult {
   /** Why the answer ended; `max_tokens` = cut at the output limit (the output is incomplete). */
   stopReason?: StopReason;
   error?: { kind: ErrorKind | 'template'; message: string };
+  /** Set when the workspace's promptfoo ran this case (`--engine promptfoo`, or auto for a file that needs it). */
+  engine?: 'promptfoo';
 }

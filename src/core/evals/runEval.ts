@@ -3,10 +3,11 @@ import { dirname } from 'node:path';
 import type { CallRecord } from '../cost/callRecord';
 import type { ModelRef } from '../models/modelRef';
 import type { ChatGateway, GatewayRequest, GatewayResult } from '../gateway/gatewayApi';
+import type { StopReason } from '../providers/chat';
 import { ProviderError } from '../providers/providerError';
 import { loadTokenizer } from '../tokens/encodings';
-import type { AssertionRuntime, GradeRequest, GradeResult } from './assertions/assertionOutcome';
-import { GRADER_SYSTEM_PROMPT, graderMessages, parseGraderReply } from './assertions/llmRubric';
+import type { AssertionRuntime } from './assertions/assertionOutcome';
+import { graderRuntime } from './graderRuntime';
 import { runAssertions } from './assertions/runAssertions';
 import type { EvalCase, EvalFile, PromptSpec, ProviderSpec } from './evalModel';
 import type { EvalCaseResult, Verdict } from './evalResult';
@@ -110,7 +111,8 @@ interface Job {
  */
 export async function runEval(files: readonly EvalFile[], options: EvalRunOptions): Promise<EvalRunSummary> {
   const started = Date.now();
-  const runnable = files.filter((f) => !f.fatal);
+  // Files and tests that need promptfoo never run natively (their errors say so; delegation runs them).
+  const runnable = files.filter((f) => !f.fatal && f.needsPromptfoo !== 'file');
   const repeat = Math.max(1, Math.floor(options.repeat ?? 1));
   const jobs = [...planJobs(runnable, options, repeat)];
   const total = jobs.length;
@@ -177,6 +179,7 @@ function* planJobs(files: readonly EvalFile[], options: EvalRunOptions, repeat: 
         ? file.providers
         : [undefined];
     for (const test of file.tests) {
+      if (test.needsPromptfoo) continue;
       for (let promptIndex = 0; promptIndex < file.prompts.length; promptIndex++) {
         for (const provider of providers) {
           const ref = provider ? (options.refFor ?? ((p: ProviderSpec) => p.ref))(provider) : undefined;
@@ -188,7 +191,7 @@ function* planJobs(files: readonly EvalFile[], options: EvalRunOptions, repeat: 
   }
 }
 
-interface Spent {
+export interface Spent {
   usd: number;
   unknownCalls: number;
 }
@@ -237,16 +240,15 @@ async function runJob(job: Job, options: EvalRunOptions): Promise<{ result: Eval
     allowCode: options.allowCode,
     fallbackGrader: options.grader,
     testGrader: job.test.grader,
+    grading: job.test.grading,
     codeTimeoutMs: options.codeTimeoutMs,
-    grade: async (g) => {
-      const grade = await gradeWith(options, g, job.repeat, spent);
-      graderCosts.push(grade.costUsd ?? null);
-      return grade;
-    },
+    signal: options.signal,
+    baseDir: dirname(job.file.path),
+    ...graderRuntime((request, identity) => cachedComplete(options, request, { ...identity, repeat: job.repeat }, spent), options, job.repeat, spent, graderCosts),
   };
   const verdict = await runAssertions(
     job.test.assert,
-    { output: answer.text, vars: job.test.vars, prompt: rendered.display, latencyMs: record.totalMs, costUsd: record.costUsd, cached: answer.cached },
+    { output: answer.text, vars: job.test.vars, prompt: rendered.display, latencyMs: record.totalMs, costUsd: record.costUsd, cached: answer.cached, stopReason: answer.stopReason, test: { description: job.test.description, vars: job.test.vars } },
     runtime,
     job.test.threshold,
   );
@@ -299,19 +301,20 @@ function failedResult(
   };
 }
 
-interface Answer {
+export interface Answer {
   text: string;
   record: CallRecord;
   cached: boolean;
   error?: ProviderError;
+  stopReason?: StopReason;
 }
 
 /**
  * A cache hit returns the stored answer with its original record (latency, cost) and makes no call, so nothing new
  * reaches the ledger and nothing is spent. Only successful answers are stored.
  */
-async function cachedComplete(
-  options: EvalRunOptions,
+export async function cachedComplete(
+  options: Pick<EvalRunOptions, 'cache' | 'gateway'>,
   request: GatewayRequest,
   identity: { role: 'answer' | 'grade'; ref: string; baseUrl?: string; repeat: number },
   spent: Spent,
@@ -329,7 +332,7 @@ async function cachedComplete(
     : undefined;
   if (key) {
     const hit = options.cache!.get(key);
-    if (hit) return { text: hit.text, record: hit.record, cached: true };
+    if (hit) return { text: hit.text, record: hit.record, cached: true, stopReason: hit.stopReason };
   }
   let result: GatewayResult;
   try {
@@ -345,27 +348,8 @@ async function cachedComplete(
     const error = result.error ?? new ProviderError({ kind: result.record.errorKind ?? 'server', message: result.record.errorMessage ?? 'The call failed' });
     return { text: result.text, record: result.record, cached: false, error };
   }
-  if (key) options.cache!.set(key, { text: result.text, record: result.record });
-  return { text: result.text, record: result.record, cached: false };
-}
-
-async function gradeWith(options: EvalRunOptions, g: GradeRequest, repeat: number, spent: Spent): Promise<GradeResult> {
-  const request: GatewayRequest = {
-    task: 'classify',
-    model: g.grader,
-    fallbacks: [],
-    system: GRADER_SYSTEM_PROMPT,
-    messages: graderMessages(g.output, g.rubric),
-    temperature: 0,
-    responseFormat: 'json',
-    source: 'eval-grader',
-    signal: options.signal,
-  };
-  const answer = await cachedComplete(options, request, { role: 'grade', ref: g.grader, repeat }, spent);
-  if (answer.error) {
-    return { pass: false, score: 0, reason: `The grader ${g.grader} failed: ${answer.error.message}`, costUsd: answer.cached ? 0 : answer.record.costUsd };
-  }
-  return { ...parseGraderReply(answer.text), costUsd: answer.record.costUsd };
+  if (key) options.cache!.set(key, { text: result.text, record: result.record, stopReason: result.stopReason });
+  return { text: result.text, record: result.record, cached: false, stopReason: result.stopReason };
 }
 
 function syntheticRecord(request: GatewayRequest): CallRecord {

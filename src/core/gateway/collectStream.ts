@@ -1,5 +1,5 @@
-import type { Usage } from '../providers/usage';
 import type { StopReason } from '../providers/chat';
+import type { Usage } from '../providers/usage';
 import type { ProviderError } from '../providers/providerError';
 import type { CallRecord } from '../cost/callRecord';
 import type { GatewayEvent, GatewayResult } from './gatewayApi';

@@ -20,6 +20,7 @@ import { promptTokenCounter } from './promptTokens';
 import { CircuitBreakers } from './circuitBreakers';
 import { RetryBudget, describeKind } from './retryPolicy';
 import { decideRoute, type RouteDecision, type RouterContext } from './router';
+import { embedThroughGateway, type EmbedRequest, type EmbedResponse } from './embedCall';
 
 /** Everything the gateway is built from; `createGateway` fills in the defaults. */
 export interface GatewayParts {
@@ -73,6 +74,10 @@ export class Gateway implements ChatGateway {
 
   complete(request: GatewayRequest): Promise<GatewayResult> {
     return collectGatewayStream(this.stream(request));
+  }
+
+  embed(request: EmbedRequest): Promise<EmbedResponse> {
+    return embedThroughGateway(this.parts, request);
   }
 
   async *stream(request: GatewayRequest): AsyncGenerator<GatewayEvent> {

@@ -10,6 +10,7 @@ export interface Route {
   /** Human-readable: why this route was chosen (shown to the user and logged). */
   reason: string;
 }
+import type { EmbedRequest, EmbedResponse } from './embedCall';
 
 /** What features, the CLI and the eval runner ask of the gateway. */
 export interface GatewayRequest extends ChatRequest {
@@ -48,4 +49,6 @@ export interface ChatGateway {
   stream(request: GatewayRequest): AsyncIterable<GatewayEvent>;
   /** Collects `stream` into the answer text and its call record. */
   complete(request: GatewayRequest): Promise<GatewayResult>;
+  /** One embedding from a named model (eval `similar`, `answer-relevance`); never throws, always records. */
+  embed?(request: EmbedRequest): Promise<EmbedResponse>;
 }

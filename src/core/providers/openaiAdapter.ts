@@ -1,7 +1,7 @@
 import type OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { Usage } from './usage';
-import type { KeySource, ModelListing, ProviderAdapter, ProviderConfig, ProviderKind } from './adapter';
+import type { EmbeddingResult, KeySource, ModelListing, ProviderAdapter, ProviderConfig, ProviderKind } from './adapter';
 import type { AdapterOptions } from './adapterOptions';
 import { CallGuard } from './callGuard';
 import type { ChatEvent, ChatRequest } from './chat';
@@ -12,7 +12,7 @@ import { guardedStream, normalizeSdkError } from './guardedStream';
 import { errorFromHttp, incompleteError, missingKeyError, timeoutError } from './normalizeError';
 import { nonStreamBody, notAnAnswerError, type NonStreamBody } from './nonStreamBody';
 import type { ProviderContext } from './providerContext';
-import type { ProviderError } from './providerError';
+import { ProviderError } from './providerError';
 import { loadOpenAI } from './sdkModules';
 import { openaiMessages, openaiTools } from './openaiMessages';
 import { ToolCallAssembler } from './toolCallAssembler';
@@ -129,6 +129,27 @@ export class OpenAIAdapter implements ProviderAdapter {
       return ids;
     } catch (error) {
       throw guard.timedOut ? timeoutError(this.init.context, 'models', guard.idleTimeoutMs) : this.normalize(error, 'models');
+    } finally {
+      guard.dispose();
+    }
+  }
+
+  /**
+   * `POST /embeddings` with `{input, model}` as promptfoo's OpenAI embedding provider sends it, plus
+   * `encoding_format: float` (the SDK would otherwise ask for base64, which some compatible servers lack).
+   */
+  async embed(model: string, input: string, signal?: AbortSignal): Promise<EmbeddingResult> {
+    const key = await lookupKey(this.init.keys, this.id);
+    if (!key && this.init.keyRequired) throw missingKeyError(this.init.context, model);
+    const guard = new CallGuard(signal, this.init.options.timeoutMs);
+    try {
+      const response = await this.client(key).embeddings.create({ model, input, encoding_format: 'float' }, { signal: guard.signal });
+      const embedding = response.data?.[0]?.embedding;
+      if (!Array.isArray(embedding)) throw incompleteError(this.init.context, model, 'the embeddings response holds no embedding');
+      return { embedding, inputTokens: response.usage?.prompt_tokens };
+    } catch (error) {
+      if (error instanceof ProviderError) throw error;
+      throw guard.timedOut ? timeoutError(this.init.context, model, guard.idleTimeoutMs) : this.normalize(error, model);
     } finally {
       guard.dispose();
     }

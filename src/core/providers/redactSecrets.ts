@@ -126,5 +126,6 @@ export function withRedactedErrors(
     listModels: guard(inner.listModels),
     contextWindowFor: guard(inner.contextWindowFor),
     countTokens: guard(inner.countTokens),
+    embed: guard(inner.embed),
   };
 }

@@ -123,6 +123,10 @@ async function runFile(deps: EvalRunDeps, { run, file: p, gateway, useCache, sig
     signal,
     allowCode: vscode.workspace.isTrusted,
     onCacheWarning: warnEvalCacheOnce,
+    onNote: (text) => run.appendOutput(`${text}\r\n`),
+    workspaceRoot: vscode.workspace.getWorkspaceFolder(p.uri)?.uri.fsPath,
+    displayPath: (path) => vscode.workspace.asRelativePath(path),
+    onRecord: (record) => deps.gateway.record(record),
     onStart: (caseIndex, provider) => {
       for (const pending of p.targets(caseIndex, provider)) {
         if (pending.started) continue;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { COMMANDS } from '../commandIds';
 import type { CatalogStore } from '../../core/models/catalogStore';
 import { describeChanges, refreshCatalog, type RefreshOutcome } from '../../core/models/refreshCatalog';
 
@@ -31,7 +32,7 @@ export function registerModelPrices(context: vscode.ExtensionContext, store: Cat
     return running;
   };
 
-  const command = vscode.commands.registerCommand('llmWorkbench.updateModelPrices', async () => {
+  const command = vscode.commands.registerCommand(COMMANDS.updateModelPrices, async () => {
     const outcome = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'LLM Workbench: downloading LiteLLM’s model price table…' },
       update,

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { WorkbenchConfig } from '../../core/config/workbenchConfig';
 import { FailSoftLedger } from '../../core/cost/failSoftLedger';
 import { defaultLedgerPath, JsonlLedger } from '../../core/cost/ledger';
+import type { CallRecord } from '../../core/cost/callRecord';
 import type * as CreateGateway from '../../core/gateway/createGateway';
 import type { ChatGateway } from '../../core/gateway/gatewayApi';
 import { observeRecords } from '../../core/logging/observeRecords';
@@ -81,6 +82,11 @@ export class GatewayService implements vscode.Disposable {
   /** Spans for one eval run when export is on: pass to `runEvalFile`. */
   evalTelemetry(): EvalRunTelemetry | undefined {
     return this.telemetry?.evalRun();
+  }
+
+  /** Records a call made outside the gateway (an eval file run by the workspace's promptfoo) in the shared ledger. */
+  record(record: CallRecord): void {
+    this.ledger.append(record).catch((error: unknown) => this.log.warn(`ledger: could not record call ${record.requestId}: ${String(error)}`));
   }
 
   /** The gateway, or the reason it could not be built (shown in the chat with an "Open Settings" button). */

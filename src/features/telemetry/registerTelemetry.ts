@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { COMMANDS } from '../commandIds';
 import { defaultLedgerPath, JsonlLedger } from '../../core/cost/ledger';
 import { editorExportSettings, readEditorTelemetrySettings, readReceiverSettings, type ReceiverSettings } from '../../core/telemetry/editorSettings';
 import { ExportSettingsError } from '../../core/telemetry/exportSettings';
@@ -9,8 +10,6 @@ import type { Telemetry } from '../../core/telemetry/telemetryRuntime';
 import type { WorkbenchSettings } from '../services/settings';
 import type { GatewayService } from '../services/gatewayService';
 
-export const SET_TELEMETRY_CREDENTIALS = 'llmWorkbench.telemetry.setCredentials';
-export const CLEAR_TELEMETRY_CREDENTIALS = 'llmWorkbench.telemetry.clearCredentials';
 /** One secret: the export headers in the OTEL_EXPORTER_OTLP_HEADERS format (they carry API keys). */
 const HEADERS_SECRET = 'llmWorkbench.telemetry.headers';
 
@@ -87,8 +86,8 @@ export function registerTelemetry(context: vscode.ExtensionContext, settings: Wo
     context.secrets.onDidChange((event) => {
       if (event.key === HEADERS_SECRET) void refreshExport();
     }),
-    vscode.commands.registerCommand(SET_TELEMETRY_CREDENTIALS, () => setCredentials(context.secrets)),
-    vscode.commands.registerCommand(CLEAR_TELEMETRY_CREDENTIALS, async () => {
+    vscode.commands.registerCommand(COMMANDS.setTelemetryCredentials, () => setCredentials(context.secrets)),
+    vscode.commands.registerCommand(COMMANDS.clearTelemetryCredentials, async () => {
       await context.secrets.delete(HEADERS_SECRET);
       void vscode.window.showInformationMessage('LLM Workbench: OpenTelemetry export credentials cleared.');
     }),

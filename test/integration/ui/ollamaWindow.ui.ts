@@ -41,7 +41,7 @@ describe('Ollama window, as a user sees it', function () {
   it('the status bar tooltip shows the server\'s num_ctx and where it came from', async () => {
     const { workbench } = session();
     await workbench.openFile('local.prompt.md');
-    await workbench.waitForStatusBarText(TOKENS, (t) => /of Qwen2\.5 Coder 7B \(Ollama\)$/.test(t), 60_000);
+    await workbench.waitForStatusBarText(TOKENS, (t) => /of qwen2\.5-coder:7b \(Ollama\)$/.test(t), 60_000);
     const expected = `num_ctx of qwen2.5-coder:7b from the Ollama server at ${emulator.ollamaBaseUrl}`;
     // The server's answer lands a moment after the first render: hover until the tooltip has it.
     const deadline = Date.now() + 30_000;
@@ -54,7 +54,7 @@ describe('Ollama window, as a user sees it', function () {
       if (!last.includes(expected)) await workbench.page.waitForTimeout(500);
     }
     assert.ok(last.includes(`Window 8,192 = ${expected}`), `tooltip: ${last}`);
-    assert.match(last, /of Qwen2\.5 Coder 7B \(Ollama\)'s 8,192-token window/);
+    assert.match(last, /of qwen2\.5-coder:7b \(Ollama\)'s 8,192-token window/);
     assert.ok(emulator.requests.some((r) => r.path === '/api/show'), 'asked the server');
     await workbench.screenshot('ollama-window-tooltip');
     await workbench.page.keyboard.press('Escape');
