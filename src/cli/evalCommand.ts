@@ -61,8 +61,11 @@ interface CliIo {
   env: NodeJS.ProcessEnv;
   cwd: string;
   isTty: boolean;
-  /** Ends the process at once after a cancelled run (Ctrl+C must stop within a second, lingering sockets or not). */
-  exitNow?: (code: number) => void;
+  /**
+   * Ends the process at once after a cancelled run (Ctrl+C must stop within a second, lingering sockets or not), by
+   * the signal that cancelled it: a shell or CI runner then sees 130 for Ctrl+C and 143 for SIGTERM, as from `chat`.
+   */
+  exitNow?: (code: number, signal: NodeJS.Signals) => void;
 }
 
 const DEFAULT_IO: CliIo = {
@@ -71,11 +74,11 @@ const DEFAULT_IO: CliIo = {
   env: process.env,
   cwd: process.cwd(),
   isTty: Boolean(process.stderr.isTTY),
-  exitNow: (code) => {
-    // Ended as the signal ends a process (status 130 in a shell): immediate, where a normal exit can spend a second
-    // tearing down aborted sockets and threads on a loaded machine.
-    process.removeAllListeners('SIGINT');
-    process.kill(process.pid, 'SIGINT');
+  exitNow: (code, signal) => {
+    // Ended as the signal ends a process (status 130 or 143 in a shell): immediate, where a normal exit can spend a
+    // second tearing down aborted sockets and threads on a loaded machine.
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
     setTimeout(() => process.exit(code), 1000).unref();
   },
 };
@@ -174,7 +177,11 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   });
   // Ctrl+C and SIGTERM alike: calls in flight end as aborted (and are recorded), then the table and reports are written.
   const controller = new AbortController();
-  const onSignal = () => controller.abort();
+  let stoppedBy: NodeJS.Signals = 'SIGINT';
+  const onSignal = (signal: NodeJS.Signals) => {
+    stoppedBy = signal;
+    controller.abort();
+  };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
@@ -273,7 +280,7 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
 
   if (summary.cancelled) {
     // Reports are written (stdout and files are synchronous here); aborted sockets and workers need not be waited for.
-    io.exitNow?.(1);
+    io.exitNow?.(1, stoppedBy);
     return 1;
   }
   if (invalid || unwritten) return 2;
