@@ -74,6 +74,8 @@ export function footerOf(record: CallRecord): AnswerFooter {
     ttftMs: record.ttftMs,
     totalMs: record.totalMs,
     attempts: record.attempts,
+    ...(record.stopReason ? { stopReason: record.stopReason } : {}),
+    ...(record.maxOutputTokens !== undefined ? { maxOutputTokens: record.maxOutputTokens } : {}),
   };
 }
 

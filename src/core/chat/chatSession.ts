@@ -269,7 +269,7 @@ export class ChatSession {
         task: user.task,
         system,
         messages: fit.messages,
-        maxOutputTokens: budget.outputReserve,
+        // No output cap here: the gateway sends the model's own maximum (a reserve-sized cap cut long answers short).
         signal: controller.signal,
         source: user.context ? 'code' : 'chat',
         ...(user.model !== AUTO_MODEL ? { model: user.model } : {}),

@@ -3,6 +3,7 @@
  * errors, the model and task selectors, the live token count. Plain data, free of `vscode` and Node APIs: the chat
  * webview bundle (platform: browser) compiles it too, through src/shared/chatProtocol.ts.
  */
+import type { StopReason } from '../providers/chat';
 import type { ErrorKind } from '../providers/providerError';
 
 /** Tasks the chat offers; code tasks from the editor use 'code'. */
@@ -70,6 +71,10 @@ export interface AnswerFooter {
   ttftMs: number | null;
   totalMs: number;
   attempts: number;
+  /** Why the answer ended; `max_tokens` (cut at the output limit) and `content_filter` are shown in the footer. */
+  stopReason?: StopReason;
+  /** The output limit that was sent, for the truncation notice. */
+  maxOutputTokens?: number;
 }
 
 /** Buttons an error offers; each maps to one thing the user can do about it. */

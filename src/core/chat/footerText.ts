@@ -3,7 +3,7 @@ import type { AnswerFooter } from './conversation';
 
 export interface FooterPart {
   /** Stable name, used as a CSS hook and by tests. */
-  name: 'model' | 'route' | 'fallback' | 'tokens' | 'cost' | 'ttft' | 'total';
+  name: 'model' | 'route' | 'fallback' | 'truncated' | 'tokens' | 'cost' | 'ttft' | 'total';
   text: string;
   /** Longer explanation for the tooltip. */
   title: string;
@@ -19,6 +19,17 @@ export function footerParts(footer: AnswerFooter): FooterPart[] {
   if (footer.fallbackUsed) {
     const why = footer.fallbackReason ?? 'the primary model failed';
     parts.push({ name: 'fallback', text: `fallback: ${why}`, title: `Fallback used because ${why}` });
+  }
+  // Truncation is never silent: an answer cut at the output limit says so where its numbers are.
+  if (footer.stopReason === 'max_tokens') {
+    const limit = footer.maxOutputTokens !== undefined ? `the ${formatCount(footer.maxOutputTokens)}-token` : "the provider's";
+    parts.push({
+      name: 'truncated',
+      text: `⚠ truncated at ${limit} output limit`,
+      title: 'The model stopped because it reached the output limit (stop reason max_tokens): this answer is incomplete. Ask for a shorter answer, or continue in a follow-up.',
+    });
+  } else if (footer.stopReason === 'content_filter') {
+    parts.push({ name: 'truncated', text: '⚠ stopped by the content filter', title: "The provider's content filter stopped the answer (stop reason content_filter): it is incomplete." });
   }
   parts.push(
     {

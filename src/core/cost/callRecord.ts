@@ -1,5 +1,5 @@
 import type { ErrorKind } from '../providers/providerError';
-import type { Task } from '../providers/chat';
+import type { StopReason, Task } from '../providers/chat';
 import type { ModelRef } from '../models/modelRef';
 
 /** One JSON line per call in the ledger. Prompt text is absent unless the user enabled it. */
@@ -18,6 +18,13 @@ export interface CallRecord {
   costUsd: number | null;
   estimatedCostUsd?: number | null;
   usageSource?: 'provider' | 'estimate';
+  /**
+   * Why the answer ended, for a call that answered: `max_tokens` means it was cut at the output limit (truncated),
+   * `content_filter` that the provider withheld the rest. Absent in records written before it was kept.
+   */
+  stopReason?: StopReason;
+  /** The output limit sent with the answering attempt (absent: none was sent, the provider's default applied). */
+  maxOutputTokens?: number;
   ttftMs: number | null;
   totalMs: number;
   attempts: number;

@@ -17,7 +17,7 @@ import type { ChatGateway, GatewayEvent, GatewayRequest, GatewayResult, Route } 
 import { runAttempt, type AttemptOutcome } from './modelAttempt';
 import { prepareModel, type Prepared } from './prepareModel';
 import { promptTokenCounter } from './promptTokens';
-import { ProviderBreakers } from './providerBreakers';
+import { CircuitBreakers } from './circuitBreakers';
 import { RetryBudget, describeKind } from './retryPolicy';
 import { decideRoute, type RouteDecision, type RouterContext } from './router';
 import { embedThroughGateway, type EmbedRequest, type EmbedResponse } from './embedCall';
@@ -37,6 +37,8 @@ export interface GatewayParts {
   sessionId?: string;
   /** The gateway as callers see it (with decorators such as telemetry), for the gateway's own nested calls. */
   self?: () => ChatGateway;
+  /** Removes every key in use from text the gateway records (error messages, reasons, logged prompts). */
+  redact?(text: string): string;
 }
 
 interface CallProgress {
@@ -59,15 +61,15 @@ interface RouteWalk {
 }
 
 /**
- * Routes, checks the budget, retries with backoff, trips per-provider circuits, falls back, validates, and records
+ * Routes, checks the budget, retries with backoff, trips per-model circuits, falls back, validates, and records
  * every call. `stream` never throws: every outcome ends with exactly one `record` event, also appended to the ledger.
  */
 export class Gateway implements ChatGateway {
-  private readonly breakers: ProviderBreakers;
+  private readonly breakers: CircuitBreakers;
   private installed: Promise<ModelRef[]> | undefined;
 
   constructor(private readonly parts: GatewayParts) {
-    this.breakers = new ProviderBreakers(parts.resilience, parts.log);
+    this.breakers = new CircuitBreakers(parts.resilience, parts.log);
   }
 
   complete(request: GatewayRequest): Promise<GatewayResult> {
@@ -98,7 +100,7 @@ export class Gateway implements ChatGateway {
     const finish = (outcome: CallRecord['outcome'], error?: ProviderError): CallRecord => {
       call.recorded = true;
       const { config, sessionId } = parts;
-      const record = tally.record({ request, requestId, startedAt, now: parts.now(), route, outcome, error, sessionId, logPrompts: config.logPrompts });
+      const record = tally.record({ request, requestId, startedAt, now: parts.now(), route, outcome, error, sessionId, logPrompts: config.logPrompts, redact: parts.redact });
       this.append(record);
       return record;
     };
@@ -125,7 +127,7 @@ export class Gateway implements ChatGateway {
         continue;
       }
       // The first model that gets the request sets the estimate (null = its price is unknown, and stays so).
-      if (tally.estimatedCost === undefined) tally.estimatedCost = estimateCallCost(prepared.info, prepared.inputTokens, prepared.maxOutputTokens);
+      if (tally.estimatedCost === undefined) tally.estimatedCost = estimateCallCost(prepared.info, prepared.inputTokens, prepared.reserve);
       if (yield* this.tryModel(walk, prepared, index === route.fallbacks.length)) return;
     }
     yield* failCall(finish, summarizeFailures(walk.failures, walk.lastError));
@@ -143,7 +145,8 @@ export class Gateway implements ChatGateway {
     for (let attemptOnModel = 1; ; attemptOnModel++) {
       const outcome = yield* this.forwardAttempt(walk, prepared);
       if (outcome.ok) {
-        tally.addAttempt(prepared, outcome.usage, outcome.text, true);
+        tally.addAttempt(prepared, outcome.usage, outcome.text);
+        tally.stopReason = outcome.stopReason;
         parts.log(`answered by ${ref} after ${tally.attempts} attempt(s)`);
         const record = walk.finish('ok');
         if (outcome.usage) yield { type: 'usage', usage: outcome.usage };
@@ -152,7 +155,7 @@ export class Gateway implements ChatGateway {
         return true;
       }
       const { error } = outcome;
-      if (outcome.started) tally.addAttempt(prepared, outcome.usage, outcome.text, false);
+      if (outcome.started) tally.addAttempt(prepared, outcome.usage, outcome.text);
       if (error.kind === 'aborted' || request.signal?.aborted) {
         yield* failCall(walk.finish, request.signal?.aborted ? abortedError() : error, 'aborted');
         return true;
@@ -189,7 +192,7 @@ export class Gateway implements ChatGateway {
    */
   private async *forwardAttempt(walk: RouteWalk, prepared: Prepared): AsyncGenerator<GatewayEvent, AttemptOutcome> {
     const { tally } = walk;
-    const run = runAttempt(prepared, walk.request, walk.decision.validator, this.breakers.for(prepared.providerId), this.parts.resilience);
+    const run = runAttempt(prepared, walk.request, walk.decision.validator, this.breakers, this.parts.resilience, walk.budget);
     let outcome: AttemptOutcome | undefined;
     try {
       for (;;) {

@@ -22,6 +22,11 @@ export interface ProviderErrorInit {
   status?: number;
   /** From `retry-after-ms` or `retry-after`, when the provider sent one. */
   retryAfterMs?: number;
+  /**
+   * The request never reached the server (connection refused, DNS, host unreachable, connect timeout): a fault of the
+   * provider's endpoint as a whole, not of one model. The gateway's per-provider circuit counts only these.
+   */
+  connectFailed?: boolean;
   cause?: unknown;
 }
 
@@ -31,6 +36,7 @@ export class ProviderError extends Error {
   readonly model?: string;
   readonly status?: number;
   readonly retryAfterMs?: number;
+  readonly connectFailed?: boolean;
 
   constructor(init: ProviderErrorInit) {
     super(init.message, { cause: init.cause });
@@ -40,5 +46,6 @@ export class ProviderError extends Error {
     this.model = init.model;
     this.status = init.status;
     this.retryAfterMs = init.retryAfterMs;
+    if (init.connectFailed) this.connectFailed = true;
   }
 }

@@ -11,6 +11,7 @@ import type { RouteSetting } from '../../core/config/routingRule';
 import { isCompareWebviewMessage, type CompareHostMessage, type CompareView } from '../../shared/evalCompareProtocol';
 import { webviewHtml } from '../webview/webviewHtml';
 import type { ChatGateway } from '../../core/gateway/gatewayApi';
+import { warnEvalCacheOnce } from './cacheWarning';
 import { evalEngine } from './lazyEvalEngine';
 
 /** Redraws at most this often while answers stream in. */
@@ -78,6 +79,7 @@ export class ComparePanel implements vscode.Disposable {
       useCache: true,
       signal: this.abort.signal,
       allowCode: vscode.workspace.isTrusted,
+      onCacheWarning: warnEvalCacheOnce,
       onResult: (result) => {
         done += 1;
         this.results.push(result);

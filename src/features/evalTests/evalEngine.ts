@@ -36,6 +36,8 @@ export interface RunFileOptions {
   onResult(result: EvalCaseResult): void;
   /** OpenTelemetry spans for the run, when export is on. */
   telemetry?: { onEvent(event: EvalEvent): void; aroundCase(start: CaseStart, run: () => Promise<void>): Promise<void> };
+  /** The response cache cannot be written (the run goes on uncached): how the user is told. */
+  onCacheWarning?(message: string): void;
   /** A line for the run's output: which engine ran the file and why. */
   onNote?(text: string): void;
   /** Calls made outside the gateway (the workspace's promptfoo), for the ledger. */
@@ -60,7 +62,7 @@ export async function runEvalFile(file: EvalFile, options: RunFileOptions): Prom
     gateway: options.gateway,
     select: (_file, caseIndex, provider) => options.shouldRun(caseIndex, provider),
     providers: options.providers,
-    cache: options.useCache ? new ResponseCache(defaultEvalCacheDir()) : undefined,
+    cache: options.useCache ? new ResponseCache(defaultEvalCacheDir(), options.onCacheWarning) : undefined,
     signal: options.signal,
     allowCode: options.allowCode,
     aroundCase: options.telemetry?.aroundCase,

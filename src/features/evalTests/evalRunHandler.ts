@@ -6,6 +6,7 @@ import type { WorkbenchSettings } from '../services/settings';
 import type { SpendGuard } from '../services/spendGuard';
 import type { SpendTracker } from '../services/spendTracker';
 import type { EvalDecorations } from './evalDecorations';
+import { warnEvalCacheOnce } from './cacheWarning';
 import { evalEngine } from './lazyEvalEngine';
 import { isEvalFilePath } from '../../core/evals/evalFilePatterns';
 import { appendOutput, decorateCases, reportItem } from './evalRunReport';
@@ -121,6 +122,7 @@ async function runFile(deps: EvalRunDeps, { run, file: p, gateway, useCache, sig
     useCache,
     signal,
     allowCode: vscode.workspace.isTrusted,
+    onCacheWarning: warnEvalCacheOnce,
     onNote: (text) => run.appendOutput(`${text}\r\n`),
     workspaceRoot: vscode.workspace.getWorkspaceFolder(p.uri)?.uri.fsPath,
     displayPath: (path) => vscode.workspace.asRelativePath(path),

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { WorkbenchConfig } from '../../core/config/workbenchConfig';
+import { FailSoftLedger } from '../../core/cost/failSoftLedger';
 import { defaultLedgerPath, JsonlLedger } from '../../core/cost/ledger';
 import type { CallRecord } from '../../core/cost/callRecord';
 import type * as CreateGateway from '../../core/gateway/createGateway';
@@ -27,7 +28,7 @@ export class GatewayService implements vscode.Disposable {
   private buildError?: string;
   private warnedWorkspaceProviders = false;
   private telemetry?: Telemetry;
-  private readonly ledger: JsonlLedger;
+  private readonly ledger: FailSoftLedger;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -36,7 +37,15 @@ export class GatewayService implements vscode.Disposable {
     log?: vscode.LogOutputChannel,
   ) {
     this.log = log ?? vscode.window.createOutputChannel(LOG_CHANNEL_NAME, { log: true });
-    this.ledger = new JsonlLedger(defaultLedgerPath());
+    const ledgerPath = defaultLedgerPath();
+    // A ledger that cannot be written never costs an answer: one warning names the file and the fix.
+    this.ledger = new FailSoftLedger(new JsonlLedger(ledgerPath), ledgerPath, (problem) => {
+      const message = `LLM Workbench: ${problem}`;
+      this.log.warn(message);
+      void vscode.window.showWarningMessage(message, 'Show Log').then((choice) => {
+        if (choice) this.log.show(true);
+      });
+    });
     this.disposables.push(settings.onDidChange(() => this.invalidate()));
   }
 

@@ -3,7 +3,7 @@
  * comparison's recommendation — over the real gateway, the official OpenAI client and the loopback emulator.
  */
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfig } from '../../../src/core/config/workbenchConfig';
@@ -53,7 +53,7 @@ describe('editor eval runs (gateway + emulator)', function () {
 
   const load = (name: string) => parseEvalText(readFileSync(join(FIXTURES, name), 'utf8'), join(FIXTURES, name));
 
-  async function run(name: string, options: { only?: number; providers?: string[]; useCache?: boolean } = {}) {
+  async function run(name: string, options: { only?: number; providers?: string[]; useCache?: boolean; onCacheWarning?: (m: string) => void } = {}) {
     const { gateway, ledger, catalog } = setup();
     const file = load(name);
     assert.deepEqual(file.diagnostics, []);
@@ -69,6 +69,7 @@ describe('editor eval runs (gateway + emulator)', function () {
       providers: options.providers,
       onStart: (i) => started.push(i),
       onResult: (r) => results.push(r),
+      onCacheWarning: options.onCacheWarning,
     });
     results.sort((a, b) => a.caseIndex - b.caseIndex || (a.provider ?? '').localeCompare(b.provider ?? ''));
     return { file, results, summary, ledger, catalog, started };
@@ -108,6 +109,23 @@ describe('editor eval runs (gateway + emulator)', function () {
     assert.equal(again.results[0].latencyMs, first.results[0].latencyMs);
     assert.equal(again.ledger.records.length, 0, 'a cache hit makes no call');
     assert.match(caseDecorationText([{ pass: true, latencyMs: again.results[0].latencyMs, costUsd: again.results[0].costUsd, cached: true, skipped: 0 }]), / · cached$/);
+  });
+
+  it('a cache folder that cannot be written: every result still arrives, and the editor is told once with the path', async () => {
+    const blocked = mkdtempSync(join(tmpdir(), 'editor-evals-blocked-'));
+    writeFileSync(join(blocked, 'cache'), 'a file where the cache folder should be');
+    process.env.LLM_WORKBENCH_HOME = blocked;
+    try {
+      const warnings: string[] = [];
+      const { results, ledger } = await run('compare.eval.yaml', { providers: ['emu:small', 'emu:medium'], useCache: true, onCacheWarning: (m) => warnings.push(m) });
+      assert.equal(results.length, 6);
+      assert.equal(ledger.records.length, 6, 'every call recorded');
+      assert.equal(warnings.length, 1, warnings.join('\n'));
+      assert.ok(warnings[0].includes(`${join(blocked, 'cache', 'evals')} cannot be written (a file is in the way`), warnings[0]);
+    } finally {
+      process.env.LLM_WORKBENCH_HOME = home;
+      rmSync(blocked, { recursive: true, force: true });
+    }
   });
 
   it('the comparison recommends emu:medium, the cheapest model that passes every case', async () => {
