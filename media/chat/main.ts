@@ -281,7 +281,9 @@ function userParts(turn: UserTurn): HTMLElement[] {
 
 function assistantParts(turn: AssistantTurn): HTMLElement[] {
   const header = el('div', 'turn-header');
-  header.append(el('span', 'codicon codicon-sparkle'), el('span', 'who', turn.footer?.model ?? turn.model ?? 'Assistant'));
+  // An answer that failed before anything was sent (nothing configured, every model skipped) has no model to name.
+  const who = turn.footer?.model ?? (turn.status === 'error' ? 'Not sent' : turn.model || 'Assistant');
+  header.append(el('span', 'codicon codicon-sparkle'), el('span', 'who', who));
   if (turn.status === 'streaming') header.append(el('span', 'codicon codicon-loading codicon-modifier-spin', undefined));
   if (turn.status === 'stopped') header.append(el('span', 'badge', 'stopped'));
   const parts: HTMLElement[] = [header];
@@ -292,6 +294,8 @@ function assistantParts(turn: AssistantTurn): HTMLElement[] {
     for (const notice of turn.notices) {
       const item = el('li', `notice ${notice.kind}`);
       item.append(el('span', `codicon codicon-${noticeIcon(notice.kind)}`), el('span', undefined, notice.text));
+      const action = notice.action;
+      if (action === 'setApiKey') item.append(textButton('key', 'Set API Key', () => post({ type: 'action', action }), true));
       notices.append(item);
     }
     parts.push(notices);

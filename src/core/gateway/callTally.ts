@@ -1,4 +1,4 @@
-import type { CallRecord } from '../cost/callRecord';
+import type { CallRecord, CostPart } from '../cost/callRecord';
 import { costOfUsage, estimateCallCost } from '../cost/pricing';
 import type { ProviderError } from '../providers/providerError';
 import { redactSecrets } from '../providers/redactSecrets';
@@ -32,6 +32,8 @@ export class CallTally {
   lastText = '';
   ttftAt: number | undefined;
   fallbackNotes: string[] = [];
+  /** Per model that produced tokens, in the order they were tried. */
+  private readonly parts = new Map<string, CostPart>();
 
   addCost(amount: number | null): void {
     this.cost = this.cost === null || amount === null ? null : this.cost + amount;
@@ -40,15 +42,32 @@ export class CallTally {
   /** Cost of one attempt: provider usage when reported; an estimate for a partial answer; nothing for a refused call. */
   addAttempt(p: Prepared, usage: Usage | undefined, text: string, kept: boolean): void {
     if (usage) {
-      this.addCost(costOfUsage(p.info, usage));
+      const cost = costOfUsage(p.info, usage);
+      this.addCost(cost);
+      this.addPart(p.ref, cost, usage.input.total, usage.output.total, usage.source);
       if (kept || !this.usageSource) this.usageSource = usage.source;
     } else if (text) {
       // Billed but never reported (the stream broke off): estimate rather than pretend it was free.
-      this.addCost(estimateCallCost(p.info, p.inputTokens, estimateTokensFromChars(text.length)));
+      const output = estimateTokensFromChars(text.length);
+      const cost = estimateCallCost(p.info, p.inputTokens, output);
+      this.addCost(cost);
+      this.addPart(p.ref, cost, p.inputTokens, output, 'estimate');
       this.usageSource = 'estimate';
     }
     this.lastUsage = usage;
     this.lastText = text;
+  }
+
+  private addPart(model: string, cost: number | null, input: number, output: number, source: CostPart['usageSource']): void {
+    const part = this.parts.get(model);
+    if (!part) {
+      this.parts.set(model, { model, costUsd: cost, inputTokens: input, outputTokens: output, usageSource: source });
+      return;
+    }
+    part.costUsd = part.costUsd === null || cost === null ? null : part.costUsd + cost;
+    part.inputTokens += input;
+    part.outputTokens += output;
+    if (source === 'estimate') part.usageSource = 'estimate';
   }
 
   record(ctx: RecordContext): CallRecord {
@@ -77,6 +96,7 @@ export class CallTally {
       outcome: ctx.outcome,
     };
     if (usage?.input.cacheRead) record.cachedInputTokens = usage.input.cacheRead;
+    if (this.parts.size > 1) record.costParts = [...this.parts.values()].map((part) => ({ ...part }));
     if (this.usageSource) record.usageSource = this.usageSource;
     if (this.fallbackNotes.length > 0) record.fallbackReason = this.fallbackNotes.join('; ');
     if (error) {

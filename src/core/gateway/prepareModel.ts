@@ -70,5 +70,8 @@ export async function prepareModel(
       }),
     };
   }
+  // Asked last (a model that cannot fit says so first): no key means nothing would be sent, so the model is skipped.
+  const noKey = await adapter.missingKey?.(modelId).catch(() => undefined);
+  if (noKey) return { skip: noKey };
   return { ref, providerId, modelId, adapter, info, inputTokens, maxOutputTokens };
 }

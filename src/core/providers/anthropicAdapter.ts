@@ -41,6 +41,10 @@ export class AnthropicAdapter implements ProviderAdapter {
     this.kind = init.config.kind;
   }
 
+  async missingKey(model: string): Promise<ProviderError | undefined> {
+    return (await lookupKey(this.init.keys, this.id)) ? undefined : missingKeyError(this.init.context, model);
+  }
+
   stream(model: string, request: ChatRequest): AsyncIterable<ChatEvent> {
     const { context, options } = this.init;
     return guardedStream(context, model, request, options.timeoutMs, (error) => this.normalize(error, model), (guard) => this.streamMessages(model, request, guard));

@@ -22,6 +22,11 @@ export interface ProviderErrorInit {
   status?: number;
   /** From `retry-after-ms` or `retry-after`, when the provider sent one. */
   retryAfterMs?: number;
+  /**
+   * No key is stored for a provider that needs one: nothing was sent. For an error that sums up several models, set
+   * when any of them lacked its key (Set API Key is then one of the fixes).
+   */
+  missingKey?: boolean;
   cause?: unknown;
 }
 
@@ -31,6 +36,7 @@ export class ProviderError extends Error {
   readonly model?: string;
   readonly status?: number;
   readonly retryAfterMs?: number;
+  readonly missingKey?: boolean;
 
   constructor(init: ProviderErrorInit) {
     super(init.message, { cause: init.cause });
@@ -40,5 +46,6 @@ export class ProviderError extends Error {
     this.model = init.model;
     this.status = init.status;
     this.retryAfterMs = init.retryAfterMs;
+    if (init.missingKey) this.missingKey = true;
   }
 }
