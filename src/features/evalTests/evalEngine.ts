@@ -22,6 +22,10 @@ export interface RunFileOptions {
   useCache: boolean;
   /** Replaces the file's providers (model comparison). */
   providers?: ModelRef[];
+  /** Volume for the model-selection record's monthly estimate when the file sets none (`llmWorkbench.budget.callsPerDay`). */
+  callsPerDay?: number;
+  /** How the model-selection record names the file (workspace-relative: never an absolute path). */
+  displayPath?: (path: string) => string;
   onStart?(caseIndex: number, provider?: ModelRef): void;
   onResult(result: EvalCaseResult): void;
 }
@@ -34,6 +38,8 @@ export function runEvalFile(file: EvalFile, options: RunFileOptions): Promise<Ev
     cache: options.useCache ? new ResponseCache(defaultEvalCacheDir()) : undefined,
     signal: options.signal,
     allowCode: options.allowCode,
+    callsPerDay: options.callsPerDay,
+    displayPath: options.displayPath,
     onEvent: (event) => {
       if (event.type === 'case-start') options.onStart?.(event.caseIndex, event.provider);
       else if (event.type === 'result') options.onResult(event.result);
