@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { readSettings } from '../../../src/core/config/readSettings';
+import { USER_ONLY_SETTINGS, isUserOnlySetting } from '../../../src/core/config/settingScopes';
 
 const REPO = join(__dirname, '..', '..', '..');
 const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
@@ -43,8 +44,7 @@ describe('the contributed providers setting', () => {
 });
 
 describe('user-only settings', () => {
-  it('USER_ONLY_SETTINGS lists exactly the application-scoped settings of package.json', async () => {
-    const { USER_ONLY_SETTINGS, isUserOnlySetting } = await import('../../../src/core/config/settingScopes');
+  it('USER_ONLY_SETTINGS lists exactly the application-scoped settings of package.json', () => {
     const application = Object.entries(properties).filter(([, p]) => p.scope === 'application').map(([key]) => key);
     assert.deepEqual([...USER_ONLY_SETTINGS].sort(), application.sort());
     assert.equal(isUserOnlySetting('llmWorkbench.providers'), true);
