@@ -386,11 +386,14 @@ function updateEmpty(): void {
 
 function showTokenCount(count: TokenCountInfo): void {
   const approx = count.exact ? '' : '≈';
-  tokenCount.textContent = `${approx}${formatCount(count.tokens)} / ${formatCount(count.window)} tokens · ${count.model}`;
+  // Nothing configured for chat: the number is the budget model's, and says so rather than naming it as if it answered.
+  const model = count.unrouted ? `${count.model} (budget model)` : count.model;
+  tokenCount.textContent = `${approx}${formatCount(count.tokens)} / ${formatCount(count.window)} tokens · ${model}`;
   tokenCount.title =
     `System prompt + history + message + ${formatCount(count.outputReserve)} tokens reserved for the answer, against ${count.model}'s window` +
     (count.exact ? '' : ' (estimate: this model has no public tokenizer)') +
-    (count.windowNote ? `. ${count.windowNote}` : '');
+    (count.windowNote ? `. ${count.windowNote}` : '') +
+    (count.unrouted ? '. No chat model is configured yet: this is the budget model (llmWorkbench.budget.model), not a model that would answer' : '');
   const ratio = count.tokens / count.window;
   tokenCount.classList.toggle('warn', ratio >= 0.8 && !count.overflow);
   tokenCount.classList.toggle('over', count.overflow);

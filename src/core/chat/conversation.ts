@@ -133,6 +133,8 @@ export interface TokenCountInfo {
   overflow: boolean;
   /** Where the window comes from when it is not the catalog's (e.g. an Ollama server's num_ctx). */
   windowNote?: string;
+  /** Nothing is configured for chat: `model` is the budget model, shown as such (no model would answer yet). */
+  unrouted?: true;
 }
 
 export interface ChatViewState {
