@@ -45,6 +45,19 @@ const builds = [
     ),
     outdir: 'dist',
   },
+  // The official SDKs, each its own file, required on first use by src/core/providers/sdkModules.ts: most of the
+  // code shipped, so never part of extension.js / cli.js and never evaluated on activation.
+  {
+    ...node,
+    entryPoints: { 'sdk/openai': requireFromHere.resolve('openai'), 'sdk/anthropic': requireFromHere.resolve('@anthropic-ai/sdk') },
+    outdir: 'dist',
+  },
+  // The model catalog generated from LiteLLM's table (~70 KB of JSON) as its own module, required on the first
+  // model lookup by src/core/models/catalogStore.ts: never inlined into extension.js / cli.js, never read on activation.
+  { ...node, bundle: false, sourcemap: false, loader: { '.json': 'copy' }, entryPoints: { 'catalog/models': 'src/core/models/data/litellmCatalog.json' }, outdir: 'dist' },
+  // OpenTelemetry export and the OTLP receiver: required by src/core/telemetry/loadRuntime.ts only when export or the
+  // receiver is turned on, so the SDK is never parsed on activation or at CLI startup otherwise.
+  { ...node, entryPoints: { telemetry: 'src/core/telemetry/telemetryRuntime.ts' }, outdir: 'dist' },
   // Token-count worker thread: holds documents' incremental counters off the extension host thread.
   { ...node, entryPoints: { tokenCount: 'src/workers/tokenCountWorker.ts' }, outdir: 'dist/workers' },
   // Chat webview: browser bundle; its CSS (with the codicon font) is emitted beside it as dist/webview/chat.css.

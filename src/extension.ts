@@ -6,9 +6,13 @@ import * as vscode from 'vscode';
 import { registerApiKeyCommands } from './features/apiKeys/registerApiKeyCommands';
 import { registerChat } from './features/chat/registerChat';
 import { registerEvalTests } from './features/evalTests/registerEvalTests';
+import { registerLanguageModels } from './features/languageModels/registerLanguageModels';
+import { DeprecatedModelDiagnostics } from './features/models/deprecatedModelDiagnostics';
+import { registerModelPrices } from './features/models/modelPrices';
 import { registerShowLog } from './features/log/registerShowLog';
 import { createSharedServices, type SharedServices } from './features/services/sharedServices';
 import { registerSpend } from './features/spend/registerSpend';
+import { registerTelemetry } from './features/telemetry/registerTelemetry';
 import type { TestedFeatures } from './features/testing/snapshots';
 import { registerTestHooks, testHooksEnabled } from './features/testing/testHooks';
 import { BudgetDiagnostics } from './features/tokens/budgetDiagnostics';
@@ -30,6 +34,15 @@ const FEATURES: Feature[] = [
   { name: 'pick budget model', register: ({ settings, ollama }) => registerPickBudgetModel(settings, ollama) },
   { name: 'token status bar', tested: 'tokenStatus', register: ({ budgets, settings }) => new TokenStatus(budgets, settings) },
   { name: 'budget diagnostics', register: ({ budgets }) => new BudgetDiagnostics(budgets) },
+  {
+    name: 'model prices',
+    register: ({ context, catalogStore }) =>
+      registerModelPrices(context, catalogStore, {
+        checkWeekly: () => vscode.workspace.getConfiguration('llmWorkbench').get<boolean>('modelPrices.checkWeekly') === true,
+        url: () => process.env.LLM_WORKBENCH_PRICES_URL,
+      }),
+  },
+  { name: 'deprecated model warnings in settings', register: ({ settings }) => new DeprecatedModelDiagnostics(settings) },
   { name: 'prompt CodeLens', register: ({ budgets, settings }) => registerPromptCodeLens(budgets, settings) },
   { name: 'prompt hover', register: ({ budgets, settings }) => registerPromptHover(budgets, settings) },
   { name: 'API key commands', register: ({ keys, gateway }) => registerApiKeyCommands(keys, () => gateway.providers()) },
@@ -49,6 +62,12 @@ const FEATURES: Feature[] = [
     register: ({ context, settings, gateway, spendGuard, spendTracker }) =>
       registerEvalTests({ context, settings, gateway, guard: spendGuard, tracker: spendTracker }),
   },
+  {
+    name: 'language models, agent tools and MCP server',
+    tested: 'languageModels',
+    register: ({ context, settings, gateway, ollama }) => registerLanguageModels({ context, settings, gateway, ollama }),
+  },
+  { name: 'OpenTelemetry export and receiver', register: ({ context, settings, gateway }) => registerTelemetry(context, settings, gateway) },
 ];
 
 /** What `src/boot.ts` measured before calling `activate`: loading this bundle. */

@@ -16,20 +16,14 @@ import {
   type UserTurn,
   type WebviewMessage,
 } from '../../src/shared/chatProtocol';
+import { vsCodeApi } from '../../src/shared/webviewProtocol';
 import { createMarkdownRenderer } from './markdown';
 
-interface VsCodeApi {
-  postMessage(message: WebviewMessage): void;
-  getState(): PersistedDraft | undefined;
-  setState(state: PersistedDraft): void;
-}
 /** Survives the view being hidden and shown again: what the user was typing. */
 interface PersistedDraft {
   draft: string;
 }
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
+const vscode = vsCodeApi<WebviewMessage, PersistedDraft>();
 const markdown = createMarkdownRenderer(window);
 const post = (message: WebviewMessage) => vscode.postMessage(message);
 
@@ -390,7 +384,9 @@ function showTokenCount(count: TokenCountInfo): void {
   const model = count.unrouted ? `${count.model} (budget model)` : count.model;
   tokenCount.textContent = `${approx}${formatCount(count.tokens)} / ${formatCount(count.window)} tokens · ${model}`;
   tokenCount.title =
-    `System prompt + history + message + ${formatCount(count.outputReserve)} tokens reserved for the answer, against ${count.model}'s window` +
+    (count.limitKind === 'combined'
+      ? `System prompt + history + message + ${formatCount(count.outputReserve)} tokens reserved for the answer, against ${count.model}'s window`
+      : `System prompt + history + message, against ${count.model}'s input limit (the ${formatCount(count.outputReserve)} tokens reserved for the answer count against its output limit)`) +
     (count.exact ? '' : ' (estimate: this model has no public tokenizer)') +
     (count.windowNote ? `. ${count.windowNote}` : '') +
     (count.unrouted ? '. No chat model is configured yet: this is the budget model (llmWorkbench.budget.model), not a model that would answer' : '');

@@ -1,11 +1,10 @@
 /** Webview entry of the cost report: wires the typed protocol to the renderer. */
 import type { CostReportHostMessage, CostReportWebviewMessage } from '../../src/shared/costReportProtocol';
+import { vsCodeApi } from '../../src/shared/webviewProtocol';
 import { renderCostReport } from './renderCostReport';
 import './costReport.css';
 
-declare function acquireVsCodeApi(): { postMessage(message: CostReportWebviewMessage): void };
-
-const vscode = acquireVsCodeApi();
+const vscode = vsCodeApi<CostReportWebviewMessage>();
 const root = document.getElementById('root')!;
 const post = (message: CostReportWebviewMessage) => vscode.postMessage(message);
 

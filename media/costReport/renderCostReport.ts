@@ -5,6 +5,7 @@
 import {
   formatSpendUsd,
   formatTotals,
+  ORIGIN_OURS,
   REPORT_RANGES,
   type CostReportHostMessage,
   type ReportRange,
@@ -141,8 +142,10 @@ export function renderCostReport(root: HTMLElement, message: CostReportHostMessa
   }
   if (data.skippedLines > 0) notes.push(el(doc, 'p', { className: 'note warn' }, `${int(data.skippedLines)} unreadable ledger lines were skipped.`));
   let budgetNote: HTMLElement;
+  const othersToday = data.todayByOrigin.otherTools;
   if (message.dailyUsd) {
-    budgetNote = el(doc, 'p', { className: 'note' }, `Daily budget ${formatSpendUsd(message.dailyUsd)}; today ${formatTotals(today)}.`);
+    const others = othersToday.calls > 0 ? ` (LLM Workbench's own calls; other tools ${formatTotals(othersToday)} more)` : '';
+    budgetNote = el(doc, 'p', { className: 'note' }, `Daily budget ${formatSpendUsd(message.dailyUsd)}; today ${formatTotals(data.todayByOrigin.ours)}${others}.`);
   } else {
     const link = el(doc, 'a', { attrs: { href: '#' } }, 'set a daily budget');
     link.addEventListener('click', (e) => (e.preventDefault(), actions.openSettings()));
@@ -161,6 +164,7 @@ export function renderCostReport(root: HTMLElement, message: CostReportHostMessa
     ),
     budgetNote,
     ...notes,
+    ...(data.byOrigin.some((row) => row.key !== ORIGIN_OURS) ? [table(doc, 'Ours and other tools', 'Calls made by', data.byOrigin)] : []),
     el(doc, 'section', {}, el(doc, 'h2', {}, 'Spend by day'), chart(doc, message)),
     table(doc, 'By model', 'Model', data.byModel),
     table(doc, 'By task', 'Task', data.byTask),

@@ -1,11 +1,10 @@
 /** Webview entry of the model comparison: wires the typed protocol to the renderer. */
 import type { CompareHostMessage, CompareView, CompareWebviewMessage } from '../../src/shared/evalCompareProtocol';
+import { vsCodeApi } from '../../src/shared/webviewProtocol';
 import { renderCompare } from './renderCompare';
 import './evalCompare.css';
 
-declare function acquireVsCodeApi(): { postMessage(message: CompareWebviewMessage): void };
-
-const vscode = acquireVsCodeApi();
+const vscode = vsCodeApi<CompareWebviewMessage>();
 const root = document.getElementById('root')!;
 const post = (message: CompareWebviewMessage) => vscode.postMessage(message);
 let view: CompareView | undefined;

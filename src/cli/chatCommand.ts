@@ -7,6 +7,7 @@ import { createGateway } from '../core/gateway/createGateway';
 import { parseModelRef } from '../core/models/modelRef';
 import { TASKS, type Task } from '../core/providers/chat';
 import { CliLedger, loadCliSettings, usageMessage, warmUpTokenizers } from './cliSetup';
+import { cliTelemetry, closeCliTelemetry } from './cliTelemetry';
 
 export const CHAT_USAGE = `Usage: llm-workbench chat [--config FILE] [--task T] [--model REF] [--file PATH] [--json] PROMPT
 
@@ -22,6 +23,7 @@ input piped) reads the prompt from stdin.
 
 Environment: OPENAI_API_KEY, OPENAI_BASE_URL, ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, OLLAMA_HOST,
 <ID>_API_KEY for other providers; the ledger is $LLM_WORKBENCH_HOME/ledger.jsonl (default ~/.llm-workbench).
+OTEL_EXPORTER_OTLP_ENDPOINT (and the other standard OTEL_* variables) exports the call as OpenTelemetry spans.
 Exit: 0 answered, 1 the provider(s) failed after retries and fallbacks, 2 bad usage or configuration,
 130 interrupted (Ctrl+C).
 `;
@@ -80,9 +82,16 @@ export async function runChat(argv: string[], io: ChatIo = { stdout: process.std
     return 2;
   }
 
+  const exporting = cliTelemetry(io.env, cli.config.providers, (line) => io.stderr.write(line));
+  if ('problem' in exporting) {
+    io.stderr.write(`llm-workbench chat: ${exporting.problem}\n`);
+    return 2;
+  }
+  const { telemetry } = exporting;
   const ledger = new CliLedger(cli.ledgerPath);
   await warmUpTokenizers(cli.config, values.model ? [values.model] : []);
   const gateway = createGateway({
+    wrap: telemetry ? (g) => telemetry.wrapGateway(g) : undefined,
     config: cli.config,
     keys: cli.keys,
     ledger,
@@ -134,7 +143,9 @@ export async function runChat(argv: string[], io: ChatIo = { stdout: process.std
     }
   } finally {
     process.removeListener('SIGINT', onInterrupt);
+    // The ledger first: it is the record of the call; export is best effort, bounded in time.
     await ledger.close();
+    await closeCliTelemetry(telemetry, (line) => io.stderr.write(line));
   }
   if (!record) throw new Error('the gateway ended without a call record');
 

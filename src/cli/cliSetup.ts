@@ -36,6 +36,11 @@ export class CliLedger implements Ledger {
     return write;
   }
 
+  /** Resolves when every record appended so far is written (a long-running server keeps the file open). */
+  async settled(): Promise<void> {
+    await Promise.allSettled(this.pending);
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled(this.pending);
     await this.file.close();
@@ -48,7 +53,7 @@ export class CliLedger implements Ledger {
  * would show up as their TTFT and latency and could fail an eval's `latency` assertion.
  */
 export async function warmUpTokenizers(config: WorkbenchConfig, refs: readonly string[] = []): Promise<void> {
-  const catalog = new ModelCatalog(config.models);
+  const catalog = new ModelCatalog(config.models, { providers: config.providers });
   const encodings = new Set<EncodingName>(['o200k_base']);
   for (const ref of refs) encodings.add(tokenizerSpecFor(catalog.lookup(ref)).encoding);
   await Promise.all([...encodings].map((name) => loadTokenizer(name).catch(() => undefined)));

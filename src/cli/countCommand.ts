@@ -112,9 +112,13 @@ function parseCountArgs(args: string[]): { spec: TokenizerSpec; model?: ModelInf
   const requested = values.model ?? DEFAULT_MODEL;
   const model = catalog.lookup(normalizeModelRef(requested));
   if (!model) {
+    const ref = normalizeModelRef(requested);
+    const provider = ref.includes(':') ? ref.slice(0, ref.indexOf(':')) : undefined;
+    const stem = ref.slice(ref.indexOf(':') + 1).toLowerCase().replace(/[-.\d]+$/, '');
+    const near = catalog.all().filter((m) => (!provider || m.provider === provider) && stem && m.id.toLowerCase().startsWith(stem)).slice(0, 8);
     throw new UsageError(
-      `unknown model "${requested}". Known models: ${catalog.all().map((m) => m.ref).join(', ')}. ` +
-        'Or count with --encoding o200k_base / cl100k_base.',
+      `unknown model "${requested}".${near.length ? ` Similar models: ${near.map((m) => m.ref).join(', ')}.` : ''} ` +
+        'List them with `llm-workbench models --search <text>`, or count with --encoding o200k_base / cl100k_base.',
     );
   }
   return { spec: model.tokenizer, model, json: values.json ?? false, files: positionals };

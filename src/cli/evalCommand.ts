@@ -1,10 +1,11 @@
 /** `llm-workbench eval`: runs eval files headless, for terminals and CI. */
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatUsd } from '../core/cost/pricing';
-import { NO_GRADER_MESSAGE } from '../core/evals/assertions/llmRubric';
-import type { AssertionSpec, EvalFile } from '../core/evals/evalModel';
+import { EVAL_FILE_NAMES_TEXT, isEvalFilePath } from '../core/evals/evalFilePatterns';
+import type { EvalFile } from '../core/evals/evalModel';
+import { graderDiagnostics } from '../core/evals/graderDiagnostics';
 import { hasErrors } from '../core/evals/evalModel';
 import { withEvalProviders } from '../core/evals/evalProviders';
 import type { EvalCaseResult } from '../core/evals/evalResult';
@@ -15,16 +16,19 @@ import { relativeDisplayPath } from '../core/evals/displayPath';
 import { normalizeProviderRef } from '../core/evals/providerRef';
 import { defaultEvalCacheDir, ResponseCache } from '../core/evals/responseCache';
 import { DEFAULT_CONCURRENCY, runEval } from '../core/evals/runEval';
-import { formatDiagnostic, type EvalDiagnostic } from '../core/evals/sourceRange';
+import { formatDiagnostic } from '../core/evals/sourceRange';
 import { ignoredTemperatureWarnings } from '../core/evals/unsupportedSampling';
 import { matrixTable, resultsTable, totalsLine } from '../core/evals/textReport';
 import { createGateway } from '../core/gateway/createGateway';
 import { CliLedger, loadCliSettings, usageMessage, warmUpTokenizers } from './cliSetup';
+import { cliTelemetry, closeCliTelemetry } from './cliTelemetry';
+import { ENGINES, planEngines, runDelegated } from './evalEngines';
 import { outputPathProblem } from './outputPath';
+import type { EngineChoice } from '../core/evals/delegate/delegation';
 
 export const EVAL_USAGE = `Usage: llm-workbench eval [options] [FILE|DIR...]
 
-Runs eval files (*.eval.yaml, *.eval.yml, *.eval.json, promptfooconfig.yaml): every test on every provider.
+Runs eval files (*.eval.yaml, *.eval.yml, *.eval.json, promptfooconfig.yaml or .yml): every test on every provider.
 With no FILE, runs ./promptfooconfig.yaml or the eval files in the current directory.
 
 Options:
@@ -35,14 +39,19 @@ Options:
   --json FILE           write every result as one JSON line, as it arrives
   --junit FILE          write a JUnit XML report for CI
   --record FILE.md      write the model-selection record (Markdown, plus FILE.json) when several providers ran
-  --grader REF          grader model for llm-rubric where the file names none (e.g. openai:gpt-4o-mini)
+  --grader REF          grader model for model-graded assertions where the file names none (e.g. openai:gpt-4o-mini)
   --min-pass-rate R     quality gate for the recommendation, 0..1 (default: the file's minPassRate, else 1.0)
   --calls-per-day N     calls per day for the monthly cost estimate (default: the file's callsPerDay, else settings)
-  --no-code             skip javascript assertions instead of running them
+  --no-code             skip javascript/python assertions and transforms instead of running them
+  --engine E            auto (default): files that use what llm-workbench does not run natively (redteam, other
+                        providers, some assertion types...) run with the workspace's promptfoo
+                        (node_modules/.bin/promptfoo, else promptfoo on PATH), and the run says so;
+                        native: never; promptfoo: every file
   -h, --help            show this help
 
 Exit status: 0 all cases passed, 1 some case failed or errored, 2 invalid eval files, options or settings.
 Keys come from OPENAI_API_KEY, ANTHROPIC_API_KEY, ... (see the README). The cache lives in $LLM_WORKBENCH_HOME/cache/evals.
+OTEL_EXPORTER_OTLP_ENDPOINT (and the other standard OTEL_* variables) exports the run and its calls as OpenTelemetry spans.
 `;
 
 interface CliIo {
@@ -51,6 +60,8 @@ interface CliIo {
   env: NodeJS.ProcessEnv;
   cwd: string;
   isTty: boolean;
+  /** Ends the process at once after a cancelled run (Ctrl+C must stop within a second, lingering sockets or not). */
+  exitNow?: (code: number) => void;
 }
 
 const DEFAULT_IO: CliIo = {
@@ -59,6 +70,13 @@ const DEFAULT_IO: CliIo = {
   env: process.env,
   cwd: process.cwd(),
   isTty: Boolean(process.stderr.isTTY),
+  exitNow: (code) => {
+    // Ended as the signal ends a process (status 130 in a shell): immediate, where a normal exit can spend a second
+    // tearing down aborted sockets and threads on a loaded machine.
+    process.removeAllListeners('SIGINT');
+    process.kill(process.pid, 'SIGINT');
+    setTimeout(() => process.exit(code), 1000).unref();
+  },
 };
 
 // eslint-disable-next-line max-lines-per-function -- one linear command: parse, check paths before spending, run, write every report; issue 14 reworks it with the engine
@@ -80,6 +98,7 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
         'min-pass-rate': { type: 'string' },
         'calls-per-day': { type: 'string' },
         'no-code': { type: 'boolean' },
+        engine: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -99,6 +118,8 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   const callsPerDay = intOption(values['calls-per-day'], '--calls-per-day', 0, problems);
   const minPassRate = values['min-pass-rate'] === undefined ? undefined : Number(values['min-pass-rate']);
   if (minPassRate !== undefined && !(minPassRate >= 0 && minPassRate <= 1)) problems.push(`--min-pass-rate must be a number from 0 to 1, e.g. 0.9 (got "${values['min-pass-rate']}")`);
+  const engine = (values.engine ?? 'auto') as EngineChoice;
+  if (!ENGINES.includes(engine)) problems.push(`--engine must be one of ${ENGINES.join(', ')} (got "${values.engine}")`);
   const grader = values.grader === undefined ? undefined : normalizeProviderRef(values.grader);
   if (values.grader !== undefined && !grader) problems.push(`--grader must be a model reference provider:model, e.g. openai:gpt-4o-mini (got "${values.grader}")`);
 
@@ -109,16 +130,23 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   const paths = findEvalFiles(positionals, io.cwd, problems);
   const settings = loadCliSettings(values.config, io.env, io.cwd);
   const loaded = 'problem' in settings ? (problems.push(settings.problem), undefined) : settings;
+  const exporting = loaded ? cliTelemetry(io.env, loaded.config.providers, io.stderr) : {};
+  if ('problem' in exporting) problems.push(exporting.problem);
   for (const p of problems) io.stderr(`llm-workbench eval: ${p}\n`);
-  if (problems.length > 0 || !loaded) return 2;
+  if (problems.length > 0 || !loaded || 'problem' in exporting) return 2;
+  const { telemetry } = exporting;
 
   const files = paths.map((p) => parseEvalFile(p));
-  const graderProblems = files.flatMap((f) => missingGraders(f, grader));
-  const diagnostics = [...files.flatMap((f) => f.diagnostics), ...graderProblems];
-  for (const d of diagnostics) io.stderr(`${formatDiagnostic({ ...d, file: shortPath(d.file, io.cwd) })}\n`);
-  const invalid = files.some(hasErrors) || graderProblems.length > 0;
-  const runnable = files.filter((f) => !f.fatal && f.tests.length > 0);
-  if (runnable.length === 0) {
+  const short = (path: string) => shortPath(path, io.cwd);
+  const plan = planEngines(files, engine, io.env, short);
+  const graderNotes = plan.native.flatMap((f) => graderDiagnostics(f, grader));
+  const graderProblems = graderNotes.filter((d) => d.severity === 'error');
+  for (const d of [...plan.diagnostics, ...graderNotes]) io.stderr(`${formatDiagnostic({ ...d, file: short(d.file) })}\n`);
+  for (const p of plan.problems) io.stderr(`llm-workbench eval: ${p}\n`);
+  for (const note of plan.notes) io.stderr(`llm-workbench eval: ${note}\n`);
+  const invalid = plan.native.some(hasErrors) || graderProblems.length > 0 || plan.problems.length > 0;
+  const runnable = plan.native.filter((f) => !f.fatal && f.needsPromptfoo !== 'file' && f.tests.some((t) => !t.needsPromptfoo));
+  if (runnable.length === 0 && plan.delegated.length === 0) {
     io.stderr(invalid ? 'llm-workbench eval: nothing to run: fix the problems above\n' : 'llm-workbench eval: the files have no tests to run\n');
     return 2;
   }
@@ -130,6 +158,7 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   const ledger = new CliLedger(loaded.ledgerPath);
   await warmUpTokenizers(evalProviders.config, runnable.flatMap((f) => f.providers.map((p) => evalProviders.refFor(p))));
   const gateway = createGateway({
+    wrap: telemetry ? (g) => telemetry.wrapGateway(g) : undefined,
     config: evalProviders.config,
     keys: evalProviders.keys(loaded.keys),
     ledger,
@@ -146,6 +175,9 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   process.once('SIGINT', onSignal);
 
   const results: EvalCaseResult[] = [];
+  const traced = telemetry?.evalRun();
+  // Kept for the table and JUnit; outputs are clipped so a long run stays small in memory.
+  const keep = (result: EvalCaseResult) => results.push({ ...result, output: result.output.length > 2000 ? `${result.output.slice(0, 2000)}…` : result.output, prompt: '' });
   let summary;
   try {
     summary = await runEval(runnable, {
@@ -161,21 +193,47 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
       minPassRate,
       callsPerDay: callsPerDay ?? loaded.config.budget.callsPerDay,
       displayPath: (path) => relativeDisplayPath(io.cwd, path),
+      aroundCase: traced?.aroundCase,
       onEvent: (e) => {
+        traced?.onEvent(e);
         if (e.type === 'result') {
-          // Kept for the table and JUnit; outputs are clipped so a long run stays small in memory.
-          results.push({ ...e.result, output: e.result.output.length > 2000 ? `${e.result.output.slice(0, 2000)}…` : e.result.output, prompt: '' });
+          keep(e.result);
           if (io.isTty) io.stderr(`\r${e.completed}/${e.total} cases`);
         }
       },
     });
+    if (plan.delegated.length > 0) {
+      const delegated = await runDelegated(plan.delegated, {
+        env: io.env,
+        concurrency: jobs,
+        repeat,
+        noCache: Boolean(values['no-cache']),
+        grader,
+        signal: controller.signal,
+        ledger,
+        jsonlPath: values.json ? resolve(io.cwd, values.json) : undefined,
+        readText: (path) => readFileSync(path, 'utf8'),
+        stderr: io.stderr,
+        onResult: (result) => {
+          keep(result);
+          summary!.total++;
+          summary![result.verdict === 'pass' ? 'passed' : result.verdict === 'fail' ? 'failed' : result.verdict === 'error' ? 'errors' : 'skipped']++;
+          if (result.cached) summary!.cached++;
+          else if (result.costUsd === null) summary!.unknownCostCalls++;
+          else summary!.newSpendUsd += result.costUsd;
+        },
+      });
+      summary.errors += delegated.errors;
+      summary.cancelled ||= delegated.cancelled;
+    }
   } finally {
     process.removeListener('SIGINT', onSignal);
     await ledger.close();
+    await closeCliTelemetry(telemetry, io.stderr);
   }
   if (io.isTty) io.stderr('\r');
 
-  results.sort(resultOrder(runnable));
+  results.sort(resultOrder([...runnable, ...plan.delegated.map((d) => d.file)]));
   io.stdout(`${resultsTable(results, io.cwd)}\n\n${totalsLine(summary)}\n`);
   for (const file of summary.files) {
     if (!file.selection) continue;
@@ -208,7 +266,11 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
     }
   }
 
-  if (summary.cancelled) return 1;
+  if (summary.cancelled) {
+    // Reports are written (stdout and files are synchronous here); aborted sockets and workers need not be waited for.
+    io.exitNow?.(1);
+    return 1;
+  }
   if (invalid || unwritten) return 2;
   return summary.failed + summary.errors > 0 ? 1 : 0;
 }
@@ -229,12 +291,10 @@ function intOption(raw: string | undefined, name: string, min: number, problems:
   return n;
 }
 
-const EVAL_FILE = /(\.eval\.(ya?ml|json)|^promptfooconfig\.ya?ml)$/i;
-
 /** FILE arguments as given; DIR arguments expand to the eval files under them (node_modules skipped). */
 function findEvalFiles(args: string[], cwd: string, problems: string[]): string[] {
   if (args.length === 0) {
-    const here = readdirSync(cwd).filter((f) => EVAL_FILE.test(f));
+    const here = readdirSync(cwd).filter((f) => isEvalFilePath(f));
     if (here.length === 0) problems.push('no eval files given, and none in the current directory: pass FILE... (e.g. evals/support.eval.yaml)');
     return here.sort().map((f) => join(cwd, f));
   }
@@ -247,32 +307,13 @@ function findEvalFiles(args: string[], cwd: string, problems: string[]): string[
     }
     if (statSync(path).isDirectory()) {
       const found = (readdirSync(path, { recursive: true }) as string[])
-        .filter((f) => !f.split(/[\\/]/).includes('node_modules') && EVAL_FILE.test(basename(f)))
+        .filter((f) => !f.split(/[\\/]/).includes('node_modules') && isEvalFilePath(f))
         .sort()
         .map((f) => join(path, f));
-      if (found.length === 0) problems.push(`${arg}: no eval files (*.eval.yaml, *.eval.json, promptfooconfig.yaml) in this directory`);
+      if (found.length === 0) problems.push(`${arg}: no eval files (${EVAL_FILE_NAMES_TEXT}) in this directory`);
       out.push(...found);
     } else out.push(path);
   }
-  return out;
-}
-
-/** Every llm-rubric with no grader anywhere (assertion, test, defaultTest, --grader) is an error at its line. */
-function missingGraders(file: EvalFile, fallback: string | undefined): EvalDiagnostic[] {
-  if (fallback) return [];
-  const seen = new Set<string>();
-  const out: EvalDiagnostic[] = [];
-  const visit = (a: AssertionSpec, testGrader: string | undefined) => {
-    if (a.type === 'assert-set') a.assert?.forEach((inner) => visit(inner, testGrader));
-    else if (a.type === 'llm-rubric' && !a.provider && !testGrader) {
-      const key = `${a.location.file}:${a.location.range.start.line}:${a.location.range.start.column}`;
-      if (!seen.has(key)) {
-        seen.add(key);
-        out.push({ severity: 'error', message: NO_GRADER_MESSAGE, range: a.location.range, file: a.location.file });
-      }
-    }
-  };
-  for (const test of file.tests) for (const a of test.assert) visit(a, test.grader);
   return out;
 }
 

@@ -1,5 +1,7 @@
 /** `llm-workbench <command>`: the headless entry point over src/core. */
 import packageJson from '../../package.json';
+import { CatalogStore, setDefaultCatalogStore } from '../core/models/catalogStore';
+import { cliCatalogPath } from './modelsCommand';
 
 const USAGE = `Usage: llm-workbench <command> [options]
 
@@ -7,6 +9,8 @@ Commands:
   count   Count tokens in files (exact for OpenAI models, ≈ estimate for others)
   chat    Send a prompt through the gateway (routing, retries, fallback, cost, ledger)
   eval    Run eval files (promptfoo-compatible) and compare models
+  models  List, filter and show the model catalog (prices, limits, tokenizer, deprecation); --update refreshes prices
+  mcp     Serve the count, cost, eval and compare tools to MCP clients over stdio
 
 Run "llm-workbench <command> --help" for a command's options.
 Exit status: 0 success, 1 a file, case or provider failed, 2 bad usage or configuration.
@@ -14,13 +18,19 @@ Exit status: 0 success, 1 a file, case or provider failed, 2 bad usage or config
 
 async function main(argv: string[]): Promise<number> {
   const [command] = argv;
+  // Prices from a table the user refreshed (models --update), read on the first model lookup only.
+  setDefaultCatalogStore(new CatalogStore({ storedPath: cliCatalogPath() }));
   switch (command) {
+    case 'models':
+      return (await import('./modelsCommand')).runModels(argv.slice(1));
     case 'count':
       return (await import('./countCommand')).runCount(argv.slice(1));
     case 'eval':
       return (await import('./evalCommand')).evalCommand(argv.slice(1));
     case 'chat':
       return (await import('./chatCommand')).runChat(argv.slice(1));
+    case 'mcp':
+      return (await import('./mcpCommand')).runMcp(argv.slice(1));
     case 'help':
     case '--help':
     case '-h':
@@ -36,6 +46,9 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => {
+main(process.argv.slice(2)).then(async (code) => {
   process.exitCode = code;
+  // An unreachable collector leaves the exporter's retry timers running; the command's work (and the ledger) is done.
+  const { exportAbandoned } = await import('./cliTelemetry');
+  if (exportAbandoned()) process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 });

@@ -18,11 +18,17 @@ export const COMMANDS = {
   openCostReport: 'llmWorkbench.openCostReport',
   runEvalCase: 'llmWorkbench.runEvalCase',
   refreshSpend: 'llmWorkbench.refreshSpend',
+  manageLanguageModels: 'llmWorkbench.manageLanguageModels',
+  updateModelPrices: 'llmWorkbench.updateModelPrices',
+  setTelemetryCredentials: 'llmWorkbench.telemetry.setCredentials',
+  clearTelemetryCredentials: 'llmWorkbench.telemetry.clearCredentials',
 } as const;
 
 /** Registered only when LLM_WORKBENCH_TEST=1 (src/features/testing/): not contributed in package.json. */
 export const TEST_COMMANDS = {
   snapshot: 'llmWorkbench.test.snapshot',
+  /** Stores a key the way Set API Key does, without the input box (the language-model suite's emulator keys). */
+  storeApiKey: 'llmWorkbench.test.storeApiKey',
 } as const;
 
 /** Views and VS Code's own commands the extension opens. */

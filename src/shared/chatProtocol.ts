@@ -7,30 +7,26 @@ export type * from '../core/chat/chatMessages';
 /** The answer footer as both sides show it (the CLI prints the same). */
 export { footerParts, formatCount } from '../core/chat/footerText';
 import type { WebviewMessage } from '../core/chat/chatMessages';
-
-const WEBVIEW_TYPES: ReadonlySet<string> = new Set<WebviewMessage['type']>([
-  'ready', 'send', 'draft', 'stop', 'retry', 'newChat', 'clear', 'copyCode', 'insertCode', 'applyCode', 'action',
-]);
+import { messageGuard, type SendsReady } from './webviewProtocol';
 
 /** The webview is a trust boundary: accept only well-formed messages. */
-export function isWebviewMessage(value: unknown): value is WebviewMessage {
-  if (typeof value !== 'object' || value === null) return false;
-  const message = value as Record<string, unknown>;
-  if (typeof message.type !== 'string' || !WEBVIEW_TYPES.has(message.type)) return false;
-  switch (message.type) {
-    case 'send':
-    case 'draft':
-      return typeof message.text === 'string' && typeof message.model === 'string' && (message.task === 'chat' || message.task === 'code');
-    case 'retry':
-      return typeof message.turnId === 'string';
-    case 'copyCode':
-    case 'insertCode':
-      return typeof message.code === 'string';
-    case 'applyCode':
-      return typeof message.turnId === 'string' && typeof message.code === 'string';
-    case 'action':
-      return message.action === 'setApiKey' || message.action === 'openSettings' || message.action === 'openLog';
-    default:
-      return true;
-  }
+export const isWebviewMessage = messageGuard<WebviewMessage>({
+  ready: true,
+  send: isComposed,
+  draft: isComposed,
+  stop: true,
+  retry: (m) => typeof m.turnId === 'string',
+  newChat: true,
+  clear: true,
+  copyCode: (m) => typeof m.code === 'string',
+  insertCode: (m) => typeof m.code === 'string',
+  applyCode: (m) => typeof m.turnId === 'string' && typeof m.code === 'string',
+  action: (m) => m.action === 'setApiKey' || m.action === 'openSettings' || m.action === 'openLog',
+});
+
+function isComposed(m: Record<string, unknown>): boolean {
+  return typeof m.text === 'string' && typeof m.model === 'string' && (m.task === 'chat' || m.task === 'code');
 }
+
+const chatPageSendsReady: SendsReady<WebviewMessage> = true;
+void chatPageSendsReady;

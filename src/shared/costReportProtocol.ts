@@ -3,8 +3,10 @@
  * Free of `vscode` and Node APIs: the webview bundle (platform: browser) compiles it too.
  */
 import type { CostReportData } from '../core/cost/costReportData';
+import { messageGuard, type ReadyMessage } from './webviewProtocol';
 
 export type { CostReportData, SpendRow } from '../core/cost/costReportData';
+export { ORIGIN_OURS } from '../core/cost/costReportData';
 export type { SpendTotals } from '../core/cost/spendTally';
 /** Amounts and totals as the spend status bar writes them, so the report and the status bar agree. */
 export { formatSpendUsd, formatTotals } from '../core/cost/spendSummary';
@@ -26,28 +28,17 @@ export type CostReportHostMessage = {
 
 /** Webview -> host. */
 export type CostReportWebviewMessage =
-  | { type: 'ready' }
+  | ReadyMessage
   | { type: 'setRange'; range: ReportRange }
   | { type: 'exportCsv' }
   | { type: 'openSettings' }
   /** After each render: what was drawn, so the host (and the integration suite) knows the page is live. */
   | { type: 'rendered'; bars: number; modelRows: number; totalText: string };
 
-export function isCostReportWebviewMessage(value: unknown): value is CostReportWebviewMessage {
-  if (typeof value !== 'object' || value === null) return false;
-  const m = value as { type?: unknown; range?: unknown };
-  switch (m.type) {
-    case 'ready':
-    case 'exportCsv':
-    case 'openSettings':
-      return true;
-    case 'setRange':
-      return (REPORT_RANGES as readonly unknown[]).includes(m.range);
-    case 'rendered': {
-      const r = value as { bars?: unknown; modelRows?: unknown; totalText?: unknown };
-      return typeof r.bars === 'number' && typeof r.modelRows === 'number' && typeof r.totalText === 'string';
-    }
-    default:
-      return false;
-  }
-}
+export const isCostReportWebviewMessage = messageGuard<CostReportWebviewMessage>({
+  ready: true,
+  exportCsv: true,
+  openSettings: true,
+  setRange: (m) => (REPORT_RANGES as readonly unknown[]).includes(m.range),
+  rendered: (m) => typeof m.bars === 'number' && typeof m.modelRows === 'number' && typeof m.totalText === 'string',
+});

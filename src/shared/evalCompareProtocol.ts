@@ -5,6 +5,7 @@
  */
 
 import type { CompareView } from '../core/evals/editor/compareViewModel';
+import { messageGuard, type ReadyMessage } from './webviewProtocol';
 
 export type { CaseRow, CompareView, ModelColumn } from '../core/evals/editor/compareViewModel';
 
@@ -16,24 +17,16 @@ export type CompareHostMessage =
 
 /** Webview -> host. */
 export type CompareWebviewMessage =
-  | { type: 'ready' }
+  | ReadyMessage
   | { type: 'saveRecord' }
   | { type: 'setRoute' }
   | { type: 'cancel' }
   | { type: 'rendered'; recommended?: string; columns: number };
 
-export function isCompareWebviewMessage(value: unknown): value is CompareWebviewMessage {
-  if (typeof value !== 'object' || value === null) return false;
-  const m = value as { type?: unknown; recommended?: unknown; columns?: unknown };
-  switch (m.type) {
-    case 'ready':
-    case 'saveRecord':
-    case 'setRoute':
-    case 'cancel':
-      return true;
-    case 'rendered':
-      return typeof m.columns === 'number' && (m.recommended === undefined || typeof m.recommended === 'string');
-    default:
-      return false;
-  }
-}
+export const isCompareWebviewMessage = messageGuard<CompareWebviewMessage>({
+  ready: true,
+  saveRecord: true,
+  setRoute: true,
+  cancel: true,
+  rendered: (m) => typeof m.columns === 'number' && (m.recommended === undefined || typeof m.recommended === 'string'),
+});

@@ -18,12 +18,12 @@ import { startEmulator } from '../emulator/emulator';
 import type { BenchRow } from './benchRow';
 
 const BENCH = 'evals';
-const CASES = 200;
-const JOBS = 4;
-const LABELS = ['billing', 'bug', 'account', 'feature'];
+export const CASES = 200;
+export const JOBS = 4;
+export const LABELS = ['billing', 'bug', 'account', 'feature'];
 
-/** 200 tests, each with a mix of the assertion types people use most. */
-function evalFile(): string {
+/** 200 tests, each with a mix of the assertion types people use most (also the promptfoo side-by-side file). */
+export function evalFile(): string {
   const lines = ['description: bench', 'prompts: ["Label this ticket as billing, bug, account or feature. Ticket {{n}}: {{ticket}}"]', 'providers: [openai:gpt-4o-mini]', 'tests:'];
   for (let i = 0; i < CASES; i++) {
     const label = LABELS[i % LABELS.length];

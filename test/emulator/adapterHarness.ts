@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Usage } from '../../src/core/providers/usage';
 import type { KeySource, ProviderAdapter } from '../../src/core/providers/adapter';
-import type { ChatEvent, ChatRequest, StopReason } from '../../src/core/providers/chat';
+import type { ChatEvent, ChatRequest, StopReason, ToolCallPart } from '../../src/core/providers/chat';
 import type { ProviderError } from '../../src/core/providers/providerError';
 
 /** Everything one adapter call produced, after checking the event contract held. */
@@ -11,6 +11,7 @@ export interface Outcome {
   usage?: Usage;
   stopReason?: StopReason;
   error?: ProviderError;
+  toolCalls: ToolCallPart[];
 }
 
 /**
@@ -25,10 +26,11 @@ export async function run(adapter: ProviderAdapter, model: string, request: Part
   const kinds = events.map((e) => e.type);
   const last = kinds[kinds.length - 1];
   const texts = kinds.filter((k) => k === 'text').length;
+  const calls = kinds.filter((k) => k === 'tool_call').length;
   if (last === 'error') {
     assert.deepEqual(kinds.slice(0, -1), Array(kinds.length - 1).fill('text'), `only text may precede an error: ${kinds.join(',')}`);
   } else {
-    assert.deepEqual(kinds, [...Array(texts).fill('text'), 'usage', 'done'], `expected text*, usage, done: ${kinds.join(',')}`);
+    assert.deepEqual(kinds, [...Array(texts).fill('text'), ...Array(calls).fill('tool_call'), 'usage', 'done'], `expected text*, tool_call*, usage, done: ${kinds.join(',')}`);
   }
   const find = <T extends ChatEvent['type']>(type: T) => events.find((e) => e.type === type) as Extract<ChatEvent, { type: T }> | undefined;
   return {
@@ -37,6 +39,7 @@ export async function run(adapter: ProviderAdapter, model: string, request: Part
     usage: find('usage')?.usage,
     stopReason: find('done')?.stopReason,
     error: find('error')?.error,
+    toolCalls: events.flatMap((e) => (e.type === 'tool_call' ? [e.call] : [])),
   };
 }
 

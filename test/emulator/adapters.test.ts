@@ -54,7 +54,6 @@ describe('provider adapters against the emulator', () => {
         const out = await run(adapter(), t.model, { system: 'Be terse.', maxOutputTokens: 77, messages: [{ role: 'user', content: 'Ping?' }] });
         assert.equal(out.text, `Emulated answer from ${t.model}: Ping?`);
         assert.equal(out.stopReason, 'end');
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each protocol's request body, read field by field below
         const body = emu.requests[0].body as Record<string, any>;
         if (t.protocol === 'anthropic') {
           assert.equal(body.system, 'Be terse.');

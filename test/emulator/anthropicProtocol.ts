@@ -1,6 +1,6 @@
 import type { Fault } from './emulatorTypes';
 import { promptOf, sendJson, sse, type Exchange } from './exchange';
-import { estimateTokens, nativeStopReason, planReply } from './plannedReply';
+import { estimateTokens, fragments, nativeStopReason, planReply } from './plannedReply';
 import { writeJson, writeStatus, writeStream, type StreamFrames } from './replyWriter';
 
 const STOP_REASONS = { end: 'end_turn', max_tokens: 'max_tokens', stop_sequence: 'stop_sequence', tool_use: 'tool_use', content_filter: 'refusal' };
@@ -58,17 +58,34 @@ export async function handleAnthropicMessages(x: Exchange): Promise<void> {
   const stopReason = nativeStopReason(plan.stopReason, STOP_REASONS);
   // Anthropic's input_tokens excludes the cached part, which it reports separately.
   const inputTokens = Math.max(0, plan.usage.input - plan.usage.cacheRead - plan.usage.cacheWrite);
-  const cacheFields = { cache_creation_input_tokens: plan.usage.cacheWrite, cache_read_input_tokens: plan.usage.cacheRead };
+  // As the API reports it: the write total, and its split between the 5-minute and the 1-hour cache.
+  const cacheFields = {
+    cache_creation_input_tokens: plan.usage.cacheWrite,
+    cache_read_input_tokens: plan.usage.cacheRead,
+    cache_creation: { ephemeral_5m_input_tokens: plan.usage.cacheWrite - plan.usage.cacheWrite1h, ephemeral_1h_input_tokens: plan.usage.cacheWrite1h },
+  };
 
   if (x.body.stream !== true) {
     return writeJson(x.req, x.res, {
       id, type: 'message', role: 'assistant', model,
-      content: [{ type: 'text', text: plan.text }],
+      content: [
+        ...(plan.text || !plan.toolCalls.length ? [{ type: 'text', text: plan.text }] : []),
+        ...plan.toolCalls.map((c) => ({ type: 'tool_use', id: `toolu_${c.id}`, name: c.name, input: c.input })),
+      ],
       stop_reason: stopReason, stop_sequence: null,
       usage: { input_tokens: inputTokens, output_tokens: plan.usage.output, ...cacheFields, service_tier: 'standard' },
     }, plan.fault);
   }
 
+  // A text block only when there is text (or nothing else), as the API does; tool_use blocks follow it.
+  const hasText = plan.text !== '' || plan.toolCalls.length === 0;
+  const firstTool = hasText ? 1 : 0;
+  const toolBlocks = plan.toolCalls.flatMap((c, i) => [
+    sse({ type: 'content_block_start', index: firstTool + i, content_block: { type: 'tool_use', id: `toolu_${c.id}`, name: c.name, input: {} } }, 'content_block_start'),
+    ...fragments(c.argumentsText).map((partial_json) =>
+      sse({ type: 'content_block_delta', index: firstTool + i, delta: { type: 'input_json_delta', partial_json } }, 'content_block_delta')),
+    sse({ type: 'content_block_stop', index: firstTool + i }, 'content_block_stop'),
+  ]);
   const frames: StreamFrames = {
     contentType: 'text/event-stream; charset=utf-8',
     prelude: [
@@ -79,12 +96,13 @@ export async function handleAnthropicMessages(x: Exchange): Promise<void> {
           usage: { input_tokens: inputTokens, output_tokens: 1, ...cacheFields, service_tier: 'standard' },
         },
       }, 'message_start'),
-      sse({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, 'content_block_start'),
+      ...(hasText ? [sse({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, 'content_block_start')] : []),
       sse({ type: 'ping' }, 'ping'),
     ],
     texts: plan.chunks.map((text) => sse({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }, 'content_block_delta')),
     epilogue: [
-      sse({ type: 'content_block_stop', index: 0 }, 'content_block_stop'),
+      ...(hasText ? [sse({ type: 'content_block_stop', index: 0 }, 'content_block_stop')] : []),
+      ...toolBlocks,
       sse({ type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: plan.usage.output } }, 'message_delta'),
       sse({ type: 'message_stop' }, 'message_stop'),
     ],

@@ -3,8 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { handleAnthropicCountTokens, handleAnthropicMessages } from './anthropicProtocol';
 import type { EmulatedProtocol, Emulator, EmulatorOptions, EmulatorReply, Match, RecordedRequest } from './emulatorTypes';
 import { sendJson, type Exchange } from './exchange';
-import { handleOllamaChat, handleOllamaShow, handleOllamaTags } from './ollamaProtocol';
+import { handleOllamaChat, handleOllamaGenerate, handleOllamaShow, handleOllamaTags } from './ollamaProtocol';
+import { handleOpenAIEmbeddings } from './embeddingsProtocol';
 import { handleOpenAIChat, handleOpenAIModels } from './openaiProtocol';
+import { handleOpenAICompletions, handleOpenAIResponses } from './responsesProtocol';
 import { ReplyScript } from './replyScript';
 import { resetByEmulator } from './replyWriter';
 
@@ -15,15 +17,28 @@ type Handler = (x: Exchange) => void | Promise<void>;
 /** Method + path -> protocol and handler. Ollama's OpenAI-compatible `/v1` is the OpenAI handler on the same server. */
 const ROUTES: Record<string, { protocol: EmulatedProtocol; handle: Handler }> = {
   'POST /v1/chat/completions': { protocol: 'openai', handle: handleOpenAIChat },
+  'POST /v1/responses': { protocol: 'openai', handle: handleOpenAIResponses },
+  'POST /v1/completions': { protocol: 'openai', handle: handleOpenAICompletions },
+  'POST /v1/embeddings': { protocol: 'openai', handle: handleOpenAIEmbeddings },
   'GET /v1/models': { protocol: 'openai', handle: handleOpenAIModels },
   'POST /v1/messages': { protocol: 'anthropic', handle: handleAnthropicMessages },
   'POST /v1/messages/count_tokens': { protocol: 'anthropic', handle: handleAnthropicCountTokens },
   'POST /api/chat': { protocol: 'ollama', handle: handleOllamaChat },
+  'POST /api/generate': { protocol: 'ollama', handle: handleOllamaGenerate },
   'GET /api/tags': { protocol: 'ollama', handle: handleOllamaTags },
   'POST /api/show': { protocol: 'ollama', handle: handleOllamaShow },
 };
 
 const CONTROL_PREFIX = '/__emulator/';
+/** `/client/<name>/v1/...` is `/v1/...` recorded as sent by `<name>`: two tools share one emulator with separate logs. */
+const CLIENT_PREFIX = /^\/client\/([A-Za-z0-9_.-]+)(\/.*)$/;
+
+const AZURE_PATH = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|completions|embeddings)$/;
+
+function splitClient(pathname: string): { path: string; client?: string } {
+  const m = CLIENT_PREFIX.exec(pathname);
+  return m ? { path: m[2], client: m[1] } : { path: pathname };
+}
 
 /** Starts the loopback provider emulator (port 0 = any free port). */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
@@ -40,11 +55,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   server.keepAliveTimeout = 1000;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? '/', 'http://emulator').pathname;
+    const { path, client } = splitClient(new URL(req.url ?? '/', 'http://emulator').pathname);
     const raw = await readBody(req);
     if (path.startsWith(CONTROL_PREFIX)) return control(req.method ?? 'GET', path.slice(CONTROL_PREFIX.length), raw, res);
 
-    const route = ROUTES[`${req.method} ${path}`];
+    // Azure OpenAI names the deployment in the path: `/openai/deployments/<name>/chat/completions?api-version=…`.
+    const azure = AZURE_PATH.exec(path);
+    const route = ROUTES[azure ? `${req.method} /v1/${azure[2]}` : `${req.method} ${path}`];
     if (!route) return sendJson(res, 404, { error: { message: `The emulator does not serve ${req.method} ${path}`, type: 'invalid_request_error' } });
     let body: Record<string, unknown> = {};
     if (raw) {
@@ -54,7 +71,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         return sendJson(res, 400, { error: { message: 'We could not parse the JSON body of your request.', type: 'invalid_request_error' } });
       }
     }
+    if (azure && typeof body.model !== 'string') body.model = azure[1];
     const record: RecordedRequest = {
+      ...(client === undefined ? {} : { client }),
       protocol: route.protocol,
       method: req.method ?? 'GET',
       path,

@@ -300,8 +300,10 @@ describe('eval runner (gateway + emulator)', function () {
     assert.equal(loose.pass, true);
     assert.equal(loose.score, 0.9);
     assert.equal(loose.reason, 'names the billing team');
+    // promptfoo: pass = pass && score >= threshold; the grader's own reason is kept as the reason.
     assert.equal(strict.pass, false);
-    assert.match(strict.reason, /below threshold 0\.95/);
+    assert.equal(strict.score, 0.9);
+    assert.equal(strict.reason, 'names the billing team');
     const graderCall = emulator.requests.find((r) => r.model === 'gpt-4o')!;
     assert.match(JSON.stringify(graderCall.body), /Routes the ticket to billing/);
     assert.ok(ledger.records.some((r) => r.source === 'eval-grader'));
@@ -317,10 +319,11 @@ describe('eval runner (gateway + emulator)', function () {
     assert.equal(emulator.requests.length, 1);
   });
 
-  it('an unparseable grader reply fails the assertion and quotes the reply', async () => {
+  it('an unparseable grader reply fails the assertion with promptfoo\'s message', async () => {
     emulator.rule({ model: 'gpt-4o', promptIncludes: '<Rubric>' }, { text: 'Looks fine to me!' });
     const text = 'prompts: ["Ticket: {{ticket}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { ticket: "I was charged twice" }\n    assert:\n      - type: llm-rubric\n        value: Routes to billing\n';
     const { results } = await run(text, { grader: 'openai:gpt-4o' });
-    assert.match(results[0].assertions[0].reason, /not the JSON \{pass, score, reason\}.*Looks fine to me!/);
+    assert.equal(results[0].assertions[0].pass, false);
+    assert.equal(results[0].assertions[0].reason, 'Could not extract JSON from llm-rubric response');
   });
 });

@@ -135,7 +135,7 @@ describe('llm-workbench eval (CLI)', function () {
     const file = write('rubric.eval.yaml', 'prompts: ["{{ticket}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { ticket: "I was charged twice" }\n    assert:\n      - type: llm-rubric\n        value: Says billing\n');
     const missing = await cli([file]);
     assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /rubric\.eval\.yaml:6:9: error: llm-rubric needs a grader model and none is configured/);
+    assert.match(missing.stderr, /rubric\.eval\.yaml:6:9: error: this model-graded assertion needs a grader model and none is configured/);
     const graded = await cli([file, '--grader', 'openai:chat:gpt-4o']);
     assert.equal(graded.code, 0, graded.stderr + graded.stdout);
   });

@@ -17,7 +17,10 @@ export interface Exchange {
 export function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
-    return content.map((part) => (part && typeof part === 'object' && typeof part.text === 'string' ? part.text : '')).join('');
+    // Text parts, and the text inside Anthropic `tool_result` blocks (so replies can match on a tool's result).
+    return content
+      .map((part) => (!part || typeof part !== 'object' ? '' : typeof part.text === 'string' ? part.text : part.type === 'tool_result' ? contentText(part.content) : ''))
+      .join('');
   }
   return '';
 }

@@ -21,7 +21,7 @@ function budgetWindows(providers: ProviderConfig[]) {
   const windowFor = (ref: string) => {
     const colon = ref.indexOf(':');
     const provider = providers.find((p) => p.id === ref.slice(0, colon));
-    return effectiveContextWindow({ ref, info: { contextWindow: 4096 }, provider, server: cache.window(provider!.id, ref.slice(colon + 1)) });
+    return effectiveContextWindow({ ref, info: { maxInputTokens: 131072, maxOutput: 131072 }, provider, server: cache.window(provider!.id, ref.slice(colon + 1)) });
   };
   return { cache, windowFor, changes: () => changes };
 }

@@ -3,7 +3,7 @@ import { promptOf, sendJson, type Exchange } from './exchange';
 import { nativeStopReason, planReply } from './plannedReply';
 import { writeJson, writeStatus, writeStream, type StreamFrames } from './replyWriter';
 
-const STOP_REASONS = { end: 'stop', max_tokens: 'length' };
+const STOP_REASONS = { end: 'stop', max_tokens: 'length', tool_use: 'stop' };
 
 export const DEFAULT_OLLAMA_MODELS: OllamaModelSpec[] = [
   { name: 'llama3.1:8b', contextLength: 131072, architecture: 'llama' },
@@ -38,14 +38,19 @@ export async function handleOllamaChat(x: Exchange): Promise<void> {
     eval_duration: 1_000_000 * plan.chunks.length,
   };
   // Ollama streams unless told otherwise.
+  // Native tool calls: arguments as an object (or the scripted raw text), no call id, all in one message.
+  const toolCalls = plan.toolCalls.map((c) => ({ function: { name: c.name, arguments: c.argumentsText === JSON.stringify(c.input) ? c.input : c.argumentsText } }));
   if (x.body.stream === false) {
-    return writeJson(x.req, x.res, { ...final, message: { role: 'assistant', content: plan.text } }, plan.fault);
+    return writeJson(x.req, x.res, { ...final, message: { role: 'assistant', content: plan.text, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) } }, plan.fault);
   }
   const frames: StreamFrames = {
     contentType: 'application/x-ndjson',
     prelude: [],
     texts: plan.chunks.map((content) => line({ model, created_at: createdAt, message: { role: 'assistant', content }, done: false })),
-    epilogue: [line(final)],
+    epilogue: [
+      ...(toolCalls.length ? [line({ model, created_at: createdAt, message: { role: 'assistant', content: '', tool_calls: toolCalls }, done: false })] : []),
+      line(final),
+    ],
     malformed: `{"model":"${model}","message":{"role":"assistant","content":\n`,
     inStreamError: (fault) => line(ollamaErrorBody(fault)),
   };
@@ -81,6 +86,30 @@ export function handleOllamaShow(x: Exchange): void {
       'general.parameter_count': 8_030_261_248,
       ...(spec.contextLength !== undefined ? { [`${arch}.context_length`]: spec.contextLength } : {}),
     },
-    capabilities: ['completion'],
+    capabilities: spec.capabilities ?? ['completion'],
   });
+}
+
+/** `POST /api/generate`: Ollama's completion endpoint (`prompt` and optional `system`), streamed as NDJSON unless `stream: false`. */
+export async function handleOllamaGenerate(x: Exchange): Promise<void> {
+  const model = String(x.body.model ?? 'unknown-model');
+  const promptText = typeof x.body.prompt === 'string' ? x.body.prompt : '';
+  const prompt = [typeof x.body.system === 'string' ? x.body.system : '', promptText].filter(Boolean).join('\n');
+  const plan = planReply(x.script.take({ protocol: 'ollama', model, prompt }), model, prompt, promptText);
+  if (plan.fault?.kind === 'status' && plan.fault.afterChunks === undefined) return writeStatus(x.res, plan.fault, ollamaErrorBody(plan.fault));
+  const createdAt = new Date().toISOString();
+  const final = {
+    model, created_at: createdAt, response: '', done: true, done_reason: nativeStopReason(plan.stopReason, STOP_REASONS),
+    prompt_eval_count: plan.usage.input, eval_count: plan.usage.output, total_duration: 1_000_000 * (plan.chunks.length + 5),
+  };
+  if (x.body.stream === false) return writeJson(x.req, x.res, { ...final, response: plan.text }, plan.fault);
+  const frames: StreamFrames = {
+    contentType: 'application/x-ndjson',
+    prelude: [],
+    texts: plan.chunks.map((response) => line({ model, created_at: createdAt, response, done: false })),
+    epilogue: [line(final)],
+    malformed: `{"model":"${model}","response":\n`,
+    inStreamError: (fault) => line(ollamaErrorBody(fault)),
+  };
+  return writeStream(x.req, x.res, frames, plan.fault, plan.chunkDelayMs);
 }

@@ -1,6 +1,6 @@
 import type { Fault } from './emulatorTypes';
 import { promptOf, sendJson, sse, type Exchange } from './exchange';
-import { nativeStopReason, planReply } from './plannedReply';
+import { fragments, nativeStopReason, planReply } from './plannedReply';
 import { writeJson, writeStatus, writeStream, type StreamFrames } from './replyWriter';
 
 let nextId = 1;
@@ -68,7 +68,15 @@ export async function handleOpenAIChat(x: Exchange): Promise<void> {
   if (x.body.stream !== true) {
     const body = {
       id, object: 'chat.completion', created, model, system_fingerprint: 'fp_emulator',
-      choices: [{ index: 0, message: { role: 'assistant', content: plan.text, refusal: null, annotations: [] }, logprobs: null, finish_reason: finish }],
+      choices: [{
+        index: 0,
+        message: {
+          role: 'assistant', content: plan.text || (plan.toolCalls.length ? null : ''), refusal: null, annotations: [],
+          ...(plan.toolCalls.length ? { tool_calls: plan.toolCalls.map((c) => ({ id: `call_${c.id}`, type: 'function', function: { name: c.name, arguments: c.argumentsText } })) } : {}),
+        },
+        logprobs: null,
+        finish_reason: finish,
+      }],
       usage, service_tier: 'default',
     };
     return writeJson(x.req, x.res, body, plan.fault);
@@ -82,6 +90,11 @@ export async function handleOpenAIChat(x: Exchange): Promise<void> {
     prelude: [chunk([{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }])],
     texts: plan.chunks.map((text) => chunk([{ index: 0, delta: { content: text }, logprobs: null, finish_reason: null }])),
     epilogue: [
+      // Each call: id, type and name first with empty arguments, then the arguments in fragments, keyed by index.
+      ...plan.toolCalls.flatMap((c, index) => [
+        chunk([{ index: 0, delta: { tool_calls: [{ index, id: `call_${c.id}`, type: 'function', function: { name: c.name, arguments: '' } }] }, logprobs: null, finish_reason: null }]),
+        ...fragments(c.argumentsText).map((part) => chunk([{ index: 0, delta: { tool_calls: [{ index, function: { arguments: part } }] }, logprobs: null, finish_reason: null }])),
+      ]),
       chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: finish }]),
       ...(includeUsage ? [chunk([], { usage })] : []),
       sse('[DONE]'),

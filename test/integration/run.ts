@@ -86,7 +86,9 @@ async function extensionHostPhase(env: ReturnType<typeof ensureIntegrationEnviro
     suiteBundle,
     workspace: makeWorkspace(ARTIFACTS),
     artifactsDir: ARTIFACTS,
-    extraEnv: grep ? { LLM_WORKBENCH_TEST_GREP: grep } : undefined,
+    // The quiet settings turn AI features off; the language model suite needs vscode.lm as a user has it.
+    userSettings: { 'chat.disableAIFeatures': false },
+    extraEnv: { ...(grep ? { LLM_WORKBENCH_TEST_GREP: grep } : {}), LLM_WORKBENCH_HOME: join(ARTIFACTS, `home-eh-${Date.now()}`) },
   });
   for (const test of results.tests) {
     console.log(`  ${test.state === 'passed' ? '✔' : '✘'} ${test.title}${test.durationMs ? ` (${test.durationMs} ms)` : ''}`);
@@ -113,6 +115,10 @@ async function uiPhase(env: ReturnType<typeof ensureIntegrationEnvironment>, vsi
   }
 }
 
+function countTests(suite: Mocha.Suite, grep: RegExp): number {
+  return suite.tests.filter((test) => grep.test(test.fullTitle())).length + suite.suites.reduce((sum, child) => sum + countTests(child, grep), 0);
+}
+
 async function runUiSpecFile(
   env: ReturnType<typeof ensureIntegrationEnvironment>,
   vsix: string,
@@ -120,6 +126,13 @@ async function runUiSpecFile(
   file: string,
   tally: Tally,
 ): Promise<void> {
+  const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, reporter: 'spec', bail: false, grep });
+  mocha.addFile(file);
+  await mocha.loadFilesAsync();
+  if (grep !== undefined && countTests(mocha.suite, new RegExp(grep)) === 0) {
+    mocha.dispose(); // nothing here matches --grep: no workbench to start
+    return;
+  }
   const workspace = makeWorkspace(ARTIFACTS);
   // LLM_WORKBENCH_HOME keeps the run's ledger out of the machine's ~/.llm-workbench (the chat specs read it).
   const workbenchHome = join(ARTIFACTS, `home-${Date.now()}`);
@@ -135,9 +148,6 @@ async function runUiSpecFile(
     workbench = await Workbench.open(browser, server.workspaceUrl);
     const opened = workbench;
     setSession({ workbench: opened, workspace, repo: REPO, userDataDir: server.userDataDir, workbenchHome });
-    const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, reporter: 'spec', bail: false, grep });
-    mocha.addFile(file);
-    await mocha.loadFilesAsync();
     await new Promise<void>((resolve) => {
       const runner = mocha.run(() => resolve());
       runner.on('pass', () => tally.passed++);

@@ -20,6 +20,7 @@ const CORE_GRAPH: Record<string, readonly string[]> = {
   logging: [...BELOW_GATEWAY, 'gateway'], // the editor's log line per call record
   chat: [...BELOW_GATEWAY, 'gateway'], // the chat session (features' plain-TS logic)
   evals: [...BELOW_GATEWAY, 'gateway'], // the eval engine and what the editor derives from it
+  agentTools: [...BELOW_GATEWAY, 'gateway', 'evals'], // tools for agents and MCP clients: counting, cost, evals
   webview: [], // the page and CSP every webview shares
 };
 

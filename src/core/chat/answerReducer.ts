@@ -39,6 +39,7 @@ export function applyGatewayEvent(turn: AssistantTurn, event: GatewayEvent): Ass
       return finishFromRecord(turn, event.record);
     case 'usage':
     case 'done':
+    case 'tool_call': // the chat sends no tools
       return turn;
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatGateway, GatewayRequest } from '../gateway/gatewayApi';
 import type { ExtensionMessage, WebviewMessage } from './chatMessages';
+import type { ModelLimits } from '../models/windowCheck';
 import {
   AUTO_MODEL,
   type AssistantTurn,
@@ -35,7 +36,8 @@ export interface ChatStorage {
 /** The window a request is counted against, with the tokenizer for that model (loaded by the caller). */
 export interface RequestBudget {
   model: string;
-  window: number;
+  /** The limits the window rule checks (see models/windowCheck.ts). */
+  limits: ModelLimits;
   /** Where the window came from when it is not simply the catalog's (Ollama: the server's num_ctx or a fallback). */
   windowNote?: string;
   /** No chat route and no chosen model: `model` is the budget model (llmWorkbench.budget.model), not one the chat would use. */
@@ -253,12 +255,12 @@ export class ChatSession {
         system,
         history: historyMessages(turns.slice(0, userIndex)),
         message: { role: 'user', content: userContent(user) },
-        window: budget.window,
+        limits: budget.limits,
         outputReserve: budget.outputReserve,
         count: budget.count,
       });
       if (fit.dropped > 0) {
-        replace({ ...turn, notices: [{ kind: 'history', text: droppedHistoryNotice(fit.dropped, budget.window, budget.model) }] });
+        replace({ ...turn, notices: [{ kind: 'history', text: droppedHistoryNotice(fit.dropped, fit.check, budget.model) }] });
         this.deps.post({ type: 'answerUpdate', turn });
       }
       if (this.deps.confirmSpend && !(await this.deps.confirmSpend(budget.model, fit.inputTokens, budget.outputReserve))) {
@@ -329,13 +331,14 @@ export class ChatSession {
         system: systemPrompt(task),
         history: historyMessages(this.chat.conversation.turns),
         message: { role: 'user', content: text },
-        window: budget.window,
+        limits: budget.limits,
         outputReserve: budget.outputReserve,
         count: budget.count,
       });
       return {
-        tokens: fit.totalTokens,
-        window: budget.window,
+        tokens: fit.check.used,
+        window: fit.check.limit,
+        limitKind: fit.check.limitKind,
         model: budget.model,
         exact: budget.exact,
         outputReserve: budget.outputReserve,

@@ -17,7 +17,7 @@ export type ModelChoice = string;
 export interface ModelOption {
   ref: ModelChoice;
   label: string;
-  /** Context window in tokens; absent for Auto. */
+  /** The model's input limit (or the window an Ollama server runs it at) in tokens; absent for Auto. */
   contextWindow?: number;
   /** Installed on a configured Ollama server (`/api/tags`): runs on the user's machine. */
   local?: boolean;
@@ -119,9 +119,11 @@ export interface Conversation {
 
 /** Live size of the request the input would send, counted in the extension host. */
 export interface TokenCountInfo {
-  /** System + history that fits + message + output reserve. */
+  /** System + history that fits + message (+ the output reserve when prompt and answer share one window). */
   tokens: number;
+  /** The limit `tokens` is measured against: the model's input limit, or its combined window (Ollama num_ctx). */
   window: number;
+  limitKind: 'input' | 'combined';
   /** The model the window belongs to (Auto shows the model it would route to first). */
   model: string;
   /** `≈` in the UI when the model has no public tokenizer. */

@@ -1,3 +1,4 @@
+import { checkWindow, type ModelLimits, type WindowCheck } from '../models/windowCheck';
 import type { ChatMessage } from '../providers/chat';
 
 /**
@@ -12,7 +13,8 @@ export interface HistoryBudgetInput {
   /** Earlier messages, oldest first, alternating user/assistant. */
   history: ChatMessage[];
   message: ChatMessage;
-  window: number;
+  /** The model's limits (the window rule: prompt vs input limit, reserve vs output limit, combined only where it has one). */
+  limits: ModelLimits;
   outputReserve: number;
   count: (text: string) => number;
 }
@@ -22,11 +24,11 @@ export interface HistoryBudget {
   messages: ChatMessage[];
   /** Prompt tokens of what is sent (system + kept history + message + framing). */
   inputTokens: number;
-  /** inputTokens + outputReserve: the number the input shows against the window. */
-  totalTokens: number;
+  /** The window rule's verdict for what is sent: `check.used` of `check.limit` is what the input shows. */
+  check: WindowCheck;
   /** Earlier messages left out so the request fits. */
   dropped: number;
-  /** Even with no history the request plus its output reserve exceeds the window. */
+  /** Even with no history the request does not fit (prompt over the input limit, or the reserve over the output limit). */
   overflow: boolean;
 }
 
@@ -39,7 +41,7 @@ export function fitHistory(input: HistoryBudgetInput): HistoryBudget {
   const cost = (m: ChatMessage) => input.count(m.content) + MESSAGE_OVERHEAD_TOKENS;
   const fixed =
     (input.system ? input.count(input.system) + MESSAGE_OVERHEAD_TOKENS : 0) + cost(input.message) + REPLY_PRIMING_TOKENS;
-  const available = input.window - input.outputReserve - fixed;
+  const available = checkWindow(input.limits, 0, input.outputReserve).promptLimit - fixed;
 
   // Walk exchanges newest first; stop at the first one that no longer fits (keeping a contiguous recent tail).
   const exchanges = groupExchanges(input.history);
@@ -56,9 +58,9 @@ export function fitHistory(input: HistoryBudgetInput): HistoryBudget {
   return {
     messages: [...kept, input.message],
     inputTokens,
-    totalTokens: inputTokens + input.outputReserve,
+    check: checkWindow(input.limits, inputTokens, input.outputReserve),
     dropped: input.history.length - kept.length,
-    overflow: fixed + input.outputReserve > input.window,
+    overflow: checkWindow(input.limits, fixed, input.outputReserve).verdict === 'over',
   };
 }
 
@@ -73,7 +75,8 @@ function groupExchanges(history: ChatMessage[]): ChatMessage[][] {
 }
 
 /** The notice shown in the conversation when history was left out. */
-export function droppedHistoryNotice(dropped: number, window: number, model: string): string {
+export function droppedHistoryNotice(dropped: number, check: Pick<WindowCheck, 'limit' | 'limitKind'>, model: string): string {
   const what = dropped === 1 ? '1 earlier message was' : `${dropped} earlier messages were`;
-  return `${what} left out of this request to fit ${model}'s ${window.toLocaleString('en-US')}-token window.`;
+  const limit = check.limitKind === 'combined' ? 'window' : 'input limit';
+  return `${what} left out of this request to fit ${model}'s ${check.limit.toLocaleString('en-US')}-token ${limit}.`;
 }

@@ -1,5 +1,6 @@
 import type { WorkbenchConfig } from '../config/workbenchConfig';
 import type { ModelCatalog } from '../models/catalog';
+import { deprecationState } from '../models/deprecation';
 import type { ModelInfo } from '../models/modelInfo';
 import { AUTO_MODEL, type ModelOption } from './conversation';
 
@@ -14,6 +15,8 @@ export interface ModelOptionsExtras {
   installed?: readonly InstalledModel[];
   /** The window to show for a model (Ollama: the server's num_ctx); default the catalog's. */
   windowFor?: (ref: string, info: ModelInfo | undefined) => number | undefined;
+  /** Deprecation is judged on this day (tests); default today. */
+  today?: Date;
 }
 
 /**
@@ -38,14 +41,21 @@ export function modelOptions(config: WorkbenchConfig, catalog: ModelCatalog, ext
   }
   config.models.forEach((m) => add(m.ref));
   installed.forEach((_, ref) => add(ref));
-  for (const model of catalog.all()) if (providerIds.has(model.provider)) add(model.ref);
+  // From the catalog: models of configured providers, except those a route or setting must name to be offered —
+  // past their deprecation date, dated snapshots (the alias is listed), and Ollama's (its installed models are listed).
+  for (const model of catalog.all()) {
+    if (!providerIds.has(model.provider) || model.provider === 'ollama' || /-(\d{8}|\d{4}-\d{2}-\d{2})$/.test(model.id)) continue;
+    if (deprecationState(model.deprecation, extras.today)?.state !== 'retired') add(model.ref);
+  }
 
   const options: ModelOption[] = [{ ref: AUTO_MODEL, label: 'Auto (route by task)' }];
   for (const ref of refs) {
     const info = catalog.lookup(ref);
     const local = installed.get(ref);
-    const name = info ? `${info.displayName} · ${ref}` : ref;
-    const contextWindow = extras.windowFor?.(ref, info) ?? local?.contextWindow ?? info?.contextWindow;
+    const deprecation = deprecationState(info?.deprecation, extras.today);
+    const retiring = deprecation ? ` · ${deprecation.state === 'retired' ? 'deprecated' : 'retires'} ${deprecation.date}` : '';
+    const name = info ? `${info.displayName} · ${ref}${retiring}` : ref;
+    const contextWindow = extras.windowFor?.(ref, info) ?? local?.contextWindow ?? info?.combinedWindow ?? info?.maxInputTokens;
     options.push({
       ref,
       label: local ? `${name} · installed (local)` : name,

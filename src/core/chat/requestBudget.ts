@@ -1,17 +1,14 @@
 import type { WorkbenchConfig } from '../config/workbenchConfig';
 import { decideRoute } from '../gateway/router';
 import type { ModelCatalog } from '../models/catalog';
-import { effectiveContextWindow, type EffectiveContextWindow } from '../providers/effectiveContextWindow';
-import type { ModelInfo } from '../models/modelInfo';
+import { effectiveContextWindow, effectiveLimits, type EffectiveContextWindow, type WindowInfo } from '../providers/effectiveContextWindow';
+import { splitModelRef } from '../models/modelRef';
 import { loadTokenizer, tokenizerSpecFor } from '../tokens/encodings';
 import { AUTO_MODEL, type ChatTask, type ModelChoice } from './conversation';
 import type { RequestBudget } from './chatSession';
 
-/** Window assumed for a model the catalog does not know (add it under llmWorkbench.models for the real one). */
-export const UNKNOWN_MODEL_WINDOW = 8192;
-
 /** The window to count a model against; the editor passes one backed by what its Ollama servers said (never waits). */
-export type WindowLookup = (ref: string, info: Pick<ModelInfo, 'contextWindow'> | undefined) => EffectiveContextWindow;
+export type WindowLookup = (ref: string, info: WindowInfo | undefined) => EffectiveContextWindow;
 
 /**
  * The model a chat request is counted against: the chosen one, or for Auto the primary the router would pick
@@ -55,17 +52,18 @@ export async function requestBudget(
   const info = catalog.lookup(model);
   const lookup: WindowLookup =
     windowFor ??
-    ((ref, known) => effectiveContextWindow({ ref, info: known, provider: config.providers.find((p) => p.id === ref.slice(0, ref.indexOf(':'))), server: undefined }));
+    ((ref, known) => effectiveContextWindow({ ref, info: known, provider: config.providers.find((p) => p.id === splitModelRef(ref)?.provider), server: undefined }));
   const effective = lookup(model, info);
-  const window = effective.tokens;
+  const limits = effectiveLimits(info, effective);
   const spec = tokenizerSpecFor(info);
   const tokenizer = await loadTokenizer(spec.encoding);
   return {
     model,
-    window,
+    limits,
     ...(effective.note ? { windowNote: effective.note } : {}),
     ...(unrouted ? { unrouted } : {}),
-    outputReserve: Math.min(config.budget.outputReserve, info?.maxOutput ?? config.budget.outputReserve),
+    // The setting is a default for every model: never more than this one can answer with.
+    outputReserve: Math.min(config.budget.outputReserve, limits.maxOutput),
     exact: spec.kind === 'exact',
     count: (text) => cachedCount(spec.encoding, text, () => tokenizer.count(text)),
   };

@@ -199,9 +199,11 @@ function toRoutingRule(item: unknown): Converted<RoutingRule> {
 }
 
 function toModelOverride(item: unknown): Converted<ModelOverride> {
-  const shape = '{ "ref": "provider:model", "contextWindow"?: 128000, "inputPerMTok"?: 2.5, "outputPerMTok"?: 10 }';
+  const shape = '{ "ref": "provider:model", "maxInputTokens"?: 128000, "inputPerMTok"?: 2.5, "outputPerMTok"?: 10 }';
   if (!isObject(item) || !isModelRef(item.ref)) return { error: shape };
-  for (const key of ['contextWindow', 'maxOutput', 'inputPerMTok', 'outputPerMTok', 'cacheReadPerMTok', 'cacheWritePerMTok']) {
+  const numbers = ['contextWindow', 'maxInputTokens', 'maxOutput', 'inputPerMTok', 'outputPerMTok', 'cacheReadPerMTok', 'cacheWritePerMTok', 'cacheWrite1hPerMTok', 'reasoningPerMTok'];
+  if (item.deprecationDate !== undefined && (typeof item.deprecationDate !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(item.deprecationDate))) return { error: shape };
+  for (const key of numbers) {
     const n = item[key];
     if (n !== undefined && (typeof n !== 'number' || !Number.isFinite(n) || n < 0)) return { error: shape };
   }

@@ -44,8 +44,13 @@ export interface CallRecord {
   outcome: 'ok' | 'error' | 'aborted';
   errorKind?: ErrorKind;
   errorMessage?: string;
-  /** Who made the call: 'chat', 'eval', 'cli', ... */
+  /** Who made the call: 'chat', 'eval', 'cli', ...; for another tool's call, that tool ('copilot-chat', 'promptfoo', ...). */
   source?: string;
+  /**
+   * 'otlp': another tool's call, received as an OpenTelemetry span by the local OTLP receiver (not made through our
+   * gateway). Absent: a call of ours.
+   */
+  origin?: 'otlp';
   /** The editor window or CLI run that made the call, for "this session" totals. */
   sessionId?: string;
   prompt?: string;

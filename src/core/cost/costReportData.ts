@@ -1,6 +1,6 @@
 import type { CallRecord, CostPart } from './callRecord';
 import { lastDayKeys, localDayKey } from './calendarDay';
-import { addPartToTotals, addToTotals, costPartsOf, emptyTotals, mergeTotals, type SpendTotals } from './spendTally';
+import { addPartToTotals, addToTotals, costPartsOf, emptyTotals, isOtherTool, mergeTotals, type SpendTotals } from './spendTally';
 
 /** One row of the by-model or by-task table. */
 export interface SpendRow extends SpendTotals {
@@ -23,6 +23,10 @@ export interface CostReportData {
   byModel: SpendRow[];
   byTask: SpendRow[];
   bySource: SpendRow[];
+  /** Our calls and other tools' calls (received over OTLP), side by side, over the days shown. */
+  byOrigin: SpendRow[];
+  /** Today's totals of each, for the daily budget (which counts our calls only). */
+  todayByOrigin: { ours: SpendTotals; otherTools: SpendTotals };
   /** Totals over the days shown. */
   total: SpendTotals;
   /** Totals over the whole ledger, for "all time". */
@@ -67,6 +71,9 @@ function rows(map: Map<string, RowAccumulator>): SpendRow[] {
     .sort((a, b) => b.usd - a.usd || b.calls - a.calls || a.key.localeCompare(b.key));
 }
 
+export const ORIGIN_OURS = 'LLM Workbench';
+export const ORIGIN_OTHER_TOOLS = 'Other tools (received over OTLP)';
+
 /** Spend by day over the last `dayCount` local days ending `now`, and by model / task / source over the same days. */
 export function buildCostReport(records: Iterable<CallRecord>, now: Date, dayCount = 30, skippedLines = 0): CostReportData {
   const keys = lastDayKeys(now, dayCount);
@@ -74,6 +81,9 @@ export function buildCostReport(records: Iterable<CallRecord>, now: Date, dayCou
   const byModel = new Map<string, RowAccumulator>();
   const byTask = new Map<string, RowAccumulator>();
   const bySource = new Map<string, RowAccumulator>();
+  const byOrigin = new Map<string, RowAccumulator>();
+  const todayByOrigin = { ours: emptyTotals(), otherTools: emptyTotals() };
+  const todayKey = localDayKey(now);
   const total = emptyTotals();
   const allTime = emptyTotals();
 
@@ -88,7 +98,10 @@ export function buildCostReport(records: Iterable<CallRecord>, now: Date, dayCou
     // Each model is charged its own part of a call (one that broke off before a fallback answered included).
     for (const part of costPartsOf(record)) accumulatePart(byModel, part, record);
     accumulate(byTask, record.task, record);
-    accumulate(bySource, record.source ?? 'unknown', record);
+    const other = isOtherTool(record);
+    accumulate(bySource, other ? `${record.source ?? 'unknown'} (other tool)` : (record.source ?? 'unknown'), record);
+    accumulate(byOrigin, other ? ORIGIN_OTHER_TOOLS : ORIGIN_OURS, record);
+    if (day.day === todayKey) addToTotals(other ? todayByOrigin.otherTools : todayByOrigin.ours, record);
   }
   return {
     generatedAt: now.toISOString(),
@@ -96,6 +109,8 @@ export function buildCostReport(records: Iterable<CallRecord>, now: Date, dayCou
     byModel: rows(byModel),
     byTask: rows(byTask),
     bySource: rows(bySource),
+    byOrigin: rows(byOrigin),
+    todayByOrigin,
     total,
     allTime,
     skippedLines,

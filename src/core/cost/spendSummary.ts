@@ -36,13 +36,26 @@ export function spendStatusView(tally: SpendTally, now: Date, dailyUsd: number |
   const month = tally.month(now);
   const level = budgetLevel(today.usd, dailyUsd);
 
-  const lines: string[] = ['**LLM Workbench spend**', '', '| | spent | calls |', '|---|---:|---:|'];
-  for (const [label, totals] of [
-    ['This window', session],
-    ['Today', today],
-    ['This month', month],
-  ] as const) {
-    lines.push(`| ${label} | ${formatTotals(totals)} | ${totals.calls.toLocaleString('en-US')} |`);
+  const othersToday = tally.otherToolsToday(now);
+  const othersMonth = tally.otherToolsMonth(now);
+  const lines: string[] = ['**LLM Workbench spend**', ''];
+  if (othersMonth.calls === 0) {
+    lines.push('| | spent | calls |', '|---|---:|---:|');
+    for (const [label, totals] of [
+      ['This window', session],
+      ['Today', today],
+      ['This month', month],
+    ] as const) {
+      lines.push(`| ${label} | ${formatTotals(totals)} | ${totals.calls.toLocaleString('en-US')} |`);
+    }
+  } else {
+    // Other tools' calls (received over OTLP) side by side with ours; the amount in the status bar is ours.
+    lines.push('| | ours | calls | other tools | calls |', '|---|---:|---:|---:|---:|');
+    const count = (t: SpendTotals) => t.calls.toLocaleString('en-US');
+    lines.push(`| This window | ${formatTotals(session)} | ${count(session)} | — | — |`);
+    lines.push(`| Today | ${formatTotals(today)} | ${count(today)} | ${formatTotals(othersToday)} | ${count(othersToday)} |`);
+    lines.push(`| This month | ${formatTotals(month)} | ${count(month)} | ${formatTotals(othersMonth)} | ${count(othersMonth)} |`);
+    lines.push('', "Other tools: calls received by the OTLP receiver (Copilot Chat, promptfoo…). The status bar amount and the daily budget count LLM Workbench's own calls.");
   }
   lines.push('');
   if (hasDailyLimit(dailyUsd)) {

@@ -32,6 +32,9 @@ export function addToTotals(totals: SpendTotals, record: CallRecord): void {
   else totals.unknownPriceCalls += 1;
 }
 
+/** Another tool's call (Copilot Chat, promptfoo…) received over OTLP, not one made through our gateway. */
+export const isOtherTool = (record: Pick<CallRecord, 'origin'>): boolean => record.origin === 'otlp';
+
 /** `provider:model` of the model that answered (after any fallback). */
 export const modelRefOf = (record: Pick<CallRecord, 'provider' | 'model'>): string => `${record.provider}:${record.model}`;
 
@@ -70,6 +73,8 @@ interface DayBucket {
  */
 export class SpendTally {
   private readonly days = new Map<string, DayBucket>();
+  /** Other tools' calls, per day: shown beside ours, never in our totals (the daily budget governs our calls). */
+  private readonly otherDays = new Map<string, DayBucket>();
   private readonly sessionTotals = emptyTotals();
   private readonly sessionByModel = new Map<string, SpendTotals>();
 
@@ -86,10 +91,12 @@ export class SpendTally {
     const at = new Date(record.at);
     if (Number.isNaN(at.getTime())) return; // a record without a usable time cannot be placed on a day
     const key = localDayKey(at);
-    let day = this.days.get(key);
-    if (!day) this.days.set(key, (day = { totals: emptyTotals(), byModel: new Map() }));
+    const days = isOtherTool(record) ? this.otherDays : this.days;
+    let day = days.get(key);
+    if (!day) days.set(key, (day = { totals: emptyTotals(), byModel: new Map() }));
     addToTotals(day.totals, record);
     addToModels(day.byModel, record);
+    if (isOtherTool(record)) return;
     const inSession =
       record.sessionId && this.sessionId ? record.sessionId === this.sessionId : at.getTime() >= this.sessionStart.getTime();
     if (inSession) {
@@ -125,6 +132,18 @@ export class SpendTally {
   modelsOn(key: string): { model: string; totals: SpendTotals }[] {
     const byModel = this.days.get(key)?.byModel ?? new Map<string, SpendTotals>();
     return rankModels(byModel);
+  }
+
+  /** Other tools' calls (received over OTLP) today and this month, kept apart from ours. */
+  otherToolsToday(now: Date): SpendTotals {
+    return { ...(this.otherDays.get(localDayKey(now))?.totals ?? emptyTotals()) };
+  }
+
+  otherToolsMonth(now: Date): SpendTotals {
+    const prefix = localMonthKey(now);
+    const sum = emptyTotals();
+    for (const [key, day] of this.otherDays) if (key.startsWith(prefix)) mergeTotals(sum, day.totals);
+    return sum;
   }
 }
 

@@ -3,8 +3,11 @@ import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ASSERTION_TYPE_INFO, splitAssertionType } from './assertionTypes';
 import { javascriptBody } from './assertions/javascriptAssertion';
-import type { AssertionSpec } from './evalModel';
-import { normalizeProviderRef } from './providerRef';
+import { embeddingModel, parseGraderChoice, pickGrader } from './assertions/grading/graderChoice';
+import { GRADER_KINDS } from './assertions/grading/gradingCalls';
+import { parseScriptRef, SCRIPT_EXTENSIONS } from './assertions/scriptValues';
+import type { AssertionSpec, ValueScript } from './evalModel';
+import { loadRubricPrompt } from './rubricPromptFiles';
 import type { EvalDiagnostic } from './sourceRange';
 import { formatPath, type DataPath, type YamlSource } from './yamlSource';
 
@@ -28,6 +31,17 @@ const WHAT_VALUE_MEANS: Record<string, string> = {
   javascript: 'a JavaScript expression or function body over `output` and `context`',
   levenshtein: 'the expected text (threshold = the largest allowed edit distance, default 5)',
   'llm-rubric': 'the rubric the grader model checks the output against',
+  python: 'a Python expression or function body over `output` and `context`, or file://script.py',
+  'word-count': 'the exact number of words, or {min, max}',
+  'finish-reason': 'the expected finish reason, e.g. stop or length',
+  'rouge-n': 'the reference text',
+  bleu: 'the reference text (or a list of references)',
+  factuality: 'the reference answer the output must agree with',
+  'model-graded-factuality': 'the reference answer the output must agree with',
+  'model-graded-closedqa': 'the criterion the output must meet',
+  'g-eval': 'the criteria (or a list of criteria) the grader scores',
+  'context-recall': 'the ground-truth answer the context must support',
+  similar: 'the text (or list of texts) the output must be semantically similar to',
 };
 
 const WHAT_THRESHOLD_MEANS: Record<string, string> = {
@@ -58,16 +72,28 @@ export function buildAssertion(raw: unknown, ctx: AssertionContext): { assertion
     diagnostics.push(ctx.source.diagnostic('error', message, ctx.source.rangeAt(path)));
   };
 
+  if (negate && info.noNegation) {
+    report(`\`${a.type}\`: promptfoo ignores \`not-\` on ${base} (it would grade un-negated); use ${base}, or invert the expectation in the value`);
+    return { diagnostics };
+  }
   let value = a.value;
+  let valueScript: ValueScript | undefined;
+  let valueFromFile = false;
   if (info.value === 'required' && (value === undefined || value === null || value === '')) {
     report(`${where} needs a \`value\`: ${WHAT_VALUE_MEANS[base] ?? 'the expected value'}`);
   }
   if (typeof value === 'string' && value.startsWith('file://')) {
-    if (base === 'javascript') {
-      report(`${where}: file:// scripts are not supported; write the expression or function body inline`, 'value');
+    const target = value.slice('file://'.length);
+    const script = scriptRef(target, ctx);
+    if (script) {
+      valueScript = script;
+      value = undefined;
+    } else if (base === 'javascript' || base === 'python') {
+      report(`${where}: \`${value}\` is not a script llm-workbench can run (.py, .js, .cjs, .mjs); write the code inline`, 'value');
       value = undefined;
     } else {
-      value = loadValueFile(value, base, ctx, (m) => report(m, 'value'));
+      value = loadValueFile(value, ctx, (m) => report(m, 'value'));
+      valueFromFile = value !== undefined;
     }
   }
   if (value !== undefined && value !== null) checkValue(base, value, where, (m) => report(m, 'value'));
@@ -78,18 +104,28 @@ export function buildAssertion(raw: unknown, ctx: AssertionContext): { assertion
   if ((base === 'assert-set' || base === 'llm-rubric' || base === 'javascript') && typeof a.threshold === 'number' && (a.threshold < 0 || (base === 'assert-set' && a.threshold > 1))) {
     report(`${where}: \`threshold\` is a score between 0 and 1`, 'threshold');
   }
+  if (a.contextTransform !== undefined) report(`${where}: \`contextTransform\` is not supported by llm-workbench; give the context as a \`context\` var, or run the file with --engine promptfoo`, 'contextTransform');
+  if (a.transform !== undefined && typeof a.transform === 'string') checkTransform(a.transform, where, ctx, (m) => report(m, 'transform'));
+  const grader = parseGraderChoice(a.provider, (m) => report(`${where}: ${m}`, 'provider'));
+  const rubricPrompt = a.rubricPrompt === undefined ? undefined : loadRubricPrompt(a.rubricPrompt, ctx, (m: string) => report(`${where}: ${m}`, 'rubricPrompt'));
+  if (grader) checkGraderKinds(a.type, grader, where, (m) => report(m, 'provider'));
 
-  const provider = typeof a.provider === 'string' ? a.provider : isRecord(a.provider) && typeof a.provider.id === 'string' ? a.provider.id : undefined;
   const spec: AssertionSpec = {
     type: base,
     negate,
     value,
     threshold: typeof a.threshold === 'number' ? a.threshold : undefined,
     weight: typeof a.weight === 'number' ? a.weight : 1,
-    provider: provider === undefined ? undefined : normalizeProviderRef(provider),
+    provider: pickGrader(grader, 'text')?.ref,
     metric: typeof a.metric === 'string' ? a.metric : undefined,
     location: { file: ctx.source.file, range: ctx.source.rangeAt(ctx.path) },
   };
+  if (grader) spec.grader = grader;
+  if (rubricPrompt !== undefined) spec.rubricPrompt = rubricPrompt;
+  if (typeof a.transform === 'string') spec.transform = a.transform;
+  if (valueScript) spec.valueScript = valueScript;
+  if (valueFromFile) spec.valueFromFile = true;
+  if (isRecord(a.config)) spec.config = a.config;
   if (base === 'assert-set') {
     spec.assert = [];
     if (Array.isArray(a.assert)) {
@@ -115,8 +151,13 @@ function checkValue(base: string, value: unknown, where: string, report: (messag
     report(`${where}: \`value\` must be text (or a number), not ${Array.isArray(value) ? 'a list' : typeof value}`);
   } else if (shape === 'text-list' && !(typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')))) {
     report(`${where}: \`value\` must be a list of texts (or one comma-separated text)`);
+  } else if (shape === 'text-or-list' && !(typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string')))) {
+    report(`${where}: \`value\` must be a text or a list of texts`);
+  } else if (shape === 'word-count') {
+    const problem = wordCountProblem(value);
+    if (problem) report(`${where}: ${problem}`);
   } else if (shape === 'code' && typeof value !== 'string') {
-    report(`${where}: \`value\` must be JavaScript code as text, e.g. "output.length < 200"`);
+    report(`${where}: \`value\` must be ${base === 'python' ? 'Python' : 'JavaScript'} code as text, e.g. "${base === 'python' ? 'len(output) < 200' : 'output.length < 200'}"`);
   } else if (base === 'regex' && typeof value === 'string' && !templated) {
     try {
       new RegExp(value);
@@ -183,8 +224,18 @@ function compileError(code: string): string | undefined {
   }
 }
 
-function loadValueFile(ref: string, base: string, ctx: AssertionContext, report: (message: string) => void): unknown {
+/**
+ * promptfoo's `processFileReference` for assertion values: `.json`/`.yaml`/`.yml` are parsed, `.txt` is read and
+ * trimmed, any other extension is an error there ("Unsupported file type") and is refused here. Such values are not
+ * rendered as templates afterwards.
+ */
+function loadValueFile(ref: string, ctx: AssertionContext, report: (message: string) => void): unknown {
   const file = ctx.resolveRef(ref);
+  const ext = extname(file).toLowerCase();
+  if (!['.json', '.yaml', '.yml', '.txt'].includes(ext)) {
+    report(`\`${formatPath(ctx.path)}.value\` refers to ${file}: promptfoo reads only .txt, .json, .yaml and .yml files (or .py/.js scripts) as assertion values`);
+    return undefined;
+  }
   let text: string;
   try {
     text = ctx.read(file);
@@ -193,15 +244,61 @@ function loadValueFile(ref: string, base: string, ctx: AssertionContext, report:
     report(`\`${formatPath(ctx.path)}.value\` refers to ${file}, but ${reason}: fix the path (it is relative to the eval file)`);
     return undefined;
   }
-  const ext = extname(file).toLowerCase();
-  const structured = ext === '.json' || ext === '.yaml' || ext === '.yml';
-  if (structured && (ASSERTION_TYPE_INFO[base].valueShape === 'json-schema' || base === 'equals' || ASSERTION_TYPE_INFO[base].valueShape === 'text-list')) {
-    try {
-      return parseYaml(text);
-    } catch (error) {
-      report(`${file} is not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`);
-      return undefined;
-    }
+  if (ext === '.txt') return text.trim();
+  try {
+    return parseYaml(text);
+  } catch (error) {
+    report(`${file} is not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`);
+    return undefined;
   }
-  return text.replace(/\r?\n$/, '');
+}
+
+/** `file://check.py:fn` / `file://check.js` as a script to run, or undefined for a data file. */
+function scriptRef(target: string, ctx: AssertionContext): ValueScript | undefined {
+  const { file, functionName } = parseScriptRef(target);
+  const language = SCRIPT_EXTENSIONS[extname(file).toLowerCase()] ?? SCRIPT_EXTENSIONS[extname(target).toLowerCase()];
+  if (!language) return undefined;
+  const path = SCRIPT_EXTENSIONS[extname(file).toLowerCase()] ? file : target;
+  return { file: ctx.resolveRef(`file://${path}`), functionName: path === file ? functionName : undefined, language };
+}
+
+/** word-count values as promptfoo's invariants accept them. */
+function wordCountProblem(value: unknown): string | undefined {
+  if (isRecord(value)) {
+    const { min, max } = value as { min?: unknown; max?: unknown };
+    if (min === undefined && max === undefined) return '`value` must have `min` and/or `max`';
+    if ((min !== undefined && typeof min !== 'number') || (max !== undefined && typeof max !== 'number')) return '`min` and `max` must be numbers';
+    if (typeof min === 'number' && typeof max === 'number' && min > max) return `\`min\` (${min}) must be less than or equal to \`max\` (${max})`;
+    return undefined;
+  }
+  if (typeof value === 'number' || (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)))) return undefined;
+  return '`value` must be a number of words or {min, max}';
+}
+
+/** A transform is JavaScript (checked for syntax) or a file:// script that must exist. */
+function checkTransform(transform: string, where: string, ctx: AssertionContext, report: (message: string) => void): void {
+  if (transform.startsWith('file://')) {
+    const script = scriptRef(transform.slice('file://'.length), ctx);
+    if (!script) report(`${where}: \`transform\` ${transform} must be a .js/.cjs/.mjs or .py file`);
+    return;
+  }
+  try {
+    new Function('output', 'context', 'process', transform.includes('\n') ? transform : `return ${transform}`);
+  } catch (error) {
+    report(`${where}: \`transform\` is not valid JavaScript: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * The grader an assertion names must serve the calls its type makes, as promptfoo's getAndCheckProvider demands:
+ * `{text: ...}` alone cannot embed, and a chat model is not an embedding provider.
+ */
+function checkGraderKinds(type: string, grader: NonNullable<AssertionSpec['grader']>, where: string, report: (message: string) => void): void {
+  for (const kind of GRADER_KINDS[type.replace(/^not-/, '')] ?? []) {
+    const model = pickGrader(grader, kind);
+    if (!model) report(`${where}: the grader names no ${kind} model: add \`${kind}:\` to it (promptfoo: "Invalid provider definition for output type '${kind}'")`);
+    else if (kind === 'embedding' && !embeddingModel(model.ref)) {
+      report(`${where}: ${model.ref} is not an embedding model: name one as provider:embedding:model, e.g. openai:embedding:text-embedding-3-small (promptfoo: "not a valid embedding provider")`);
+    } else if (kind === 'text' && embeddingModel(model.ref)) report(`${where}: ${model.ref} is an embedding model and cannot grade text: name a chat model`);
+  }
 }

@@ -2,7 +2,8 @@ import type { WorkbenchConfig } from '../config/workbenchConfig';
 import type { ModelRef } from '../models/modelRef';
 import { parseModelRef } from '../models/modelRef';
 import type { KeySource, ProviderKind } from '../providers/adapter';
-import type { AssertionSpec, EvalFile, ProviderSpec } from './evalModel';
+import type { EvalFile, ProviderSpec } from './evalModel';
+import { graderModelRefs } from './graderDiagnostics';
 
 const KNOWN_KINDS: readonly ProviderKind[] = ['openai', 'anthropic', 'ollama'];
 
@@ -36,7 +37,7 @@ export function withEvalProviders(config: WorkbenchConfig, files: readonly EvalF
   }
   // A file that names `anthropic:...` means the Anthropic API even when the settings list no such provider:
   // add the well-known kinds it uses with their default endpoints (keys still come from the key source).
-  const named = [...files.flatMap((f) => [...f.providers.map((p) => p.ref), ...graderRefs(f)]), ...extraRefs];
+  const named = [...files.flatMap((f) => [...f.providers.map((p) => p.ref), ...graderModelRefs(f, extraRefs[0])]), ...extraRefs];
   for (const ref of named) {
     const colon = ref.indexOf(':');
     const id = colon > 0 ? ref.slice(0, colon) : '';
@@ -53,17 +54,4 @@ export function withEvalProviders(config: WorkbenchConfig, files: readonly EvalF
     sourceOf: (providerId) => aliases.get(providerId) ?? providerId,
     keys: (base) => (providerId) => base(aliases.get(providerId) ?? providerId),
   };
-}
-
-function graderRefs(file: EvalFile): ModelRef[] {
-  const refs: ModelRef[] = [];
-  const visit = (a: AssertionSpec) => {
-    if (a.provider) refs.push(a.provider);
-    a.assert?.forEach(visit);
-  };
-  for (const test of file.tests) {
-    if (test.grader) refs.push(test.grader);
-    test.assert.forEach(visit);
-  }
-  return refs;
 }

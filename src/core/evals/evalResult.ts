@@ -38,4 +38,6 @@ export interface EvalCaseResult {
   /** Read from the response cache: latency and cost are the original call's, and no money was spent now. */
   cached: boolean;
   error?: { kind: ErrorKind | 'template'; message: string };
+  /** Set when the workspace's promptfoo ran this case (`--engine promptfoo`, or auto for a file that needs it). */
+  engine?: 'promptfoo';
 }

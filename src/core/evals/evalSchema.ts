@@ -1,7 +1,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import schema from '../../../schemas/eval.schema.json';
 import { closestMatch } from './levenshtein';
-import { ASSERTION_TYPES, UNSUPPORTED_PROMPTFOO_TYPES } from './assertionTypes';
+import { ASSERTION_TYPE_INFO, ASSERTION_TYPES, DELEGATED_PROMPTFOO_TYPES } from './assertionTypes';
 import type { DataPath } from './yamlSource';
 import { formatPath } from './yamlSource';
 
@@ -124,14 +124,7 @@ function explain(errors: ErrorObject[], data: unknown, prefix: DataPath): Schema
         const allowed = Object.keys(((e.parentSchema as { properties?: object })?.properties ?? {}) as object);
         const guess = closestMatch(extra, allowed);
         const fix = guess ? `did you mean \`${guess}\`?` : `allowed keys: ${allowed.join(', ')}`;
-        const unsupported = extra === 'transform' || extra === 'rubricPrompt' || extra === 'contextTransform';
-        add({
-          path,
-          key: extra,
-          message: unsupported
-            ? `\`${extra}\` is not supported by llm-workbench; remove it (the assertion would run on the untransformed output)`
-            : `unknown key \`${extra}\` in ${where} — ${fix}`,
-        });
+        add({ path, key: extra, message: `unknown key \`${extra}\` in ${where} — ${fix}` });
         break;
       }
       case 'enum': {
@@ -176,10 +169,14 @@ function explain(errors: ErrorObject[], data: unknown, prefix: DataPath): Schema
 
 export function unknownAssertionMessage(type: string): string {
   const base = type.replace(/^not-/, '');
-  if (UNSUPPORTED_PROMPTFOO_TYPES.has(base)) {
-    return `assertion type '${type}' is a promptfoo type llm-workbench does not run; use one of: ${ASSERTION_TYPES.join(', ')}`;
+  const why = DELEGATED_PROMPTFOO_TYPES[base];
+  if (why) {
+    return `assertion type '${type}' is a promptfoo type llm-workbench does not run natively (${why}): run the file with --engine promptfoo (the workspace's promptfoo), or use another type`;
   }
-  const candidates = [...ASSERTION_TYPES, ...ASSERTION_TYPES.filter((t) => t !== 'assert-set').map((t) => `not-${t}`)];
+  if (base !== type && ASSERTION_TYPE_INFO[base]?.noNegation) {
+    return `\`${type}\`: promptfoo ignores \`not-\` on ${base} (it would grade un-negated); use ${base}, or invert the expectation in the value`;
+  }
+  const candidates = [...ASSERTION_TYPES, ...ASSERTION_TYPES.filter((t) => t !== 'assert-set' && !ASSERTION_TYPE_INFO[t].noNegation).map((t) => `not-${t}`)];
   const guess = closestMatch(type, candidates);
   return guess
     ? `unknown assertion type '${type}' — did you mean '${guess}'?`

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { TASKS, type Task } from '../providers/chat';
-import { ASSERTION_TYPES } from './assertionTypes';
+import { pickGrader } from './assertions/grading/graderChoice';
 import { buildAssertion } from './buildAssertion';
-import { parseAssertionString, parseCsv } from './csvTests';
-import type { AssertionSpec, EvalCase, EvalFile, PromptMessage, PromptSpec, ProviderSpec, SourceLocation } from './evalModel';
-import { validateEvalData, validateTestData, type SchemaProblem } from './evalSchema';
+import { mergeGradingOptions, readGradingOptions } from './gradingOptions';
+import { parseCsv, testFromCsvRow } from './csvTests';
+import type { AssertionSpec, EvalCase, EvalFile, GradingOptions, PromptMessage, PromptSpec, ProviderSpec, SourceLocation } from './evalModel';
+import { isDelegable } from './delegate/delegation';
+import { unknownAssertionMessage, validateEvalData, validateTestData, type SchemaProblem } from './evalSchema';
 import { normalizeProviderRef } from './providerRef';
 import type { EvalDiagnostic, SourceRange } from './sourceRange';
 import { renderTemplate, templateVariables, TemplateError } from './template';
@@ -65,7 +67,7 @@ interface TestSource {
   path: DataPath;
   /** Problems already found for this test (schema, YAML); the test is skipped when any is an error. */
   problems: EvalDiagnostic[];
-  fromCsv?: { line: number };
+  fromCsv?: { line: number; /** Range of the cell each assertion came from. */ assertCells: SourceRange[] };
 }
 
 class EvalFileParser {
@@ -138,17 +140,14 @@ class EvalFileParser {
   }
 
   private result(parts: Partial<EvalFile>): EvalFile {
-    const fatal = this.fatal;
-    return {
-      path: this.path,
-      prompts: [],
-      providers: [],
-      task: 'chat',
-      ...parts,
-      tests: fatal ? [] : (parts.tests ?? []),
-      diagnostics: sortDiagnostics(this.diagnostics),
-      fatal,
-    };
+    // Refusals of promptfoo features promptfoo itself can run leave the file whole: the workspace's promptfoo may run it.
+    const errors = this.diagnostics.filter((d) => d.severity === 'error');
+    const delegable = errors.length > 0 && errors.every(isDelegable);
+    const fatal = this.fatal && !delegable;
+    const tests = fatal ? [] : (parts.tests ?? []);
+    const file: EvalFile = { path: this.path, prompts: [], providers: [], task: 'chat', ...parts, tests, diagnostics: sortDiagnostics(this.diagnostics), fatal };
+    if (delegable) file.needsPromptfoo = this.fatal || tests.length === 0 ? 'file' : 'tests';
+    return file;
   }
 
   private testRanges(source: YamlSource): (SourceRange | undefined)[] {
@@ -186,7 +185,7 @@ class EvalFileParser {
       if (UNSUPPORTED_TOP_LEVEL.includes(key)) {
         const node = source.keyAt([], key);
         this.diagnostics.push(
-          source.diagnostic('error', `\`${key}\` is a promptfoo feature llm-workbench does not support; remove it or expand it into plain tests`, node ? source.rangeOf(node) : zeroRange()),
+          source.diagnostic('error', `\`${key}\` is a promptfoo feature llm-workbench does not run natively: run the file with --engine promptfoo (the workspace's promptfoo), or remove it`, node ? source.rangeOf(node) : zeroRange()),
         );
         this.fatal = true;
       } else {
@@ -325,12 +324,20 @@ class EvalFileParser {
 
   // ---- tests --------------------------------------------------------------------------------------------
 
-  private buildDefaultTest(source: YamlSource, raw: unknown): { vars: Record<string, unknown>; assert: AssertionSpec[]; threshold?: number; grader?: string } {
-    const defaults: { vars: Record<string, unknown>; assert: AssertionSpec[]; threshold?: number; grader?: string } = { vars: {}, assert: [] };
+  private buildDefaultTest(source: YamlSource, raw: unknown): DefaultTest {
+    const defaults: DefaultTest = { vars: {}, assert: [], grading: {} };
     if (!isRecord(raw)) return defaults;
     if (isRecord(raw.vars)) defaults.vars = raw.vars;
     if (typeof raw.threshold === 'number') defaults.threshold = raw.threshold;
-    defaults.grader = graderOf(raw.options);
+    const problems: EvalDiagnostic[] = [];
+    const fileCtx = { source, path: ['defaultTest'] as DataPath, resolveRef: (r: string) => this.resolveRef(r), read: this.read };
+    defaults.grading = readGradingOptions(raw, fileCtx, problems);
+    // promptfoo also tries defaultTest.provider as a grader when no options.provider is set anywhere.
+    if (typeof raw.provider === 'string') defaults.providerGrader = readGradingOptions({ options: { provider: raw.provider } }, fileCtx, problems).grader;
+    for (const d of problems) {
+      this.diagnostics.push(d);
+      this.fatal = true;
+    }
     if (Array.isArray(raw.assert)) {
       raw.assert.forEach((a, j) => {
         const built = buildAssertion(a, { source, path: ['defaultTest', 'assert', j], resolveRef: (r) => this.resolveRef(r), read: this.read });
@@ -348,7 +355,7 @@ class EvalFileParser {
     source: YamlSource,
     raw: unknown,
     problems: Map<number, EvalDiagnostic[]>,
-    defaults: ReturnType<EvalFileParser['buildDefaultTest']>,
+    defaults: DefaultTest,
     prompts: PromptSpec[],
   ): EvalCase[] {
     const sources = this.collectTests(source, raw, problems);
@@ -366,11 +373,18 @@ class EvalFileParser {
       if (Array.isArray(data.assert)) {
         data.assert.forEach((a, j) => {
           const built = buildAssertion(a, { source: t.source, path: [...t.path, 'assert', j], resolveRef: (r) => this.resolveRef(r), read: this.read });
-          testProblems.push(...built.diagnostics);
+          const cell = t.fromCsv?.assertCells[j];
+          testProblems.push(...(cell ? built.diagnostics.map((d) => (d.file === t.source.file ? { ...d, range: cell } : d)) : built.diagnostics));
+          if (cell && built.assertion) built.assertion.location = { file: t.source.file, range: cell };
+          if (cell && !built.assertion && built.diagnostics.length === 0) {
+            testProblems.push({ severity: 'error', file: t.source.file, range: cell, message: `${t.source.file}: ${unknownAssertionMessage(String((a as { type?: unknown }).type))}` });
+          }
           if (built.assertion) assertions.push(built.assertion);
         });
       }
       const vars = { ...defaults.vars, ...(isRecord(data.vars) ? data.vars : {}) };
+      const ownGrading = readGradingOptions(data, { source: t.source, path: t.path, resolveRef: (r) => this.resolveRef(r), read: this.read }, testProblems);
+      const grading = mergeGradingOptions(ownGrading, defaults.grading, defaults.providerGrader);
       const location: SourceLocation = {
         file: t.source.file,
         range: t.fromCsv ? { start: { line: t.fromCsv.line, column: 0 }, end: { line: t.fromCsv.line, column: 0 } } : t.source.rangeAt(t.path),
@@ -386,14 +400,18 @@ class EvalFileParser {
         }
       }
       this.diagnostics.push(...testProblems);
-      if (testProblems.some((d) => d.severity === 'error')) return;
+      const testErrors = testProblems.filter((d) => d.severity === 'error');
+      // A test whose only problems are features promptfoo runs is kept (for the editor's items and delegation), marked.
+      if (testErrors.length > 0 && !testErrors.every(isDelegable)) return;
       cases.push({
+        ...(testErrors.length > 0 ? { needsPromptfoo: true } : {}),
         index,
         description: typeof data.description === 'string' ? data.description : describeVars(isRecord(data.vars) ? data.vars : vars, index),
         vars,
         assert: [...assertions, ...defaults.assert],
         threshold: typeof data.threshold === 'number' ? data.threshold : defaults.threshold,
-        grader: graderOf(data.options) ?? defaults.grader,
+        grader: pickGrader(grading.grader, 'text')?.ref,
+        grading,
         location,
       });
     });
@@ -450,19 +468,23 @@ class EvalFileParser {
     void source;
     void path;
     return parsed.rows.map((row) => {
-      const vars: Record<string, unknown> = {};
-      const assert: unknown[] = [];
-      let description: string | undefined;
-      parsed.header.forEach((name, c) => {
-        const cell = row.cells[c] ?? '';
-        if (/^__expected\d*$/.test(name)) {
-          if (cell.trim() !== '') assert.push(parseAssertionString(cell, ASSERTION_TYPES));
-        } else if (name === '__description') description = cell;
-        else if (!name.startsWith('__')) vars[name] = cell;
-      });
-      return { data: { description, vars, assert }, source: csvSource, path: [], problems: [], fromCsv: { line: row.line } };
+      const { data, assertColumns, problems } = testFromCsvRow(parsed.header, row.cells);
+      const cellRange = (column: number): SourceRange => {
+        const start = row.starts?.[column] ?? { line: row.line, column: 0 };
+        return { start, end: start };
+      };
+      const diagnostics = problems.map((p) => ({ severity: p.severity, message: `${file}: ${p.message}`, file, range: cellRange(p.column) }));
+      return { data, source: csvSource, path: [], problems: diagnostics, fromCsv: { line: row.line, assertCells: assertColumns.map(cellRange) } };
     });
   }
+}
+
+interface DefaultTest {
+  vars: Record<string, unknown>;
+  assert: AssertionSpec[];
+  threshold?: number;
+  grading: GradingOptions;
+  providerGrader?: GradingOptions['grader'];
 }
 
 function isMessageList(value: unknown): value is PromptMessage[] {
@@ -481,13 +503,6 @@ function describeVars(vars: Record<string, unknown>, index: number): string {
   const value = typeof first[1] === 'string' ? first[1] : JSON.stringify(first[1]);
   const oneLine = value.replace(/\s+/g, ' ').trim();
   return `${first[0]}=${oneLine.length > 40 ? `${oneLine.slice(0, 39)}…` : oneLine}`;
-}
-
-function graderOf(options: unknown): string | undefined {
-  if (!isRecord(options)) return undefined;
-  const provider = options.provider;
-  const id = typeof provider === 'string' ? provider : isRecord(provider) && typeof provider.id === 'string' ? provider.id : undefined;
-  return id === undefined ? undefined : normalizeProviderRef(id);
 }
 
 function sortDiagnostics(diagnostics: EvalDiagnostic[]): EvalDiagnostic[] {

@@ -3,11 +3,16 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { CallRecord } from '../cost/callRecord';
+import type { StopReason } from '../providers/chat';
 
 /** What a cache hit gives back: the answer and the record of the call that produced it (original latency and cost). */
 export interface CachedAnswer {
   text: string;
   record: CallRecord;
+  /** Why the answer ended (finish-reason assertions); absent in entries written before it was kept. */
+  stopReason?: StopReason;
+  /** An embedding call's vector (then `text` is empty). */
+  embedding?: number[];
 }
 
 /** `$LLM_WORKBENCH_HOME/cache/evals`, default `~/.llm-workbench/cache/evals`. */

@@ -3,10 +3,11 @@ import { dirname } from 'node:path';
 import type { CallRecord } from '../cost/callRecord';
 import type { ModelRef } from '../models/modelRef';
 import type { ChatGateway, GatewayRequest, GatewayResult } from '../gateway/gatewayApi';
+import type { StopReason } from '../providers/chat';
 import { ProviderError } from '../providers/providerError';
 import { loadTokenizer } from '../tokens/encodings';
-import type { AssertionRuntime, GradeRequest, GradeResult } from './assertions/assertionOutcome';
-import { GRADER_SYSTEM_PROMPT, graderMessages, parseGraderReply } from './assertions/llmRubric';
+import type { AssertionRuntime } from './assertions/assertionOutcome';
+import { graderRuntime } from './graderRuntime';
 import { runAssertions } from './assertions/runAssertions';
 import type { EvalCase, EvalFile, PromptSpec, ProviderSpec } from './evalModel';
 import type { EvalCaseResult, Verdict } from './evalResult';
@@ -52,6 +53,21 @@ export interface EvalRunOptions {
    */
   displayPath?: (path: string) => string;
   codeTimeoutMs?: number;
+  /**
+   * Runs each case inside this wrapper (e.g. a trace span the case's calls nest under); the case's `case-start` and
+   * `result` events and its model calls all happen inside `run`. The wrapper must call `run` exactly once.
+   */
+  aroundCase?: (start: CaseStart, run: () => Promise<void>) => Promise<void>;
+}
+
+/** Which case is starting: what `case-start` reports, plus the case's description. */
+export interface CaseStart {
+  file: string;
+  caseIndex: number;
+  description: string;
+  provider?: ModelRef;
+  promptIndex: number;
+  repeat: number;
 }
 
 export type EvalEvent =
@@ -101,7 +117,8 @@ interface Job {
  */
 export async function runEval(files: readonly EvalFile[], options: EvalRunOptions): Promise<EvalRunSummary> {
   const started = Date.now();
-  const runnable = files.filter((f) => !f.fatal);
+  // Files and tests that need promptfoo never run natively (their errors say so; delegation runs them).
+  const runnable = files.filter((f) => !f.fatal && f.needsPromptfoo !== 'file');
   const repeat = Math.max(1, Math.floor(options.repeat ?? 1));
   const jobs = [...planJobs(runnable, options, repeat)];
   const total = jobs.length;
@@ -117,7 +134,7 @@ export async function runEval(files: readonly EvalFile[], options: EvalRunOption
   if (jobs.length > 0) await loadTokenizer('o200k_base').catch(() => undefined);
 
   let completed = 0;
-  await pool(jobs, Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY)), options.signal, async (job) => {
+  const runCase = async (job: Job) => {
     emit({ type: 'case-start', file: job.file.path, caseIndex: job.test.index, provider: job.ref, promptIndex: job.promptIndex, repeat: job.repeat });
     const { result, spent } = await runJob(job, options);
     if (options.signal?.aborted && result.error?.kind === 'aborted') return;
@@ -129,6 +146,11 @@ export async function runEval(files: readonly EvalFile[], options: EvalRunOption
     matrices.get(job.file.path)!.add(result);
     out?.write(`${JSON.stringify(result)}\n`);
     emit({ type: 'result', result, completed, total });
+  };
+  await pool(jobs, Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY)), options.signal, async (job) => {
+    if (!options.aroundCase) return runCase(job);
+    const start: CaseStart = { file: job.file.path, caseIndex: job.test.index, description: job.test.description, provider: job.ref, promptIndex: job.promptIndex, repeat: job.repeat };
+    await options.aroundCase(start, () => runCase(job));
   });
 
   if (out) await closeJsonl(out);
@@ -163,6 +185,7 @@ function* planJobs(files: readonly EvalFile[], options: EvalRunOptions, repeat: 
         ? file.providers
         : [undefined];
     for (const test of file.tests) {
+      if (test.needsPromptfoo) continue;
       for (let promptIndex = 0; promptIndex < file.prompts.length; promptIndex++) {
         for (const provider of providers) {
           const ref = provider ? (options.refFor ?? ((p: ProviderSpec) => p.ref))(provider) : undefined;
@@ -174,7 +197,7 @@ function* planJobs(files: readonly EvalFile[], options: EvalRunOptions, repeat: 
   }
 }
 
-interface Spent {
+export interface Spent {
   usd: number;
   unknownCalls: number;
 }
@@ -223,16 +246,15 @@ async function runJob(job: Job, options: EvalRunOptions): Promise<{ result: Eval
     allowCode: options.allowCode,
     fallbackGrader: options.grader,
     testGrader: job.test.grader,
+    grading: job.test.grading,
     codeTimeoutMs: options.codeTimeoutMs,
-    grade: async (g) => {
-      const grade = await gradeWith(options, g, job.repeat, spent);
-      graderCosts.push(grade.costUsd ?? null);
-      return grade;
-    },
+    signal: options.signal,
+    baseDir: dirname(job.file.path),
+    ...graderRuntime((request, identity) => cachedComplete(options, request, { ...identity, repeat: job.repeat }, spent), options, job.repeat, spent, graderCosts),
   };
   const verdict = await runAssertions(
     job.test.assert,
-    { output: answer.text, vars: job.test.vars, prompt: rendered.display, latencyMs: record.totalMs, costUsd: record.costUsd, cached: answer.cached },
+    { output: answer.text, vars: job.test.vars, prompt: rendered.display, latencyMs: record.totalMs, costUsd: record.costUsd, cached: answer.cached, stopReason: answer.stopReason, test: { description: job.test.description, vars: job.test.vars } },
     runtime,
     job.test.threshold,
   );
@@ -284,19 +306,20 @@ function failedResult(
   };
 }
 
-interface Answer {
+export interface Answer {
   text: string;
   record: CallRecord;
   cached: boolean;
   error?: ProviderError;
+  stopReason?: StopReason;
 }
 
 /**
  * A cache hit returns the stored answer with its original record (latency, cost) and makes no call, so nothing new
  * reaches the ledger and nothing is spent. Only successful answers are stored.
  */
-async function cachedComplete(
-  options: EvalRunOptions,
+export async function cachedComplete(
+  options: Pick<EvalRunOptions, 'cache' | 'gateway'>,
   request: GatewayRequest,
   identity: { role: 'answer' | 'grade'; ref: string; baseUrl?: string; repeat: number },
   spent: Spent,
@@ -314,7 +337,7 @@ async function cachedComplete(
     : undefined;
   if (key) {
     const hit = options.cache!.get(key);
-    if (hit) return { text: hit.text, record: hit.record, cached: true };
+    if (hit) return { text: hit.text, record: hit.record, cached: true, stopReason: hit.stopReason };
   }
   let result: GatewayResult;
   try {
@@ -330,27 +353,8 @@ async function cachedComplete(
     const error = result.error ?? new ProviderError({ kind: result.record.errorKind ?? 'server', message: result.record.errorMessage ?? 'The call failed' });
     return { text: result.text, record: result.record, cached: false, error };
   }
-  if (key) options.cache!.set(key, { text: result.text, record: result.record });
-  return { text: result.text, record: result.record, cached: false };
-}
-
-async function gradeWith(options: EvalRunOptions, g: GradeRequest, repeat: number, spent: Spent): Promise<GradeResult> {
-  const request: GatewayRequest = {
-    task: 'classify',
-    model: g.grader,
-    fallbacks: [],
-    system: GRADER_SYSTEM_PROMPT,
-    messages: graderMessages(g.output, g.rubric),
-    temperature: 0,
-    responseFormat: 'json',
-    source: 'eval-grader',
-    signal: options.signal,
-  };
-  const answer = await cachedComplete(options, request, { role: 'grade', ref: g.grader, repeat }, spent);
-  if (answer.error) {
-    return { pass: false, score: 0, reason: `The grader ${g.grader} failed: ${answer.error.message}`, costUsd: answer.cached ? 0 : answer.record.costUsd };
-  }
-  return { ...parseGraderReply(answer.text), costUsd: answer.record.costUsd };
+  if (key) options.cache!.set(key, { text: result.text, record: result.record, stopReason: result.stopReason });
+  return { text: result.text, record: result.record, cached: false, stopReason: result.stopReason };
 }
 
 function syntheticRecord(request: GatewayRequest): CallRecord {

@@ -1,3 +1,4 @@
+import { splitModelRef } from '../models/modelRef';
 import type { CallRecord, CostPart } from '../cost/callRecord';
 import { costOfUsage, estimateCallCost } from '../cost/pricing';
 import type { ProviderError } from '../providers/providerError';
@@ -74,7 +75,7 @@ export class CallTally {
     const { request, route, error } = ctx;
     const tried = this.lastTried;
     const finalRef = tried?.ref ?? route.primary;
-    const colon = finalRef.indexOf(':');
+    const parts = splitModelRef(finalRef);
     const usage = this.lastUsage;
     const record: CallRecord = {
       at: new Date(ctx.startedAt).toISOString(),
@@ -82,9 +83,9 @@ export class CallTally {
       task: request.task,
       route: [route.primary, ...route.fallbacks].filter(Boolean),
       reason: route.reason,
-      // An empty or malformed ref (no model could be routed to) is recorded as it is, not parsed.
-      provider: colon > 0 ? finalRef.slice(0, colon) : '',
-      model: colon > 0 ? finalRef.slice(colon + 1) : finalRef,
+      // An empty or malformed ref (no model could be routed to) is recorded as it is.
+      provider: parts?.provider ?? '',
+      model: parts?.model ?? finalRef,
       inputTokens: usage?.input.total ?? (tried && this.lastText ? tried.inputTokens : 0),
       outputTokens: usage?.output.total ?? (this.lastText ? estimateTokensFromChars(this.lastText.length) : 0),
       costUsd: this.cost,

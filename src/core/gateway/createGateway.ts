@@ -30,12 +30,17 @@ export interface CreateGatewayOptions {
   log?: (line: string) => void;
   /** Stamped on every record, for "this session" spend. */
   sessionId?: string;
+  /**
+   * Decorates the gateway (e.g. OpenTelemetry spans). The gateway's own nested calls — the router's classification
+   * call — go through the decorated gateway too, so the decorator sees every call.
+   */
+  wrap?: (gateway: ChatGateway) => ChatGateway;
 }
 
 /** The one way features, the CLI and the eval runner get a gateway. Adapters are built lazily, once per provider. */
 export function createGateway(options: CreateGatewayOptions): ChatGateway {
   const { config } = options;
-  const catalog = options.catalog ?? new ModelCatalog(config.models);
+  const catalog = options.catalog ?? new ModelCatalog(config.models, { providers: config.providers });
   const built = new Map<string, ProviderAdapter>(options.adapters ?? []);
 
   const adapterFor = (providerId: string): ProviderAdapter => {
@@ -55,7 +60,9 @@ export function createGateway(options: CreateGatewayOptions): ChatGateway {
     return adapter;
   };
 
-  return new Gateway({
+  // The gateway as callers see it, once decorated: its own nested calls go through the decorator too.
+  const outer: { gateway?: ChatGateway } = {};
+  const gateway: ChatGateway = new Gateway({
     config,
     catalog,
     adapterFor,
@@ -66,7 +73,10 @@ export function createGateway(options: CreateGatewayOptions): ChatGateway {
     sleep: options.sleep ?? abortableSleep,
     log: options.log ?? (() => undefined),
     sessionId: options.sessionId,
+    self: () => outer.gateway ?? gateway,
   });
+  outer.gateway = options.wrap ? options.wrap(gateway) : gateway;
+  return outer.gateway;
 }
 
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {

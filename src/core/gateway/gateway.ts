@@ -5,11 +5,12 @@ import type { CallRecord } from '../cost/callRecord';
 import type { Ledger } from '../cost/ledger';
 import { estimateCallCost } from '../cost/pricing';
 import type { ModelCatalog } from '../models/catalog';
+import { isOllamaCloudModel } from '../models/catalogModels';
 import type { ModelRef } from '../models/modelRef';
 import type { ProviderAdapter } from '../providers/adapter';
 import { ProviderError } from '../providers/providerError';
-import type { Usage } from '../providers/usage';
 import { CallTally } from './callTally';
+import { collectGatewayStream } from './collectStream';
 import { classifyRequest } from './classifier';
 import { abortedError, asProviderError, summarizeFailures } from './gatewayErrors';
 import type { ChatGateway, GatewayEvent, GatewayRequest, GatewayResult, Route } from './gatewayApi';
@@ -19,6 +20,7 @@ import { promptTokenCounter } from './promptTokens';
 import { ProviderBreakers } from './providerBreakers';
 import { RetryBudget, describeKind } from './retryPolicy';
 import { decideRoute, type RouteDecision, type RouterContext } from './router';
+import { embedThroughGateway, type EmbedRequest, type EmbedResponse } from './embedCall';
 
 /** Everything the gateway is built from; `createGateway` fills in the defaults. */
 export interface GatewayParts {
@@ -33,6 +35,8 @@ export interface GatewayParts {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   log(line: string): void;
   sessionId?: string;
+  /** The gateway as callers see it (with decorators such as telemetry), for the gateway's own nested calls. */
+  self?: () => ChatGateway;
 }
 
 interface CallProgress {
@@ -66,20 +70,12 @@ export class Gateway implements ChatGateway {
     this.breakers = new ProviderBreakers(parts.resilience, parts.log);
   }
 
-  async complete(request: GatewayRequest): Promise<GatewayResult> {
-    let text = '';
-    let record: CallRecord | undefined;
-    let usage: Usage | undefined;
-    let error: ProviderError | undefined;
-    for await (const event of this.stream(request)) {
-      if (event.type === 'text') text += event.text;
-      else if (event.type === 'restart') text = ''; // only the answer that succeeded counts
-      else if (event.type === 'usage') usage = event.usage;
-      else if (event.type === 'error') error = event.error;
-      else if (event.type === 'record') record = event.record;
-    }
-    if (!record) throw new Error('gateway bug: a stream ended without its record');
-    return { text: error ? '' : text, record, usage, error };
+  complete(request: GatewayRequest): Promise<GatewayResult> {
+    return collectGatewayStream(this.stream(request));
+  }
+
+  embed(request: EmbedRequest): Promise<EmbedResponse> {
+    return embedThroughGateway(this.parts, request);
   }
 
   async *stream(request: GatewayRequest): AsyncGenerator<GatewayEvent> {
@@ -247,7 +243,7 @@ export class Gateway implements ChatGateway {
     return {
       config: this.parts.config,
       catalog: this.parts.catalog,
-      classify: (model, request) => classifyRequest((r) => this.complete(r), model, request),
+      classify: (model, request) => classifyRequest((r) => (this.parts.self?.() ?? this).complete(r), model, request),
       installedLocalModels: () => this.installedLocalModels(),
     };
   }
@@ -260,7 +256,8 @@ export class Gateway implements ChatGateway {
         .map(async (p) => {
           try {
             const adapter = this.parts.adapterFor(p.id);
-            return (await adapter.listModels?.())?.map((m) => `${p.id}:${m.id}`) ?? [];
+            // Ollama Cloud models are listed too, but run on ollama.com: not local.
+            return (await adapter.listModels?.())?.filter((m) => !isOllamaCloudModel(m.id)).map((m) => `${p.id}:${m.id}`) ?? [];
           } catch {
             return [];
           }

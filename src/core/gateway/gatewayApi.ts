@@ -1,5 +1,5 @@
 import type { Usage } from '../providers/usage';
-import type { ChatEvent, ChatRequest } from '../providers/chat';
+import type { ChatEvent, ChatRequest, StopReason } from '../providers/chat';
 import type { ProviderError } from '../providers/providerError';
 import type { CallRecord } from '../cost/callRecord';
 import type { ModelRef } from '../models/modelRef';
@@ -10,6 +10,7 @@ export interface Route {
   /** Human-readable: why this route was chosen (shown to the user and logged). */
   reason: string;
 }
+import type { EmbedRequest, EmbedResponse } from './embedCall';
 
 /** What features, the CLI and the eval runner ask of the gateway. */
 export interface GatewayRequest extends ChatRequest {
@@ -43,6 +44,8 @@ export interface GatewayResult {
   record: CallRecord;
   usage?: Usage;
   error?: ProviderError;
+  /** Why the answer ended (absent on failure); eval `finish-reason` assertions read it. */
+  stopReason?: StopReason;
 }
 
 export interface ChatGateway {
@@ -50,4 +53,6 @@ export interface ChatGateway {
   stream(request: GatewayRequest): AsyncIterable<GatewayEvent>;
   /** Collects `stream` into the answer text and its call record. */
   complete(request: GatewayRequest): Promise<GatewayResult>;
+  /** One embedding from a named model (eval `similar`, `answer-relevance`); never throws, always records. */
+  embed?(request: EmbedRequest): Promise<EmbedResponse>;
 }

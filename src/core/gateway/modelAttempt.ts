@@ -55,6 +55,7 @@ export async function* runAttempt(
   );
 
   let text = '';
+  let toolCalls = 0;
   let usage: Usage | undefined;
   let stopReason: StopReason = 'other';
   try {
@@ -62,6 +63,9 @@ export async function* runAttempt(
       if (event.type === 'attempt') yield { type: 'attempt', model: p.ref, attempt: 0 };
       else if (event.type === 'text') {
         text += event.text;
+        yield event;
+      } else if (event.type === 'tool_call') {
+        toolCalls++;
         yield event;
       } else if (event.type === 'usage') usage = event.usage;
       else if (event.type === 'done') stopReason = event.stopReason;
@@ -78,7 +82,8 @@ export async function* runAttempt(
     if (!completed) controller.abort(new Error('the caller stopped reading'));
   }
 
-  if (validator) {
+  // A validator checks a text answer; an answer that calls tools has none yet (the caller runs them and asks again).
+  if (validator && toolCalls === 0) {
     const problem = validateOutput(text, validator);
     if (problem) {
       return {

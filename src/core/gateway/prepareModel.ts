@@ -1,5 +1,7 @@
 import type { WorkbenchConfig } from '../config/workbenchConfig';
 import type { ModelCatalog } from '../models/catalog';
+import { isOllamaCloudModel } from '../models/catalogModels';
+import { checkWindow, overflowReason } from '../models/windowCheck';
 import type { EncodingName, ModelInfo } from '../models/modelInfo';
 import { parseModelRef, type ModelRef } from '../models/modelRef';
 import type { ProviderAdapter } from '../providers/adapter';
@@ -47,7 +49,8 @@ export async function prepareModel(
   } catch (error) {
     return { skip: asProviderError(error, 'bad_request') };
   }
-  if (decision.localOnly && adapter.kind !== 'ollama' && !ctx.catalog.lookup(ref)?.local) {
+  const local = adapter.kind === 'ollama' ? !isOllamaCloudModel(modelId) : ctx.catalog.lookup(ref)?.local === true;
+  if (decision.localOnly && !local) {
     return { skip: new ProviderError({ kind: 'bad_request', message: `${ref} is not a local model and this request must stay local` }) };
   }
   const info = ctx.catalog.lookup(ref);
@@ -55,18 +58,23 @@ export async function prepareModel(
   const inputTokens = await promptTokens(encoding);
   const reserve = Math.min(ctx.config.budget.outputReserve, info?.maxOutput ?? Infinity);
   const maxOutputTokens = request.maxOutputTokens ?? reserve;
-  let window = info?.contextWindow;
-  if (adapter.contextWindowFor) window = (await adapter.contextWindowFor(modelId).catch(() => undefined)) ?? window;
-  if (window !== undefined && inputTokens + maxOutputTokens > window) {
+  // An Ollama server's num_ctx is one window that prompt and answer share; elsewhere the catalog's limits.
+  const serverWindow = adapter.contextWindowFor ? await adapter.contextWindowFor(modelId).catch(() => undefined) : undefined;
+  // Limits nobody knows are not enforced: the provider's own answer is better than a refusal on a guess.
+  const limits =
+    serverWindow !== undefined
+      ? { maxInputTokens: serverWindow, maxOutput: serverWindow, combinedWindow: serverWindow }
+      : info && !info.limitsUnknown
+        ? info
+        : undefined;
+  const check = limits && checkWindow(limits, inputTokens, maxOutputTokens);
+  if (limits && check && check.verdict === 'over') {
     return {
       skip: new ProviderError({
         kind: 'context_overflow',
         provider: providerId,
         model: modelId,
-        message:
-          `the prompt (~${inputTokens.toLocaleString('en-US')} tokens) plus ${maxOutputTokens.toLocaleString('en-US')} reserved for the answer ` +
-          `exceeds ${ref}'s ${window.toLocaleString('en-US')}-token window — shorten the prompt, lower the output reserve, ` +
-          `or add a model with a larger window to the route's fallbacks`,
+        message: `${overflowReason(check, limits, inputTokens, maxOutputTokens, ref)}, or add a model with a larger window to the route's fallbacks`,
       }),
     };
   }

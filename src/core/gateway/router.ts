@@ -1,8 +1,9 @@
 import type { WorkbenchConfig } from '../config/workbenchConfig';
 import type { ModelCatalog } from '../models/catalog';
+import { isOllamaCloudModel } from '../models/catalogModels';
 import { ProviderError } from '../providers/providerError';
 import type { Route } from './gatewayApi';
-import type { ModelRef } from '../models/modelRef';
+import { splitModelRef, type ModelRef } from '../models/modelRef';
 import { globMatcher } from './fileGlobs';
 import type { GatewayRequest } from './gatewayApi';
 import type { OutputValidator, RouteSetting, RoutingRule } from '../config/routingRule';
@@ -146,11 +147,14 @@ export function ruleMatches(rule: RoutingRule, request: GatewayRequest, inputTok
   return held.length > 0 ? held.join(', ') : 'every request';
 }
 
-/** True when the model runs on the user's machine: catalog `local`, or served by an Ollama provider. */
+/**
+ * True when the model runs on the user's machine: served by an Ollama provider and not an Ollama Cloud model
+ * (`gpt-oss:120b-cloud` is run by ollama.com: a private file must not go there), or marked `local` in the catalog.
+ */
 export function isLocalModel(ref: ModelRef, ctx: Pick<RouterContext, 'config' | 'catalog'>): boolean {
-  if (ctx.catalog.lookup(ref)?.local) return true;
-  const providerId = ref.slice(0, ref.indexOf(':'));
-  return ctx.config.providers.some((p) => p.id === providerId && p.kind === 'ollama');
+  const parts = splitModelRef(ref);
+  if (parts && ctx.config.providers.some((p) => p.id === parts.provider && p.kind === 'ollama')) return !isOllamaCloudModel(parts.model);
+  return ctx.catalog.lookup(ref)?.local === true;
 }
 
 /** Every model named anywhere in the configuration (routes, rules, model additions), in the order written. */

@@ -38,4 +38,12 @@ export interface ProviderAdapter {
   contextWindowFor?(model: string): Promise<number | undefined>;
   /** The provider's own input-token count for a request, where the protocol has an endpoint for it (Anthropic). Rejects with a ProviderError. */
   countTokens?(model: string, request: ChatRequest): Promise<number>;
+  /** One embedding of `input` (OpenAI-compatible `/v1/embeddings`). Rejects with a ProviderError. */
+  embed?(model: string, input: string, signal?: AbortSignal): Promise<EmbeddingResult>;
+}
+
+export interface EmbeddingResult {
+  embedding: number[];
+  /** Input tokens the provider reports. */
+  inputTokens?: number;
 }

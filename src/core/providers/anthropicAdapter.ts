@@ -1,4 +1,4 @@
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import type { MessageCreateParamsStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { Usage } from './usage';
 import type { KeySource, ProviderAdapter, ProviderConfig, ProviderKind } from './adapter';
@@ -11,6 +11,10 @@ import { guardedStream, interruptionError, normalizeSdkError } from './guardedSt
 import { incompleteError, missingKeyError } from './normalizeError';
 import type { ProviderContext } from './providerContext';
 import type { ProviderError } from './providerError';
+import { loadAnthropic } from './sdkModules';
+import { anthropicMessages, anthropicTools } from './anthropicMessages';
+import { ToolCallAssembler } from './toolCallAssembler';
+import { toolCallEvents } from './toolCallEvents';
 
 /** Anthropic requires max_tokens; 4096 fits every current Claude model's output limit. */
 export const DEFAULT_ANTHROPIC_MAX_TOKENS = 4096;
@@ -27,6 +31,8 @@ interface AnthropicCounts {
   input: number;
   cacheRead: number;
   cacheWrite: number;
+  /** The part of cacheWrite written to the 1-hour cache (`usage.cache_creation.ephemeral_1h_input_tokens`), when reported. */
+  cacheWrite1h: number;
   output: number;
 }
 
@@ -46,6 +52,8 @@ export class AnthropicAdapter implements ProviderAdapter {
   }
 
   stream(model: string, request: ChatRequest): AsyncIterable<ChatEvent> {
+    // The SDK loads here, before the call's idle clock starts: its first load is not the provider's silence.
+    loadAnthropic();
     const { context, options } = this.init;
     return guardedStream(context, model, request, options.timeoutMs, (error) => this.normalize(error, model), (guard) => this.streamMessages(model, request, guard));
   }
@@ -58,6 +66,7 @@ export class AnthropicAdapter implements ProviderAdapter {
     let counts: AnthropicCounts | undefined;
     let stopReason: string | null | undefined;
     let stopped = false;
+    const toolCalls = new ToolCallAssembler();
     const stream = await this.client(key).messages.create(this.params(model, request), { signal: guard.signal });
     for await (const event of stream) {
       guard.touch();
@@ -68,12 +77,17 @@ export class AnthropicAdapter implements ProviderAdapter {
             input: u.input_tokens,
             cacheRead: u.cache_read_input_tokens ?? 0,
             cacheWrite: u.cache_creation_input_tokens ?? 0,
+            cacheWrite1h: u.cache_creation?.ephemeral_1h_input_tokens ?? 0,
             output: u.output_tokens,
           };
           break;
         }
+        case 'content_block_start':
+          if (event.content_block.type === 'tool_use') toolCalls.start(event.index, event.content_block.id, event.content_block.name);
+          break;
         case 'content_block_delta':
           if (event.delta.type === 'text_delta' && event.delta.text) yield { type: 'text', text: event.delta.text };
+          else if (event.delta.type === 'input_json_delta') toolCalls.append(event.index, event.delta.partial_json);
           break;
         case 'message_delta': {
           stopReason = event.delta.stop_reason ?? stopReason;
@@ -93,7 +107,10 @@ export class AnthropicAdapter implements ProviderAdapter {
       }
     }
     if (!stopped || !counts) return [{ type: 'error', error: incompleteError(context, model, 'the stream ended before message_stop') }];
+    const calls = toolCallEvents(toolCalls, context, model);
+    if ('error' in calls) return [calls.error];
     return [
+      ...calls.events,
       { type: 'usage', usage: convertAnthropicUsage(counts) },
       { type: 'done', stopReason: mapAnthropicStopReason(stopReason) },
     ];
@@ -103,10 +120,11 @@ export class AnthropicAdapter implements ProviderAdapter {
   async countTokens(model: string, request: ChatRequest): Promise<number> {
     const key = await lookupKey(this.init.keys, this.id);
     if (!key) throw missingKeyError(this.init.context, model);
+    loadAnthropic(); // before the idle clock starts (see stream)
     const guard = new CallGuard(request.signal, this.init.options.timeoutMs);
     try {
-      const { messages, system } = this.params(model, request);
-      const result = await this.client(key).messages.countTokens({ model, messages, ...(system ? { system } : {}) }, { signal: guard.signal });
+      const { messages, system, tools } = this.params(model, request);
+      const result = await this.client(key).messages.countTokens({ model, messages, ...(system ? { system } : {}), ...(tools ? { tools } : {}) }, { signal: guard.signal });
       return result.input_tokens;
     } catch (error) {
       throw guard.interrupted ? interruptionError(guard, this.init.context, model) : this.normalize(error, model);
@@ -119,17 +137,19 @@ export class AnthropicAdapter implements ProviderAdapter {
     const params: MessageCreateParamsStreaming = {
       model,
       max_tokens: request.maxOutputTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS,
-      messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+      messages: anthropicMessages(request),
       stream: true,
     };
     if (request.system) params.system = request.system;
+    const tools = anthropicTools(request);
+    if (tools) Object.assign(params, tools);
     // `temperature` is not sent: the Messages API this SDK speaks has no sampling parameters for current models.
     return params;
   }
 
   private client(key: string): Anthropic {
     if (this.cached && this.cached.key === key) return this.cached.client;
-    const client = new Anthropic({
+    const client = new (loadAnthropic().default)({
       apiKey: key,
       baseURL: this.init.context.baseUrl,
       maxRetries: 0, // the gateway owns retry policy
@@ -141,7 +161,7 @@ export class AnthropicAdapter implements ProviderAdapter {
   }
 
   private normalize(error: unknown, model: string): ProviderError {
-    return normalizeSdkError(Anthropic, error, this.init.context, model, 'a malformed stream event');
+    return normalizeSdkError(loadAnthropic().default, error, this.init.context, model, 'a malformed stream event');
   }
 }
 
@@ -152,6 +172,7 @@ function convertAnthropicUsage(counts: AnthropicCounts): Usage {
       total: counts.input + counts.cacheRead + counts.cacheWrite,
       ...(counts.cacheRead ? { cacheRead: counts.cacheRead } : {}),
       ...(counts.cacheWrite ? { cacheWrite: counts.cacheWrite } : {}),
+      ...(counts.cacheWrite1h ? { cacheWrite1h: counts.cacheWrite1h } : {}),
     },
     output: { total: counts.output },
     source: 'provider',

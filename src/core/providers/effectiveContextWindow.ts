@@ -1,8 +1,10 @@
 import type { ProviderConfig } from './adapter';
 import { DEFAULT_BASE_URLS } from './defaultBaseUrls';
 import { OLLAMA_DEFAULT_NUM_CTX, type OllamaContextWindow } from './ollamaAdapter';
-import { UNKNOWN_MODEL_CONTEXT_WINDOW } from '../tokens/budget';
+import { isOllamaCloudModel, UNKNOWN_MODEL_CONTEXT_WINDOW, UNKNOWN_MODEL_MAX_OUTPUT } from '../models/catalogModels';
 import type { ModelInfo } from '../models/modelInfo';
+import { splitModelRef } from '../models/modelRef';
+import type { ModelLimits } from '../models/windowCheck';
 
 /** What is known of an Ollama server's answer for one model, as held by a cache (never fetched here). */
 export type ServerWindowAnswer =
@@ -31,12 +33,15 @@ export interface EffectiveContextWindow {
 export interface EffectiveContextWindowInput {
   /** `provider:model` */
   ref: string;
-  info: Pick<ModelInfo, 'contextWindow'> | undefined;
+  info: WindowInfo | undefined;
   /** The configured provider the ref names, if any. */
   provider: ProviderConfig | undefined;
   /** The cache's answer for this provider+model; undefined = not asked (e.g. not an Ollama provider). */
   server: ServerWindowAnswer | undefined;
 }
+
+/** What the window rule needs of a catalog model. */
+export type WindowInfo = Pick<ModelInfo, 'maxInputTokens' | 'maxOutput' | 'combinedWindow'>;
 
 const n = (value: number) => value.toLocaleString('en-US');
 
@@ -47,16 +52,21 @@ const n = (value: number) => value.toLocaleString('en-US');
  * otherwise and silently drops what does not fit). Pure: the server's answer comes from the caller's cache.
  */
 export function effectiveContextWindow(input: EffectiveContextWindowInput): EffectiveContextWindow {
-  const colon = input.ref.indexOf(':');
-  const providerId = colon > 0 ? input.ref.slice(0, colon) : input.ref;
-  const model = colon > 0 ? input.ref.slice(colon + 1) : input.ref;
+  const parts = splitModelRef(input.ref);
+  const providerId = parts?.provider ?? input.ref;
+  const model = parts?.model ?? input.ref;
   const { provider, server } = input;
   const isOllama = provider ? provider.kind === 'ollama' : providerId === 'ollama';
-  if (!isOllama) return { tokens: input.info?.contextWindow ?? UNKNOWN_MODEL_CONTEXT_WINDOW, source: 'catalog' };
+  // Ollama Cloud models run on ollama.com at their catalog limits, not at a local server's num_ctx.
+  if (!isOllama || isOllamaCloudModel(model)) {
+    return { tokens: input.info?.combinedWindow ?? input.info?.maxInputTokens ?? UNKNOWN_MODEL_CONTEXT_WINDOW, source: 'catalog' };
+  }
 
-  const fallback = input.info?.contextWindow ?? OLLAMA_DEFAULT_NUM_CTX;
+  // The table's number for a local model is the family's trained maximum, not what Ollama runs it at: only a
+  // `contextWindow` the user set counts as the fallback.
+  const fallback = input.info?.combinedWindow ?? OLLAMA_DEFAULT_NUM_CTX;
   const fallbackName =
-    fallback === OLLAMA_DEFAULT_NUM_CTX ? `${n(fallback)} = Ollama's default` : `${n(fallback)} = the catalog's window for ${input.ref}`;
+    fallback === OLLAMA_DEFAULT_NUM_CTX ? `${n(fallback)} = Ollama's default` : `${n(fallback)} = the contextWindow of ${input.ref} in llmWorkbench.models`;
   if (!provider) {
     return {
       tokens: fallback,
@@ -98,4 +108,19 @@ export function effectiveContextWindow(input: EffectiveContextWindowInput): Effe
 /** The base URL shown to users: the configured one, else Ollama's default. */
 export function ollamaBaseUrl(provider: ProviderConfig): string {
   return (provider.baseUrl?.trim() || DEFAULT_BASE_URLS.ollama || '').replace(/\/+$/, '');
+}
+
+/**
+ * The limits a budget checks with the window rule: the catalog's for a catalog window; for an Ollama server's
+ * num_ctx (or its fallback), one window that prompt and answer share.
+ */
+export function effectiveLimits(info: WindowInfo | undefined, effective: EffectiveContextWindow): ModelLimits {
+  if (effective.source === 'catalog') {
+    return {
+      maxInputTokens: info?.maxInputTokens ?? UNKNOWN_MODEL_CONTEXT_WINDOW,
+      maxOutput: info?.maxOutput ?? UNKNOWN_MODEL_MAX_OUTPUT,
+      ...(info?.combinedWindow !== undefined ? { combinedWindow: info.combinedWindow } : {}),
+    };
+  }
+  return { maxInputTokens: effective.tokens, maxOutput: effective.tokens, combinedWindow: effective.tokens };
 }

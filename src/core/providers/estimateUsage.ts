@@ -7,7 +7,11 @@ import type { ChatRequest } from './chat';
  * `source: 'estimate'` so the gateway and the ledger never present it as the provider's own count.
  */
 export function estimateUsage(request: ChatRequest, outputText: string): Usage {
-  const promptChars = (request.system?.length ?? 0) + request.messages.reduce((sum, m) => sum + m.content.length, 0);
+  // Tool calls and results count by their text; images have no characters to count and are left out.
+  const messageChars = (m: ChatRequest['messages'][number]) =>
+    m.content.length +
+    (m.parts ?? []).reduce((sum, p) => sum + (p.type === 'tool_call' ? p.name.length + JSON.stringify(p.input).length : p.type === 'tool_result' ? p.content.reduce((n, c) => n + (c.type === 'text' ? c.text.length : 0), 0) : 0), 0);
+  const promptChars = (request.system?.length ?? 0) + request.messages.reduce((sum, m) => sum + messageChars(m), 0);
   return {
     input: { total: estimateTokensFromChars(promptChars) },
     output: { total: estimateTokensFromChars(outputText.length) },

@@ -11,6 +11,10 @@ import { errorFromHttp, errorFromTransport, incompleteError, timeoutError } from
 import { OpenAIAdapter } from './openaiAdapter';
 import type { ProviderContext } from './providerContext';
 import type { ProviderError } from './providerError';
+import type { ToolCallPart } from './chat';
+import { ollamaMessages, ollamaToolCall, ollamaTools } from './ollamaMessages';
+import { MalformedToolCall } from './toolCallAssembler';
+import { invalidToolCallError, unsupportedRequestError } from './toolCallEvents';
 
 /** What Ollama uses when neither the request nor the model's parameters set num_ctx (OLLAMA_CONTEXT_LENGTH aside). */
 export const OLLAMA_DEFAULT_NUM_CTX = 4096;
@@ -22,6 +26,8 @@ export interface OllamaContextWindow {
   from: 'setting' | 'modelfile' | 'default';
   /** The model's trained `<arch>.context_length`, when it lowered the requested num_ctx (Ollama caps it there). */
   cappedAt?: number;
+  /** From the same `/api/show` answer: what the model can do (`completion`, `tools`, `vision`...), when the server says. */
+  capabilities?: string[];
 }
 
 export interface OllamaAdapterInit {
@@ -33,7 +39,7 @@ export interface OllamaAdapterInit {
 
 /** The final `/api/chat` object: `done: true` plus Ollama's own counts. */
 interface OllamaChatLine {
-  message?: { content?: string };
+  message?: { content?: string; tool_calls?: Array<{ id?: unknown; function?: { name?: unknown; arguments?: unknown } }> };
   done?: boolean;
   done_reason?: string;
   prompt_eval_count?: number;
@@ -76,6 +82,11 @@ export class OllamaAdapter implements ProviderAdapter {
   /** One `/api/chat` NDJSON stream: text lines as they come; the `done: true` line carries the counts. */
   private async *streamChat(model: string, request: ChatRequest, guard: CallGuard): AsyncGenerator<ChatEvent, ChatEvent[]> {
     const { context } = this.init;
+    if (request.tools?.length && request.toolChoice === 'required') {
+      // The native API has no tool_choice: sending the tools anyway would let the model answer without one.
+      return [{ type: 'error', error: unsupportedRequestError(context, model, "Ollama's native API cannot require a tool call (tool mode 'required'); use the OpenAI-compatible endpoint (ollamaApi: \"openai\") or a hosted model") }];
+    }
+    const calls: ToolCallPart[] = [];
     const response = await this.fetch(`${context.baseUrl}/api/chat`, {
       method: 'POST',
       headers: await this.headers(),
@@ -97,15 +108,24 @@ export class OllamaAdapter implements ProviderAdapter {
       if (parsed.error !== undefined) return [{ type: 'error', error: errorFromHttp({ body: parsed }, context, model) }];
       const text = parsed.message?.content;
       if (text) yield { type: 'text', text };
+      try {
+        for (const raw of parsed.message?.tool_calls ?? []) calls.push(ollamaToolCall(raw));
+      } catch (error) {
+        if (error instanceof MalformedToolCall) return [{ type: 'error', error: invalidToolCallError(context, model, error) }];
+        throw error;
+      }
       if (parsed.done === true) {
         final = parsed;
         break;
       }
     }
     if (!final) return [{ type: 'error', error: incompleteError(context, model, 'the stream ended without its done:true object') }];
+    const toolEvents: ChatEvent[] = calls.map((call) => ({ type: 'tool_call', call }));
+    // Ollama ends a turn that called tools with done_reason "stop"; the calls say what it really was.
     return [
+      ...toolEvents,
       { type: 'usage', usage: convertOllamaUsage(final) },
-      { type: 'done', stopReason: mapOllamaStopReason(final.done_reason) },
+      { type: 'done', stopReason: calls.length ? 'tool_use' : mapOllamaStopReason(final.done_reason) },
     ];
   }
 
@@ -144,19 +164,20 @@ export class OllamaAdapter implements ProviderAdapter {
   }
 
   private async resolveContextWindow(model: string): Promise<OllamaContextWindow> {
-    const show = (await this.getJson('POST', '/api/show', { model })) as { parameters?: string; model_info?: Record<string, unknown> };
+    const show = (await this.getJson('POST', '/api/show', { model })) as { parameters?: string; model_info?: Record<string, unknown>; capabilities?: unknown };
     const fromModelfile = parseNumCtx(show.parameters);
     const numCtx = this.init.config.numCtx;
     const requested = numCtx ?? fromModelfile ?? OLLAMA_DEFAULT_NUM_CTX;
     const from = numCtx !== undefined ? 'setting' : fromModelfile !== undefined ? 'modelfile' : 'default';
     const trained = trainedContextLength(show.model_info);
-    return trained !== undefined && trained < requested ? { tokens: trained, from, cappedAt: trained } : { tokens: requested, from };
+    const window: OllamaContextWindow = trained !== undefined && trained < requested ? { tokens: trained, from, cappedAt: trained } : { tokens: requested, from };
+    if (Array.isArray(show.capabilities)) window.capabilities = show.capabilities.filter((c): c is string => typeof c === 'string');
+    return window;
   }
 
   private body(model: string, request: ChatRequest): Record<string, unknown> {
-    const messages: Array<{ role: string; content: string }> = [];
-    if (request.system) messages.push({ role: 'system', content: request.system });
-    for (const m of request.messages) messages.push({ role: m.role, content: m.content });
+    const messages = ollamaMessages(request);
+    const tools = ollamaTools(request);
     const options: Record<string, number> = {};
     if (this.init.config.numCtx !== undefined) options.num_ctx = this.init.config.numCtx;
     if (request.maxOutputTokens !== undefined) options.num_predict = request.maxOutputTokens;
@@ -165,6 +186,7 @@ export class OllamaAdapter implements ProviderAdapter {
       model,
       messages,
       stream: true,
+      ...(tools ? { tools } : {}),
       ...(Object.keys(options).length ? { options } : {}),
       ...(request.responseFormat === 'json' ? { format: 'json' } : {}),
     };

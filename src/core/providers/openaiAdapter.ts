@@ -1,7 +1,7 @@
-import OpenAI from 'openai';
-import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type OpenAI from 'openai';
+import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { Usage } from './usage';
-import type { KeySource, ModelListing, ProviderAdapter, ProviderConfig, ProviderKind } from './adapter';
+import type { EmbeddingResult, KeySource, ModelListing, ProviderAdapter, ProviderConfig, ProviderKind } from './adapter';
 import type { AdapterOptions } from './adapterOptions';
 import { CallGuard } from './callGuard';
 import type { ChatEvent, ChatRequest } from './chat';
@@ -11,7 +11,11 @@ import { mapOpenAIStopReason } from './mapOpenAIStopReason';
 import { guardedStream, normalizeSdkError } from './guardedStream';
 import { incompleteError, missingKeyError, timeoutError } from './normalizeError';
 import type { ProviderContext } from './providerContext';
-import type { ProviderError } from './providerError';
+import { ProviderError } from './providerError';
+import { loadOpenAI } from './sdkModules';
+import { openaiMessages, openaiTools } from './openaiMessages';
+import { ToolCallAssembler } from './toolCallAssembler';
+import { toolCallEvents } from './toolCallEvents';
 
 export interface OpenAIAdapterInit {
   config: ProviderConfig;
@@ -46,6 +50,8 @@ export class OpenAIAdapter implements ProviderAdapter {
   }
 
   stream(model: string, request: ChatRequest): AsyncIterable<ChatEvent> {
+    // The SDK loads here, before the call's idle clock starts: its first load is not the provider's silence.
+    loadOpenAI();
     const { context, options } = this.init;
     return guardedStream(context, model, request, options.timeoutMs, (error) => this.normalize(error, model), (guard) => this.streamCompletion(model, request, guard));
   }
@@ -58,6 +64,7 @@ export class OpenAIAdapter implements ProviderAdapter {
     let text = '';
     let finishReason: string | null | undefined;
     let usage: Usage | undefined;
+    const toolCalls = new ToolCallAssembler();
     const stream = await this.client(key).chat.completions.create(this.params(model, request), { signal: guard.signal });
     for await (const chunk of stream) {
       guard.touch();
@@ -68,6 +75,10 @@ export class OpenAIAdapter implements ProviderAdapter {
         text += delta;
         yield { type: 'text', text: delta };
       }
+      for (const call of choice?.delta?.tool_calls ?? []) {
+        toolCalls.start(call.index, call.id, call.function?.name);
+        toolCalls.append(call.index, call.function?.arguments);
+      }
       if (choice?.finish_reason) finishReason = choice.finish_reason;
     }
     if (!finishReason) return [{ type: 'error', error: incompleteError(context, model, 'the stream ended without a finish reason') }];
@@ -75,7 +86,10 @@ export class OpenAIAdapter implements ProviderAdapter {
       if (this.init.usageRequired) return [{ type: 'error', error: incompleteError(context, model, 'the stream ended before its usage report') }];
       usage = estimateUsage(request, text);
     }
+    const calls = toolCallEvents(toolCalls, context, model);
+    if ('error' in calls) return [calls.error];
     return [
+      ...calls.events,
       { type: 'usage', usage },
       { type: 'done', stopReason: mapOpenAIStopReason(finishReason) },
     ];
@@ -85,6 +99,7 @@ export class OpenAIAdapter implements ProviderAdapter {
   async listModels(): Promise<ModelListing[]> {
     const key = await lookupKey(this.init.keys, this.id);
     if (!key && this.init.keyRequired) throw missingKeyError(this.init.context, '');
+    loadOpenAI(); // before the idle clock starts (see stream)
     const guard = new CallGuard(undefined, this.init.options.timeoutMs);
     try {
       const ids: ModelListing[] = [];
@@ -97,16 +112,39 @@ export class OpenAIAdapter implements ProviderAdapter {
     }
   }
 
+  /**
+   * `POST /embeddings` with `{input, model}` as promptfoo's OpenAI embedding provider sends it, plus
+   * `encoding_format: float` (the SDK would otherwise ask for base64, which some compatible servers lack).
+   */
+  async embed(model: string, input: string, signal?: AbortSignal): Promise<EmbeddingResult> {
+    const key = await lookupKey(this.init.keys, this.id);
+    if (!key && this.init.keyRequired) throw missingKeyError(this.init.context, model);
+    const guard = new CallGuard(signal, this.init.options.timeoutMs);
+    try {
+      const response = await this.client(key).embeddings.create({ model, input, encoding_format: 'float' }, { signal: guard.signal });
+      const embedding = response.data?.[0]?.embedding;
+      if (!Array.isArray(embedding)) throw incompleteError(this.init.context, model, 'the embeddings response holds no embedding');
+      return { embedding, inputTokens: response.usage?.prompt_tokens };
+    } catch (error) {
+      if (error instanceof ProviderError) throw error;
+      throw guard.timedOut ? timeoutError(this.init.context, model, guard.idleTimeoutMs) : this.normalize(error, model);
+    } finally {
+      guard.dispose();
+    }
+  }
+
   private params(model: string, request: ChatRequest): ChatCompletionCreateParamsStreaming {
-    const messages: ChatCompletionMessageParam[] = [];
-    if (request.system) messages.push({ role: 'system', content: request.system });
-    for (const m of request.messages) messages.push({ role: m.role, content: m.content });
     const params: ChatCompletionCreateParamsStreaming = {
       model,
-      messages,
+      messages: openaiMessages(request),
       stream: true,
       stream_options: { include_usage: true },
     };
+    const tools = openaiTools(request);
+    if (tools) {
+      params.tools = tools;
+      params.tool_choice = request.toolChoice ?? 'auto';
+    }
     if (request.maxOutputTokens !== undefined) {
       // OpenAI's reasoning models accept only max_completion_tokens; many compatible servers know only max_tokens.
       if (this.kind === 'openai') params.max_completion_tokens = request.maxOutputTokens;
@@ -119,7 +157,7 @@ export class OpenAIAdapter implements ProviderAdapter {
 
   private client(key: string | undefined): OpenAI {
     if (this.cached && this.cached.key === key) return this.cached.client;
-    const client = new OpenAI({
+    const client = new (loadOpenAI().default)({
       apiKey: key ?? 'no-key',
       baseURL: this.init.apiBaseUrl,
       maxRetries: 0, // the gateway owns retry policy
@@ -135,7 +173,7 @@ export class OpenAIAdapter implements ProviderAdapter {
   }
 
   private normalize(error: unknown, model: string): ProviderError {
-    return normalizeSdkError(OpenAI, error, this.init.context, model, 'a malformed stream chunk');
+    return normalizeSdkError(loadOpenAI().default, error, this.init.context, model, 'a malformed stream chunk');
   }
 }
 

@@ -98,5 +98,6 @@ export function withRedactedErrors(build: (keys: KeySource) => ProviderAdapter, 
     listModels: guard(inner.listModels),
     contextWindowFor: guard(inner.contextWindowFor),
     countTokens: guard(inner.countTokens),
+    embed: guard(inner.embed),
   };
 }

@@ -1,4 +1,6 @@
+import { UNKNOWN_MODEL_CONTEXT_WINDOW, UNKNOWN_MODEL_MAX_OUTPUT } from '../models/catalogModels';
 import type { ModelInfo } from '../models/modelInfo';
+import { checkWindow, windowSum, type WindowCheck } from '../models/windowCheck';
 
 /** The parts of a single request's token budget (seeds/001 "Token budget template"). */
 export type Bucket = 'system' | 'context' | 'history' | 'user' | 'output';
@@ -27,7 +29,7 @@ export const BUCKET_LABELS: Readonly<Record<Bucket, string>> = {
 };
 
 /** Window assumed for a model the catalog does not know (the catalog's default for user-added models). */
-export const UNKNOWN_MODEL_CONTEXT_WINDOW = 8192;
+export { UNKNOWN_MODEL_CONTEXT_WINDOW };
 
 export type Verdict = 'ok' | 'warn' | 'over';
 
@@ -40,8 +42,8 @@ export interface BudgetSectionInput {
 }
 
 export interface BudgetInput {
-  /** Target model; undefined (unknown model) budgets against UNKNOWN_MODEL_CONTEXT_WINDOW. */
-  model: Pick<ModelInfo, 'ref' | 'displayName' | 'contextWindow'> | undefined;
+  /** Target model with the limits to check (see windowCheck.ts); undefined (unknown model) budgets against UNKNOWN_MODEL_CONTEXT_WINDOW. */
+  model: Pick<ModelInfo, 'ref' | 'displayName' | 'maxInputTokens' | 'maxOutput' | 'combinedWindow'> | undefined;
   promptTokens: number;
   /** Tokens reserved for the answer (max_tokens). */
   outputReserve: number;
@@ -74,13 +76,17 @@ export interface BudgetReport {
   verdict: Verdict;
   promptTokens: number;
   outputReserve: number;
+  /** The limit the share is measured against: the model's input limit, or its combined window (Ollama num_ctx). */
   contextWindow: number;
-  /** promptTokens + outputReserve */
+  limitKind: WindowCheck['limitKind'];
+  /** Tokens counted against `contextWindow`: the prompt, or prompt + reserve for a combined window. */
   used: number;
   /** used / contextWindow */
   share: number;
   /** contextWindow - used (negative when over) */
   remaining: number;
+  /** The model's output limit, which the reserve is checked against. */
+  maxOutput: number;
   /** What the numbers mean and what to do about them. */
   message: string;
   sections: SectionReport[];
@@ -99,24 +105,29 @@ const pct = (share: number) => `${(share * 100).toFixed(share < 0.1 ? 1 : 0)}%`;
  * summed per bucket (two `# Context` sections share the context limit) with the same threshold.
  */
 export function evaluateBudget(input: BudgetInput): BudgetReport {
-  const contextWindow = input.model?.contextWindow ?? UNKNOWN_MODEL_CONTEXT_WINDOW;
+  const limits = input.model ?? { maxInputTokens: UNKNOWN_MODEL_CONTEXT_WINDOW, maxOutput: UNKNOWN_MODEL_MAX_OUTPUT };
   const name = input.model?.displayName ?? 'the unknown model';
-  const used = input.promptTokens + input.outputReserve;
-  const share = contextWindow > 0 ? used / contextWindow : Infinity;
-  const remaining = contextWindow - used;
-  const verdict = verdictFor(used, contextWindow, input.warnThreshold);
-  const sum = `${n(input.promptTokens)} prompt + ${n(input.outputReserve)} reserved output = ${n(used)} of ${name}'s ${n(contextWindow)}-token window (${pct(share)})`;
+  const check = checkWindow(limits, input.promptTokens, input.outputReserve, input.warnThreshold);
+  const { verdict, share, remaining, used, limit: contextWindow } = check;
+  const sum = windowSum(check, input.promptTokens, input.outputReserve, name);
+  const reserve =
+    check.limitKind === 'input' ? ` The ${n(input.outputReserve)}-token output reserve is checked against its ${n(limits.maxOutput)}-token output limit.` : '';
   let message: string;
-  if (verdict === 'over') {
+  if (check.reserveOverMax) {
     message =
-      `${sum}: ${n(-remaining)} tokens over. Cut at least ${n(-remaining)} tokens (fewer retrieved chunks, a summarized history), ` +
-      'lower the output reserve, or pick a model with a larger window.';
+      `${sum}. The ${n(input.outputReserve)} tokens reserved for the answer exceed ${name}'s ${n(limits.maxOutput)}-token output limit: ` +
+      `lower the output reserve to at most ${n(limits.maxOutput)}.`;
+  } else if (verdict === 'over') {
+    const over = input.promptTokens - check.promptLimit;
+    message =
+      `${sum}: ${n(over)} tokens over. Cut at least ${n(over)} tokens (fewer retrieved chunks, a summarized history), ` +
+      `${check.limitKind === 'combined' ? 'lower the output reserve, ' : ''}or pick a model with a larger window.${reserve}`;
   } else if (verdict === 'warn') {
     message =
       `${sum}: past the ${pct(input.warnThreshold)} warning threshold, ${n(remaining)} tokens left. ` +
-      'Trim context or history before it grows further, or pick a model with a larger window.';
+      `Trim context or history before it grows further, or pick a model with a larger window.${reserve}`;
   } else {
-    message = `${sum}: ${n(remaining)} tokens left.`;
+    message = `${sum}: ${n(remaining)} tokens left.${reserve}`;
   }
 
   const buckets = bucketReports(input.sections ?? [], input.warnThreshold);
@@ -134,7 +145,20 @@ export function evaluateBudget(input: BudgetInput): BudgetReport {
     if (limit !== undefined) report.limit = limit;
     return report;
   });
-  return { verdict, promptTokens: input.promptTokens, outputReserve: input.outputReserve, contextWindow, used, share, remaining, message, sections, buckets };
+  return {
+    verdict,
+    promptTokens: input.promptTokens,
+    outputReserve: input.outputReserve,
+    contextWindow,
+    limitKind: check.limitKind,
+    used,
+    share,
+    remaining,
+    maxOutput: limits.maxOutput,
+    message,
+    sections,
+    buckets,
+  };
 }
 
 function verdictFor(used: number, limit: number, warnThreshold: number): Verdict {

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Tiktoken, type TiktokenBPE } from 'js-tiktoken/lite';
+import type { TiktokenBPE } from 'js-tiktoken/lite';
 import type { EncodingName, ModelInfo, TokenizerSpec } from '../models/modelInfo';
+import { PieceEncoder } from './pieceEncoder';
+import { TokenPairRanks, type RankTables } from './tokenPairRanks';
 import type { Tokenizer } from './tokenizer';
 
 /** Every encoding this build can load. */
@@ -58,45 +60,22 @@ export async function countTokens(text: string, encoding: EncodingName): Promise
   return (await loadTokenizer(encoding)).count(text);
 }
 
-async function buildTokenizer(name: EncodingName): Promise<Tokenizer> {
-  const ranks = requireRanks(name);
-  const tiktoken = await buildTiktokenInSlices(ranks);
-  // Special-token strings such as `<|endoftext|>` are counted as the ordinary text they are in a user's file,
-  // instead of throwing (js-tiktoken's default) or collapsing into one special token.
-  const encode = (text: string) => tiktoken.encode(text, [], []);
-  return { encoding: name, encode, count: pieceCachedCounter(ranks.pat_str, encode) };
+/**
+ * A new tokenizer for `name` with its own empty caches, not the shared one `loadTokenizer` returns: for benchmarks
+ * and tests that measure or check a first (cold) count. Builds the rank tables again (a few hundred milliseconds).
+ */
+export function createTokenizer(name: EncodingName): Promise<Tokenizer> {
+  if (!isEncodingName(name)) return Promise.reject(new Error(`Unknown encoding "${String(name)}": use ${ENCODING_NAMES.join(' or ')}.`));
+  return buildTokenizer(name);
 }
 
-const MAX_CACHED_PIECES = 100_000;
-const MAX_CACHED_PIECE_CHARS = 64;
-
-/**
- * `encode(text).length`, computed piece by piece with a cache. js-tiktoken splits text with the pre-tokenizer regex
- * and byte-pair-encodes every piece on its own, and the regex applied to a piece alone yields that same single
- * piece (it has no look-behind, and its only look-ahead, `\s+(?!\S)`, can only lengthen a match to the piece's end),
- * so summing cached per-piece counts is exact. Words repeat, so most pieces are cache hits: several times faster
- * than encoding, which matters for CJK and emoji whose byte-pair merges are slow in js-tiktoken.
- */
-function pieceCachedCounter(pattern: string, encode: (text: string) => number[]): (text: string) => number {
-  const pieces = new RegExp(pattern, 'gu');
-  const cache = new Map<string, number>();
-  return (text) => {
-    let total = 0;
-    pieces.lastIndex = 0;
-    for (let match = pieces.exec(text); match !== null; match = pieces.exec(text)) {
-      const piece = match[0];
-      let tokens = cache.get(piece);
-      if (tokens === undefined) {
-        tokens = encode(piece).length;
-        if (piece.length <= MAX_CACHED_PIECE_CHARS) {
-          if (cache.size >= MAX_CACHED_PIECES) cache.clear();
-          cache.set(piece, tokens);
-        }
-      }
-      total += tokens;
-    }
-    return total;
-  };
+async function buildTokenizer(name: EncodingName): Promise<Tokenizer> {
+  const ranks = requireRanks(name);
+  const tables = await buildRankTablesInSlices(ranks);
+  // Special-token strings such as `<|endoftext|>` are counted as the ordinary text they are in a user's file,
+  // instead of throwing (js-tiktoken's default) or collapsing into one special token.
+  const pieces = new PieceEncoder(ranks.pat_str, await TokenPairRanks.build(tables));
+  return { encoding: name, encode: (text) => pieces.encode(text), count: (text) => pieces.count(text) };
 }
 
 /**
@@ -120,22 +99,14 @@ function requireRanks(name: EncodingName): TiktokenBPE {
   }
 }
 
-interface TiktokenTables {
-  rankMap: Map<string, number>;
-  textMap: Map<number, Uint8Array>;
-}
-
 const TOKENS_PER_SLICE = 2048;
 
 /**
- * Same tables as `new Tiktoken(ranks)` builds in one blocking pass, filled in slices instead. If js-tiktoken's
- * internal layout ever changes, fall back to its constructor (correct, just blocking).
+ * The encoding's tokens (rank → bytes, js-tiktoken's `textMap`, which `new Tiktoken(ranks)` builds in one blocking
+ * pass together with a string-keyed map we do not need), filled in slices that yield to the event loop instead.
  */
-async function buildTiktokenInSlices(ranks: TiktokenBPE): Promise<Tiktoken> {
-  const tiktoken = new Tiktoken({ ...ranks, bpe_ranks: '' });
-  const tables = tiktoken as unknown as Partial<TiktokenTables>;
-  if (!(tables.rankMap instanceof Map) || !(tables.textMap instanceof Map)) return new Tiktoken(ranks);
-  const { rankMap, textMap } = tables as TiktokenTables;
+async function buildRankTablesInSlices(ranks: TiktokenBPE): Promise<RankTables> {
+  const textMap = new Map<number, Uint8Array>();
   const data = ranks.bpe_ranks;
   let sinceYield = 0;
   // Format (js-tiktoken's compressed ranks): lines of `<prefix> <first rank> <base64 token> <base64 token> ...`.
@@ -151,7 +122,6 @@ async function buildTiktokenInSlices(ranks: TiktokenBPE): Promise<Tiktoken> {
         let tokenEnd = data.indexOf(' ', tokenStart);
         if (tokenEnd === -1 || tokenEnd > lineEnd) tokenEnd = lineEnd;
         const bytes = Buffer.from(data.slice(tokenStart, tokenEnd), 'base64');
-        rankMap.set(bytes.join(','), rank);
         textMap.set(rank, bytes);
         tokenStart = tokenEnd + 1;
         if (++sinceYield === TOKENS_PER_SLICE) {
@@ -162,5 +132,5 @@ async function buildTiktokenInSlices(ranks: TiktokenBPE): Promise<Tiktoken> {
     }
     lineStart = lineEnd + 1;
   }
-  return tiktoken;
+  return { textMap };
 }

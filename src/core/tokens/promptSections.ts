@@ -7,6 +7,8 @@ export type { Bucket } from './budget';
 export interface PromptFrontMatter {
   /** Target model as a `provider:model` reference (bare ids and display names are normalized). */
   model?: string;
+  /** 0-based file line of `model:` (for a Warning there when the model is deprecated). */
+  modelLine?: number;
   /** Token limits per bucket (`budget:` in the front matter). */
   budget?: Partial<Record<Bucket, number>>;
   /** Tokens reserved for the answer: `outputReserve`, else `max_tokens` (.prompty `model.parameters`), else `budget.output`. */
@@ -204,6 +206,7 @@ function interpretFrontMatter(yamlText: string): { frontMatter: PromptFrontMatte
   } else if (model !== undefined && !(isScalar(model) && model.value === null)) {
     fail(model, '`model` must be a model name such as openai:gpt-4o.');
   }
+  if (frontMatter.model !== undefined) frontMatter.modelLine = lineAt((model as { range?: number[] } | undefined)?.range);
 
   const budgetNode = doc.get('budget', true);
   if (isMap(budgetNode)) {

@@ -123,6 +123,10 @@ export function isSafeBoundary(text: string, p: number): boolean {
 export function nextSafeBoundary(text: string, from: number, to: number = text.length): number {
   const last = Math.min(to, text.length - 2);
   for (let p = Math.max(from, 2); p <= last; p++) {
+    // A fast skip through runs like `xxxx…` or `====…`: the same unit on both sides is not a safe cut (letter|letter,
+    // digit|digit, punctuation|punctuation, space|space, break|break) except in contrived surrogate cases, and
+    // passing over a safe boundary only makes a chunk longer, never a count wrong.
+    if (text.charCodeAt(p - 1) === text.charCodeAt(p)) continue;
     if (isSafeBoundary(text, p)) return p;
   }
   return -1;

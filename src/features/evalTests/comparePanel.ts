@@ -12,7 +12,7 @@ import type { RouteSetting } from '../../core/config/routingRule';
 import { isCompareWebviewMessage, type CompareHostMessage, type CompareView } from '../../shared/evalCompareProtocol';
 import { webviewHtml } from '../webview/webviewHtml';
 import type { ChatGateway } from '../../core/gateway/gatewayApi';
-import { runEvalFile } from './evalEngine';
+import { evalEngine } from './lazyEvalEngine';
 
 /** Redraws at most this often while answers stream in. */
 const REDRAW_MS = 150;
@@ -74,7 +74,7 @@ export class ComparePanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((message: unknown) => void this.onMessage(message)),
     );
     let done = 0;
-    this.finished = runEvalFile(file, {
+    this.finished = evalEngine().runEvalFile(file, {
       gateway,
       shouldRun: () => true,
       providers: models,

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../commandIds';
 import type { EvalTestController } from './evalTestController';
-import { isEvalFilePath } from './evalFileGlobs';
+import { isEvalFilePath } from '../../core/evals/evalFilePatterns';
 import { caseLine } from './evalTestTree';
 
 

@@ -6,8 +6,8 @@ import type { WorkbenchSettings } from '../services/settings';
 import type { SpendGuard } from '../services/spendGuard';
 import type { SpendTracker } from '../services/spendTracker';
 import type { EvalDecorations } from './evalDecorations';
-import { runEvalFile } from './evalEngine';
-import { isEvalFilePath } from './evalFileGlobs';
+import { evalEngine } from './lazyEvalEngine';
+import { isEvalFilePath } from '../../core/evals/evalFilePatterns';
 import { appendOutput, decorateCases, reportItem } from './evalRunReport';
 import { planFiles, prepareFile, type PreparedFile } from './evalRunPlan';
 import type { EvalTestController } from './evalTestController';
@@ -123,12 +123,17 @@ async function runFile(deps: EvalRunDeps, { run, file: p, gateway, useCache, sig
   const total = [...p.pending.values()].reduce((n, x) => n + x.expected, 0);
   // The cases about to run lose their last run's verdicts: a run cancelled before reaching one must not leave it green.
   deps.decorations.remove(p.uri, caseLines(p));
-  await runEvalFile(p.file, {
+  await evalEngine().runEvalFile(p.file, {
     gateway,
+    telemetry: deps.gateway.evalTelemetry(),
     shouldRun: p.shouldRun,
     useCache,
     signal,
     allowCode: vscode.workspace.isTrusted,
+    onNote: (text) => run.appendOutput(`${text}\r\n`),
+    workspaceRoot: vscode.workspace.getWorkspaceFolder(p.uri)?.uri.fsPath,
+    displayPath: (path) => vscode.workspace.asRelativePath(path),
+    onRecord: (record) => deps.gateway.record(record),
     onStart: (caseIndex, provider) => {
       for (const pending of p.targets(caseIndex, provider)) {
         if (pending.started) continue;

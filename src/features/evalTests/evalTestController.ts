@@ -4,9 +4,9 @@ import * as vscode from 'vscode';
 import type { EvalFile } from '../../core/evals/evalModel';
 import { editorOnlyDiagnostics } from '../../core/evals/editor/editorOnlyDiagnostics';
 import { confinedReader } from '../../core/evals/editor/workspaceFiles';
-import { parseEvalFile, parseEvalText } from '../../core/evals/parseEvalFile';
 import { EvalDiagnostics } from './evalDiagnostics';
-import { EVAL_FILE_EXCLUDE, EVAL_FILE_GLOB, isEvalFilePath } from './evalFileGlobs';
+import { evalEngine } from './lazyEvalEngine';
+import { EVAL_FILE_EXCLUDE, EVAL_FILE_GLOB, isEvalFilePath } from '../../core/evals/evalFilePatterns';
 import { fileItem, itemData, updateFileChildren } from './evalTestTree';
 
 /** Typing in an eval file re-parses it after this pause. */
@@ -104,6 +104,7 @@ export class EvalTestController implements vscode.Disposable {
     const roots = vscode.workspace.getWorkspaceFolder(uri) ? (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath) : [dirname(uri.fsPath)];
     const readFile = confinedReader((path: string) => open(path)?.getText() ?? readFileSync(path, 'utf8'), roots);
     const doc = open(uri.fsPath);
+    const { parseEvalFile, parseEvalText } = evalEngine();
     const file = doc ? parseEvalText(doc.getText(), uri.fsPath, { readFile }) : parseEvalFile(uri.fsPath, { readFile });
     this.parsed.set(uri.toString(), file);
     updateFileChildren(this.controller, fileItem(this.controller, uri), file);

@@ -10,7 +10,7 @@ import type { GatewayService } from '../services/gatewayService';
 import { COMMANDS } from '../commandIds';
 import { EvalCodeLens } from './evalCodeLens';
 import { EvalDecorations } from './evalDecorations';
-import { EVAL_FILE_GLOB, isEvalFilePath } from './evalFileGlobs';
+import { EVAL_FILE_GLOB, EVAL_FILE_NAMES_TEXT, isEvalFilePath } from '../../core/evals/evalFilePatterns';
 import { createEvalRunHandler } from './evalRunHandler';
 import { EvalTestController } from './evalTestController';
 import { ComparePanel } from './comparePanel';
@@ -51,7 +51,7 @@ export function registerEvalTests(deps: EvalTestsDeps): EvalTestsFeature {
   const evalUri = (arg?: unknown): vscode.Uri | undefined => {
     const uri = arg instanceof vscode.Uri ? arg : typeof arg === 'string' ? vscode.Uri.parse(arg) : vscode.window.activeTextEditor?.document.uri;
     if (uri && isEvalFilePath(uri.fsPath)) return uri;
-    void vscode.window.showWarningMessage('Open an eval file (*.eval.yaml, *.eval.yml, *.eval.json or promptfooconfig.yaml) first.');
+    void vscode.window.showWarningMessage(`Open an eval file (${EVAL_FILE_NAMES_TEXT}) first.`);
     return undefined;
   };
 
@@ -119,7 +119,7 @@ export function registerEvalTests(deps: EvalTestsDeps): EvalTestsFeature {
     vscode.commands.registerCommand(COMMANDS.runAllEvals, async () => {
       await tests.discoverAll();
       const items = tests.fileItems();
-      if (items.length === 0) void vscode.window.showInformationMessage('No eval files in this workspace (*.eval.yaml, *.eval.yml, *.eval.json, promptfooconfig.yaml).');
+      if (items.length === 0) void vscode.window.showInformationMessage(`No eval files in this workspace (${EVAL_FILE_NAMES_TEXT}).`);
       else await runItems(items);
     }),
     vscode.commands.registerCommand(COMMANDS.runEvalCase, async (uriText: string, caseIndex: number, provider?: ModelRef) => {

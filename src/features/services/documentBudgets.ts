@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
-import type { EffectiveContextWindow } from '../../core/providers/effectiveContextWindow';
+import { effectiveLimits, type EffectiveContextWindow } from '../../core/providers/effectiveContextWindow';
 import type { ModelInfo, TokenizerSpec } from '../../core/models/modelInfo';
+import { splitModelRef } from '../../core/models/modelRef';
 import { tokenizerSpecFor } from '../../core/tokens/encodings';
 import { evaluateBudget, type BudgetEvaluation } from '../../core/tokens/budget';
 import type { PromptSectionCounts } from '../../workers/tokenCountProtocol';
@@ -125,8 +126,13 @@ export class DocumentBudgets implements vscode.Disposable {
     const outputReserve = prompt?.frontMatter.outputReserve ?? config.budget.outputReserve;
     const limits = prompt?.frontMatter.budget ?? {};
     // Read from a cache (a lookup may start behind it), so counting never waits on an Ollama server.
-    const window: EffectiveContextWindow = this.ollama?.windowFor(modelRef, catalogModel) ?? { tokens: catalogModel?.contextWindow ?? 0, source: 'catalog' };
-    const model = catalogModel ? { ...catalogModel, contextWindow: window.tokens } : window.source !== 'catalog' ? localModel(modelRef, window.tokens) : undefined;
+    const window: EffectiveContextWindow = this.ollama?.windowFor(modelRef, catalogModel) ?? {
+      tokens: catalogModel?.combinedWindow ?? catalogModel?.maxInputTokens ?? 0,
+      source: 'catalog',
+    };
+    // The window rule's limits: the catalog's, or the one window an Ollama server runs the model at.
+    const base = catalogModel ?? (window.source !== 'catalog' ? localModel(modelRef) : undefined);
+    const model = base && { ...base, ...effectiveLimits(base, window) };
     const evaluation = evaluateBudget({
       model,
       promptTokens: total,
@@ -144,16 +150,15 @@ export class DocumentBudgets implements vscode.Disposable {
 }
 
 /** An Ollama model the catalog does not list (installed under its own tag): local, free, counted with an estimate. */
-function localModel(ref: string, contextWindow: number): ModelInfo {
-  const colon = ref.indexOf(':');
-  const id = ref.slice(colon + 1);
+function localModel(ref: string): ModelInfo {
+  const { provider, model: id } = splitModelRef(ref) ?? { provider: '', model: ref };
   return {
     ref,
-    provider: ref.slice(0, colon),
+    provider,
     id,
     displayName: `${id} (Ollama)`,
-    contextWindow,
-    maxOutput: contextWindow,
+    maxInputTokens: 0,
+    maxOutput: 0,
     price: { input: 0, output: 0 },
     tokenizer: { kind: 'estimate', encoding: 'o200k_base' },
     local: true,

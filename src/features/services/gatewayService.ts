@@ -1,13 +1,15 @@
 import * as vscode from 'vscode';
 import type { WorkbenchConfig } from '../../core/config/workbenchConfig';
 import { defaultLedgerPath, JsonlLedger } from '../../core/cost/ledger';
-import { createGateway } from '../../core/gateway/createGateway';
+import type { CallRecord } from '../../core/cost/callRecord';
+import type * as CreateGateway from '../../core/gateway/createGateway';
 import type { ChatGateway } from '../../core/gateway/gatewayApi';
 import { observeRecords } from '../../core/logging/observeRecords';
 import { recordLogLine } from '../../core/logging/recordLogLine';
 import type { ModelCatalog } from '../../core/models/catalog';
 import type { ProviderConfig } from '../../core/providers/adapter';
 import { guardProviderEndpoints } from '../../core/secrets/endpointGuard';
+import type { EvalRunTelemetry, Telemetry } from '../../core/telemetry/telemetryRuntime';
 import { openSetting, SETTINGS_SECTION, type WorkbenchSettings } from './settings';
 import type { ApiKeys } from './apiKeys';
 
@@ -23,6 +25,7 @@ export class GatewayService implements vscode.Disposable {
   private built?: ChatGateway;
   private buildError?: string;
   private warnedWorkspaceProviders = false;
+  private telemetry?: Telemetry;
   private readonly ledger: JsonlLedger;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -62,6 +65,22 @@ export class GatewayService implements vscode.Disposable {
     return guarded.providers;
   }
 
+  /** OpenTelemetry export (set by the telemetry feature when it is on): the gateway is rebuilt with it, or without it. */
+  setTelemetry(telemetry: Telemetry | undefined): void {
+    this.telemetry = telemetry;
+    this.invalidate();
+  }
+
+  /** Spans for one eval run when export is on: pass to `runEvalFile`. */
+  evalTelemetry(): EvalRunTelemetry | undefined {
+    return this.telemetry?.evalRun();
+  }
+
+  /** Records a call made outside the gateway (an eval file run by the workspace's promptfoo) in the shared ledger. */
+  record(record: CallRecord): void {
+    this.ledger.append(record).catch((error: unknown) => this.log.warn(`ledger: could not record call ${record.requestId}: ${String(error)}`));
+  }
+
   /** The gateway, or the reason it could not be built (shown in the chat with an "Open Settings" button). */
   tryGateway(): { gateway: ChatGateway } | { error: string } {
     if (!this.built && !this.buildError) this.build();
@@ -77,6 +96,9 @@ export class GatewayService implements vscode.Disposable {
   private build(): void {
     try {
       const config = this.config;
+      // Evaluated on the first call, not on activation: the gateway brings the retry, breaker and validation libraries.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { createGateway } = require('../../core/gateway/createGateway') as typeof CreateGateway;
       const inner = createGateway({
         config,
         catalog: this.catalog,
@@ -84,6 +106,7 @@ export class GatewayService implements vscode.Disposable {
         ledger: this.ledger,
         sessionId: this.windowId,
         log: (line) => this.log.trace(line),
+        wrap: this.telemetry ? (g) => this.telemetry!.wrapGateway(g) : undefined,
       });
       this.built = observeRecords(inner, (record) => {
         const { level, line } = recordLogLine(record, this.settings.current.logPrompts);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { effectiveContextWindow, type EffectiveContextWindow } from '../../core/providers/effectiveContextWindow';
-import type { ModelInfo } from '../../core/models/modelInfo';
+import { effectiveContextWindow, type EffectiveContextWindow, type WindowInfo } from '../../core/providers/effectiveContextWindow';
+import { splitModelRef } from '../../core/models/modelRef';
 import { OllamaServerCache, type InstalledModelsAnswer } from '../../core/providers/ollamaServerCache';
 import type { ProviderConfig } from '../../core/providers/adapter';
 import { createAdapter } from '../../core/providers/createAdapter';
@@ -55,11 +55,20 @@ export class OllamaServers implements vscode.Disposable {
   }
 
   /** The window to budget `ref` against, and where it came from; never waits (a lookup may start behind it). */
-  windowFor(ref: string, info: Pick<ModelInfo, 'contextWindow'> | undefined): EffectiveContextWindow {
+  windowFor(ref: string, info: WindowInfo | undefined): EffectiveContextWindow {
+    const parts = splitModelRef(ref);
+    const provider = parts && this.providerList.find((p) => p.id === parts.provider);
+    const server = parts && provider?.kind === 'ollama' ? this.cache.window(provider.id, parts.model) : undefined;
+    return effectiveContextWindow({ ref, info, provider, server });
+  }
+
+  /** What the model's Ollama server says it can do (`tools`, `vision`), once `windowFor` has asked; undefined before. */
+  capabilitiesFor(ref: string): readonly string[] | undefined {
     const colon = ref.indexOf(':');
     const provider = colon > 0 ? this.providerList.find((p) => p.id === ref.slice(0, colon)) : undefined;
-    const server = provider?.kind === 'ollama' ? this.cache.window(provider.id, ref.slice(colon + 1)) : undefined;
-    return effectiveContextWindow({ ref, info, provider, server });
+    if (provider?.kind !== 'ollama') return undefined;
+    const answer = this.cache.window(provider.id, ref.slice(colon + 1));
+    return answer.state === 'known' ? answer.window.capabilities : undefined;
   }
 
   /** Installed models of every configured Ollama server, as known now; `pending` while any server is being asked. */

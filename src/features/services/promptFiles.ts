@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isEvalFilePath } from '../evalTests/evalFileGlobs';
+import { isEvalFilePath } from '../../core/evals/evalFilePatterns';
 
 /**
  * Files checked as prompts: Copilot prompt and instruction files, agent instructions and Prompty files, plus the

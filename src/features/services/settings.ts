@@ -53,6 +53,12 @@ export class WorkbenchSettings implements vscode.Disposable {
     return this.modelCatalog;
   }
 
+  /** The catalog's table changed (Update Model Prices): rebuild the catalog and tell every feature. */
+  reloadCatalog(): void {
+    this.modelCatalog = new ModelCatalog(this.config.models, { providers: this.config.providers });
+    this.changed.fire(this.config);
+  }
+
   /** Writes one setting at the user level (or workspace, when the user chose that scope). */
   async update(key: string, value: unknown, target = vscode.ConfigurationTarget.Global): Promise<void> {
     await vscode.workspace.getConfiguration(SETTINGS_SECTION).update(key, value, target);
@@ -70,7 +76,7 @@ export class WorkbenchSettings implements vscode.Disposable {
     const { config, problems } = readSettings(get);
     this.problems = problems;
     this.reportProblems(problems);
-    return { config, catalog: new ModelCatalog(config.models) };
+    return { config, catalog: new ModelCatalog(config.models, { providers: config.providers }) };
   }
 
   private reportProblems(problems: SettingProblem[]): void {

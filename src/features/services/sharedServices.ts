@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { newWindowId } from '../../core/cost/windowId';
-import { tokenizerSpecFor } from '../../core/tokens/encodings';
+import { CatalogStore, REFRESHED_CATALOG_FILE, setDefaultCatalogStore } from '../../core/models/catalogStore';
+import { splitModelRef } from '../../core/models/modelRef';
+import { tokenizerRule } from '../../core/models/tokenizerRule';
 import { TokenCountClient } from '../../workers/tokenCountClient';
 import { ApiKeys } from './apiKeys';
 import { DocumentBudgets } from './documentBudgets';
@@ -18,6 +20,8 @@ import { SpendTracker } from './spendTracker';
  */
 export interface SharedServices {
   readonly context: vscode.ExtensionContext;
+  /** The catalog's table: the shipped snapshot or a refreshed one in global storage, read on the first lookup. */
+  readonly catalogStore: CatalogStore;
   /** The one typed accessor for `llmWorkbench.*` settings. */
   readonly settings: WorkbenchSettings;
   /** The worker thread that counts documents (started on the first count, not here). */
@@ -42,12 +46,16 @@ export interface SharedServices {
  * worker, builds the gateway or asks a server: each does that on first use.
  */
 export function createSharedServices(context: vscode.ExtensionContext): SharedServices {
+  // Constructed only: the table is read on the first model lookup, off the activation path.
+  const catalogStore = new CatalogStore({ storedPath: join(context.globalStorageUri.fsPath, REFRESHED_CATALOG_FILE) });
+  setDefaultCatalogStore(catalogStore);
   const settings = new WorkbenchSettings();
+  const catalogChanged = catalogStore.onDidChange(() => settings.reloadCatalog());
   // The worker reports its exit to the counts built just below (it cannot exit before it is started by a count).
   const tokenWorker = new TokenCountClient(join(context.extensionPath, 'dist', 'workers', 'tokenCount.js'), (reason) =>
     counts.workerExited(reason),
   );
-  const counts = new DocumentTokenCounts(tokenWorker, tokenizerSpecFor(settings.catalog.lookup(settings.current.budget.model)).encoding);
+  const counts = new DocumentTokenCounts(tokenWorker, budgetModelEncoding(settings));
   const ollama = new OllamaServers(settings, context.secrets);
   const budgets = new DocumentBudgets(counts, settings, ollama);
   const keys = new ApiKeys(context.secrets);
@@ -56,6 +64,15 @@ export function createSharedServices(context: vscode.ExtensionContext): SharedSe
   const gateway = new GatewayService(settings, keys, windowId);
   const spendTracker = new SpendTracker({ log: gateway.log, sessionId: windowId });
   const spendGuard = new SpendGuard(spendTracker, settings);
-  context.subscriptions.push(settings, counts, ollama, budgets, tokenWorker, keys, gateway, spendTracker);
-  return { context, settings, tokenWorker, counts, budgets, ollama, keys, gateway, spendTracker, spendGuard };
+  context.subscriptions.push(settings, counts, ollama, budgets, tokenWorker, keys, gateway, spendTracker, catalogChanged);
+  return { context, catalogStore, settings, tokenWorker, counts, budgets, ollama, keys, gateway, spendTracker, spendGuard };
+}
+
+/** The budget model's encoding by rule (an override's tokenizer wins), so activation never loads the catalog's table. */
+function budgetModelEncoding(settings: WorkbenchSettings) {
+  const budgetModel = settings.current.budget.model;
+  const override = settings.current.models.find((m) => m.ref === budgetModel)?.tokenizer;
+  if (override && override !== 'estimate') return override;
+  const parts = splitModelRef(budgetModel);
+  return tokenizerRule(parts?.provider ?? '', parts?.model ?? budgetModel).encoding;
 }

@@ -3,6 +3,7 @@ import { spendStatusView } from '../../core/cost/spendSummary';
 import type { ChatFeature } from '../chat/registerChat';
 import { ComparePanel } from '../evalTests/comparePanel';
 import type { EvalTestsFeature } from '../evalTests/registerEvalTests';
+import type { LanguageModelsFeature } from '../languageModels/registerLanguageModels';
 import type { SharedServices } from '../services/sharedServices';
 import { CostReportPanel } from '../spend/costReportPanel';
 import type { TokenStatus } from '../tokens/tokenStatus';
@@ -21,6 +22,7 @@ export interface TestedFeatures {
   tokenStatus?: TokenStatus;
   chat?: ChatFeature;
   evalTests?: EvalTestsFeature;
+  languageModels?: LanguageModelsFeature;
 }
 
 export function tokenStatusSnapshot(status: TokenStatus): TokenStatusSnapshot {
@@ -58,6 +60,7 @@ export function snapshotReaders(services: SharedServices, features: TestedFeatur
         report: CostReportPanel.current?.lastRender,
       };
     },
+    languageModels: () => features.languageModels && { ...features.languageModels.status, entries: features.languageModels.provider?.entries() },
     evalTests: () => {
       const evals = features.evalTests;
       if (!evals) return undefined;

@@ -26,6 +26,7 @@ export function registerTestHooks(services: SharedServices, features: TestedFeat
       for (const [name, read] of Object.entries(readers)) result[name] = read();
       return result;
     }),
+    vscode.commands.registerCommand(TEST_COMMANDS.storeApiKey, (id: string, key: string) => services.keys.set(id, key)),
   ];
   const suite = process.env.LLM_WORKBENCH_TEST_SUITE;
   if (suite) setTimeout(() => void runSuite(suite), 0);

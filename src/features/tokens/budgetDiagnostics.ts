@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { deprecationState, deprecationText } from '../../core/models/deprecation';
 import type { DocumentBudget, DocumentBudgets } from '../services/documentBudgets';
 
 const SOURCE = 'LLM Workbench';
@@ -38,6 +39,16 @@ export function budgetDiagnostics(document: vscode.TextDocument, budget: Documen
         'Add it to llmWorkbench.models with its contextWindow, or pick a catalog model (LLM Workbench: Pick Budget Model).',
       vscode.DiagnosticSeverity.Warning,
       'unknownModel',
+    );
+  }
+  // The file names a model that is retired or about to be: say so where it names it, with the date and a successor.
+  const deprecation = budget.prompt?.frontMatter.modelLine !== undefined ? deprecationState(budget.model?.deprecation) : undefined;
+  if (deprecation && budget.model) {
+    add(
+      budget.prompt!.frontMatter.modelLine!,
+      `${budget.modelRef} (${budget.model.displayName}) is ${deprecationText(deprecation)}.`,
+      vscode.DiagnosticSeverity.Warning,
+      'model.deprecated',
     );
   }
   const { evaluation } = budget;

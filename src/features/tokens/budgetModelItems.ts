@@ -1,5 +1,7 @@
 /** The rows of "Pick Budget Model", as plain data (no vscode import: unit-tested directly). */
+import { deprecationMark, deprecationState } from '../../core/models/deprecation';
 import type { ModelInfo } from '../../core/models/modelInfo';
+import { splitModelRef } from '../../core/models/modelRef';
 
 export type BudgetModelRow = { separator: string } | { label: string; description: string; detail: string; ref: string };
 
@@ -25,12 +27,23 @@ export function formatPerMillion(usd: number): string {
   return `$${usd.toFixed(4).replace(/0{1,2}$/, '')}`;
 }
 
-function describe(model: ModelInfo, window: number): string {
-  const price = model.price
-    ? `${formatPerMillion(model.price.input * 1e6)} / ${formatPerMillion(model.price.output * 1e6)} per 1M in/out`
-    : 'price unknown';
+/** Limits as the window rule uses them: input and output limits, or the one window an Ollama server runs the model at. */
+function limitsLabel(model: ModelInfo, window: number): string {
+  if (model.limitsUnknown && model.combinedWindow === undefined && window === model.maxInputTokens) return 'limits unknown';
+  if (model.combinedWindow !== undefined || window !== model.maxInputTokens) return `${windowLabel(window)} window`;
+  return `${windowLabel(model.maxInputTokens)} in / ${windowLabel(model.maxOutput)} out`;
+}
+
+function describe(model: ModelInfo, window: number, today?: Date): string {
+  const price = !model.price
+    ? 'price unknown'
+    : model.price.input === 0 && model.price.output === 0
+      ? 'free'
+      : `${formatPerMillion(model.price.input * 1e6)} / ${formatPerMillion(model.price.output * 1e6)} per 1M in/out`;
   const counting = model.tokenizer.kind === 'exact' ? `exact ${model.tokenizer.encoding}` : `≈ ${model.tokenizer.encoding} estimate`;
-  return `${windowLabel(window)} window · ${price} · ${counting}`;
+  const deprecation = deprecationState(model.deprecation, today);
+  const retiring = deprecation ? `${deprecationMark(deprecation)}${deprecation.successor ? ` → ${deprecation.successor}` : ''} · ` : '';
+  return `${retiring}${limitsLabel(model, window)} · ${price} · ${counting}`;
 }
 
 /**
@@ -55,6 +68,8 @@ export function budgetModelRows(input: {
   installed: InstalledRows;
   lookup: (ref: string) => ModelInfo | undefined;
   windowFor: (ref: string, info: ModelInfo | undefined) => number;
+  /** Deprecation is judged on this day (tests); default today. */
+  today?: Date;
 }): BudgetModelRow[] {
   const rows: BudgetModelRow[] = currentRows(input);
   // The current model is listed once, on top: VS Code focuses the first row, so Enter keeps it instead of another.
@@ -63,7 +78,7 @@ export function budgetModelRows(input: {
 
   const yours = others(input.catalog.filter((model) => input.userRefs.has(model.ref)));
   if (yours.length > 0) rows.push({ separator: 'Your models (llmWorkbench.models)' });
-  for (const model of yours) row(model.ref, model.displayName, describe(model, input.windowFor(model.ref, model)));
+  for (const model of yours) row(model.ref, model.displayName, describe(model, input.windowFor(model.ref, model), input.today));
 
   const installedRefs = new Set(input.installed.models.map((m) => m.ref));
   const { pending, unreachable } = input.installed;
@@ -73,8 +88,8 @@ export function budgetModelRows(input: {
     if (input.userRefs.has(installed.ref) || installed.ref === input.current) continue;
     const info = input.lookup(installed.ref);
     const window = input.windowFor(installed.ref, info);
-    const name = info?.displayName ?? installed.ref.slice(installed.ref.indexOf(':') + 1);
-    row(installed.ref, `$(vm) ${name}`, info ? `local · ${describe(info, window)}` : `local · ${windowLabel(window)} window · free · ≈ o200k_base estimate`);
+    const name = info?.displayName ?? splitModelRef(installed.ref)?.model ?? installed.ref;
+    row(installed.ref, `$(vm) ${name}`, info ? `local · ${describe(info, window, input.today)}` : `local · ${windowLabel(window)} window · free · ≈ o200k_base estimate`);
   }
 
   const groups = new Map<string, ModelInfo[]>();
@@ -86,7 +101,9 @@ export function budgetModelRows(input: {
   }
   for (const [provider, list] of groups) {
     rows.push({ separator: provider });
-    for (const model of list) row(model.ref, model.displayName, describe(model, input.windowFor(model.ref, model)));
+    // Retired models last in their group: still there for whoever budgets an old prompt, never first in the way.
+    const retired = (m: ModelInfo) => (deprecationState(m.deprecation, input.today)?.state === 'retired' ? 1 : 0);
+    for (const model of [...list].sort((a, b) => retired(a) - retired(b))) row(model.ref, model.displayName, describe(model, input.windowFor(model.ref, model), input.today));
   }
   return rows;
 }
@@ -98,7 +115,7 @@ function currentRows(input: Parameters<typeof budgetModelRows>[0]): BudgetModelR
   const installed = input.installed.models.some((m) => m.ref === current);
   if (!info && !installed) return [];
   const window = input.windowFor(current, info);
-  const detail = info ? `${installed ? 'local · ' : ''}${describe(info, window)}` : `local · ${windowLabel(window)} window · free · ≈ o200k_base estimate`;
-  const name = info?.displayName ?? current.slice(current.indexOf(':') + 1);
+  const detail = info ? `${installed ? 'local · ' : ''}${describe(info, window, input.today)}` : `local · ${windowLabel(window)} window · free · ≈ o200k_base estimate`;
+  const name = info?.displayName ?? splitModelRef(current)?.model ?? current;
   return [{ separator: 'Current budget model' }, { label: `$(check) ${installed ? '$(vm) ' : ''}${name}`, description: current, detail, ref: current }];
 }

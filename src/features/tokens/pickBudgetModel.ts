@@ -19,7 +19,7 @@ export function registerPickBudgetModel(settings: WorkbenchSettings, ollama?: Ol
   return vscode.commands.registerCommand(COMMANDS.pickBudgetModel, async () => {
     const current = settings.current.budget.model;
     const windowFor = (ref: string, info: Parameters<NonNullable<typeof ollama>['windowFor']>[1]) =>
-      ollama?.windowFor(ref, info).tokens ?? info?.contextWindow ?? 0;
+      ollama?.windowFor(ref, info).tokens ?? info?.combinedWindow ?? info?.maxInputTokens ?? 0;
     const items = (): ModelItem[] => {
       const installed = ollama?.installed() ?? { models: [], pending: false, unreachable: [] };
       return budgetModelRows({

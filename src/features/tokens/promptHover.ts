@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { costTable } from '../../core/cost/promptCost';
 import type { WorkbenchSettings } from '../services/settings';
-import { configuredModels } from './configuredModels';
+import { configuredModels } from '../../core/config/configuredModels';
 import type { DocumentBudgets } from '../services/documentBudgets';
 import { promptFileSelector } from '../services/promptFiles';
 import { sectionHoverMarkdown } from './promptSectionFormat';
@@ -26,6 +26,7 @@ class PromptHoverProvider implements vscode.HoverProvider {
       heading: section.heading,
       tokens: section.tokens,
       contextWindow: budget.evaluation.contextWindow,
+      limitKind: budget.evaluation.limitKind,
       modelName: budget.model?.displayName ?? budget.modelRef,
       tokenizer: budget.tokenizer,
       bucket: section.bucket,

@@ -6,7 +6,10 @@ import { approx, escapeMarkdown, formatShare, formatTokens } from './tokenStatus
 
 export interface SectionLensInput {
   tokens: number;
+  /** The limit sections are measured against: the model's input limit, or its combined window (Ollama num_ctx). */
   contextWindow: number;
+  /** Which of the two `contextWindow` is (default: a window). */
+  limitKind?: 'input' | 'combined';
   modelName: string;
   tokenizer: TokenizerSpec;
   bucket?: string;
@@ -48,7 +51,7 @@ export function sectionHoverMarkdown(input: SectionHoverInput): string {
   const mark = approx(input.tokenizer);
   const lines = [
     `**${input.heading.replace(/[*_`]/g, '')}** — ${mark}${formatTokens(input.tokens)} tokens ` +
-      `(${formatShare(input.tokens / input.contextWindow)} of ${input.modelName}’s ${formatTokens(input.contextWindow)}-token window)`,
+      `(${formatShare(input.tokens / input.contextWindow)} of ${input.modelName}’s ${formatTokens(input.contextWindow)}-token ${input.limitKind === 'input' ? 'input limit' : 'window'})`,
   ];
   if (input.windowNote) lines.push('', escapeMarkdown(input.windowNote));
   if (input.limit !== undefined) {

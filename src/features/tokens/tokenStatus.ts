@@ -2,9 +2,10 @@ import * as vscode from 'vscode';
 import { costTable } from '../../core/cost/promptCost';
 import { COMMANDS } from '../commandIds';
 import type { WorkbenchSettings } from '../services/settings';
-import { configuredModels } from './configuredModels';
+import { configuredModels } from '../../core/config/configuredModels';
 import type { DocumentBudgets } from '../services/documentBudgets';
 import { MAX_COUNTED_CHARS } from '../services/documentTokenCounts';
+import { deprecationState, deprecationText } from '../../core/models/deprecation';
 import { isEvalFile } from '../services/promptFiles';
 import { statusText, tooltipMarkdown } from './tokenStatusFormat';
 
@@ -214,6 +215,8 @@ export class TokenStatus implements vscode.Disposable {
     const models = configuredModels(config, this.settings.catalog, [budget.modelRef]);
     const costs = costTable(budget.total, budget.outputReserve, models, config.budget.callsPerDay, budget.tokenizer.encoding);
 
+    const deprecation = deprecationState(budget.model?.deprecation);
+    const table = this.settings.catalog.origin();
     const tooltip = new vscode.MarkdownString(
       tooltipMarkdown({
         fileName: document.uri.path.split('/').pop() ?? document.uri.path,
@@ -226,10 +229,12 @@ export class TokenStatus implements vscode.Disposable {
         costs,
         callsPerDay: config.budget.callsPerDay,
         evalFile: isEvalFile(document),
+        ...(deprecation ? { deprecation: `${modelName} (${budget.modelRef}) is ${deprecationText(deprecation)}.` } : {}),
+        pricesFrom: `Prices: LiteLLM's table of ${table.date} (${table.kind === 'refreshed' ? 'updated' : 'shipped with the extension'})`,
       }),
       true,
     );
-    tooltip.isTrusted = { enabledCommands: [COMMANDS.pickBudgetModel] };
+    tooltip.isTrusted = { enabledCommands: [COMMANDS.pickBudgetModel, COMMANDS.updateModelPrices] };
     const verdict = budget.evaluation.verdict;
     const shown: Shown = {
       key,

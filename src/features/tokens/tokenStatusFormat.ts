@@ -53,6 +53,10 @@ export interface TooltipInput {
   callsPerDay: number;
   /** An eval file: its count is the file's own text, not what is sent (its prompts × each test's vars). */
   evalFile?: boolean;
+  /** The budget model is past or near its deprecation date: one sentence with the date and a successor. */
+  deprecation?: string;
+  /** Where the prices come from: the table and its date. */
+  pricesFrom?: string;
 }
 
 /** Notes name models and URLs (`qwen2.5-coder:7b`, `http://…`): shown as text, not as markdown. */
@@ -86,6 +90,7 @@ export function tooltipMarkdown(input: TooltipInput): string {
         'call is checked against its model’s window before it is sent.',
     );
   }
+  if (input.deprecation) lines.push('', `$(warning) ${escapeMarkdown(input.deprecation)}`);
 
   // One section without a heading is the whole file: a table of it would repeat the total with empty cells.
   const sections = evaluation.sections.length === 1 && !evaluation.sections[0].heading ? [] : evaluation.sections;
@@ -111,6 +116,7 @@ export function tooltipMarkdown(input: TooltipInput): string {
     for (const row of input.costs) {
       lines.push(`| ${escapeCell(row.displayName)}${row.exact ? '' : ' ≈'} | ${formatUsd(row.perCall)} | ${formatUsd(row.monthly)} |`);
     }
+    if (input.pricesFrom) lines.push('', `_${escapeMarkdown(input.pricesFrom)}_ [Update](command:llmWorkbench.updateModelPrices)`);
   }
   lines.push('', `[$(settings-gear) Pick budget model](command:${COMMANDS.pickBudgetModel})`);
   return lines.join('\n');

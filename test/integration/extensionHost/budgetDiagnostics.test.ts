@@ -45,6 +45,16 @@ describe('budget diagnostics', () => {
     assert.deepEqual(ours(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error), []);
   });
 
+  it('warns at the model: line of a prompt file that names a deprecated model, with the date and a successor', async () => {
+    const editor = await openEditor('retired-model.prompt.md');
+    const uri = editor.document.uri;
+    const diagnostics = await waitFor(() => ours(uri), (list) => list.some((d) => d.code === 'model.deprecated'), 'a deprecation warning', 60_000);
+    const warning = diagnostics.find((d) => d.code === 'model.deprecated')!;
+    assert.equal(warning.severity, vscode.DiagnosticSeverity.Warning);
+    assert.equal(editor.document.lineAt(warning.range.start.line).text, 'model: anthropic:claude-opus-4-1');
+    assert.match(warning.message, /is deprecated since 2026-08-05; suggested successor: anthropic:claude-opus-5/);
+  });
+
   it('does not check files that are not prompts', async () => {
     await openEditor('notes.txt');
     await new Promise((resolve) => setTimeout(resolve, 500));

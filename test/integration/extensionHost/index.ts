@@ -25,8 +25,8 @@ export function run(): Promise<void> {
   require('./tokenStatus.test');
   require('./budgetDiagnostics.test');
   require('./promptLenses.test');
+  require('./languageModels.test');
   /* eslint-enable @typescript-eslint/no-require-imports */
-
   const results: SuiteResults = { passed: 0, failed: 0, tests: [] };
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {

@@ -55,7 +55,9 @@ describe('token status bar', () => {
       (s) => s.tokenStatus?.background === 'statusBarItem.errorBackground',
       'the error background on an oversized prompt',
     );
-    assert.match(state.tokenStatus?.tooltip ?? '', /128,000-token window/);
+    // GPT-4o's prompt and answer share one 128,000-token window (src/core/models/sharedWindowRule.ts).
+    assert.match(state.tokenStatus?.tooltip ?? '', /reserved output = [\d,]+ of GPT-4o's 128,000-token window/);
+    assert.match(state.tokenStatus?.tooltip ?? '', /Prices: LiteLLM's table of \d{4}-\d{2}-\d{2}/, 'says where the prices come from and their date');
   });
 
   it('marks estimates with ≈ when the budget model has no public tokenizer', async () => {

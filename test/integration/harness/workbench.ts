@@ -34,7 +34,8 @@ export class Workbench {
   static async open(browser: Browser, url: string): Promise<Workbench> {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const workbench = new Workbench(page);
-    await page.goto(url);
+    // A loaded 2-core machine can take well over the default 30 s to serve the first page.
+    await page.goto(url, { timeout: 120_000 });
     await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
     // The extension host starts after the workbench: wait for the status bar to be populated.
     await page.waitForSelector('.statusbar-item', { timeout: 60_000 });

@@ -18,27 +18,27 @@ describe('Ollama in the chat selector and the request budget', () => {
       installed: [{ ref: 'ollama:phi3:mini', contextWindow: 2048 }, { ref: 'ollama:llama3.1:8b', contextWindow: 8192 }],
     });
     const phi = options.find((o) => o.ref === 'ollama:phi3:mini');
-    assert.deepEqual(phi, { ref: 'ollama:phi3:mini', label: 'ollama:phi3:mini · installed (local)', contextWindow: 2048, local: true });
+    assert.deepEqual(phi, { ref: 'ollama:phi3:mini', label: 'phi3:mini (Ollama) · ollama:phi3:mini · installed (local)', contextWindow: 2048, local: true });
     const llama = options.find((o) => o.ref === 'ollama:llama3.1:8b');
-    assert.equal(llama?.label, 'Llama 3.1 8B (Ollama) · ollama:llama3.1:8b · installed (local)');
+    assert.equal(llama?.label, 'llama3.1:8b (Ollama) · ollama:llama3.1:8b · installed (local)');
     assert.equal(llama?.contextWindow, 8192);
     const mistral = options.find((o) => o.ref === 'ollama:mistral:7b');
     assert.equal(mistral?.local, undefined, 'a catalog model the server has not installed is not marked local');
     assert.equal(options.filter((o) => o.ref === 'ollama:llama3.1:8b').length, 1, 'listed once');
   });
 
-  it('without a server answer the selector is the catalog, as before', () => {
+  it('without a server answer no Ollama model is offered from the catalog: only what a server has installed can run', () => {
     const options = modelOptions(config(), catalog);
-    assert.equal(options[0].ref, 'auto');
-    assert.ok(options.some((o) => o.ref === 'ollama:llama3.1:8b' && o.contextWindow === 4096));
-    assert.ok(!options.some((o) => o.local));
+    assert.deepEqual(options.map((o) => o.ref), ['auto']);
+    const named = modelOptions({ ...config(), routes: { chat: { primary: 'ollama:llama3.1:8b', fallbacks: [] } } }, catalog);
+    assert.ok(named.some((o) => o.ref === 'ollama:llama3.1:8b' && o.contextWindow === 4096), 'a route names it: listed, at Ollama\'s default window');
   });
 
   it('the request budget uses the injected window (the server\'s num_ctx) and carries its note', async () => {
     const budget = await requestBudget('ollama:llama3.1:8b', 'chat', config(), catalog, (ref, info) =>
       effectiveContextWindow({ ref, info, provider: config().providers[0], server: { state: 'known', window: { tokens: 8192, from: 'modelfile' } } }),
     );
-    assert.equal(budget.window, 8192);
+    assert.deepEqual(budget.limits, { maxInputTokens: 8192, maxOutput: 8192, combinedWindow: 8192 });
     assert.match(budget.windowNote!, /num_ctx of llama3\.1:8b from the Ollama server/);
   });
 
@@ -59,10 +59,11 @@ describe('Ollama in the chat selector and the request budget', () => {
     session.dispose();
   });
 
-  it('without a lookup: numCtx from settings, else the catalog\'s 4,096', async () => {
-    assert.equal((await requestBudget('ollama:llama3.1:8b', 'chat', config(16384), catalog)).window, 16384);
-    assert.equal((await requestBudget('ollama:llama3.1:8b', 'chat', config(), catalog)).window, 4096);
-    assert.equal((await requestBudget('openai:gpt-4o', 'chat', config(), catalog)).window, 128000);
+  it('without a lookup: numCtx from settings, else Ollama\'s 4,096; catalog models keep their catalog limits', async () => {
+    assert.equal((await requestBudget('ollama:llama3.1:8b', 'chat', config(16384), catalog)).limits.combinedWindow, 16384);
+    assert.equal((await requestBudget('ollama:llama3.1:8b', 'chat', config(), catalog)).limits.combinedWindow, 4096);
+    assert.deepEqual((await requestBudget('openai:gpt-4o', 'chat', config(), catalog)).limits, { maxInputTokens: 128000, maxOutput: 16384, combinedWindow: 128000 });
+    assert.deepEqual((await requestBudget('openai:gpt-5', 'chat', config(), catalog)).limits, { maxInputTokens: 272000, maxOutput: 128000 });
   });
 });
 
@@ -85,14 +86,14 @@ describe('Pick Budget Model rows', () => {
     userRefs: new Set<string>(),
     current: 'ollama:phi3:mini',
     lookup: (ref: string) => catalog.lookup(ref),
-    windowFor: (ref: string, info: { contextWindow: number } | undefined) => (ref === 'ollama:phi3:mini' ? 2048 : info?.contextWindow ?? 0),
+    windowFor: (ref: string, info: { maxInputTokens: number } | undefined) => (ref === 'ollama:phi3:mini' ? 2048 : info?.maxInputTokens ?? 0),
   };
 
   it('the current model first and checked (Enter keeps it), then an "Installed" group, before the catalog groups', () => {
     const installed = { models: [{ ref: 'ollama:phi3:mini', contextWindow: 2048 }, { ref: 'ollama:qwen3:4b' }], pending: false, unreachable: [] };
     const rows = budgetModelRows({ ...base, installed });
     assert.deepEqual(rows[0], { separator: 'Current budget model' });
-    assert.deepEqual(rows[1], { label: '$(check) $(vm) phi3:mini', description: 'ollama:phi3:mini', detail: 'local · 2K window · free · ≈ o200k_base estimate', ref: 'ollama:phi3:mini' });
+    assert.deepEqual(rows[1], { label: '$(check) $(vm) phi3:mini (Ollama)', description: 'ollama:phi3:mini', detail: 'local · 2K window · free · ≈ o200k_base estimate', ref: 'ollama:phi3:mini' });
     assert.deepEqual(rows[2], { separator: 'Installed on your Ollama server (local)' });
     assert.equal('ref' in rows[3] && rows[3].ref, 'ollama:qwen3:4b');
     assert.equal(rows.filter((r) => 'ref' in r && r.ref === 'ollama:phi3:mini').length, 1, 'the current model is listed once');
@@ -122,9 +123,10 @@ describe('Pick Budget Model rows', () => {
 
   it('while asking, and when the server is down, the catalog is all there and the group says why', () => {
     const pending = budgetModelRows({ ...base, installed: { models: [], pending: true, unreachable: [] } });
-    assert.deepEqual(pending[0], { separator: 'Installed on your Ollama server (local) — asking the server…' });
+    assert.deepEqual(pending[0], { separator: 'Current budget model' }, 'phi3:mini (current) is in the catalog: listed first');
+    assert.deepEqual(pending[2], { separator: 'Installed on your Ollama server (local) — asking the server…' });
     const down = budgetModelRows({ ...base, installed: { models: [], pending: false, unreachable: ['http://127.0.0.1:11434'] } });
-    assert.deepEqual(down[0], { separator: 'Installed on your Ollama server (local) — not reachable: http://127.0.0.1:11434' });
+    assert.deepEqual(down[2], { separator: 'Installed on your Ollama server (local) — not reachable: http://127.0.0.1:11434' });
     const refs = down.filter((r) => 'ref' in r).length;
     assert.equal(refs, catalog.all().length, 'every catalog model is offered');
   });

@@ -1,10 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { formatUsd } from '../../../src/core/cost/pricing';
-import { BUILTIN_MODELS } from '../../../src/core/models/builtinModels';
+import { ModelCatalog } from '../../../src/core/models/catalog';
 import type { ModelInfo } from '../../../src/core/models/modelInfo';
 import { costTable } from '../../../src/core/cost/promptCost';
 
-const model = (ref: string) => BUILTIN_MODELS.find((m) => m.ref === ref)!;
+const catalog = new ModelCatalog();
+const model = (ref: string) => catalog.lookup(ref)!;
 
 describe('costTable', () => {
   it('prices one call and a month per model (seeds/001 formula)', () => {
@@ -17,7 +18,7 @@ describe('costTable', () => {
   });
 
   it('keeps an unknown price unknown, never $0', () => {
-    const unpriced: ModelInfo = { ref: 'vllm:my-model', provider: 'vllm', id: 'my-model', displayName: 'My model', contextWindow: 8192, maxOutput: 1024, tokenizer: { kind: 'estimate', encoding: 'o200k_base' } };
+    const unpriced: ModelInfo = { ref: 'vllm:my-model', provider: 'vllm', id: 'my-model', displayName: 'My model', maxInputTokens: 8192, maxOutput: 1024, tokenizer: { kind: 'estimate', encoding: 'o200k_base' } };
     const [row] = costTable(5000, 1000, [unpriced], 100);
     assert.equal(row.perCall, null);
     assert.equal(row.monthly, null);

@@ -30,7 +30,9 @@ describe('compare candidates', () => {
 
   it('catalog models cheapest first; unknown prices say so', () => {
     const fromCatalog = candidates.filter((c) => c.origin === 'catalog');
-    assert.equal(fromCatalog[0].ref, 'ollama:llama3.1:8b');
+    // Local Ollama models cost $0: they come first (alphabetically among equals).
+    assert.ok(fromCatalog[0].ref.startsWith('ollama:'), fromCatalog[0].ref);
+    assert.match(fromCatalog[0].detail, /^\$0 in \/ \$0 out/);
     assert.equal(candidates.find((c) => c.ref === 'custom:my-model')!.detail, 'price unknown');
     assert.match(candidates.find((c) => c.ref === 'openai:gpt-4o-mini')!.detail, /^\$0\.15 in \/ \$0\.6 out per 1M tokens$/);
   });

@@ -3,7 +3,7 @@ import Ajv from 'ajv';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { ASSERTION_TYPES } from '../../../src/core/evals/assertionTypes';
+import { ASSERTION_TYPE_INFO, ASSERTION_TYPES } from '../../../src/core/evals/assertionTypes';
 import { parseEvalFile } from '../../../src/core/evals/parseEvalFile';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -21,7 +21,8 @@ describe('eval file JSON Schema', () => {
   });
 
   it('lists exactly the assertion types the engine runs, each with its not- form', () => {
-    const expected = [...ASSERTION_TYPES, ...ASSERTION_TYPES.filter((t) => t !== 'assert-set').map((t) => `not-${t}`)].sort();
+    const negatable = ASSERTION_TYPES.filter((t) => t !== 'assert-set' && !ASSERTION_TYPE_INFO[t].noNegation);
+    const expected = [...ASSERTION_TYPES, ...negatable.map((t) => `not-${t}`)].sort();
     assert.deepEqual([...schema.definitions.assertion.properties.type.enum].sort(), expected);
   });
 

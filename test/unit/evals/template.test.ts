@@ -52,13 +52,13 @@ describe('CSV tests', () => {
   });
 
   it('reads promptfoo\'s compact assertion syntax; a plain value means equals', () => {
-    assert.deepEqual(parseAssertionString('contains:Paris', ASSERTION_TYPES), { type: 'contains', value: 'Paris', threshold: undefined });
-    assert.deepEqual(parseAssertionString('not-icontains:error', ASSERTION_TYPES), { type: 'not-icontains', value: 'error', threshold: undefined });
-    assert.deepEqual(parseAssertionString('contains-any:Paris,London', ASSERTION_TYPES), { type: 'contains-any', value: ['Paris', 'London'], threshold: undefined });
+    assert.deepEqual(parseAssertionString('contains:Paris', ASSERTION_TYPES), { type: 'contains', value: 'Paris' });
+    assert.deepEqual(parseAssertionString('not-icontains:error', ASSERTION_TYPES), { type: 'not-icontains', value: 'error' });
+    assert.deepEqual(parseAssertionString('contains-any:Paris,London', ASSERTION_TYPES), { type: 'contains-any', value: ['Paris', 'London'] });
     assert.deepEqual(parseAssertionString('levenshtein(3):hello', ASSERTION_TYPES), { type: 'levenshtein', value: 'hello', threshold: 3 });
-    assert.deepEqual(parseAssertionString('fn:output.length < 9', ASSERTION_TYPES), { type: 'javascript', value: 'output.length < 9', threshold: undefined });
-    assert.deepEqual(parseAssertionString('grade:is polite', ASSERTION_TYPES), { type: 'llm-rubric', value: 'is polite', threshold: undefined });
-    assert.deepEqual(parseAssertionString('is-json', ASSERTION_TYPES), { type: 'is-json', value: undefined, threshold: undefined });
+    assert.deepEqual(parseAssertionString('fn:output.length < 9', ASSERTION_TYPES), { type: 'javascript', value: 'output.length < 9' });
+    assert.deepEqual(parseAssertionString('grade:is polite', ASSERTION_TYPES), { type: 'llm-rubric', value: 'is polite' });
+    assert.deepEqual(parseAssertionString('is-json', ASSERTION_TYPES), { type: 'is-json', value: undefined });
     assert.deepEqual(parseAssertionString('Paris', ASSERTION_TYPES), { type: 'equals', value: 'Paris' });
     assert.deepEqual(parseAssertionString('note: not a type', ASSERTION_TYPES), { type: 'equals', value: 'note: not a type' });
   });

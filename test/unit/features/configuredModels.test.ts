@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { defaultConfig } from '../../../src/core/config/workbenchConfig';
 import { ModelCatalog } from '../../../src/core/models/catalog';
-import { configuredModels } from '../../../src/features/tokens/configuredModels';
+import { configuredModels } from '../../../src/core/config/configuredModels';
 
 describe('configuredModels', () => {
   it('lists the budget model, then routes, rules and user models, once each, skipping unknown refs', () => {

@@ -56,7 +56,8 @@ describe('token status tooltip', () => {
 
   it('has the count, the verdict with its numbers and the bucket breakdown', () => {
     assert.match(markdown, /\*\*131,204 tokens\*\* in `rag\.prompt\.md` \(exact, o200k_base\)/);
-    assert.match(markdown, /128,000-token window/);
+    // GPT-4o's prompt and answer share one 128,000-token window.
+    assert.match(markdown, /131,204 prompt \+ 1,000 reserved output = 132,204 of GPT-4o's 128,000-token window/);
     assert.match(markdown, /\| Context \| context \| 131,000 \| 100,000 \$\(error\) \|/);
     assert.match(markdown, /\| System \| system \| 204 \| 500 \|/);
   });
@@ -121,6 +122,7 @@ describe('prompt section CodeLens and hover text', () => {
       heading: 'Context',
       tokens: 1200,
       contextWindow: 128000,
+      limitKind: 'input',
       modelName: 'GPT-4o',
       tokenizer: gpt4o.tokenizer,
       promptTokens: 5000,
@@ -128,7 +130,7 @@ describe('prompt section CodeLens and hover text', () => {
       callsPerDay: 300,
       costs: whole.map((row, i) => ({ row, sectionInput: section[i].perCall })),
     });
-    assert.match(markdown, /^\*\*Context\*\* — 1,200 tokens \(0\.9% of GPT-4o’s 128,000-token window\)/);
+    assert.match(markdown, /^\*\*Context\*\* — 1,200 tokens \(0\.9% of GPT-4o’s 128,000-token input limit\)/);
     assert.match(markdown, /monthly at 300 calls\/day/);
     // section: 1,200 × $2.50/M = $0.003; one call: 5,000 × $2.50/M + 1,000 × $10/M = $0.0225; × 300 × 30 = $202.50
     assert.match(markdown, /\| GPT-4o \| \$0\.003 \| \$0\.0225 \| \$203 \|/);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { effectiveContextWindow } from '../../../src/core/providers/effectiveContextWindow';
+import { effectiveContextWindow, effectiveLimits } from '../../../src/core/providers/effectiveContextWindow';
 import { ModelCatalog } from '../../../src/core/models/catalog';
 import { evaluateBudget } from '../../../src/core/tokens/budget';
 import { sectionHoverMarkdown } from '../../../src/features/tokens/promptSectionFormat';
@@ -13,7 +13,7 @@ describe('the Ollama window note in the tooltip and the hover', () => {
     provider: { id: 'ollama', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434' },
     server: { state: 'known', window: { tokens: 8192, from: 'modelfile' } },
   });
-  const evaluation = evaluateBudget({ model: { ...qwen, contextWindow: window.tokens }, promptTokens: 5000, outputReserve: 1000, warnThreshold: 0.8 });
+  const evaluation = evaluateBudget({ model: { ...qwen, ...effectiveLimits(qwen, window) }, promptTokens: 5000, outputReserve: 1000, warnThreshold: 0.8 });
 
   it('the status bar tooltip measures against the server\'s num_ctx and says so, as text (not markdown)', () => {
     const markdown = tooltipMarkdown({ fileName: 'a.prompt.md', total: 5000, tokenizer: qwen.tokenizer, modelName: qwen.displayName, evaluation, windowNote: window.note, costs: [], callsPerDay: 100 });

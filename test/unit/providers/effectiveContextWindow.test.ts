@@ -3,15 +3,15 @@ import { effectiveContextWindow, type ServerWindowAnswer } from '../../../src/co
 import type { ProviderConfig } from '../../../src/core/providers/adapter';
 
 const OLLAMA: ProviderConfig = { id: 'ollama', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434' };
-const LLAMA = { contextWindow: 4096 };
+const LLAMA = { maxInputTokens: 131072, maxOutput: 131072 };
 
-function window(server: ServerWindowAnswer | undefined, provider: ProviderConfig | undefined = OLLAMA, ref = 'ollama:llama3.1:8b', info: { contextWindow: number } | undefined = LLAMA) {
+function window(server: ServerWindowAnswer | undefined, provider: ProviderConfig | undefined = OLLAMA, ref = 'ollama:llama3.1:8b', info: { maxInputTokens: number; maxOutput: number; combinedWindow?: number } | undefined = LLAMA) {
   return effectiveContextWindow({ ref, info, provider, server });
 }
 
 describe('effectiveContextWindow', () => {
   it('a cloud model keeps the catalog window, with no note', () => {
-    const result = effectiveContextWindow({ ref: 'openai:gpt-4o', info: { contextWindow: 128000 }, provider: { id: 'openai', kind: 'openai' }, server: undefined });
+    const result = effectiveContextWindow({ ref: 'openai:gpt-4o', info: { maxInputTokens: 128000, maxOutput: 16384 }, provider: { id: 'openai', kind: 'openai' }, server: undefined });
     assert.deepEqual(result, { tokens: 128000, source: 'catalog' });
   });
 
@@ -62,9 +62,9 @@ describe('effectiveContextWindow', () => {
   });
 
   it('a catalog override (llmWorkbench.models) is the fallback, named as such', () => {
-    const result = window({ state: 'unreachable' }, OLLAMA, 'ollama:llama3.1:8b', { contextWindow: 32768 });
+    const result = window({ state: 'unreachable' }, OLLAMA, 'ollama:llama3.1:8b', { maxInputTokens: 131072, maxOutput: 131072, combinedWindow: 32768 });
     assert.equal(result.tokens, 32768);
-    assert.match(result.note!, /^Window 32,768 = the catalog's window for ollama:llama3\.1:8b; .* was not reachable\.$/);
+    assert.match(result.note!, /^Window 32,768 = the contextWindow of ollama:llama3\.1:8b in llmWorkbench\.models; .* was not reachable\.$/);
   });
 
   it('while asking, and when the model is not installed, the fallback says why', () => {

@@ -97,10 +97,18 @@ describe('llm-workbench count (the built dist/cli.js)', () => {
     ]);
   });
 
+  it('counts for any model js-tiktoken knows: --model openai:gpt-4 is exact cl100k (issue 13)', () => {
+    const { code, stdout } = run(['count', '--model', 'openai:gpt-4', '--json', PROMPT]);
+    assert.equal(code, 0);
+    const result = JSON.parse(stdout);
+    assert.equal(result.files[0].encoding, 'cl100k_base');
+    assert.equal(result.files[0].exact, true);
+  });
+
   it('exits 2 with a clear message on bad usage', () => {
     const cases: [string[], RegExp][] = [
       [['count'], /no files given/],
-      [['count', '--model', 'openai:gpt-9', PROMPT], /unknown model "openai:gpt-9"\. Known models: openai:gpt-4o, /],
+      [['count', '--model', 'openai:gpt-9', PROMPT], /unknown model "openai:gpt-9"\. Similar models: openai:gpt-3\.5-turbo, .*llm-workbench models --search/],
       [['count', '--encoding', 'p50k_base', PROMPT], /unknown encoding "p50k_base": use o200k_base or cl100k_base/],
       [['count', '--model', 'openai:gpt-4o', '--encoding', 'o200k_base', PROMPT], /either --model or --encoding/],
       [['count', '--frobnicate', PROMPT], /Unknown option '--frobnicate'/],

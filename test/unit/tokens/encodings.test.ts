@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Tiktoken, type TiktokenBPE } from 'js-tiktoken/lite';
-import { BUILTIN_MODELS } from '../../../src/core/models/builtinModels';
+import { ModelCatalog } from '../../../src/core/models/catalog';
 import { countTokens, isTokenizerLoaded, loadTokenizer, tokenizerSpecFor } from '../../../src/core/tokens/encodings';
 import type { EncodingName } from '../../../src/core/models/modelInfo';
 import fc from 'fast-check';
@@ -67,8 +67,9 @@ describe('encodings', () => {
   });
 
   it('picks the model tokenizer, falling back to an o200k estimate', () => {
-    const gpt4turbo = BUILTIN_MODELS.find((m) => m.ref === 'openai:gpt-4-turbo');
-    const claude = BUILTIN_MODELS.find((m) => m.ref === 'anthropic:claude-sonnet-4-5');
+    const catalog = new ModelCatalog();
+    const gpt4turbo = catalog.lookup('openai:gpt-4-turbo');
+    const claude = catalog.lookup('anthropic:claude-sonnet-4-5');
     assert.deepEqual(tokenizerSpecFor(gpt4turbo), { kind: 'exact', encoding: 'cl100k_base' });
     assert.deepEqual(tokenizerSpecFor(claude), { kind: 'estimate', encoding: 'o200k_base' });
     assert.deepEqual(tokenizerSpecFor(undefined), { kind: 'estimate', encoding: 'o200k_base' });

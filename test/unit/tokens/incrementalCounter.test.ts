@@ -18,7 +18,7 @@ const REAL_TEXTS: string[] = (() => {
     'test/fixtures/tokens/comments.go',
     'src/core/tokens/safeBoundaries.ts',
     'src/core/tokens/incrementalCounter.ts',
-    'src/core/models/builtinModels.ts',
+    'src/core/models/catalog.ts',
     'package.json',
   ].map(read);
   return [...files, ...files.map((text) => text.replace(/\n/g, '\r\n'))];

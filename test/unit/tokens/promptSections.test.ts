@@ -10,7 +10,7 @@ describe('parsePromptFile', () => {
   it('reads front matter and splits a real prompt file into bucket sections', () => {
     const file = parsePromptFile(fixture);
     assert.equal(file.frontMatterError, undefined);
-    assert.deepEqual(file.frontMatter, { model: 'openai:gpt-4o', outputReserve: 800, budget: { system: 300, context: 1200, user: 200 } });
+    assert.deepEqual(file.frontMatter, { model: 'openai:gpt-4o', modelLine: 1, outputReserve: 800, budget: { system: 300, context: 1200, user: 200 } });
     assert.deepEqual(
       file.sections.map((s) => [s.heading, s.bucket, s.line]),
       [['System', 'system', 8], ['Context', 'context', 20], ['History', 'history', 41], ['User', 'user', 47]],
@@ -56,14 +56,14 @@ describe('parsePromptFile', () => {
       '  parameters:', '    max_tokens: 512', '---', 'system:', 'You are helpful.', '', 'user:', '{{question}}', '',
     ].join('\n');
     const file = parsePromptFile(text);
-    assert.deepEqual(file.frontMatter, { model: 'openai:gpt-4o-mini', outputReserve: 512 });
+    assert.deepEqual(file.frontMatter, { model: 'openai:gpt-4o-mini', modelLine: 3, outputReserve: 512 });
     assert.deepEqual(file.sections.map((s) => [s.heading, s.bucket, s.line]), [['system', 'system', 10], ['user', 'user', 13]]);
   });
 
   it('reports front matter problems at their line and keeps the rest', () => {
     const unknownBucket = parsePromptFile('---\nmodel: gpt-4o\nbudget:\n  system: 500\n  sytem: 20\n---\n# System\n');
     assert.deepEqual(unknownBucket.frontMatterError, { line: 4, message: 'Unknown budget bucket "sytem": use system, context, history, user, output.' });
-    assert.deepEqual(unknownBucket.frontMatter, { model: 'openai:gpt-4o', budget: { system: 500 } });
+    assert.deepEqual(unknownBucket.frontMatter, { model: 'openai:gpt-4o', modelLine: 1, budget: { system: 500 } });
     assert.equal(unknownBucket.sections.length, 1);
 
     const notNumber = parsePromptFile('---\nbudget:\n  context: lots\n---\n');

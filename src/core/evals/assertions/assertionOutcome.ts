@@ -1,4 +1,7 @@
-import type { SourceLocation } from '../evalModel';
+import type { StopReason } from '../../providers/chat';
+import type { GradingOptions, SourceLocation } from '../evalModel';
+import type { GraderModel } from './grading/graderChoice';
+import type { EmbeddingReply, GraderReply } from './grading/graderCalls';
 
 /** What an assertion sees of one answer. */
 export interface AssertionInput {
@@ -10,35 +13,36 @@ export interface AssertionInput {
   /** null = unknown price. */
   costUsd: number | null;
   cached: boolean;
-}
-
-export interface GradeRequest {
-  grader: string;
-  rubric: string;
-  output: string;
-  vars: Record<string, unknown>;
-  prompt: string;
-}
-
-export interface GradeResult {
-  pass: boolean;
-  score: number;
-  reason: string;
-  costUsd?: number | null;
+  /** Why the answer ended, when the provider said (finish-reason). */
+  stopReason?: StopReason;
+  /** The test as written (description, vars, options), for script assertions' `context.test`. */
+  test?: { description?: string; vars: Record<string, unknown> };
 }
 
 /** What the runner lends the assertions: permission to run code and a way to ask the grader model. */
 export interface AssertionRuntime {
   /** javascript assertions run only when true (a trusted workspace, or the CLI unless --no-code). */
   allowCode: boolean;
-  /** Grades with a model for llm-rubric; absent = no gateway (e.g. a parse-only host). */
-  grade?: (request: GradeRequest) => Promise<GradeResult>;
-  /** Used by llm-rubric when neither the assertion nor the test names a grader (CLI --grader). */
+  /** Text grader when neither the assertion nor the test names one (CLI --grader). */
   fallbackGrader?: string;
   /** Per-case grader (test options.provider, else defaultTest's). */
   testGrader?: string;
-  /** Wall-clock limit of one javascript assertion. */
+  /** Wall-clock limit of one javascript assertion or transform. */
   codeTimeoutMs?: number;
+  /** Wall-clock limit of one regex test (default 1 s). */
+  regexTimeoutMs?: number;
+  /** Wall-clock limit of one Python call (default 30 s). */
+  pythonTimeoutMs?: number;
+  /** Ends regex workers and Python processes when the run is cancelled. */
+  signal?: AbortSignal;
+  /** The case's grading options (options.provider, rubricPrompt, factuality), defaultTest's merged in. */
+  grading?: GradingOptions;
+  /** Sends a rendered grading prompt to a text grader (model-graded assertions). */
+  callGrader?: (model: GraderModel, prompt: string) => Promise<GraderReply>;
+  /** Embeds a text with an embedding model (similar, answer-relevance). */
+  embed?: (model: GraderModel, text: string) => Promise<EmbeddingReply>;
+  /** The eval file's folder: `file://` scripts in assertion values resolve against it. */
+  baseDir?: string;
 }
 
 export interface AssertionOutcome {

@@ -62,6 +62,11 @@ export async function checkJavascript(
     const timedOut = /timed out/i.test(message);
     return { pass: false, score: 0, reason: timedOut ? `Custom function timed out after ${timeoutMs} ms` : `Custom function threw error: ${message}` };
   }
+  return javascriptResultCheck(result, negate, threshold);
+}
+
+/** promptfoo's mapping of a JavaScript result (boolean, number, {pass, score, reason}) to a verdict; `not-` flips pass. */
+export function javascriptResultCheck(result: unknown, negate: boolean, threshold: number | undefined): Check {
   if (typeof result === 'boolean') {
     const pass = result !== negate;
     return { pass, score: pass ? 1 : 0, reason: pass ? 'Assertion passed' : `Custom function returned ${result}` };

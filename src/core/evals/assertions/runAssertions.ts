@@ -1,11 +1,11 @@
-import type { AssertionSpec } from '../evalModel';
+import { extname, isAbsolute, resolve } from 'node:path';
+import type { AssertionSpec, ValueScript } from '../evalModel';
 import { renderDeep } from '../template';
 import type { AssertionInput, AssertionOutcome, AssertionRuntime, Check } from './assertionOutcome';
-import { checkJavascript } from './javascriptAssertion';
-import { checkContainsJson, checkIsJson } from './jsonAssertions';
-import { NO_GRADER_MESSAGE, rubricCheck } from './llmRubric';
-import { checkCost, checkLatency } from './metricAssertions';
-import { checkContains, checkContainsList, checkEquals, checkLevenshtein, checkRegex, checkStartsWith } from './textAssertions';
+import { runHandler } from './assertionHandlers';
+import { javascriptResultCheck } from './javascriptAssertion';
+import { pythonResultCheck } from './python/pythonAssertion';
+import { callScript, parseScriptRef, runInlineTransform } from './scriptValues';
 
 export interface AssertionsVerdict {
   pass: boolean;
@@ -68,7 +68,7 @@ export async function runAssertion(spec: AssertionSpec, input: AssertionInput, r
   }
   let check: Check;
   try {
-    check = await evaluate(spec, renderDeep(spec.value, input.vars), input, runtime);
+    check = await evaluate(spec, input, runtime);
   } catch (error) {
     check = { pass: false, score: 0, reason: `The assertion could not run: ${error instanceof Error ? error.message : String(error)}` };
   }
@@ -76,51 +76,72 @@ export async function runAssertion(spec: AssertionSpec, input: AssertionInput, r
   return { ...base, ...check, pass: check.pass || spec.weight === 0 };
 }
 
-async function evaluate(spec: AssertionSpec, value: unknown, input: AssertionInput, runtime: AssertionRuntime): Promise<Check> {
-  const { output } = input;
-  const negate = spec.negate;
-  switch (spec.type) {
-    case 'equals':
-      return checkEquals(output, value, negate);
-    case 'contains':
-      return checkContains(output, value, negate, false);
-    case 'icontains':
-      return checkContains(output, value, negate, true);
-    case 'contains-any':
-      return checkContainsList(output, value, negate, 'any', false);
-    case 'contains-all':
-      return checkContainsList(output, value, negate, 'all', false);
-    case 'icontains-any':
-      return checkContainsList(output, value, negate, 'any', true);
-    case 'icontains-all':
-      return checkContainsList(output, value, negate, 'all', true);
-    case 'starts-with':
-      return checkStartsWith(output, value, negate);
-    case 'regex':
-      return checkRegex(output, value, negate);
-    case 'is-json':
-      return checkIsJson(output, value, negate);
-    case 'contains-json':
-      return checkContainsJson(output, value, negate);
-    case 'levenshtein':
-      return checkLevenshtein(output, value, negate, spec.threshold);
-    case 'latency':
-      return checkLatency(input.latencyMs, spec.threshold ?? 0, negate, input.cached);
-    case 'cost':
-      return checkCost(input.costUsd, spec.threshold ?? 0, negate);
-    case 'javascript':
-      if (!runtime.allowCode) {
-        return { pass: false, score: 0, skipped: true, reason: 'skipped: code execution is disabled (untrusted workspace or --no-code)' };
-      }
-      return checkJavascript(String(value), output, { vars: input.vars, prompt: input.prompt }, negate, spec.threshold, runtime.codeTimeoutMs);
-    case 'llm-rubric': {
-      const grader = spec.provider ?? runtime.testGrader ?? runtime.fallbackGrader;
-      if (!grader) return { pass: false, score: 0, reason: NO_GRADER_MESSAGE };
-      if (!runtime.grade) return { pass: false, score: 0, reason: 'llm-rubric cannot run here: no gateway to call the grader model' };
-      const grade = await runtime.grade({ grader, rubric: String(value), output, vars: input.vars, prompt: input.prompt });
-      return rubricCheck(grade, spec.threshold, negate);
-    }
-    default:
-      return { pass: false, score: 0, reason: `unknown assertion type '${spec.type}'` };
+/** Code runs only where allowed: transforms and file:// scripts are code like javascript assertions. */
+const CODE_DISABLED: Check = { pass: false, score: 0, skipped: true, reason: 'skipped: code execution is disabled (untrusted workspace or --no-code)' };
+
+/**
+ * promptfoo's runAssertion order: the assertion `transform` first (its result, coerced to text, is what the check
+ * sees), then the value — a `file://` script's result, or the template rendered with the vars — then the check.
+ */
+async function evaluate(spec: AssertionSpec, input: AssertionInput, runtime: AssertionRuntime): Promise<Check> {
+  let output: unknown = input.output;
+  if (spec.transform !== undefined) {
+    if (!runtime.allowCode) return CODE_DISABLED;
+    output = await applyTransform(spec.transform, output, input, runtime);
   }
+  const outputString = typeof output === 'string' ? output : JSON.stringify(output);
+  const context: Record<string, unknown> = {
+    prompt: input.prompt,
+    vars: input.vars,
+    test: input.test ?? { vars: input.vars },
+    ...(spec.config ? { config: spec.config } : {}),
+  };
+  let value: unknown;
+  if (spec.valueScript) {
+    if (!runtime.allowCode) return CODE_DISABLED;
+    const result = await callScript(spec.valueScript, [output, context], { defaultPython: 'get_assert', pythonTimeoutMs: runtime.pythonTimeoutMs, signal: runtime.signal });
+    if (spec.type === 'javascript') return javascriptResultCheck(result, spec.negate, spec.threshold);
+    if (spec.type === 'python') return pythonResultCheck(result, spec.negate, spec.threshold, undefined);
+    value = scriptValue(spec, result);
+  } else value = spec.valueFromFile ? spec.value : renderValue(spec.value, input.vars);
+  return runHandler({ spec, value, output: outputString, rawOutput: output, input: { ...input, output: outputString }, runtime, context });
+}
+
+async function applyTransform(transform: string, output: unknown, input: AssertionInput, runtime: AssertionRuntime): Promise<unknown> {
+  const context = { vars: input.vars, prompt: { label: input.prompt } };
+  let result: unknown;
+  if (transform.startsWith('file://')) {
+    const script = transformScript(transform, runtime.baseDir);
+    result = await callScript(script, [output, context], { defaultPython: 'get_transform', pythonTimeoutMs: runtime.pythonTimeoutMs, signal: runtime.signal });
+  } else {
+    try {
+      result = await runInlineTransform(transform, output, context, runtime.codeTimeoutMs);
+    } catch (error) {
+      throw new Error(`Transform failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }
+  if (result === null || result === undefined) throw new Error('Transform function did not return a value');
+  return result;
+}
+
+function transformScript(ref: string, baseDir = '.'): ValueScript {
+  const { file, functionName } = parseScriptRef(ref.slice('file://'.length));
+  const absolute = isAbsolute(file) ? file : resolve(baseDir, file);
+  return { file: absolute, functionName, language: extname(absolute).toLowerCase() === '.py' ? 'python' : 'javascript' };
+}
+
+/** A script's result used as a value: promptfoo refuses booleans, functions and verdict objects here. */
+function scriptValue(spec: AssertionSpec, result: unknown): unknown {
+  const what = typeof result === 'function' ? 'a function' : typeof result === 'boolean' ? 'a boolean' : result && typeof result === 'object' && !Array.isArray(result) && 'pass' in result ? 'a GradingResult' : undefined;
+  if (what) {
+    throw new Error(`Script for "${spec.negate ? 'not-' : ''}${spec.type}" assertion returned ${what}. Only javascript/python assertion types can return those; return the expected value instead`);
+  }
+  return result;
+}
+
+/** promptfoo renders a string value, or the string items of a list value, with the vars; objects stay as written. */
+function renderValue(value: unknown, vars: Record<string, unknown>): unknown {
+  if (typeof value === 'string') return renderDeep(value, vars);
+  if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? renderDeep(v, vars) : v));
+  return value;
 }

@@ -1,5 +1,6 @@
 import { levenshtein } from '../levenshtein';
 import { booleanCheck, type Check } from './assertionOutcome';
+import { DEFAULT_REGEX_TIMEOUT_MS, sharedRegexRunner, type RegexRunner } from './regexRunner';
 
 const show = (text: string) => JSON.stringify(text.length > 200 ? `${text.slice(0, 199)}…` : text);
 
@@ -63,14 +64,36 @@ export function checkStartsWith(output: string, value: unknown, negate: boolean)
   return { ...booleanCheck(output.startsWith(prefix), negate, `Expected output to start with ${show(prefix)}`, `Expected output not to start with ${show(prefix)}`), expected: prefix, actual: output };
 }
 
-export function checkRegex(output: string, value: unknown, negate: boolean): Check {
-  let regex: RegExp;
+/**
+ * regex: `new RegExp(value).test(output)` as promptfoo, but in a worker with a time limit (a catastrophic pattern
+ * fails with a timeout instead of blocking the run and Ctrl+C).
+ */
+export async function checkRegex(
+  output: string,
+  value: unknown,
+  negate: boolean,
+  limits: { timeoutMs?: number; signal?: AbortSignal; runner?: RegexRunner } = {},
+): Promise<Check> {
+  const pattern = String(value);
   try {
-    regex = new RegExp(String(value));
+    new RegExp(pattern);
   } catch (error) {
     return { pass: false, score: 0, reason: `Invalid regular expression: ${(error as Error).message}` };
   }
-  return { ...booleanCheck(regex.test(output), negate, `Expected output to match /${regex.source}/`, `Expected output not to match /${regex.source}/`), expected: `/${regex.source}/`, actual: output };
+  const timeoutMs = limits.timeoutMs ?? DEFAULT_REGEX_TIMEOUT_MS;
+  const result = await (limits.runner ?? sharedRegexRunner).test(pattern, output, { timeoutMs, signal: limits.signal });
+  if ('timedOut' in result) {
+    return {
+      pass: false,
+      score: 0,
+      reason: `The regular expression /${pattern}/ did not finish within ${timeoutMs} ms on this output (catastrophic backtracking?): simplify the pattern, e.g. remove nested quantifiers like (a+)+`,
+      expected: `/${pattern}/`,
+      actual: output,
+    };
+  }
+  if ('aborted' in result) return { pass: false, score: 0, reason: 'The run was cancelled while the regular expression ran' };
+  if ('error' in result) return { pass: false, score: 0, reason: `Invalid regular expression: ${result.error}` };
+  return { ...booleanCheck(result.matched, negate, `Expected output to match /${pattern}/`, `Expected output not to match /${pattern}/`), expected: `/${pattern}/`, actual: output };
 }
 
 /** levenshtein: passes when the edit distance is <= threshold (default 5, as promptfoo). */

@@ -1,0 +1,1 @@
+module.exports = (output, context) => output.includes(context.vars.topic);

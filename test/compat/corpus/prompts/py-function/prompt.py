@@ -1,0 +1,3 @@
+def make_prompt(context):
+    vars = context["vars"]
+    return f"List three strengths of {vars['language']}."

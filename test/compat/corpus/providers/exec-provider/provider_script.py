@@ -1,0 +1,2 @@
+import sys
+print('Exec says: ' + sys.argv[1])

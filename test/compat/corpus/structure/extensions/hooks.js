@@ -1,0 +1,1 @@
+module.exports.extensionHook = async (hookName, context) => { if (hookName === 'beforeAll') { /* seed data */ } };
