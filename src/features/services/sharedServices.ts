@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { newWindowId } from '../../core/cost/windowId';
 import { CatalogStore, REFRESHED_CATALOG_FILE, setDefaultCatalogStore } from '../../core/models/catalogStore';
 import { splitModelRef } from '../../core/models/modelRef';

@@ -123,11 +123,14 @@ describe('Pick Budget Model rows', () => {
 
   it('while asking, and when the server is down, the catalog is all there and the group says why', () => {
     const pending = budgetModelRows({ ...base, installed: { models: [], pending: true, unreachable: [] } });
-    assert.deepEqual(pending[0], { separator: 'Current budget model' }, 'phi3:mini (current) is in the catalog: listed first');
+    assert.deepEqual(pending[0], { separator: 'Current budget model' }, 'phi3:mini (current) is known to the catalog: listed first');
     assert.deepEqual(pending[2], { separator: 'Installed on your Ollama server (local) — asking the server…' });
     const down = budgetModelRows({ ...base, installed: { models: [], pending: false, unreachable: ['http://127.0.0.1:11434'] } });
     assert.deepEqual(down[2], { separator: 'Installed on your Ollama server (local) — not reachable: http://127.0.0.1:11434' });
-    const refs = down.filter((r) => 'ref' in r).length;
-    assert.equal(refs, catalog.all().length, 'every catalog model is offered');
+    const refs = down.filter((r) => 'ref' in r).map((r) => ('ref' in r ? r.ref : ''));
+    assert.deepEqual(catalog.all().filter((m) => !refs.includes(m.ref)), [], 'every catalog model is offered');
+    // phi3:mini is known by lookup (an Ollama model) but not a catalog row: listed once, on top.
+    assert.equal(refs.length, catalog.all().length + 1);
+    assert.equal(refs.filter((ref) => ref === 'ollama:phi3:mini').length, 1);
   });
 });
