@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { formatCount, formatMs } from '../core/chat/footerText';
-import { formatUsd } from '../core/cost/pricing';
+import { callCostSummary } from '../core/cost/callCost';
 import type { CallRecord } from '../core/cost/callRecord';
 import { createGateway } from '../core/gateway/createGateway';
 import { parseModelRef } from '../core/models/modelRef';
@@ -192,7 +192,13 @@ export async function runChat(argv: string[], io: ChatIo = { stdout: process.std
 export function footer(record: CallRecord): string {
   const model = record.provider ? `${record.provider}:${record.model}` : record.model || 'no model';
   const estimated = record.usageSource === 'estimate' ? '≈' : '';
-  const cost = record.costUsd === null ? 'cost unknown (no price for this model: add it under llmWorkbench.models)' : formatUsd(record.costUsd);
+  const summary = callCostSummary(record.costUsd, model, record.costParts);
+  const cost =
+    summary.unpriced.length === 0
+      ? summary.text
+      : summary.text === 'unknown' && summary.unpriced.length === 1 && summary.unpriced[0] === model
+        ? 'cost unknown (no price for this model: add it under llmWorkbench.models)'
+        : `${summary.text === 'unknown' ? 'cost unknown' : `at least ${summary.text.replace(/\+$/, '')}`} (no price for ${summary.unpriced.join(', ')}: add it under llmWorkbench.models)`;
   const lines = [
     `── ${model} · ${record.reason || 'not routed'}`,
     `   ${estimated}${formatCount(record.inputTokens)} in / ${estimated}${formatCount(record.outputTokens)} out · ${cost} · ` +

@@ -12,6 +12,7 @@ import type { EvalCaseResult } from '../core/evals/evalResult';
 import { junitXml } from '../core/evals/junitReport';
 import { selectionMarkdown } from '../core/evals/modelSelection';
 import { parseEvalFile } from '../core/evals/parseEvalFile';
+import { relativeDisplayPath } from '../core/evals/displayPath';
 import { normalizeProviderRef } from '../core/evals/providerRef';
 import { defaultEvalCacheDir, ResponseCache } from '../core/evals/responseCache';
 import { DEFAULT_CONCURRENCY, runEval } from '../core/evals/runEval';
@@ -203,6 +204,7 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
       refFor: evalProviders.refFor,
       minPassRate,
       callsPerDay: callsPerDay ?? loaded.config.budget.callsPerDay,
+      displayPath: (path) => relativeDisplayPath(io.cwd, path),
       aroundCase: traced?.aroundCase,
       onEvent: (e) => {
         traced?.onEvent(e);

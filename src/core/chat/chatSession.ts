@@ -40,6 +40,8 @@ export interface RequestBudget {
   limits: ModelLimits;
   /** Where the window came from when it is not simply the catalog's (Ollama: the server's num_ctx or a fallback). */
   windowNote?: string;
+  /** No chat route and no chosen model: `model` is the budget model (llmWorkbench.budget.model), not one the chat would use. */
+  unrouted?: true;
   outputReserve: number;
   exact: boolean;
   count(text: string): number;
@@ -343,6 +345,7 @@ export class ChatSession {
         droppedMessages: fit.dropped,
         overflow: fit.overflow,
         ...(budget.windowNote ? { windowNote: budget.windowNote } : {}),
+        ...(budget.unrouted ? { unrouted: budget.unrouted } : {}),
       };
     } catch {
       return undefined;

@@ -1,4 +1,4 @@
-import { formatUsd } from '../cost/pricing';
+import { callCostSummary } from '../cost/callCost';
 import type { AnswerFooter } from './conversation';
 
 export interface FooterPart {
@@ -37,11 +37,22 @@ export function footerParts(footer: AnswerFooter): FooterPart[] {
       text: `${estimated}${formatCount(footer.inputTokens)} in · ${estimated}${formatCount(footer.outputTokens)} out`,
       title: footer.usageSource === 'estimate' ? 'Token counts estimated locally (the provider reported none)' : 'Token counts reported by the provider',
     },
-    { name: 'cost', text: formatUsd(footer.costUsd), title: footer.costUsd === null ? 'Price unknown for this model: add it under llmWorkbench.models' : 'Cost of this call' },
+    costPart(footer),
     { name: 'ttft', text: `TTFT ${formatMs(footer.ttftMs)}`, title: 'Time to first token' },
     { name: 'total', text: formatMs(footer.totalMs), title: 'Total time' },
   );
   return parts;
+}
+
+/**
+ * The call's cost. With several billed models (one broke off, the next answered) each is named in the title and a
+ * known part stays known: `$0.0012+` when another model's part has no price, never `unknown` for the whole call.
+ */
+function costPart(footer: AnswerFooter): FooterPart {
+  const { text, unpriced, byModel } = callCostSummary(footer.costUsd, footer.model, footer.costParts);
+  const fix = unpriced.length > 0 ? `Price unknown for ${unpriced.join(', ')}: add it under llmWorkbench.models` : '';
+  const title = byModel.length > 0 ? [`Cost of this call, by model:`, ...byModel, fix].filter(Boolean).join('\n') : fix || 'Cost of this call';
+  return { name: 'cost', text, title };
 }
 
 export function formatCount(n: number): string {

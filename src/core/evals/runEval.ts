@@ -46,6 +46,12 @@ export interface EvalRunOptions {
   minPassRate?: number;
   /** Calls per day for the monthly cost estimate when the file sets none; default 1000. */
   callsPerDay?: number;
+  /**
+   * How the model-selection record names the eval file (the dataset): a path relative to the workspace or the
+   * current directory, so a record committed next to the file does not carry someone's home directory.
+   * Default: the path as given.
+   */
+  displayPath?: (path: string) => string;
   codeTimeoutMs?: number;
   /**
    * Runs each case inside this wrapper (e.g. a trace span the case's calls nest under); the case's `case-start` and
@@ -157,7 +163,7 @@ export async function runEval(files: readonly EvalFile[], options: EvalRunOption
       fileSummary.selection = selectModel(candidates, {
         task: file.task,
         description: file.description,
-        file: file.path,
+        file: options.displayPath?.(file.path) ?? file.path,
         cases: file.tests.length,
         repeats: repeat,
         minPassRate: file.minPassRate ?? options.minPassRate ?? DEFAULT_MIN_PASS_RATE,

@@ -1,5 +1,5 @@
-import type { CallRecord } from '../cost/callRecord';
 import { splitModelRef } from '../models/modelRef';
+import type { CallRecord, CostPart } from '../cost/callRecord';
 import { costOfUsage, estimateCallCost } from '../cost/pricing';
 import type { ProviderError } from '../providers/providerError';
 import { redactSecrets } from '../providers/redactSecrets';
@@ -43,6 +43,8 @@ export class CallTally {
   stopReason: StopReason | undefined;
   ttftAt: number | undefined;
   fallbackNotes: string[] = [];
+  /** Per model that produced tokens, in the order they were tried: each model is charged its own part. */
+  private readonly parts = new Map<string, CostPart>();
 
   addCost(amount: number | null): void {
     this.cost = this.cost === null || amount === null ? null : this.cost + amount;
@@ -54,13 +56,29 @@ export class CallTally {
    */
   addAttempt(p: Prepared, usage: Usage | undefined, text: string): void {
     if (usage) {
-      this.addCost(costOfUsage(p.info, usage));
+      const cost = costOfUsage(p.info, usage);
+      this.addCost(cost);
+      this.addPart(p.ref, cost, usage.input.total, usage.output.total, usage.source);
       this.addUsage(usage.input.total, usage.output.total, usage.input.cacheRead ?? 0, usage.source);
     } else if (text) {
       const output = estimateTokensFromChars(text.length);
-      this.addCost(estimateCallCost(p.info, p.inputTokens, output));
+      const cost = estimateCallCost(p.info, p.inputTokens, output);
+      this.addCost(cost);
+      this.addPart(p.ref, cost, p.inputTokens, output, 'estimate');
       this.addUsage(p.inputTokens, output, 0, 'estimate');
     }
+  }
+
+  private addPart(model: string, cost: number | null, input: number, output: number, source: CostPart['usageSource']): void {
+    const part = this.parts.get(model);
+    if (!part) {
+      this.parts.set(model, { model, costUsd: cost, inputTokens: input, outputTokens: output, usageSource: source });
+      return;
+    }
+    part.costUsd = part.costUsd === null || cost === null ? null : part.costUsd + cost;
+    part.inputTokens += input;
+    part.outputTokens += output;
+    if (source === 'estimate') part.usageSource = 'estimate';
   }
 
   private addUsage(input: number, output: number, cached: number, source: 'provider' | 'estimate'): void {
@@ -96,6 +114,7 @@ export class CallTally {
       outcome: ctx.outcome,
     };
     if (this.cachedInputTokens) record.cachedInputTokens = this.cachedInputTokens;
+    if (this.parts.size > 1) record.costParts = [...this.parts.values()].map((part) => ({ ...part }));
     if (this.usageSource) record.usageSource = this.usageSource;
     if (ctx.outcome === 'ok' && this.stopReason) record.stopReason = this.stopReason;
     if (tried?.maxOutputTokens !== undefined) record.maxOutputTokens = tried.maxOutputTokens;

@@ -53,8 +53,8 @@ interface RouteWalk {
   tally: CallTally;
   budget: RetryBudget;
   failures: { ref: ModelRef; error: ProviderError }[];
-  pendingFallback?: { from: ModelRef; reason: string };
-  restartReason?: string;
+  pendingFallback?: { from: ModelRef; reason: string; missingKey?: boolean };
+  restart?: { from: ModelRef; reason: string };
   lastError?: ProviderError;
   /** Makes the call's one record (also appended to the ledger). */
   finish(outcome: CallRecord['outcome'], error?: ProviderError): CallRecord;
@@ -101,7 +101,9 @@ export class Gateway implements ChatGateway {
       call.recorded = true;
       const { config, sessionId } = parts;
       const record = tally.record({ request, requestId, startedAt, now: parts.now(), route, outcome, error, sessionId, logPrompts: config.logPrompts, redact: parts.redact });
-      this.append(record);
+      // A call that never reached a provider (nothing routable, every model skipped, cancelled before sending) cost
+      // nothing and answered nothing: the caller still gets its record, the ledger does not.
+      if (tally.attempts > 0) this.append(record);
       return record;
     };
     call.recordEarlyClose = () => finish('aborted', new ProviderError({ kind: 'aborted', message: 'Cancelled: the caller stopped reading the answer.' }));
@@ -163,7 +165,7 @@ export class Gateway implements ChatGateway {
       walk.lastError = error;
       if (outcome.circuitOpen) return this.moveOn(walk, ref, error, `${ref} skipped: ${error.message}`);
       if (outcome.text) {
-        walk.restartReason = `${ref} ${describeKind(error)} after ${outcome.text.length} characters of its answer; the answer restarts`;
+        walk.restart = { from: ref, reason: `${ref} ${describeKind(error)} after ${outcome.text.length} characters of its answer; the answer restarts` };
       }
       let retry = budget.decide(error, attemptOnModel);
       if (retry.retry && outcome.text && !isLast) {
@@ -203,13 +205,14 @@ export class Gateway implements ChatGateway {
           tally.attempts += 1;
           tally.lastTried = prepared;
           if (walk.pendingFallback) {
-            yield { type: 'fallback', from: walk.pendingFallback.from, to: prepared.ref, reason: walk.pendingFallback.reason };
+            const { from, reason, missingKey } = walk.pendingFallback;
+            yield { type: 'fallback', from, to: prepared.ref, reason, ...(missingKey ? { missingKey } : {}) };
             walk.pendingFallback = undefined;
           }
           yield { ...event, attempt: tally.attempts };
-          if (walk.restartReason) {
-            yield { type: 'restart', model: prepared.ref, reason: walk.restartReason };
-            walk.restartReason = undefined;
+          if (walk.restart) {
+            yield { type: 'restart', model: prepared.ref, from: walk.restart.from, reason: walk.restart.reason };
+            walk.restart = undefined;
             tally.ttftAt = undefined;
           }
           continue;
@@ -228,7 +231,7 @@ export class Gateway implements ChatGateway {
     this.parts.log(note);
     walk.tally.fallbackNotes.push(note);
     walk.failures.push({ ref, error });
-    walk.pendingFallback = { from: ref, reason: note };
+    walk.pendingFallback = { from: ref, reason: note, ...(error.missingKey ? { missingKey: true } : {}) };
     return false;
   }
 

@@ -84,5 +84,8 @@ export async function prepareModel(
   }
   const exactCount = tokenizerSpecFor(info).kind === 'exact';
   const maxOutputTokens = request.maxOutputTokens ?? defaultOutputLimit(limits, inputTokens, checked, exactCount);
+  // Asked last (a model that cannot fit says so first): no key means nothing would be sent, so the model is skipped.
+  const noKey = await adapter.missingKey?.(modelId).catch(() => undefined);
+  if (noKey) return { skip: noKey };
   return { ref, providerId, modelId, adapter, info, inputTokens, reserve: checked, maxOutputTokens };
 }

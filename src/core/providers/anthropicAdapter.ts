@@ -48,6 +48,10 @@ export class AnthropicAdapter implements ProviderAdapter {
     this.kind = init.config.kind;
   }
 
+  async missingKey(model: string): Promise<ProviderError | undefined> {
+    return (await lookupKey(this.init.keys, this.id)) ? undefined : missingKeyError(this.init.context, model);
+  }
+
   stream(model: string, request: ChatRequest): AsyncIterable<ChatEvent> {
     // The SDK loads here, before the call's idle clock starts: its first load is not the provider's silence.
     loadAnthropic();

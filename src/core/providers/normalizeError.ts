@@ -107,7 +107,7 @@ export function incompleteError(ctx: ProviderContext, model: string, why: string
 }
 
 export function missingKeyError(ctx: ProviderContext, model: string): ProviderError {
-  return new ProviderError({ kind: 'auth', provider: ctx.config.id, model, message: errorMessages.missingKey(ctx) });
+  return new ProviderError({ kind: 'auth', provider: ctx.config.id, model, missingKey: true, message: errorMessages.missingKey(ctx) });
 }
 
 /** Finds `code`/`type`/`message` whether the body is the whole answer, its inner `error`, or a bare string. */

@@ -45,6 +45,11 @@ export class OpenAIAdapter implements ProviderAdapter {
     this.kind = init.config.kind;
   }
 
+  async missingKey(model: string): Promise<ProviderError | undefined> {
+    if (!this.init.keyRequired) return undefined;
+    return (await lookupKey(this.init.keys, this.id)) ? undefined : missingKeyError(this.init.context, model);
+  }
+
   stream(model: string, request: ChatRequest): AsyncIterable<ChatEvent> {
     // The SDK loads here, before the call's idle clock starts: its first load is not the provider's silence.
     loadOpenAI();

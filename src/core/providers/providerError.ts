@@ -27,6 +27,11 @@ export interface ProviderErrorInit {
    * provider's endpoint as a whole, not of one model. The gateway's per-provider circuit counts only these.
    */
   connectFailed?: boolean;
+  /**
+   * No key is stored for a provider that needs one: nothing was sent. For an error that sums up several models, set
+   * when any of them lacked its key (Set API Key is then one of the fixes).
+   */
+  missingKey?: boolean;
   cause?: unknown;
 }
 
@@ -37,6 +42,7 @@ export class ProviderError extends Error {
   readonly status?: number;
   readonly retryAfterMs?: number;
   readonly connectFailed?: boolean;
+  readonly missingKey?: boolean;
 
   constructor(init: ProviderErrorInit) {
     super(init.message, { cause: init.cause });
@@ -47,5 +53,6 @@ export class ProviderError extends Error {
     this.status = init.status;
     this.retryAfterMs = init.retryAfterMs;
     if (init.connectFailed) this.connectFailed = true;
+    if (init.missingKey) this.missingKey = true;
   }
 }

@@ -63,7 +63,17 @@ export function redactError(error: ProviderError, knownKeys: Iterable<string> = 
   const message = redactSecrets(error.message, keys);
   const cause = redactCause(error.cause, keys);
   if (message === error.message && cause === error.cause) return error;
-  return new ProviderError({ kind: error.kind, message, provider: error.provider, model: error.model, status: error.status, retryAfterMs: error.retryAfterMs, connectFailed: error.connectFailed, cause });
+  return new ProviderError({
+    kind: error.kind,
+    message,
+    provider: error.provider,
+    model: error.model,
+    status: error.status,
+    retryAfterMs: error.retryAfterMs,
+    connectFailed: error.connectFailed,
+    missingKey: error.missingKey,
+    cause,
+  });
 }
 
 function redactCause(cause: unknown, keys: readonly string[]): unknown {
@@ -123,6 +133,7 @@ export function withRedactedErrors(
         yield event.type === 'error' ? { ...event, error: redactError(event.error, used) } : event;
       }
     },
+    missingKey: inner.missingKey && ((model: string) => inner.missingKey!(model)),
     listModels: guard(inner.listModels),
     contextWindowFor: guard(inner.contextWindowFor),
     countTokens: guard(inner.countTokens),

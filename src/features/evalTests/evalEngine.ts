@@ -32,6 +32,8 @@ export interface RunFileOptions {
   useCache: boolean;
   /** Replaces the file's providers (model comparison). */
   providers?: ModelRef[];
+  /** Volume for the model-selection record's monthly estimate when the file sets none (`llmWorkbench.budget.callsPerDay`). */
+  callsPerDay?: number;
   onStart?(caseIndex: number, provider?: ModelRef): void;
   onResult(result: EvalCaseResult): void;
   /** OpenTelemetry spans for the run, when export is on. */
@@ -44,7 +46,7 @@ export interface RunFileOptions {
   onRecord?(record: CallRecord): void;
   /** The workspace folder of the file: the search for node_modules/.bin/promptfoo stops there. */
   workspaceRoot?: string;
-  /** How to show a path in notes (workspace-relative in the editor). */
+  /** How to show a path in notes and the model-selection record (workspace-relative in the editor: never absolute). */
   displayPath?(path: string): string;
 }
 
@@ -65,6 +67,8 @@ export async function runEvalFile(file: EvalFile, options: RunFileOptions): Prom
     cache: options.useCache ? new ResponseCache(defaultEvalCacheDir(), options.onCacheWarning) : undefined,
     signal: options.signal,
     allowCode: options.allowCode,
+    callsPerDay: options.callsPerDay,
+    displayPath: options.displayPath,
     aroundCase: options.telemetry?.aroundCase,
     onEvent: (event) => {
       options.telemetry?.onEvent(event);

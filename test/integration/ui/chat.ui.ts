@@ -78,17 +78,14 @@ describe('chat sidebar, as a user sees it', function () {
       const file = join(userDataDir, scope, 'settings.json');
       savedSettings[scope] = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
     }
-    // Provider endpoints are machine-scoped: in code-server (a remote window) they live in the machine's settings.
-    writeSettings(
-      userDataDir,
-      {
-        'llmWorkbench.providers': [
-          { id: 'openai', kind: 'openai', baseUrl: emulator.openaiBaseUrl },
-          { id: 'anthropic', kind: 'anthropic', baseUrl: emulator.anthropicBaseUrl },
-        ],
-      },
-      'Machine',
-    );
+    // Provider endpoints are read from the User settings, in code-server (a remote window) too: where the walkthrough
+    // tells a new user to put them (#16: they used to be machine-scoped and ignored there).
+    writeSettings(userDataDir, {
+      'llmWorkbench.providers': [
+        { id: 'openai', kind: 'openai', baseUrl: emulator.openaiBaseUrl },
+        { id: 'anthropic', kind: 'anthropic', baseUrl: emulator.anthropicBaseUrl },
+      ],
+    });
     writeSettings(userDataDir, {
       'llmWorkbench.routes': { chat: { primary: 'openai:gpt-4o-mini', fallbacks: ['anthropic:claude-haiku-4-5'] } },
     });

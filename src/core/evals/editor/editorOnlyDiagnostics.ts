@@ -2,7 +2,7 @@ import type { EvalFile } from '../evalModel';
 import type { EvalDiagnostic } from '../sourceRange';
 
 export const API_BASE_URL_IGNORED =
-  'apiBaseUrl is honoured by the CLI only; in the editor endpoints come from your user settings so a cloned repo cannot redirect your key';
+  'apiBaseUrl is honoured by the CLI only; in the editor endpoints come from your User settings so a cloned repo cannot redirect your key';
 
 /**
  * Problems that exist only when the file runs in the editor. There every call goes through the extension's gateway,
