@@ -275,7 +275,9 @@ function userParts(turn: UserTurn): HTMLElement[] {
 
 function assistantParts(turn: AssistantTurn): HTMLElement[] {
   const header = el('div', 'turn-header');
-  header.append(el('span', 'codicon codicon-sparkle'), el('span', 'who', turn.footer?.model ?? turn.model ?? 'Assistant'));
+  // An answer that failed before anything was sent (nothing configured, every model skipped) has no model to name.
+  const who = turn.footer?.model ?? (turn.status === 'error' ? 'Not sent' : turn.model || 'Assistant');
+  header.append(el('span', 'codicon codicon-sparkle'), el('span', 'who', who));
   if (turn.status === 'streaming') header.append(el('span', 'codicon codicon-loading codicon-modifier-spin', undefined));
   if (turn.status === 'stopped') header.append(el('span', 'badge', 'stopped'));
   const parts: HTMLElement[] = [header];
@@ -286,6 +288,8 @@ function assistantParts(turn: AssistantTurn): HTMLElement[] {
     for (const notice of turn.notices) {
       const item = el('li', `notice ${notice.kind}`);
       item.append(el('span', `codicon codicon-${noticeIcon(notice.kind)}`), el('span', undefined, notice.text));
+      const action = notice.action;
+      if (action === 'setApiKey') item.append(textButton('key', 'Set API Key', () => post({ type: 'action', action }), true));
       notices.append(item);
     }
     parts.push(notices);
@@ -376,13 +380,16 @@ function updateEmpty(): void {
 
 function showTokenCount(count: TokenCountInfo): void {
   const approx = count.exact ? '' : '≈';
-  tokenCount.textContent = `${approx}${formatCount(count.tokens)} / ${formatCount(count.window)} tokens · ${count.model}`;
+  // Nothing configured for chat: the number is the budget model's, and says so rather than naming it as if it answered.
+  const model = count.unrouted ? `${count.model} (budget model)` : count.model;
+  tokenCount.textContent = `${approx}${formatCount(count.tokens)} / ${formatCount(count.window)} tokens · ${model}`;
   tokenCount.title =
     (count.limitKind === 'combined'
       ? `System prompt + history + message + ${formatCount(count.outputReserve)} tokens reserved for the answer, against ${count.model}'s window`
       : `System prompt + history + message, against ${count.model}'s input limit (the ${formatCount(count.outputReserve)} tokens reserved for the answer count against its output limit)`) +
     (count.exact ? '' : ' (estimate: this model has no public tokenizer)') +
-    (count.windowNote ? `. ${count.windowNote}` : '');
+    (count.windowNote ? `. ${count.windowNote}` : '') +
+    (count.unrouted ? '. No chat model is configured yet: this is the budget model (llmWorkbench.budget.model), not a model that would answer' : '');
   const ratio = count.tokens / count.window;
   tokenCount.classList.toggle('warn', ratio >= 0.8 && !count.overflow);
   tokenCount.classList.toggle('over', count.overflow);

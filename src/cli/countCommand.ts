@@ -1,19 +1,25 @@
-import { readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ModelCatalog } from '../core/models/catalog';
 import type { EncodingName, ModelInfo, TokenizerSpec } from '../core/models/modelInfo';
 import { ENCODING_NAMES, isEncodingName, loadTokenizer } from '../core/tokens/encodings';
 import { normalizeModelRef } from '../core/tokens/modelName';
 
-export const COUNT_USAGE = `Usage: llm-workbench count [--model REF | --encoding NAME] [--json] FILE...
+/** Generous for prompts and documents; a bigger input is almost always the wrong file (a log, a dump, /dev/zero). */
+const DEFAULT_MAX_MB = 32;
 
-Counts tokens per file and in total. A FILE of - reads standard input.
+export const COUNT_USAGE = `Usage: llm-workbench count [--model REF | --encoding NAME] [--json] [--max-size MB] FILE...
+
+Counts tokens per file and in total. A FILE of - reads standard input. Only regular files are read
+(not devices, FIFOs or sockets), each up to --max-size.
 
 Options:
   --model REF       count for this model (default openai:gpt-4o). Models without a public tokenizer
                     (e.g. anthropic:claude-sonnet-4-5) are counted with o200k_base and marked ≈ (estimate).
   --encoding NAME   count with an encoding directly: ${ENCODING_NAMES.join(', ')}
   --json            print {"files":[{"path","tokens","encoding","exact"}],"total"}
+  --max-size MB     largest file (or standard input) counted, in MB (default ${DEFAULT_MAX_MB})
 
 Exit status: 0 all files counted, 1 a file could not be read (the others are still counted), 2 bad usage.
 `;
@@ -23,24 +29,21 @@ const DEFAULT_MODEL = 'openai:gpt-4o';
 interface CountIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  readStdin: () => Promise<Buffer>;
+  /** Reads standard input, at most `limit` bytes (more is refused, not waited for). */
+  readStdin: (limit: number) => Promise<Buffer>;
 }
 
 const processIo: CountIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
-  readStdin: async () => {
-    const parts: Buffer[] = [];
-    for await (const part of process.stdin) parts.push(part as Buffer);
-    return Buffer.concat(parts);
-  },
+  readStdin: (limit) => readBounded(process.stdin, limit),
 };
 
 class UsageError extends Error {}
 
 /** `llm-workbench count`: returns the exit code. */
 export async function runCount(args: string[], io: CountIo = processIo): Promise<number> {
-  let options: { spec: TokenizerSpec; model?: ModelInfo; json: boolean; files: string[] };
+  let options: CountOptions;
   try {
     options = parseCountArgs(args);
   } catch (error) {
@@ -58,7 +61,7 @@ export async function runCount(args: string[], io: CountIo = processIo): Promise
   const files: { path: string; tokens: number; encoding: EncodingName; exact: boolean }[] = [];
   const errors: { path: string; error: string }[] = [];
   for (const path of options.files) {
-    const text = await readTextFile(path, io);
+    const text = await readTextFile(path, io, options.maxBytes);
     if (typeof text === 'string') {
       files.push({ path, tokens: tokenizer.count(text), encoding: options.spec.encoding, exact });
     } else {
@@ -81,7 +84,15 @@ export async function runCount(args: string[], io: CountIo = processIo): Promise
 
 class HelpRequested extends Error {}
 
-function parseCountArgs(args: string[]): { spec: TokenizerSpec; model?: ModelInfo; json: boolean; files: string[] } {
+interface CountOptions {
+  spec: TokenizerSpec;
+  model?: ModelInfo;
+  json: boolean;
+  files: string[];
+  maxBytes: number;
+}
+
+function parseCountArgs(args: string[]): CountOptions {
   let parsed;
   try {
     parsed = parseArgs({
@@ -92,6 +103,7 @@ function parseCountArgs(args: string[]): { spec: TokenizerSpec; model?: ModelInf
         model: { type: 'string', short: 'm' },
         encoding: { type: 'string', short: 'e' },
         json: { type: 'boolean' },
+        'max-size': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -103,10 +115,13 @@ function parseCountArgs(args: string[]): { spec: TokenizerSpec; model?: ModelInf
   if (values.help) throw new HelpRequested();
   if (values.model !== undefined && values.encoding !== undefined) throw new UsageError('use either --model or --encoding, not both.');
   if (positionals.length === 0) throw new UsageError('no files given.');
+  const maxMb = values['max-size'] === undefined ? DEFAULT_MAX_MB : Number(values['max-size']);
+  if (!(maxMb > 0 && maxMb <= 4096)) throw new UsageError(`--max-size must be a size in MB from 0 to 4096 (got "${values['max-size']}").`);
+  const maxBytes = Math.floor(maxMb * 1024 * 1024);
 
   if (values.encoding !== undefined) {
     if (!isEncodingName(values.encoding)) throw new UsageError(`unknown encoding "${values.encoding}": use ${ENCODING_NAMES.join(' or ')}.`);
-    return { spec: { kind: 'exact', encoding: values.encoding }, json: values.json ?? false, files: positionals };
+    return { spec: { kind: 'exact', encoding: values.encoding }, json: values.json ?? false, files: positionals, maxBytes };
   }
   const catalog = new ModelCatalog();
   const requested = values.model ?? DEFAULT_MODEL;
@@ -121,17 +136,31 @@ function parseCountArgs(args: string[]): { spec: TokenizerSpec; model?: ModelInf
         'List them with `llm-workbench models --search <text>`, or count with --encoding o200k_base / cl100k_base.',
     );
   }
-  return { spec: model.tokenizer, model, json: values.json ?? false, files: positionals };
+  return { spec: model.tokenizer, model, json: values.json ?? false, files: positionals, maxBytes };
 }
 
 /** The file's text, or why it cannot be counted (one line, saying what to do where that helps). */
-async function readTextFile(path: string, io: CountIo): Promise<string | { error: string }> {
+async function readTextFile(path: string, io: CountIo, maxBytes: number): Promise<string | { error: string }> {
   let bytes: Buffer;
+  const tooBig = `is over the ${formatMb(maxBytes)} limit — pass --max-size with a larger size in MB to count it anyway`;
   try {
-    if (path === '-') bytes = await io.readStdin();
-    else {
-      if ((await stat(path)).isDirectory()) return { error: 'is a directory (pass the files inside it, e.g. dir/*.md)' };
-      bytes = await readFile(path);
+    if (path === '-') {
+      bytes = await io.readStdin(maxBytes);
+      if (bytes.length > maxBytes) return { error: `(standard input) ${tooBig}` };
+    } else {
+      // Non-blocking open: a FIFO would otherwise wait for a writer; the checks below refuse it before any read.
+      const file = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+      try {
+        const info = await file.stat();
+        if (info.isDirectory()) return { error: 'is a directory (pass the files inside it, e.g. dir/*.md)' };
+        if (!info.isFile()) return { error: 'is not a regular file (a device, FIFO or socket): only files are counted' };
+        if (info.size > maxBytes) return { error: `is ${formatMb(info.size)}, which ${tooBig}` };
+        // Read to the end but never past the limit: some files (in /proc) say size 0 and have content.
+        bytes = await readBounded(file.createReadStream({ autoClose: false }), maxBytes);
+        if (bytes.length > maxBytes) return { error: tooBig };
+      } finally {
+        await file.close();
+      }
     }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -146,6 +175,24 @@ async function readTextFile(path: string, io: CountIo): Promise<string | { error
   } catch {
     return { error: `is not valid UTF-8 (first bad byte at offset ${firstInvalidUtf8Byte(bytes)}); convert it to UTF-8 first` };
   }
+}
+
+/** At most `limit` + 1 bytes of a stream: one byte more than allowed says "too big" without reading the rest. */
+async function readBounded(stream: NodeJS.ReadableStream, limit: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const part of stream) {
+    const chunk = typeof part === 'string' ? Buffer.from(part) : (part as Buffer);
+    parts.push(chunk);
+    size += chunk.length;
+    if (size > limit) break;
+  }
+  return Buffer.concat(parts).subarray(0, limit + 1);
+}
+
+function formatMb(bytes: number): string {
+  const mb = bytes / (1024 * 1024);
+  return `${mb >= 10 ? Math.round(mb) : mb.toFixed(1)} MB`;
 }
 
 /** Offset where the first invalid UTF-8 sequence starts (a prefix that is invalid stays invalid when extended). */

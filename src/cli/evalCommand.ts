@@ -14,6 +14,7 @@ import { junitXml } from '../core/evals/junitReport';
 import { selectionMarkdown } from '../core/evals/modelSelection';
 import { parseEvalFile } from '../core/evals/parseEvalFile';
 import { MAX_REPEAT } from '../core/evals/planJobs';
+import { relativeDisplayPath } from '../core/evals/displayPath';
 import { normalizeProviderRef } from '../core/evals/providerRef';
 import { defaultEvalCacheDir, ResponseCache } from '../core/evals/responseCache';
 import { DEFAULT_CONCURRENCY, runEval } from '../core/evals/runEval';
@@ -26,6 +27,7 @@ import { captureLibraryWarnings, reportRedactor } from './evalSafety';
 import { cliTelemetry, closeCliTelemetry } from './cliTelemetry';
 import { ENGINES, planEngines, runDelegated } from './evalEngines';
 import { outputPathProblem } from './outputPath';
+import { stripTerminalControls } from './terminalText';
 import type { EngineChoice } from '../core/evals/delegate/delegation';
 
 export const EVAL_USAGE = `Usage: llm-workbench eval [options] [FILE|DIR...]
@@ -48,6 +50,8 @@ Options:
   --allow-file-endpoints  let eval files name the key variable sent to their own endpoints (apiKeyEnvar)
   --allow-outside-reads   let file:// references read outside the eval file's folder tree
   --max-file-size MB    largest file an eval reads (prompts, vars, tests; default 50)
+  --no-code             skip javascript/python assertions and transforms instead of running them
+  --allow-config-endpoints  send the environment's keys to base URLs the --config file sets
   --engine E            auto (default): files that use what llm-workbench does not run natively (redteam, other
                         providers, some assertion types...) run with the workspace's promptfoo
                         (node_modules/.bin/promptfoo, else promptfoo on PATH) when you trust them
@@ -65,8 +69,11 @@ interface CliIo {
   env: NodeJS.ProcessEnv;
   cwd: string;
   isTty: boolean;
-  /** Ends the process at once after a cancelled run (Ctrl+C must stop within a second, lingering sockets or not). */
-  exitNow?: (code: number) => void;
+  /**
+   * Ends the process at once after a cancelled run (Ctrl+C must stop within a second, lingering sockets or not), by
+   * the signal that cancelled it: a shell or CI runner then sees 130 for Ctrl+C and 143 for SIGTERM, as from `chat`.
+   */
+  exitNow?: (code: number, signal: NodeJS.Signals) => void;
 }
 
 const DEFAULT_IO: CliIo = {
@@ -75,11 +82,11 @@ const DEFAULT_IO: CliIo = {
   env: process.env,
   cwd: process.cwd(),
   isTty: Boolean(process.stderr.isTTY),
-  exitNow: (code) => {
-    // Ended as the signal ends a process (status 130 in a shell): immediate, where a normal exit can spend a second
-    // tearing down aborted sockets and threads on a loaded machine.
-    process.removeAllListeners('SIGINT');
-    process.kill(process.pid, 'SIGINT');
+  exitNow: (code, signal) => {
+    // Ended as the signal ends a process (status 130 or 143 in a shell): immediate, where a normal exit can spend a
+    // second tearing down aborted sockets and threads on a loaded machine.
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
     setTimeout(() => process.exit(code), 1000).unref();
   },
 };
@@ -106,6 +113,7 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
         'allow-file-endpoints': { type: 'boolean' },
         'allow-outside-reads': { type: 'boolean' },
         'max-file-size': { type: 'string' },
+        'allow-config-endpoints': { type: 'boolean' },
         engine: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -138,7 +146,7 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
     if (problem) problems.push(`${flag}: ${problem}`);
   }
   const paths = findEvalFiles(positionals, io.cwd, problems);
-  const settings = loadCliSettings(values.config, io.env, io.cwd);
+  const settings = loadCliSettings(values.config, io.env, io.cwd, values['allow-config-endpoints']);
   const loaded = 'problem' in settings ? (problems.push(settings.problem), undefined) : settings;
   const exporting = loaded ? cliTelemetry(io.env, loaded.config.providers, io.stderr) : {};
   if ('problem' in exporting) problems.push(exporting.problem);
@@ -170,7 +178,7 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   for (const d of ignoredTemperatureWarnings(runnable, evalProviders.config, evalProviders.refFor)) {
     io.stderr(`${formatDiagnostic({ ...d, file: shortPath(d.file, io.cwd) })}\n`);
   }
-  const ledger = new CliLedger(loaded.ledgerPath);
+  const ledger = new CliLedger(loaded.ledgerPath, io.stderr);
   await warmUpTokenizers(evalProviders.config, runnable.flatMap((f) => f.providers.map((p) => evalProviders.refFor(p))));
   const gateway = createGateway({
     wrap: telemetry ? (g) => telemetry.wrapGateway(g) : undefined,
@@ -187,11 +195,17 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   });
   const redact = reportRedactor(io.env, evalProviders.fileKeys);
   const captured = captureLibraryWarnings();
+  // Ctrl+C and SIGTERM alike: calls in flight end as aborted (and are recorded), then the table and reports are written.
   const controller = new AbortController();
   // Every call in flight listens for Ctrl+C on this one signal: -j N calls (and their retries) are expected listeners.
   setMaxListeners(jobs * 4 + 16, controller.signal);
-  const onSignal = () => controller.abort();
+  let stoppedBy: NodeJS.Signals = 'SIGINT';
+  const onSignal = (signal: NodeJS.Signals) => {
+    stoppedBy = signal;
+    controller.abort();
+  };
   process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
 
   const results: EvalCaseResult[] = [];
   const traced = telemetry?.evalRun();
@@ -203,7 +217,7 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
       gateway,
       concurrency: jobs,
       repeat,
-      cache: values['no-cache'] ? undefined : new ResponseCache(defaultEvalCacheDir(io.env)),
+      cache: values['no-cache'] ? undefined : new ResponseCache(defaultEvalCacheDir(io.env), (message) => io.stderr(`llm-workbench eval: warning: ${message}\n`)),
       signal: controller.signal,
       jsonlPath: values.json ? resolve(io.cwd, values.json) : undefined,
       allowCode: !values['no-code'],
@@ -212,6 +226,7 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
       refFor: evalProviders.refFor,
       minPassRate,
       callsPerDay: callsPerDay ?? loaded.config.budget.callsPerDay,
+      displayPath: (path) => relativeDisplayPath(io.cwd, path),
       aroundCase: traced?.aroundCase,
       onEvent: (e) => {
         traced?.onEvent(e);
@@ -248,6 +263,7 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
     }
   } finally {
     process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
     for (const warning of captured.stop()) io.stderr(`llm-workbench eval: warning: ${warning}\n`);
     await ledger.close();
     await closeCliTelemetry(telemetry, io.stderr);
@@ -255,7 +271,8 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   if (io.isTty) io.stderr('\r');
 
   results.sort(resultOrder([...runnable, ...plan.delegated.map((d) => d.file)]));
-  io.stdout(`${resultsTable(results, io.cwd)}\n\n${totalsLine(summary)}\n`);
+  // Outputs in the table are model text: no terminal control sequences reach the terminal.
+  io.stdout(stripTerminalControls(`${resultsTable(results, io.cwd)}\n\n${totalsLine(summary)}\n`));
   for (const file of summary.files) {
     if (!file.selection) continue;
     io.stdout(`\n${basename(file.file)}: ${file.description ?? 'model comparison'}\n${matrixTable(file.candidates)}\n`);
@@ -289,7 +306,7 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
 
   if (summary.cancelled) {
     // Reports are written (stdout and files are synchronous here); aborted sockets and workers need not be waited for.
-    io.exitNow?.(1);
+    io.exitNow?.(1, stoppedBy);
     return 1;
   }
   if (invalid || unwritten) return 2;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import packageJson from '../../package.json';
 import { defaultLedgerPath } from '../core/cost/ledger';
 import { closestMatch } from '../core/evals/levenshtein';
@@ -6,6 +6,8 @@ import { DEFAULT_RESILIENCE, type ResilienceSettings } from '../core/config/resi
 import type { KeySource, ProviderConfig } from '../core/providers/adapter';
 import { SETTINGS_VENDORS } from '../core/providers/vendorPresets';
 import { readSettings } from '../core/config/readSettings';
+import { MAX_TIMER_MS } from '../core/providers/timerDelay';
+import { readSettingsText, SettingsFileError } from './settingsFile';
 import type { WorkbenchConfig } from '../core/config/workbenchConfig';
 
 /** A configuration the CLI cannot run with: the message names the file, the key and what to write instead. Exit 2. */
@@ -57,6 +59,8 @@ export interface LoadCliConfigOptions {
   /** Settings the editor contributes that the CLI accepts but does not use (a settings.json can be passed as is). */
   editorSettings?: readonly string[];
   readFile?: (path: string) => string;
+  /** `--allow-config-endpoints`: the user vouches for the file's base URLs; the environment's keys may go there. */
+  allowConfigEndpoints?: boolean;
 }
 
 /**
@@ -64,9 +68,9 @@ export interface LoadCliConfigOptions {
  * names it), then the environment, where a base URL or a key creates or overrides the matching provider.
  */
 export function loadCliConfig(options: LoadCliConfigOptions): CliConfig {
-  const settings = options.file ? readConfigFile(options.file, options.readFile ?? ((p) => readFileSync(p, 'utf8'))) : {};
-  const where = options.file ?? 'the configuration';
   const known = new Set([...CLI_SETTINGS, ...(options.editorSettings ?? [])]);
+  const settings = options.file ? readConfigFile(options.file, options.readFile ?? readSettingsFile, known) : {};
+  const where = options.file ?? 'the configuration';
   for (const key of Object.keys(settings)) {
     if (!known.has(key)) throw new ConfigError(`${where}: unknown setting "${key}"${suggest(key, [...known])}. Known settings: ${CLI_SETTINGS.filter((k) => k !== 'llmWorkbench.budget').join(', ')}.`);
   }
@@ -86,12 +90,16 @@ export function loadCliConfig(options: LoadCliConfigOptions): CliConfig {
 
   const resilience = readResilience(settings['llmWorkbench.gateway'], where);
   if (resilience) config.resilience = resilience;
+  const fileEndpoints = new Set(config.providers.filter((p) => p.baseUrl).map((p) => p.id));
   config.providers = applyEnvironment(config.providers, options.env);
+  const guarded = (provider: ProviderConfig | undefined): provider is ProviderConfig & { baseUrl: string } =>
+    provider !== undefined && !options.allowConfigEndpoints && isFileEndpoint(provider, fileEndpoints, options.env);
 
   return {
     config,
     keys: async (providerId) => {
       const provider = config.providers.find((p) => p.id === providerId);
+      if (guarded(provider)) return undefined;
       for (const name of provider ? keyVariables(provider) : []) {
         const value = options.env[name]?.trim();
         if (value) return value;
@@ -100,6 +108,10 @@ export function loadCliConfig(options: LoadCliConfigOptions): CliConfig {
     },
     keyHint: (providerId) => {
       const provider = config.providers.find((p) => p.id === providerId);
+      if (guarded(provider)) {
+        const envUrl = ENV_BASE_URLS[provider.id];
+        return `its base URL ${provider.baseUrl} comes from ${where}, and keys from the environment are sent only to endpoints your environment names (or the provider's default): pass --allow-config-endpoints if you trust that file${envUrl ? `, or set ${envUrl} to that URL` : ''}`;
+      }
       const names = provider ? keyVariables(provider) : [];
       return names.length > 0 ? `set ${names[0]} in the environment` : 'this provider needs no key';
     },
@@ -107,33 +119,20 @@ export function loadCliConfig(options: LoadCliConfigOptions): CliConfig {
   };
 }
 
-function readConfigFile(file: string, read: (path: string) => string): Record<string, unknown> {
+function readConfigFile(file: string, read: (path: string) => string, known: ReadonlySet<string>): Record<string, unknown> {
   let text: string;
   try {
     text = read(file);
   } catch (error) {
     throw new ConfigError(`Cannot read the config file ${file}: ${(error as Error).message}`);
   }
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    // `llmWorkbench.budget` and `llmWorkbench.gateway` are settings whose values are objects: they are not groups.
+    return readSettingsText(text, file, known);
   } catch (error) {
-    throw new ConfigError(`${file} is not valid JSON${jsonPosition(text, (error as Error).message)}: ${(error as Error).message}`);
+    if (error instanceof SettingsFileError) throw new ConfigError(error.message);
+    throw error;
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ConfigError(`${file} must hold a JSON object of settings, e.g. { "llmWorkbench.routes": { "chat": { "primary": "openai:gpt-4o-mini" } } }.`);
-  }
-  return value as Record<string, unknown>;
-}
-
-/** ` (line 3, column 7)` from the "at position N" in V8's JSON errors. */
-function jsonPosition(text: string, message: string): string {
-  const match = /position (\d+)/.exec(message);
-  if (!match) return '';
-  const before = text.slice(0, Number(match[1]));
-  const line = before.split('\n').length;
-  const column = before.length - before.lastIndexOf('\n');
-  return ` (line ${line}, column ${column})`;
 }
 
 const RESILIENCE_KEYS = Object.keys(DEFAULT_RESILIENCE) as (keyof ResilienceSettings)[];
@@ -151,6 +150,10 @@ function readResilience(value: unknown, where: string): Partial<ResilienceSettin
     const minimum = key === 'maxAttempts' || key === 'breakerThreshold' ? 1 : 0;
     if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < minimum) {
       throw new ConfigError(`${where}: "llmWorkbench.gateway.${key}" must be a number ≥ ${minimum} (found ${JSON.stringify(raw)}).`);
+    }
+    // Timers cannot wait longer: Node would turn a larger delay into 1 ms, silently the opposite of what was asked.
+    if (key !== 'maxAttempts' && key !== 'breakerThreshold' && raw > MAX_TIMER_MS) {
+      throw new ConfigError(`${where}: "llmWorkbench.gateway.${key}" is ${raw} ms, more than the longest wait a timer can hold (${MAX_TIMER_MS} ms, about 24.8 days) — use a smaller number.`);
     }
     result[key as keyof ResilienceSettings] = raw;
   }
@@ -176,6 +179,32 @@ function applyEnvironment(providers: ProviderConfig[], env: NodeJS.ProcessEnv): 
   return result;
 }
 
+/** The variables that re-point a provider (`applyEnvironment`): an endpoint they name is the user's own. */
+const ENV_BASE_URLS: Record<string, string> = { openai: 'OPENAI_BASE_URL', anthropic: 'ANTHROPIC_BASE_URL', ollama: 'OLLAMA_HOST' };
+
+/**
+ * A base URL that came from the `--config` file, not from the environment, and leaves the machine. In CI the file
+ * is often the repository's own, which a pull request can change: pointed at a collector, it would receive the
+ * environment's key (issue 12). A loopback URL keeps the key on this machine (a local proxy, Ollama, the emulator).
+ */
+function isFileEndpoint(provider: ProviderConfig, fromFile: ReadonlySet<string>, env: NodeJS.ProcessEnv): provider is ProviderConfig & { baseUrl: string } {
+  if (!provider.baseUrl || !fromFile.has(provider.id)) return false;
+  const variable = ENV_BASE_URLS[provider.id];
+  if (variable && env[variable]?.trim()) return false;
+  return !isLoopbackUrl(provider.baseUrl);
+}
+
+/** `localhost`, 127.0.0.0/8 or `[::1]`; an unparsable URL is not loopback (the adapter reports it). */
+export function isLoopbackUrl(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
 /** Environment variables that may hold a provider's key, most specific first. */
 function keyVariables(provider: ProviderConfig): string[] {
   if (provider.kind === 'ollama') return [];
@@ -190,4 +219,28 @@ function keyVariables(provider: ProviderConfig): string[] {
 function suggest(key: string, candidates: readonly string[]): string {
   const match = closestMatch(key, candidates);
   return match ? ` (did you mean "${match}"?)` : '';
+}
+
+/** Largest config file read: a settings.json is kilobytes; anything this size is the wrong file. */
+export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
+/** Reads a regular file of at most MAX_CONFIG_BYTES (a FIFO or a device would hang or never end). */
+function readSettingsFile(path: string): string {
+  // Non-blocking: opening a FIFO for reading would otherwise wait for a writer forever.
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new Error('not a regular file (a directory, device or pipe): pass a settings.json file');
+    if (stat.size > MAX_CONFIG_BYTES) throw new Error(`it is ${stat.size.toLocaleString('en-US')} bytes; a settings file is at most ${MAX_CONFIG_BYTES.toLocaleString('en-US')}`);
+    const buffer = Buffer.alloc(stat.size);
+    let filled = 0;
+    while (filled < buffer.length) {
+      const n = readSync(fd, buffer, filled, buffer.length - filled, filled);
+      if (n === 0) break;
+      filled += n;
+    }
+    return buffer.subarray(0, filled).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 }

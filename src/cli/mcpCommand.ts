@@ -20,7 +20,7 @@ import { cliTelemetry, closeCliTelemetry } from './cliTelemetry';
 import type { Telemetry } from '../core/telemetry/telemetryRuntime';
 import { createMcpServer } from './mcpServer';
 
-export const MCP_USAGE = `Usage: llm-workbench mcp [--config FILE] [--root DIR] [--allow-code]
+export const MCP_USAGE = `Usage: llm-workbench mcp [--config FILE] [--root DIR] [--allow-code] [--allow-config-endpoints]
 
 Serves LLM Workbench's tools to MCP clients (Claude Code, Codex, Cursor, VS Code...) over stdio:
   count_tokens    tokens of files or text on a model, with the context-window verdict (free)
@@ -31,6 +31,7 @@ Serves LLM Workbench's tools to MCP clients (Claude Code, Codex, Cursor, VS Code
   --config FILE  JSON settings with the VS Code keys (llmWorkbench.providers, .routes, .models, .budget...)
   --root DIR     the workspace the tools may read (default: the current directory)
   --allow-code   run eval files' javascript assertions (off by default: they are code from the repository)
+  --allow-config-endpoints  send the environment's keys to base URLs the --config file sets
 
 Keys come from OPENAI_API_KEY, ANTHROPIC_API_KEY, <ID>_API_KEY; calls are recorded in the ledger with source "mcp".
 `;
@@ -38,7 +39,7 @@ Keys come from OPENAI_API_KEY, ANTHROPIC_API_KEY, <ID>_API_KEY; calls are record
 export async function runMcp(argv: string[]): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args: argv, options: { config: { type: 'string' }, root: { type: 'string' }, 'allow-code': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
+    ({ values } = parseArgs({ args: argv, options: { config: { type: 'string' }, root: { type: 'string' }, 'allow-code': { type: 'boolean' }, 'allow-config-endpoints': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
   } catch (error) {
     process.stderr.write(usageMessage('mcp', (error as Error).message, MCP_USAGE));
     return 2;
@@ -48,7 +49,7 @@ export async function runMcp(argv: string[]): Promise<number> {
     return 0;
   }
   const root = values.root ?? process.cwd();
-  const loaded = loadCliSettings(values.config, process.env, root);
+  const loaded = loadCliSettings(values.config, process.env, root, values['allow-config-endpoints']);
   if ('problem' in loaded) {
     process.stderr.write(`llm-workbench mcp: ${loaded.problem}\n`);
     return 2;

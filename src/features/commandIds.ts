@@ -34,3 +34,5 @@ export const TEST_COMMANDS = {
 /** Views and VS Code's own commands the extension opens. */
 export const CHAT_VIEW_ID = 'llmWorkbench.chat';
 export const OPEN_SETTINGS = 'workbench.action.openSettings';
+/** The Settings editor on its User tab (takes `{ query }`, not a string); the tab where user-only settings work. */
+export const OPEN_USER_SETTINGS = 'workbench.action.openGlobalSettings';

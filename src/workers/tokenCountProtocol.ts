@@ -19,7 +19,9 @@ export type WorkerRequest =
   | { kind: 'change'; id: number; doc: string; version: number; changes: ContentChange[] }
   | { kind: 'close'; id: number; doc: string }
   | { kind: 'countRanges'; id: number; doc: string; ranges: [start: number, end: number][] }
-  | { kind: 'promptSections'; id: number; doc: string };
+  | { kind: 'promptSections'; id: number; doc: string }
+  /** Loads an encoding's ranks ahead of the first document, so that first count does not wait for them. */
+  | { kind: 'warm'; id: number; encoding: EncodingName };
 
 export interface DocumentCount {
   doc: string;

@@ -56,6 +56,11 @@ async function handle(request: WorkerRequest): Promise<DocumentCount | RangeCoun
       entry.sections ??= sectionCounts(request.doc, entry);
       return entry.sections;
     }
+    case 'warm': {
+      const tokenizer = await loadTokenizer(request.encoding);
+      tokenizer.count('warm up'); // the first encode compiles the pre-tokenizer regex
+      return null;
+    }
   }
 }
 

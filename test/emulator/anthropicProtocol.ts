@@ -65,7 +65,8 @@ export async function handleAnthropicMessages(x: Exchange): Promise<void> {
     cache_creation: { ephemeral_5m_input_tokens: plan.usage.cacheWrite - plan.usage.cacheWrite1h, ephemeral_1h_input_tokens: plan.usage.cacheWrite1h },
   };
 
-  if (x.body.stream !== true) {
+  if (x.body.stream !== true || plan.fault?.kind === 'ignore_stream') {
+    const fault = plan.fault?.kind === 'ignore_stream' ? undefined : plan.fault;
     return writeJson(x.req, x.res, {
       id, type: 'message', role: 'assistant', model,
       content: [
@@ -74,7 +75,7 @@ export async function handleAnthropicMessages(x: Exchange): Promise<void> {
       ],
       stop_reason: stopReason, stop_sequence: null,
       usage: { input_tokens: inputTokens, output_tokens: plan.usage.output, ...cacheFields, service_tier: 'standard' },
-    }, plan.fault);
+    }, fault);
   }
 
   // A text block only when there is text (or nothing else), as the API does; tool_use blocks follow it.
@@ -100,6 +101,7 @@ export async function handleAnthropicMessages(x: Exchange): Promise<void> {
       sse({ type: 'ping' }, 'ping'),
     ],
     texts: plan.chunks.map((text) => sse({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }, 'content_block_delta')),
+    textFrame: (text) => sse({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }, 'content_block_delta'),
     epilogue: [
       ...(hasText ? [sse({ type: 'content_block_stop', index: 0 }, 'content_block_stop')] : []),
       ...toolBlocks,

@@ -22,7 +22,13 @@ export type Fault =
   /** Ends the response cleanly after this many text chunks, without the protocol's terminal event. */
   | { kind: 'cut'; afterChunks: number }
   /** After this many text chunks, sends one frame that is not valid JSON, then carries on normally. */
-  | { kind: 'malformed'; afterChunks: number };
+  | { kind: 'malformed'; afterChunks: number }
+  /** Answers a streaming request with the complete non-streamed JSON body (a server or proxy that ignores `stream: true`). */
+  | { kind: 'ignore_stream' }
+  /** Answers 200 with an HTML page (a login portal, a proxy's page, a website at the wrong base URL). */
+  | { kind: 'html' }
+  /** After the protocol's terminal event, sends one more text frame (which is not part of the answer). */
+  | { kind: 'trailing_text'; text: string };
 
 export interface EmulatorReply {
   text?: string;

@@ -1,7 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { defaultConfig, type WorkbenchConfig } from '../../src/core/config/workbenchConfig';
 import { MemoryLedger } from '../../src/core/cost/ledger';
+import { localDayKey } from '../../src/core/cost/calendarDay';
 import { costOfUsage } from '../../src/core/cost/pricing';
+import { spendStatusView } from '../../src/core/cost/spendSummary';
+import { SpendTally } from '../../src/core/cost/spendTally';
 import { createGateway } from '../../src/core/gateway/createGateway';
 import type { GatewayEvent, GatewayRequest } from '../../src/core/gateway/gatewayApi';
 import type { ResilienceSettings } from '../../src/core/config/resilienceSettings';
@@ -32,7 +35,7 @@ describe('gateway against the emulator', function () {
     breakerCooldownMs: 250,
   };
 
-  function setup(config: Partial<WorkbenchConfig> = {}, resilience: Partial<ResilienceSettings> = {}) {
+  function setup(config: Partial<WorkbenchConfig> = {}, resilience: Partial<ResilienceSettings> = {}, keys: (provider: string) => Promise<string | undefined> = async () => 'emulator-key') {
     const full: WorkbenchConfig = {
       ...defaultConfig(),
       providers: [
@@ -48,7 +51,7 @@ describe('gateway against the emulator', function () {
     const logs: string[] = [];
     const gateway = createGateway({
       config: full,
-      keys: async () => 'emulator-key',
+      keys,
       ledger,
       resilience: { ...FAST, ...resilience },
       sleep: async (ms) => {
@@ -173,7 +176,8 @@ describe('gateway against the emulator', function () {
       const result = await gateway.complete(ask());
       assert.equal(result.text, 'A whole answer.');
       assert.equal(result.record.fallbackUsed, true);
-      assert.equal(result.record.usageSource, 'provider');
+      // The cut attempt was billed but never reported: its part is an estimate, so the whole record says so.
+      assert.equal(result.record.usageSource, 'estimate');
     });
 
     for (const [protocol, model, ref] of [
@@ -216,8 +220,45 @@ describe('gateway against the emulator', function () {
     });
   });
 
+  describe('a missing key', () => {
+    const onlyAnthropic = async (provider: string) => (provider === 'anthropic' ? 'emulator-key' : undefined);
+
+    it('with a fallback: the model is skipped (nothing sent), the reason says no key — not "key rejected" — and Set API Key is offered', async () => {
+      const { gateway, ledger } = setup({}, {}, onlyAnthropic);
+      emulator.rule({ model: 'claude-haiku-4-5' }, { text: 'From the fallback.' });
+      const events = await collect(gateway.stream(ask()));
+      const fallback = events.find((e) => e.type === 'fallback') as Extract<GatewayEvent, { type: 'fallback' }>;
+      assert.equal(fallback.missingKey, true);
+      assert.match(fallback.reason, /^openai:gpt-4o-mini skipped: No API key for OpenAI \(provider 'openai'\) — set it with 'LLM Workbench: Set API Key'/);
+      const record = (events.at(-1) as Extract<GatewayEvent, { type: 'record' }>).record;
+      assert.equal(record.outcome, 'ok');
+      assert.equal(record.attempts, 1, 'only the request that was sent is an attempt');
+      assert.doesNotMatch(record.fallbackReason ?? '', /key rejected/);
+      assert.deepEqual(chatRequests().map((r) => r.protocol), ['anthropic']);
+      assert.equal(ledger.records.length, 1);
+    });
+
+    it('without one: an auth error marked missingKey, nothing sent, nothing in the ledger', async () => {
+      const { gateway, ledger } = setup({ routes: { chat: { primary: 'openai:gpt-4o-mini' } } }, {}, async () => undefined);
+      const result = await gateway.complete(ask());
+      assert.equal(result.error?.kind, 'auth');
+      assert.equal(result.error?.missingKey, true);
+      assert.equal(result.record.attempts, 0);
+      assert.equal(chatRequests().length, 0);
+      assert.deepEqual(ledger.records, []);
+    });
+
+    it('the fallback fails too: the summary keeps missingKey, so the chat still offers Set API Key', async () => {
+      const { gateway } = setup({}, {}, onlyAnthropic);
+      emulator.rule({ model: 'claude-haiku-4-5' }, { fault: { kind: 'status', status: 400, message: 'bad' } });
+      const result = await gateway.complete(ask());
+      assert.equal(result.error?.missingKey, true);
+      assert.match(result.error?.message ?? '', /No model on the route could answer:\n {2}openai:gpt-4o-mini: No API key/);
+    });
+  });
+
   describe('circuit breaker', () => {
-    it('opens after consecutive failures, skips the provider without calling it, and closes after a trial call', async () => {
+    it('opens after consecutive failures of a model, skips that model without calling it, and closes after a trial call', async () => {
       const { gateway } = setup({}, { maxAttempts: 3, breakerThreshold: 3, breakerCooldownMs: 300 });
       emulator.rule({ model: 'gpt-4o-mini' }, { fault: { kind: 'status', status: 500 } });
       const first = await gateway.complete(ask());
@@ -227,7 +268,7 @@ describe('gateway against the emulator', function () {
       const second = await gateway.complete(ask());
       assert.equal(second.record.provider, 'anthropic');
       assert.equal(chatRequests().filter((r) => r.protocol === 'openai').length, 3, 'an open circuit sends nothing');
-      assert.match(second.record.fallbackReason ?? '', /openai:gpt-4o-mini skipped: circuit open for provider 'openai' after 3 consecutive failures/);
+      assert.match(second.record.fallbackReason ?? '', /openai:gpt-4o-mini skipped: circuit open for openai:gpt-4o-mini after 3 consecutive failures of this model/);
       assert.equal(second.record.attempts, 1);
 
       emulator.reset();
@@ -261,13 +302,14 @@ describe('gateway against the emulator', function () {
       assert.equal(result.record.attempts, 1);
     });
 
-    it('fails with context_overflow when nothing fits, and the emulator receives nothing', async () => {
-      const { gateway } = setup({ models, routes: { chat: { primary: 'openai:small-window' } } });
+    it('fails with context_overflow when nothing fits, and the emulator receives nothing (nor the ledger)', async () => {
+      const { gateway, ledger } = setup({ models, routes: { chat: { primary: 'openai:small-window' } } });
       const result = await gateway.complete(ask(long));
       assert.equal(result.record.outcome, 'error');
       assert.equal(result.record.errorKind, 'context_overflow');
       assert.equal(result.record.attempts, 0);
       assert.equal(emulator.requests.length, 0);
+      assert.deepEqual(ledger.records, []);
     });
 
     it('the answer reserve is what the request asks for, sent as max tokens', async () => {
@@ -360,6 +402,35 @@ describe('gateway against the emulator', function () {
       assert.ok(result.record.ttftMs !== null && result.record.ttftMs >= 0);
       assert.ok(result.record.totalMs >= result.record.ttftMs);
       assert.equal(result.record.prompt, undefined, 'prompt text is not logged by default');
+    });
+
+    it('a cut stream on an unpriced model, then a priced fallback: each model is charged its own part', async () => {
+      const models = [{ ref: 'openai:gpt-4o-mini', inputPerMTok: 0.15, outputPerMTok: 0.6 }];
+      const { gateway, ledger } = setup({ models, routes: { chat: { primary: 'openai:unpriced-cut', fallbacks: ['openai:gpt-4o-mini'] } } });
+      emulator.rule({ model: 'unpriced-cut' }, { chunks: ['Half ', 'an ', 'answer ', 'and more'], fault: { kind: 'cut', afterChunks: 2 } });
+      emulator.rule({ model: 'gpt-4o-mini' }, { text: 'Whole answer.', usage: { input: 1000, output: 10 } });
+      const result = await gateway.complete(ask());
+      assert.equal(result.text, 'Whole answer.');
+      const parts = result.record.costParts ?? [];
+      assert.deepEqual(parts.map((p) => [p.model, p.costUsd === null ? null : 'known', p.usageSource]), [
+        ['openai:unpriced-cut', null, 'estimate'],
+        ['openai:gpt-4o-mini', 'known', 'provider'],
+      ]);
+      const answered = 1000 * 0.15e-6 + 10 * 0.6e-6;
+      assert.ok(Math.abs((parts[1].costUsd ?? 0) - answered) < 1e-12);
+      assert.equal(result.record.costUsd, null, 'the whole call is not fully priced');
+      // Spend: the known part is counted, the unknown part is charged to the model that has no price.
+      const tally = new SpendTally(new Date(0));
+      tally.addAll(ledger.records);
+      const today = tally.today(new Date(result.record.at));
+      assert.ok(Math.abs(today.usd - answered) < 1e-12);
+      assert.equal(today.unknownPriceCalls, 1);
+      const byModel = Object.fromEntries(tally.modelsOn(localDayKey(new Date(result.record.at))).map((m) => [m.model, m.totals]));
+      assert.equal(byModel['openai:gpt-4o-mini'].unknownPriceCalls, 0);
+      assert.equal(byModel['openai:unpriced-cut'].unknownPriceCalls, 1);
+      const view = spendStatusView(tally, new Date(result.record.at), undefined);
+      assert.match(view.tooltip, /Add prices for openai:unpriced-cut in/);
+      assert.doesNotMatch(view.tooltip, /Add prices for [^\n]*gpt-4o-mini/);
     });
 
     it('a model without a price records cost null, never $0', async () => {
@@ -461,12 +532,13 @@ describe('gateway against the emulator', function () {
       assert.match(result.record.reason, /the first model Ollama has installed/);
     });
 
-    it('a routing failure is a bad_request record with nothing sent', async () => {
-      const { gateway } = setup({ providers: [], routes: {} });
+    it('a routing failure is a bad_request record with nothing sent, and no ledger line (no ":" model in spend)', async () => {
+      const { gateway, ledger } = setup({ providers: [], routes: {} });
       const result = await gateway.complete(ask());
       assert.equal(result.record.errorKind, 'bad_request');
       assert.equal(result.record.attempts, 0);
       assert.match(result.error?.message ?? '', /add llmWorkbench\.routes\.chat/);
+      assert.deepEqual(ledger.records, [], 'a call that was never made is not a ledger record');
     });
 
     it('a model whose provider is not configured is skipped with the setting to add', async () => {

@@ -64,4 +64,24 @@ describe('keys never leak through provider error text', function () {
       assert.ok(!everything.includes('sk-proj-AAAAbbbbCCCC1234'), everything);
     });
   }
+
+  // Issue #12: error text was clipped to 200 characters before redaction, so 37 of 40 characters of a non-`sk-`
+  // key survived; a URL-encoded or base64 echo survived whole.
+  const ODD_KEY = 'pk_live/Qz8+Xw7=Vu6~Ts5!Rq4*Po3(Nm2)Lk1Ji0';
+  const forms: Array<[string, (k: string) => string]> = [
+    ['straddling the clip point', (k) => `${'x'.repeat(180)} ${k} and more text after it`],
+    ['URL-encoded', (k) => `upstream GET /v1?key=${encodeURIComponent(k)} failed`],
+    ['JSON-escaped', (k) => `upstream said ${JSON.stringify({ key: k })}`],
+    ['base64 in a Basic header', (k) => `Authorization: Basic ${Buffer.from(`u:${k}`).toString('base64')} refused`],
+    ['a clipped prefix', (k) => `key ${k.slice(0, 14)}… refused`],
+  ];
+  for (const [name, echo] of forms) {
+    it(`a key of no known shape echoed ${name}: no 8-character piece of it is left anywhere`, async () => {
+      plain.rule({ protocol: 'openai' }, { fault: { kind: 'status', status: 400, message: echo(ODD_KEY) } });
+      const { records, everything } = await call(plain, ODD_KEY);
+      assert.equal(records[0].errorKind, 'bad_request');
+      const views = [everything, decodeURIComponent(everything.replace(/%(?![0-9a-f]{2})/gi, '%25')), ...(everything.match(/[A-Za-z0-9+/=]{12,}/g) ?? []).map((b) => Buffer.from(b, 'base64').toString('latin1'))];
+      for (const view of views) for (let i = 0; i + 8 <= ODD_KEY.length; i++) assert.ok(!view.includes(ODD_KEY.slice(i, i + 8)), `${ODD_KEY.slice(i, i + 8)} in ${view}`);
+    });
+  }
 });

@@ -40,13 +40,15 @@ export async function handleOllamaChat(x: Exchange): Promise<void> {
   // Ollama streams unless told otherwise.
   // Native tool calls: arguments as an object (or the scripted raw text), no call id, all in one message.
   const toolCalls = plan.toolCalls.map((c) => ({ function: { name: c.name, arguments: c.argumentsText === JSON.stringify(c.input) ? c.input : c.argumentsText } }));
-  if (x.body.stream === false) {
-    return writeJson(x.req, x.res, { ...final, message: { role: 'assistant', content: plan.text, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) } }, plan.fault);
+  if (x.body.stream === false || plan.fault?.kind === 'ignore_stream') {
+    const fault = plan.fault?.kind === 'ignore_stream' ? undefined : plan.fault;
+    return writeJson(x.req, x.res, { ...final, message: { role: 'assistant', content: plan.text, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) } }, fault);
   }
   const frames: StreamFrames = {
     contentType: 'application/x-ndjson',
     prelude: [],
     texts: plan.chunks.map((content) => line({ model, created_at: createdAt, message: { role: 'assistant', content }, done: false })),
+    textFrame: (content) => line({ model, created_at: createdAt, message: { role: 'assistant', content }, done: false }),
     epilogue: [
       ...(toolCalls.length ? [line({ model, created_at: createdAt, message: { role: 'assistant', content: '', tool_calls: toolCalls }, done: false })] : []),
       line(final),
@@ -107,6 +109,7 @@ export async function handleOllamaGenerate(x: Exchange): Promise<void> {
     contentType: 'application/x-ndjson',
     prelude: [],
     texts: plan.chunks.map((response) => line({ model, created_at: createdAt, response, done: false })),
+    textFrame: (response) => line({ model, created_at: createdAt, response, done: false }),
     epilogue: [line(final)],
     malformed: `{"model":"${model}","response":\n`,
     inStreamError: (fault) => line(ollamaErrorBody(fault)),

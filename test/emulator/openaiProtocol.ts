@@ -65,7 +65,7 @@ export async function handleOpenAIChat(x: Exchange): Promise<void> {
     completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
   };
 
-  if (x.body.stream !== true) {
+  if (x.body.stream !== true || plan.fault?.kind === 'ignore_stream') {
     const body = {
       id, object: 'chat.completion', created, model, system_fingerprint: 'fp_emulator',
       choices: [{
@@ -79,7 +79,7 @@ export async function handleOpenAIChat(x: Exchange): Promise<void> {
       }],
       usage, service_tier: 'default',
     };
-    return writeJson(x.req, x.res, body, plan.fault);
+    return writeJson(x.req, x.res, body, plan.fault?.kind === 'ignore_stream' ? undefined : plan.fault);
   }
 
   const includeUsage = !plan.omitUsage && (x.body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
@@ -89,6 +89,7 @@ export async function handleOpenAIChat(x: Exchange): Promise<void> {
     contentType: 'text/event-stream; charset=utf-8',
     prelude: [chunk([{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }])],
     texts: plan.chunks.map((text) => chunk([{ index: 0, delta: { content: text }, logprobs: null, finish_reason: null }])),
+    textFrame: (text) => chunk([{ index: 0, delta: { content: text }, logprobs: null, finish_reason: null }]),
     epilogue: [
       // Each call: id, type and name first with empty arguments, then the arguments in fragments, keyed by index.
       ...plan.toolCalls.flatMap((c, index) => [

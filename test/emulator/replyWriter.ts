@@ -14,12 +14,21 @@ export interface StreamFrames {
   malformed: string;
   /** The protocol's in-stream error frame for a status fault with `afterChunks`. */
   inStreamError(fault: Extract<Fault, { kind: 'status' }>): string;
+  /** One text frame with this text (for `trailing_text`). */
+  textFrame(text: string): string;
+}
+
+/** A 200 that is a web page, not an answer. */
+export function writeHtml(res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+  res.end('<!doctype html><html><head><title>Sign in</title></head><body><form>Sign in to continue</form></body></html>');
 }
 
 /** Writes a streamed reply, injecting the fault at the chunk it names. Resolves when the exchange is over. */
 export async function writeStream(req: IncomingMessage, res: ServerResponse, frames: StreamFrames, fault: Fault | undefined, chunkDelayMs: number): Promise<void> {
   if (fault?.kind === 'slow_first_byte') await sleep(fault.ms);
   if (fault?.kind === 'reset' && (fault.afterChunks ?? 0) === 0) return reset(req);
+  if (fault?.kind === 'html') return writeHtml(res);
   res.writeHead(200, { 'content-type': frames.contentType, 'cache-control': 'no-cache', connection: 'keep-alive' });
   res.flushHeaders();
   for (const frame of frames.prelude) res.write(frame);
@@ -51,6 +60,7 @@ export async function writeStream(req: IncomingMessage, res: ServerResponse, fra
   }
   // A fault placed past the last chunk has already been handled above (i === texts.length).
   for (const frame of frames.epilogue) res.write(frame);
+  if (fault?.kind === 'trailing_text') res.write(frames.textFrame(fault.text));
   res.end();
 }
 
@@ -58,6 +68,7 @@ export async function writeStream(req: IncomingMessage, res: ServerResponse, fra
 export async function writeJson(req: IncomingMessage, res: ServerResponse, body: unknown, fault: Fault | undefined): Promise<void> {
   if (fault?.kind === 'slow_first_byte') await sleep(fault.ms);
   if (fault?.kind === 'reset') return reset(req);
+  if (fault?.kind === 'html') return writeHtml(res);
   const text = JSON.stringify(body);
   if (fault?.kind === 'stall') {
     res.writeHead(200, { 'content-type': 'application/json' });

@@ -49,6 +49,7 @@ export async function handleOpenAIResponses(x: Exchange): Promise<void> {
       event('response.content_part.added', { item_id: itemId, output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } }),
     ],
     texts: plan.chunks.map((delta) => event('response.output_text.delta', { item_id: itemId, output_index: 0, content_index: 0, delta })),
+    textFrame: (delta) => event('response.output_text.delta', { item_id: itemId, output_index: 0, content_index: 0, delta }),
     epilogue: [
       event('response.output_text.done', { item_id: itemId, output_index: 0, content_index: 0, text: plan.text }),
       event('response.output_item.done', { output_index: 0, item: message(plan.text, 'completed') }),

@@ -182,6 +182,21 @@ describe('OpenTelemetry export of gateway calls and eval runs', function () {
     assert.equal(call.attributes['gen_ai.response.finish_reasons'], undefined);
   });
 
+  it('an answer cut at the output limit: finish reason length, with the limit the gateway sent (the model\'s maximum)', async () => {
+    const { gateway, telemetry, ledger } = setup(settings(), { routes: { chat: { primary: 'openai:gpt-4o-mini' } } });
+    emulator.enqueue({ chunks: ['The first half'], stopReason: 'max_tokens', usage: { input: 20, output: 16384 } }, { model: 'gpt-4o-mini' });
+    const result = await gateway.complete(ask('Write the whole manual'));
+    assert.equal(result.record.outcome, 'ok');
+    assert.equal(ledger.records[0].stopReason, 'max_tokens');
+    await telemetry.flush(5_000);
+    const [call] = callSpans(collector.spans());
+    assert.deepEqual(call.attributes['gen_ai.response.finish_reasons'], ['length']);
+    const sent = (emulator.requests.at(-1)!.body as { max_completion_tokens?: number }).max_completion_tokens;
+    assert.equal(sent, 16384);
+    assert.equal(call.attributes['gen_ai.request.max_tokens'], sent, 'the limit that was sent, though the caller set none');
+    assert.equal(call.status.code, 0, 'an incomplete answer is still an answer: not an error span');
+  });
+
   it('a stream cut mid-answer restarts on the fallback: a restart event, and the span is the fallback answer', async () => {
     const { gateway, telemetry } = setup(settings({ captureContent: true }));
     emulator.enqueue({ chunks: ['Part one ', 'part two ', 'part three'], fault: { kind: 'cut', afterChunks: 2 } }, { model: 'gpt-4o-mini' });

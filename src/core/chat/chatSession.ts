@@ -40,6 +40,8 @@ export interface RequestBudget {
   limits: ModelLimits;
   /** Where the window came from when it is not simply the catalog's (Ollama: the server's num_ctx or a fallback). */
   windowNote?: string;
+  /** No chat route and no chosen model: `model` is the budget model (llmWorkbench.budget.model), not one the chat would use. */
+  unrouted?: true;
   outputReserve: number;
   exact: boolean;
   count(text: string): number;
@@ -269,7 +271,7 @@ export class ChatSession {
         task: user.task,
         system,
         messages: fit.messages,
-        maxOutputTokens: budget.outputReserve,
+        // No output cap here: the gateway sends the model's own maximum (a reserve-sized cap cut long answers short).
         signal: controller.signal,
         source: user.context ? 'code' : 'chat',
         ...(user.model !== AUTO_MODEL ? { model: user.model } : {}),
@@ -343,6 +345,7 @@ export class ChatSession {
         droppedMessages: fit.dropped,
         overflow: fit.overflow,
         ...(budget.windowNote ? { windowNote: budget.windowNote } : {}),
+        ...(budget.unrouted ? { unrouted: budget.unrouted } : {}),
       };
     } catch {
       return undefined;

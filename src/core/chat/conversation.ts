@@ -3,6 +3,7 @@
  * errors, the model and task selectors, the live token count. Plain data, free of `vscode` and Node APIs: the chat
  * webview bundle (platform: browser) compiles it too, through src/shared/chatProtocol.ts.
  */
+import type { StopReason } from '../providers/chat';
 import type { ErrorKind } from '../providers/providerError';
 
 /** Tasks the chat offers; code tasks from the editor use 'code'. */
@@ -54,6 +55,14 @@ export type NoticeKind = 'retry' | 'restart' | 'fallback' | 'history' | 'info';
 export interface Notice {
   kind: NoticeKind;
   text: string;
+  /** The model a retry or restart notice is about (one line per model, updated in place). */
+  model?: string;
+  /** Retry: the attempt being waited for. Restart on the same model: how many times it broke off. */
+  count?: number;
+  /** Retry: the error that caused it. */
+  detail?: string;
+  /** A fix the notice offers as a button (Set API Key for a model skipped for lack of a key). */
+  action?: Exclude<ErrorAction, 'retry'>;
 }
 
 /** What every finished answer shows under it; values straight from the call record. */
@@ -67,9 +76,15 @@ export interface AnswerFooter {
   usageSource?: 'provider' | 'estimate';
   /** null = price unknown: shown as "unknown", never $0. */
   costUsd: number | null;
+  /** What each model cost when more than one was billed (a model broke off before the fallback answered). */
+  costParts?: { model: string; costUsd: number | null; usageSource: 'provider' | 'estimate' }[];
   ttftMs: number | null;
   totalMs: number;
   attempts: number;
+  /** Why the answer ended; `max_tokens` (cut at the output limit) and `content_filter` are shown in the footer. */
+  stopReason?: StopReason;
+  /** The output limit that was sent, for the truncation notice. */
+  maxOutputTokens?: number;
 }
 
 /** Buttons an error offers; each maps to one thing the user can do about it. */
@@ -125,6 +140,8 @@ export interface TokenCountInfo {
   overflow: boolean;
   /** Where the window comes from when it is not the catalog's (e.g. an Ollama server's num_ctx). */
   windowNote?: string;
+  /** Nothing is configured for chat: `model` is the budget model, shown as such (no model would answer yet). */
+  unrouted?: true;
 }
 
 export interface ChatViewState {

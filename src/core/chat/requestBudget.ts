@@ -12,10 +12,16 @@ export type WindowLookup = (ref: string, info: WindowInfo | undefined) => Effect
 
 /**
  * The model a chat request is counted against: the chosen one, or for Auto the primary the router would pick
- * (asked without network: no classification call, no Ollama listing), else the budget model.
+ * (asked without network: no classification call, no Ollama listing), else the budget model — flagged
+ * `unrouted`, so the count says it is the budget model's and not a model the chat would send to.
  */
-export async function windowModel(choice: ModelChoice, task: ChatTask, config: WorkbenchConfig, catalog: ModelCatalog): Promise<string> {
-  if (choice !== AUTO_MODEL) return choice;
+export async function windowModel(
+  choice: ModelChoice,
+  task: ChatTask,
+  config: WorkbenchConfig,
+  catalog: ModelCatalog,
+): Promise<{ model: string; unrouted?: true }> {
+  if (choice !== AUTO_MODEL) return { model: choice };
   try {
     const decision = await decideRoute({ task, messages: [] }, 0, {
       config,
@@ -23,11 +29,11 @@ export async function windowModel(choice: ModelChoice, task: ChatTask, config: W
       classify: async () => ({ label: 'COMPLEX' as const }),
       installedLocalModels: async () => [],
     });
-    if (decision.route.primary) return decision.route.primary;
+    if (decision.route.primary) return { model: decision.route.primary };
   } catch {
-    // Nothing routable yet: count against the budget model so the number is still useful.
+    // Nothing routable yet: count against the budget model so the number is still useful, and say so.
   }
-  return config.budget.model;
+  return { model: config.budget.model, unrouted: true };
 }
 
 /**
@@ -42,7 +48,7 @@ export async function requestBudget(
   catalog: ModelCatalog,
   windowFor?: WindowLookup,
 ): Promise<RequestBudget> {
-  const model = await windowModel(choice, task, config, catalog);
+  const { model, unrouted } = await windowModel(choice, task, config, catalog);
   const info = catalog.lookup(model);
   const lookup: WindowLookup =
     windowFor ??
@@ -55,6 +61,7 @@ export async function requestBudget(
     model,
     limits,
     ...(effective.note ? { windowNote: effective.note } : {}),
+    ...(unrouted ? { unrouted } : {}),
     // The setting is a default for every model: never more than this one can answer with.
     outputReserve: Math.min(config.budget.outputReserve, limits.maxOutput),
     exact: spec.kind === 'exact',

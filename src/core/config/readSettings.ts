@@ -103,7 +103,8 @@ function readStringList(get: SettingGetter, key: string, fallback: string[], rep
   return readList(get, key, fallback, convert, report);
 }
 
-type Converted<T> = { ok: T } | { error: string };
+/** A usable entry (with what was ignored in it, if anything), or what the entry should have looked like. */
+type Converted<T> = { ok: T; warning?: string } | { error: string };
 
 /** `convert` returns the typed entry, or what the entry should have looked like; bad entries are dropped, good ones kept. */
 function readList<T>(
@@ -122,8 +123,10 @@ function readList<T>(
   const items: T[] = [];
   value.forEach((item, index) => {
     const converted = convert(item);
-    if ('ok' in converted) items.push(converted.ok);
-    else report(key, `entry ${index + 1} is ignored: it must be ${converted.error} (found ${show(item)}).`);
+    if ('ok' in converted) {
+      items.push(converted.ok);
+      if (converted.warning) report(key, `entry ${index + 1} ${converted.warning}.`);
+    } else report(key, `entry ${index + 1} is ignored: it must be ${converted.error} (found ${show(item)}).`);
   });
   return items;
 }
@@ -146,6 +149,16 @@ function toProvider(item: unknown): Converted<ProviderConfig> {
   const provider: ProviderConfig = { id: item.id, kind: item.kind as ProviderConfig['kind'] };
   if (typeof item.baseUrl === 'string') provider.baseUrl = item.baseUrl;
   if (item.ollamaApi === 'native' || item.ollamaApi === 'openai') provider.ollamaApi = item.ollamaApi;
+  if (item.numCtx !== undefined) {
+    // The context Ollama runs the model at (sent as options.num_ctx): a wrong value would budget against a window
+    // the server does not use, so it is refused rather than guessed.
+    const numCtx = item.numCtx;
+    if (typeof numCtx !== 'number' || !Number.isInteger(numCtx) || numCtx < 1) return { error: `{ "id": "${item.id}", "kind": "ollama", "numCtx": a whole number of tokens such as 8192 }` };
+    if (provider.kind !== 'ollama') {
+      return { ok: provider, warning: `sets numCtx, which only Ollama providers use (kind "${provider.kind}"): it is ignored` };
+    }
+    provider.numCtx = numCtx;
+  }
   return { ok: provider };
 }
 

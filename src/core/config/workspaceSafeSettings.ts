@@ -13,7 +13,7 @@ export type SettingInspector = (key: string) => InspectedSetting | undefined;
 
 /**
  * Settings a cloned repository's `.vscode/settings.json` must not loosen, read from the scopes that are the user's:
- * - `logPrompts` (writes prompt text to the log and ledger): the user's value only (it is machine-scoped as well);
+ * - `logPrompts` (writes prompt text to the log and ledger): the user's value only (it is application-scoped as well: User settings only);
  * - `privateFiles` (files that must stay on local models): the user's patterns plus the workspace's — a workspace
  *   can add patterns, never remove the user's;
  * - `budget.dailyUsd` (asks before spending past it): a workspace may lower the user's limit, not raise or clear it.

@@ -1,6 +1,6 @@
-import type { CallRecord } from './callRecord';
+import type { CallRecord, CostPart } from './callRecord';
 import { lastDayKeys, localDayKey } from './calendarDay';
-import { addToTotals, emptyTotals, isOtherTool, mergeTotals, modelRefOf, type SpendTotals } from './spendTally';
+import { addPartToTotals, addToTotals, costPartsOf, emptyTotals, isOtherTool, mergeTotals, type SpendTotals } from './spendTally';
 
 /** One row of the by-model or by-task table. */
 export interface SpendRow extends SpendTotals {
@@ -38,20 +38,36 @@ export interface CostReportData {
 interface RowAccumulator {
   totals: SpendTotals;
   ms: number;
+  /** Calls whose time `ms` sums (a model charged for a part it broke off in has no time of its own in the record). */
+  timed: number;
   errors: number;
 }
 
 function accumulate(map: Map<string, RowAccumulator>, key: string, record: CallRecord): void {
   let acc = map.get(key);
-  if (!acc) map.set(key, (acc = { totals: emptyTotals(), ms: 0, errors: 0 }));
+  if (!acc) map.set(key, (acc = { totals: emptyTotals(), ms: 0, timed: 0, errors: 0 }));
   addToTotals(acc.totals, record);
   acc.ms += Number.isFinite(record.totalMs) ? record.totalMs : 0;
+  acc.timed += 1;
   if (record.outcome !== 'ok') acc.errors += 1;
+}
+
+function accumulatePart(map: Map<string, RowAccumulator>, part: CostPart, record: CallRecord): void {
+  let acc = map.get(part.model);
+  if (!acc) map.set(part.model, (acc = { totals: emptyTotals(), ms: 0, timed: 0, errors: 0 }));
+  addPartToTotals(acc.totals, part);
+  const answered = part.model === `${record.provider}:${record.model}`;
+  // Time and outcome belong to the model that answered (or failed last); a model that broke off earlier failed.
+  if (answered) {
+    acc.ms += Number.isFinite(record.totalMs) ? record.totalMs : 0;
+    acc.timed += 1;
+  }
+  if (!answered || record.outcome !== 'ok') acc.errors += 1;
 }
 
 function rows(map: Map<string, RowAccumulator>): SpendRow[] {
   return [...map.entries()]
-    .map(([key, acc]) => ({ key, ...acc.totals, meanMs: acc.totals.calls ? acc.ms / acc.totals.calls : 0, errors: acc.errors }))
+    .map(([key, acc]) => ({ key, ...acc.totals, meanMs: acc.timed ? acc.ms / acc.timed : 0, errors: acc.errors }))
     .sort((a, b) => b.usd - a.usd || b.calls - a.calls || a.key.localeCompare(b.key));
 }
 
@@ -79,7 +95,8 @@ export function buildCostReport(records: Iterable<CallRecord>, now: Date, dayCou
     if (!day) continue;
     addToTotals(day, record);
     addToTotals(total, record);
-    accumulate(byModel, modelRefOf(record), record);
+    // Each model is charged its own part of a call (one that broke off before a fallback answered included).
+    for (const part of costPartsOf(record)) accumulatePart(byModel, part, record);
     accumulate(byTask, record.task, record);
     const other = isOtherTool(record);
     accumulate(bySource, other ? `${record.source ?? 'unknown'} (other tool)` : (record.source ?? 'unknown'), record);

@@ -56,3 +56,10 @@ export function checkDailyBudget(todayUsd: number, estimatedUsd: number | null, 
 function formatLimit(usd: number): string {
   return usd > 0 && usd < 0.01 ? `$${usd.toPrecision(2)}` : `$${usd.toFixed(2)}`;
 }
+
+/**
+ * The budget prompt's buttons, in the order shown. VS Code makes the first one the default (Enter), so it is the one
+ * that spends nothing: going past the budget takes a deliberate click on "Run Anyway".
+ */
+export const BUDGET_PROMPT_BUTTONS = { decline: "Don't Run", proceed: 'Run Anyway' } as const;
+export const BUDGET_PROMPT_ORDER = [BUDGET_PROMPT_BUTTONS.decline, BUDGET_PROMPT_BUTTONS.proceed] as const;

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { CallRecord } from './callRecord';
+import { recordProblem } from './recordCheck';
 
 /** Where call records go. The gateway appends; the ledger never knows who called. */
 export interface Ledger {
@@ -60,7 +61,12 @@ export class JsonlLedger implements Ledger {
   constructor(readonly path: string) {}
 
   async append(record: CallRecord): Promise<void> {
-    const file = await (this.handle ??= this.open());
+    const opening = (this.handle ??= this.open());
+    // A file that could not be opened is tried again on the next record (the folder may have been fixed meanwhile).
+    opening.catch(() => {
+      if (this.handle === opening) this.handle = undefined;
+    });
+    const file = await opening;
     const line = JSON.stringify(orderedForLedger(record)) + '\n';
     const text = this.needsNewline ? '\n' + line : line;
     this.needsNewline = false;
@@ -77,7 +83,8 @@ export class JsonlLedger implements Ledger {
   async close(): Promise<void> {
     const handle = this.handle;
     this.handle = undefined;
-    if (handle) await (await handle).close();
+    const file = await handle?.catch(() => undefined);
+    await file?.close();
   }
 
   read(): Promise<LedgerRead> {
@@ -154,7 +161,9 @@ export function parseLedgerBytes(bytes: Buffer, start: LedgerCursor): LedgerRead
     offset = end + 1;
     if (text === '') continue;
     const parsed = parseRecord(text) ?? salvage(text);
-    if (parsed) {
+    if (parsed && 'problem' in parsed) {
+      warnings.push({ line, message: `line ${line} is not a usable call record (${parsed.problem}), skipped` });
+    } else if (parsed) {
       records.push(parsed.record);
       if (parsed.salvaged) warnings.push({ line, message: `line ${line} starts with a torn fragment; the record after it was recovered` });
     } else {
@@ -164,11 +173,14 @@ export function parseLedgerBytes(bytes: Buffer, start: LedgerCursor): LedgerRead
   return { records, warnings, cursor: { offset: start.offset + offset, line } };
 }
 
-function parseRecord(text: string): { record: CallRecord; salvaged: boolean } | undefined {
+type Parsed = { record: CallRecord; salvaged: boolean } | { problem: string };
+
+function parseRecord(text: string): Parsed | undefined {
   try {
     const value = JSON.parse(text) as unknown;
-    if (typeof value === 'object' && value !== null && typeof (value as CallRecord).at === 'string') {
-      return { record: value as CallRecord, salvaged: false };
+    if (typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as CallRecord).at === 'string') {
+      const problem = recordProblem(value as Record<string, unknown>);
+      return problem ? { problem } : { record: value as CallRecord, salvaged: false };
     }
   } catch {
     // not JSON: maybe a torn fragment with a record glued after it
@@ -176,9 +188,9 @@ function parseRecord(text: string): { record: CallRecord; salvaged: boolean } | 
   return undefined;
 }
 
-function salvage(text: string): { record: CallRecord; salvaged: boolean } | undefined {
+function salvage(text: string): Parsed | undefined {
   const start = text.lastIndexOf('{"at":');
   if (start <= 0) return undefined;
   const parsed = parseRecord(text.slice(start));
-  return parsed && { record: parsed.record, salvaged: true };
+  return parsed && ('problem' in parsed ? parsed : { record: parsed.record, salvaged: true });
 }

@@ -1,6 +1,6 @@
 import type { CallRecord } from './callRecord';
 import { localDayKey, localMonthKey } from './calendarDay';
-import { addToTotals, emptyTotals, modelRefOf, type SpendTotals } from './spendTally';
+import { addPartToTotals, addToTotals, costPartsOf, emptyTotals, type SpendTotals } from './spendTally';
 
 /**
  * Spend over a set of ledger records, sliced the ways people ask about it. Every slice keeps the calls whose price
@@ -12,7 +12,7 @@ export interface LedgerAggregation {
   session: SpendTotals;
   today: SpendTotals;
   month: SpendTotals;
-  /** Keyed by the `provider:model` that answered. */
+  /** Keyed by `provider:model`: each model charged its part of a call (the one that answered, and one that broke off before it). */
   byModel: Record<string, SpendTotals>;
   byTask: Record<string, SpendTotals>;
   /** Keyed by local day, `YYYY-MM-DD`. */
@@ -49,7 +49,7 @@ export function aggregateLedger(records: Iterable<CallRecord>, options: Aggregat
     if (day.startsWith(month)) addToTotals(result.month, record);
     const inSession = options.sessionId !== undefined ? record.sessionId === options.sessionId : sessionFrom !== undefined && at.getTime() >= sessionFrom;
     if (inSession) addToTotals(result.session, record);
-    addToTotals((result.byModel[modelRefOf(record)] ??= emptyTotals()), record);
+    for (const part of costPartsOf(record)) addPartToTotals((result.byModel[part.model] ??= emptyTotals()), part);
     addToTotals((result.byTask[record.task] ??= emptyTotals()), record);
     addToTotals((result.byDay[day] ??= emptyTotals()), record);
   }

@@ -65,7 +65,8 @@ export function spendStatusView(tally: SpendTally, now: Date, dailyUsd: number |
   } else {
     lines.push('No daily budget set (`llmWorkbench.budget.dailyUsd`).', '');
   }
-  const models = tally.modelsOn(localDayKey(now)).slice(0, topModelCount);
+  const allModels = tally.modelsOn(localDayKey(now));
+  const models = allModels.slice(0, topModelCount);
   if (models.length > 0) {
     lines.push('Top models today:', '');
     for (const { model, totals } of models) {
@@ -75,8 +76,11 @@ export function spendStatusView(tally: SpendTally, now: Date, dailyUsd: number |
     lines.push('');
   }
   if (today.unknownPriceCalls > 0) {
+    // Name the models to price: a call can be unknown because of one model's part while the model that answered has a price.
+    const unpriced = allModels.filter((m) => m.totals.unknownPriceCalls > 0).map((m) => cell(m.model));
+    const which = unpriced.length > 0 ? ` for ${unpriced.join(', ')}` : '';
     lines.push(
-      `${plural(today.unknownPriceCalls, 'call')} today had no known price: today's total is at least the amount shown. Add prices in \`llmWorkbench.models\`.`,
+      `${plural(today.unknownPriceCalls, 'call')} today had no known price: today's total is at least the amount shown. Add prices${which} in \`llmWorkbench.models\`.`,
       '',
     );
   }

@@ -1,4 +1,4 @@
-import type { CallRecord } from './callRecord';
+import type { CallRecord, CostPart } from './callRecord';
 import { localDayKey, localMonthKey } from './calendarDay';
 
 /** Money and call counts for one slice of the ledger. Unknown-price calls are counted, never priced at $0. */
@@ -14,12 +14,22 @@ export interface SpendTotals {
 
 export const emptyTotals = (): SpendTotals => ({ usd: 0, calls: 0, unknownPriceCalls: 0, inputTokens: 0, outputTokens: 0 });
 
+const isKnown = (usd: number | null | undefined): usd is number => usd !== null && usd !== undefined && Number.isFinite(usd);
+
+/**
+ * One call into a slice: its known cost is added; a call with any part of unknown price is also counted as
+ * unknown, so the sum reads "at least" and a known part is never lost because another part has no price.
+ */
 export function addToTotals(totals: SpendTotals, record: CallRecord): void {
   totals.calls += 1;
   totals.inputTokens += record.inputTokens;
   totals.outputTokens += record.outputTokens;
-  if (record.costUsd === null || record.costUsd === undefined || !Number.isFinite(record.costUsd)) totals.unknownPriceCalls += 1;
-  else totals.usd += record.costUsd;
+  const parts = record.costParts;
+  if (parts && parts.length > 0) {
+    for (const part of parts) if (isKnown(part.costUsd)) totals.usd += part.costUsd;
+    if (parts.some((part) => !isKnown(part.costUsd))) totals.unknownPriceCalls += 1;
+  } else if (isKnown(record.costUsd)) totals.usd += record.costUsd;
+  else totals.unknownPriceCalls += 1;
 }
 
 /** Another tool's call (Copilot Chat, promptfoo…) received over OTLP, not one made through our gateway. */
@@ -27,6 +37,29 @@ export const isOtherTool = (record: Pick<CallRecord, 'origin'>): boolean => reco
 
 /** `provider:model` of the model that answered (after any fallback). */
 export const modelRefOf = (record: Pick<CallRecord, 'provider' | 'model'>): string => `${record.provider}:${record.model}`;
+
+/**
+ * Who a call's cost belongs to: each model that produced tokens when it has parts (a model that broke off before a
+ * fallback answered is charged its own partial answer), else the model that answered.
+ */
+export function costPartsOf(record: CallRecord): CostPart[] {
+  if (record.costParts && record.costParts.length > 0) return record.costParts;
+  return [{ model: modelRefOf(record), costUsd: record.costUsd, inputTokens: record.inputTokens, outputTokens: record.outputTokens, usageSource: record.usageSource ?? 'provider' }];
+}
+
+/** A model's part of a call into that model's slice: a call of that model, with that model's tokens and cost. */
+export function addPartToTotals(totals: SpendTotals, part: CostPart): void {
+  totals.calls += 1;
+  totals.inputTokens += part.inputTokens;
+  totals.outputTokens += part.outputTokens;
+  if (isKnown(part.costUsd)) totals.usd += part.costUsd;
+  else totals.unknownPriceCalls += 1;
+}
+
+/** Adds a call to the per-model slices of `byModel`, each part to its own model. */
+export function addToModels(byModel: Map<string, SpendTotals>, record: CallRecord): void {
+  for (const part of costPartsOf(record)) addPartToTotals(totalsFor(byModel, part.model), part);
+}
 
 interface DayBucket {
   totals: SpendTotals;
@@ -62,13 +95,13 @@ export class SpendTally {
     let day = days.get(key);
     if (!day) days.set(key, (day = { totals: emptyTotals(), byModel: new Map() }));
     addToTotals(day.totals, record);
-    addToTotals(totalsFor(day.byModel, modelRefOf(record)), record);
+    addToModels(day.byModel, record);
     if (isOtherTool(record)) return;
     const inSession =
       record.sessionId && this.sessionId ? record.sessionId === this.sessionId : at.getTime() >= this.sessionStart.getTime();
     if (inSession) {
       addToTotals(this.sessionTotals, record);
-      addToTotals(totalsFor(this.sessionByModel, modelRefOf(record)), record);
+      addToModels(this.sessionByModel, record);
     }
   }
 

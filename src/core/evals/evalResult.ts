@@ -1,4 +1,5 @@
 import type { ModelRef } from '../models/modelRef';
+import type { StopReason } from '../providers/chat';
 import type { ErrorKind } from '../providers/providerError';
 import type { AssertionOutcome } from './assertions/assertionOutcome';
 import type { SourceLocation } from './evalModel';
@@ -37,6 +38,8 @@ export interface EvalCaseResult {
   tokens: { input: number; output: number };
   /** Read from the response cache: latency and cost are the original call's, and no money was spent now. */
   cached: boolean;
+  /** Why the answer ended; `max_tokens` = cut at the output limit (the output is incomplete). */
+  stopReason?: StopReason;
   error?: { kind: ErrorKind | 'template'; message: string };
   /** Set when the workspace's promptfoo ran this case (`--engine promptfoo`, or auto for a file that needs it). */
   engine?: 'promptfoo';

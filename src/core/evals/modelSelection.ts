@@ -77,7 +77,7 @@ export function selectModel(stats: readonly CandidateStats[], input: SelectionIn
     const decision =
       passing.length > 0
         ? `No recommendation: the candidates that met the ${pct(input.minPassRate)} gate have no known price (add prices under llmWorkbench.models).`
-        : `No candidate met the ${pct(input.minPassRate)} quality gate${best ? ` (best: ${best.label} at ${pct(best.passRate)})` : ''}: improve the prompt or try stronger models.`;
+        : `No candidate met the ${pct(input.minPassRate)} quality gate${bestNote(best)}: improve the prompt or try stronger models.`;
     return { ...base, chosenRoute: null, costEstimate: null, decision };
   }
   const fallback =
@@ -95,6 +95,13 @@ export function selectModel(stats: readonly CandidateStats[], input: SelectionIn
     costEstimate: { perCallUsd: perCall, callsPerDay: input.callsPerDay, monthlyUsd: perCall * input.callsPerDay * 30 },
     decision,
   };
+}
+
+/** Names the closest candidate, unless none passed a single case (then no model is "best" at 0%). */
+function bestNote(best: { label: string; passRate: number } | undefined): string {
+  if (!best) return '';
+  if (best.passRate === 0) return ' (no candidate passed a single case)';
+  return ` (best: ${best.label} at ${pct(best.passRate)})`;
 }
 
 function pct(rate: number): string {

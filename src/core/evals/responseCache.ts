@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { CallRecord } from '../cost/callRecord';
@@ -27,7 +27,13 @@ export function defaultEvalCacheDir(env: NodeJS.ProcessEnv = process.env, home: 
  * answer for every repeat). One small JSON file per entry, written atomically, so parallel runs never read half a file.
  */
 export class ResponseCache {
-  constructor(readonly dir: string) {}
+  private warned = false;
+
+  /** `warn` hears once, in one sentence, that answers cannot be stored (the run goes on uncached). */
+  constructor(
+    readonly dir: string,
+    private readonly warn: (message: string) => void = () => undefined,
+  ) {}
 
   static key(parts: Record<string, unknown>): string {
     return createHash('sha256').update(stableJson(parts)).digest('hex');
@@ -42,12 +48,27 @@ export class ResponseCache {
     }
   }
 
+  /** Stores an answer; a cache that cannot be written fails soft (the answer was already delivered). */
   set(key: string, answer: CachedAnswer): void {
     const path = this.pathOf(key);
-    mkdirSync(join(this.dir, key.slice(0, 2)), { recursive: true });
     const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    writeFileSync(temp, JSON.stringify(answer));
-    renameSync(temp, path);
+    try {
+      mkdirSync(join(this.dir, key.slice(0, 2)), { recursive: true });
+      writeFileSync(temp, JSON.stringify(answer));
+      renameSync(temp, path);
+    } catch (error) {
+      try {
+        rmSync(temp, { force: true });
+      } catch {
+        // nothing was written there
+      }
+      if (!this.warned) {
+        this.warned = true;
+        const code = (error as NodeJS.ErrnoException).code;
+        const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOTDIR' || code === 'EEXIST' ? 'a file is in the way of its folders' : (error as Error).message.split('\n')[0];
+        this.warn(`the eval response cache ${this.dir} cannot be written (${why}): answers of this run are not cached — fix the folder, set LLM_WORKBENCH_HOME, or pass --no-cache`);
+      }
+    }
   }
 
   private pathOf(key: string): string {

@@ -42,6 +42,12 @@ export interface EvalRunOptions {
   minPassRate?: number;
   /** Calls per day for the monthly cost estimate when the file sets none; default 1000. */
   callsPerDay?: number;
+  /**
+   * How the model-selection record names the eval file (the dataset): a path relative to the workspace or the
+   * current directory, so a record committed next to the file does not carry someone's home directory.
+   * Default: the path as given.
+   */
+  displayPath?: (path: string) => string;
   codeTimeoutMs?: number;
   /** Applied to every text that leaves the run (results, JSONL): removes keys a template or an answer echoed. */
   redact?: (text: string) => string;
@@ -165,7 +171,7 @@ function fileSummary(file: EvalFile, matrix: MatrixAccumulator, byModel: MatrixA
     summary.selection = selectModel(models, {
       task: file.task,
       description: file.description,
-      file: file.path,
+      file: options.displayPath?.(file.path) ?? file.path,
       cases: file.tests.length,
       repeats,
       minPassRate: file.minPassRate ?? options.minPassRate ?? DEFAULT_MIN_PASS_RATE,

@@ -98,6 +98,7 @@ export async function runJob(job: Job, options: EvalRunOptions, shared: JobConte
       graderCostUsd: graderCosts.length === 0 ? undefined : graderCosts.some((c) => c === null) ? null : graderCosts.reduce<number>((a, c) => a + (c ?? 0), 0),
       tokens: { input: record.inputTokens, output: record.outputTokens },
       cached: answer.cached,
+      ...(record.stopReason ? { stopReason: record.stopReason } : {}),
     },
     spent,
   };

@@ -5,7 +5,8 @@ import type { KeySource, ProviderAdapter } from '../providers/adapter';
 import type { AdapterOptions } from '../providers/adapterOptions';
 import { createAdapter } from '../providers/createAdapter';
 import { ProviderError } from '../providers/providerError';
-import { withRedactedErrors } from '../providers/redactSecrets';
+import { timerDelay } from '../providers/timerDelay';
+import { redactSecrets, withRedactedErrors } from '../providers/redactSecrets';
 import { Gateway } from './gateway';
 import type { ChatGateway } from './gatewayApi';
 import { DEFAULT_RESILIENCE, type ResilienceSettings } from '../config/resilienceSettings';
@@ -42,6 +43,8 @@ export function createGateway(options: CreateGatewayOptions): ChatGateway {
   const { config } = options;
   const catalog = options.catalog ?? new ModelCatalog(config.models, { providers: config.providers });
   const built = new Map<string, ProviderAdapter>(options.adapters ?? []);
+  // Every key any adapter was given: what the gateway records is redacted against all of them.
+  const usedKeys = new Set<string>();
 
   const adapterFor = (providerId: string): ProviderAdapter => {
     const existing = built.get(providerId);
@@ -55,7 +58,7 @@ export function createGateway(options: CreateGatewayOptions): ChatGateway {
       });
     }
     // Provider error bodies can echo the key; what the gateway logs, records and shows never does.
-    const adapter = withRedactedErrors((keys) => createAdapter(provider, keys, options.adapterOptions), options.keys);
+    const adapter = withRedactedErrors((keys, redact) => createAdapter(provider, keys, { ...options.adapterOptions, redact }), options.keys, usedKeys);
     built.set(providerId, adapter);
     return adapter;
   };
@@ -73,6 +76,7 @@ export function createGateway(options: CreateGatewayOptions): ChatGateway {
     sleep: options.sleep ?? abortableSleep,
     log: options.log ?? (() => undefined),
     sessionId: options.sessionId,
+    redact: (text) => redactSecrets(text, usedKeys),
     self: () => outer.gateway ?? gateway,
   });
   outer.gateway = options.wrap ? options.wrap(gateway) : gateway;
@@ -87,7 +91,7 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
       signal?.removeEventListener('abort', done);
       resolve();
     };
-    const timer = setTimeout(done, ms);
+    const timer = setTimeout(done, timerDelay(ms));
     signal?.addEventListener('abort', done, { once: true });
   });
 }

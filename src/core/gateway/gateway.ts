@@ -17,7 +17,7 @@ import type { ChatGateway, GatewayEvent, GatewayRequest, GatewayResult, Route } 
 import { runAttempt, type AttemptOutcome } from './modelAttempt';
 import { prepareModel, type Prepared } from './prepareModel';
 import { promptTokenCounter } from './promptTokens';
-import { ProviderBreakers } from './providerBreakers';
+import { CircuitBreakers } from './circuitBreakers';
 import { RetryBudget, describeKind } from './retryPolicy';
 import { decideRoute, type RouteDecision, type RouterContext } from './router';
 import { embedThroughGateway, type EmbedRequest, type EmbedResponse } from './embedCall';
@@ -37,6 +37,8 @@ export interface GatewayParts {
   sessionId?: string;
   /** The gateway as callers see it (with decorators such as telemetry), for the gateway's own nested calls. */
   self?: () => ChatGateway;
+  /** Removes every key in use from text the gateway records (error messages, reasons, logged prompts). */
+  redact?(text: string): string;
 }
 
 interface CallProgress {
@@ -51,23 +53,23 @@ interface RouteWalk {
   tally: CallTally;
   budget: RetryBudget;
   failures: { ref: ModelRef; error: ProviderError }[];
-  pendingFallback?: { from: ModelRef; reason: string };
-  restartReason?: string;
+  pendingFallback?: { from: ModelRef; reason: string; missingKey?: boolean };
+  restart?: { from: ModelRef; reason: string };
   lastError?: ProviderError;
   /** Makes the call's one record (also appended to the ledger). */
   finish(outcome: CallRecord['outcome'], error?: ProviderError): CallRecord;
 }
 
 /**
- * Routes, checks the budget, retries with backoff, trips per-provider circuits, falls back, validates, and records
+ * Routes, checks the budget, retries with backoff, trips per-model circuits, falls back, validates, and records
  * every call. `stream` never throws: every outcome ends with exactly one `record` event, also appended to the ledger.
  */
 export class Gateway implements ChatGateway {
-  private readonly breakers: ProviderBreakers;
+  private readonly breakers: CircuitBreakers;
   private installed: Promise<ModelRef[]> | undefined;
 
   constructor(private readonly parts: GatewayParts) {
-    this.breakers = new ProviderBreakers(parts.resilience, parts.log);
+    this.breakers = new CircuitBreakers(parts.resilience, parts.log);
   }
 
   complete(request: GatewayRequest): Promise<GatewayResult> {
@@ -98,8 +100,10 @@ export class Gateway implements ChatGateway {
     const finish = (outcome: CallRecord['outcome'], error?: ProviderError): CallRecord => {
       call.recorded = true;
       const { config, sessionId } = parts;
-      const record = tally.record({ request, requestId, startedAt, now: parts.now(), route, outcome, error, sessionId, logPrompts: config.logPrompts });
-      this.append(record);
+      const record = tally.record({ request, requestId, startedAt, now: parts.now(), route, outcome, error, sessionId, logPrompts: config.logPrompts, redact: parts.redact });
+      // A call that never reached a provider (nothing routable, every model skipped, cancelled before sending) cost
+      // nothing and answered nothing: the caller still gets its record, the ledger does not.
+      if (tally.attempts > 0) this.append(record);
       return record;
     };
     call.recordEarlyClose = () => finish('aborted', new ProviderError({ kind: 'aborted', message: 'Cancelled: the caller stopped reading the answer.' }));
@@ -125,7 +129,7 @@ export class Gateway implements ChatGateway {
         continue;
       }
       // The first model that gets the request sets the estimate (null = its price is unknown, and stays so).
-      if (tally.estimatedCost === undefined) tally.estimatedCost = estimateCallCost(prepared.info, prepared.inputTokens, prepared.maxOutputTokens);
+      if (tally.estimatedCost === undefined) tally.estimatedCost = estimateCallCost(prepared.info, prepared.inputTokens, prepared.reserve);
       if (yield* this.tryModel(walk, prepared, index === route.fallbacks.length)) return;
     }
     yield* failCall(finish, summarizeFailures(walk.failures, walk.lastError));
@@ -143,7 +147,8 @@ export class Gateway implements ChatGateway {
     for (let attemptOnModel = 1; ; attemptOnModel++) {
       const outcome = yield* this.forwardAttempt(walk, prepared);
       if (outcome.ok) {
-        tally.addAttempt(prepared, outcome.usage, outcome.text, true);
+        tally.addAttempt(prepared, outcome.usage, outcome.text);
+        tally.stopReason = outcome.stopReason;
         parts.log(`answered by ${ref} after ${tally.attempts} attempt(s)`);
         const record = walk.finish('ok');
         if (outcome.usage) yield { type: 'usage', usage: outcome.usage };
@@ -152,7 +157,7 @@ export class Gateway implements ChatGateway {
         return true;
       }
       const { error } = outcome;
-      if (outcome.started) tally.addAttempt(prepared, outcome.usage, outcome.text, false);
+      if (outcome.started) tally.addAttempt(prepared, outcome.usage, outcome.text);
       if (error.kind === 'aborted' || request.signal?.aborted) {
         yield* failCall(walk.finish, request.signal?.aborted ? abortedError() : error, 'aborted');
         return true;
@@ -160,7 +165,7 @@ export class Gateway implements ChatGateway {
       walk.lastError = error;
       if (outcome.circuitOpen) return this.moveOn(walk, ref, error, `${ref} skipped: ${error.message}`);
       if (outcome.text) {
-        walk.restartReason = `${ref} ${describeKind(error)} after ${outcome.text.length} characters of its answer; the answer restarts`;
+        walk.restart = { from: ref, reason: `${ref} ${describeKind(error)} after ${outcome.text.length} characters of its answer; the answer restarts` };
       }
       let retry = budget.decide(error, attemptOnModel);
       if (retry.retry && outcome.text && !isLast) {
@@ -189,7 +194,7 @@ export class Gateway implements ChatGateway {
    */
   private async *forwardAttempt(walk: RouteWalk, prepared: Prepared): AsyncGenerator<GatewayEvent, AttemptOutcome> {
     const { tally } = walk;
-    const run = runAttempt(prepared, walk.request, walk.decision.validator, this.breakers.for(prepared.providerId), this.parts.resilience);
+    const run = runAttempt(prepared, walk.request, walk.decision.validator, this.breakers, this.parts.resilience, walk.budget);
     let outcome: AttemptOutcome | undefined;
     try {
       for (;;) {
@@ -200,13 +205,14 @@ export class Gateway implements ChatGateway {
           tally.attempts += 1;
           tally.lastTried = prepared;
           if (walk.pendingFallback) {
-            yield { type: 'fallback', from: walk.pendingFallback.from, to: prepared.ref, reason: walk.pendingFallback.reason };
+            const { from, reason, missingKey } = walk.pendingFallback;
+            yield { type: 'fallback', from, to: prepared.ref, reason, ...(missingKey ? { missingKey } : {}) };
             walk.pendingFallback = undefined;
           }
           yield { ...event, attempt: tally.attempts };
-          if (walk.restartReason) {
-            yield { type: 'restart', model: prepared.ref, reason: walk.restartReason };
-            walk.restartReason = undefined;
+          if (walk.restart) {
+            yield { type: 'restart', model: prepared.ref, from: walk.restart.from, reason: walk.restart.reason };
+            walk.restart = undefined;
             tally.ttftAt = undefined;
           }
           continue;
@@ -225,7 +231,7 @@ export class Gateway implements ChatGateway {
     this.parts.log(note);
     walk.tally.fallbackNotes.push(note);
     walk.failures.push({ ref, error });
-    walk.pendingFallback = { from: ref, reason: note };
+    walk.pendingFallback = { from: ref, reason: note, ...(error.missingKey ? { missingKey: true } : {}) };
     return false;
   }
 

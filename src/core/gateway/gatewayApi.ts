@@ -30,9 +30,13 @@ export type GatewayEvent =
   | { type: 'route'; route: Route }
   | { type: 'attempt'; model: ModelRef; attempt: number }
   | { type: 'retry'; model: ModelRef; attempt: number; delayMs: number; error: ProviderError }
-  /** Text already streamed came from a model that failed; what follows restarts the answer on `model`. */
-  | { type: 'restart'; model: ModelRef; reason: string }
-  | { type: 'fallback'; from: ModelRef; to: ModelRef; reason: string }
+  /**
+   * Text already streamed came from a model that failed (`from`); what follows restarts the answer on `model` —
+   * another model, or the same one again when it has no fallback.
+   */
+  | { type: 'restart'; model: ModelRef; from: ModelRef; reason: string }
+  /** `missingKey`: `from` was skipped because no key is stored for its provider (nothing was sent to it). */
+  | { type: 'fallback'; from: ModelRef; to: ModelRef; reason: string; missingKey?: boolean }
   | { type: 'record'; record: CallRecord };
 
 export interface GatewayResult {

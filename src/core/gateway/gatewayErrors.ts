@@ -20,6 +20,7 @@ export function summarizeFailures(failures: { ref: ModelRef; error: ProviderErro
     provider: last.provider,
     model: last.model,
     status: last.status,
+    missingKey: failures.some((f) => f.error.missingKey),
     message: `No model on the route could answer:\n${failures.map((f) => `  ${f.ref}: ${f.error.message}`).join('\n')}`,
   });
 }

@@ -1,14 +1,15 @@
-import { BrokenCircuitError, type CircuitBreakerPolicy } from 'cockatiel';
 import type { ResilienceSettings } from '../config/resilienceSettings';
 import type { OutputValidator } from '../config/routingRule';
 import type { ChatEvent, StopReason } from '../providers/chat';
 import { ProviderError } from '../providers/providerError';
 import type { Usage } from '../providers/usage';
+import { CircuitOpenError, circuitOpenMessage, type CircuitBreakers } from './circuitBreakers';
 import { EventQueue } from './eventQueue';
 import { abortedError, asProviderError } from './gatewayErrors';
 import type { GatewayEvent, GatewayRequest } from './gatewayApi';
 import { validateOutput } from './outputValidator';
 import type { Prepared } from './prepareModel';
+import type { RetryBudget } from './retryPolicy';
 import { watchStream } from './streamWatchdog';
 
 export type AttemptOutcome =
@@ -16,7 +17,7 @@ export type AttemptOutcome =
   | { ok: false; error: ProviderError; text: string; usage?: Usage; started: boolean; circuitOpen?: boolean };
 
 /**
- * One attempt on one model, inside the provider's circuit breaker. Yields `attempt` once the breaker lets it
+ * One attempt on one model, inside its circuit breakers (the model's, and the provider's for connection failures). Yields `attempt` once the breaker lets it
  * through, then text as it streams; returns how it ended. Usage and done are held back until the answer passed
  * its validator, so a caller never sees `done` for an answer that is about to be replaced.
  */
@@ -24,8 +25,10 @@ export async function* runAttempt(
   p: Prepared,
   request: GatewayRequest,
   validator: OutputValidator | undefined,
-  breaker: CircuitBreakerPolicy,
+  breakers: CircuitBreakers,
   resilience: ResilienceSettings,
+  /** Cuts the attempt's silence limits to what is left of the model's wait cap, and hears how long a stall lasted. */
+  budget: RetryBudget,
 ): AsyncGenerator<GatewayEvent, AttemptOutcome> {
   const controller = new AbortController();
   const onAbort = () => controller.abort(request.signal?.reason);
@@ -36,11 +39,12 @@ export async function* runAttempt(
   let started = false;
   let completed = false;
   const providerRequest = { ...request, maxOutputTokens: p.maxOutputTokens, signal: controller.signal };
-  const execution = breaker.execute(async () => {
+  const limits = budget.silenceLimits();
+  const execution = breakers.execute(p.providerId, p.ref, async () => {
     started = true;
     queue.push({ type: 'attempt' });
     let done = false;
-    for await (const event of watchStream(p.adapter.stream(p.modelId, providerRequest), resilience, controller, p.ref)) {
+    for await (const event of watchStream(p.adapter.stream(p.modelId, providerRequest), limits, controller, p.ref, (ms) => budget.stalledFor(ms))) {
       if (event.type === 'error') throw event.error;
       queue.push(event);
       if (event.type === 'done') done = true;
@@ -73,7 +77,10 @@ export async function* runAttempt(
     completed = true;
   } catch (error) {
     completed = true;
-    if (error instanceof BrokenCircuitError) return { ok: false, started, text, circuitOpen: true, error: circuitOpenError(p, resilience) };
+    if (error instanceof CircuitOpenError) {
+      const open = new ProviderError({ kind: 'overloaded', provider: p.providerId, model: p.modelId, message: circuitOpenMessage(error.circuit, resilience) });
+      return { ok: false, started, text, circuitOpen: true, error: open };
+    }
     const normalized = controller.signal.aborted && request.signal?.aborted ? abortedError() : asProviderError(error, 'network');
     return { ok: false, started, text, usage, error: normalized };
   } finally {
@@ -96,12 +103,4 @@ export async function* runAttempt(
     }
   }
   return { ok: true, text, usage, stopReason };
-}
-
-function circuitOpenError(p: Prepared, { breakerThreshold, breakerCooldownMs }: ResilienceSettings): ProviderError {
-  return new ProviderError({
-    kind: 'overloaded',
-    provider: p.providerId,
-    message: `circuit open for provider '${p.providerId}' after ${breakerThreshold} consecutive failures; it gets a trial call ${Math.round(breakerCooldownMs / 1000)} s after opening`,
-  });
 }

@@ -8,6 +8,7 @@ import type { ProviderAdapter } from '../providers/adapter';
 import { ProviderError } from '../providers/providerError';
 import { tokenizerSpecFor } from '../tokens/encodings';
 import { asProviderError } from './gatewayErrors';
+import { defaultOutputLimit } from './outputLimit';
 import type { GatewayRequest } from './gatewayApi';
 import type { RouteDecision } from './router';
 
@@ -19,7 +20,10 @@ export interface Prepared {
   adapter: ProviderAdapter;
   info: ModelInfo | undefined;
   inputTokens: number;
-  maxOutputTokens: number;
+  /** Output tokens the window check reserved (and cost estimates assume). */
+  reserve: number;
+  /** The limit sent: the caller's, else the model's own maximum; undefined = the provider's default (limits unknown). */
+  maxOutputTokens: number | undefined;
 }
 
 export interface PrepareContext {
@@ -57,7 +61,7 @@ export async function prepareModel(
   const encoding = tokenizerSpecFor(info).encoding;
   const inputTokens = await promptTokens(encoding);
   const reserve = Math.min(ctx.config.budget.outputReserve, info?.maxOutput ?? Infinity);
-  const maxOutputTokens = request.maxOutputTokens ?? reserve;
+  const checked = request.maxOutputTokens ?? reserve;
   // An Ollama server's num_ctx is one window that prompt and answer share; elsewhere the catalog's limits.
   const serverWindow = adapter.contextWindowFor ? await adapter.contextWindowFor(modelId).catch(() => undefined) : undefined;
   // Limits nobody knows are not enforced: the provider's own answer is better than a refusal on a guess.
@@ -67,16 +71,21 @@ export async function prepareModel(
       : info && !info.limitsUnknown
         ? info
         : undefined;
-  const check = limits && checkWindow(limits, inputTokens, maxOutputTokens);
+  const check = limits && checkWindow(limits, inputTokens, checked);
   if (limits && check && check.verdict === 'over') {
     return {
       skip: new ProviderError({
         kind: 'context_overflow',
         provider: providerId,
         model: modelId,
-        message: `${overflowReason(check, limits, inputTokens, maxOutputTokens, ref)}, or add a model with a larger window to the route's fallbacks`,
+        message: `${overflowReason(check, limits, inputTokens, checked, ref)}, or add a model with a larger window to the route's fallbacks`,
       }),
     };
   }
-  return { ref, providerId, modelId, adapter, info, inputTokens, maxOutputTokens };
+  const exactCount = tokenizerSpecFor(info).kind === 'exact';
+  const maxOutputTokens = request.maxOutputTokens ?? defaultOutputLimit(limits, inputTokens, checked, exactCount);
+  // Asked last (a model that cannot fit says so first): no key means nothing would be sent, so the model is skipped.
+  const noKey = await adapter.missingKey?.(modelId).catch(() => undefined);
+  if (noKey) return { skip: noKey };
+  return { ref, providerId, modelId, adapter, info, inputTokens, reserve: checked, maxOutputTokens };
 }

@@ -2,6 +2,7 @@ import { ExponentialBackoff, type GeneratorFn, type IBackoff } from 'cockatiel';
 import { isRetryable } from '../providers/isRetryable';
 import type { ProviderError } from '../providers/providerError';
 import type { ResilienceSettings } from '../config/resilienceSettings';
+import type { WatchdogLimits } from './streamWatchdog';
 
 export type RetryDecision =
   | { retry: true; delayMs: number; basis: 'retry-after' | 'backoff' }
@@ -25,6 +26,8 @@ export function equalJitter(random: () => number): GeneratorFn<number> {
  */
 export class RetryBudget {
   private waited = 0;
+  /** Waiting on the current model: its backoffs and Retry-After waits, and the silence of its stalled attempts. */
+  private modelWaited = 0;
   private backoff: IBackoff<unknown> | undefined;
   private readonly factory: ExponentialBackoff<number>;
 
@@ -47,6 +50,22 @@ export class RetryBudget {
   /** A new model starts a new backoff sequence (the total-wait cap carries over). */
   startModel(): void {
     this.backoff = undefined;
+    this.modelWaited = 0;
+  }
+
+  /** An attempt on the current model ended in silence that lasted `ms`: a stall is waiting too. */
+  stalledFor(ms: number): void {
+    this.modelWaited += ms;
+  }
+
+  /**
+   * Silence limits for the next attempt on the current model: the configured timeouts, cut to what is left of the
+   * cap, so a model that stalls is given up within `maxTotalWaitMs` however many attempts it gets.
+   */
+  silenceLimits(): WatchdogLimits {
+    const { firstByteTimeoutMs, idleTimeoutMs, maxTotalWaitMs } = this.settings;
+    const left = Math.max(1, maxTotalWaitMs - this.modelWaited);
+    return { firstByteTimeoutMs: Math.min(firstByteTimeoutMs, left), idleTimeoutMs: Math.min(idleTimeoutMs, left), capped: left < Math.max(firstByteTimeoutMs, idleTimeoutMs) };
   }
 
   /** @param attemptsOnModel attempts already made on the current model, the failed one included. */
@@ -55,7 +74,7 @@ export class RetryBudget {
     if (attemptsOnModel >= this.settings.maxAttempts) {
       return { retry: false, because: `${describeKind(error)} after ${attemptsOnModel} attempts` };
     }
-    const left = this.settings.maxTotalWaitMs - this.waited;
+    const left = this.settings.maxTotalWaitMs - Math.max(this.waited, this.modelWaited);
     if (error.retryAfterMs !== undefined) {
       if (error.retryAfterMs > left) {
         return {
@@ -70,12 +89,17 @@ export class RetryBudget {
     if (delayMs > left) {
       return { retry: false, because: `${describeKind(error)}: the next retry would pass the ${seconds(this.settings.maxTotalWaitMs)} retry cap` };
     }
+    // A model that stalled gets another attempt only with time left to wait for it (a second or a quarter of the cap).
+    if (error.kind === 'timeout' && left - delayMs < Math.min(1000, this.settings.maxTotalWaitMs / 4)) {
+      return { retry: false, because: `${describeKind(error)}: its silence used up the ${seconds(this.settings.maxTotalWaitMs)} wait cap (llmWorkbench.gateway.maxTotalWaitMs)` };
+    }
     return { retry: true, delayMs, basis: 'backoff' };
   }
 
   /** Counts a wait against the cap once it has happened. */
   waitedFor(ms: number): void {
     this.waited += ms;
+    this.modelWaited += ms;
   }
 }
 

@@ -1,10 +1,13 @@
 import type { ChatEvent } from '../providers/chat';
 import { ProviderError } from '../providers/providerError';
+import { timerDelay } from '../providers/timerDelay';
 import { seconds } from './retryPolicy';
 
 export interface WatchdogLimits {
   firstByteTimeoutMs: number;
   idleTimeoutMs: number;
+  /** The limits were cut to what is left of `maxTotalWaitMs` for this model: the message says so. */
+  capped?: boolean;
 }
 
 /**
@@ -17,6 +20,8 @@ export async function* watchStream(
   limits: WatchdogLimits,
   controller: AbortController,
   who: string,
+  /** Told how long the silence lasted when it ends the attempt (it counts against the model's wait cap). */
+  onSilence?: (ms: number) => void,
 ): AsyncGenerator<ChatEvent> {
   const iterator = source[Symbol.asyncIterator]();
   let first = true;
@@ -25,16 +30,18 @@ export async function* watchStream(
     for (;;) {
       const limit = first ? limits.firstByteTimeoutMs : limits.idleTimeoutMs;
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const silence = new Promise<'silence'>((resolve) => (timer = setTimeout(() => resolve('silence'), limit)));
+      const silence = new Promise<'silence'>((resolve) => (timer = setTimeout(() => resolve('silence'), timerDelay(limit))));
       const next = await Promise.race([iterator.next(), silence]);
       clearTimeout(timer);
       if (next === 'silence') {
         controller.abort(new Error('timeout'));
+        onSilence?.(limit);
+        const cap = limits.capped ? ' (what was left of llmWorkbench.gateway.maxTotalWaitMs for this model)' : '';
         throw new ProviderError({
           kind: 'timeout',
           message: first
-            ? `${who} sent nothing for ${seconds(limit)} — the provider may be overloaded; the gateway moved on (raise llmWorkbench.gateway.firstByteTimeoutMs for slow models)`
-            : `${who} went silent for ${seconds(limit)} in the middle of the answer — the stream stalled`,
+            ? `${who} sent nothing for ${seconds(limit)}${cap} — the provider may be overloaded; the gateway moved on (raise llmWorkbench.gateway.firstByteTimeoutMs and maxTotalWaitMs for slow models)`
+            : `${who} went silent for ${seconds(limit)}${cap} in the middle of the answer — the stream stalled`,
         });
       }
       if (next.done) {

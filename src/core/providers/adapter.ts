@@ -1,3 +1,4 @@
+import type { ProviderError } from './providerError';
 import type { ChatEvent, ChatRequest } from './chat';
 
 export type ProviderKind = 'openai' | 'anthropic' | 'openai-compatible' | 'ollama';
@@ -28,6 +29,11 @@ export interface ProviderAdapter {
   /** Streams text events, then exactly one usage event, then done; or an error event. Never throws for provider faults. */
   stream(model: string, request: ChatRequest): AsyncIterable<ChatEvent>;
   listModels?(): Promise<ModelListing[]>;
+  /**
+   * The error a call would fail with before sending anything because no key is stored (undefined: a key is there, or
+   * none is needed). The gateway asks first, so a missing key is a skipped model, not an attempt.
+   */
+  missingKey?(model: string): Promise<ProviderError | undefined>;
   /** The context the server will actually use for this model, when the protocol can tell (Ollama: num_ctx). */
   contextWindowFor?(model: string): Promise<number | undefined>;
   /** The provider's own input-token count for a request, where the protocol has an endpoint for it (Anthropic). Rejects with a ProviderError. */

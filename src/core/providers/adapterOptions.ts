@@ -13,6 +13,8 @@ export interface AdapterOptions {
    * Default: "set it with 'LLM Workbench: Set API Key'"; the CLI says which environment variable to set.
    */
   keyHint?: (providerId: string) => string;
+  /** Redacts the keys in use from provider error text before it is clipped (see `withRedactedErrors`). */
+  redact?: (text: string) => string;
 }
 
 export const DEFAULT_KEY_HINT = "set it with 'LLM Workbench: Set API Key'";

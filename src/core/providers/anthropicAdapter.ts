@@ -1,5 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import type { MessageCreateParamsStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
+import type { Message, MessageCreateParamsStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { Usage } from './usage';
 import type { KeySource, ProviderAdapter, ProviderConfig, ProviderKind } from './adapter';
 import type { AdapterOptions } from './adapterOptions';
@@ -8,7 +8,8 @@ import type { ChatEvent, ChatRequest } from './chat';
 import { lookupKey } from './keyLookup';
 import { mapAnthropicStopReason } from './mapAnthropicStopReason';
 import { guardedStream, interruptionError, normalizeSdkError } from './guardedStream';
-import { incompleteError, missingKeyError } from './normalizeError';
+import { errorFromHttp, incompleteError, missingKeyError } from './normalizeError';
+import { nonStreamBody, notAnAnswerError, type NonStreamBody } from './nonStreamBody';
 import type { ProviderContext } from './providerContext';
 import type { ProviderError } from './providerError';
 import { loadAnthropic } from './sdkModules';
@@ -47,6 +48,10 @@ export class AnthropicAdapter implements ProviderAdapter {
     this.kind = init.config.kind;
   }
 
+  async missingKey(model: string): Promise<ProviderError | undefined> {
+    return (await lookupKey(this.init.keys, this.id)) ? undefined : missingKeyError(this.init.context, model);
+  }
+
   stream(model: string, request: ChatRequest): AsyncIterable<ChatEvent> {
     // The SDK loads here, before the call's idle clock starts: its first load is not the provider's silence.
     loadAnthropic();
@@ -63,9 +68,14 @@ export class AnthropicAdapter implements ProviderAdapter {
     let stopReason: string | null | undefined;
     let stopped = false;
     const toolCalls = new ToolCallAssembler();
-    const stream = await this.client(key).messages.create(this.params(model, request), { signal: guard.signal });
+    const { data: stream, response } = await this.client(key).messages.create(this.params(model, request), { signal: guard.signal }).withResponse();
+    guard.markResponded();
+    const whole = await nonStreamBody(response);
+    if (whole) return yield* this.completeAnswer(whole, model);
     for await (const event of stream) {
       guard.touch();
+      // Nothing after message_stop belongs to the answer (a proxy's or a buggy server's trailing events).
+      if (stopped) break;
       switch (event.type) {
         case 'message_start': {
           const u = event.message.usage;
@@ -109,6 +119,31 @@ export class AnthropicAdapter implements ProviderAdapter {
       ...calls.events,
       { type: 'usage', usage: convertAnthropicUsage(counts) },
       { type: 'done', stopReason: mapAnthropicStopReason(stopReason) },
+    ];
+  }
+
+  /** A 200 that sent the whole `message` as JSON instead of the stream: the answer, exactly; a page is refused. */
+  private async *completeAnswer(whole: NonStreamBody, model: string): AsyncGenerator<ChatEvent, ChatEvent[]> {
+    const { context } = this.init;
+    if (whole.kind === 'page') return [{ type: 'error', error: notAnAnswerError(context, model, whole.contentType) }];
+    const body = whole.body as Omit<Partial<Message>, 'type'> & { type?: string; error?: unknown };
+    if (body.type === 'error' || body.error !== undefined) return [{ type: 'error', error: errorFromHttp({ body }, context, model) }];
+    if (body.type !== 'message' || !Array.isArray(body.content) || !body.usage || body.stop_reason === undefined) {
+      return [{ type: 'error', error: incompleteError(context, model, 'a complete JSON answer that is not a whole message') }];
+    }
+    const text = body.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+    if (text) yield { type: 'text', text };
+    const u = body.usage;
+    const counts = {
+      input: u.input_tokens,
+      cacheRead: u.cache_read_input_tokens ?? 0,
+      cacheWrite: u.cache_creation_input_tokens ?? 0,
+      cacheWrite1h: u.cache_creation?.ephemeral_1h_input_tokens ?? 0,
+      output: u.output_tokens,
+    };
+    return [
+      { type: 'usage', usage: convertAnthropicUsage(counts) },
+      { type: 'done', stopReason: mapAnthropicStopReason(body.stop_reason) },
     ];
   }
 

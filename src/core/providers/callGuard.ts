@@ -1,3 +1,5 @@
+import { timerDelay } from './timerDelay';
+
 /**
  * One call's cancellation: the caller's signal plus an idle watchdog, combined into the signal handed to fetch or
  * the SDK. Afterwards it tells whether an interruption was the caller (aborted) or silence (timeout), because the
@@ -7,6 +9,7 @@ export class CallGuard {
   private readonly controller = new AbortController();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timedOutFlag = false;
+  private respondedFlag = false;
   private readonly onCallerAbort = () => this.controller.abort(this.callerSignal?.reason);
 
   constructor(
@@ -30,6 +33,15 @@ export class CallGuard {
     return this.timedOutFlag;
   }
 
+  /** The provider's response (status and headers) arrived: a transport failure from now on broke an answer. */
+  get responded(): boolean {
+    return this.respondedFlag;
+  }
+
+  markResponded(): void {
+    this.respondedFlag = true;
+  }
+
   get interrupted(): boolean {
     return this.controller.signal.aborted;
   }
@@ -41,7 +53,7 @@ export class CallGuard {
     this.timer = setTimeout(() => {
       this.timedOutFlag = true;
       this.controller.abort(new Error(`idle for ${this.idleTimeoutMs} ms`));
-    }, this.idleTimeoutMs);
+    }, timerDelay(this.idleTimeoutMs));
   }
 
   /** The consumer is holding an event: its slowness is not the provider's silence. `touch()` resumes. */

@@ -20,6 +20,7 @@ export function createAdapter(config: ProviderConfig, keys: KeySource, options: 
     label: providerLabel(config),
     baseUrl,
     keyHint: (options.keyHint ?? (() => DEFAULT_KEY_HINT))(config.id),
+    ...(options.redact ? { redact: options.redact } : {}),
   };
   switch (config.kind) {
     case 'openai':

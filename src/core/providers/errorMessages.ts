@@ -25,6 +25,10 @@ export const errorMessages = {
   ollamaNotRunning: (c: ProviderContext) => `Ollama is not running at ${c.baseUrl} — start it with \`ollama serve\``,
   network: (c: ProviderContext, code?: string) =>
     `Could not reach ${c.label} at ${c.baseUrl}${code ? ` (${code})` : ''} — check the base URL, your network and any proxy`,
+  reset: (c: ProviderContext, model: string, code?: string) =>
+    `${c.label} dropped the connection in the middle of the answer from ${model}${code ? ` (${code})` : ''}; the partial text is not a result — try again`,
+  notAnAnswer: (c: ProviderContext, contentType: string) =>
+    `${c.label} at ${c.baseUrl} answered 200 with ${contentType} instead of an answer — check the base URL in llmWorkbench.providers (a login page, a proxy or a website answers like this)`,
   contextOverflow: (c: ProviderContext, model: string) =>
     `The prompt is too long for ${model} on ${c.label} — shorten it, or route it to a model with a larger context window`,
   modelNotFound: (c: ProviderContext, model: string) =>

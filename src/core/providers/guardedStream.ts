@@ -1,6 +1,6 @@
 import { CallGuard } from './callGuard';
 import type { ChatEvent, ChatRequest } from './chat';
-import { abortedError, errorFromHttp, errorFromTransport, incompleteError, timeoutError } from './normalizeError';
+import { abortedError, errorFromHttp, errorFromTransport, incompleteError, midAnswerTransportError, timeoutError } from './normalizeError';
 import type { ProviderContext } from './providerContext';
 import type { ProviderError } from './providerError';
 import type { HeaderLookup } from './retryAfter';
@@ -52,7 +52,9 @@ export async function* guardedStream(
     yield* ending;
   } catch (error) {
     finished = true;
-    yield { type: 'error', error: guard.interrupted ? interruptionError(guard, context, model) : toError(error) };
+    if (guard.interrupted) yield { type: 'error', error: interruptionError(guard, context, model) };
+    // A reset after the answer began cut the answer; it does not mean the provider could not be reached.
+    else yield { type: 'error', error: guard.responded ? midAnswerTransportError(toError(error), context, model) : toError(error) };
   } finally {
     // A consumer that stops reading closes the body too, which ends its HTTP stream.
     if (!finished) await run.return([]);

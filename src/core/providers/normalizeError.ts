@@ -1,6 +1,7 @@
 import { errorMessages } from './errorMessages';
 import type { ProviderContext } from './providerContext';
 import { ProviderError } from './providerError';
+import { redactSecrets } from './redactSecrets';
 import { parseRetryAfterMs, type HeaderLookup } from './retryAfter';
 
 /** An HTTP error answer (or an in-stream error frame, which has no status) as any protocol delivers it. */
@@ -29,7 +30,8 @@ export function errorFromHttp(failure: HttpFailure, ctx: ProviderContext, model:
   const signals = [code, type].filter((s): s is string => typeof s === 'string');
   const has = (...names: string[]) => signals.some((s) => names.includes(s));
   const base = { provider: ctx.config.id, model, status, cause: failure.body };
-  const detail = message ? clip(message) : undefined;
+  // Redacted before it is clipped: a key cut in half by the clip would no longer match the key.
+  const detail = message ? clip(ctx.redact ? ctx.redact(message) : redactSecrets(message)) : undefined;
 
   const saysRateLimit = has('rate_limit_error', 'rate_limit_exceeded');
   if (signals.some((s) => QUOTA_CODES.has(s)) || status === 402 || (!saysRateLimit && isClientStatus(status) && message && QUOTA_TEXT.test(message))) {
@@ -70,13 +72,26 @@ export function errorFromHttp(failure: HttpFailure, ctx: ProviderContext, model:
 export function errorFromTransport(cause: unknown, ctx: ProviderContext, model: string): ProviderError {
   const code = findErrorCode(cause);
   const base = { provider: ctx.config.id, model, cause };
-  if (code && /^UND_ERR_(HEADERS|BODY|CONNECT)_TIMEOUT$/.test(code)) {
+  const connectFailed = code !== undefined && CONNECT_CODES.test(code);
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return new ProviderError({ ...base, kind: 'timeout', connectFailed, message: errorMessages.timeout(ctx, model) });
+  }
+  if (code && /^UND_ERR_(HEADERS|BODY)_TIMEOUT$/.test(code)) {
     return new ProviderError({ ...base, kind: 'timeout', message: errorMessages.timeout(ctx, model) });
   }
   if (ctx.config.kind === 'ollama' && code === 'ECONNREFUSED') {
-    return new ProviderError({ ...base, kind: 'network', message: errorMessages.ollamaNotRunning(ctx) });
+    return new ProviderError({ ...base, kind: 'network', connectFailed, message: errorMessages.ollamaNotRunning(ctx) });
   }
-  return new ProviderError({ ...base, kind: 'network', message: errorMessages.network(ctx, code) });
+  return new ProviderError({ ...base, kind: 'network', connectFailed, message: errorMessages.network(ctx, code) });
+}
+
+/** Codes that mean the request never reached the server: the endpoint is down or unreachable, whatever the model. */
+const CONNECT_CODES = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EHOSTDOWN|UND_ERR_CONNECT_TIMEOUT|UND_ERR_SOCKET_CONNECT|CERT_\w+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|ERR_TLS_CERT_ALTNAME_INVALID)$/;
+
+/** A connection that broke after the provider started answering: the answer was cut, not the endpoint unreachable. */
+export function midAnswerTransportError(error: ProviderError, ctx: ProviderContext, model: string): ProviderError {
+  if (error.kind !== 'network') return error;
+  return new ProviderError({ kind: 'network', provider: ctx.config.id, model, cause: error.cause, message: errorMessages.reset(ctx, model, findErrorCode(error.cause)) });
 }
 
 export function abortedError(ctx: ProviderContext, model: string): ProviderError {
@@ -92,7 +107,7 @@ export function incompleteError(ctx: ProviderContext, model: string, why: string
 }
 
 export function missingKeyError(ctx: ProviderContext, model: string): ProviderError {
-  return new ProviderError({ kind: 'auth', provider: ctx.config.id, model, message: errorMessages.missingKey(ctx) });
+  return new ProviderError({ kind: 'auth', provider: ctx.config.id, model, missingKey: true, message: errorMessages.missingKey(ctx) });
 }
 
 /** Finds `code`/`type`/`message` whether the body is the whole answer, its inner `error`, or a bare string. */

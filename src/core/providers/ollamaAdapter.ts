@@ -8,6 +8,7 @@ import { mapOllamaStopReason } from './mapOllamaStopReason';
 import { ndjsonLines } from './ndjsonLines';
 import { guardedStream } from './guardedStream';
 import { errorFromHttp, errorFromTransport, incompleteError, timeoutError } from './normalizeError';
+import { notAnAnswerError } from './nonStreamBody';
 import { OpenAIAdapter } from './openaiAdapter';
 import type { ProviderContext } from './providerContext';
 import type { ProviderError } from './providerError';
@@ -94,8 +95,14 @@ export class OllamaAdapter implements ProviderAdapter {
       signal: guard.signal,
     });
     guard.touch();
+    guard.markResponded();
     if (!response.ok) return [{ type: 'error', error: errorFromHttp({ status: response.status, headers: response.headers, body: await readBody(response) }, context, model) }];
     if (!response.body) return [{ type: 'error', error: incompleteError(context, model, 'the response had no body') }];
+    // A complete JSON object is one NDJSON line and reads as the stream; a page is no answer at all.
+    if (/^text\/(html|xml)\b/i.test(response.headers.get('content-type') ?? '')) {
+      await response.body.cancel().catch(() => undefined);
+      return [{ type: 'error', error: notAnAnswerError(context, model, (response.headers.get('content-type') ?? '').split(';')[0]) }];
+    }
     let final: OllamaChatLine | undefined;
     for await (const line of ndjsonLines(response.body)) {
       guard.touch();

@@ -1,5 +1,5 @@
 import type OpenAI from 'openai';
-import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
+import type { ChatCompletion, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { Usage } from './usage';
 import type { EmbeddingResult, KeySource, ModelListing, ProviderAdapter, ProviderConfig, ProviderKind } from './adapter';
 import type { AdapterOptions } from './adapterOptions';
@@ -9,7 +9,8 @@ import { estimateUsage } from './estimateUsage';
 import { lookupKey } from './keyLookup';
 import { mapOpenAIStopReason } from './mapOpenAIStopReason';
 import { guardedStream, normalizeSdkError } from './guardedStream';
-import { incompleteError, missingKeyError, timeoutError } from './normalizeError';
+import { errorFromHttp, incompleteError, missingKeyError, timeoutError } from './normalizeError';
+import { nonStreamBody, notAnAnswerError, type NonStreamBody } from './nonStreamBody';
 import type { ProviderContext } from './providerContext';
 import { ProviderError } from './providerError';
 import { loadOpenAI } from './sdkModules';
@@ -44,6 +45,11 @@ export class OpenAIAdapter implements ProviderAdapter {
     this.kind = init.config.kind;
   }
 
+  async missingKey(model: string): Promise<ProviderError | undefined> {
+    if (!this.init.keyRequired) return undefined;
+    return (await lookupKey(this.init.keys, this.id)) ? undefined : missingKeyError(this.init.context, model);
+  }
+
   stream(model: string, request: ChatRequest): AsyncIterable<ChatEvent> {
     // The SDK loads here, before the call's idle clock starts: its first load is not the provider's silence.
     loadOpenAI();
@@ -61,7 +67,10 @@ export class OpenAIAdapter implements ProviderAdapter {
     let finishReason: string | null | undefined;
     let usage: Usage | undefined;
     const toolCalls = new ToolCallAssembler();
-    const stream = await this.client(key).chat.completions.create(this.params(model, request), { signal: guard.signal });
+    const { data: stream, response } = await this.client(key).chat.completions.create(this.params(model, request), { signal: guard.signal }).withResponse();
+    guard.markResponded();
+    const whole = await nonStreamBody(response);
+    if (whole) return yield* this.completeAnswer(whole, model, request);
     for await (const chunk of stream) {
       guard.touch();
       if (chunk.usage) usage = convertOpenAIUsage(chunk.usage);
@@ -122,6 +131,29 @@ export class OpenAIAdapter implements ProviderAdapter {
     return [
       { type: 'usage', usage },
       { type: 'done', stopReason: stop },
+    ];
+  }
+
+  /**
+   * A 200 that ignored `stream: true` and sent the whole `chat.completion` as JSON is still the answer (taken
+   * exactly: its text, finish reason and usage); a 200 page that is not JSON is refused with what it was.
+   */
+  private async *completeAnswer(whole: NonStreamBody, model: string, request: ChatRequest): AsyncGenerator<ChatEvent, ChatEvent[]> {
+    const { context } = this.init;
+    if (whole.kind === 'page') return [{ type: 'error', error: notAnAnswerError(context, model, whole.contentType) }];
+    const body = whole.body as Partial<ChatCompletion> & { error?: unknown };
+    if (body.error !== undefined) return [{ type: 'error', error: errorFromHttp({ body }, context, model) }];
+    const choice = body.choices?.find((c) => (c.index ?? 0) === 0);
+    if (!choice || typeof choice.finish_reason !== 'string') {
+      return [{ type: 'error', error: incompleteError(context, model, 'a complete JSON answer without a choice and its finish reason') }];
+    }
+    const text = typeof choice.message?.content === 'string' ? choice.message.content : '';
+    if (text) yield { type: 'text', text };
+    const usage = body.usage ? convertOpenAIUsage(body.usage) : this.init.usageRequired ? undefined : estimateUsage(request, text);
+    if (!usage) return [{ type: 'error', error: incompleteError(context, model, 'a complete JSON answer without its usage') }];
+    return [
+      { type: 'usage', usage },
+      { type: 'done', stopReason: mapOpenAIStopReason(choice.finish_reason) },
     ];
   }
 
@@ -210,7 +242,7 @@ export class OpenAIAdapter implements ProviderAdapter {
   }
 }
 
-function convertOpenAIUsage(usage: NonNullable<ChatCompletionChunk['usage']>): Usage {
+function convertOpenAIUsage(usage: NonNullable<ChatCompletion['usage']>): Usage {
   const cacheRead = usage.prompt_tokens_details?.cached_tokens;
   const reasoning = usage.completion_tokens_details?.reasoning_tokens;
   return {

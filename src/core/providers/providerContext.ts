@@ -9,6 +9,8 @@ export interface ProviderContext {
   baseUrl: string;
   /** Completes "… — <hint>" in key messages. */
   keyHint: string;
+  /** Removes the keys in use from provider text; applied before any clipping, so a clipped key cannot slip through. */
+  redact?: (text: string) => string;
 }
 
 export function providerLabel(config: ProviderConfig): string {

@@ -1,5 +1,6 @@
 import type { KeySource, ProviderAdapter } from './adapter';
 import type { ChatEvent, ChatRequest } from './chat';
+import { keySpellings, fragmentSpans } from './keyEchoes';
 import { ProviderError } from './providerError';
 
 export const REDACTED = '[redacted]';
@@ -13,12 +14,44 @@ const KEY_LIKE = /\b(?:sk-ant-|sk-|gsk_)[A-Za-z0-9_\-*]{8,}|\bBearer\s+[A-Za-z0-
 /** `https://user:secret@host` in a base URL echoed by a network error. */
 const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/@:]+:[^\s/@]+@/gi;
 
-/** The text with every known key and anything key-shaped replaced by `[redacted]`. */
+/** `api_key=…`, `"apiKey": "…"`, `x-api-key: …`, `access_token=…`, `password: …`: a secret by the name it is given. */
+const NAMED_SECRET = /\b((?:x-)?api[_-]?key|access[_-]?token|secret|password)(["']?\s*[:=]\s*["']?)([^\s"'&,;}]{8,})/gi;
+
+/**
+ * The text with every known key and anything key-shaped replaced by `[redacted]`. A known key is found in every
+ * spelling an echo can give it (verbatim, JSON-escaped, URL-encoded, `\uXXXX`, base64 at any alignment) and as any
+ * fragment of 8 or more of its characters, so a key that was clipped, split or encoded before it got here is
+ * still removed. Run it before clipping or encoding text, and again on what leaves (reports, logs): it is idempotent.
+ */
 export function redactSecrets(text: string, knownKeys: Iterable<string> = []): string {
-  let out = text;
-  // Longest first, so a key that contains another is removed whole.
-  for (const key of [...knownKeys].filter((k) => k.length >= 4).sort((a, b) => b.length - a.length)) out = out.split(key).join(REDACTED);
-  return out.replace(KEY_LIKE, REDACTED).replace(URL_CREDENTIALS, `$1${REDACTED}@`);
+  const spans: Array<[number, number]> = [];
+  for (const key of new Set([...knownKeys].map((k) => k.trim()).filter((k) => k.length >= 4))) {
+    for (const spelling of keySpellings(key)) spans.push(...fragmentSpans(text, spelling));
+  }
+  let out = replaceSpans(text, spans);
+  out = out.replace(KEY_LIKE, REDACTED).replace(URL_CREDENTIALS, `$1${REDACTED}@`);
+  return out.replace(NAMED_SECRET, (match, name: string, separator: string, value: string) => (value.startsWith(REDACTED) ? match : `${name}${separator}${REDACTED}`));
+}
+
+/** Replaces the (possibly overlapping) spans with one `[redacted]` each after merging them. */
+function replaceSpans(text: string, spans: Array<[number, number]>): string {
+  if (spans.length === 0) return text;
+  spans.sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let at = 0;
+  let current: [number, number] | undefined;
+  for (const span of spans) {
+    if (current && span[0] <= current[1]) current[1] = Math.max(current[1], span[1]);
+    else {
+      if (current) {
+        out += text.slice(at, current[0]) + REDACTED;
+        at = current[1];
+      }
+      current = [span[0], span[1]];
+    }
+  }
+  if (current) out += text.slice(at, current[0]) + REDACTED + text.slice(current[1]);
+  return out;
 }
 
 /**
@@ -30,7 +63,17 @@ export function redactError(error: ProviderError, knownKeys: Iterable<string> = 
   const message = redactSecrets(error.message, keys);
   const cause = redactCause(error.cause, keys);
   if (message === error.message && cause === error.cause) return error;
-  return new ProviderError({ kind: error.kind, message, provider: error.provider, model: error.model, status: error.status, retryAfterMs: error.retryAfterMs, cause });
+  return new ProviderError({
+    kind: error.kind,
+    message,
+    provider: error.provider,
+    model: error.model,
+    status: error.status,
+    retryAfterMs: error.retryAfterMs,
+    connectFailed: error.connectFailed,
+    missingKey: error.missingKey,
+    cause,
+  });
 }
 
 function redactCause(cause: unknown, keys: readonly string[]): unknown {
@@ -55,9 +98,14 @@ function redactCause(cause: unknown, keys: readonly string[]): unknown {
 /**
  * Wraps an adapter so no error it reports or throws carries the key it was given: the key source is watched for the
  * keys this adapter actually used, and every error event and rejection is redacted against them (and key shapes).
+ * `build` also gets a redactor over the same keys, for the adapter to apply before it clips or encodes error text;
+ * `used` may be shared so the gateway redacts its own records against every key any adapter used.
  */
-export function withRedactedErrors(build: (keys: KeySource) => ProviderAdapter, keys: KeySource): ProviderAdapter {
-  const used = new Set<string>();
+export function withRedactedErrors(
+  build: (keys: KeySource, redact: (text: string) => string) => ProviderAdapter,
+  keys: KeySource,
+  used: Set<string> = new Set<string>(),
+): ProviderAdapter {
   const watched: KeySource = async (providerId) => {
     const key = await keys(providerId);
     if (typeof key === 'string' && key.trim() !== '') {
@@ -66,7 +114,7 @@ export function withRedactedErrors(build: (keys: KeySource) => ProviderAdapter, 
     }
     return key;
   };
-  const inner = build(watched);
+  const inner = build(watched, (text) => redactSecrets(text, used));
   const clean = (error: unknown): unknown => (error instanceof ProviderError ? redactError(error, used) : error);
   const guard = <A extends unknown[], R>(fn: ((...args: A) => Promise<R>) | undefined) =>
     fn &&
@@ -85,6 +133,7 @@ export function withRedactedErrors(build: (keys: KeySource) => ProviderAdapter, 
         yield event.type === 'error' ? { ...event, error: redactError(event.error, used) } : event;
       }
     },
+    missingKey: inner.missingKey && ((model: string) => inner.missingKey!(model)),
     listModels: guard(inner.listModels),
     contextWindowFor: guard(inner.contextWindowFor),
     countTokens: guard(inner.countTokens),

@@ -11,7 +11,7 @@ export interface GuardedProviders {
 
 /**
  * Where a key is sent is decided by the user, never by a repository: a cloned `.vscode/settings.json` could
- * otherwise point `baseUrl` at a server that collects keys. `llmWorkbench.providers` is machine-scoped, so
+ * otherwise point `baseUrl` at a server that collects keys. `llmWorkbench.providers` is application-scoped (User settings only), so
  * VS Code already ignores workspace values; this guard does not rely on that. It reads the providers from the
  * user (global) value, else the default, whatever the merged value says.
  */

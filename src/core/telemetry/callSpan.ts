@@ -175,7 +175,7 @@ export class CallSpan {
   private finish(record: CallRecord): void {
     this.endAttempt(record.outcome === 'ok' ? undefined : (record.errorKind ?? record.outcome), record.errorMessage);
     // The stop reason arrives as the `done` event; a record that carries its own (issue 12) is used when there was none.
-    const finish = finishReason(this.stopReason ?? (record as { stopReason?: string }).stopReason);
+    const finish = finishReason(this.stopReason ?? record.stopReason);
     const attributes: Attributes = {
       [WB.requestId]: record.requestId,
       [WB.attempts]: record.attempts,
@@ -190,6 +190,9 @@ export class CallSpan {
     if (record.usageSource) attributes[WB.usageSource] = record.usageSource;
     if (record.ttftMs !== null) attributes[ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = record.ttftMs / 1000;
     if (finish) attributes[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = [finish];
+    // With no limit from the caller the gateway sends the model's own maximum: the span shows the limit that applied,
+    // so a `length` finish is read against the number that cut it.
+    if (this.request.maxOutputTokens === undefined && record.maxOutputTokens !== undefined) attributes[ATTR_GEN_AI_REQUEST_MAX_TOKENS] = record.maxOutputTokens;
     Object.assign(attributes, usageAttributes(this.usage, record));
     if (this.deps.captureContent && record.outcome === 'ok') attributes[ATTR_GEN_AI_OUTPUT_MESSAGES] = outputMessages(this.answer, finish);
     this.span.setAttributes(attributes);

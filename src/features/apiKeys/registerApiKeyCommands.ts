@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { ProviderConfig } from '../../core/providers/adapter';
 import { DEFAULT_BASE_URLS } from '../../core/providers/defaultBaseUrls';
 import { keyProblem, needsKey } from '../../core/secrets/apiKeys';
-import { COMMANDS, OPEN_SETTINGS } from '../commandIds';
+import { COMMANDS } from '../commandIds';
+import { openSetting } from '../services/settings';
 import type { ApiKeys } from '../services/apiKeys';
 import { SETTINGS_VENDORS } from '../../core/providers/vendorPresets';
 
@@ -56,9 +57,9 @@ async function pickProvider(
   if (offered.length === 0) {
     const message = onlyWithKey
       ? 'LLM Workbench: no API key is stored.'
-      : 'LLM Workbench: no configured provider takes an API key (Ollama needs none). Add one under "llmWorkbench.providers", e.g. { "id": "openai", "kind": "openai" }.';
+      : 'LLM Workbench: no configured provider takes an API key (Ollama needs none). Add one to "llmWorkbench.providers" in your User settings, e.g. { "id": "openai", "kind": "openai" }.';
     const choice = await vscode.window.showInformationMessage(message, ...(onlyWithKey ? [] : ['Open Settings']));
-    if (choice) void vscode.commands.executeCommand(OPEN_SETTINGS, 'llmWorkbench.providers');
+    if (choice) void openSetting('llmWorkbench.providers');
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(

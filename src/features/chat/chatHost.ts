@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { ChatHost } from '../../core/chat/chatSession';
 import type { CodeContext, ErrorAction } from '../../shared/chatProtocol';
-import { COMMANDS, OPEN_SETTINGS } from '../commandIds';
+import { COMMANDS } from '../commandIds';
+import { openSetting, SETTINGS_SECTION } from '../services/settings';
 import type { ApplyEdit } from './applyEdit';
 
 /** The editor actions the chat's buttons ask for. */
@@ -32,7 +33,8 @@ export class EditorChatHost implements ChatHost {
 
   async action(action: Exclude<ErrorAction, 'retry'>): Promise<void> {
     if (action === 'setApiKey') await vscode.commands.executeCommand(COMMANDS.setApiKey);
-    else if (action === 'openSettings') await vscode.commands.executeCommand(OPEN_SETTINGS, 'llmWorkbench');
+    // The User tab: it shows every llmWorkbench setting, providers included, in local and remote windows alike.
+    else if (action === 'openSettings') await openSetting(SETTINGS_SECTION);
     else if (action === 'openLog') await vscode.commands.executeCommand(COMMANDS.showLog);
   }
 }

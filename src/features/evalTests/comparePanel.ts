@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
+import { relativeDisplayPath } from '../../core/evals/displayPath';
 import { buildCompareView } from '../../core/evals/editor/compareView';
 import type { EvalFile } from '../../core/evals/evalModel';
 import type { EvalCaseResult } from '../../core/evals/evalResult';
@@ -11,6 +12,7 @@ import type { RouteSetting } from '../../core/config/routingRule';
 import { isCompareWebviewMessage, type CompareHostMessage, type CompareView } from '../../shared/evalCompareProtocol';
 import { webviewHtml } from '../webview/webviewHtml';
 import type { ChatGateway } from '../../core/gateway/gatewayApi';
+import { warnEvalCacheOnce } from './cacheWarning';
 import { evalEngine } from './lazyEvalEngine';
 
 /** Redraws at most this often while answers stream in. */
@@ -51,6 +53,8 @@ export class ComparePanel implements vscode.Disposable {
     private readonly update: (key: string, value: unknown, target: vscode.ConfigurationTarget) => Promise<void>,
     onDone: () => void,
     private readonly log?: vscode.LogOutputChannel,
+    /** `llmWorkbench.budget.callsPerDay`: the record's monthly estimate uses it unless the eval file sets its own. */
+    callsPerDay?: number,
   ) {
     ComparePanel.current?.dispose();
     ComparePanel.current = this;
@@ -75,9 +79,13 @@ export class ComparePanel implements vscode.Disposable {
       gateway,
       shouldRun: () => true,
       providers: models,
+      callsPerDay,
+      // The record names the dataset by its workspace-relative path, never the absolute one.
+      displayPath: (path) => relativeDisplayPath(vscode.workspace.getWorkspaceFolder(vscode.Uri.file(path))?.uri.fsPath, path),
       useCache: true,
       signal: this.abort.signal,
       allowCode: vscode.workspace.isTrusted,
+      onCacheWarning: warnEvalCacheOnce,
       onResult: (result) => {
         done += 1;
         this.results.push(result);

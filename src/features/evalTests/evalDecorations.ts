@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
+import type { CaseDecorationKind } from '../../core/evals/editor/caseVerdictText';
 
 export interface CaseDecoration {
   line: number;
   text: string;
-  pass: boolean;
+  /** Coloured like the gutter's icon: passed, failed, or skipped (never the pass colour for a skipped case). */
+  kind: CaseDecorationKind;
   /** Markdown hover with the full verdict. */
   hover?: string;
 }
@@ -19,6 +21,10 @@ export class EvalDecorations implements vscode.Disposable {
   });
   private readonly failType = vscode.window.createTextEditorDecorationType({
     after: { color: new vscode.ThemeColor('testing.iconFailed'), margin: '0 0 0 2em' },
+    isWholeLine: false,
+  });
+  private readonly skippedType = vscode.window.createTextEditorDecorationType({
+    after: { color: new vscode.ThemeColor('testing.iconSkipped'), margin: '0 0 0 2em' },
     isWholeLine: false,
   });
   private readonly byFile = new Map<string, Map<number, CaseDecoration>>();
@@ -46,6 +52,14 @@ export class EvalDecorations implements vscode.Disposable {
     return [...(this.byFile.get(uri.toString())?.values() ?? [])].sort((a, b) => a.line - b.line);
   }
 
+  /** Removes the verdicts of some cases (a new run of them started: the old numbers no longer describe them). */
+  remove(uri: vscode.Uri, lines: readonly number[]): void {
+    const map = this.byFile.get(uri.toString());
+    if (!map) return;
+    for (const line of lines) map.delete(line);
+    this.refresh(uri);
+  }
+
   clear(uri: vscode.Uri): void {
     this.byFile.delete(uri.toString());
     this.refresh(uri);
@@ -55,6 +69,7 @@ export class EvalDecorations implements vscode.Disposable {
     this.subscriptions.forEach((s) => s.dispose());
     this.passType.dispose();
     this.failType.dispose();
+    this.skippedType.dispose();
   }
 
   private refresh(uri: vscode.Uri): void {
@@ -63,9 +78,9 @@ export class EvalDecorations implements vscode.Disposable {
 
   private apply(editor: vscode.TextEditor): void {
     const entries = this.get(editor.document.uri).filter((d) => d.line < editor.document.lineCount);
-    const options = (pass: boolean) =>
+    const options = (kind: CaseDecorationKind) =>
       entries
-        .filter((d) => d.pass === pass)
+        .filter((d) => d.kind === kind)
         .map((d): vscode.DecorationOptions => {
           const end = editor.document.lineAt(d.line).range.end;
           return {
@@ -74,7 +89,8 @@ export class EvalDecorations implements vscode.Disposable {
             hoverMessage: d.hover ? new vscode.MarkdownString(d.hover) : undefined,
           };
         });
-    editor.setDecorations(this.passType, options(true));
-    editor.setDecorations(this.failType, options(false));
+    editor.setDecorations(this.passType, options('pass'));
+    editor.setDecorations(this.failType, options('fail'));
+    editor.setDecorations(this.skippedType, options('skipped'));
   }
 }

@@ -42,17 +42,21 @@ export interface RunFileOptions {
   useCache: boolean;
   /** Replaces the file's providers (model comparison). */
   providers?: ModelRef[];
+  /** Volume for the model-selection record's monthly estimate when the file sets none (`llmWorkbench.budget.callsPerDay`). */
+  callsPerDay?: number;
   onStart?(caseIndex: number, provider?: ModelRef): void;
   onResult(result: EvalCaseResult): void;
   /** OpenTelemetry spans for the run, when export is on. */
   telemetry?: { onEvent(event: EvalEvent): void; aroundCase(start: CaseStart, run: () => Promise<void>): Promise<void> };
+  /** The response cache cannot be written (the run goes on uncached): how the user is told. */
+  onCacheWarning?(message: string): void;
   /** A line for the run's output: which engine ran the file and why. */
   onNote?(text: string): void;
   /** Calls made outside the gateway (the workspace's promptfoo), for the ledger. */
   onRecord?(record: CallRecord): void;
   /** The workspace folder of the file: the search for node_modules/.bin/promptfoo stops there. */
   workspaceRoot?: string;
-  /** How to show a path in notes (workspace-relative in the editor). */
+  /** How to show a path in notes and the model-selection record (workspace-relative in the editor: never absolute). */
   displayPath?(path: string): string;
 }
 
@@ -79,9 +83,11 @@ export async function runEvalFile(file: EvalFile, options: RunFileOptions): Prom
     refFor: setup?.refFor,
     select: (_file, caseIndex, provider) => options.shouldRun(caseIndex, provider),
     providers: options.providers,
-    cache: options.useCache ? new ResponseCache(defaultEvalCacheDir()) : undefined,
+    cache: options.useCache ? new ResponseCache(defaultEvalCacheDir(), options.onCacheWarning) : undefined,
     signal: options.signal,
     allowCode: options.allowCode,
+    callsPerDay: options.callsPerDay,
+    displayPath: options.displayPath,
     aroundCase: options.telemetry?.aroundCase,
     onEvent: (event) => {
       options.telemetry?.onEvent(event);

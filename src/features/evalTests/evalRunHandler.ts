@@ -6,12 +6,14 @@ import type { WorkbenchSettings } from '../services/settings';
 import type { SpendGuard } from '../services/spendGuard';
 import type { SpendTracker } from '../services/spendTracker';
 import type { EvalDecorations } from './evalDecorations';
+import { warnEvalCacheOnce } from './cacheWarning';
 import { evalEngine } from './lazyEvalEngine';
 import { isEvalFilePath } from '../../core/evals/evalFilePatterns';
 import { appendOutput, decorateCases, reportItem } from './evalRunReport';
 import { planFiles, prepareFile, type PreparedFile } from './evalRunPlan';
 import type { EvalTestController } from './evalTestController';
 import { itemData } from './evalTestTree';
+import { caseItemId } from '../../core/evals/editor/evalTestIds';
 import type { ChatGateway } from '../../core/gateway/gatewayApi';
 import type { EvalFile } from '../../core/evals/evalModel';
 
@@ -78,7 +80,13 @@ async function runOnce(deps: EvalRunDeps, request: vscode.TestRunRequest, token:
     const progress = { done: 0 };
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'LLM Workbench evals', cancellable: false }, async (reporter) => {
       for (const p of prepared) {
-        if (abort.signal.aborted) break;
+        if (abort.signal.aborted) {
+          // Cancelled before this file started: its cases are skipped, and say so where their last verdicts were.
+          for (const pending of p.pending.values()) run.skipped(pending.item);
+          deps.decorations.remove(p.uri, caseLines(p));
+          decorateCases(deps.decorations, p.file, p.pending, true);
+          continue;
+        }
         await runFile(deps, { run, file: p, gateway: gateway.gateway, useCache, signal: abort.signal, progress, reporter });
       }
     });
@@ -117,6 +125,8 @@ interface FileRun {
 /** One file's cases through the engine, each result reported to its items as it arrives; then its decorations. */
 async function runFile(deps: EvalRunDeps, { run, file: p, gateway, useCache, signal, progress, reporter }: FileRun): Promise<void> {
   const total = [...p.pending.values()].reduce((n, x) => n + x.expected, 0);
+  // The cases about to run lose their last run's verdicts: a run cancelled before reaching one must not leave it green.
+  deps.decorations.remove(p.uri, caseLines(p));
   await evalEngine().runEvalFile(p.file, {
     gateway,
     // The key rule (issue 12): the file's providers get the user's keys only at the user's endpoints.
@@ -128,6 +138,7 @@ async function runFile(deps: EvalRunDeps, { run, file: p, gateway, useCache, sig
     useCache,
     signal,
     allowCode: vscode.workspace.isTrusted,
+    onCacheWarning: warnEvalCacheOnce,
     onNote: (text) => run.appendOutput(`${text}\r\n`),
     workspaceRoot: vscode.workspace.getWorkspaceFolder(p.uri)?.uri.fsPath,
     displayPath: (path) => vscode.workspace.asRelativePath(path),
@@ -155,7 +166,12 @@ async function runFile(deps: EvalRunDeps, { run, file: p, gateway, useCache, sig
   });
   // Cancelled mid-file: what did not finish is skipped, not failed.
   for (const pending of p.pending.values()) if (pending.results.length < pending.expected && signal.aborted) run.skipped(pending.item);
-  decorateCases(deps.decorations, p.file, p.pending);
+  decorateCases(deps.decorations, p.file, p.pending, signal.aborted);
+}
+
+/** The first lines of the cases this run includes (where their decorations sit). */
+function caseLines(p: PreparedFile): number[] {
+  return p.file.tests.filter((test) => p.pending.has(caseItemId(test.index))).map((test) => test.location.range.start.line);
 }
 
 /**

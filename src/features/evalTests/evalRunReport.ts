@@ -1,10 +1,10 @@
 /** How an eval run's results show: Test Explorer verdicts with diffs at the failing line, output, decorations. */
 import * as vscode from 'vscode';
 import { assertionFailures, skippedCount } from '../../core/evals/editor/caseFailures';
-import { caseDecorationText, type CaseOutcomeView } from '../../core/evals/editor/caseVerdictText';
+import { cancelledCaseText, caseDecorationKind, caseDecorationText, type CaseOutcomeView } from '../../core/evals/editor/caseVerdictText';
 import { caseItemId } from '../../core/evals/editor/evalTestIds';
 import type { EvalFile } from '../../core/evals/evalModel';
-import type { EvalDecorations } from './evalDecorations';
+import type { CaseDecoration, EvalDecorations } from './evalDecorations';
 import type { CaseResult } from './evalEngine';
 import type { Pending } from './evalRunPlan';
 import { toRange } from './evalTestTree';
@@ -62,17 +62,32 @@ export function appendOutput(run: vscode.TestRun, file: EvalFile, result: CaseRe
   run.appendOutput(`── ${head}\r\n${body.replace(/\r?\n/g, '\r\n')}\r\n`, undefined, undefined);
 }
 
-/** One after-line decoration per case that ran, from its case-level results. */
-export function decorateCases(decorations: EvalDecorations, file: EvalFile, pending: Map<string, Pending>): void {
-  const byUri = new Map<string, { uri: vscode.Uri; items: { line: number; text: string; pass: boolean; hover: string }[] }>();
+/**
+ * One after-line decoration per case of the run, from its case-level results. After a cancel, a case that did not
+ * finish says so in the skipped colour (its results so far after it), never a verdict it did not reach.
+ */
+export function decorateCases(decorations: EvalDecorations, file: EvalFile, pending: Map<string, Pending>, cancelled = false): void {
+  const byUri = new Map<string, { uri: vscode.Uri; items: CaseDecoration[] }>();
+  const add = (test: EvalFile['tests'][number], item: CaseDecoration) => {
+    const uri = vscode.Uri.file(test.location.file);
+    let entry = byUri.get(uri.toString());
+    if (!entry) byUri.set(uri.toString(), (entry = { uri, items: [] }));
+    entry.items.push(item);
+  };
   for (const test of file.tests) {
     const p = pending.get(caseItemId(test.index));
-    if (!p || p.results.length === 0) continue;
+    if (!p) continue;
+    if (cancelled && p.results.length < p.expected) {
+      add(test, cancelledDecoration(test.location.range.start.line, p));
+      continue;
+    }
+    if (p.results.length === 0) continue;
     const views: CaseOutcomeView[] = p.results.map((r) => {
       const failure = assertionFailures(r.assertions)[0];
       return {
         provider: r.provider,
-        pass: r.verdict === 'pass' || r.verdict === 'skipped',
+        pass: r.verdict === 'pass',
+        skippedCase: r.verdict === 'skipped',
         latencyMs: r.latencyMs,
         costUsd: r.costUsd,
         cached: r.cached,
@@ -81,19 +96,26 @@ export function decorateCases(decorations: EvalDecorations, file: EvalFile, pend
         skipped: skippedCount(r.assertions),
       };
     });
-    const text = caseDecorationText(views);
-    const uri = vscode.Uri.file(test.location.file);
-    let entry = byUri.get(uri.toString());
-    if (!entry) byUri.set(uri.toString(), (entry = { uri, items: [] }));
-    entry.items.push({ line: test.location.range.start.line, text, pass: views.every((v) => v.pass), hover: hoverFor(views) });
+    add(test, { line: test.location.range.start.line, text: caseDecorationText(views), kind: caseDecorationKind(views), hover: hoverFor(views) });
   }
   for (const { uri, items } of byUri.values()) decorations.set(uri, items);
+}
+
+function cancelledDecoration(line: number, p: Pending): CaseDecoration {
+  const { text, kind } = cancelledCaseText(p.results.map((r) => r.verdict), p.expected);
+  return { line, text, kind, hover: 'The run was cancelled before this case finished: run it again for a verdict.' };
 }
 
 function hoverFor(views: CaseOutcomeView[]): string {
   return views
     .map((v) => {
-      const verdict = v.pass ? 'passed' : v.error ? `error: ${v.error}` : `failed: ${v.failure?.reason ?? ''}`;
+      const verdict = v.skippedCase
+        ? 'skipped: its javascript assertions did not run (workspace not trusted)'
+        : v.pass
+          ? 'passed'
+          : v.error
+            ? `error: ${v.error}`
+            : `failed: ${v.failure?.reason ?? ''}`;
       const cost = v.costUsd === null ? 'cost unknown' : `$${v.costUsd.toPrecision(2)}`;
       return `**${v.provider ?? 'routed model'}** ${verdict} · ${Math.round(v.latencyMs)} ms · ${cost}${v.cached ? ' · cached (original latency and cost)' : ''}`;
     })

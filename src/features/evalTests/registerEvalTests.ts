@@ -107,7 +107,7 @@ export function registerEvalTests(deps: EvalTestsDeps): EvalTestsFeature {
     return new ComparePanel(deps.context.extensionUri, file, models, gateway.gateway, (key, value, target) => deps.settings.update(key, value, target), () => {
       comparing = false;
       void deps.tracker.refresh();
-    }, deps.gateway.log);
+    }, deps.gateway.log, deps.settings.current.budget.callsPerDay);
   };
 
   const registration = vscode.Disposable.from(

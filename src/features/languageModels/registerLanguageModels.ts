@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { COMMANDS, OPEN_SETTINGS } from '../commandIds';
+import { COMMANDS } from '../commandIds';
 import type { GatewayService } from '../services/gatewayService';
 import type { OllamaServers } from '../services/ollamaServers';
-import type { WorkbenchSettings } from '../services/settings';
+import { openSetting, type WorkbenchSettings } from '../services/settings';
 import { registerAgentTools } from './agentTools';
 import { ChatModelProvider, VENDOR } from './chatModelProvider';
 import { languageModelApi } from './lmApi';
@@ -61,9 +61,9 @@ export function registerLanguageModels({ context, gateway, ollama, settings }: L
 async function manage(status: LanguageModelStatus): Promise<void> {
   const choices: Array<vscode.QuickPickItem & { run: () => Thenable<unknown> }> = [
     { label: '$(key) Set API Key', description: 'OpenAI, Anthropic or an OpenAI-compatible provider', run: () => vscode.commands.executeCommand(COMMANDS.setApiKey) },
-    { label: '$(server) Providers', description: 'llmWorkbench.providers', run: () => vscode.commands.executeCommand(OPEN_SETTINGS, 'llmWorkbench.providers') },
-    { label: '$(git-merge) Task routes', description: 'llmWorkbench.routes: each route is a model in the picker', run: () => vscode.commands.executeCommand(OPEN_SETTINGS, 'llmWorkbench.routes') },
-    { label: '$(symbol-numeric) Output reserve', description: 'llmWorkbench.budget.outputReserve: taken from an Ollama window', run: () => vscode.commands.executeCommand(OPEN_SETTINGS, 'llmWorkbench.budget.outputReserve') },
+    { label: '$(server) Providers', description: 'llmWorkbench.providers', run: () => openSetting('llmWorkbench.providers') },
+    { label: '$(git-merge) Task routes', description: 'llmWorkbench.routes: each route is a model in the picker', run: () => openSetting('llmWorkbench.routes') },
+    { label: '$(symbol-numeric) Output reserve', description: 'llmWorkbench.budget.outputReserve: taken from an Ollama window', run: () => openSetting('llmWorkbench.budget.outputReserve') },
     { label: '$(output) Show Log', description: 'every call with its route, retries, fallback and cost', run: () => vscode.commands.executeCommand(COMMANDS.showLog) },
   ];
   const off = Object.entries(status).filter(([, s]) => s !== 'on').map(([part, s]) => `${part} ${s}`);

@@ -70,6 +70,11 @@ export class DocumentBudgets implements vscode.Disposable {
     return isPromptFile(document, this.settings.current.budget.include);
   }
 
+  /** Loads the budget model's tokenizer in the counting worker ahead of the first document. */
+  warmUp(): void {
+    this.counts.warmUp();
+  }
+
   /** Starts counting the document if needed and returns where its count stands. */
   track(document: vscode.TextDocument): DocumentCountState {
     return this.counts.track(document);

@@ -37,6 +37,7 @@ export class DocumentTokenCounts implements vscode.Disposable {
   private readonly updated = new vscode.EventEmitter<vscode.TextDocument>();
   private readonly subscriptions: vscode.Disposable[] = [];
   private restarts = 0;
+  private warmed: EncodingName | undefined;
 
   readonly onDidUpdate = this.updated.event;
 
@@ -94,6 +95,15 @@ export class DocumentTokenCounts implements vscode.Disposable {
     if (!entry) return undefined;
     this.flush(entry);
     return this.client.request<PromptSectionCounts>({ kind: 'promptSections', doc: document.uri.toString() });
+  }
+
+  /** Starts the worker and loads the current encoding, before any document asks for a count. */
+  warmUp(): void {
+    if (this.warmed === this.encoding) return;
+    this.warmed = this.encoding;
+    void this.client.request({ kind: 'warm', encoding: this.encoding }).catch(() => {
+      this.warmed = undefined; // the first real count will load it (and report a failure where it is seen)
+    });
   }
 
   /** The worker died: count every tracked document again (a few times at most, then say why in the status). */

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { WorkbenchConfig } from '../../core/config/workbenchConfig';
+import { FailSoftLedger } from '../../core/cost/failSoftLedger';
 import { defaultLedgerPath, JsonlLedger } from '../../core/cost/ledger';
 import type { CallRecord } from '../../core/cost/callRecord';
 import type * as CreateGateway from '../../core/gateway/createGateway';
@@ -10,8 +11,7 @@ import type { ModelCatalog } from '../../core/models/catalog';
 import type { ProviderConfig } from '../../core/providers/adapter';
 import { guardProviderEndpoints } from '../../core/secrets/endpointGuard';
 import type { EvalRunTelemetry, Telemetry } from '../../core/telemetry/telemetryRuntime';
-import { OPEN_SETTINGS } from '../commandIds';
-import { SETTINGS_SECTION, type WorkbenchSettings } from './settings';
+import { openSetting, SETTINGS_SECTION, type WorkbenchSettings } from './settings';
 import type { ApiKeys } from './apiKeys';
 
 export const LOG_CHANNEL_NAME = 'LLM Workbench';
@@ -27,16 +27,26 @@ export class GatewayService implements vscode.Disposable {
   private buildError?: string;
   private warnedWorkspaceProviders = false;
   private telemetry?: Telemetry;
-  private readonly ledger: JsonlLedger;
+  private readonly ledger: FailSoftLedger;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     private readonly settings: WorkbenchSettings,
     private readonly keys: ApiKeys,
+    /** This window's id, stamped on every call record ("this window" in the spend tooltip). */
+    private readonly windowId: string,
     log?: vscode.LogOutputChannel,
   ) {
     this.log = log ?? vscode.window.createOutputChannel(LOG_CHANNEL_NAME, { log: true });
-    this.ledger = new JsonlLedger(defaultLedgerPath());
+    const ledgerPath = defaultLedgerPath();
+    // A ledger that cannot be written never costs an answer: one warning names the file and the fix.
+    this.ledger = new FailSoftLedger(new JsonlLedger(ledgerPath), ledgerPath, (problem) => {
+      const message = `LLM Workbench: ${problem}`;
+      this.log.warn(message);
+      void vscode.window.showWarningMessage(message, 'Show Log').then((choice) => {
+        if (choice) this.log.show(true);
+      });
+    });
     this.disposables.push(settings.onDidChange(() => this.invalidate()));
   }
 
@@ -55,10 +65,10 @@ export class GatewayService implements vscode.Disposable {
     if (guarded.ignoredWorkspaceValue && !this.warnedWorkspaceProviders) {
       this.warnedWorkspaceProviders = true;
       const message =
-        'LLM Workbench: this workspace sets "llmWorkbench.providers" (where API keys are sent). It is ignored: provider endpoints come only from your user settings.';
+        'LLM Workbench: this workspace sets "llmWorkbench.providers" (where API keys are sent). It is ignored: provider endpoints come only from your User settings.';
       this.log.warn(message);
       void vscode.window.showWarningMessage(message, 'Open User Settings').then((choice) => {
-        if (choice) void vscode.commands.executeCommand(OPEN_SETTINGS, 'llmWorkbench.providers');
+        if (choice) void openSetting('llmWorkbench.providers');
       });
     }
     return guarded.providers;
@@ -103,8 +113,7 @@ export class GatewayService implements vscode.Disposable {
         catalog: this.catalog,
         keys: this.keys.keySource,
         ledger: this.ledger,
-        // Lets the spend status bar tell this window's calls from other windows' and the CLI's.
-        sessionId: vscode.env.sessionId,
+        sessionId: this.windowId,
         log: (line) => this.log.trace(line),
         wrap: this.telemetry ? (g) => this.telemetry!.wrapGateway(g) : undefined,
       });

@@ -1,20 +1,14 @@
 import * as vscode from 'vscode';
+import { isEvalFilePath } from '../../core/evals/evalFilePatterns';
 
 /**
- * Files checked as prompts: Copilot prompt and instruction files, agent instructions, Prompty files and eval files,
- * plus the user's `llmWorkbench.budget.include` globs. Matched by path, not language id: VS Code 1.139 gives
- * `*.prompt.md` its own "prompt" language, other editors leave it markdown.
+ * Files checked as prompts: Copilot prompt and instruction files, agent instructions and Prompty files, plus the
+ * user's `llmWorkbench.budget.include` globs. Matched by path, not language id: VS Code 1.139 gives `*.prompt.md` its
+ * own "prompt" language, other editors leave it markdown.
+ * Eval files never are, even when an include glob matches them: their `#` lines are YAML comments, not sections, and
+ * they have no front matter; what is sent are their prompts with each test's vars, checked when they run.
  */
-export const PROMPT_FILE_GLOBS = [
-  '**/*.prompt.md',
-  '**/*.instructions.md',
-  '**/AGENTS.md',
-  '**/.github/copilot-instructions.md',
-  '**/*.prompty',
-  '**/*.eval.yaml',
-  '**/*.eval.yml',
-  '**/promptfooconfig.yaml',
-];
+export const PROMPT_FILE_GLOBS = ['**/*.prompt.md', '**/*.instructions.md', '**/AGENTS.md', '**/.github/copilot-instructions.md', '**/*.prompty'];
 
 /** A workspace-relative glob such as `prompts/*.txt` matches anywhere below a folder, as users expect. */
 function anchored(glob: string): string {
@@ -26,5 +20,9 @@ export function promptFileSelector(include: readonly string[]): vscode.DocumentF
 }
 
 export function isPromptFile(document: vscode.TextDocument, include: readonly string[]): boolean {
-  return vscode.languages.match(promptFileSelector(include), document) > 0;
+  return !isEvalFilePath(document.uri.path) && vscode.languages.match(promptFileSelector(include), document) > 0;
+}
+
+export function isEvalFile(document: vscode.TextDocument): boolean {
+  return isEvalFilePath(document.uri.path);
 }

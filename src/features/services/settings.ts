@@ -1,12 +1,23 @@
 import * as vscode from 'vscode';
 import { readSettings, type SettingProblem } from '../../core/config/readSettings';
 import type { WorkbenchConfig } from '../../core/config/workbenchConfig';
+import { isUserOnlySetting } from '../../core/config/settingScopes';
 import { workspaceSafeGetter } from '../../core/config/workspaceSafeSettings';
 import { ModelCatalog } from '../../core/models/catalog';
-import { OPEN_SETTINGS } from '../commandIds';
+import { OPEN_SETTINGS, OPEN_USER_SETTINGS } from '../commandIds';
 
 /** The settings' prefix: `llmWorkbench.budget.model` is `budget.model` below it. */
 export const SETTINGS_SECTION = 'llmWorkbench';
+
+/**
+ * Opens the Settings editor on `key` where a value of it works: user-only settings (providers, logPrompts) on the
+ * User tab — in a remote window the editor may otherwise open on the Remote or Workspace tab, where they are not
+ * shown —, any other setting wherever VS Code opens it.
+ */
+export function openSetting(key: string): Thenable<unknown> {
+  if (isUserOnlySetting(key) || key === SETTINGS_SECTION) return vscode.commands.executeCommand(OPEN_USER_SETTINGS, { query: key });
+  return vscode.commands.executeCommand(OPEN_SETTINGS, key);
+}
 
 /**
  * The one typed accessor for `llmWorkbench.*` settings: every feature reads `current` (and `catalog`) and listens
@@ -73,7 +84,7 @@ export class WorkbenchSettings implements vscode.Disposable {
       if (this.reported.has(problem.message)) continue;
       this.reported.add(problem.message);
       void vscode.window.showWarningMessage(`LLM Workbench: ${problem.message}`, 'Open Setting').then((choice) => {
-        if (choice) void vscode.commands.executeCommand(OPEN_SETTINGS, problem.setting);
+        if (choice) void openSetting(problem.setting);
       });
     }
   }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
+import { newWindowId } from '../../core/cost/windowId';
 import { CatalogStore, REFRESHED_CATALOG_FILE, setDefaultCatalogStore } from '../../core/models/catalogStore';
 import { splitModelRef } from '../../core/models/modelRef';
 import { tokenizerRule } from '../../core/models/tokenizerRule';
@@ -58,9 +59,10 @@ export function createSharedServices(context: vscode.ExtensionContext): SharedSe
   const ollama = new OllamaServers(settings, context.secrets);
   const budgets = new DocumentBudgets(counts, settings, ollama);
   const keys = new ApiKeys(context.secrets);
-  const gateway = new GatewayService(settings, keys);
-  // Lets the spend status bar tell this window's calls from other windows' and the CLI's.
-  const spendTracker = new SpendTracker({ log: gateway.log, sessionId: vscode.env.sessionId });
+  // Stamped on this window's calls, so the spend status bar tells them from other windows' and the CLI's.
+  const windowId = newWindowId();
+  const gateway = new GatewayService(settings, keys, windowId);
+  const spendTracker = new SpendTracker({ log: gateway.log, sessionId: windowId });
   const spendGuard = new SpendGuard(spendTracker, settings);
   context.subscriptions.push(settings, counts, ollama, budgets, tokenWorker, keys, gateway, spendTracker, catalogChanged);
   return { context, catalogStore, settings, tokenWorker, counts, budgets, ollama, keys, gateway, spendTracker, spendGuard };

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { checkDailyBudget } from '../../core/cost/dailyBudget';
+import { BUDGET_PROMPT_BUTTONS, BUDGET_PROMPT_ORDER, checkDailyBudget } from '../../core/cost/dailyBudget';
 import type { WorkbenchSettings } from './settings';
 import type { SpendTracker } from './spendTracker';
 
@@ -18,12 +18,12 @@ export class SpendGuard {
     const today = this.tracker.current.today(new Date());
     const check = checkDailyBudget(today.usd, estimatedUsd, this.settings.current.budget.dailyUsd);
     if (!check.needsConfirmation) return true;
-    const proceed = 'Run Anyway';
+    // The first button is the default: the one that spends nothing ("Don't Run"), never "Run Anyway".
     const choice = await vscode.window.showWarningMessage(
       `Daily LLM budget: ${what}. ${check.reason}`,
       { modal: true, detail: 'Raise or clear the limit in the setting llmWorkbench.budget.dailyUsd.' },
-      proceed,
+      ...BUDGET_PROMPT_ORDER,
     );
-    return choice === proceed;
+    return choice === BUDGET_PROMPT_BUTTONS.proceed;
   }
 }

@@ -9,7 +9,8 @@ import {
   type ReportRange,
 } from '../../shared/costReportProtocol';
 import type { WorkbenchSettings } from '../services/settings';
-import { COMMANDS, OPEN_SETTINGS } from '../commandIds';
+import { COMMANDS } from '../commandIds';
+import { openSetting } from '../services/settings';
 import { readWholeLedger } from '../services/ledgerAccess';
 import type { SpendTracker } from '../services/spendTracker';
 import { webviewHtml } from '../webview/webviewHtml';
@@ -80,7 +81,7 @@ export class CostReportPanel implements vscode.Disposable {
       case 'exportCsv':
         return this.exportCsv();
       case 'openSettings':
-        await vscode.commands.executeCommand(OPEN_SETTINGS, 'llmWorkbench.budget.dailyUsd');
+        await openSetting('llmWorkbench.budget.dailyUsd');
         return;
       case 'rendered':
         this.lastRender = message;

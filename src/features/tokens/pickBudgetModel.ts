@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../commandIds';
-import { budgetModelRows } from './budgetModelItems';
+import { budgetModelRows, budgetModelTarget } from './budgetModelItems';
 import type { WorkbenchSettings } from '../services/settings';
 import type { OllamaServers } from '../services/ollamaServers';
 import { formatTokens } from './tokenStatusFormat';
@@ -11,9 +11,9 @@ interface ModelItem extends vscode.QuickPickItem {
 
 /**
  * `LLM Workbench: Pick Budget Model`: a quick pick over the catalog (your `llmWorkbench.models` first, then the
- * models installed on your Ollama servers), grouped by provider; writes `llmWorkbench.budget.model` where it is set
- * now (the workspace's settings if they set it, else the user's). It opens at once with what is known; the installed
- * models fill in when the server answers.
+ * models installed on your Ollama servers), grouped by provider, the current model on top; writes
+ * `llmWorkbench.budget.model` where it is set now (the workspace's settings if they set it, else the user's) and says
+ * which, before and after. It opens at once with what is known; the installed models fill in when the server answers.
  */
 export function registerPickBudgetModel(settings: WorkbenchSettings, ollama?: OllamaServers): vscode.Disposable {
   return vscode.commands.registerCommand(COMMANDS.pickBudgetModel, async () => {
@@ -32,9 +32,12 @@ export function registerPickBudgetModel(settings: WorkbenchSettings, ollama?: Ol
       }).map((row) => ('separator' in row ? { label: row.separator, kind: vscode.QuickPickItemKind.Separator } : row));
     };
 
+    const inspected = vscode.workspace.getConfiguration('llmWorkbench').inspect('budget.model');
+    const workspaceSetsIt = inspected?.workspaceValue !== undefined;
+    const target = budgetModelTarget(workspaceSetsIt);
     const pick = vscode.window.createQuickPick<ModelItem>();
     pick.title = 'Budget model: counts and context-window shares are measured against it';
-    pick.placeholder = `Current: ${current} — type to filter`;
+    pick.placeholder = `Current: ${current} — type to filter; the choice is ${target.placeholderNote}`;
     pick.matchOnDescription = true;
     pick.matchOnDetail = true;
     pick.items = items();
@@ -55,9 +58,11 @@ export function registerPickBudgetModel(settings: WorkbenchSettings, ollama?: Ol
     if (!picked?.ref) return;
     // Read before the settings change clears what the servers said.
     const window = windowFor(picked.ref, settings.catalog.lookup(picked.ref));
-    const inspected = vscode.workspace.getConfiguration('llmWorkbench').inspect('budget.model');
-    const target = inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-    await settings.update('budget.model', picked.ref, target);
-    void vscode.window.setStatusBarMessage(`LLM Workbench: budgets now measured against ${picked.ref} (${formatTokens(window)} tokens)`, 4000);
+    if (picked.ref === current) return;
+    await settings.update('budget.model', picked.ref, workspaceSetsIt ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+    void vscode.window.setStatusBarMessage(
+      `LLM Workbench: budgets now measured against ${picked.ref} (${formatTokens(window)} tokens), saved to ${target.where}`,
+      6000,
+    );
   });
 }

@@ -3,7 +3,7 @@ import { COMMANDS } from '../commandIds';
 import type { WorkbenchSettings } from '../services/settings';
 import type { DocumentBudgets } from '../services/documentBudgets';
 import { promptFileSelector } from '../services/promptFiles';
-import { sectionLensTitle } from './promptSectionFormat';
+import { sectionLensTitle, wholeFileLensTitle } from './promptSectionFormat';
 
 /** A CodeLens above each prompt-file section (or the first line of a file without sections) with its tokens and share. */
 class PromptCodeLensProvider implements vscode.CodeLensProvider {
@@ -17,6 +17,8 @@ class PromptCodeLensProvider implements vscode.CodeLensProvider {
   }
 
   async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+    // The selector can match an eval file through an include glob: those are not prompts (see isPromptFile).
+    if (!this.budgets.isPromptFile(document)) return [];
     const budget = await this.budgets.budgetFor(document);
     if (!budget || budget.version !== document.version) return []; // asked again via onDidChangeCodeLenses when counted
     const modelName = budget.model?.displayName ?? budget.modelRef;
@@ -28,8 +30,10 @@ class PromptCodeLensProvider implements vscode.CodeLensProvider {
         tooltip: 'Pick the budget model',
       });
     const sections = budget.prompt?.sections ?? [];
-    if (sections.length === 0) {
-      return [lens(0, `${sectionLensTitle({ tokens: budget.total, contextWindow, modelName, tokenizer: budget.tokenizer })} (whole file)`)];
+    if (sections.length === 0 || (sections.length === 1 && !sections[0].heading)) {
+      // Same number as the status bar: the whole file is one prompt, its share includes the answer's reserve.
+      const { share, outputReserve } = budget.evaluation;
+      return [lens(sections[0]?.line ?? 0, wholeFileLensTitle({ tokens: budget.total, share, outputReserve, modelName, tokenizer: budget.tokenizer }))];
     }
     return sections.map((section, index) => {
       const title = sectionLensTitle({
@@ -40,8 +44,7 @@ class PromptCodeLensProvider implements vscode.CodeLensProvider {
         bucket: section.bucket,
         limit: budget.evaluation.sections[index]?.limit,
       });
-      // Text without a heading: the whole file when it has no headings at all, else what precedes the first one.
-      const where = section.heading ? '' : sections.length === 1 ? ' (whole file)' : ' (before the first heading)';
+      const where = section.heading ? '' : ' (before the first heading)';
       return lens(section.line, title + where);
     });
   }

@@ -16,6 +16,15 @@ export interface SectionLensInput {
   limit?: number;
 }
 
+/**
+ * The lens of a file without sections: the whole file is the prompt, so its share is the status bar's —
+ * (prompt + output reserve) / window —, e.g. `1,204 tokens · 1.7% of GPT-4o with 1,000 reserved for the answer (whole file)`.
+ */
+export function wholeFileLensTitle(input: { tokens: number; share: number; outputReserve: number; modelName: string; tokenizer: TokenizerSpec }): string {
+  const mark = approx(input.tokenizer);
+  return `${mark}${formatTokens(input.tokens)} tokens · ${formatShare(input.share)} of ${input.modelName} with ${formatTokens(input.outputReserve)} reserved for the answer (whole file)`;
+}
+
 /** e.g. `1,204 tokens · 0.9% of GPT-4o · context 1,204 / 2,000`. Section share = section tokens / window. */
 export function sectionLensTitle(input: SectionLensInput): string {
   const mark = approx(input.tokenizer);

@@ -6,22 +6,54 @@ import { configuredModels } from '../../core/config/configuredModels';
 import type { DocumentBudgets } from '../services/documentBudgets';
 import { MAX_COUNTED_CHARS } from '../services/documentTokenCounts';
 import { deprecationState, deprecationText } from '../../core/models/deprecation';
+import { isEvalFile } from '../services/promptFiles';
 import { statusText, tooltipMarkdown } from './tokenStatusFormat';
 
 /** Selection changes arrive per keystroke of a shift-arrow; one recount per pause is enough. */
 const RENDER_DEBOUNCE_MS = 100;
+/**
+ * While one editor replaces another VS Code can report no active editor for a moment: the item stays up that long
+ * before it is hidden, so switching files never makes it blink out.
+ */
+const HIDE_GRACE_MS = 300;
+/**
+ * The tokenizer is loaded into the counting worker this long after activation when no editor asks for it sooner, so
+ * the first file opened in a window is counted at once instead of waiting for the worker and its ranks (~0.3-1.5 s).
+ * Off the activation path and off the extension host's thread.
+ */
+const WARM_UP_DELAY_MS = 1500;
+/** How long a text tab may wait for its editor before the item says the file cannot be counted. */
+const EDITOR_WAIT_MS = 3000;
 /** Output panels and the like are editors too, but nobody prompts with them. */
 const IGNORED_SCHEMES = new Set(['output', 'debug', 'vscode-scm', 'comment']);
+
+const COUNTING_TEXT = '$(loading~spin) Counting tokens…';
+const COUNTING_TOOLTIP = 'LLM Workbench is counting this document’s tokens.';
+
+/** What the item showed for one document, kept so that switching back to it shows its number at once. */
+interface Shown {
+  key: string;
+  text: string;
+  tooltip: vscode.MarkdownString;
+  background: vscode.ThemeColor | undefined;
+}
 
 /**
  * The token count of the active editor (and of its selection) against the budget model, in the status bar.
  * Never counts on the extension host thread: it shows what DocumentTokenCounts has and a spinner until then.
+ * It never shows one file's number while another is active: on a switch it shows, synchronously, the new file's
+ * last number (same version and selection) or the spinner, and only then starts the asynchronous render.
  */
 export class TokenStatus implements vscode.Disposable {
   readonly item: vscode.StatusBarItem;
   private readonly subscriptions: vscode.Disposable[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private hideTimer: ReturnType<typeof setTimeout> | undefined;
+  private warmUpTimer: ReturnType<typeof setTimeout> | undefined;
   private renderGeneration = 0;
+  private readonly lastShown = new Map<string, Shown>();
+  /** Since when the active tab has been a text file without an editor for extensions (undefined: it is not). */
+  private editorlessTextTabSince: number | undefined;
 
   constructor(
     private readonly budgets: DocumentBudgets,
@@ -33,19 +65,26 @@ export class TokenStatus implements vscode.Disposable {
     const schedule = () => this.schedule();
     this.subscriptions.push(
       this.item,
-      vscode.window.onDidChangeActiveTextEditor(() => this.schedule(0)),
+      vscode.window.onDidChangeActiveTextEditor((editor) => this.switchedTo(editor)),
       vscode.window.onDidChangeTextEditorSelection((event) => {
         if (event.textEditor === vscode.window.activeTextEditor) schedule();
       }),
       budgets.onDidChange((document) => {
+        if (document) this.lastShown.delete(document.uri.toString());
+        else this.lastShown.clear();
         if (!document || document === vscode.window.activeTextEditor?.document) this.schedule(0);
       }),
+      vscode.workspace.onDidCloseTextDocument((document) => this.lastShown.delete(document.uri.toString())),
     );
-    this.schedule(0);
+    this.switchedTo(vscode.window.activeTextEditor);
+    // With an editor open the render above already starts the worker; without one, warm it up before the first file.
+    if (!vscode.window.activeTextEditor) this.warmUpTimer = setTimeout(() => budgets.warmUp(), WARM_UP_DELAY_MS);
   }
 
   dispose(): void {
     clearTimeout(this.timer);
+    clearTimeout(this.hideTimer);
+    clearTimeout(this.warmUpTimer);
     for (const subscription of this.subscriptions) subscription.dispose();
   }
 
@@ -57,11 +96,15 @@ export class TokenStatus implements vscode.Disposable {
   }
 
   private show(): void {
+    clearTimeout(this.hideTimer);
+    this.hideTimer = undefined;
     this.shown = true;
     this.item.show();
   }
 
   private hide(): void {
+    clearTimeout(this.hideTimer);
+    this.hideTimer = undefined;
     this.shown = false;
     this.item.hide();
   }
@@ -71,53 +114,107 @@ export class TokenStatus implements vscode.Disposable {
     this.timer = setTimeout(() => void this.render(), delay);
   }
 
+  /**
+   * Another editor became active: before anything asynchronous, replace the previous file's number with this file's
+   * last one or the spinner (a render still waiting for the old file is dropped by the generation bump).
+   */
+  private switchedTo(editor: vscode.TextEditor | undefined): void {
+    this.renderGeneration++;
+    const document = editor?.document;
+    if (!editor || !document || IGNORED_SCHEMES.has(document.uri.scheme)) {
+      if (!editor && activeTabIsText()) this.showCounting(); // the editor of the new tab is still opening
+      else this.hideSoon();
+    } else {
+      const known = this.lastShown.get(document.uri.toString());
+      if (known && known.key === shownKey(editor)) this.apply(known);
+      else this.showCounting();
+    }
+    this.schedule(0);
+  }
+
+  /**
+   * A text tab whose editor extensions do not have yet: the spinner while it opens; if it never comes (VS Code does
+   * not hand files over 50 MB to extensions), say so instead of spinning forever.
+   */
+  private editorlessTextTab(): void {
+    const now = Date.now();
+    this.editorlessTextTabSince ??= now;
+    if (now - this.editorlessTextTabSince < EDITOR_WAIT_MS) {
+      this.showCounting();
+      this.schedule(EDITOR_WAIT_MS);
+      return;
+    }
+    this.item.text = '$(symbol-numeric) not counted';
+    this.item.tooltip = 'VS Code does not give this file to extensions (it does so for text files up to 50 MB), so LLM Workbench cannot count it.';
+    this.item.backgroundColor = undefined;
+    this.show();
+  }
+
+  private hideSoon(): void {
+    if (!this.shown || this.hideTimer) return;
+    this.hideTimer = setTimeout(() => {
+      this.hideTimer = undefined;
+      const document = vscode.window.activeTextEditor?.document;
+      if (!document || IGNORED_SCHEMES.has(document.uri.scheme)) this.hide();
+    }, HIDE_GRACE_MS);
+  }
+
+  private showCounting(): void {
+    this.item.text = COUNTING_TEXT;
+    this.item.tooltip = COUNTING_TOOLTIP;
+    this.item.backgroundColor = undefined;
+    this.show();
+  }
+
+  private apply(shown: Shown): void {
+    this.item.text = shown.text;
+    this.item.tooltip = shown.tooltip;
+    this.item.backgroundColor = shown.background;
+    this.show();
+  }
+
   private async render(): Promise<void> {
     const generation = ++this.renderGeneration;
     const editor = vscode.window.activeTextEditor;
     const document = editor?.document;
     if (!editor || !document || IGNORED_SCHEMES.has(document.uri.scheme)) {
-      this.hide();
+      if (!editor && activeTabIsText()) this.editorlessTextTab();
+      else this.hideSoon();
       return;
     }
+    this.editorlessTextTabSince = undefined;
     const state = this.budgets.track(document);
-    this.item.backgroundColor = undefined;
-    if (state.kind === 'counting') {
-      this.item.text = '$(loading~spin) Counting tokens…';
-      this.item.tooltip = 'LLM Workbench is counting this document’s tokens (the first count loads the tokenizer).';
-      this.show();
-      return;
-    }
+    if (state.kind === 'counting') return this.showCounting();
     if (state.kind === 'tooLarge') {
       this.item.text = '$(symbol-numeric) not counted';
       this.item.tooltip = `This document has ${(state.chars / 1e6).toFixed(1)} M characters; LLM Workbench counts documents up to ${MAX_COUNTED_CHARS / 1e6} M characters.`;
+      this.item.backgroundColor = undefined;
       this.show();
       return;
     }
     if (state.kind === 'failed') {
       this.item.text = '$(warning) tokens';
       this.item.tooltip = `LLM Workbench could not count this document: ${state.message}`;
+      this.item.backgroundColor = undefined;
       this.show();
       return;
     }
 
+    const key = shownKey(editor);
     const budget = await this.budgets.budgetFor(document);
     const selectionRanges = editor.selections
       .filter((selection) => !selection.isEmpty)
       .map((selection): [number, number] => [document.offsetAt(selection.start), document.offsetAt(selection.end)]);
     const selectionCounts = selectionRanges.length > 0 ? await this.budgets.countRanges(document, selectionRanges) : undefined;
-    if (generation !== this.renderGeneration) return; // a newer render started while this one waited
-    if (!budget) {
-      this.item.text = '$(loading~spin) Counting tokens…';
-      this.show();
-      return;
-    }
+    if (generation !== this.renderGeneration) return; // a newer render or an editor switch happened while this one waited
+    // While typing the number may trail the text by one debounce: it is still this file's, so it stays until the next.
+    if (!budget) return this.showCounting();
     const selection = selectionCounts ? selectionCounts.reduce((sum, n) => sum + n, 0) : undefined;
     const modelName = budget.model?.displayName ?? budget.modelRef;
     const config = this.settings.current;
     const models = configuredModels(config, this.settings.catalog, [budget.modelRef]);
     const costs = costTable(budget.total, budget.outputReserve, models, config.budget.callsPerDay, budget.tokenizer.encoding);
 
-    this.item.text = statusText({ total: budget.total, selection, tokenizer: budget.tokenizer, share: budget.evaluation.share, modelName });
     const deprecation = deprecationState(budget.model?.deprecation);
     const table = this.settings.catalog.origin();
     const tooltip = new vscode.MarkdownString(
@@ -131,20 +228,39 @@ export class TokenStatus implements vscode.Disposable {
         windowNote: budget.window.note,
         costs,
         callsPerDay: config.budget.callsPerDay,
+        evalFile: isEvalFile(document),
         ...(deprecation ? { deprecation: `${modelName} (${budget.modelRef}) is ${deprecationText(deprecation)}.` } : {}),
         pricesFrom: `Prices: LiteLLM's table of ${table.date} (${table.kind === 'refreshed' ? 'updated' : 'shipped with the extension'})`,
       }),
       true,
     );
     tooltip.isTrusted = { enabledCommands: [COMMANDS.pickBudgetModel, COMMANDS.updateModelPrices] };
-    this.item.tooltip = tooltip;
     const verdict = budget.evaluation.verdict;
-    this.item.backgroundColor =
-      verdict === 'over'
-        ? new vscode.ThemeColor('statusBarItem.errorBackground')
-        : verdict === 'warn'
-          ? new vscode.ThemeColor('statusBarItem.warningBackground')
-          : undefined;
-    this.show();
+    const shown: Shown = {
+      key,
+      text: statusText({ total: budget.total, selection, tokenizer: budget.tokenizer, share: budget.evaluation.share, modelName }),
+      tooltip,
+      background:
+        verdict === 'over'
+          ? new vscode.ThemeColor('statusBarItem.errorBackground')
+          : verdict === 'warn'
+            ? new vscode.ThemeColor('statusBarItem.warningBackground')
+            : undefined,
+    };
+    this.lastShown.set(document.uri.toString(), shown);
+    this.apply(shown);
   }
+}
+
+/** What a rendered number depends on besides the settings (which clear every remembered number when they change). */
+function shownKey(editor: vscode.TextEditor): string {
+  const { document } = editor;
+  const selections = editor.selections.filter((s) => !s.isEmpty).map((s) => `${document.offsetAt(s.start)}-${document.offsetAt(s.end)}`);
+  return `${document.version}:${selections.join(',')}`;
+}
+
+/** The active tab shows a text file whose editor VS Code has not handed to extensions yet (a large file opening). */
+function activeTabIsText(): boolean {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  return input instanceof vscode.TabInputText || input instanceof vscode.TabInputTextDiff;
 }

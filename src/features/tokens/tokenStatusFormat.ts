@@ -51,6 +51,8 @@ export interface TooltipInput {
   windowNote?: string;
   costs: CostRow[];
   callsPerDay: number;
+  /** An eval file: its count is the file's own text, not what is sent (its prompts × each test's vars). */
+  evalFile?: boolean;
   /** The budget model is past or near its deprecation date: one sentence with the date and a successor. */
   deprecation?: string;
   /** Where the prices come from: the table and its date. */
@@ -81,16 +83,25 @@ export function tooltipMarkdown(input: TooltipInput): string {
   // The evaluation's message already has the sum: prompt + reserved output = used of the window (share).
   lines.push(evaluation.message);
   if (input.windowNote) lines.push('', escapeMarkdown(input.windowNote));
+  if (input.evalFile) {
+    lines.push(
+      '',
+      'An eval file: this is the count of its own text. What is sent are its prompts with each test’s vars, and every ' +
+        'call is checked against its model’s window before it is sent.',
+    );
+  }
   if (input.deprecation) lines.push('', `$(warning) ${escapeMarkdown(input.deprecation)}`);
 
-  const bucketed = evaluation.sections.filter((section) => section.bucket !== undefined || section.limit !== undefined);
-  if (evaluation.sections.length > 0) {
+  // One section without a heading is the whole file: a table of it would repeat the total with empty cells.
+  const sections = evaluation.sections.length === 1 && !evaluation.sections[0].heading ? [] : evaluation.sections;
+  const bucketed = sections.filter((section) => section.bucket !== undefined || section.limit !== undefined);
+  if (sections.length > 0) {
     lines.push('', '| Section | Bucket | Tokens | Limit |', '|---|---|--:|--:|');
-    for (const section of evaluation.sections) {
+    for (const section of sections) {
       const over = section.verdict === 'over' ? ' $(error)' : section.verdict === 'warn' ? ' $(warning)' : '';
       lines.push(
-        `| ${escapeCell(section.heading)} | ${section.bucket ?? ''} | ${mark}${formatTokens(section.tokens)} | ` +
-          `${section.limit !== undefined ? formatTokens(section.limit) : ''}${over} |`,
+        `| ${section.heading ? escapeCell(section.heading) : '_(before the first heading)_'} | ${section.bucket ?? '—'} | ` +
+          `${mark}${formatTokens(section.tokens)} | ${section.limit !== undefined ? formatTokens(section.limit) : '—'}${over} |`,
       );
     }
     if (bucketed.length === 0) lines.push('', '_Add `budget:` limits per bucket in the front matter to check sections._');

@@ -78,17 +78,14 @@ describe('chat sidebar, as a user sees it', function () {
       const file = join(userDataDir, scope, 'settings.json');
       savedSettings[scope] = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
     }
-    // Provider endpoints are machine-scoped: in code-server (a remote window) they live in the machine's settings.
-    writeSettings(
-      userDataDir,
-      {
-        'llmWorkbench.providers': [
-          { id: 'openai', kind: 'openai', baseUrl: emulator.openaiBaseUrl },
-          { id: 'anthropic', kind: 'anthropic', baseUrl: emulator.anthropicBaseUrl },
-        ],
-      },
-      'Machine',
-    );
+    // Provider endpoints are read from the User settings, in code-server (a remote window) too: where the walkthrough
+    // tells a new user to put them (#16: they used to be machine-scoped and ignored there).
+    writeSettings(userDataDir, {
+      'llmWorkbench.providers': [
+        { id: 'openai', kind: 'openai', baseUrl: emulator.openaiBaseUrl },
+        { id: 'anthropic', kind: 'anthropic', baseUrl: emulator.anthropicBaseUrl },
+      ],
+    });
     writeSettings(userDataDir, {
       'llmWorkbench.routes': { chat: { primary: 'openai:gpt-4o-mini', fallbacks: ['anthropic:claude-haiku-4-5'] } },
     });
@@ -175,6 +172,19 @@ describe('chat sidebar, as a user sees it', function () {
     assert.equal(await chat.answers().count(), before + 1);
     assert.equal(await answer.locator('.markdown-body').innerText(), 'Answer after the rate limit.');
     assert.equal(await answer.locator('.notice.retry').count(), 1);
+  });
+
+  it('an answer cut at the output limit says so in its footer, and the request asked for the model\'s full output', async () => {
+    // The same key again, so this spec also runs alone (--grep): setting it is idempotent.
+    await chat.setApiKeyFromPalette('openai', key);
+    emulator.enqueue({ chunks: ['The first half ', 'of a long answer'], stopReason: 'max_tokens', usage: { input: 90, output: 16384 } });
+    const answer = await chat.askAndWait('Write the whole manual');
+    assert.equal(await answer.locator('.markdown-body').innerText(), 'The first half of a long answer');
+    const footer = await chat.footer(answer);
+    assert.equal(footer.truncated, '⚠ truncated at the 16,384-token output limit');
+    assert.match((await answer.locator('.footer-part.truncated').getAttribute('title')) ?? '', /incomplete/);
+    const sent = emulator.requests.filter((r) => r.path.endsWith('/chat/completions')).at(-1)!.body as { max_completion_tokens?: number };
+    assert.equal(sent.max_completion_tokens, 16384, 'not the 1,000-token reserve');
   });
 
   it('a failing primary shows the fallback answer and why', async () => {

@@ -123,8 +123,9 @@ export class ChatView {
 
 /**
  * Merges `values` into one of code-server's settings files; VS Code notices the change and applies it.
- * code-server's workbench is a remote window: machine-scoped settings (`llmWorkbench.providers`) come from the
- * remote machine's settings (`Machine/settings.json`), not from the user settings — as in any VS Code remote.
+ * code-server's workbench is a remote window. `llmWorkbench.providers` and `logPrompts` are application-scoped: they
+ * are read from the User settings (`User/settings.json`) there too, as in any VS Code remote — and a value in the
+ * remote machine's settings (`Machine/settings.json`) is ignored.
  */
 export function writeSettings(userDataDir: string, values: Record<string, unknown>, scope: 'User' | 'Machine' = 'User'): void {
   mkdirSync(join(userDataDir, scope), { recursive: true });

@@ -112,7 +112,7 @@ describe('evals in the editor and spend, as a user sees them', function () {
     // writing again if a change right after an earlier spec's restore went unnoticed.
     let applied = false;
     for (let attempt = 0; attempt < 3 && !applied; attempt++) {
-      writeSettings(userDataDir, { 'llmWorkbench.providers': [{ id: 'emu', kind: 'openai-compatible', baseUrl: emulator.openaiBaseUrl }] }, 'Machine');
+      writeSettings(userDataDir, { 'llmWorkbench.providers': [{ id: 'emu', kind: 'openai-compatible', baseUrl: emulator.openaiBaseUrl }] });
       writeSettings(userDataDir, {
         'llmWorkbench.models': TICKET_MODELS,
         'llmWorkbench.routes': { chat: { primary: 'emu:small' } },

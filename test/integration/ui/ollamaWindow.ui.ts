@@ -24,7 +24,7 @@ describe('Ollama window, as a user sees it', function () {
       saved[scope] = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
     }
     // Provider endpoints are machine-scoped: in code-server they live in the machine's settings.
-    writeSettings(userDataDir, { 'llmWorkbench.providers': [{ id: 'ollama', kind: 'ollama', baseUrl: emulator.ollamaBaseUrl }] }, 'Machine');
+    writeSettings(userDataDir, { 'llmWorkbench.providers': [{ id: 'ollama', kind: 'ollama', baseUrl: emulator.ollamaBaseUrl }] });
     // The fixture workspace sets the budget model; the prompt's own front matter names the Ollama model instead.
     writeFileSync(
       join(session().workspace, 'local.prompt.md'),

@@ -103,4 +103,22 @@ describe('token features, as a user sees them', () => {
     const text = await workbench.waitForStatusBarText(TOKENS, (t) => /Claude Sonnet 4\.5$/.test(t), 30_000);
     assert.match(text, /≈[\d,]+ tok/, 'Claude counts are estimates');
   });
+
+  it('an eval file is counted but is not a prompt: Run lenses and no token lenses, and the tooltip says what is sent', async () => {
+    const { workbench } = session();
+    await workbench.page.keyboard.press('Escape');
+    await workbench.openFile('tickets.eval.yaml');
+    await workbench.waitForStatusBarText(TOKENS, (t) => COUNT.test(t), 60_000);
+    // The eval lenses (Run) are there: the token lenses, had there been any, would have been asked at the same time.
+    const titles = await workbench.waitForCodeLenses((t) => t.some((title) => /Run/.test(title)), 60_000);
+    assert.deepEqual(titles.filter((title) => / tokens · /.test(title)), [], `no section lenses in ${JSON.stringify(titles)}`);
+    await workbench.statusBarItem(TOKENS).hover();
+    const tooltip = workbench.page.locator('.monaco-hover:not(.hidden)').filter({ hasText: 'An eval file' });
+    await tooltip.first().waitFor({ state: 'visible', timeout: 15_000 });
+    const text = await tooltip.first().innerText();
+    assert.match(text, /What is sent are its prompts with each test’s vars/);
+    assert.doesNotMatch(text, /budget:/, 'no front-matter advice for a file that has none');
+    await workbench.page.keyboard.press('Escape');
+    await workbench.page.mouse.move(700, 400);
+  });
 });

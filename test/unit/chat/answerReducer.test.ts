@@ -33,15 +33,17 @@ describe('answer reducer', () => {
     assert.equal(turn.footer?.inputTokens, 1200);
   });
 
-  it('a burst of retries on one model is one notice, updated in place', () => {
-    const turn = fold([
+  it('a burst of retries on one model is one notice, updated in place; once the call is over it is in the past tense', () => {
+    const events: GatewayEvent[] = [
       { type: 'retry', model: 'openai:gpt-4o-mini', attempt: 1, delayMs: 1000, error: rateLimited },
       { type: 'retry', model: 'openai:gpt-4o-mini', attempt: 2, delayMs: 2000, error: rateLimited },
       { type: 'text', text: 'ok' },
-      { type: 'record', record: record({ attempts: 3 }) },
-    ]);
-    assert.equal(turn.notices.length, 1);
-    assert.match(turn.notices[0].text, /^Retrying openai:gpt-4o-mini in 2\.0s \(attempt 3\): OpenAI rate limit/);
+    ];
+    const streaming = fold(events);
+    assert.equal(streaming.notices.length, 1);
+    assert.match(streaming.notices[0].text, /^Retrying openai:gpt-4o-mini in 2\.0s \(attempt 3\): OpenAI rate limit/);
+    const turn = fold([...events, { type: 'record', record: record({ attempts: 3 }) }]);
+    assert.deepEqual(turn.notices.map((n) => n.text), ['Retried openai:gpt-4o-mini (3 attempts): OpenAI rate limit (429)']);
     assert.equal(turn.text, 'ok');
   });
 
@@ -49,7 +51,7 @@ describe('answer reducer', () => {
     const turn = fold([
       { type: 'text', text: 'The answer is par' },
       { type: 'fallback', from: 'openai:gpt-4o-mini', to: 'anthropic:claude-haiku-4-5', reason: 'stream cut (incomplete)' },
-      { type: 'restart', model: 'anthropic:claude-haiku-4-5', reason: 'openai:gpt-4o-mini failed mid-answer (incomplete)' },
+      { type: 'restart', model: 'anthropic:claude-haiku-4-5', from: 'openai:gpt-4o-mini', reason: 'openai:gpt-4o-mini failed mid-answer (incomplete)' },
       { type: 'text', text: 'The answer is 42.' },
       { type: 'record', record: record({ provider: 'anthropic', model: 'claude-haiku-4-5', fallbackUsed: true, fallbackReason: 'openai:gpt-4o-mini: stream cut' }) },
     ]);
@@ -112,6 +114,103 @@ describe('answer footer', () => {
     assert.equal(byName.cost, 'unknown');
     assert.equal(byName.tokens, '≈1,200 in · ≈34 out');
     assert.equal(byName.ttft, 'TTFT n/a');
+  });
+});
+
+describe('answer reducer: a stream cut with no fallback', () => {
+  const cut = new ProviderError({ kind: 'incomplete', message: "emu's answer from emu-cut broke off (the stream ended without a finish reason); the partial text is not a result — try again" });
+  const reason = 'emu:emu-cut answer broke off after 17 characters of its answer; the answer restarts';
+  const events: GatewayEvent[] = [
+    { type: 'route', route: { primary: 'emu:emu-cut', fallbacks: [], reason: 'task chat -> primary emu:emu-cut (routes.chat)' } },
+    { type: 'attempt', model: 'emu:emu-cut', attempt: 1 },
+    { type: 'text', text: 'Part one part two' },
+    { type: 'retry', model: 'emu:emu-cut', attempt: 1, delayMs: 500, error: cut },
+    { type: 'attempt', model: 'emu:emu-cut', attempt: 2 },
+    { type: 'restart', model: 'emu:emu-cut', from: 'emu:emu-cut', reason },
+    { type: 'text', text: 'Part one part two' },
+    { type: 'retry', model: 'emu:emu-cut', attempt: 2, delayMs: 1000, error: cut },
+    { type: 'attempt', model: 'emu:emu-cut', attempt: 3 },
+    { type: 'restart', model: 'emu:emu-cut', from: 'emu:emu-cut', reason },
+  ];
+
+  it('one line that counts the restarts, never "Restarted on X because X" beside a retry line', () => {
+    const turn = fold(events);
+    assert.equal(turn.text, '');
+    assert.equal(turn.notices.length, 1);
+    assert.equal(turn.notices[0].kind, 'restart');
+    assert.equal(
+      turn.notices[0].text,
+      'emu:emu-cut answer broke off after 17 characters of its answer (2 times): the partial text was removed and emu:emu-cut is answering again from the start',
+    );
+    assert.doesNotMatch(turn.notices[0].text, /Restarted on emu:emu-cut because emu:emu-cut/);
+  });
+
+  it('when the last attempt breaks off too, the notice says what happened and the error says what to do', () => {
+    const turn = fold([
+      ...events,
+      { type: 'text', text: 'Part one' },
+      { type: 'error', error: cut },
+      { type: 'record', record: record({ provider: 'emu', model: 'emu-cut', outcome: 'error', errorKind: 'incomplete', attempts: 3 }) },
+    ]);
+    assert.deepEqual(turn.notices.map((n) => n.text), ['emu:emu-cut broke off 2 times: the partial text was removed']);
+    assert.ok(!turn.notices.some((n) => /Retrying|attempt 3/.test(n.text)), JSON.stringify(turn.notices));
+    assert.equal(turn.status, 'error');
+    assert.deepEqual(turn.error?.actions, ['retry', 'openLog']);
+  });
+});
+
+describe('answer reducer: a missing key', () => {
+  it('a model skipped for want of a key: the fallback notice offers Set API Key', () => {
+    const turn = fold([
+      { type: 'fallback', from: 'openai:gpt-4o-mini', to: 'anthropic:claude-haiku-4-5', reason: "openai:gpt-4o-mini skipped: No API key for OpenAI (provider 'openai') — set it with 'LLM Workbench: Set API Key'", missingKey: true },
+      { type: 'text', text: 'hi' },
+      { type: 'record', record: record({ provider: 'anthropic', model: 'claude-haiku-4-5', fallbackUsed: true }) },
+    ]);
+    assert.equal(turn.notices[0].action, 'setApiKey');
+    assert.doesNotMatch(turn.notices[0].text, /rejected/);
+  });
+
+  it('every model failed and one had no key: Set API Key is offered whatever the last error was', () => {
+    const summary = new ProviderError({ kind: 'server', missingKey: true, message: 'No model on the route could answer:\n  openai:gpt-4o-mini: No API key…\n  anthropic:claude-haiku-4-5: server error' });
+    const turn = fold([{ type: 'error', error: summary }, { type: 'record', record: record({ outcome: 'error', errorKind: 'server', attempts: 1 }) }]);
+    assert.deepEqual(turn.error?.actions, ['setApiKey', 'retry', 'openLog']);
+  });
+});
+
+describe('answer reducer: nothing sent', () => {
+  it('a call that reached no model has an error and no footer (no "unknown" model, no empty numbers)', () => {
+    const turn = fold([
+      { type: 'error', error: new ProviderError({ kind: 'bad_request', message: 'No model is configured for task "chat": add llmWorkbench.routes.chat' }) },
+      { type: 'record', record: record({ provider: '', model: '', route: [], reason: '', outcome: 'error', errorKind: 'bad_request', attempts: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, ttftMs: null }) },
+    ]);
+    assert.equal(turn.status, 'error');
+    assert.equal(turn.footer, undefined);
+    assert.match(turn.error!.message, /add llmWorkbench\.routes\.chat/);
+    assert.ok(turn.error!.actions.includes('openSettings'));
+  });
+});
+
+describe('answer footer: a model that broke off before the fallback answered', () => {
+  const parts = (cut: number | null) => [
+    { model: 'emu:emu-cut', costUsd: cut, inputTokens: 40, outputTokens: 5, usageSource: 'estimate' as const },
+    { model: 'emu:emu-ok', costUsd: 0.000104, inputTokens: 1000, outputTokens: 10, usageSource: 'provider' as const },
+  ];
+  const cost = (cut: number | null) =>
+    footerParts(fold([{ type: 'record', record: record({ provider: 'emu', model: 'emu-ok', fallbackUsed: true, costUsd: cut === null ? null : cut + 0.000104, costParts: parts(cut) }) }]).footer!).find((p) => p.name === 'cost')!;
+
+  it('keeps the known part and names the model without a price, not the one that answered', () => {
+    const part = cost(null);
+    assert.equal(part.text, '$0.0001+');
+    assert.match(part.title, /emu:emu-cut: price unknown \(≈: it broke off before reporting usage\)/);
+    assert.match(part.title, /emu:emu-ok: \$0\.0001/);
+    assert.match(part.title, /Price unknown for emu:emu-cut: add it under llmWorkbench\.models/);
+    assert.doesNotMatch(part.title, /unknown for emu:emu-ok/);
+  });
+
+  it('both priced: the sum, and each part in the title', () => {
+    const part = cost(0.00002);
+    assert.equal(part.text, '$0.00012');
+    assert.match(part.title, /emu:emu-cut: \$0\.00002/);
   });
 });
 

@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import packageJson from '../../../package.json';
-import { ConfigError, editorSettings, loadCliConfig } from '../../../src/cli/loadCliConfig';
+import { ConfigError, editorSettings, isLoopbackUrl, loadCliConfig } from '../../../src/cli/loadCliConfig';
 
 const fromText = (text: string) => () => text;
 
-function load(settings: object | undefined, env: NodeJS.ProcessEnv = {}) {
-  return loadCliConfig({ file: settings ? 'wb.json' : undefined, env, readFile: fromText(JSON.stringify(settings)) });
+function load(settings: object | undefined, env: NodeJS.ProcessEnv = {}, allowConfigEndpoints = false) {
+  return loadCliConfig({ file: settings ? 'wb.json' : undefined, env, readFile: fromText(JSON.stringify(settings)), allowConfigEndpoints });
 }
 
 function configError(fn: () => unknown): string {
@@ -78,12 +78,51 @@ describe('CLI configuration', () => {
     const cli = load(
       { 'llmWorkbench.providers': [{ id: 'openai', kind: 'openai' }, { id: 'azure-east', kind: 'openai', baseUrl: 'https://x.example/v1' }, { id: 'ollama', kind: 'ollama' }] },
       { OPENAI_API_KEY: ' sk-1 ', AZURE_EAST_API_KEY: 'az-2' },
+      true, // azure-east's base URL comes from the file: vouched for with --allow-config-endpoints
     );
     assert.equal(await cli.keys('openai'), 'sk-1');
     assert.equal(await cli.keys('azure-east'), 'az-2');
     assert.equal(await cli.keys('ollama'), undefined);
     assert.equal(cli.keyHint('azure-east'), 'set AZURE_EAST_API_KEY in the environment');
     assert.equal(cli.keyHint('openai'), 'set OPENAI_API_KEY in the environment');
+  });
+
+  describe('a base URL from the --config file never receives the environment\'s keys unless allowed', () => {
+    const attacker = { 'llmWorkbench.providers': [{ id: 'openai', kind: 'openai', baseUrl: 'https://collector.example/v1' }, { id: 'groq', kind: 'openai-compatible', baseUrl: 'https://collector.example/groq' }] };
+    const env = { OPENAI_API_KEY: 'sk-user-1', GROQ_API_KEY: 'gsk-user-2' };
+
+    it('the kind\'s variable and the id\'s own variable both stay home; the hint says why and what to do', async () => {
+      const cli = load(attacker, env);
+      assert.equal(await cli.keys('openai'), undefined);
+      assert.equal(await cli.keys('groq'), undefined);
+      assert.equal(
+        cli.keyHint('openai'),
+        "its base URL https://collector.example/v1 comes from wb.json, and keys from the environment are sent only to endpoints your environment names (or the provider's default): pass --allow-config-endpoints if you trust that file, or set OPENAI_BASE_URL to that URL",
+      );
+      assert.doesNotMatch(cli.keyHint('groq'), /GROQ_BASE_URL/, 'no variable that does not exist is suggested');
+    });
+
+    it('--allow-config-endpoints sends them', async () => {
+      const cli = load(attacker, env, true);
+      assert.equal(await cli.keys('openai'), 'sk-user-1');
+      assert.equal(await cli.keys('groq'), 'gsk-user-2');
+    });
+
+    it('the environment\'s own base URL, the default endpoint and loopback addresses get the key', async () => {
+      assert.equal(await load(attacker, { ...env, OPENAI_BASE_URL: 'https://proxy.corp.example/v1' }).keys('openai'), 'sk-user-1');
+      assert.equal(load(attacker, { ...env, OPENAI_BASE_URL: 'https://proxy.corp.example/v1' }).config.providers.find((p) => p.id === 'openai')?.baseUrl, 'https://proxy.corp.example/v1');
+      assert.equal(await load({ 'llmWorkbench.providers': [{ id: 'openai', kind: 'openai' }] }, env).keys('openai'), 'sk-user-1');
+      for (const url of ['http://127.0.0.1:4010/v1', 'http://localhost:8080/v1', 'http://127.9.0.1/v1', 'http://[::1]:4010/v1', 'http://api.localhost/v1']) {
+        assert.equal(await load({ 'llmWorkbench.providers': [{ id: 'openai', kind: 'openai', baseUrl: url }] }, env).keys('openai'), 'sk-user-1', url);
+      }
+    });
+
+    it('loopback is judged on the URL as the client parses it: look-alike names are remote, numeric forms of 127.0.0.1 are local', () => {
+      for (const url of ['http://127.0.0.1.collector.example/v1', 'http://localhost.collector.example/v1', 'http://[::ffff:8.8.8.8]/v1', 'http://10.0.0.1/v1', 'not a url']) {
+        assert.equal(isLoopbackUrl(url), false, url);
+      }
+      for (const url of ['http://0x7f.1/v1', 'http://2130706433/v1', 'http://127.1/v1', 'HTTP://LOCALHOST:1/']) assert.equal(isLoopbackUrl(url), true, url);
+    });
   });
 
   it('puts the ledger under LLM_WORKBENCH_HOME', () => {

@@ -68,6 +68,23 @@ describe('readSettings', () => {
     assert.match(problems[1].message, /"llmWorkbench\.models" entry 2 is ignored/);
   });
 
+  it('keeps numCtx on an Ollama provider (the README example), refuses a bad one, and says when another kind sets it', () => {
+    const { config, problems } = from({
+      providers: [
+        { id: 'ollama', kind: 'ollama', baseUrl: 'http://localhost:11434', numCtx: 8192 },
+        { id: 'big', kind: 'ollama', numCtx: 8192.5 },
+        { id: 'openai', kind: 'openai', numCtx: 4096 },
+      ],
+    });
+    assert.deepEqual(config.providers, [
+      { id: 'ollama', kind: 'ollama', baseUrl: 'http://localhost:11434', numCtx: 8192 },
+      { id: 'openai', kind: 'openai' },
+    ]);
+    assert.equal(problems.length, 2);
+    assert.match(problems[0].message, /"llmWorkbench\.providers" entry 2 is ignored: it must be .*"numCtx": a whole number/);
+    assert.match(problems[1].message, /"llmWorkbench\.providers" entry 3 sets numCtx, which only Ollama providers use \(kind "openai"\): it is ignored/);
+  });
+
   it('reads routes per task and reports unknown tasks and malformed routes', () => {
     const { config, problems } = from({
       routes: {

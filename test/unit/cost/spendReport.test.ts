@@ -43,4 +43,34 @@ describe('cost report data', () => {
       ['openai:gpt-4o-mini', 'ollama:llama3.1:8b'],
     );
   });
+
+  it('a call with cost parts charges each model its own part in the by-model table', () => {
+    const report = buildCostReport(
+      [
+        callRecord({
+          at: localIso(2026, 3, 7),
+          provider: 'emu',
+          model: 'emu-ok',
+          costUsd: null,
+          totalMs: 900,
+          costParts: [
+            { model: 'emu:emu-cut', costUsd: null, inputTokens: 40, outputTokens: 5, usageSource: 'estimate' },
+            { model: 'emu:emu-ok', costUsd: 0.25, inputTokens: 1000, outputTokens: 10, usageSource: 'provider' },
+          ],
+        }),
+      ],
+      now,
+      7,
+    );
+    const rows = Object.fromEntries(report.byModel.map((r) => [r.key, r]));
+    assert.equal(rows['emu:emu-ok'].usd, 0.25);
+    assert.equal(rows['emu:emu-ok'].unknownPriceCalls, 0);
+    assert.equal(rows['emu:emu-ok'].meanMs, 900);
+    assert.equal(rows['emu:emu-ok'].errors, 0);
+    assert.equal(rows['emu:emu-cut'].unknownPriceCalls, 1);
+    assert.equal(rows['emu:emu-cut'].errors, 1, 'it broke off');
+    assert.equal(report.total.usd, 0.25);
+    assert.equal(report.total.unknownPriceCalls, 1);
+    assert.equal(report.total.calls, 1);
+  });
 });

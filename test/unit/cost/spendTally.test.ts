@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { lastDayKeys, localDayKey } from '../../../src/core/cost/calendarDay';
 import { SpendTally } from '../../../src/core/cost/spendTally';
+import { newWindowId } from '../../../src/core/cost/windowId';
 import { callRecord, localIso } from './spendRecords';
 
 describe('SpendTally', () => {
@@ -52,6 +53,45 @@ describe('SpendTally', () => {
     ]);
     assert.ok(Math.abs(tally.session().usd - 0.5) < 1e-12);
     assert.ok(Math.abs(tally.today(now).usd - 1.5) < 1e-12);
+  });
+
+  it('window ids are ours and unique per window: a second window\'s calls are not "this window"', () => {
+    const mine = newWindowId();
+    const other = newWindowId();
+    assert.notEqual(mine, other);
+    assert.match(mine, /^window-[0-9a-f-]{36}$/);
+    const tally = new SpendTally(new Date(2026, 2, 7, 0, 0), mine);
+    tally.addAll([
+      callRecord({ at: localIso(2026, 3, 7, 15), costUsd: 0.1, sessionId: mine }),
+      callRecord({ at: localIso(2026, 3, 7, 15), costUsd: 0.2, sessionId: other }),
+      callRecord({ at: localIso(2026, 3, 7, 15), costUsd: 0.4, sessionId: 'cli-1234' }),
+    ]);
+    assert.equal(tally.session().calls, 1);
+    assert.ok(Math.abs(tally.session().usd - 0.1) < 1e-12);
+    assert.equal(tally.today(now).calls, 3);
+  });
+
+  it('a call whose model broke off before a fallback answered: each model is charged its part, the known part is kept', () => {
+    const tally = new SpendTally(new Date(2026, 2, 7, 0, 0));
+    tally.add(
+      callRecord({
+        at: localIso(2026, 3, 7, 15),
+        provider: 'emu',
+        model: 'emu-ok',
+        costUsd: null,
+        costParts: [
+          { model: 'emu:emu-cut', costUsd: null, inputTokens: 40, outputTokens: 5, usageSource: 'estimate' },
+          { model: 'emu:emu-ok', costUsd: 0.25, inputTokens: 1000, outputTokens: 10, usageSource: 'provider' },
+        ],
+      }),
+    );
+    const today = tally.today(now);
+    assert.equal(today.calls, 1);
+    assert.equal(today.usd, 0.25);
+    assert.equal(today.unknownPriceCalls, 1);
+    const byModel = Object.fromEntries(tally.modelsOn(localDayKey(now)).map((m) => [m.model, m.totals]));
+    assert.deepEqual(byModel['emu:emu-ok'], { usd: 0.25, calls: 1, unknownPriceCalls: 0, inputTokens: 1000, outputTokens: 10 });
+    assert.deepEqual(byModel['emu:emu-cut'], { usd: 0, calls: 1, unknownPriceCalls: 1, inputTokens: 40, outputTokens: 5 });
   });
 
   it('skips records whose time cannot be read instead of placing them on a wrong day', () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { caseDecorationText, quote, type CaseOutcomeView } from '../../../src/core/evals/editor/caseVerdictText';
+import { cancelledCaseText, caseDecorationKind, caseDecorationText, quote, type CaseOutcomeView } from '../../../src/core/evals/editor/caseVerdictText';
 
 const outcome = (o: Partial<CaseOutcomeView> = {}): CaseOutcomeView => ({ pass: true, latencyMs: 412, costUsd: 0.0004, cached: false, skipped: 0, ...o });
 
@@ -33,6 +33,26 @@ describe('case decoration text', () => {
 
   it('says when assertions were skipped because the workspace is not trusted', () => {
     assert.match(caseDecorationText([outcome({ skipped: 1 })]), /1 skipped: workspace not trusted$/);
+  });
+
+  it('a case skipped in Restricted Mode is never a green ✓: it says skipped, as the gutter and Test Explorer do', () => {
+    const skipped = [outcome({ pass: false, skippedCase: true, skipped: 1 })];
+    const text = caseDecorationText(skipped);
+    assert.equal(text, '○ skipped: its javascript assertion did not run (workspace not trusted) · 412 ms · $0.0004');
+    assert.ok(!text.includes('✓'));
+    assert.equal(caseDecorationKind(skipped), 'skipped');
+  });
+
+  it('several providers, one skipped and one passed: a pass that counts the skipped one', () => {
+    const views = [outcome({ provider: 'a:x' }), outcome({ provider: 'b:y', pass: false, skippedCase: true, skipped: 1 })];
+    assert.equal(caseDecorationKind(views), 'pass');
+    assert.match(caseDecorationText(views), /^✓ 1\/2 passed · 1 skipped · /);
+  });
+
+  it('a case a cancelled run did not finish is never green: what ran, in the skipped colour (failed if something failed)', () => {
+    assert.deepEqual(cancelledCaseText([], 4), { text: '○ cancelled: did not run', kind: 'skipped' });
+    assert.deepEqual(cancelledCaseText(['pass', 'pass'], 4), { text: '○ cancelled: 2/4 ran (2 passed)', kind: 'skipped' });
+    assert.deepEqual(cancelledCaseText(['pass', 'fail'], 4), { text: '○ cancelled: 2/4 ran (1 passed, 1 failed)', kind: 'fail' });
   });
 
   it('keeps long or multi-line values on one short line', () => {

@@ -3,7 +3,7 @@
  * comparison's recommendation — over the real gateway, the official OpenAI client and the loopback emulator.
  */
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfig } from '../../../src/core/config/workbenchConfig';
@@ -14,7 +14,9 @@ import { buildCompareView } from '../../../src/core/evals/editor/compareView';
 import { selectionFor, selects } from '../../../src/core/evals/editor/evalTestIds';
 import { estimateEvalRun } from '../../../src/core/evals/editor/runEstimate';
 import type { EvalCaseResult } from '../../../src/core/evals/evalResult';
+import { relativeDisplayPath } from '../../../src/core/evals/displayPath';
 import { MatrixAccumulator } from '../../../src/core/evals/matrixStats';
+import { selectionMarkdown } from '../../../src/core/evals/modelSelection';
 import { parseEvalText } from '../../../src/core/evals/parseEvalFile';
 import { createGateway } from '../../../src/core/gateway/createGateway';
 import { ModelCatalog } from '../../../src/core/models/catalog';
@@ -53,7 +55,7 @@ describe('editor eval runs (gateway + emulator)', function () {
 
   const load = (name: string) => parseEvalText(readFileSync(join(FIXTURES, name), 'utf8'), join(FIXTURES, name));
 
-  async function run(name: string, options: { only?: number; providers?: string[]; useCache?: boolean } = {}) {
+  async function run(name: string, options: { only?: number; providers?: string[]; useCache?: boolean; onCacheWarning?: (m: string) => void; callsPerDay?: number; displayPath?: (path: string) => string } = {}) {
     const { gateway, ledger, catalog } = setup();
     const file = load(name);
     assert.deepEqual(file.diagnostics, []);
@@ -67,8 +69,11 @@ describe('editor eval runs (gateway + emulator)', function () {
       allowCode: true,
       useCache: options.useCache ?? false,
       providers: options.providers,
+      callsPerDay: options.callsPerDay,
+      displayPath: options.displayPath,
       onStart: (i) => started.push(i),
       onResult: (r) => results.push(r),
+      onCacheWarning: options.onCacheWarning,
     });
     results.sort((a, b) => a.caseIndex - b.caseIndex || (a.provider ?? '').localeCompare(b.provider ?? ''));
     return { file, results, summary, ledger, catalog, started };
@@ -110,6 +115,23 @@ describe('editor eval runs (gateway + emulator)', function () {
     assert.match(caseDecorationText([{ pass: true, latencyMs: again.results[0].latencyMs, costUsd: again.results[0].costUsd, cached: true, skipped: 0 }]), / · cached$/);
   });
 
+  it('a cache folder that cannot be written: every result still arrives, and the editor is told once with the path', async () => {
+    const blocked = mkdtempSync(join(tmpdir(), 'editor-evals-blocked-'));
+    writeFileSync(join(blocked, 'cache'), 'a file where the cache folder should be');
+    process.env.LLM_WORKBENCH_HOME = blocked;
+    try {
+      const warnings: string[] = [];
+      const { results, ledger } = await run('compare.eval.yaml', { providers: ['emu:small', 'emu:medium'], useCache: true, onCacheWarning: (m) => warnings.push(m) });
+      assert.equal(results.length, 6);
+      assert.equal(ledger.records.length, 6, 'every call recorded');
+      assert.equal(warnings.length, 1, warnings.join('\n'));
+      assert.ok(warnings[0].includes(`${join(blocked, 'cache', 'evals')} cannot be written (a file is in the way`), warnings[0]);
+    } finally {
+      process.env.LLM_WORKBENCH_HOME = home;
+      rmSync(blocked, { recursive: true, force: true });
+    }
+  });
+
   it('the comparison recommends emu:medium, the cheapest model that passes every case', async () => {
     const models = ['emu:small', 'emu:medium', 'emu:large'];
     const { results, summary, file } = await run('compare.eval.yaml', { providers: models });
@@ -125,6 +147,23 @@ describe('editor eval runs (gateway + emulator)', function () {
     assert.match(view.record, /"primary": "emu:medium"/);
   });
 
+  it('the model-selection record uses llmWorkbench.budget.callsPerDay and the workspace-relative path of the file', async () => {
+    const workspace = join(FIXTURES, '..');
+    const { summary } = await run('compare.eval.yaml', {
+      providers: ['emu:small', 'emu:medium', 'emu:large'],
+      callsPerDay: 500,
+      displayPath: (path) => relativeDisplayPath(workspace, path),
+    });
+    const selection = summary.files[0].selection!;
+    assert.equal(selection.costEstimate?.callsPerDay, 500);
+    assert.equal(selection.costEstimate?.monthlyUsd, selection.costEstimate!.perCallUsd * 500 * 30);
+    assert.equal(selection.dataset.file, 'evals/compare.eval.yaml');
+    const markdown = selectionMarkdown(selection);
+    assert.match(markdown, /at 500 calls\/day/);
+    assert.ok(!markdown.includes(FIXTURES), 'no absolute path in the record');
+    assert.match(markdown, /`evals\/compare\.eval\.yaml`/);
+  });
+
   it('estimates a run before sending anything, close to what it then costs', () => {
     const { catalog } = setup();
     const file = load('compare.eval.yaml');
@@ -132,5 +171,14 @@ describe('editor eval runs (gateway + emulator)', function () {
     assert.equal(estimate.calls, 9);
     assert.equal(estimate.unknownPriceCalls, 0);
     assert.ok(estimate.usd! > 0);
+  });
+});
+
+describe('relativeDisplayPath', () => {
+  it('inside the base: relative with /; outside it: the file name; never absolute', () => {
+    assert.equal(relativeDisplayPath('/home/ana/repo', '/home/ana/repo/evals/t.eval.yaml'), 'evals/t.eval.yaml');
+    assert.equal(relativeDisplayPath('/home/ana/repo', '/tmp/elsewhere/t.eval.yaml'), 't.eval.yaml');
+    assert.equal(relativeDisplayPath(undefined, 'evals/t.eval.yaml'), 'evals/t.eval.yaml');
+    assert.equal(relativeDisplayPath(undefined, '/home/ana/t.eval.yaml'), 't.eval.yaml');
   });
 });

@@ -121,4 +121,11 @@ describe('reports', () => {
     assert.equal(record.chosenRoute, null);
     assert.match(record.decision, /No candidate met the 90\.0% quality gate \(best: a:two at 80\.0%\)/);
   });
+
+  it('names no "best" model when none passed a single case', () => {
+    const record = selectModel([stats('a:one', 0, 0.001), stats('a:two', 0, 0.002)], input);
+    assert.equal(record.chosenRoute, null);
+    assert.equal(record.decision, 'No candidate met the 90.0% quality gate (no candidate passed a single case): improve the prompt or try stronger models.');
+    assert.doesNotMatch(record.decision, /best/);
+  });
 });

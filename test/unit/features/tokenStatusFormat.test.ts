@@ -3,7 +3,7 @@ import { evaluateBudget } from '../../../src/core/tokens/budget';
 import { costTable } from '../../../src/core/cost/promptCost';
 import { ModelCatalog } from '../../../src/core/models/catalog';
 import { formatShare, formatTokens, statusText, tooltipMarkdown } from '../../../src/features/tokens/tokenStatusFormat';
-import { sectionHoverMarkdown, sectionLensTitle } from '../../../src/features/tokens/promptSectionFormat';
+import { sectionHoverMarkdown, sectionLensTitle, wholeFileLensTitle } from '../../../src/features/tokens/promptSectionFormat';
 
 const catalog = new ModelCatalog();
 const gpt4o = catalog.lookup('openai:gpt-4o')!;
@@ -70,7 +70,40 @@ describe('token status tooltip', () => {
   });
 });
 
+describe('token status tooltip of files without sections', () => {
+  const plain = (sections: { heading: string; tokens: number }[], evalFile = false) => {
+    const evaluation = evaluateBudget({ model: gpt4o, promptTokens: 1200, outputReserve: 1000, warnThreshold: 0.8, sections });
+    return tooltipMarkdown({ fileName: 'x.prompt.md', total: 1200, tokenizer: gpt4o.tokenizer, modelName: 'GPT-4o', evaluation, costs: [], callsPerDay: 1000, evalFile });
+  };
+
+  it('a prompt file without headings gets no table of empty cells', () => {
+    const markdown = plain([{ heading: '', tokens: 1200 }]);
+    assert.doesNotMatch(markdown, /\| Section \|/);
+    assert.doesNotMatch(markdown, /\|\s*\|/, 'no empty cell anywhere');
+  });
+
+  it('text before the first heading is named, and empty buckets and limits read as —', () => {
+    const markdown = plain([{ heading: '', tokens: 200 }, { heading: 'Notes', tokens: 1000 }]);
+    assert.match(markdown, /\| _\(before the first heading\)_ \| — \| 200 \| — \|/);
+    assert.match(markdown, /\| Notes \| — \| 1,000 \| — \|/);
+  });
+
+  it('an eval file says what its count is, and suggests no front-matter budget', () => {
+    const markdown = plain([], true);
+    assert.match(markdown, /An eval file: this is the count of its own text\. What is sent are its prompts with each test’s vars/);
+    assert.doesNotMatch(markdown, /budget:/);
+  });
+});
+
 describe('prompt section CodeLens and hover text', () => {
+  it('the whole-file lens shows the status bar\'s share (prompt + reserve over the window)', () => {
+    const evaluation = evaluateBudget({ model: gpt4o, promptTokens: 1204, outputReserve: 1000, warnThreshold: 0.8 });
+    const status = statusText({ total: 1204, tokenizer: gpt4o.tokenizer, share: evaluation.share, modelName: 'GPT-4o' });
+    const lens = wholeFileLensTitle({ tokens: 1204, share: evaluation.share, outputReserve: 1000, modelName: 'GPT-4o', tokenizer: gpt4o.tokenizer });
+    assert.equal(lens, '1,204 tokens · 1.7% of GPT-4o with 1,000 reserved for the answer (whole file)');
+    assert.equal(/ · ([\d.]+%) of /.exec(lens)![1], /· ([\d.]+%) of /.exec(status)![1]);
+  });
+
   it('shows tokens and share, and the bucket limit when one is set', () => {
     assert.equal(
       sectionLensTitle({ tokens: 1204, contextWindow: 128000, modelName: 'GPT-4o', tokenizer: gpt4o.tokenizer }),

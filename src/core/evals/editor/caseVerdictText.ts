@@ -14,6 +14,20 @@ export interface CaseOutcomeView {
   failure?: { expected?: string; actual?: string; reason: string };
   /** Assertions that could not run here (javascript in a restricted workspace). */
   skipped: number;
+  /**
+   * The case itself was skipped: nothing it could check ran (its only assertions are javascript, in Restricted
+   * Mode). Never shown as a pass: the gutter and the Test Explorer say Skipped, and so does the decoration.
+   */
+  skippedCase?: boolean;
+}
+
+/** The three looks a decoration can have, matching the gutter's passed / failed / skipped icons. */
+export type CaseDecorationKind = 'pass' | 'fail' | 'skipped';
+
+/** Skipped when every outcome was; a pass when none failed (some may be skipped, as the Test Explorer counts it). */
+export function caseDecorationKind(outcomes: readonly CaseOutcomeView[]): CaseDecorationKind {
+  if (outcomes.length > 0 && outcomes.every((o) => o.skippedCase)) return 'skipped';
+  return outcomes.every((o) => o.pass || o.skippedCase) ? 'pass' : 'fail';
 }
 
 const MAX_QUOTE = 48;
@@ -51,15 +65,34 @@ export function caseDecorationText(outcomes: readonly CaseOutcomeView[]): string
   const skippedText = skipped > 0 ? ` · ${skipped} skipped: workspace not trusted` : '';
   const known = outcomes.map((o) => o.costUsd);
   const cost = known.some((c) => c === null) ? null : known.reduce<number>((s, c) => s + (c ?? 0), 0);
+  if (outcomes.every((o) => o.skippedCase)) {
+    const meanMs = outcomes.reduce((s, o) => s + o.latencyMs, 0) / outcomes.length;
+    const what = skipped === 1 ? 'its javascript assertion did' : 'its javascript assertions did';
+    return `○ skipped: ${what} not run (workspace not trusted) · ${formatMs(meanMs)}${outcomes.length > 1 ? ' mean' : ''} · ${costText(cost)}${cached}`;
+  }
   if (outcomes.length === 1) {
     const [o] = outcomes;
     return o.pass
       ? `✓ ${formatMs(o.latencyMs)} · ${costText(o.costUsd)}${cached}${skippedText}`
       : `✗ ${why(o)}${o.error ? '' : ` · ${formatMs(o.latencyMs)} · ${costText(o.costUsd)}`}${cached}${skippedText}`;
   }
-  const passed = outcomes.filter((o) => o.pass).length;
+  const passed = outcomes.filter((o) => o.pass && !o.skippedCase).length;
+  const skippedCases = outcomes.filter((o) => o.skippedCase).length;
   const meanMs = outcomes.reduce((s, o) => s + o.latencyMs, 0) / outcomes.length;
-  const head = `${passed === outcomes.length ? '✓' : '✗'} ${passed}/${outcomes.length} passed · ${formatMs(meanMs)} mean · ${costText(cost)}`;
-  const firstFailure = outcomes.find((o) => !o.pass);
+  const symbol = caseDecorationKind(outcomes) === 'pass' ? '✓' : '✗';
+  const skippedPart = skippedCases > 0 ? ` · ${skippedCases} skipped` : '';
+  const head = `${symbol} ${passed}/${outcomes.length} passed${skippedPart} · ${formatMs(meanMs)} mean · ${costText(cost)}`;
+  const firstFailure = outcomes.find((o) => !o.pass && !o.skippedCase);
   return `${head}${firstFailure ? ` · ${firstFailure.provider ?? 'provider'}: ${why(firstFailure)}` : ''}${cached}${skippedText}`;
+}
+
+/**
+ * A case the run was cancelled before it finished: what ran so far, in the skipped colour — or the failed one when
+ * something that ran failed. Never a pass it did not reach.
+ */
+export function cancelledCaseText(verdicts: readonly string[], expected: number): { text: string; kind: CaseDecorationKind } {
+  const passed = verdicts.filter((v) => v === 'pass').length;
+  const failed = verdicts.filter((v) => v === 'fail' || v === 'error').length;
+  const ran = verdicts.length === 0 ? 'did not run' : `${verdicts.length}/${expected} ran (${passed} passed${failed ? `, ${failed} failed` : ''})`;
+  return { text: `○ cancelled: ${ran}`, kind: failed > 0 ? 'fail' : 'skipped' };
 }
