@@ -1,8 +1,8 @@
-import { createRequire } from 'node:module';
 /**
  * Token engine benchmark: a full js-tiktoken encode of a ~1 MB document against the incremental counter's update
  * after single-character edits, with the totals checked against full encodes along the way; plus rank loading.
  */
+import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Tiktoken, type TiktokenBPE } from 'js-tiktoken/lite';

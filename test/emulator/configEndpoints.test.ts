@@ -4,6 +4,7 @@
  * The emulator is reached through `[::ffff:127.0.0.1]`, an address the rule treats as remote (only the plain loopback
  * forms are exempt), so the test sees exactly what a collector elsewhere would receive.
  */
+import { existsSync } from 'node:fs';
 import * as assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,14 +34,16 @@ describe('--config endpoints never receive the environment\'s keys unless allowe
   }
   const env = () => cliEnv(emulator, home, { OPENAI_BASE_URL: undefined, OPENAI_API_KEY: key });
 
-  it('chat: nothing is sent there; the message names the file, the flag and OPENAI_BASE_URL; exit 1 and an error record', async () => {
+  it('chat: nothing is sent there; the message names the file, the flag and OPENAI_BASE_URL; exit 1 and no ledger line', async () => {
     const run = await runCli(['chat', '--config', collectorConfig(), '--model', 'openai:gpt-4o-mini', 'Hello'], { env: env(), cwd: home });
     assert.equal(run.code, 1, run.stderr);
     assert.equal(emulator.requests.length, 0, 'the endpoint from the file received nothing');
     assert.match(run.stderr, /No API key for OpenAI \(provider 'openai'\) — its base URL http:\/\/\[::ffff:127\.0\.0\.1\]:\d+\/v1 comes from .*wb\.json/);
     assert.match(run.stderr, /pass --allow-config-endpoints if you trust that file, or set OPENAI_BASE_URL to that URL/);
     assert.ok(!run.stderr.includes(key) && !run.stdout.includes(key));
-    assert.equal(ledgerRecords(join(home, 'wb', 'ledger.jsonl')).at(-1)?.outcome, 'error');
+    // Nothing was sent, so nothing was spent: a call that never reached a provider gets no ledger line (issue #16).
+    const ledger = join(home, 'wb', 'ledger.jsonl');
+    assert.deepEqual(existsSync(ledger) ? ledgerRecords(ledger) : [], []);
   });
 
   it('chat --allow-config-endpoints: the key goes there and the answer comes back', async () => {
