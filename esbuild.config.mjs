@@ -56,7 +56,14 @@ const builds = [
   },
   // The model catalog generated from LiteLLM's table (~70 KB of JSON) as its own module, required on the first
   // model lookup by src/core/models/catalogStore.ts: never inlined into extension.js / cli.js, never read on activation.
-  { ...node, bundle: false, sourcemap: false, loader: { '.json': 'copy' }, entryPoints: { 'catalog/models': 'src/core/models/data/litellmCatalog.json' }, outdir: 'dist' },
+  {
+    ...node,
+    bundle: false,
+    sourcemap: false,
+    loader: { '.json': 'copy' },
+    entryPoints: { 'catalog/models': 'src/core/models/data/litellmCatalog.json' },
+    outdir: 'dist',
+  },
   // OpenTelemetry export and the OTLP receiver: required by src/core/telemetry/loadRuntime.ts only when export or the
   // receiver is turned on, so the SDK is never parsed on activation or at CLI startup otherwise.
   { ...node, entryPoints: { telemetry: 'src/core/telemetry/telemetryRuntime.ts' }, outdir: 'dist' },

@@ -4,7 +4,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.test-artifacts/**', 'test/integration/screenshots/**', '**/*.generated.*', '.scratch/**', 'test/compat/corpus/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'out/**',
+      'node_modules/**',
+      '.test-artifacts/**',
+      'test/integration/screenshots/**',
+      '**/*.generated.*',
+      '.scratch/**',
+      'test/compat/corpus/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -42,31 +42,67 @@ async function choosePort() {
   throw new Error('no free port between 8080 and 8179: pass --port=N');
 }
 
-async function startCodeServer() {
-  log('no desktop `code` on PATH: using code-server (VS Code 1.139 in the browser)');
-  const setup = execFileSync('bash', [join(repo, 'test', 'integration', 'setup.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  const env = JSON.parse(readFileSync(setup.trim().split('\n').pop(), 'utf8'));
-  log('packaging the extension (npm run package)');
-  run('npm', ['run', 'package', '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
-
-  // A profile of its own, kept between runs (your settings and API keys set in it stay), never your real one.
-  const profile = join(env.cache, 'start-profile');
+/** A profile of its own, kept between runs (your settings and API keys set in it stay), never your real one. */
+function startProfile(cache) {
+  const profile = join(cache, 'start-profile');
   const userDataDir = join(profile, 'user-data');
   const extensionsDir = join(profile, 'extensions');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   const settingsFile = join(userDataDir, 'User', 'settings.json');
   if (!existsSync(settingsFile)) {
-    writeFileSync(settingsFile, JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'chat.disableAIFeatures': true }, null, 2));
+    writeFileSync(
+      settingsFile,
+      JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'chat.disableAIFeatures': true }, null, 2),
+    );
   }
+  return { userDataDir, extensionsDir };
+}
+
+async function startCodeServer() {
+  log('no desktop `code` on PATH: using code-server (VS Code 1.139 in the browser)');
+  const setup = execFileSync('bash', [join(repo, 'test', 'integration', 'setup.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const env = JSON.parse(readFileSync(setup.trim().split('\n').pop(), 'utf8'));
+  log('packaging the extension (npm run package)');
+  run('npm', ['run', 'package', '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
+
+  const { userDataDir, extensionsDir } = startProfile(env.cache);
   const nodeDir = dirname(env.node24);
   const childEnv = { ...process.env, PATH: `${nodeDir}:${process.env.PATH}` };
-  execFileSync(env.node24, [env.codeServerEntry, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', join(repo, 'dist', 'llm-workbench.vsix'), '--force'], { env: childEnv, stdio: 'ignore' });
+  execFileSync(
+    env.node24,
+    [
+      env.codeServerEntry,
+      '--extensions-dir',
+      extensionsDir,
+      '--user-data-dir',
+      userDataDir,
+      '--install-extension',
+      join(repo, 'dist', 'llm-workbench.vsix'),
+      '--force',
+    ],
+    { env: childEnv, stdio: 'ignore' },
+  );
 
   const port = await choosePort();
   const child = spawn(
     env.node24,
-    [env.codeServerEntry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-      '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, examples],
+    [
+      env.codeServerEntry,
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensionsDir,
+      examples,
+    ],
     { env: childEnv, stdio: ['ignore', 'ignore', 'inherit'], detached: true },
   );
   const stop = () => {
@@ -76,7 +112,11 @@ async function startCodeServer() {
       // already gone
     }
   };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => { stop(); process.exit(0); });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'])
+    process.on(signal, () => {
+      stop();
+      process.exit(0);
+    });
   process.on('exit', stop);
   child.on('exit', (code) => {
     log(`code-server exited (${code})`);
@@ -91,7 +131,9 @@ async function startCodeServer() {
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  log(`LLM Workbench is running in VS Code at:\n\n    ${url}\n\nOpen it in a browser (on another machine: ssh -L ${port}:127.0.0.1:${port} ...). Ctrl+C stops it.`);
+  log(
+    `LLM Workbench is running in VS Code at:\n\n    ${url}\n\nOpen it in a browser (on another machine: ssh -L ${port}:127.0.0.1:${port} ...). Ctrl+C stops it.`,
+  );
 }
 
 log('building (npm run build)');

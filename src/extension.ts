@@ -50,11 +50,13 @@ const FEATURES: Feature[] = [
   {
     name: 'chat',
     tested: 'chat',
-    register: ({ context, settings, gateway, keys, spendGuard, ollama }) => registerChat({ context, settings, gateway, keys, spendGuard, ollama }),
+    register: ({ context, settings, gateway, keys, spendGuard, ollama }) =>
+      registerChat({ context, settings, gateway, keys, spendGuard, ollama }),
   },
   {
     name: 'spend status bar and cost report',
-    register: ({ context, settings, spendTracker, gateway }) => registerSpend({ context, settings, tracker: spendTracker, log: gateway.log }),
+    register: ({ context, settings, spendTracker, gateway }) =>
+      registerSpend({ context, settings, tracker: spendTracker, log: gateway.log }),
   },
   {
     name: 'evals in the editor',
@@ -67,7 +69,10 @@ const FEATURES: Feature[] = [
     tested: 'languageModels',
     register: ({ context, settings, gateway, ollama }) => registerLanguageModels({ context, settings, gateway, ollama }),
   },
-  { name: 'OpenTelemetry export and receiver', register: ({ context, settings, gateway }) => registerTelemetry(context, settings, gateway) },
+  {
+    name: 'OpenTelemetry export and receiver',
+    register: ({ context, settings, gateway }) => registerTelemetry(context, settings, gateway),
+  },
 ];
 
 /** What `src/boot.ts` measured before calling `activate`: loading this bundle. */
@@ -86,7 +91,9 @@ export function activate(context: vscode.ExtensionContext, boot?: BootTiming): v
       if (feature.tested) tested[feature.tested] = registration;
     } catch (error) {
       // One broken feature must not take the others down with it.
-      void vscode.window.showErrorMessage(`LLM Workbench: the ${feature.name} failed to start: ${error instanceof Error ? error.message : String(error)}`);
+      void vscode.window.showErrorMessage(
+        `LLM Workbench: the ${feature.name} failed to start: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
   const activation = { ms: performance.now() - started, moduleLoadMs: boot?.moduleLoadMs, workerStarted: services.tokenWorker.running };

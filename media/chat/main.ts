@@ -62,7 +62,10 @@ modelSelect.title = 'Model: Auto routes by task using llmWorkbench.routes and ro
 const taskSelect = el('select', 'dropdown task-select');
 taskSelect.setAttribute('aria-label', 'Task');
 taskSelect.title = 'Task: decides the route when the model is Auto';
-for (const [value, label] of [['chat', 'Chat'], ['code', 'Code']] as const) {
+for (const [value, label] of [
+  ['chat', 'Chat'],
+  ['code', 'Code'],
+] as const) {
   const option = el('option', undefined, label);
   option.value = value;
   taskSelect.append(option);
@@ -263,7 +266,11 @@ function userParts(turn: UserTurn): HTMLElement[] {
   const parts: HTMLElement[] = [header];
   if (turn.context) {
     const context = el('details', 'code-context');
-    const summary = el('summary', undefined, `${turn.context.filePath} · ${turn.context.languageId} · lines ${turn.context.range.startLine + 1}-${turn.context.range.endLine + 1}`);
+    const summary = el(
+      'summary',
+      undefined,
+      `${turn.context.filePath} · ${turn.context.languageId} · lines ${turn.context.range.startLine + 1}-${turn.context.range.endLine + 1}`,
+    );
     const pre = el('pre');
     pre.append(el('code', undefined, turn.context.code));
     context.append(summary, pre);
@@ -310,9 +317,12 @@ function assistantParts(turn: AssistantTurn): HTMLElement[] {
     turn.error.actions.forEach((action, index) => {
       const secondary = index > 0;
       if (action === 'retry') actions.append(textButton('refresh', 'Retry', () => post({ type: 'retry', turnId: turn.id }), secondary));
-      if (action === 'setApiKey') actions.append(textButton('key', 'Set API Key', () => post({ type: 'action', action: 'setApiKey' }), secondary));
-      if (action === 'openSettings') actions.append(textButton('settings-gear', 'Open Settings', () => post({ type: 'action', action: 'openSettings' }), secondary));
-      if (action === 'openLog') actions.append(textButton('output', 'Show Log', () => post({ type: 'action', action: 'openLog' }), secondary));
+      if (action === 'setApiKey')
+        actions.append(textButton('key', 'Set API Key', () => post({ type: 'action', action: 'setApiKey' }), secondary));
+      if (action === 'openSettings')
+        actions.append(textButton('settings-gear', 'Open Settings', () => post({ type: 'action', action: 'openSettings' }), secondary));
+      if (action === 'openLog')
+        actions.append(textButton('output', 'Show Log', () => post({ type: 'action', action: 'openLog' }), secondary));
     });
     box.append(message, actions);
     parts.push(box);
@@ -336,7 +346,15 @@ function assistantParts(turn: AssistantTurn): HTMLElement[] {
 }
 
 function noticeIcon(kind: string): string {
-  return kind === 'retry' ? 'sync' : kind === 'restart' ? 'debug-restart' : kind === 'fallback' ? 'arrow-swap' : kind === 'history' ? 'history' : 'info';
+  return kind === 'retry'
+    ? 'sync'
+    : kind === 'restart'
+      ? 'debug-restart'
+      : kind === 'fallback'
+        ? 'arrow-swap'
+        : kind === 'history'
+          ? 'history'
+          : 'info';
 }
 
 /** Wraps each code block with Copy / Insert (and Apply, for refactor answers). The code travels as text only. */
@@ -352,7 +370,10 @@ function decorateCodeBlocks(body: HTMLElement, turn: AssistantTurn): void {
       copy.firstElementChild!.className = 'codicon codicon-check';
       setTimeout(() => (copy.firstElementChild!.className = 'codicon codicon-copy'), 1200);
     });
-    bar.append(copy, iconButton('insert', 'Insert at Cursor', () => post({ type: 'insertCode', code })));
+    bar.append(
+      copy,
+      iconButton('insert', 'Insert at Cursor', () => post({ type: 'insertCode', code })),
+    );
     if (turn.applicable && turn.status === 'done') {
       bar.append(iconButton('diff', 'Apply to Selection (shows a diff first)', () => post({ type: 'applyCode', turnId: turn.id, code })));
     }
@@ -373,7 +394,12 @@ function updateEmpty(): void {
   if (!hasTurns) {
     empty.replaceChildren(
       el('div', 'empty-title', 'Chat with your configured models'),
-      el('div', 'empty-text', state?.setupHint ?? 'Answers show the model, route, tokens, cost and timing. Select code in an editor and use "Explain Selection" or "Refactor Selection" from its context menu.'),
+      el(
+        'div',
+        'empty-text',
+        state?.setupHint ??
+          'Answers show the model, route, tokens, cost and timing. Select code in an editor and use "Explain Selection" or "Refactor Selection" from its context menu.',
+      ),
     );
   }
 }
@@ -389,7 +415,9 @@ function showTokenCount(count: TokenCountInfo): void {
       : `System prompt + history + message, against ${count.model}'s input limit (the ${formatCount(count.outputReserve)} tokens reserved for the answer count against its output limit)`) +
     (count.exact ? '' : ' (estimate: this model has no public tokenizer)') +
     (count.windowNote ? `. ${count.windowNote}` : '') +
-    (count.unrouted ? '. No chat model is configured yet: this is the budget model (llmWorkbench.budget.model), not a model that would answer' : '');
+    (count.unrouted
+      ? '. No chat model is configured yet: this is the budget model (llmWorkbench.budget.model), not a model that would answer'
+      : '');
   const ratio = count.tokens / count.window;
   tokenCount.classList.toggle('warn', ratio >= 0.8 && !count.overflow);
   tokenCount.classList.toggle('over', count.overflow);

@@ -61,10 +61,20 @@ export function layoutBarChart(
   const scale = (v: number) => (Math.max(0, v) / max) * plotHeight;
   const bars = data.map((d, i) => {
     const h = scale(d.value);
-    return { x: plot.left + i * slot + gap / 2, y: plot.bottom - h, width: Math.max(1, slot - gap), height: h, label: d.label, value: d.value };
+    return {
+      x: plot.left + i * slot + gap / 2,
+      y: plot.bottom - h,
+      width: Math.max(1, slot - gap),
+      height: h,
+      label: d.label,
+      value: d.value,
+    };
   });
   const tickCount = options.tickCount ?? 4;
-  const ticks = Array.from({ length: tickCount + 1 }, (_, i) => ({ value: (max * i) / tickCount, y: plot.bottom - (plotHeight * i) / tickCount }));
+  const ticks = Array.from({ length: tickCount + 1 }, (_, i) => ({
+    value: (max * i) / tickCount,
+    y: plot.bottom - (plotHeight * i) / tickCount,
+  }));
   const labelEvery = Math.max(1, Math.ceil(data.length / 10));
   const limitY = options.limit && options.limit > 0 ? plot.bottom - scale(options.limit) : undefined;
   return { width, height, plot, bars, ticks, max, limitY, labelEvery };

@@ -55,7 +55,12 @@ function summaryCard(doc: Document, label: string, totals: SpendTotals): HTMLEle
     { className: 'card' },
     el(doc, 'div', { className: 'card-label' }, label),
     el(doc, 'div', { className: 'card-value' }, formatTotals(totals)),
-    el(doc, 'div', { className: 'card-detail' }, `${int(totals.calls)} calls · ${int(totals.inputTokens)} in / ${int(totals.outputTokens)} out tokens`),
+    el(
+      doc,
+      'div',
+      { className: 'card-detail' },
+      `${int(totals.calls)} calls · ${int(totals.inputTokens)} in / ${int(totals.outputTokens)} out tokens`,
+    ),
   );
 }
 
@@ -73,7 +78,9 @@ function chart(doc: Document, message: CostReportHostMessage): SVGElement {
   });
   for (const tick of layout.ticks) {
     root.append(svg(doc, 'line', { x1: layout.plot.left, x2: layout.plot.right, y1: tick.y, y2: tick.y, class: 'grid' }));
-    root.append(svg(doc, 'text', { x: layout.plot.left - 6, y: tick.y + 4, class: 'axis', 'text-anchor': 'end' }, formatAxisUsd(tick.value)));
+    root.append(
+      svg(doc, 'text', { x: layout.plot.left - 6, y: tick.y + 4, class: 'axis', 'text-anchor': 'end' }, formatAxisUsd(tick.value)),
+    );
   }
   layout.bars.forEach((bar, i) => {
     const day = days[i];
@@ -82,23 +89,40 @@ function chart(doc: Document, message: CostReportHostMessage): SVGElement {
     group.append(svg(doc, 'title', {}, `${day.day}: ${formatTotals(day)} · ${day.calls} calls${unknown}`));
     group.append(svg(doc, 'rect', { x: bar.x, y: bar.y, width: bar.width, height: bar.height }));
     // Calls with unknown price get a marker on the axis: a bar of height 0 must not read as "nothing happened".
-    if (day.unknownPriceCalls > 0) group.append(svg(doc, 'circle', { cx: bar.x + bar.width / 2, cy: layout.plot.bottom - 3, r: 2.5, class: 'unknown-dot' }));
+    if (day.unknownPriceCalls > 0)
+      group.append(svg(doc, 'circle', { cx: bar.x + bar.width / 2, cy: layout.plot.bottom - 3, r: 2.5, class: 'unknown-dot' }));
     root.append(group);
     if (i % layout.labelEvery === 0) {
-      root.append(svg(doc, 'text', { x: bar.x + bar.width / 2, y: layout.height - 6, class: 'axis', 'text-anchor': 'middle' }, day.day.slice(5)));
+      root.append(
+        svg(doc, 'text', { x: bar.x + bar.width / 2, y: layout.height - 6, class: 'axis', 'text-anchor': 'middle' }, day.day.slice(5)),
+      );
     }
   });
   if (layout.limitY !== undefined && message.dailyUsd) {
     root.append(svg(doc, 'line', { x1: layout.plot.left, x2: layout.plot.right, y1: layout.limitY, y2: layout.limitY, class: 'limit' }));
     // Under the line when it runs along the top of the plot, where a label above it would be cut off.
     const labelY = layout.limitY < layout.plot.top + 14 ? layout.limitY + 12 : layout.limitY - 4;
-    root.append(svg(doc, 'text', { x: layout.plot.right, y: labelY, class: 'axis limit-label', 'text-anchor': 'end' }, `daily budget ${formatSpendUsd(message.dailyUsd)}`));
+    root.append(
+      svg(
+        doc,
+        'text',
+        { x: layout.plot.right, y: labelY, class: 'axis limit-label', 'text-anchor': 'end' },
+        `daily budget ${formatSpendUsd(message.dailyUsd)}`,
+      ),
+    );
   }
   return root;
 }
 
 function table(doc: Document, caption: string, keyHeader: string, rows: readonly SpendRow[]): HTMLElement {
-  const head = el(doc, 'tr', {}, ...[keyHeader, 'Cost', 'Calls', 'Unknown price', 'Input tok', 'Output tok', 'Mean time', 'Errors'].map((h, i) => el(doc, 'th', { attrs: { scope: 'col', class: i > 0 ? 'num' : '' } }, h)));
+  const head = el(
+    doc,
+    'tr',
+    {},
+    ...[keyHeader, 'Cost', 'Calls', 'Unknown price', 'Input tok', 'Output tok', 'Mean time', 'Errors'].map((h, i) =>
+      el(doc, 'th', { attrs: { scope: 'col', class: i > 0 ? 'num' : '' } }, h),
+    ),
+  );
   const body = el(doc, 'tbody');
   for (const row of rows) {
     body.append(
@@ -109,7 +133,12 @@ function table(doc: Document, caption: string, keyHeader: string, rows: readonly
         el(doc, 'td', {}, row.key),
         el(doc, 'td', { className: 'num' }, formatTotals(row)),
         el(doc, 'td', { className: 'num' }, int(row.calls)),
-        el(doc, 'td', { className: row.unknownPriceCalls > 0 ? 'num warn' : 'num' }, row.unknownPriceCalls > 0 ? int(row.unknownPriceCalls) : '—'),
+        el(
+          doc,
+          'td',
+          { className: row.unknownPriceCalls > 0 ? 'num warn' : 'num' },
+          row.unknownPriceCalls > 0 ? int(row.unknownPriceCalls) : '—',
+        ),
         el(doc, 'td', { className: 'num' }, int(row.inputTokens)),
         el(doc, 'td', { className: 'num' }, int(row.outputTokens)),
         el(doc, 'td', { className: 'num' }, ms(row.meanMs)),
@@ -117,8 +146,15 @@ function table(doc: Document, caption: string, keyHeader: string, rows: readonly
       ),
     );
   }
-  if (rows.length === 0) body.append(el(doc, 'tr', {}, el(doc, 'td', { attrs: { colspan: '8' }, className: 'empty' }, 'No calls in this range.')));
-  return el(doc, 'section', {}, el(doc, 'h2', {}, caption), el(doc, 'table', { attrs: { 'aria-label': caption } }, el(doc, 'thead', {}, head), body));
+  if (rows.length === 0)
+    body.append(el(doc, 'tr', {}, el(doc, 'td', { attrs: { colspan: '8' }, className: 'empty' }, 'No calls in this range.')));
+  return el(
+    doc,
+    'section',
+    {},
+    el(doc, 'h2', {}, caption),
+    el(doc, 'table', { attrs: { 'aria-label': caption } }, el(doc, 'thead', {}, head), body),
+  );
 }
 
 /** Replaces `root`'s content with the report. */
@@ -126,7 +162,12 @@ export function renderCostReport(root: HTMLElement, message: CostReportHostMessa
   const doc = root.ownerDocument;
   const { data } = message;
   const rangeButtons = REPORT_RANGES.map((range) => {
-    const button = el(doc, 'button', { className: range === message.range ? 'range selected' : 'range', attrs: { 'aria-pressed': String(range === message.range) } }, `${range} days`);
+    const button = el(
+      doc,
+      'button',
+      { className: range === message.range ? 'range selected' : 'range', attrs: { 'aria-pressed': String(range === message.range) } },
+      `${range} days`,
+    );
     button.addEventListener('click', () => actions.setRange(range));
     return button;
   });
@@ -137,15 +178,26 @@ export function renderCostReport(root: HTMLElement, message: CostReportHostMessa
   const notes: HTMLElement[] = [];
   if (data.total.unknownPriceCalls > 0) {
     notes.push(
-      el(doc, 'p', { className: 'note warn' }, `${int(data.total.unknownPriceCalls)} calls had no known price: totals marked + are lower bounds. Add prices in llmWorkbench.models.`),
+      el(
+        doc,
+        'p',
+        { className: 'note warn' },
+        `${int(data.total.unknownPriceCalls)} calls had no known price: totals marked + are lower bounds. Add prices in llmWorkbench.models.`,
+      ),
     );
   }
-  if (data.skippedLines > 0) notes.push(el(doc, 'p', { className: 'note warn' }, `${int(data.skippedLines)} unreadable ledger lines were skipped.`));
+  if (data.skippedLines > 0)
+    notes.push(el(doc, 'p', { className: 'note warn' }, `${int(data.skippedLines)} unreadable ledger lines were skipped.`));
   let budgetNote: HTMLElement;
   const othersToday = data.todayByOrigin.otherTools;
   if (message.dailyUsd) {
     const others = othersToday.calls > 0 ? ` (LLM Workbench's own calls; other tools ${formatTotals(othersToday)} more)` : '';
-    budgetNote = el(doc, 'p', { className: 'note' }, `Daily budget ${formatSpendUsd(message.dailyUsd)}; today ${formatTotals(data.todayByOrigin.ours)}${others}.`);
+    budgetNote = el(
+      doc,
+      'p',
+      { className: 'note' },
+      `Daily budget ${formatSpendUsd(message.dailyUsd)}; today ${formatTotals(data.todayByOrigin.ours)}${others}.`,
+    );
   } else {
     const link = el(doc, 'a', { attrs: { href: '#' } }, 'set a daily budget');
     link.addEventListener('click', (e) => (e.preventDefault(), actions.openSettings()));

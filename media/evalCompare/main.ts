@@ -12,7 +12,12 @@ let notice: string | undefined;
 
 function draw(): void {
   if (!view) return;
-  renderCompare(root, view, { saveRecord: () => post({ type: 'saveRecord' }), setRoute: () => post({ type: 'setRoute' }), cancel: () => post({ type: 'cancel' }) }, notice);
+  renderCompare(
+    root,
+    view,
+    { saveRecord: () => post({ type: 'saveRecord' }), setRoute: () => post({ type: 'setRoute' }), cancel: () => post({ type: 'cancel' }) },
+    notice,
+  );
   post({ type: 'rendered', recommended: view.recommendation.model, columns: view.models.length });
 }
 

@@ -12,7 +12,12 @@ export interface CompareActions {
 
 type Child = Node | string | null | undefined | false;
 
-function el<K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K, attrs: Record<string, string> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  doc: Document,
+  tag: K,
+  attrs: Record<string, string> = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const node = doc.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
   for (const c of children) if (c !== null && c !== undefined && c !== false) node.append(c);
@@ -21,7 +26,8 @@ function el<K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K, attrs:
 
 const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
 const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${Math.round(x)} ms`);
-const usd = (x: number | null) => (x === null ? 'unknown' : x === 0 ? '$0.00' : x < 0.01 ? `$${Number(x.toPrecision(2))}` : `$${x.toFixed(4)}`);
+const usd = (x: number | null) =>
+  x === null ? 'unknown' : x === 0 ? '$0.00' : x < 0.01 ? `$${Number(x.toPrecision(2))}` : `$${x.toFixed(4)}`;
 
 // eslint-disable-next-line max-lines-per-function -- builds one page top to bottom (header, matrix, cases, actions) in reading order
 export function renderCompare(root: HTMLElement, view: CompareView, actions: CompareActions, notice?: string): void {
@@ -73,7 +79,14 @@ export function renderCompare(root: HTMLElement, view: CompareView, actions: Com
     notice ? el(doc, 'p', { class: 'notice' }, notice) : null,
   );
 
-  const head = el(doc, 'tr', {}, ...['Model', 'Pass rate', 'Mean latency', 'p95 latency', 'Cost / call', 'Cost (run)', 'Errors'].map((h, i) => el(doc, 'th', { scope: 'col', class: i ? 'num' : '' }, h)));
+  const head = el(
+    doc,
+    'tr',
+    {},
+    ...['Model', 'Pass rate', 'Mean latency', 'p95 latency', 'Cost / call', 'Cost (run)', 'Errors'].map((h, i) =>
+      el(doc, 'th', { scope: 'col', class: i ? 'num' : '' }, h),
+    ),
+  );
   const body = el(doc, 'tbody');
   for (const m of view.models) {
     body.append(
@@ -86,14 +99,31 @@ export function renderCompare(root: HTMLElement, view: CompareView, actions: Com
         el(doc, 'td', { class: 'num' }, m.total ? ms(m.meanMs) : '—'),
         el(doc, 'td', { class: 'num' }, m.total ? ms(m.p95Ms) : '—'),
         el(doc, 'td', { class: 'num' }, m.total ? usd(m.costPerCallUsd) : '—'),
-        el(doc, 'td', { class: 'num', title: m.unknownCostCalls ? `${m.unknownCostCalls} calls with unknown price not included` : '' }, m.total ? `${usd(m.costUsd)}${m.unknownCostCalls ? '+' : ''}` : '—'),
+        el(
+          doc,
+          'td',
+          { class: 'num', title: m.unknownCostCalls ? `${m.unknownCostCalls} calls with unknown price not included` : '' },
+          m.total ? `${usd(m.costUsd)}${m.unknownCostCalls ? '+' : ''}` : '—',
+        ),
         el(doc, 'td', { class: 'num' }, m.errors ? String(m.errors) : '—'),
       ),
     );
   }
-  const matrix = el(doc, 'section', {}, el(doc, 'h2', {}, 'Models'), el(doc, 'table', { 'aria-label': 'Models' }, el(doc, 'thead', {}, head), body));
+  const matrix = el(
+    doc,
+    'section',
+    {},
+    el(doc, 'h2', {}, 'Models'),
+    el(doc, 'table', { 'aria-label': 'Models' }, el(doc, 'thead', {}, head), body),
+  );
 
-  const caseHead = el(doc, 'tr', {}, el(doc, 'th', { scope: 'col' }, 'Case'), ...view.models.map((m) => el(doc, 'th', { scope: 'col', class: 'center' }, m.model)));
+  const caseHead = el(
+    doc,
+    'tr',
+    {},
+    el(doc, 'th', { scope: 'col' }, 'Case'),
+    ...view.models.map((m) => el(doc, 'th', { scope: 'col', class: 'center' }, m.model)),
+  );
   const caseBody = el(doc, 'tbody');
   for (const row of view.cases) {
     caseBody.append(
@@ -110,9 +140,23 @@ export function renderCompare(root: HTMLElement, view: CompareView, actions: Com
       ),
     );
   }
-  const cases = el(doc, 'section', {}, el(doc, 'h2', {}, 'Cases'), el(doc, 'table', { 'aria-label': 'Cases' }, el(doc, 'thead', {}, caseHead), caseBody));
+  const cases = el(
+    doc,
+    'section',
+    {},
+    el(doc, 'h2', {}, 'Cases'),
+    el(doc, 'table', { 'aria-label': 'Cases' }, el(doc, 'thead', {}, caseHead), caseBody),
+  );
 
   const record = el(doc, 'details', {}, el(doc, 'summary', {}, 'Model-selection record (Markdown)'), el(doc, 'pre', {}, view.record));
 
-  root.replaceChildren(header, ...(progress ? [progress] : []), ...(view.stopped ? [el(doc, 'p', { class: 'notice warn' }, view.stopped)] : []), recommendation, matrix, cases, record);
+  root.replaceChildren(
+    header,
+    ...(progress ? [progress] : []),
+    ...(view.stopped ? [el(doc, 'p', { class: 'notice warn' }, view.stopped)] : []),
+    recommendation,
+    matrix,
+    cases,
+    record,
+  );
 }

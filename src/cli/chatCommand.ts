@@ -45,7 +45,10 @@ export interface ChatIo {
 }
 
 // eslint-disable-next-line max-lines-per-function -- one linear command: parse and check the arguments, build the gateway, stream the answer, print the footer
-export async function runChat(argv: string[], io: ChatIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }): Promise<number> {
+export async function runChat(
+  argv: string[],
+  io: ChatIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env },
+): Promise<number> {
   const usageError = (message: string) => {
     io.stderr.write(usageMessage('chat', message, CHAT_USAGE));
     return 2;
@@ -217,10 +220,14 @@ export function footer(record: CallRecord): string {
 export function incompleteBecause(record: Pick<CallRecord, 'outcome' | 'stopReason' | 'maxOutputTokens'>): string | undefined {
   if (record.outcome !== 'ok') return undefined;
   if (record.stopReason === 'max_tokens') {
-    const limit = record.maxOutputTokens !== undefined ? `the ${formatCount(record.maxOutputTokens)}-token output limit` : "the provider's output limit";
+    const limit =
+      record.maxOutputTokens !== undefined
+        ? `the ${formatCount(record.maxOutputTokens)}-token output limit`
+        : "the provider's output limit";
     return `truncated: the answer was cut at ${limit} (stop reason max_tokens) — it is incomplete; ask for a shorter answer or split the task`;
   }
-  if (record.stopReason === 'content_filter') return "incomplete: the provider's content filter stopped the answer (stop reason content_filter)";
+  if (record.stopReason === 'content_filter')
+    return "incomplete: the provider's content filter stopped the answer (stop reason content_filter)";
   return undefined;
 }
 

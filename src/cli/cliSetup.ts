@@ -13,9 +13,19 @@ import { loadTokenizer, tokenizerSpecFor } from '../core/tokens/encodings';
  * `--config FILE` (relative to `cwd`) and the environment. A configuration the CLI cannot run with comes back as
  * `{ problem }`, the message to print before exiting 2; anything else is a bug and throws.
  */
-export function loadCliSettings(file: string | undefined, env: NodeJS.ProcessEnv, cwd: string, allowConfigEndpoints = false): CliConfig | { problem: string } {
+export function loadCliSettings(
+  file: string | undefined,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  allowConfigEndpoints = false,
+): CliConfig | { problem: string } {
   try {
-    return loadCliConfig({ file: file === undefined ? undefined : resolve(cwd, file), env, editorSettings: editorSettings(), allowConfigEndpoints });
+    return loadCliConfig({
+      file: file === undefined ? undefined : resolve(cwd, file),
+      env,
+      editorSettings: editorSettings(),
+      allowConfigEndpoints,
+    });
   } catch (error) {
     if (error instanceof ConfigError) return { problem: error.message };
     throw error;

@@ -120,7 +120,8 @@ function parseCountArgs(args: string[]): CountOptions {
   const maxBytes = Math.floor(maxMb * 1024 * 1024);
 
   if (values.encoding !== undefined) {
-    if (!isEncodingName(values.encoding)) throw new UsageError(`unknown encoding "${values.encoding}": use ${ENCODING_NAMES.join(' or ')}.`);
+    if (!isEncodingName(values.encoding))
+      throw new UsageError(`unknown encoding "${values.encoding}": use ${ENCODING_NAMES.join(' or ')}.`);
     return { spec: { kind: 'exact', encoding: values.encoding }, json: values.json ?? false, files: positionals, maxBytes };
   }
   const catalog = new ModelCatalog();
@@ -129,8 +130,14 @@ function parseCountArgs(args: string[]): CountOptions {
   if (!model) {
     const ref = normalizeModelRef(requested);
     const provider = ref.includes(':') ? ref.slice(0, ref.indexOf(':')) : undefined;
-    const stem = ref.slice(ref.indexOf(':') + 1).toLowerCase().replace(/[-.\d]+$/, '');
-    const near = catalog.all().filter((m) => (!provider || m.provider === provider) && stem && m.id.toLowerCase().startsWith(stem)).slice(0, 8);
+    const stem = ref
+      .slice(ref.indexOf(':') + 1)
+      .toLowerCase()
+      .replace(/[-.\d]+$/, '');
+    const near = catalog
+      .all()
+      .filter((m) => (!provider || m.provider === provider) && stem && m.id.toLowerCase().startsWith(stem))
+      .slice(0, 8);
     throw new UsageError(
       `unknown model "${requested}".${near.length ? ` Similar models: ${near.map((m) => m.ref).join(', ')}.` : ''} ` +
         'List them with `llm-workbench models --search <text>`, or count with --encoding o200k_base / cl100k_base.',
@@ -221,7 +228,10 @@ function firstInvalidUtf8Byte(bytes: Uint8Array): number {
 
 function humanReport(files: { path: string; tokens: number }[], total: number, spec: TokenizerSpec, model: ModelInfo | undefined): string {
   const mark = spec.kind === 'exact' ? '' : '≈';
-  const cells = [...files.map((f) => ({ count: mark + f.tokens.toLocaleString('en-US'), label: f.path })), { count: mark + total.toLocaleString('en-US'), label: 'total' }];
+  const cells = [
+    ...files.map((f) => ({ count: mark + f.tokens.toLocaleString('en-US'), label: f.path })),
+    { count: mark + total.toLocaleString('en-US'), label: 'total' },
+  ];
   const width = Math.max(...cells.map((c) => c.count.length));
   const lines = cells.map((c) => `${c.count.padStart(width)}  ${c.label}`);
   const subject = model ? `${model.displayName} (${model.ref})` : undefined;

@@ -132,16 +132,23 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   const jobs = intOption(values.jobs, '-j', 1, problems, MAX_JOBS) ?? DEFAULT_CONCURRENCY;
   const repeat = intOption(values.repeat, '--repeat', 1, problems, MAX_REPEAT);
   const maxFileMb = values['max-file-size'] === undefined ? undefined : Number(values['max-file-size']);
-  if (maxFileMb !== undefined && !(maxFileMb > 0 && maxFileMb <= 4096)) problems.push(`--max-file-size must be a size in MB from 0 to 4096, e.g. 100 (got "${values['max-file-size']}")`);
+  if (maxFileMb !== undefined && !(maxFileMb > 0 && maxFileMb <= 4096))
+    problems.push(`--max-file-size must be a size in MB from 0 to 4096, e.g. 100 (got "${values['max-file-size']}")`);
   const callsPerDay = intOption(values['calls-per-day'], '--calls-per-day', 0, problems);
   const minPassRate = values['min-pass-rate'] === undefined ? undefined : Number(values['min-pass-rate']);
-  if (minPassRate !== undefined && !(minPassRate >= 0 && minPassRate <= 1)) problems.push(`--min-pass-rate must be a number from 0 to 1, e.g. 0.9 (got "${values['min-pass-rate']}")`);
+  if (minPassRate !== undefined && !(minPassRate >= 0 && minPassRate <= 1))
+    problems.push(`--min-pass-rate must be a number from 0 to 1, e.g. 0.9 (got "${values['min-pass-rate']}")`);
   const engine = (values.engine ?? 'auto') as EngineChoice;
   if (!ENGINES.includes(engine)) problems.push(`--engine must be one of ${ENGINES.join(', ')} (got "${values.engine}")`);
   const grader = values.grader === undefined ? undefined : normalizeProviderRef(values.grader);
-  if (values.grader !== undefined && !grader) problems.push(`--grader must be a model reference provider:model, e.g. openai:gpt-4o-mini (got "${values.grader}")`);
+  if (values.grader !== undefined && !grader)
+    problems.push(`--grader must be a model reference provider:model, e.g. openai:gpt-4o-mini (got "${values.grader}")`);
 
-  for (const [flag, file] of [['--json', values.json], ['--junit', values.junit], ['--record', values.record]] as const) {
+  for (const [flag, file] of [
+    ['--json', values.json],
+    ['--junit', values.junit],
+    ['--record', values.record],
+  ] as const) {
     const problem = file === undefined ? undefined : outputPathProblem(resolve(io.cwd, file));
     if (problem) problems.push(`${flag}: ${problem}`);
   }
@@ -154,7 +161,10 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   if (problems.length > 0 || !loaded || 'problem' in exporting) return 2;
   const { telemetry } = exporting;
 
-  const fileRules = { ...(values['allow-outside-reads'] ? { roots: [] } : {}), ...(maxFileMb ? { maxBytes: Math.round(maxFileMb * 1024 * 1024) } : {}) };
+  const fileRules = {
+    ...(values['allow-outside-reads'] ? { roots: [] } : {}),
+    ...(maxFileMb ? { maxBytes: Math.round(maxFileMb * 1024 * 1024) } : {}),
+  };
   const knownProviderIds = loaded.config.providers.map((p) => p.id);
   const files = paths.map((p) => parseEvalFile(p, { fileRules, knownProviderIds }));
   const short = (path: string) => shortPath(path, io.cwd);
@@ -163,23 +173,32 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   const graderNotes = plan.native.flatMap((f) => graderDiagnostics(f, grader));
   const graderProblems = graderNotes.filter((d) => d.severity === 'error');
   const parsedOk = plan.native.filter((f) => !f.fatal && f.needsPromptfoo !== 'file' && f.tests.some((t) => !t.needsPromptfoo));
-  const evalProviders = withEvalProviders(loaded.config, parsedOk, grader ? [grader] : [], { allowFileEndpoints: trust.allowFileEndpoints, env: io.env });
+  const evalProviders = withEvalProviders(loaded.config, parsedOk, grader ? [grader] : [], {
+    allowFileEndpoints: trust.allowFileEndpoints,
+    env: io.env,
+  });
   const keyErrors = evalProviders.problems.filter((d) => d.severity === 'error');
-  for (const d of [...plan.diagnostics, ...graderNotes, ...evalProviders.problems]) io.stderr(`${formatDiagnostic({ ...d, file: short(d.file) })}\n`);
+  for (const d of [...plan.diagnostics, ...graderNotes, ...evalProviders.problems])
+    io.stderr(`${formatDiagnostic({ ...d, file: short(d.file) })}\n`);
   for (const p of plan.problems) io.stderr(`llm-workbench eval: ${p}\n`);
   for (const note of plan.notes) io.stderr(`llm-workbench eval: ${note}\n`);
   const invalid = plan.native.some(hasErrors) || graderProblems.length > 0 || plan.problems.length > 0 || keyErrors.length > 0;
   // A key rule violation stops the file it is in: its calls would otherwise go out without the key they need.
   const runnable = parsedOk.filter((f) => !keyErrors.some((d) => d.file === f.path));
   if (runnable.length === 0 && plan.delegated.length === 0) {
-    io.stderr(invalid ? 'llm-workbench eval: nothing to run: fix the problems above\n' : 'llm-workbench eval: the files have no tests to run\n');
+    io.stderr(
+      invalid ? 'llm-workbench eval: nothing to run: fix the problems above\n' : 'llm-workbench eval: the files have no tests to run\n',
+    );
     return 2;
   }
   for (const d of ignoredTemperatureWarnings(runnable, evalProviders.config, evalProviders.refFor)) {
     io.stderr(`${formatDiagnostic({ ...d, file: shortPath(d.file, io.cwd) })}\n`);
   }
   const ledger = new CliLedger(loaded.ledgerPath, io.stderr);
-  await warmUpTokenizers(evalProviders.config, runnable.flatMap((f) => f.providers.map((p) => evalProviders.refFor(p))));
+  await warmUpTokenizers(
+    evalProviders.config,
+    runnable.flatMap((f) => f.providers.map((p) => evalProviders.refFor(p))),
+  );
   const gateway = createGateway({
     wrap: telemetry ? (g) => telemetry.wrapGateway(g) : undefined,
     config: evalProviders.config,
@@ -189,7 +208,9 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
       keyHint: (id) => {
         const source = evalProviders.sourceOf(id);
         // A provider the eval file named but the settings lack was added here: hint at its usual variable.
-        return loaded.config.providers.some((p) => p.id === source) ? loaded.keyHint(source) : `set ${source.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_API_KEY in the environment`;
+        return loaded.config.providers.some((p) => p.id === source)
+          ? loaded.keyHint(source)
+          : `set ${source.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_API_KEY in the environment`;
       },
     },
   });
@@ -217,7 +238,9 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
       gateway,
       concurrency: jobs,
       repeat,
-      cache: values['no-cache'] ? undefined : new ResponseCache(defaultEvalCacheDir(io.env), (message) => io.stderr(`llm-workbench eval: warning: ${message}\n`)),
+      cache: values['no-cache']
+        ? undefined
+        : new ResponseCache(defaultEvalCacheDir(io.env), (message) => io.stderr(`llm-workbench eval: warning: ${message}\n`)),
       signal: controller.signal,
       jsonlPath: values.json ? resolve(io.cwd, values.json) : undefined,
       allowCode: !values['no-code'],
@@ -252,7 +275,9 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
         onResult: (result) => {
           keep(result);
           summary!.total++;
-          summary![result.verdict === 'pass' ? 'passed' : result.verdict === 'fail' ? 'failed' : result.verdict === 'error' ? 'errors' : 'skipped']++;
+          summary![
+            result.verdict === 'pass' ? 'passed' : result.verdict === 'fail' ? 'failed' : result.verdict === 'error' ? 'errors' : 'skipped'
+          ]++;
           if (result.cached) summary!.cached++;
           else if (result.costUsd === null) summary!.unknownCostCalls++;
           else summary!.newSpendUsd += result.costUsd;
@@ -279,7 +304,9 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
     const s = file.selection;
     io.stdout(`Recommendation: ${s.decision}\n`);
     if (s.chosenRoute && s.costEstimate) {
-      io.stdout(`  route ${s.task}: ${s.chosenRoute.primary}${s.chosenRoute.fallbacks.length ? ` (fallback ${s.chosenRoute.fallbacks.join(', ')})` : ''}; ${formatUsd(s.costEstimate.monthlyUsd)}/month at ${s.costEstimate.callsPerDay} calls/day\n`);
+      io.stdout(
+        `  route ${s.task}: ${s.chosenRoute.primary}${s.chosenRoute.fallbacks.length ? ` (fallback ${s.chosenRoute.fallbacks.join(', ')})` : ''}; ${formatUsd(s.costEstimate.monthlyUsd)}/month at ${s.costEstimate.callsPerDay} calls/day\n`,
+      );
     }
   }
 
@@ -322,7 +349,13 @@ function shortPath(file: string, cwd: string): string {
 /** Upper bounds that keep a typo (-j 1000000000) from exhausting memory before the first call. */
 const MAX_JOBS = 256;
 
-function intOption(raw: string | undefined, name: string, min: number, problems: string[], max = Number.MAX_SAFE_INTEGER): number | undefined {
+function intOption(
+  raw: string | undefined,
+  name: string,
+  min: number,
+  problems: string[],
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) {
@@ -335,14 +368,20 @@ function intOption(raw: string | undefined, name: string, min: number, problems:
 /** What the table and JUnit print of a result; outputs clipped, prompts dropped, per-assertion detail kept for failures. */
 function compactResult(result: EvalCaseResult): EvalCaseResult {
   const output = result.output.length > 2000 ? `${result.output.slice(0, 2000)}…` : result.output;
-  return { ...result, output: result.verdict === 'pass' ? '' : output, prompt: '', assertions: result.verdict === 'pass' ? [] : result.assertions };
+  return {
+    ...result,
+    output: result.verdict === 'pass' ? '' : output,
+    prompt: '',
+    assertions: result.verdict === 'pass' ? [] : result.assertions,
+  };
 }
 
 /** FILE arguments as given; DIR arguments expand to the eval files under them (node_modules skipped). */
 function findEvalFiles(args: string[], cwd: string, problems: string[]): string[] {
   if (args.length === 0) {
     const here = readdirSync(cwd).filter((f) => isEvalFilePath(f));
-    if (here.length === 0) problems.push('no eval files given, and none in the current directory: pass FILE... (e.g. evals/support.eval.yaml)');
+    if (here.length === 0)
+      problems.push('no eval files given, and none in the current directory: pass FILE... (e.g. evals/support.eval.yaml)');
     return here.sort().map((f) => join(cwd, f));
   }
   const out: string[] = [];

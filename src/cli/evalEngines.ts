@@ -44,7 +44,7 @@ export interface DelegationTrust {
 function delegationBlocked(engine: EngineChoice, trust: DelegationTrust): string | undefined {
   if (!trust.allowCode) return 'promptfoo would run the code in this file, and --no-code forbids it';
   if (engine === 'auto' && !trust.allowFileEndpoints) {
-    return "promptfoo would run it with every key in your environment, sent wherever the file says: pass --allow-file-endpoints (or --engine promptfoo) if you trust this file";
+    return 'promptfoo would run it with every key in your environment, sent wherever the file says: pass --allow-file-endpoints (or --engine promptfoo) if you trust this file';
   }
   return undefined;
 }
@@ -65,7 +65,7 @@ export function planEngines(
   const blocked = delegationBlocked(engine, trust);
   for (const file of files) {
     const install = engine === 'native' ? undefined : findPromptfoo(dirname(file.path), env);
-    const where = install ? `${install.source === 'workspace' ? "the workspace's" : 'PATH\'s'} promptfoo (${install.command})` : '';
+    const where = install ? `${install.source === 'workspace' ? "the workspace's" : "PATH's"} promptfoo (${install.command})` : '';
     const needs = delegationPlan(file);
     if (engine === 'promptfoo') {
       if (blocked) {
@@ -77,7 +77,11 @@ export function planEngines(
         continue;
       }
       plan.delegated.push({ file, install, why: `--engine promptfoo: run by ${where}` });
-      plan.diagnostics.push(...file.diagnostics.filter((d) => !isDelegable(d)).map((d) => ({ ...d, severity: 'warning' as const, message: `(promptfoo runs this file) ${d.message}` })));
+      plan.diagnostics.push(
+        ...file.diagnostics
+          .filter((d) => !isDelegable(d))
+          .map((d) => ({ ...d, severity: 'warning' as const, message: `(promptfoo runs this file) ${d.message}` })),
+      );
       continue;
     }
     if (engine === 'auto' && file.needsPromptfoo && needs.needed && install && blocked) {
@@ -90,7 +94,13 @@ export function planEngines(
       const features = needs.reasons.map((d) => `${short(d.file)}:${d.range.start.line + 1}`).join(', ');
       plan.delegated.push({ file, install, why: `it uses what llm-workbench does not run natively (${features}): run by ${where}` });
       plan.diagnostics.push(...file.diagnostics.filter((d) => d.severity === 'warning'));
-      plan.diagnostics.push(...needs.reasons.map((d) => ({ ...d, severity: 'warning' as const, message: `runs in promptfoo: ${d.message.replace(/[:;,]? ?(run|write) the file with --engine promptfoo.*$/, '')}` })));
+      plan.diagnostics.push(
+        ...needs.reasons.map((d) => ({
+          ...d,
+          severity: 'warning' as const,
+          message: `runs in promptfoo: ${d.message.replace(/[:;,]? ?(run|write) the file with --engine promptfoo.*$/, '')}`,
+        })),
+      );
       continue;
     }
     plan.native.push(file);
@@ -118,7 +128,10 @@ export interface DelegatedRunOptions {
 }
 
 /** Runs the delegated files one after another; a promptfoo that fails becomes an error result at the file, never a lost file. */
-export async function runDelegated(delegated: readonly Delegated[], options: DelegatedRunOptions): Promise<{ errors: number; cancelled: boolean }> {
+export async function runDelegated(
+  delegated: readonly Delegated[],
+  options: DelegatedRunOptions,
+): Promise<{ errors: number; cancelled: boolean }> {
   let errors = 0;
   // promptfoo's results and records pass the same key redaction as ours before the ledger or any report sees them.
   const clean = <T>(value: T): T => {
@@ -157,5 +170,6 @@ export async function runDelegated(delegated: readonly Delegated[], options: Del
 
 /** The native parse's case index for a test at a line (so delegated results land on the same items), else the test index. */
 export function caseIndexByLine(file: EvalFile): (testIndex: number, range: { start: { line: number } }) => number {
-  return (testIndex, range) => file.tests.find((t) => t.location.file === file.path && t.location.range.start.line === range.start.line)?.index ?? testIndex;
+  return (testIndex, range) =>
+    file.tests.find((t) => t.location.file === file.path && t.location.range.start.line === range.start.line)?.index ?? testIndex;
 }

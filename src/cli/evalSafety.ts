@@ -9,7 +9,12 @@ const SECRET_NAME = /(_API_KEY|_KEY|_TOKEN|_SECRET|PASSWORD)$/i;
  * written in eval files (a template can render `{{ env.OPENAI_API_KEY }}` into a prompt; a model can echo it).
  */
 export function reportRedactor(env: NodeJS.ProcessEnv, fileKeys: readonly string[]): (text: string) => string {
-  const known = [...Object.entries(env).filter(([name, value]) => SECRET_NAME.test(name) && value && value.trim().length >= 8).map(([, value]) => value!.trim()), ...fileKeys.filter((k) => k.length >= 8)];
+  const known = [
+    ...Object.entries(env)
+      .filter(([name, value]) => SECRET_NAME.test(name) && value && value.trim().length >= 8)
+      .map(([, value]) => value!.trim()),
+    ...fileKeys.filter((k) => k.length >= 8),
+  ];
   // JSON text escapes some characters; redact both spellings.
   const spellings = [...new Set(known.flatMap((k) => [k, JSON.stringify(k).slice(1, -1)]))];
   return (text) => redactSecrets(text, spellings);
@@ -24,7 +29,12 @@ export function captureLibraryWarnings(): { stop(): string[] } {
   const originalWarn = console.warn;
   const originalEmit = process.emitWarning;
   console.warn = (...args: unknown[]) => {
-    seen.add(args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ').split('\n')[0]);
+    seen.add(
+      args
+        .map((a) => (a instanceof Error ? a.message : String(a)))
+        .join(' ')
+        .split('\n')[0],
+    );
   };
   process.emitWarning = ((warning: string | Error) => {
     seen.add((warning instanceof Error ? warning.message : String(warning)).split('\n')[0]);

@@ -72,7 +72,10 @@ export function loadCliConfig(options: LoadCliConfigOptions): CliConfig {
   const settings = options.file ? readConfigFile(options.file, options.readFile ?? readSettingsFile, known) : {};
   const where = options.file ?? 'the configuration';
   for (const key of Object.keys(settings)) {
-    if (!known.has(key)) throw new ConfigError(`${where}: unknown setting "${key}"${suggest(key, [...known])}. Known settings: ${CLI_SETTINGS.filter((k) => k !== 'llmWorkbench.budget').join(', ')}.`);
+    if (!known.has(key))
+      throw new ConfigError(
+        `${where}: unknown setting "${key}"${suggest(key, [...known])}. Known settings: ${CLI_SETTINGS.filter((k) => k !== 'llmWorkbench.budget').join(', ')}.`,
+      );
   }
 
   const nestedBudget = settings['llmWorkbench.budget'];
@@ -145,7 +148,9 @@ function readResilience(value: unknown, where: string): Partial<ResilienceSettin
   const result: Partial<ResilienceSettings> = {};
   for (const [key, raw] of Object.entries(value)) {
     if (!RESILIENCE_KEYS.includes(key as keyof ResilienceSettings)) {
-      throw new ConfigError(`${where}: unknown setting "llmWorkbench.gateway.${key}"${suggest(key, RESILIENCE_KEYS)}. Known: ${RESILIENCE_KEYS.join(', ')}.`);
+      throw new ConfigError(
+        `${where}: unknown setting "llmWorkbench.gateway.${key}"${suggest(key, RESILIENCE_KEYS)}. Known: ${RESILIENCE_KEYS.join(', ')}.`,
+      );
     }
     const minimum = key === 'maxAttempts' || key === 'breakerThreshold' ? 1 : 0;
     if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < minimum) {
@@ -153,7 +158,9 @@ function readResilience(value: unknown, where: string): Partial<ResilienceSettin
     }
     // Timers cannot wait longer: Node would turn a larger delay into 1 ms, silently the opposite of what was asked.
     if (key !== 'maxAttempts' && key !== 'breakerThreshold' && raw > MAX_TIMER_MS) {
-      throw new ConfigError(`${where}: "llmWorkbench.gateway.${key}" is ${raw} ms, more than the longest wait a timer can hold (${MAX_TIMER_MS} ms, about 24.8 days) — use a smaller number.`);
+      throw new ConfigError(
+        `${where}: "llmWorkbench.gateway.${key}" is ${raw} ms, more than the longest wait a timer can hold (${MAX_TIMER_MS} ms, about 24.8 days) — use a smaller number.`,
+      );
     }
     result[key as keyof ResilienceSettings] = raw;
   }
@@ -187,7 +194,11 @@ const ENV_BASE_URLS: Record<string, string> = { openai: 'OPENAI_BASE_URL', anthr
  * is often the repository's own, which a pull request can change: pointed at a collector, it would receive the
  * environment's key (issue 12). A loopback URL keeps the key on this machine (a local proxy, Ollama, the emulator).
  */
-function isFileEndpoint(provider: ProviderConfig, fromFile: ReadonlySet<string>, env: NodeJS.ProcessEnv): provider is ProviderConfig & { baseUrl: string } {
+function isFileEndpoint(
+  provider: ProviderConfig,
+  fromFile: ReadonlySet<string>,
+  env: NodeJS.ProcessEnv,
+): provider is ProviderConfig & { baseUrl: string } {
   if (!provider.baseUrl || !fromFile.has(provider.id)) return false;
   const variable = ENV_BASE_URLS[provider.id];
   if (variable && env[variable]?.trim()) return false;
@@ -231,7 +242,10 @@ function readSettingsFile(path: string): string {
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) throw new Error('not a regular file (a directory, device or pipe): pass a settings.json file');
-    if (stat.size > MAX_CONFIG_BYTES) throw new Error(`it is ${stat.size.toLocaleString('en-US')} bytes; a settings file is at most ${MAX_CONFIG_BYTES.toLocaleString('en-US')}`);
+    if (stat.size > MAX_CONFIG_BYTES)
+      throw new Error(
+        `it is ${stat.size.toLocaleString('en-US')} bytes; a settings file is at most ${MAX_CONFIG_BYTES.toLocaleString('en-US')}`,
+      );
     const buffer = Buffer.alloc(stat.size);
     let filled = 0;
     while (filled < buffer.length) {

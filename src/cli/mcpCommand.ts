@@ -39,7 +39,16 @@ Keys come from OPENAI_API_KEY, ANTHROPIC_API_KEY, <ID>_API_KEY; calls are record
 export async function runMcp(argv: string[]): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args: argv, options: { config: { type: 'string' }, root: { type: 'string' }, 'allow-code': { type: 'boolean' }, 'allow-config-endpoints': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        config: { type: 'string' },
+        root: { type: 'string' },
+        'allow-code': { type: 'boolean' },
+        'allow-config-endpoints': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
   } catch (error) {
     process.stderr.write(usageMessage('mcp', (error as Error).message, MCP_USAGE));
     return 2;
@@ -64,7 +73,16 @@ export async function runMcp(argv: string[]): Promise<number> {
   const ledger = new CliLedger(loaded.ledgerPath);
   const catalog = new ModelCatalog(loaded.config.models);
   const server = createMcpServer(packageJson.version, (signal) =>
-    mcpToolContext({ config: loaded.config, catalog, keys: loaded.keys, root, allowCode: Boolean(values['allow-code']), ledger, signal, telemetry }),
+    mcpToolContext({
+      config: loaded.config,
+      catalog,
+      keys: loaded.keys,
+      root,
+      allowCode: Boolean(values['allow-code']),
+      ledger,
+      signal,
+      telemetry,
+    }),
   );
   const closed = new Promise<void>((resolve) => (server.onclose = resolve));
   await server.connect(new StdioServerTransport());
@@ -115,7 +133,12 @@ export function mcpToolContext(input: McpContextInput): AgentToolContext {
 }
 
 /** For an Ollama model, the window its server runs (num_ctx), asked once per call; else the catalog's. */
-async function ollamaWindow(config: WorkbenchConfig, keys: KeySource, ref: string, info: ModelInfo | undefined): Promise<EffectiveContextWindow> {
+async function ollamaWindow(
+  config: WorkbenchConfig,
+  keys: KeySource,
+  ref: string,
+  info: ModelInfo | undefined,
+): Promise<EffectiveContextWindow> {
   const { provider: providerId, model } = parseModelRef(ref);
   const provider = config.providers.find((p) => p.id === providerId);
   if (provider?.kind !== 'ollama') return effectiveContextWindow({ ref, info, provider, server: undefined });

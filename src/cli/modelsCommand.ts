@@ -107,7 +107,9 @@ async function update(url: string | undefined, io: ModelsIo): Promise<number> {
     io.stderr(`llm-workbench models: prices not updated: ${outcome.reason}. Still using the table of ${outcome.kept.source.date}.\n`);
     return 1;
   }
-  io.stdout(`Updated the model catalog to LiteLLM's table of ${outcome.after.source.date} (${outcome.after.models.length} models), stored in ${store.storedPath}.\n`);
+  io.stdout(
+    `Updated the model catalog to LiteLLM's table of ${outcome.after.source.date} (${outcome.after.models.length} models), stored in ${store.storedPath}.\n`,
+  );
   io.stdout(`${describeChanges(outcome.changes, 20)}\n`);
   return 0;
 }
@@ -115,7 +117,9 @@ async function update(url: string | undefined, io: ModelsIo): Promise<number> {
 function showOne(catalog: ModelCatalog, ref: string, json: boolean, io: ModelsIo, today: Date): number {
   const model = catalog.lookup(ref);
   if (!model) {
-    io.stderr(`llm-workbench models: unknown model "${ref}". Search with \`llm-workbench models --search ${ref.slice(ref.indexOf(':') + 1)}\`.\n`);
+    io.stderr(
+      `llm-workbench models: unknown model "${ref}". Search with \`llm-workbench models --search ${ref.slice(ref.indexOf(':') + 1)}\`.\n`,
+    );
     return 2;
   }
   if (json) {
@@ -128,19 +132,35 @@ function showOne(catalog: ModelCatalog, ref: string, json: boolean, io: ModelsIo
     `  price per 1M:  ${p ? `input ${usd(p.input)}, output ${usd(p.output)}` : 'unknown'}`,
   ];
   if (p?.cacheRead !== undefined) lines.push(`  cache read:    ${usd(p.cacheRead)}`);
-  if (p?.cacheWrite !== undefined) lines.push(`  cache write:   ${usd(p.cacheWrite)} (5 minutes)${p.cacheWrite1h !== undefined ? `, ${usd(p.cacheWrite1h)} (1 hour)` : ''}`);
+  if (p?.cacheWrite !== undefined)
+    lines.push(
+      `  cache write:   ${usd(p.cacheWrite)} (5 minutes)${p.cacheWrite1h !== undefined ? `, ${usd(p.cacheWrite1h)} (1 hour)` : ''}`,
+    );
   if (p?.reasoning !== undefined) lines.push(`  reasoning:     ${usd(p.reasoning)}`);
-  for (const tier of p?.tiers ?? []) lines.push(`  above ${tier.aboveInputTokens.toLocaleString('en-US')} input tokens: input ${usd(tier.input)}, output ${usd(tier.output)}${tier.cacheRead !== undefined ? `, cache read ${usd(tier.cacheRead)}` : ''}`);
-  lines.push(`  limits:        ${limits(model)}${model.combinedWindow !== undefined ? ` (prompt + answer share ${model.combinedWindow.toLocaleString('en-US')})` : ''}`);
-  lines.push(`  tokens:        ${model.tokenizer.kind === 'exact' ? `exact ${model.tokenizer.encoding}` : `≈ estimate with ${model.tokenizer.encoding}`}`);
-  const supports = Object.entries(model.supports ?? {}).filter(([, v]) => v).map(([k]) => k);
+  for (const tier of p?.tiers ?? [])
+    lines.push(
+      `  above ${tier.aboveInputTokens.toLocaleString('en-US')} input tokens: input ${usd(tier.input)}, output ${usd(tier.output)}${tier.cacheRead !== undefined ? `, cache read ${usd(tier.cacheRead)}` : ''}`,
+    );
+  lines.push(
+    `  limits:        ${limits(model)}${model.combinedWindow !== undefined ? ` (prompt + answer share ${model.combinedWindow.toLocaleString('en-US')})` : ''}`,
+  );
+  lines.push(
+    `  tokens:        ${model.tokenizer.kind === 'exact' ? `exact ${model.tokenizer.encoding}` : `≈ estimate with ${model.tokenizer.encoding}`}`,
+  );
+  const supports = Object.entries(model.supports ?? {})
+    .filter(([, v]) => v)
+    .map(([k]) => k);
   if (supports.length) lines.push(`  supports:      ${supports.join(', ')}`);
   if (model.local) lines.push('  local:         yes (runs on your machine: $0)');
   if (model.deprecation) {
     const state = deprecationState(model.deprecation, today);
-    lines.push(`  deprecation:   ${state ? deprecationText(state) : `on ${model.deprecation.date}`} (date from ${model.deprecation.source})`);
+    lines.push(
+      `  deprecation:   ${state ? deprecationText(state) : `on ${model.deprecation.date}`} (date from ${model.deprecation.source})`,
+    );
   }
-  lines.push(`  source:        ${model.origin === 'settings' ? 'your llmWorkbench.models' : model.origin === 'rule' ? 'rule (a model on an Ollama server)' : tableLine(catalog.origin())}`);
+  lines.push(
+    `  source:        ${model.origin === 'settings' ? 'your llmWorkbench.models' : model.origin === 'rule' ? 'rule (a model on an Ollama server)' : tableLine(catalog.origin())}`,
+  );
   io.stdout(`${lines.join('\n')}\n`);
   return 0;
 }
@@ -151,7 +171,10 @@ function withState(model: ModelInfo, today: Date) {
 }
 
 function tableLine(table: ReturnType<ModelCatalog['origin']>): string {
-  const where = table.kind === 'refreshed' ? 'refreshed with `models --update`' : 'shipped with this version; `llm-workbench models --update` refreshes it';
+  const where =
+    table.kind === 'refreshed'
+      ? 'refreshed with `models --update`'
+      : 'shipped with this version; `llm-workbench models --update` refreshes it';
   return `Prices and limits: LiteLLM's table of ${table.date} (${where}), MIT License, Copyright (c) 2023 Berri AI.${table.problem ? ` Note: ${table.problem}.` : ''}`;
 }
 
@@ -178,5 +201,14 @@ function deprecationCell(m: ModelInfo, today: Date): string {
 
 function columns(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => [...r[i]].length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i])))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }

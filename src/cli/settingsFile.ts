@@ -30,7 +30,9 @@ export function readSettingsText(text: string, file: string, known: ReadonlySet<
     throw new SettingsFileError(`${file} is not valid JSON${position(body, first.offset)}: ${describe(printParseErrorCode(first.error))}`);
   }
   if (!isPlainObject(value)) {
-    throw new SettingsFileError(`${file} must hold a JSON object of settings, e.g. { "llmWorkbench.routes": { "chat": { "primary": "openai:gpt-4o-mini" } } }.`);
+    throw new SettingsFileError(
+      `${file} must hold a JSON object of settings, e.g. { "llmWorkbench.routes": { "chat": { "primary": "openai:gpt-4o-mini" } } }.`,
+    );
   }
   const flat: Record<string, unknown> = {};
   const add = (key: string, item: unknown) => {
@@ -56,7 +58,9 @@ function checkDepth(text: string, file: string): void {
     if (kind === 1 /* { */ || kind === 3 /* [ */) {
       depth += 1;
       if (depth > MAX_SETTINGS_DEPTH) {
-        throw new SettingsFileError(`${file}${position(text, scanner.getTokenOffset())}: nested more than ${MAX_SETTINGS_DEPTH} levels deep — settings never are; check the file is the one you meant`);
+        throw new SettingsFileError(
+          `${file}${position(text, scanner.getTokenOffset())}: nested more than ${MAX_SETTINGS_DEPTH} levels deep — settings never are; check the file is the one you meant`,
+        );
       }
     } else if (kind === 2 /* } */ || kind === 4 /* ] */) depth -= 1;
   }

@@ -53,5 +53,4 @@ export interface PromptSectionCounts {
 }
 
 export type WorkerReply =
-  | { id: number; ok: true; result: DocumentCount | RangeCounts | PromptSectionCounts | null }
-  | { id: number; ok: false; error: string };
+  { id: number; ok: true; result: DocumentCount | RangeCounts | PromptSectionCounts | null } | { id: number; ok: false; error: string };

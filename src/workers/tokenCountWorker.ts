@@ -4,13 +4,7 @@ import { loadTokenizer } from '../core/tokens/encodings';
 import { IncrementalCounter } from '../core/tokens/incrementalCounter';
 import { parsePromptFile } from '../core/tokens/promptSections';
 import type { EncodingName } from '../core/models/modelInfo';
-import type {
-  DocumentCount,
-  PromptSectionCounts,
-  RangeCounts,
-  WorkerReply,
-  WorkerRequest,
-} from './tokenCountProtocol';
+import type { DocumentCount, PromptSectionCounts, RangeCounts, WorkerReply, WorkerRequest } from './tokenCountProtocol';
 
 interface TrackedDocument {
   version: number;
@@ -35,21 +29,37 @@ async function handle(request: WorkerRequest): Promise<DocumentCount | RangeCoun
       const tokenizer = await loadTokenizer(request.encoding);
       const counter = new IncrementalCounter(tokenizer, request.text);
       documents.set(request.doc, { version: request.version, encoding: request.encoding, counter });
-      return { doc: request.doc, version: request.version, encoding: request.encoding, total: counter.total, elapsedMs: performance.now() - started };
+      return {
+        doc: request.doc,
+        version: request.version,
+        encoding: request.encoding,
+        total: counter.total,
+        elapsedMs: performance.now() - started,
+      };
     }
     case 'change': {
       const entry = tracked(request.doc);
       entry.counter.applyChanges(request.changes);
       entry.version = request.version;
       entry.sections = undefined;
-      return { doc: request.doc, version: entry.version, encoding: entry.encoding, total: entry.counter.total, elapsedMs: performance.now() - started };
+      return {
+        doc: request.doc,
+        version: entry.version,
+        encoding: entry.encoding,
+        total: entry.counter.total,
+        elapsedMs: performance.now() - started,
+      };
     }
     case 'close':
       documents.delete(request.doc);
       return null;
     case 'countRanges': {
       const entry = tracked(request.doc);
-      return { doc: request.doc, version: entry.version, counts: request.ranges.map(([start, end]) => entry.counter.countRange(start, end)) };
+      return {
+        doc: request.doc,
+        version: entry.version,
+        counts: request.ranges.map(([start, end]) => entry.counter.countRange(start, end)),
+      };
     }
     case 'promptSections': {
       const entry = tracked(request.doc);

@@ -21,13 +21,18 @@ const ROOT = resolve(__dirname, '../..');
 const TARGET_RATIO = 0.25;
 
 async function installPromptfoo(): Promise<PromptfooInstall> {
-  const run = await runProcess('bash', [join(ROOT, 'test/compat/setup-promptfoo.sh')], { cwd: ROOT, env: process.env, timeoutMs: 20 * 60_000 });
+  const run = await runProcess('bash', [join(ROOT, 'test/compat/setup-promptfoo.sh')], {
+    cwd: ROOT,
+    env: process.env,
+    timeoutMs: 20 * 60_000,
+  });
   if (run.exitCode !== 0) throw new Error(`setup-promptfoo.sh failed: ${run.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   return JSON.parse(readFileSync(run.stdout.trim().split('\n').pop() ?? '', 'utf8')) as PromptfooInstall;
 }
 
 function passed(tool: string, run: ProcessResult, countPasses: () => number): number {
-  if (run.timedOut || (run.exitCode !== 0 && run.exitCode !== 100)) throw new Error(`${tool} exited ${run.exitCode}: ${run.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  if (run.timedOut || (run.exitCode !== 0 && run.exitCode !== 100))
+    throw new Error(`${tool} exited ${run.exitCode}: ${run.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   const n = countPasses();
   if (n !== CASES) throw new Error(`${tool}: ${n} of ${CASES} cases passed`);
   return run.ms;
@@ -38,7 +43,15 @@ export async function run(): Promise<BenchRow[]> {
   try {
     install = await installPromptfoo();
   } catch (error) {
-    return [{ bench: BENCH, metric: `${CASES} cases -j ${JOBS}: ours / promptfoo wall time`, value: `not measured: ${(error as Error).message}`, target: `<= ${TARGET_RATIO}x`, ok: false }];
+    return [
+      {
+        bench: BENCH,
+        metric: `${CASES} cases -j ${JOBS}: ours / promptfoo wall time`,
+        value: `not measured: ${(error as Error).message}`,
+        target: `<= ${TARGET_RATIO}x`,
+        ok: false,
+      },
+    ];
   }
   const emulator = await startEmulator();
   const dir = mkdtempSync(join(tmpdir(), 'compat-bench-'));
@@ -57,13 +70,45 @@ export async function run(): Promise<BenchRow[]> {
 
     const promptfoo = async () => {
       const out = join(pfDir, 'out.json');
-      const r = await runProcess(install.node24, [install.promptfoo, 'eval', '-c', 'promptfooconfig.yaml', '--no-cache', '--no-table', '--no-progress-bar', '--no-write', '-j', String(JOBS), '-o', out], { cwd: pfDir, env: pfEnv, timeoutMs });
-      return passed('promptfoo', r, () => (JSON.parse(readFileSync(out, 'utf8')) as { results: { stats: { successes: number } } }).results.stats.successes);
+      const r = await runProcess(
+        install.node24,
+        [
+          install.promptfoo,
+          'eval',
+          '-c',
+          'promptfooconfig.yaml',
+          '--no-cache',
+          '--no-table',
+          '--no-progress-bar',
+          '--no-write',
+          '-j',
+          String(JOBS),
+          '-o',
+          out,
+        ],
+        { cwd: pfDir, env: pfEnv, timeoutMs },
+      );
+      return passed(
+        'promptfoo',
+        r,
+        () => (JSON.parse(readFileSync(out, 'utf8')) as { results: { stats: { successes: number } } }).results.stats.successes,
+      );
     };
     const ours = async () => {
       const out = join(ourDir, 'out.jsonl');
-      const r = await runProcess(process.execPath, [join(ROOT, 'dist/cli.js'), 'eval', 'promptfooconfig.yaml', '--no-cache', '-j', String(JOBS), '--json', out], { cwd: ourDir, env: ourEnv, timeoutMs });
-      return passed('ours', r, () => readFileSync(out, 'utf8').split('\n').filter((l) => l.includes('"verdict":"pass"')).length);
+      const r = await runProcess(
+        process.execPath,
+        [join(ROOT, 'dist/cli.js'), 'eval', 'promptfooconfig.yaml', '--no-cache', '-j', String(JOBS), '--json', out],
+        { cwd: ourDir, env: ourEnv, timeoutMs },
+      );
+      return passed(
+        'ours',
+        r,
+        () =>
+          readFileSync(out, 'utf8')
+            .split('\n')
+            .filter((l) => l.includes('"verdict":"pass"')).length,
+      );
     };
 
     await promptfoo(); // warm-up: the OS file cache for promptfoo's ~800 packages, and ours
@@ -72,9 +117,23 @@ export async function run(): Promise<BenchRow[]> {
     const ourMs = Math.min(await ours(), await ours());
     const ratio = ourMs / pfMs;
     return [
-      { bench: BENCH, metric: `promptfoo 0.123.1: ${CASES} cases -j ${JOBS}, emulator, no cache (whole command)`, value: `${(pfMs / 1000).toFixed(2)} s` },
-      { bench: BENCH, metric: `ours: ${CASES} cases -j ${JOBS}, emulator, no cache (whole command)`, value: `${(ourMs / 1000).toFixed(2)} s` },
-      { bench: BENCH, metric: 'ours / promptfoo wall time, same run', value: `${ratio.toFixed(2)}x`, target: `<= ${TARGET_RATIO}x`, ok: ratio <= TARGET_RATIO },
+      {
+        bench: BENCH,
+        metric: `promptfoo 0.123.1: ${CASES} cases -j ${JOBS}, emulator, no cache (whole command)`,
+        value: `${(pfMs / 1000).toFixed(2)} s`,
+      },
+      {
+        bench: BENCH,
+        metric: `ours: ${CASES} cases -j ${JOBS}, emulator, no cache (whole command)`,
+        value: `${(ourMs / 1000).toFixed(2)} s`,
+      },
+      {
+        bench: BENCH,
+        metric: 'ours / promptfoo wall time, same run',
+        value: `${ratio.toFixed(2)}x`,
+        target: `<= ${TARGET_RATIO}x`,
+        ok: ratio <= TARGET_RATIO,
+      },
     ];
   } finally {
     await emulator.close();

@@ -24,7 +24,12 @@ export const LABELS = ['billing', 'bug', 'account', 'feature'];
 
 /** 200 tests, each with a mix of the assertion types people use most (also the promptfoo side-by-side file). */
 export function evalFile(): string {
-  const lines = ['description: bench', 'prompts: ["Label this ticket as billing, bug, account or feature. Ticket {{n}}: {{ticket}}"]', 'providers: [openai:gpt-4o-mini]', 'tests:'];
+  const lines = [
+    'description: bench',
+    'prompts: ["Label this ticket as billing, bug, account or feature. Ticket {{n}}: {{ticket}}"]',
+    'providers: [openai:gpt-4o-mini]',
+    'tests:',
+  ];
   for (let i = 0; i < CASES; i++) {
     const label = LABELS[i % LABELS.length];
     lines.push(
@@ -51,12 +56,30 @@ function instantGateway(): ChatGateway {
     const text = request.messages[0].content;
     const label = LABELS.find((l) => text.includes(`about ${l}`)) ?? 'other';
     const record: CallRecord = {
-      at: new Date().toISOString(), requestId: 'bench', task: request.task, route: [request.model ?? ''], reason: 'bench', provider: 'openai', model: 'gpt-4o-mini',
-      inputTokens: 40, outputTokens: 8, costUsd: 0.00001, ttftMs: 0, totalMs: 0, attempts: 1, fallbackUsed: false, outcome: 'ok',
+      at: new Date().toISOString(),
+      requestId: 'bench',
+      task: request.task,
+      route: [request.model ?? ''],
+      reason: 'bench',
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      inputTokens: 40,
+      outputTokens: 8,
+      costUsd: 0.00001,
+      ttftMs: 0,
+      totalMs: 0,
+      attempts: 1,
+      fallbackUsed: false,
+      outcome: 'ok',
     };
     return { text: `{"label": "${label}"}`, record };
   };
-  return { complete, stream: () => { throw new Error('not used'); } };
+  return {
+    complete,
+    stream: () => {
+      throw new Error('not used');
+    },
+  };
 }
 
 export async function run(): Promise<BenchRow[]> {
@@ -75,13 +98,21 @@ export async function run(): Promise<BenchRow[]> {
     parseStart = performance.now();
     const file = parseEvalText(text, join(dir, 'bench.eval.yaml'));
     const parseMs = performance.now() - parseStart;
-    if (file.tests.length !== CASES) throw new Error(`bench file has ${file.tests.length} tests: ${file.diagnostics.map((d) => d.message).join('; ')}`);
+    if (file.tests.length !== CASES)
+      throw new Error(`bench file has ${file.tests.length} tests: ${file.diagnostics.map((d) => d.message).join('; ')}`);
 
     const timed = async (options: Partial<EvalRunOptions>) => {
       const start = performance.now();
-      const summary = await runEval([file], { gateway, allowCode: true, concurrency: JOBS, jsonlPath: join(dir, 'results.jsonl'), ...options });
+      const summary = await runEval([file], {
+        gateway,
+        allowCode: true,
+        concurrency: JOBS,
+        jsonlPath: join(dir, 'results.jsonl'),
+        ...options,
+      });
       const wall = performance.now() - start;
-      if (summary.passed !== CASES) throw new Error(`expected ${CASES} passes, got ${summary.passed} (failed ${summary.failed}, errors ${summary.errors})`);
+      if (summary.passed !== CASES)
+        throw new Error(`expected ${CASES} passes, got ${summary.passed} (failed ${summary.failed}, errors ${summary.errors})`);
       return { wall, summary };
     };
 
@@ -96,11 +127,29 @@ export async function run(): Promise<BenchRow[]> {
 
     return [
       { bench: BENCH, metric: `parse ${CASES}-case file (${CASES * 6} assertions), first in process`, value: ms(firstParseMs) },
-      { bench: BENCH, metric: `parse ${CASES}-case file (${CASES * 6} assertions), again`, value: ms(parseMs), target: '< 500 ms', ok: parseMs < 500 },
+      {
+        bench: BENCH,
+        metric: `parse ${CASES}-case file (${CASES * 6} assertions), again`,
+        value: ms(parseMs),
+        target: '< 500 ms',
+        ok: parseMs < 500,
+      },
       { bench: BENCH, metric: `${CASES} cases -j ${JOBS}, emulator, no cache`, value: `${ms(noCache.wall)} (${rate(noCache.wall)})` },
       { bench: BENCH, metric: `${CASES} cases -j ${JOBS}, emulator, cold cache`, value: `${ms(cold.wall)} (${rate(cold.wall)})` },
-      { bench: BENCH, metric: `${CASES} cases -j ${JOBS}, warm cache (no calls)`, value: `${ms(warm.wall)} (${rate(warm.wall)})`, target: '< 1000 ms', ok: warm.wall < 1000 },
-      { bench: BENCH, metric: `runner overhead, ${CASES} cases (instant gateway)`, value: `${ms(overhead.wall)} (${rate(overhead.wall)})`, target: '< 1000 ms', ok: overhead.wall < 1000 },
+      {
+        bench: BENCH,
+        metric: `${CASES} cases -j ${JOBS}, warm cache (no calls)`,
+        value: `${ms(warm.wall)} (${rate(warm.wall)})`,
+        target: '< 1000 ms',
+        ok: warm.wall < 1000,
+      },
+      {
+        bench: BENCH,
+        metric: `runner overhead, ${CASES} cases (instant gateway)`,
+        value: `${ms(overhead.wall)} (${rate(overhead.wall)})`,
+        target: '< 1000 ms',
+        ok: overhead.wall < 1000,
+      },
     ];
   } finally {
     await emulator.close();

@@ -51,8 +51,20 @@ function addedRows(name: string, gateway: number[], direct: number[]): BenchRow[
   const p50 = percentile(gateway, 50) - percentile(direct, 50);
   const p99 = percentile(gateway, 99) - percentile(direct, 99);
   return [
-    { bench: 'gateway', metric: `${name}: added p50 (direct ${percentile(direct, 50).toFixed(2)} ms)`, value: `${p50.toFixed(3)} ms`, target: '≤ 0.5 ms', ok: p50 <= 0.5 },
-    { bench: 'gateway', metric: `${name}: added p99 (direct ${percentile(direct, 99).toFixed(2)} ms)`, value: `${p99.toFixed(3)} ms`, target: '≤ 2 ms', ok: p99 <= 2 },
+    {
+      bench: 'gateway',
+      metric: `${name}: added p50 (direct ${percentile(direct, 50).toFixed(2)} ms)`,
+      value: `${p50.toFixed(3)} ms`,
+      target: '≤ 0.5 ms',
+      ok: p50 <= 0.5,
+    },
+    {
+      bench: 'gateway',
+      metric: `${name}: added p99 (direct ${percentile(direct, 99).toFixed(2)} ms)`,
+      value: `${p99.toFixed(3)} ms`,
+      target: '≤ 2 ms',
+      ok: p99 <= 2,
+    },
   ];
 }
 
@@ -73,7 +85,12 @@ export async function run(): Promise<BenchRow[]> {
     const messages = [{ role: 'user' as const, content: PROMPT }];
 
     const directStream = async () => {
-      const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true, stream_options: { include_usage: true } });
+      const stream = await client.chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages,
+        stream: true,
+        stream_options: { include_usage: true },
+      });
       let text = '';
       for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
       return text;

@@ -27,7 +27,12 @@ export async function run(): Promise<BenchRow[]> {
   for (let i = 0, at = 0; i < MESSAGES; i++) {
     let end = at + 30_000;
     while ((await countTokens(corpus.slice(at, end), 'cl100k_base')) < TARGET_TOKENS) end += 2000;
-    messages.push(messageFromParts('user', [{ type: 'text', text: corpus.slice(at, end) }, { type: 'text', text: '\nWhat does this change?' }]));
+    messages.push(
+      messageFromParts('user', [
+        { type: 'text', text: corpus.slice(at, end) },
+        { type: 'text', text: '\nWhat does this change?' },
+      ]),
+    );
     at = end;
   }
   // The provider's own path: its whole-text cache in front of the tokenizer.
@@ -58,9 +63,29 @@ export async function run(): Promise<BenchRow[]> {
   }
   again.sort((a, b) => a - b);
   return [
-    { bench: 'languageModels', metric: 'provideTokenCount p50 / p95, same messages counted again', value: `${percentile(again, 50).toFixed(2)} / ${percentile(again, 95).toFixed(2)} ms`, target: 'p95 ≤ 5 ms', ok: percentile(again, 95) <= 5 },
-    { bench: 'languageModels', metric: `provideTokenCount p50, first count of each text (${Math.round(tokens / MESSAGES).toLocaleString('en-US')}-token message, o200k, local)`, value: `${p50.toFixed(2)} ms` },
-    { bench: 'languageModels', metric: 'provideTokenCount p95, first count of each text', value: `${p95.toFixed(2)} ms`, target: '≤ 5 ms', ok: p95 <= 5 },
-    { bench: 'languageModels', metric: 'provideTokenCount CPU time p50 / p95, first count of each text', value: `${percentile(cpuTimes, 50).toFixed(2)} / ${percentile(cpuTimes, 95).toFixed(2)} ms` },
+    {
+      bench: 'languageModels',
+      metric: 'provideTokenCount p50 / p95, same messages counted again',
+      value: `${percentile(again, 50).toFixed(2)} / ${percentile(again, 95).toFixed(2)} ms`,
+      target: 'p95 ≤ 5 ms',
+      ok: percentile(again, 95) <= 5,
+    },
+    {
+      bench: 'languageModels',
+      metric: `provideTokenCount p50, first count of each text (${Math.round(tokens / MESSAGES).toLocaleString('en-US')}-token message, o200k, local)`,
+      value: `${p50.toFixed(2)} ms`,
+    },
+    {
+      bench: 'languageModels',
+      metric: 'provideTokenCount p95, first count of each text',
+      value: `${p95.toFixed(2)} ms`,
+      target: '≤ 5 ms',
+      ok: p95 <= 5,
+    },
+    {
+      bench: 'languageModels',
+      metric: 'provideTokenCount CPU time p50 / p95, first count of each text',
+      value: `${percentile(cpuTimes, 50).toFixed(2)} / ${percentile(cpuTimes, 95).toFixed(2)} ms`,
+    },
   ];
 }

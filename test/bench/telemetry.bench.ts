@@ -19,7 +19,10 @@ import type { BenchRow } from './benchRow';
 
 const CALLS = 600;
 const WARMUP = 60;
-const REQUEST: GatewayRequest = { task: 'chat', messages: [{ role: 'user', content: 'Explain in one sentence what a context window is.' }] };
+const REQUEST: GatewayRequest = {
+  task: 'chat',
+  messages: [{ role: 'user', content: 'Explain in one sentence what a context window is.' }],
+};
 
 // A real garbage collection before each heap reading, so growth means retained memory, not garbage not yet collected.
 setFlagsFromString('--expose-gc');
@@ -51,8 +54,13 @@ async function interleaved(calls: number, a: ChatGateway, b: ChatGateway): Promi
 
 export async function run(): Promise<BenchRow[]> {
   const emulator = await startEmulator();
-  const config: WorkbenchConfig = { ...defaultConfig(), providers: [{ id: 'openai', kind: 'openai', baseUrl: emulator.openaiBaseUrl }], routes: { chat: { primary: 'openai:gpt-4o-mini' } } };
-  const gatewayWith = (wrap?: (g: ChatGateway) => ChatGateway) => createGateway({ config, keys: async () => 'k', ledger: new MemoryLedger(), wrap });
+  const config: WorkbenchConfig = {
+    ...defaultConfig(),
+    providers: [{ id: 'openai', kind: 'openai', baseUrl: emulator.openaiBaseUrl }],
+    routes: { chat: { primary: 'openai:gpt-4o-mini' } },
+  };
+  const gatewayWith = (wrap?: (g: ChatGateway) => ChatGateway) =>
+    createGateway({ config, keys: async () => 'k', ledger: new MemoryLedger(), wrap });
   const rows: BenchRow[] = [];
   try {
     for (const mode of ['collector up', 'collector black-holed'] as const) {
@@ -79,23 +87,59 @@ export async function run(): Promise<BenchRow[]> {
       const p50 = percentile(on, 50) - percentile(off, 50);
       const p99 = percentile(on, 99) - percentile(off, 99);
       rows.push(
-        { bench: 'telemetry', metric: `export on, ${mode}: added p50 per call (off p50 ${percentile(off, 50).toFixed(2)} ms)`, value: `${p50.toFixed(3)} ms`, target: '≤ 0.5 ms', ok: p50 <= 0.5 },
-        { bench: 'telemetry', metric: `export on, ${mode}: added p99 per call (off p99 ${percentile(off, 99).toFixed(2)} ms)`, value: `${p99.toFixed(3)} ms`, target: '≤ 2 ms', ok: p99 <= 2 },
+        {
+          bench: 'telemetry',
+          metric: `export on, ${mode}: added p50 per call (off p50 ${percentile(off, 50).toFixed(2)} ms)`,
+          value: `${p50.toFixed(3)} ms`,
+          target: '≤ 0.5 ms',
+          ok: p50 <= 0.5,
+        },
+        {
+          bench: 'telemetry',
+          metric: `export on, ${mode}: added p99 per call (off p99 ${percentile(off, 99).toFixed(2)} ms)`,
+          value: `${p99.toFixed(3)} ms`,
+          target: '≤ 2 ms',
+          ok: p99 <= 2,
+        },
       );
       if (mode === 'collector black-holed') {
         rows.push(
-          { bench: 'telemetry', metric: `black-holed: heap growth over ${CALLS * 2} calls (${CALLS} exported)`, value: `${heapGrowthMb.toFixed(1)} MB`, target: '< 20 MB', ok: heapGrowthMb < 20 },
-          { bench: 'telemetry', metric: 'black-holed: export requests held open at once', value: String(collector.maxConcurrent), target: '≤ 2', ok: collector.maxConcurrent <= 2 },
+          {
+            bench: 'telemetry',
+            metric: `black-holed: heap growth over ${CALLS * 2} calls (${CALLS} exported)`,
+            value: `${heapGrowthMb.toFixed(1)} MB`,
+            target: '< 20 MB',
+            ok: heapGrowthMb < 20,
+          },
+          {
+            bench: 'telemetry',
+            metric: 'black-holed: export requests held open at once',
+            value: String(collector.maxConcurrent),
+            target: '≤ 2',
+            ok: collector.maxConcurrent <= 2,
+          },
         );
       } else {
         await telemetry.flush(5_000);
         const spans = collector.spans().filter((s) => s.kind === 3).length;
-        rows.push({ bench: 'telemetry', metric: 'collector up: call spans received', value: `${spans} of ${CALLS + WARMUP}`, target: 'all', ok: spans === CALLS + WARMUP });
+        rows.push({
+          bench: 'telemetry',
+          metric: 'collector up: call spans received',
+          value: `${spans} of ${CALLS + WARMUP}`,
+          target: 'all',
+          ok: spans === CALLS + WARMUP,
+        });
       }
       const started = performance.now();
       await telemetry.shutdown(2_000);
       if (mode === 'collector black-holed') {
-        rows.push({ bench: 'telemetry', metric: 'black-holed: shutdown (bounded flush)', value: `${Math.round(performance.now() - started)} ms`, target: '≤ 2,100 ms', ok: performance.now() - started <= 2_100 });
+        rows.push({
+          bench: 'telemetry',
+          metric: 'black-holed: shutdown (bounded flush)',
+          value: `${Math.round(performance.now() - started)} ms`,
+          target: '≤ 2,100 ms',
+          ok: performance.now() - started <= 2_100,
+        });
       }
       await collector.close();
     }

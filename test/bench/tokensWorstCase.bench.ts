@@ -26,7 +26,8 @@ const EDITS = 300;
 const WARMUP_EDITS = 30;
 const INSERTS = ['a', 'e', 'Z', ' ', '\n', '/', "'", '1', '.', '{', '\t', '中', '😀', 'é', 'x', '='];
 
-const ms = (value: number) => (value < 1 ? `${value.toFixed(3)} ms` : value < 10_000 ? `${value.toFixed(1)} ms` : `${(value / 1000).toFixed(1)} s`);
+const ms = (value: number) =>
+  value < 1 ? `${value.toFixed(3)} ms` : value < 10_000 ? `${value.toFixed(1)} ms` : `${(value / 1000).toFixed(1)} s`;
 const kb = (chars: number) => (chars >= 1_000_000 ? `${(chars / 1e6).toFixed(2)} M chars` : `${Math.round(chars / 1000)} K chars`);
 
 interface ReferenceRun {
@@ -63,7 +64,11 @@ function measureReference(engine: 'wasm' | 'js-tiktoken', index: number): Refere
       if (chars === text.length || ms > ${REFERENCE_STOP_MS}) break;
     }`;
   const root = join(__dirname, '..', '..');
-  const child = spawnSync(process.execPath, ['-r', 'tsx/cjs', '-e', script], { cwd: root, encoding: 'utf8', timeout: REFERENCE_TIMEOUT_MS });
+  const child = spawnSync(process.execPath, ['-r', 'tsx/cjs', '-e', script], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: REFERENCE_TIMEOUT_MS,
+  });
   const result: ReferenceRun = { runs: [] };
   for (const line of child.stdout.split('\n').filter(Boolean)) {
     const parsed = JSON.parse(line) as { chars: number; ms?: number; wall?: number; tokens?: number; error?: string };
@@ -142,14 +147,28 @@ export async function run(): Promise<BenchRow[]> {
     // ≤ 2× tiktoken on the same input: the whole document, or the longest prefix tiktoken finished.
     const wasmLast = wasm.runs[wasm.runs.length - 1];
     const sameInput = wasmLast && wasmLast.chars < doc.text.length ? await coldCount(doc.text.slice(0, wasmLast.chars)) : cold;
-    const agree = [...wasm.runs, ...js.runs].every((r) => r.chars !== doc.text.length || r.tokens === cold.tokens) && (!wasmLast || sameInput.tokens === wasmLast.tokens);
+    const agree =
+      [...wasm.runs, ...js.runs].every((r) => r.chars !== doc.text.length || r.tokens === cold.tokens) &&
+      (!wasmLast || sameInput.tokens === wasmLast.tokens);
     const ratio = wasmLast ? sameInput.ms / wasmLast.ms : Number.NaN;
 
     const keys = await measureKeystrokes(doc.text, 100 + index);
     const label = `${doc.name}, ${cold.tokens.toLocaleString('en-US')} tokens`;
     rows.push(
-      { bench: BENCH, metric: `${label}: this engine, first count`, value: cpuAndWall(cold.ms, cold.wall), target: '≤ 1 s CPU', ok: cold.ms <= 1000 },
-      { bench: BENCH, metric: `${label}: this engine, counted again (remembered pieces)`, value: cpuAndWall(warm.ms, warm.wall), target: 'exact', ok: warm.result === cold.tokens },
+      {
+        bench: BENCH,
+        metric: `${label}: this engine, first count`,
+        value: cpuAndWall(cold.ms, cold.wall),
+        target: '≤ 1 s CPU',
+        ok: cold.ms <= 1000,
+      },
+      {
+        bench: BENCH,
+        metric: `${label}: this engine, counted again (remembered pieces)`,
+        value: cpuAndWall(warm.ms, warm.wall),
+        target: 'exact',
+        ok: warm.result === cold.tokens,
+      },
       { bench: BENCH, metric: `${label}: OpenAI tiktoken (WASM)`, value: describeReference(wasm, doc.text.length) },
       { bench: BENCH, metric: `${label}: js-tiktoken`, value: describeReference(js, doc.text.length) },
       {
@@ -159,8 +178,20 @@ export async function run(): Promise<BenchRow[]> {
         target: '≤ 2×, same count',
         ok: !Number.isNaN(ratio) && ratio <= 2 && agree,
       },
-      { bench: BENCH, metric: `${label}: incremental update per keystroke, CPU p50 / max (${EDITS} random edits)`, value: `${ms(keys.p50)} / ${ms(keys.max)}`, target: 'exact', ok: keys.exact },
-      { bench: BENCH, metric: `${label}: incremental update per keystroke, CPU p99`, value: ms(keys.p99), target: '≤ 5 ms', ok: keys.p99 <= 5 },
+      {
+        bench: BENCH,
+        metric: `${label}: incremental update per keystroke, CPU p50 / max (${EDITS} random edits)`,
+        value: `${ms(keys.p50)} / ${ms(keys.max)}`,
+        target: 'exact',
+        ok: keys.exact,
+      },
+      {
+        bench: BENCH,
+        metric: `${label}: incremental update per keystroke, CPU p99`,
+        value: ms(keys.p99),
+        target: '≤ 5 ms',
+        ok: keys.p99 <= 5,
+      },
     );
   }
   return rows;

@@ -22,7 +22,12 @@ export interface AnchorRun {
 }
 
 /** Sources whose change can change what promptfoo does or what the emulator answers it. */
-const HARNESS_INPUTS = [join(__dirname, '..', 'emulator'), join(__dirname, 'toolEnv.ts'), join(__dirname, 'promptfooRun.ts'), join(__dirname, 'corpus.ts')];
+const HARNESS_INPUTS = [
+  join(__dirname, '..', 'emulator'),
+  join(__dirname, 'toolEnv.ts'),
+  join(__dirname, 'promptfooRun.ts'),
+  join(__dirname, 'corpus.ts'),
+];
 
 export class AnchorCache {
   private readonly harnessHash: string;

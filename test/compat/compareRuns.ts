@@ -44,12 +44,24 @@ export interface Refusal {
 const POSITIONED_ERROR = /^\S[^\n]*:\d+:\d+: error: .+$/m;
 const SCORE_TOLERANCE = 1e-6;
 
-export function compareRuns(promptfoo: ToolOutcome, ours: ToolOutcome, refusal: Refusal | undefined, explicitParams: (name: string) => boolean): ConfigVerdict {
+export function compareRuns(
+  promptfoo: ToolOutcome,
+  ours: ToolOutcome,
+  refusal: Refusal | undefined,
+  explicitParams: (name: string) => boolean,
+): ConfigVerdict {
   const differences: Difference[] = [];
   const notes: string[] = [];
   const pfCases = promptfoo.cases ?? [];
   const verdict = (status: Status, counts: Partial<ConfigVerdict> = {}): ConfigVerdict => ({
-    status, cases: pfCases.length, agree: 0, refused: 0, differ: 0, differences, notes, ...counts,
+    status,
+    cases: pfCases.length,
+    agree: 0,
+    refused: 0,
+    differ: 0,
+    differences,
+    notes,
+    ...counts,
   });
 
   if (!promptfoo.cases) {
@@ -59,16 +71,22 @@ export function compareRuns(promptfoo: ToolOutcome, ours: ToolOutcome, refusal: 
     return verdict('broken');
   }
   if (ours.timedOut) differences.push({ category: 'ours: timed out', detail: lastLines(ours.stderr) });
-  else if (ours.exitCode !== 0 && ours.exitCode !== 1 && ours.exitCode !== 2) differences.push({ category: 'ours: crashed', detail: `exit ${ours.exitCode}: ${lastLines(ours.stderr)}` });
-  if (/^\s+at .+\(.+:\d+:\d+\)$/m.test(ours.stderr)) differences.push({ category: 'ours: stack trace on stderr', detail: lastLines(ours.stderr) });
+  else if (ours.exitCode !== 0 && ours.exitCode !== 1 && ours.exitCode !== 2)
+    differences.push({ category: 'ours: crashed', detail: `exit ${ours.exitCode}: ${lastLines(ours.stderr)}` });
+  if (/^\s+at .+\(.+:\d+:\d+\)$/m.test(ours.stderr))
+    differences.push({ category: 'ours: stack trace on stderr', detail: lastLines(ours.stderr) });
 
   const refusedByUs = ours.exitCode === 2;
   if (refusedByUs) {
     const positioned = POSITIONED_ERROR.exec(ours.stderr)?.[0];
     if (!positioned) differences.push({ category: 'refusal without a position', detail: lastLines(ours.stderr) });
-    else if (!refusal) differences.push({ category: 'refused, promptfoo runs it (no documented refusal)', detail: firstErrors(ours.stderr) });
+    else if (!refusal)
+      differences.push({ category: 'refused, promptfoo runs it (no documented refusal)', detail: firstErrors(ours.stderr) });
     else if (!ours.stderr.toLowerCase().includes(refusal.message.toLowerCase())) {
-      differences.push({ category: 'refusal does not name the feature', detail: `expected "${refusal.message}" in: ${firstErrors(ours.stderr)}` });
+      differences.push({
+        category: 'refusal does not name the feature',
+        detail: `expected "${refusal.message}" in: ${firstErrors(ours.stderr)}`,
+      });
     }
   } else if (refusal) notes.push(`documented refusal ("${refusal.message}") no longer happens: we run the config`);
 
@@ -89,7 +107,11 @@ export function compareRuns(promptfoo: ToolOutcome, ours: ToolOutcome, refusal: 
   return verdict(status, { agree: pfCases.length - differ - refused, refused, differ });
 }
 
-const REFUSAL_PROBLEMS = new Set(['refusal without a position', 'refused, promptfoo runs it (no documented refusal)', 'refusal does not name the feature']);
+const REFUSAL_PROBLEMS = new Set([
+  'refusal without a position',
+  'refused, promptfoo runs it (no documented refusal)',
+  'refusal does not name the feature',
+]);
 
 function compareCases(pf: CaseResult[], ours: CaseResult[], refusedByUs: boolean) {
   const differences: Difference[] = [];
@@ -112,9 +134,13 @@ function compareCases(pf: CaseResult[], ours: CaseResult[], refusedByUs: boolean
     const pfMessages = stableJson(reportedMessages(p.prompt));
     const ourMessages = stableJson(reportedMessages(o.prompt));
     const reasons: Difference[] = [];
-    if (pfMessages !== ourMessages) reasons.push({ category: 'rendered prompt', detail: `${label}: promptfoo ${clip(p.prompt)} / ours ${clip(o.prompt)}` });
+    if (pfMessages !== ourMessages)
+      reasons.push({ category: 'rendered prompt', detail: `${label}: promptfoo ${clip(p.prompt)} / ours ${clip(o.prompt)}` });
     if (p.verdict !== o.verdict) {
-      reasons.push({ category: `verdict ${p.verdict} vs ${o.verdict}`, detail: `${label}: promptfoo ${p.verdict} (${clip(p.reason)}) / ours ${o.verdict} (${clip(o.reason)})` });
+      reasons.push({
+        category: `verdict ${p.verdict} vs ${o.verdict}`,
+        detail: `${label}: promptfoo ${p.verdict} (${clip(p.reason)}) / ours ${o.verdict} (${clip(o.reason)})`,
+      });
     } else if (p.score !== null && o.score !== null && Math.abs(p.score - o.score) > SCORE_TOLERANCE) {
       reasons.push({ category: 'score', detail: `${label}: promptfoo ${p.score} / ours ${o.score}` });
     }
@@ -123,7 +149,10 @@ function compareCases(pf: CaseResult[], ours: CaseResult[], refusedByUs: boolean
   }
   for (const o of ours) {
     if (pfByCell.has(cellKey(o))) continue;
-    differences.push({ category: 'case count: we run a case promptfoo does not', detail: `case ${o.test} [${o.provider}]: prompt ${clip(o.prompt)}` });
+    differences.push({
+      category: 'case count: we run a case promptfoo does not',
+      detail: `case ${o.test} [${o.provider}]: prompt ${clip(o.prompt)}`,
+    });
   }
   return { differences, differing, notRunByUs };
 }
@@ -133,7 +162,14 @@ function compareCases(pf: CaseResult[], ours: CaseResult[], refusedByUs: boolean
  * reported prompt it carries, else to the config (grader and embedding calls). Parameters are compared on calls with
  * the same prompt: a parameter the config sets is a difference, a default that differs is a note.
  */
-function compareCalls(pfRequests: RecordedRequest[], ourRequests: RecordedRequest[], pfCases: CaseResult[], ourCases: CaseResult[], explicitParams: (name: string) => boolean, refusedByUs: boolean) {
+function compareCalls(
+  pfRequests: RecordedRequest[],
+  ourRequests: RecordedRequest[],
+  pfCases: CaseResult[],
+  ourCases: CaseResult[],
+  explicitParams: (name: string) => boolean,
+  refusedByUs: boolean,
+) {
   const differences: Difference[] = [];
   const notes: string[] = [];
   const cellsDiffering = new Set<string>();
@@ -163,7 +199,10 @@ function compareCalls(pfRequests: RecordedRequest[], ourRequests: RecordedReques
   const unmatchedOurs = [...remaining.values()].flat();
   const cellsFor = (call: SentCall, cases: CaseResult[]) =>
     cases.filter((c) => stableJson(reportedMessages(c.prompt)) === stableJson(call.messages)).map(cellKey);
-  for (const [who, calls, cases] of [['promptfoo', unmatchedPf, pfCases], ['ours', unmatchedOurs, ourCases]] as const) {
+  for (const [who, calls, cases] of [
+    ['promptfoo', unmatchedPf, pfCases],
+    ['ours', unmatchedOurs, ourCases],
+  ] as const) {
     for (const call of calls) {
       const cells = cellsFor(call, cases);
       cells.forEach((k) => cellsDiffering.add(k));

@@ -76,7 +76,10 @@ function providerLabels(config: unknown): string[] {
       if (typeof o.label === 'string') return o.label;
       if (typeof o.id === 'string') return o.id;
       const [key, value] = Object.entries(o)[0] ?? [];
-      if (typeof key === 'string') return value && typeof value === 'object' && typeof (value as { label?: unknown }).label === 'string' ? String((value as { label: string }).label) : key;
+      if (typeof key === 'string')
+        return value && typeof value === 'object' && typeof (value as { label?: unknown }).label === 'string'
+          ? String((value as { label: string }).label)
+          : key;
     }
     return '';
   });
@@ -106,5 +109,7 @@ const PARAM_ALIASES: Record<string, string[]> = {
 /** Whether the config itself sets this request parameter (so a difference in it is ours, not a tool default). */
 export function setsParam(config: CorpusConfig, name: string): boolean {
   const text = config.text.toLowerCase();
-  return (PARAM_ALIASES[name] ?? [name, name.replace(/_(\w)/g, (_, c: string) => c.toUpperCase()).toLowerCase()]).some((a) => text.includes(a));
+  return (PARAM_ALIASES[name] ?? [name, name.replace(/_(\w)/g, (_, c: string) => c.toUpperCase()).toLowerCase()]).some((a) =>
+    text.includes(a),
+  );
 }

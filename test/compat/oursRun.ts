@@ -10,10 +10,24 @@ export function oursEnv(home: string, base: NodeJS.ProcessEnv): NodeJS.ProcessEn
   return { ...base, HOME: home, LLM_WORKBENCH_HOME: join(home, '.llm-workbench'), NO_COLOR: '1' };
 }
 
-export async function runOurs(cli: string, dir: string, env: NodeJS.ProcessEnv, providerOrder: string[], timeoutMs: number): Promise<ProcessResult & { cases: CaseResult[] }> {
+export async function runOurs(
+  cli: string,
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  providerOrder: string[],
+  timeoutMs: number,
+): Promise<ProcessResult & { cases: CaseResult[] }> {
   const out = join(dir, '.ours-results.jsonl');
-  const run = await runProcess(process.execPath, [cli, 'eval', 'promptfooconfig.yaml', '--no-cache', '-j', '4', '--json', out], { cwd: dir, env, timeoutMs });
-  const lines = existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter((l) => l.trim() !== '') : [];
+  const run = await runProcess(process.execPath, [cli, 'eval', 'promptfooconfig.yaml', '--no-cache', '-j', '4', '--json', out], {
+    cwd: dir,
+    env,
+    timeoutMs,
+  });
+  const lines = existsSync(out)
+    ? readFileSync(out, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+    : [];
   const results = lines.map((l) => JSON.parse(l) as EvalCaseResult);
   const prompts = Math.max(0, ...results.map((r) => r.promptIndex + 1));
   const providerIndex = (r: EvalCaseResult) => {
@@ -22,18 +36,16 @@ export async function runOurs(cli: string, dir: string, env: NodeJS.ProcessEnv, 
   };
   const cases = results
     .filter((r) => r.repeat === 0)
-    .map(
-      (r): CaseResult => ({
-        test: r.caseIndex,
-        column: providerIndex(r) * prompts + r.promptIndex,
-        verdict: r.verdict === 'error' ? 'error' : r.pass ? 'pass' : 'fail',
-        score: r.verdict === 'error' ? null : r.score,
-        prompt: r.prompt,
-        provider: r.providerLabel,
-        output: r.output,
-        reason: r.error?.message ?? r.reason,
-        description: r.description,
-      }),
-    );
+    .map((r): CaseResult => ({
+      test: r.caseIndex,
+      column: providerIndex(r) * prompts + r.promptIndex,
+      verdict: r.verdict === 'error' ? 'error' : r.pass ? 'pass' : 'fail',
+      score: r.verdict === 'error' ? null : r.score,
+      prompt: r.prompt,
+      provider: r.providerLabel,
+      output: r.output,
+      reason: r.error?.message ?? r.reason,
+      description: r.description,
+    }));
   return { ...run, cases };
 }

@@ -50,9 +50,27 @@ export function promptfooEnv(home: string, base: NodeJS.ProcessEnv): NodeJS.Proc
   };
 }
 
-export async function runPromptfoo(install: PromptfooInstall, dir: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<ProcessResult & { cases?: CaseResult[]; problem?: string }> {
+export async function runPromptfoo(
+  install: PromptfooInstall,
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<ProcessResult & { cases?: CaseResult[]; problem?: string }> {
   const out = join(dir, '.promptfoo-results.json');
-  const args = [install.promptfoo, 'eval', '-c', 'promptfooconfig.yaml', '--no-cache', '--no-table', '--no-progress-bar', '--no-write', '-j', '4', '-o', out];
+  const args = [
+    install.promptfoo,
+    'eval',
+    '-c',
+    'promptfooconfig.yaml',
+    '--no-cache',
+    '--no-table',
+    '--no-progress-bar',
+    '--no-write',
+    '-j',
+    '4',
+    '-o',
+    out,
+  ];
   const run = await runProcess(install.node24, args, { cwd: dir, env, timeoutMs });
   if (!existsSync(out)) return { ...run, problem: 'promptfoo wrote no results' };
   try {

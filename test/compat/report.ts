@@ -22,7 +22,15 @@ interface Row {
 }
 
 function emptyRow(label: string): Row {
-  return { label, configs: 0, cases: 0, byStatus: { agree: 0, refused: 0, differ: 0, broken: 0 }, caseAgree: 0, caseRefused: 0, caseDiffer: 0 };
+  return {
+    label,
+    configs: 0,
+    cases: 0,
+    byStatus: { agree: 0, refused: 0, differ: 0, broken: 0 },
+    caseAgree: 0,
+    caseRefused: 0,
+    caseDiffer: 0,
+  };
 }
 
 function add(row: Row, r: ConfigReport): void {
@@ -45,13 +53,35 @@ export function parityTable(reports: ConfigReport[], markdown = false): string {
     add(total, r);
   }
   const header = ['group', 'configs', 'cases', 'agree', 'refused', 'differ', 'broken', 'cases agree', 'cases refused', 'cases differ'];
-  const lines = [...[...groups.values()].sort((a, b) => a.label.localeCompare(b.label)), total].map((r) => [
-    r.label, r.configs, r.cases, r.byStatus.agree, r.byStatus.refused, r.byStatus.differ, r.byStatus.broken, r.caseAgree, r.caseRefused, r.caseDiffer,
-  ].map(String));
-  if (markdown) return [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...lines.map((l) => `| ${l.join(' | ')} |`)].join('\n');
+  const lines = [...[...groups.values()].sort((a, b) => a.label.localeCompare(b.label)), total].map((r) =>
+    [
+      r.label,
+      r.configs,
+      r.cases,
+      r.byStatus.agree,
+      r.byStatus.refused,
+      r.byStatus.differ,
+      r.byStatus.broken,
+      r.caseAgree,
+      r.caseRefused,
+      r.caseDiffer,
+    ].map(String),
+  );
+  if (markdown)
+    return [
+      `| ${header.join(' | ')} |`,
+      `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
+      ...lines.map((l) => `| ${l.join(' | ')} |`),
+    ].join('\n');
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.slice(0, -1).map(fmt), widths.map((w) => '-'.repeat(w)).join('  '), fmt(lines[lines.length - 1])].join('\n');
+  return [
+    fmt(header),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...lines.slice(0, -1).map(fmt),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    fmt(lines[lines.length - 1]),
+  ].join('\n');
 }
 
 /** Every config that differs (or is broken), with its differences; then the categories, most configs first. */
@@ -59,7 +89,9 @@ export function differenceList(reports: ConfigReport[]): string {
   const out: string[] = [];
   for (const r of reports) {
     if (r.verdict.status !== 'differ' && r.verdict.status !== 'broken' && r.verdict.notes.length === 0) continue;
-    out.push(`${r.verdict.status.toUpperCase()} ${r.config.name}${r.verdict.status === 'differ' ? ` (${r.verdict.differ}/${r.verdict.cases} cases)` : ''}`);
+    out.push(
+      `${r.verdict.status.toUpperCase()} ${r.config.name}${r.verdict.status === 'differ' ? ` (${r.verdict.differ}/${r.verdict.cases} cases)` : ''}`,
+    );
     for (const d of r.verdict.differences.slice(0, 8)) out.push(`  - ${d.category}: ${d.detail}`);
     if (r.verdict.differences.length > 8) out.push(`  - … and ${r.verdict.differences.length - 8} more`);
     for (const n of r.verdict.notes.slice(0, 3)) out.push(`  · note: ${n}`);

@@ -43,7 +43,9 @@ async function main(): Promise<number> {
   const work = mkdtempSync(join(tmpdir(), 'llm-workbench-compat-'));
   const anchors = new AnchorCache(join(install.cache, 'compat-anchor'), install.promptfooVersion);
   const context: RunContext = { install, anchors, fresh: Boolean(values.fresh) };
-  process.stderr.write(`compat: ${configs.length} configs, ${jobs} at a time, promptfoo ${install.promptfooVersion} on ${install.node24}\n`);
+  process.stderr.write(
+    `compat: ${configs.length} configs, ${jobs} at a time, promptfoo ${install.promptfooVersion} on ${install.node24}\n`,
+  );
 
   const reports: ConfigReport[] = new Array(configs.length);
   let next = 0;
@@ -66,7 +68,8 @@ async function main(): Promise<number> {
   const categories = topCategories(reports);
   if (categories.length > 0) {
     process.stdout.write('\nDifferences by category (configs):\n');
-    for (const c of categories) process.stdout.write(`  ${String(c.configs).padStart(4)}  ${c.category}  (e.g. ${c.examples.join(', ')})\n`);
+    for (const c of categories)
+      process.stdout.write(`  ${String(c.configs).padStart(4)}  ${c.category}  (e.g. ${c.examples.join(', ')})\n`);
   }
   process.stdout.write(`\nParity with promptfoo ${install.promptfooVersion}:\n${parityTable(reports, values.markdown)}\n`);
   const pfMs = reports.reduce((s, r) => s + r.promptfooMs, 0);
@@ -77,7 +80,14 @@ async function main(): Promise<number> {
       `${reused ? `, ${reused} promptfoo runs reused from ${join(install.cache, 'compat-anchor')} (--fresh reruns them)` : ''}; ours ${(ourMs / 1000).toFixed(0)} s)\n`,
   );
   if (values.json) {
-    writeFileSync(resolve(values.json), `${JSON.stringify(reports.map((r) => ({ name: r.config.name, ...r.verdict, promptfooMs: r.promptfooMs, oursMs: r.oursMs })), null, 2)}\n`);
+    writeFileSync(
+      resolve(values.json),
+      `${JSON.stringify(
+        reports.map((r) => ({ name: r.config.name, ...r.verdict, promptfooMs: r.promptfooMs, oursMs: r.oursMs })),
+        null,
+        2,
+      )}\n`,
+    );
   }
   const failing = reports.filter((r) => r.verdict.status === 'differ' || r.verdict.status === 'broken').length;
   if (failing > 0 && values['report-only']) process.stdout.write(`${failing} configs differ (--report-only: exit 0)\n`);
@@ -110,15 +120,34 @@ async function runConfig(config: CorpusConfig, context: RunContext, work: string
       if (kept) return { ...kept, reused: true } as AnchorRun & { reused: boolean };
       mkdirSync(dirs.promptfoo, { recursive: true });
       prepareCopy(config, join(dirs.promptfoo, 'config'), `${emulator.url}/client/promptfoo`);
-      const pf = await runPromptfoo(context.install, join(dirs.promptfoo, 'config'), promptfooEnv(join(dirs.promptfoo, 'home'), env('promptfoo')), TIMEOUT_MS);
-      const run: AnchorRun = { exitCode: pf.exitCode, timedOut: pf.timedOut, stderr: pf.stderr.slice(-4000), ms: pf.ms, cases: pf.cases, problem: pf.problem, requests: byClient('promptfoo') };
+      const pf = await runPromptfoo(
+        context.install,
+        join(dirs.promptfoo, 'config'),
+        promptfooEnv(join(dirs.promptfoo, 'home'), env('promptfoo')),
+        TIMEOUT_MS,
+      );
+      const run: AnchorRun = {
+        exitCode: pf.exitCode,
+        timedOut: pf.timedOut,
+        stderr: pf.stderr.slice(-4000),
+        ms: pf.ms,
+        cases: pf.cases,
+        problem: pf.problem,
+        requests: byClient('promptfoo'),
+      };
       if (!pf.timedOut) context.anchors.set(config, run);
       return run;
     };
     const ours = async () => {
       mkdirSync(dirs.ours, { recursive: true });
       prepareCopy(config, join(dirs.ours, 'config'), `${emulator.url}/client/ours`);
-      return runOurs(join(ROOT, 'dist', 'cli.js'), join(dirs.ours, 'config'), oursEnv(join(dirs.ours, 'home'), env('ours')), config.providerOrder, TIMEOUT_MS);
+      return runOurs(
+        join(ROOT, 'dist', 'cli.js'),
+        join(dirs.ours, 'config'),
+        oursEnv(join(dirs.ours, 'home'), env('ours')),
+        config.providerOrder,
+        TIMEOUT_MS,
+      );
     };
     const [pf, our] = await Promise.all([anchor(), ours()]);
     const verdict = compareRuns(pf, { ...our, requests: byClient('ours') }, config.sidecar.refusal, (name) => setsParam(config, name));

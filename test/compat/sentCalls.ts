@@ -22,9 +22,31 @@ export interface SentCall {
 
 /** Parameters that change what a model does; transport details (stream, stream_options, metadata) are left out. */
 const PARAMS = [
-  'temperature', 'top_p', 'top_k', 'max_tokens', 'max_completion_tokens', 'max_output_tokens', 'stop', 'stop_sequences',
-  'seed', 'response_format', 'text', 'tools', 'tool_choice', 'presence_penalty', 'frequency_penalty', 'logprobs',
-  'top_logprobs', 'n', 'reasoning_effort', 'reasoning', 'thinking', 'format', 'options', 'dimensions', 'encoding_format',
+  'temperature',
+  'top_p',
+  'top_k',
+  'max_tokens',
+  'max_completion_tokens',
+  'max_output_tokens',
+  'stop',
+  'stop_sequences',
+  'seed',
+  'response_format',
+  'text',
+  'tools',
+  'tool_choice',
+  'presence_penalty',
+  'frequency_penalty',
+  'logprobs',
+  'top_logprobs',
+  'n',
+  'reasoning_effort',
+  'reasoning',
+  'thinking',
+  'format',
+  'options',
+  'dimensions',
+  'encoding_format',
 ];
 
 export function sentCall(request: RecordedRequest): SentCall {
@@ -47,16 +69,19 @@ function keyOf(headers: RecordedRequest['headers']): string | undefined {
 
 /** Every protocol's prompt as one list of `{role, content}`; a system prompt given apart becomes the first message. */
 function messagesOf(path: string, body: Record<string, unknown>): Message[] {
-  if (path === '/v1/embeddings') return (Array.isArray(body.input) ? body.input : [body.input]).map((text) => ({ role: 'input', content: text }));
+  if (path === '/v1/embeddings')
+    return (Array.isArray(body.input) ? body.input : [body.input]).map((text) => ({ role: 'input', content: text }));
   if (path === '/v1/completions') return [{ role: 'user', content: body.prompt }];
   const system: Message[] = [];
   if (path === '/v1/messages' && body.system !== undefined) system.push({ role: 'system', content: normalizeContent(body.system) });
   if (path === '/v1/responses' && typeof body.instructions === 'string') system.push({ role: 'system', content: body.instructions });
-  const list = path === '/v1/responses' ? (typeof body.input === 'string' ? [{ role: 'user', content: body.input }] : body.input) : body.messages;
+  const list =
+    path === '/v1/responses' ? (typeof body.input === 'string' ? [{ role: 'user', content: body.input }] : body.input) : body.messages;
   const messages = (Array.isArray(list) ? list : []).map((m: Record<string, unknown>) => {
     const message: Message = { role: String(m.role ?? m.type ?? ''), content: normalizeContent(m.content) };
     // Ollama sends images beside the text; keep them so an image prompt is compared with its images.
-    if (Array.isArray(m.images)) message.content = [{ type: 'text', text: message.content }, ...m.images.map((image) => ({ type: 'image', data: image }))];
+    if (Array.isArray(m.images))
+      message.content = [{ type: 'text', text: message.content }, ...m.images.map((image) => ({ type: 'image', data: image }))];
     return message;
   });
   return [...system, ...messages];
@@ -65,7 +90,9 @@ function messagesOf(path: string, body: Record<string, unknown>): Message[] {
 /** Content parts that are all text are the same prompt as their joined text (`[{type:'text',text:'hi'}]` = `'hi'`). */
 export function normalizeContent(content: unknown): unknown {
   if (!Array.isArray(content)) return content;
-  const textual = content.every((p) => p && typeof p === 'object' && (p.type === 'text' || p.type === 'input_text') && typeof p.text === 'string');
+  const textual = content.every(
+    (p) => p && typeof p === 'object' && (p.type === 'text' || p.type === 'input_text') && typeof p.text === 'string',
+  );
   return textual ? content.map((p) => p.text).join('') : content;
 }
 

@@ -30,7 +30,11 @@ export async function run(adapter: ProviderAdapter, model: string, request: Part
   if (last === 'error') {
     assert.deepEqual(kinds.slice(0, -1), Array(kinds.length - 1).fill('text'), `only text may precede an error: ${kinds.join(',')}`);
   } else {
-    assert.deepEqual(kinds, [...Array(texts).fill('text'), ...Array(calls).fill('tool_call'), 'usage', 'done'], `expected text*, tool_call*, usage, done: ${kinds.join(',')}`);
+    assert.deepEqual(
+      kinds,
+      [...Array(texts).fill('text'), ...Array(calls).fill('tool_call'), 'usage', 'done'],
+      `expected text*, tool_call*, usage, done: ${kinds.join(',')}`,
+    );
   }
   const find = <T extends ChatEvent['type']>(type: T) => events.find((e) => e.type === type) as Extract<ChatEvent, { type: T }> | undefined;
   return {

@@ -25,11 +25,41 @@ describe('provider adapters against the emulator', () => {
     config: () => ProviderConfig;
   }
   const targets: Target[] = [
-    { name: 'openai', protocol: 'openai', label: 'OpenAI', model: 'gpt-4o-mini', config: () => ({ id: 'openai', kind: 'openai', baseUrl: emu.openaiBaseUrl }) },
-    { name: 'openai-compatible', protocol: 'openai', label: "'groq' (OpenAI-compatible)", model: 'llama-3.1-8b-instant', config: () => ({ id: 'groq', kind: 'openai-compatible', baseUrl: emu.openaiBaseUrl }) },
-    { name: 'anthropic', protocol: 'anthropic', label: 'Anthropic', model: 'claude-emulated', config: () => ({ id: 'anthropic', kind: 'anthropic', baseUrl: emu.anthropicBaseUrl }) },
-    { name: 'ollama (native /api/chat)', protocol: 'ollama', label: 'Ollama', model: 'llama3.1:8b', config: () => ({ id: 'ollama', kind: 'ollama', baseUrl: emu.ollamaBaseUrl }) },
-    { name: 'ollama (/v1)', protocol: 'openai', label: 'Ollama', model: 'llama3.1:8b', config: () => ({ id: 'ollama', kind: 'ollama', baseUrl: emu.ollamaBaseUrl, ollamaApi: 'openai' }) },
+    {
+      name: 'openai',
+      protocol: 'openai',
+      label: 'OpenAI',
+      model: 'gpt-4o-mini',
+      config: () => ({ id: 'openai', kind: 'openai', baseUrl: emu.openaiBaseUrl }),
+    },
+    {
+      name: 'openai-compatible',
+      protocol: 'openai',
+      label: "'groq' (OpenAI-compatible)",
+      model: 'llama-3.1-8b-instant',
+      config: () => ({ id: 'groq', kind: 'openai-compatible', baseUrl: emu.openaiBaseUrl }),
+    },
+    {
+      name: 'anthropic',
+      protocol: 'anthropic',
+      label: 'Anthropic',
+      model: 'claude-emulated',
+      config: () => ({ id: 'anthropic', kind: 'anthropic', baseUrl: emu.anthropicBaseUrl }),
+    },
+    {
+      name: 'ollama (native /api/chat)',
+      protocol: 'ollama',
+      label: 'Ollama',
+      model: 'llama3.1:8b',
+      config: () => ({ id: 'ollama', kind: 'ollama', baseUrl: emu.ollamaBaseUrl }),
+    },
+    {
+      name: 'ollama (/v1)',
+      protocol: 'openai',
+      label: 'Ollama',
+      model: 'llama3.1:8b',
+      config: () => ({ id: 'ollama', kind: 'ollama', baseUrl: emu.ollamaBaseUrl, ollamaApi: 'openai' }),
+    },
   ];
 
   for (const t of targets) {
@@ -38,10 +68,16 @@ describe('provider adapters against the emulator', () => {
       const fault = (f: Fault, chunks = ['one ', 'two ', 'three']) => emu.enqueue({ chunks, fault: f }, { protocol: t.protocol });
 
       it('streams the text, then the provider-reported usage, then the stop reason', async () => {
-        emu.enqueue({ chunks: ['Hel', 'lo', ' there'], usage: { input: 12, output: 3 }, stopReason: 'max_tokens' }, { protocol: t.protocol });
+        emu.enqueue(
+          { chunks: ['Hel', 'lo', ' there'], usage: { input: 12, output: 3 }, stopReason: 'max_tokens' },
+          { protocol: t.protocol },
+        );
         const out = await run(adapter(), t.model);
         assert.equal(out.text, 'Hello there');
-        assert.deepEqual(out.events.filter((e) => e.type === 'text').map((e) => e.type === 'text' && e.text), ['Hel', 'lo', ' there']);
+        assert.deepEqual(
+          out.events.filter((e) => e.type === 'text').map((e) => e.type === 'text' && e.text),
+          ['Hel', 'lo', ' there'],
+        );
         assert.deepEqual(out.usage, { input: { total: 12 }, output: { total: 3 }, source: 'provider' });
         assert.equal(out.stopReason, 'max_tokens');
         const [request] = emu.requests;
@@ -50,8 +86,12 @@ describe('provider adapters against the emulator', () => {
         assert.equal(request.stream, true);
       });
 
-      it('sends system prompt, messages and max tokens in the protocol\'s own fields', async () => {
-        const out = await run(adapter(), t.model, { system: 'Be terse.', maxOutputTokens: 77, messages: [{ role: 'user', content: 'Ping?' }] });
+      it("sends system prompt, messages and max tokens in the protocol's own fields", async () => {
+        const out = await run(adapter(), t.model, {
+          system: 'Be terse.',
+          maxOutputTokens: 77,
+          messages: [{ role: 'user', content: 'Ping?' }],
+        });
         assert.equal(out.text, `Emulated answer from ${t.model}: Ping?`);
         assert.equal(out.stopReason, 'end');
         const body = emu.requests[0].body as Record<string, any>;
@@ -177,7 +217,11 @@ describe('provider adapters against the emulator', () => {
         const controller = new AbortController();
         const events: string[] = [];
         let error;
-        for await (const event of adapter().stream(t.model, { task: 'chat', messages: [{ role: 'user', content: 'long' }], signal: controller.signal })) {
+        for await (const event of adapter().stream(t.model, {
+          task: 'chat',
+          messages: [{ role: 'user', content: 'long' }],
+          signal: controller.signal,
+        })) {
           events.push(event.type);
           if (event.type === 'text') controller.abort();
           if (event.type === 'error') error = event.error;
@@ -199,7 +243,10 @@ describe('provider adapters against the emulator', () => {
   }
 
   describe('keys and auth', () => {
-    for (const [kind, id] of [['openai', 'openai'], ['anthropic', 'anthropic']] as const) {
+    for (const [kind, id] of [
+      ['openai', 'openai'],
+      ['anthropic', 'anthropic'],
+    ] as const) {
       it(`${kind}: a missing key -> auth with the 'Set API Key' hint, and nothing is sent`, async () => {
         const baseUrl = kind === 'openai' ? emu.openaiBaseUrl : emu.anthropicBaseUrl;
         const { error } = await run(createAdapter({ id, kind, baseUrl }, keys({})), 'm');
@@ -215,7 +262,10 @@ describe('provider adapters against the emulator', () => {
           const wrong = await run(createAdapter({ id, kind, baseUrl }, keys({ [id]: 'wrong-key' })), 'm');
           assert.equal(wrong.error?.kind, 'auth');
           assert.equal(wrong.error?.status, 401);
-          assert.equal(wrong.error?.message, `${kind === 'openai' ? 'OpenAI' : 'Anthropic'} rejected the key — set it with 'LLM Workbench: Set API Key'`);
+          assert.equal(
+            wrong.error?.message,
+            `${kind === 'openai' ? 'OpenAI' : 'Anthropic'} rejected the key — set it with 'LLM Workbench: Set API Key'`,
+          );
           assert.ok(!isRetryable(wrong.error!));
           const right = await run(createAdapter({ id, kind, baseUrl }, keys({ [id]: 'right-key' })), 'm');
           assert.equal(right.stopReason, 'end');
@@ -228,7 +278,9 @@ describe('provider adapters against the emulator', () => {
     }
 
     it('the key hint is injectable (the CLI names the environment variable)', async () => {
-      const adapter = createAdapter({ id: 'openai', kind: 'openai', baseUrl: emu.openaiBaseUrl }, keys({}), { keyHint: () => 'set OPENAI_API_KEY' });
+      const adapter = createAdapter({ id: 'openai', kind: 'openai', baseUrl: emu.openaiBaseUrl }, keys({}), {
+        keyHint: () => 'set OPENAI_API_KEY',
+      });
       const { error } = await run(adapter, 'm');
       assert.equal(error?.message, "No API key for OpenAI (provider 'openai') — set OPENAI_API_KEY");
     });
@@ -245,7 +297,10 @@ describe('provider adapters against the emulator', () => {
     it('openai-compatible and ollama work without a key and send no Authorization header', async () => {
       await run(createAdapter({ id: 'lmstudio', kind: 'openai-compatible', baseUrl: emu.openaiBaseUrl }, keys({})), 'local');
       await run(createAdapter({ id: 'ollama', kind: 'ollama', baseUrl: emu.ollamaBaseUrl }, keys({})), 'llama3.1:8b');
-      assert.deepEqual(emu.requests.map((r) => r.headers.authorization), [undefined, undefined]);
+      assert.deepEqual(
+        emu.requests.map((r) => r.headers.authorization),
+        [undefined, undefined],
+      );
     });
   });
 
@@ -265,7 +320,14 @@ describe('provider adapters against the emulator', () => {
     });
 
     it('Anthropic "credit balance is too low" (400) -> quota', async () => {
-      emu.enqueue({ fault: { kind: 'status', status: 400, message: 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.' } });
+      emu.enqueue({
+        fault: {
+          kind: 'status',
+          status: 400,
+          message:
+            'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.',
+        },
+      });
       const { error } = await run(createAdapter({ id: 'anthropic', kind: 'anthropic', baseUrl: emu.anthropicBaseUrl }, KEYS), 'c');
       assert.equal(error?.kind, 'quota');
     });
@@ -277,7 +339,10 @@ describe('provider adapters against the emulator', () => {
       const anthropic = await run(createAdapter({ id: 'anthropic', kind: 'anthropic', baseUrl: emu.anthropicBaseUrl }, KEYS), 'claude-x');
       assert.equal(openai.error?.kind, 'context_overflow');
       assert.equal(anthropic.error?.kind, 'context_overflow');
-      assert.equal(anthropic.error?.message, 'The prompt is too long for claude-x on Anthropic — shorten it, or route it to a model with a larger context window');
+      assert.equal(
+        anthropic.error?.message,
+        'The prompt is too long for claude-x on Anthropic — shorten it, or route it to a model with a larger context window',
+      );
     });
 
     it('other 400s -> bad_request quoting the provider; 404 -> no such model', async () => {
@@ -293,7 +358,10 @@ describe('provider adapters against the emulator', () => {
     });
 
     it('Ollama 404 for a model not pulled -> bad_request saying `ollama pull`', async () => {
-      emu.enqueue({ fault: { kind: 'status', status: 404, message: "model 'phi9' not found, try pulling it first" } }, { protocol: 'ollama' });
+      emu.enqueue(
+        { fault: { kind: 'status', status: 404, message: "model 'phi9' not found, try pulling it first" } },
+        { protocol: 'ollama' },
+      );
       const { error } = await run(createAdapter({ id: 'ollama', kind: 'ollama', baseUrl: emu.ollamaBaseUrl }, KEYS), 'phi9');
       assert.equal(error?.kind, 'bad_request');
       assert.match(error!.message, /pull it with `ollama pull phi9`/);
@@ -335,7 +403,9 @@ describe('provider adapters against the emulator', () => {
 
     it('JSON mode asks each protocol for JSON', async () => {
       await run(createAdapter({ id: 'openai', kind: 'openai', baseUrl: emu.openaiBaseUrl }, KEYS), 'm', { responseFormat: 'json' });
-      await run(createAdapter({ id: 'ollama', kind: 'ollama', baseUrl: emu.ollamaBaseUrl }, KEYS), 'llama3.1:8b', { responseFormat: 'json' });
+      await run(createAdapter({ id: 'ollama', kind: 'ollama', baseUrl: emu.ollamaBaseUrl }, KEYS), 'llama3.1:8b', {
+        responseFormat: 'json',
+      });
       assert.deepEqual((emu.requests[0].body as Record<string, unknown>).response_format, { type: 'json_object' });
       assert.equal((emu.requests[1].body as Record<string, unknown>).format, 'json');
     });
@@ -385,7 +455,10 @@ describe('provider adapters against the emulator', () => {
 
   describe('createAdapter', () => {
     it('openai-compatible without baseUrl is a clear configuration error, unless the id is a vendor preset', () => {
-      assert.throws(() => createAdapter({ id: 'lmstudio', kind: 'openai-compatible' }, keys({})), /Provider 'lmstudio' is OpenAI-compatible and needs a baseUrl/);
+      assert.throws(
+        () => createAdapter({ id: 'lmstudio', kind: 'openai-compatible' }, keys({})),
+        /Provider 'lmstudio' is OpenAI-compatible and needs a baseUrl/,
+      );
       assert.doesNotThrow(() => createAdapter({ id: 'groq', kind: 'openai-compatible' }, keys({})));
     });
 

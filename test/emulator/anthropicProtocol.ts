@@ -3,7 +3,13 @@ import { promptOf, sendJson, sse, type Exchange } from './exchange';
 import { estimateTokens, fragments, nativeStopReason, planReply } from './plannedReply';
 import { writeJson, writeStatus, writeStream, type StreamFrames } from './replyWriter';
 
-const STOP_REASONS = { end: 'end_turn', max_tokens: 'max_tokens', stop_sequence: 'stop_sequence', tool_use: 'tool_use', content_filter: 'refusal' };
+const STOP_REASONS = {
+  end: 'end_turn',
+  max_tokens: 'max_tokens',
+  stop_sequence: 'stop_sequence',
+  tool_use: 'tool_use',
+  content_filter: 'refusal',
+};
 
 const ERROR_TYPES: Record<number, string> = {
   400: 'invalid_request_error',
@@ -62,50 +68,86 @@ export async function handleAnthropicMessages(x: Exchange): Promise<void> {
   const cacheFields = {
     cache_creation_input_tokens: plan.usage.cacheWrite,
     cache_read_input_tokens: plan.usage.cacheRead,
-    cache_creation: { ephemeral_5m_input_tokens: plan.usage.cacheWrite - plan.usage.cacheWrite1h, ephemeral_1h_input_tokens: plan.usage.cacheWrite1h },
+    cache_creation: {
+      ephemeral_5m_input_tokens: plan.usage.cacheWrite - plan.usage.cacheWrite1h,
+      ephemeral_1h_input_tokens: plan.usage.cacheWrite1h,
+    },
   };
 
   if (x.body.stream !== true || plan.fault?.kind === 'ignore_stream') {
     const fault = plan.fault?.kind === 'ignore_stream' ? undefined : plan.fault;
-    return writeJson(x.req, x.res, {
-      id, type: 'message', role: 'assistant', model,
-      content: [
-        ...(plan.text || !plan.toolCalls.length ? [{ type: 'text', text: plan.text }] : []),
-        ...plan.toolCalls.map((c) => ({ type: 'tool_use', id: `toolu_${c.id}`, name: c.name, input: c.input })),
-      ],
-      stop_reason: stopReason, stop_sequence: null,
-      usage: { input_tokens: inputTokens, output_tokens: plan.usage.output, ...cacheFields, service_tier: 'standard' },
-    }, fault);
+    return writeJson(
+      x.req,
+      x.res,
+      {
+        id,
+        type: 'message',
+        role: 'assistant',
+        model,
+        content: [
+          ...(plan.text || !plan.toolCalls.length ? [{ type: 'text', text: plan.text }] : []),
+          ...plan.toolCalls.map((c) => ({ type: 'tool_use', id: `toolu_${c.id}`, name: c.name, input: c.input })),
+        ],
+        stop_reason: stopReason,
+        stop_sequence: null,
+        usage: { input_tokens: inputTokens, output_tokens: plan.usage.output, ...cacheFields, service_tier: 'standard' },
+      },
+      fault,
+    );
   }
 
   // A text block only when there is text (or nothing else), as the API does; tool_use blocks follow it.
   const hasText = plan.text !== '' || plan.toolCalls.length === 0;
   const firstTool = hasText ? 1 : 0;
   const toolBlocks = plan.toolCalls.flatMap((c, i) => [
-    sse({ type: 'content_block_start', index: firstTool + i, content_block: { type: 'tool_use', id: `toolu_${c.id}`, name: c.name, input: {} } }, 'content_block_start'),
+    sse(
+      {
+        type: 'content_block_start',
+        index: firstTool + i,
+        content_block: { type: 'tool_use', id: `toolu_${c.id}`, name: c.name, input: {} },
+      },
+      'content_block_start',
+    ),
     ...fragments(c.argumentsText).map((partial_json) =>
-      sse({ type: 'content_block_delta', index: firstTool + i, delta: { type: 'input_json_delta', partial_json } }, 'content_block_delta')),
+      sse({ type: 'content_block_delta', index: firstTool + i, delta: { type: 'input_json_delta', partial_json } }, 'content_block_delta'),
+    ),
     sse({ type: 'content_block_stop', index: firstTool + i }, 'content_block_stop'),
   ]);
   const frames: StreamFrames = {
     contentType: 'text/event-stream; charset=utf-8',
     prelude: [
-      sse({
-        type: 'message_start',
-        message: {
-          id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null,
-          usage: { input_tokens: inputTokens, output_tokens: 1, ...cacheFields, service_tier: 'standard' },
+      sse(
+        {
+          type: 'message_start',
+          message: {
+            id,
+            type: 'message',
+            role: 'assistant',
+            model,
+            content: [],
+            stop_reason: null,
+            stop_sequence: null,
+            usage: { input_tokens: inputTokens, output_tokens: 1, ...cacheFields, service_tier: 'standard' },
+          },
         },
-      }, 'message_start'),
-      ...(hasText ? [sse({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, 'content_block_start')] : []),
+        'message_start',
+      ),
+      ...(hasText
+        ? [sse({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, 'content_block_start')]
+        : []),
       sse({ type: 'ping' }, 'ping'),
     ],
-    texts: plan.chunks.map((text) => sse({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }, 'content_block_delta')),
+    texts: plan.chunks.map((text) =>
+      sse({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }, 'content_block_delta'),
+    ),
     textFrame: (text) => sse({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }, 'content_block_delta'),
     epilogue: [
       ...(hasText ? [sse({ type: 'content_block_stop', index: 0 }, 'content_block_stop')] : []),
       ...toolBlocks,
-      sse({ type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: plan.usage.output } }, 'message_delta'),
+      sse(
+        { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: plan.usage.output } },
+        'message_delta',
+      ),
       sse({ type: 'message_stop' }, 'message_stop'),
     ],
     malformed: 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":\n\n',

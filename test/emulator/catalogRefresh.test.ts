@@ -38,7 +38,14 @@ describe('model price refresh (loopback HTTP)', () => {
       };
     }
     table['o3'] = { ...(table['o3'] as object), input_cost_per_token: 1.5e-6, output_cost_per_token: 6e-6 };
-    table['gpt-7'] = { litellm_provider: 'openai', mode: 'chat', max_input_tokens: 500_000, max_output_tokens: 100_000, input_cost_per_token: 3e-6, output_cost_per_token: 12e-6 };
+    table['gpt-7'] = {
+      litellm_provider: 'openai',
+      mode: 'chat',
+      max_input_tokens: 500_000,
+      max_output_tokens: 100_000,
+      input_cost_per_token: 3e-6,
+      output_cost_per_token: 12e-6,
+    };
     return table;
   }
 
@@ -110,8 +117,14 @@ describe('model price refresh (loopback HTTP)', () => {
     assert.ok(outcome.changes.added.includes('openai:gpt-7'));
     assert.ok(outcome.changes.removed.includes('gemini:gemini-2.5-pro'), 'this table has only OpenAI and Anthropic');
     assert.ok(outcome.changes.priceChanged.some((c) => c.ref === 'openai:o3' && c.after?.in === 1.5));
-    assert.deepEqual(outcome.changes.priceChanged.map((c) => c.ref), ['openai:o3']);
-    assert.match(describeChanges(outcome.changes), /^1 added \(openai:gpt-7\); \d+ removed \(.*\); 1 price changed \(openai:o3: input \$2 → \$1\.5, output \$8 → \$6 per 1M\)\.$/);
+    assert.deepEqual(
+      outcome.changes.priceChanged.map((c) => c.ref),
+      ['openai:o3'],
+    );
+    assert.match(
+      describeChanges(outcome.changes),
+      /^1 added \(openai:gpt-7\); \d+ removed \(.*\); 1 price changed \(openai:o3: input \$2 → \$1\.5, output \$8 → \$6 per 1M\)\.$/,
+    );
     // Stored, and a new catalog (or a new process) uses it.
     assert.ok(existsSync(store.storedPath!));
     const after = new ModelCatalog([], { store: new CatalogStore({ storedPath: store.storedPath }) });
@@ -169,9 +182,19 @@ describe('Anthropic 1-hour cache writes reach Usage and the cost (SDK against th
   after(() => emu.close());
 
   it('usage.cache_creation splits writes into 5-minute and 1-hour; the 1-hour part is billed at 2× input', async () => {
-    emu.enqueue({ text: 'ok', usage: { input: 50_000, output: 2000, cacheRead: 20_000, cacheWrite: 20_000, cacheWrite1h: 15_000 } }, { protocol: 'anthropic' });
-    const out = await run(createAdapter({ id: 'anthropic', kind: 'anthropic', baseUrl: emu.anthropicBaseUrl }, keys({ anthropic: 'k' })), 'claude-sonnet-4-5');
-    assert.deepEqual(out.usage, { input: { total: 50_000, cacheRead: 20_000, cacheWrite: 20_000, cacheWrite1h: 15_000 }, output: { total: 2000 }, source: 'provider' });
+    emu.enqueue(
+      { text: 'ok', usage: { input: 50_000, output: 2000, cacheRead: 20_000, cacheWrite: 20_000, cacheWrite1h: 15_000 } },
+      { protocol: 'anthropic' },
+    );
+    const out = await run(
+      createAdapter({ id: 'anthropic', kind: 'anthropic', baseUrl: emu.anthropicBaseUrl }, keys({ anthropic: 'k' })),
+      'claude-sonnet-4-5',
+    );
+    assert.deepEqual(out.usage, {
+      input: { total: 50_000, cacheRead: 20_000, cacheWrite: 20_000, cacheWrite1h: 15_000 },
+      output: { total: 2000 },
+      source: 'provider',
+    });
     // 10,000 × $3 + 20,000 × $0.30 + 5,000 × $3.75 + 15,000 × $6 + 2,000 × $15 per 1M = $0.17475
     const cost = costOfUsage(new ModelCatalog().lookup('anthropic:claude-sonnet-4-5'), out.usage!)!;
     assert.ok(Math.abs(cost - 0.17475) < 1e-12, String(cost));

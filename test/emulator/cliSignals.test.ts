@@ -26,10 +26,16 @@ describe('SIGTERM and SIGINT record the calls in flight and flush the reports', 
 
   const inFlight = (n: number) => waitFor(() => emulator.requests.filter((r) => r.path === '/v1/chat/completions').length >= n, 20_000);
 
-  for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+  for (const [signal, code] of [
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const) {
     it(`chat: ${signal} mid-answer records the call as aborted and exits ${code}`, async () => {
       emulator.rule({ model: 'gpt-4o-mini' }, { chunks: ['Partial ', 'answer'], fault: { kind: 'stall', afterChunks: 1 } });
-      const { child, done } = startCli(['chat', '--model', 'openai:gpt-4o-mini', 'a long question'], { env: cliEnv(emulator, home), cwd: home });
+      const { child, done } = startCli(['chat', '--model', 'openai:gpt-4o-mini', 'a long question'], {
+        env: cliEnv(emulator, home),
+        cwd: home,
+      });
       await inFlight(1);
       await new Promise((resolve) => setTimeout(resolve, 300));
       child.kill(signal);
@@ -52,13 +58,22 @@ describe('SIGTERM and SIGINT record the calls in flight and flush the reports', 
       join(home, 'run.eval.yaml'),
       `prompts: ["{{q}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n${cases.map((q) => `  - vars: { q: "${q}" }\n    assert: [{ type: icontains, value: yes }]`).join('\n')}\n`,
     );
-    const settings = writeJson(join(home, 'settings.json'), { 'llmWorkbench.providers': [{ id: 'openai', kind: 'openai', baseUrl: emulator.openaiBaseUrl }] });
-    const { child, done } = startCli(['eval', '--config', settings, '-j', '5', '--no-cache', '--junit', 'junit.xml', '--json', 'results.jsonl', 'run.eval.yaml'], {
-      env: cliEnv(emulator, home),
-      cwd: home,
+    const settings = writeJson(join(home, 'settings.json'), {
+      'llmWorkbench.providers': [{ id: 'openai', kind: 'openai', baseUrl: emulator.openaiBaseUrl }],
     });
+    const { child, done } = startCli(
+      ['eval', '--config', settings, '-j', '5', '--no-cache', '--junit', 'junit.xml', '--json', 'results.jsonl', 'run.eval.yaml'],
+      {
+        env: cliEnv(emulator, home),
+        cwd: home,
+      },
+    );
     await inFlight(5);
-    await waitFor(() => existsSync(join(home, 'wb', 'ledger.jsonl')) && readFileSync(join(home, 'wb', 'ledger.jsonl'), 'utf8').includes('"outcome":"ok"'), 10_000);
+    await waitFor(
+      () =>
+        existsSync(join(home, 'wb', 'ledger.jsonl')) && readFileSync(join(home, 'wb', 'ledger.jsonl'), 'utf8').includes('"outcome":"ok"'),
+      10_000,
+    );
     child.kill('SIGTERM');
     const run = await done;
     // Ended by the signal it received, once the reports are written: a shell or CI runner sees 143.

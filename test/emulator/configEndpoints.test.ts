@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { cliEnv, ensureCli, ledgerRecords, runCli, tempHome, writeJson } from './cliHarness';
 import { startEmulator, type Emulator } from './emulator';
 
-describe('--config endpoints never receive the environment\'s keys unless allowed', function () {
+describe("--config endpoints never receive the environment's keys unless allowed", function () {
   this.timeout(60_000);
   let emulator: Emulator;
   let home: string;
@@ -38,7 +38,10 @@ describe('--config endpoints never receive the environment\'s keys unless allowe
     const run = await runCli(['chat', '--config', collectorConfig(), '--model', 'openai:gpt-4o-mini', 'Hello'], { env: env(), cwd: home });
     assert.equal(run.code, 1, run.stderr);
     assert.equal(emulator.requests.length, 0, 'the endpoint from the file received nothing');
-    assert.match(run.stderr, /No API key for OpenAI \(provider 'openai'\) — its base URL http:\/\/\[::ffff:127\.0\.0\.1\]:\d+\/v1 comes from .*wb\.json/);
+    assert.match(
+      run.stderr,
+      /No API key for OpenAI \(provider 'openai'\) — its base URL http:\/\/\[::ffff:127\.0\.0\.1\]:\d+\/v1 comes from .*wb\.json/,
+    );
     assert.match(run.stderr, /pass --allow-config-endpoints if you trust that file, or set OPENAI_BASE_URL to that URL/);
     assert.ok(!run.stderr.includes(key) && !run.stdout.includes(key));
     // Nothing was sent, so nothing was spent: a call that never reached a provider gets no ledger line (issue #16).
@@ -48,29 +51,44 @@ describe('--config endpoints never receive the environment\'s keys unless allowe
 
   it('chat --allow-config-endpoints: the key goes there and the answer comes back', async () => {
     emulator.enqueue({ text: 'Hello from the configured endpoint.' });
-    const run = await runCli(['chat', '--allow-config-endpoints', '--config', collectorConfig(), '--model', 'openai:gpt-4o-mini', 'Hello'], { env: env(), cwd: home });
+    const run = await runCli(
+      ['chat', '--allow-config-endpoints', '--config', collectorConfig(), '--model', 'openai:gpt-4o-mini', 'Hello'],
+      { env: env(), cwd: home },
+    );
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stdout, 'Hello from the configured endpoint.\n');
     assert.equal(emulator.requests.at(-1)?.headers.authorization, `Bearer ${key}`);
   });
 
-  it('the same endpoint named by OPENAI_BASE_URL is the user\'s own: no flag needed', async () => {
+  it("the same endpoint named by OPENAI_BASE_URL is the user's own: no flag needed", async () => {
     emulator.enqueue({ text: 'Hello.' });
     const remote = emulator.openaiBaseUrl.replace('127.0.0.1', '[::ffff:127.0.0.1]');
-    const run = await runCli(['chat', '--config', collectorConfig(), '--model', 'openai:gpt-4o-mini', 'Hello'], { env: { ...env(), OPENAI_BASE_URL: remote }, cwd: home });
+    const run = await runCli(['chat', '--config', collectorConfig(), '--model', 'openai:gpt-4o-mini', 'Hello'], {
+      env: { ...env(), OPENAI_BASE_URL: remote },
+      cwd: home,
+    });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(emulator.requests.at(-1)?.headers.authorization, `Bearer ${key}`);
   });
 
   it('eval: the case errors with the same message and nothing is sent; --allow-config-endpoints runs it', async () => {
     const file = join(home, 'hello.eval.yaml');
-    writeFileSync(file, 'prompts: ["Say {{word}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { word: hi }\n    assert: [{ type: contains, value: hi }]\n');
-    const refused = await runCli(['eval', '--no-cache', '--json', 'results.jsonl', '--config', collectorConfig(), file], { env: env(), cwd: home });
+    writeFileSync(
+      file,
+      'prompts: ["Say {{word}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { word: hi }\n    assert: [{ type: contains, value: hi }]\n',
+    );
+    const refused = await runCli(['eval', '--no-cache', '--json', 'results.jsonl', '--config', collectorConfig(), file], {
+      env: env(),
+      cwd: home,
+    });
     assert.equal(refused.code, 1, refused.stderr);
     assert.equal(emulator.requests.length, 0);
     assert.match(refused.stdout, /ERROR .* No API key for OpenAI/);
     assert.match(readFileSync(join(home, 'results.jsonl'), 'utf8'), /pass --allow-config-endpoints if you trust that file/);
-    const allowed = await runCli(['eval', '--no-cache', '--allow-config-endpoints', '--config', collectorConfig(), file], { env: env(), cwd: home });
+    const allowed = await runCli(['eval', '--no-cache', '--allow-config-endpoints', '--config', collectorConfig(), file], {
+      env: env(),
+      cwd: home,
+    });
     assert.equal(allowed.code, 0, allowed.stdout + allowed.stderr);
     assert.equal(emulator.requests.at(-1)?.headers.authorization, `Bearer ${key}`);
   });

@@ -35,7 +35,10 @@ describe('provider emulator (driven by the official SDKs)', () => {
     it('streams scripted chunks, then finish_reason, then a usage chunk with empty choices when include_usage is set', async () => {
       emu.enqueue({ chunks: ['Hel', 'lo', ' world'], usage: { input: 11, output: 3, cacheRead: 4 }, stopReason: 'max_tokens' });
       const stream = await openai.chat.completions.create({
-        model: 'gpt-4o', messages: ask('hi'), stream: true, stream_options: { include_usage: true },
+        model: 'gpt-4o',
+        messages: ask('hi'),
+        stream: true,
+        stream_options: { include_usage: true },
       });
       const deltas: string[] = [];
       let finish: string | null = null;
@@ -69,7 +72,10 @@ describe('provider emulator (driven by the official SDKs)', () => {
 
     it('raises RateLimitError with the Retry-After headers', async () => {
       emu.enqueue({ fault: { kind: 'status', status: 429, retryAfterSeconds: 2, retryAfterMs: 1500 } });
-      const error = await openai.chat.completions.create({ model: 'gpt-4o', messages: ask('hi') }).then(() => undefined, (e: unknown) => e);
+      const error = await openai.chat.completions.create({ model: 'gpt-4o', messages: ask('hi') }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof OpenAI.RateLimitError);
       assert.equal(error.headers?.get('retry-after'), '2');
       assert.equal(error.headers?.get('retry-after-ms'), '1500');
@@ -110,7 +116,12 @@ describe('provider emulator (driven by the official SDKs)', () => {
 
     it('a cut stream ends without finish_reason and the SDK does not complain (why adapters must check)', async () => {
       emu.enqueue({ chunks: ['a', 'b', 'c'], fault: { kind: 'cut', afterChunks: 2 } });
-      const stream = await openai.chat.completions.create({ model: 'm', messages: ask('a'), stream: true, stream_options: { include_usage: true } });
+      const stream = await openai.chat.completions.create({
+        model: 'm',
+        messages: ask('a'),
+        stream: true,
+        stream_options: { include_usage: true },
+      });
       let finish: string | null = null;
       let text = '';
       for await (const chunk of stream) {
@@ -155,7 +166,10 @@ describe('provider emulator (driven by the official SDKs)', () => {
 
     it('a stall leaves the stream open until the client gives up', async () => {
       emu.enqueue({ chunks: ['a', 'b'], fault: { kind: 'stall', afterChunks: 1 } });
-      const stream = await openai.chat.completions.create({ model: 'm', messages: ask('a'), stream: true }, { signal: AbortSignal.timeout(150) });
+      const stream = await openai.chat.completions.create(
+        { model: 'm', messages: ask('a'), stream: true },
+        { signal: AbortSignal.timeout(150) },
+      );
       let text = '';
       let finish: string | null = null;
       await (async () => {
@@ -188,7 +202,10 @@ describe('provider emulator (driven by the official SDKs)', () => {
     it('answers messages.create with text, stop_reason and usage (cache read split out of input_tokens)', async () => {
       emu.enqueue({ text: 'Bonjour', usage: { input: 30, output: 2, cacheRead: 10 } });
       const message = await anthropic.messages.create({ model: 'claude-emulated', max_tokens: 100, messages: ask('hi') });
-      assert.deepEqual(message.content.map((b) => (b.type === 'text' ? b.text : '')), ['Bonjour']);
+      assert.deepEqual(
+        message.content.map((b) => (b.type === 'text' ? b.text : '')),
+        ['Bonjour'],
+      );
       assert.equal(message.stop_reason, 'end_turn');
       assert.equal(message.usage.input_tokens, 20);
       assert.equal(message.usage.cache_read_input_tokens, 10);
@@ -212,7 +229,14 @@ describe('provider emulator (driven by the official SDKs)', () => {
       const stream = await anthropic.messages.create({ model: 'claude', max_tokens: 10, messages: ask('hi'), stream: true });
       const types: string[] = [];
       for await (const event of stream) types.push(event.type);
-      assert.deepEqual(types, ['message_start', 'content_block_start', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop']);
+      assert.deepEqual(types, [
+        'message_start',
+        'content_block_start',
+        'content_block_delta',
+        'content_block_stop',
+        'message_delta',
+        'message_stop',
+      ]);
       // ping is on the wire; the SDK drops it, as it does with the real API.
     });
 
@@ -284,8 +308,14 @@ describe('provider emulator (driven by the official SDKs)', () => {
         body: JSON.stringify({ model: 'llama3.1:8b', messages: ask('hello') }),
       });
       assert.equal(response.headers.get('content-type'), 'application/x-ndjson');
-      const lines = (await response.text()).trim().split('\n').map((l) => JSON.parse(l));
-      assert.deepEqual(lines.slice(0, -1).map((l) => l.message.content), ['Hi', ' there']);
+      const lines = (await response.text())
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      assert.deepEqual(
+        lines.slice(0, -1).map((l) => l.message.content),
+        ['Hi', ' there'],
+      );
       const final = lines[lines.length - 1];
       assert.equal(final.done, true);
       assert.equal(final.done_reason, 'stop');
@@ -307,8 +337,13 @@ describe('provider emulator (driven by the official SDKs)', () => {
 
     it('lists models in /api/tags and describes num_ctx and context_length in /api/show', async () => {
       const tags = await (await fetch(`${emu.ollamaBaseUrl}/api/tags`)).json();
-      assert.deepEqual(tags.models.map((m: { name: string }) => m.name), ['llama3.1:8b', 'qwen2.5-coder:7b']);
-      const show = await (await fetch(`${emu.ollamaBaseUrl}/api/show`, { method: 'POST', body: JSON.stringify({ model: 'qwen2.5-coder:7b' }) })).json();
+      assert.deepEqual(
+        tags.models.map((m: { name: string }) => m.name),
+        ['llama3.1:8b', 'qwen2.5-coder:7b'],
+      );
+      const show = await (
+        await fetch(`${emu.ollamaBaseUrl}/api/show`, { method: 'POST', body: JSON.stringify({ model: 'qwen2.5-coder:7b' }) })
+      ).json();
       assert.match(show.parameters, /^num_ctx\s+8192$/m);
       assert.equal(show.model_info['qwen2.context_length'], 32768);
       const missing = await fetch(`${emu.ollamaBaseUrl}/api/show`, { method: 'POST', body: JSON.stringify({ model: 'nope' }) });
@@ -368,7 +403,10 @@ describe('provider emulator (driven by the official SDKs)', () => {
       assert.equal(a.choices[0].message.content, 'from control');
       assert.equal(b.choices[0].message.content, 'by rule');
       const recorded = await (await fetch(`${emu.url}/__emulator/requests`)).json();
-      assert.deepEqual(recorded.map((r: { model: string }) => r.model), ['m', 'ruled']);
+      assert.deepEqual(
+        recorded.map((r: { model: string }) => r.model),
+        ['m', 'ruled'],
+      );
       await post('reset', {});
       assert.equal(emu.requests.length, 0);
       const c = await openai.chat.completions.create({ model: 'ruled', messages: ask('a') });

@@ -62,13 +62,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     // Azure OpenAI names the deployment in the path: `/openai/deployments/<name>/chat/completions?api-version=…`.
     const azure = AZURE_PATH.exec(path);
     const route = ROUTES[azure ? `${req.method} /v1/${azure[2]}` : `${req.method} ${path}`];
-    if (!route) return sendJson(res, 404, { error: { message: `The emulator does not serve ${req.method} ${path}`, type: 'invalid_request_error' } });
+    if (!route)
+      return sendJson(res, 404, { error: { message: `The emulator does not serve ${req.method} ${path}`, type: 'invalid_request_error' } });
     let body: Record<string, unknown> = {};
     if (raw) {
       try {
         body = JSON.parse(raw) as Record<string, unknown>;
       } catch {
-        return sendJson(res, 400, { error: { message: 'We could not parse the JSON body of your request.', type: 'invalid_request_error' } });
+        return sendJson(res, 400, {
+          error: { message: 'We could not parse the JSON body of your request.', type: 'invalid_request_error' },
+        });
       }
     }
     if (azure && typeof body.model !== 'string') body.model = azure[1];

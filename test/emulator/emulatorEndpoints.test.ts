@@ -33,7 +33,10 @@ describe('provider emulator: endpoints for the parity harness', () => {
     }
     assert.equal(text, 'Emulated answer from gpt-4.1-mini: hi there');
     assert.ok(completed);
-    assert.deepEqual(emu.requests.map((r) => r.path), ['/v1/responses', '/v1/responses']);
+    assert.deepEqual(
+      emu.requests.map((r) => r.path),
+      ['/v1/responses', '/v1/responses'],
+    );
   });
 
   it('answers legacy completions with the scripted reply for the prompt', async () => {
@@ -43,7 +46,10 @@ describe('provider emulator: endpoints for the parity harness', () => {
   });
 
   it('embeds deterministically: same text, same unit vector; shared words are closer than unrelated text', async () => {
-    const { data } = await openai.embeddings.create({ model: 'text-embedding-3-small', input: ['the moon orbits the earth', 'the moon orbits the earth', 'the moon is bright', 'quarterly tax deadlines'] });
+    const { data } = await openai.embeddings.create({
+      model: 'text-embedding-3-small',
+      input: ['the moon orbits the earth', 'the moon orbits the earth', 'the moon is bright', 'quarterly tax deadlines'],
+    });
     const cos = (a: number[], b: number[]) => a.reduce((s, v, i) => s + v * b[i], 0);
     assert.ok(Math.abs(cos(data[0].embedding, data[0].embedding) - 1) < 1e-6);
     assert.deepEqual(data[0].embedding, data[1].embedding);
@@ -51,17 +57,32 @@ describe('provider emulator: endpoints for the parity harness', () => {
   });
 
   it('serves Azure deployment paths as OpenAI chat, the deployment as the model', async () => {
-    const azure = new AzureOpenAI({ apiKey: 'azure-key', endpoint: emu.url, apiVersion: '2024-10-21', deployment: 'my-gpt', maxRetries: 0 });
+    const azure = new AzureOpenAI({
+      apiKey: 'azure-key',
+      endpoint: emu.url,
+      apiVersion: '2024-10-21',
+      deployment: 'my-gpt',
+      maxRetries: 0,
+    });
     const completion = await azure.chat.completions.create({ model: '', messages: [{ role: 'user', content: 'hello' }] });
     assert.match(completion.choices[0].message.content ?? '', /^Emulated answer from .*: hello$/);
     assert.equal(emu.requests[0].path, '/openai/deployments/my-gpt/chat/completions');
   });
 
   it('answers Ollama /api/generate, streamed as NDJSON by default and whole with stream:false', async () => {
-    const whole = await fetch(`${emu.url}/api/generate`, { method: 'POST', body: JSON.stringify({ model: 'llama3.1:8b', prompt: 'Why is the sky blue?', stream: false }) });
+    const whole = await fetch(`${emu.url}/api/generate`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'llama3.1:8b', prompt: 'Why is the sky blue?', stream: false }),
+    });
     assert.equal(((await whole.json()) as { response: string }).response, 'Emulated answer from llama3.1:8b: Why is the sky blue?');
-    const streamed = await fetch(`${emu.url}/api/generate`, { method: 'POST', body: JSON.stringify({ model: 'llama3.1:8b', prompt: 'hi' }) });
-    const lines = (await streamed.text()).trim().split('\n').map((l) => JSON.parse(l) as { response: string; done: boolean });
+    const streamed = await fetch(`${emu.url}/api/generate`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'llama3.1:8b', prompt: 'hi' }),
+    });
+    const lines = (await streamed.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { response: string; done: boolean });
     assert.equal(lines.map((l) => l.response).join(''), 'Emulated answer from llama3.1:8b: hi');
     assert.equal(lines[lines.length - 1].done, true);
   });
@@ -70,6 +91,12 @@ describe('provider emulator: endpoints for the parity harness', () => {
     const tagged = new OpenAI({ apiKey: 'k', baseURL: `${emu.url}/client/promptfoo/v1`, maxRetries: 0 });
     await tagged.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'tagged' }] });
     await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'untagged' }] });
-    assert.deepEqual(emu.requests.map((r) => [r.client, r.path]), [['promptfoo', '/v1/chat/completions'], [undefined, '/v1/chat/completions']]);
+    assert.deepEqual(
+      emu.requests.map((r) => [r.client, r.path]),
+      [
+        ['promptfoo', '/v1/chat/completions'],
+        [undefined, '/v1/chat/completions'],
+      ],
+    );
   });
 });

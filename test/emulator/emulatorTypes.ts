@@ -12,7 +12,15 @@ export interface Match {
 
 export type Fault =
   /** An HTTP error in the protocol's own error shape. With `afterChunks`, a streamed reply sends it as an in-stream error frame instead. */
-  | { kind: 'status'; status: number; retryAfterSeconds?: number; retryAfterMs?: number; code?: string; message?: string; afterChunks?: number }
+  | {
+      kind: 'status';
+      status: number;
+      retryAfterSeconds?: number;
+      retryAfterMs?: number;
+      code?: string;
+      message?: string;
+      afterChunks?: number;
+    }
   /** Waits before sending the status line and headers. */
   | { kind: 'slow_first_byte'; ms: number }
   /** Sends this many text chunks, then goes silent with the connection open. */

@@ -41,7 +41,10 @@ describe('llm-workbench eval --engine (delegation to the workspace promptfoo)', 
   beforeEach(() => {
     emulator?.reset();
     dir = mkdtempSync(join(tmpdir(), 'eval-delegate-'));
-    writeFileSync(join(dir, 'settings.json'), JSON.stringify({ 'llmWorkbench.providers': [{ id: 'openai', kind: 'openai', baseUrl: emulator.openaiBaseUrl }] }));
+    writeFileSync(
+      join(dir, 'settings.json'),
+      JSON.stringify({ 'llmWorkbench.providers': [{ id: 'openai', kind: 'openai', baseUrl: emulator.openaiBaseUrl }] }),
+    );
     emulator.rule({ promptIncludes: 'charged twice' }, { text: '<ticket><team>billing</team></ticket>' });
     emulator.rule({ promptIncludes: 'crashes' }, { text: 'bug' });
   });
@@ -98,7 +101,10 @@ describe('llm-workbench eval --engine (delegation to the workspace promptfoo)', 
     writeFileSync(join(dir, 'x.eval.yaml'), FILE);
     const run = await cli(['x.eval.yaml']);
     assert.equal(run.code, 2, run.stderr + run.stdout);
-    assert.match(run.stderr, /x\.eval\.yaml: not run with the workspace's promptfoo .*: promptfoo would run it with every key in your environment, sent wherever the file says: pass --allow-file-endpoints/);
+    assert.match(
+      run.stderr,
+      /x\.eval\.yaml: not run with the workspace's promptfoo .*: promptfoo would run it with every key in your environment, sent wherever the file says: pass --allow-file-endpoints/,
+    );
     assert.match(run.stderr, /x\.eval\.yaml:8:15: error: assertion type 'is-xml'/);
     const noCode = await cli(['x.eval.yaml', '--engine', 'promptfoo', '--no-code']);
     assert.equal(noCode.code, 2, noCode.stderr);
@@ -111,27 +117,64 @@ describe('llm-workbench eval --engine (delegation to the workspace promptfoo)', 
     writeFileSync(join(dir, 'x.eval.yaml'), FILE);
     const run = await cli(['x.eval.yaml', '--allow-file-endpoints', '--junit', 'junit.xml', '--json', 'results.jsonl']);
     assert.equal(run.code, 1, run.stderr + run.stdout);
-    assert.match(run.stderr, /x\.eval\.yaml: engine promptfoo — it uses what llm-workbench does not run natively \(x\.eval\.yaml:8, x\.eval\.yaml:14\): run by the workspace's promptfoo/);
+    assert.match(
+      run.stderr,
+      /x\.eval\.yaml: engine promptfoo — it uses what llm-workbench does not run natively \(x\.eval\.yaml:8, x\.eval\.yaml:14\): run by the workspace's promptfoo/,
+    );
     assert.match(run.stderr, /x\.eval\.yaml:8:15: warning: runs in promptfoo: assertion type 'is-xml'/);
     // promptfoo's verdicts: valid XML passes, plain text fails contains-xml.
-    const results = readFileSync(join(dir, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { caseIndex: number; verdict: string; engine?: string; location: { range: { start: { line: number } } }; assertions: { type: string; pass: boolean; location: { range: { start: { line: number } } } }[]; costUsd: number | null });
-    assert.deepEqual(results.map((r) => [r.caseIndex, r.verdict, r.engine, r.location.range.start.line]), [[0, 'pass', 'promptfoo', 4], [1, 'fail', 'promptfoo', 10]]);
-    assert.deepEqual(results[0].assertions.map((a) => [a.type, a.pass, a.location.range.start.line]), [['is-xml', true, 7], ['contains', true, 8]]);
-    assert.ok(typeof results[0].costUsd === 'number' && results[0].costUsd > 0, 'promptfoo reports gpt-4o-mini\'s cost per result');
+    const results = readFileSync(join(dir, 'results.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            caseIndex: number;
+            verdict: string;
+            engine?: string;
+            location: { range: { start: { line: number } } };
+            assertions: { type: string; pass: boolean; location: { range: { start: { line: number } } } }[];
+            costUsd: number | null;
+          },
+      );
+    assert.deepEqual(
+      results.map((r) => [r.caseIndex, r.verdict, r.engine, r.location.range.start.line]),
+      [
+        [0, 'pass', 'promptfoo', 4],
+        [1, 'fail', 'promptfoo', 10],
+      ],
+    );
+    assert.deepEqual(
+      results[0].assertions.map((a) => [a.type, a.pass, a.location.range.start.line]),
+      [
+        ['is-xml', true, 7],
+        ['contains', true, 8],
+      ],
+    );
+    assert.ok(typeof results[0].costUsd === 'number' && results[0].costUsd > 0, "promptfoo reports gpt-4o-mini's cost per result");
     const junit = readFileSync(join(dir, 'junit.xml'), 'utf8');
     assert.match(junit, /tests="2"/);
     assert.match(junit, /failures="1"/);
-    const ledger = readFileSync(join(dir, 'lw-home', 'ledger.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { source: string; provider: string; model: string; costUsd: number | null });
+    const ledger = readFileSync(join(dir, 'lw-home', 'ledger.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { source: string; provider: string; model: string; costUsd: number | null });
     assert.equal(ledger.filter((r) => r.source === 'eval-promptfoo').length, 2);
     assert.deepEqual([ledger[0].provider, ledger[0].model], ['openai', 'gpt-4o-mini']);
-    assert.ok(emulator.requests.some((r) => r.path === '/v1/chat/completions'), 'promptfoo called the emulator');
+    assert.ok(
+      emulator.requests.some((r) => r.path === '/v1/chat/completions'),
+      'promptfoo called the emulator',
+    );
   });
 
   it('without any promptfoo the refusal at the line says which feature needs it and how to install it (exit 2)', async () => {
     writeFileSync(join(dir, 'x.eval.yaml'), FILE);
     const run = await cli(['x.eval.yaml'], { PATH: '/usr/bin:/bin' });
     assert.equal(run.code, 2);
-    assert.match(run.stderr, /x\.eval\.yaml:8:15: error: assertion type 'is-xml' is a promptfoo type llm-workbench does not run natively .* this needs promptfoo: install promptfoo in the workspace \(`npm install --save-dev promptfoo`/);
+    assert.match(
+      run.stderr,
+      /x\.eval\.yaml:8:15: error: assertion type 'is-xml' is a promptfoo type llm-workbench does not run natively .* this needs promptfoo: install promptfoo in the workspace \(`npm install --save-dev promptfoo`/,
+    );
     assert.equal(emulator.requests.length, 0);
   });
 
@@ -141,7 +184,10 @@ describe('llm-workbench eval --engine (delegation to the workspace promptfoo)', 
     const native = await cli(['x.eval.yaml', '--engine', 'native']);
     assert.equal(native.code, 2);
     assert.doesNotMatch(native.stderr, /: engine promptfoo —/);
-    writeFileSync(join(dir, 'plain.eval.yaml'), 'prompts: ["Ticket: {{ticket}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { ticket: "I was charged twice" }\n    assert:\n      - type: contains\n        value: billing\n');
+    writeFileSync(
+      join(dir, 'plain.eval.yaml'),
+      'prompts: ["Ticket: {{ticket}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { ticket: "I was charged twice" }\n    assert:\n      - type: contains\n        value: billing\n',
+    );
     const forced = await cli(['plain.eval.yaml', '--engine', 'promptfoo']);
     assert.equal(forced.code, 0, forced.stderr + forced.stdout);
     assert.match(forced.stderr, /plain\.eval\.yaml: engine promptfoo — --engine promptfoo: run by the workspace's promptfoo/);
@@ -155,7 +201,10 @@ describe('llm-workbench eval --engine (delegation to the workspace promptfoo)', 
     emulator.rule({ model: 'gpt-4o-mini', promptIncludes: 'something bad' }, { text: 'Sorry, I cannot help with that.' });
     emulator.rule({ model: 'gpt-4o', promptIncludes: '<Rubric>' }, { text: '{"reason": "names Paris", "pass": true, "score": 0.9}' });
     emulator.rule({ model: 'gpt-4o', promptIncludes: 'factuality evaluator' }, { text: '{"category": "B", "reason": "superset"}' });
-    emulator.rule({ model: 'gpt-4o', promptIncludes: 'generate 3-4 concise evaluation steps' }, { text: '{"steps": ["Check correctness"]}' });
+    emulator.rule(
+      { model: 'gpt-4o', promptIncludes: 'generate 3-4 concise evaluation steps' },
+      { text: '{"steps": ["Check correctness"]}' },
+    );
     emulator.rule({ model: 'gpt-4o', promptIncludes: 'rate the Reply on one metric' }, { text: '{"score": 8, "reason": "mostly right"}' });
     emulator.rule({ model: 'gpt-4o', promptIncludes: '[BEGIN DATA]' }, { text: 'It names Paris.\nY\nY' });
     const ours = await cli(['parity.eval.yaml', '--engine', 'native', '--no-cache', '--json', 'ours.jsonl']);
@@ -163,17 +212,37 @@ describe('llm-workbench eval --engine (delegation to the workspace promptfoo)', 
     const theirs = await cli(['parity.eval.yaml', '--engine', 'promptfoo', '--no-cache', '--json', 'theirs.jsonl']);
     assert.equal(theirs.code, 1, theirs.stderr + theirs.stdout);
     const read = (name: string) =>
-      readFileSync(join(dir, name), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { caseIndex: number; pass: boolean; score: number; assertions: { type: string; pass: boolean; score: number }[] }).sort((a, b) => a.caseIndex - b.caseIndex);
+      readFileSync(join(dir, name), 'utf8')
+        .trim()
+        .split('\n')
+        .map(
+          (l) =>
+            JSON.parse(l) as {
+              caseIndex: number;
+              pass: boolean;
+              score: number;
+              assertions: { type: string; pass: boolean; score: number }[];
+            },
+        )
+        .sort((a, b) => a.caseIndex - b.caseIndex);
     const [a, b] = [read('ours.jsonl'), read('theirs.jsonl')];
     assert.equal(a.length, 2);
-    const view = (rows: typeof a) => rows.map((r) => ({ pass: r.pass, score: r.score.toFixed(12), assertions: r.assertions.map((x) => `${x.type} ${x.pass} ${x.score.toFixed(12)}`) }));
+    const view = (rows: typeof a) =>
+      rows.map((r) => ({
+        pass: r.pass,
+        score: r.score.toFixed(12),
+        assertions: r.assertions.map((x) => `${x.type} ${x.pass} ${x.score.toFixed(12)}`),
+      }));
     assert.deepEqual(view(a), view(b));
   });
 });
 
 /** The parity fixture: every native deterministic type plus the graded ones, against scripted graders. */
 function copyFixture(): void {
-  writeFileSync(join(dir, 'parity.eval.yaml'), readFileSync(join(__dirname, '..', 'fixtures', 'evals', 'parity', 'native-types.eval.yaml'), 'utf8'));
+  writeFileSync(
+    join(dir, 'parity.eval.yaml'),
+    readFileSync(join(__dirname, '..', 'fixtures', 'evals', 'parity', 'native-types.eval.yaml'), 'utf8'),
+  );
 }
 
 describe('llm-workbench eval: Ctrl+C', function () {
@@ -189,10 +258,16 @@ describe('llm-workbench eval: Ctrl+C', function () {
   it('ends the CLI within a second of SIGINT while answers are still streaming, and reports the run as cancelled', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eval-sigint-'));
     try {
-      writeFileSync(join(dir, 'settings.json'), JSON.stringify({ 'llmWorkbench.providers': [{ id: 'openai', kind: 'openai', baseUrl: emulator.openaiBaseUrl }] }));
+      writeFileSync(
+        join(dir, 'settings.json'),
+        JSON.stringify({ 'llmWorkbench.providers': [{ id: 'openai', kind: 'openai', baseUrl: emulator.openaiBaseUrl }] }),
+      );
       // Each answer trickles for ~20 s, and a catastrophic regex waits for it: without cancellation the run takes minutes.
       emulator.rule({}, { text: 'The quick brown fox jumps over the lazy dog!! and so on and so on', chunkDelayMs: 1500 });
-      const tests = Array.from({ length: 8 }, (_, i) => `  - vars: { n: "${i}" }\n    assert:\n      - type: regex\n        value: "^((\\\\w+\\\\s?)+)+$"\n`).join('');
+      const tests = Array.from(
+        { length: 8 },
+        (_, i) => `  - vars: { n: "${i}" }\n    assert:\n      - type: regex\n        value: "^((\\\\w+\\\\s?)+)+$"\n`,
+      ).join('');
       writeFileSync(join(dir, 'slow.eval.yaml'), `prompts: ["Count {{n}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n${tests}`);
       const child = spawn(process.execPath, [CLI, 'eval', '--config', join(dir, 'settings.json'), 'slow.eval.yaml', '--no-cache'], {
         cwd: dir,
@@ -204,7 +279,9 @@ describe('llm-workbench eval: Ctrl+C', function () {
       const deadline = Date.now() + 90_000;
       while (emulator.requests.length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       assert.ok(emulator.requests.length >= 4, 'the CLI started its calls');
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
+        child.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
+      );
       const sent = Date.now();
       child.kill('SIGINT');
       const { code, signal, at } = await exited;

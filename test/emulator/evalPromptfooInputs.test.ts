@@ -49,15 +49,28 @@ describe('eval inputs run as promptfoo runs them (gateway + emulator)', () => {
 
   async function run(yaml: string, options: Partial<EvalRunOptions> = {}) {
     const file = parseEvalFile(write('promptfooconfig.yaml', yaml), { knownProviderIds: ['openai', 'anthropic', 'ollama'] });
-    assert.deepEqual(file.diagnostics.filter((d) => d.severity === 'error'), [], JSON.stringify(file.diagnostics));
+    assert.deepEqual(
+      file.diagnostics.filter((d) => d.severity === 'error'),
+      [],
+      JSON.stringify(file.diagnostics),
+    );
     const setup = withEvalProviders(config(), [file]);
     const gateway = createGateway({ config: setup.config, keys: setup.keys(async () => 'sk-test'), ledger: new MemoryLedger() });
     const results: EvalCaseResult[] = [];
-    const summary = await runEval([file], { gateway, allowCode: true, refFor: setup.refFor, onEvent: (e) => e.type === 'result' && results.push(e.result), ...options });
+    const summary = await runEval([file], {
+      gateway,
+      allowCode: true,
+      refFor: setup.refFor,
+      onEvent: (e) => e.type === 'result' && results.push(e.result),
+      ...options,
+    });
     return { file, results, summary };
   }
 
-  const sentTexts = () => emulator.requests.map((r) => JSON.stringify((r.body as { messages?: unknown; input?: unknown }).messages ?? (r.body as { input?: unknown }).input));
+  const sentTexts = () =>
+    emulator.requests.map((r) =>
+      JSON.stringify((r.body as { messages?: unknown; input?: unknown }).messages ?? (r.body as { input?: unknown }).input),
+    );
 
   it('a .txt prompt file with --- separators is one prompt per part', async () => {
     write('prompts.txt', 'First: {{q}}\n---\nSecond: {{q}}\n');
@@ -73,18 +86,28 @@ describe('eval inputs run as promptfoo runs them (gateway + emulator)', () => {
   });
 
   it('var arrays run one case per combination, the first var varying slowest', async () => {
-    const { results } = await run('prompts: ["{{greeting}} in {{language}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { greeting: [Hi, Bye], language: [French, German] }\n', { concurrency: 1 });
+    const { results } = await run(
+      'prompts: ["{{greeting}} in {{language}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { greeting: [Hi, Bye], language: [French, German] }\n',
+      { concurrency: 1 },
+    );
     assert.equal(results.length, 4);
-    assert.deepEqual(sentTexts(), ['Hi in French', 'Hi in German', 'Bye in French', 'Bye in German'].map((t) => `[{"role":"user","content":"${t}"}]`));
+    assert.deepEqual(
+      sentTexts(),
+      ['Hi in French', 'Hi in German', 'Bye in French', 'Bye in German'].map((t) => `[{"role":"user","content":"${t}"}]`),
+    );
   });
 
   it('vars that reference vars are rendered', async () => {
-    await run('prompts: ["{{sentence}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { sentence: "tweet about {{topic}}", topic: bananas }\n');
+    await run(
+      'prompts: ["{{sentence}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { sentence: "tweet about {{topic}}", topic: bananas }\n',
+    );
     assert.deepEqual(sentTexts(), ['[{"role":"user","content":"tweet about bananas"}]']);
   });
 
   it('real Nunjucks: inline if, env in scope', async () => {
-    await run('env: { USER_NAME: Ada }\nprompts: ["{{ \'yes\' if q else \'no\' }} {{ env.USER_NAME }}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { q: 1 }\n');
+    await run(
+      "env: { USER_NAME: Ada }\nprompts: [\"{{ 'yes' if q else 'no' }} {{ env.USER_NAME }}\"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { q: 1 }\n",
+    );
     assert.deepEqual(sentTexts(), ['[{"role":"user","content":"yes Ada"}]']);
   });
 
@@ -111,18 +134,29 @@ describe('eval inputs run as promptfoo runs them (gateway + emulator)', () => {
 
   it('targets is providers: the named model runs, not a routed default', async () => {
     await run('prompts: [hi]\ntargets: [anthropic:messages:claude-haiku-4-5]\n');
-    assert.deepEqual(emulator.requests.map((r) => [r.protocol, r.model]), [['anthropic', 'claude-haiku-4-5']]);
+    assert.deepEqual(
+      emulator.requests.map((r) => [r.protocol, r.model]),
+      [['anthropic', 'claude-haiku-4-5']],
+    );
   });
 
-  it('a test-level provider replaces the column\'s provider for that test', async () => {
+  it("a test-level provider replaces the column's provider for that test", async () => {
     await run('prompts: [hi]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: {}\n  - provider: openai:chat:gpt-4o\n');
-    assert.deepEqual(emulator.requests.map((r) => r.model), ['gpt-4o-mini', 'gpt-4o']);
+    assert.deepEqual(
+      emulator.requests.map((r) => r.model),
+      ['gpt-4o-mini', 'gpt-4o'],
+    );
   });
 
   it('openai:responses:<model> goes to /v1/responses through the official client, and is graded on its text', async () => {
     emulator.rule({ promptIncludes: 'Capital' }, { text: 'Paris' });
-    const { results } = await run('prompts: ["Capital of France?"]\nproviders: [openai:responses:gpt-4.1-mini]\ntests:\n  - assert: [{ type: equals, value: Paris }]\n');
-    assert.deepEqual(emulator.requests.map((r) => r.path), ['/v1/responses']);
+    const { results } = await run(
+      'prompts: ["Capital of France?"]\nproviders: [openai:responses:gpt-4.1-mini]\ntests:\n  - assert: [{ type: equals, value: Paris }]\n',
+    );
+    assert.deepEqual(
+      emulator.requests.map((r) => r.path),
+      ['/v1/responses'],
+    );
     const body = emulator.requests[0].body as { input: unknown; temperature: number; max_output_tokens: number };
     assert.deepEqual([body.input, body.temperature, body.max_output_tokens], ['Capital of France?', 0, 1024]);
     assert.equal(results[0].verdict, 'pass');
@@ -130,7 +164,18 @@ describe('eval inputs run as promptfoo runs them (gateway + emulator)', () => {
 
   it('an image var is sent as a data URL inside a multimodal JSON chat prompt', async () => {
     write('img.png', Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'));
-    write('prompt.json', JSON.stringify([{ role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: '{{image}}' } }] }]));
+    write(
+      'prompt.json',
+      JSON.stringify([
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is this?' },
+            { type: 'image_url', image_url: { url: '{{image}}' } },
+          ],
+        },
+      ]),
+    );
     await run('prompts: [file://prompt.json]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { image: file://img.png }\n');
     const messages = (emulator.requests[0].body as { messages: { content: { type: string; image_url?: { url: string } }[] }[] }).messages;
     assert.match(messages[0].content[1].image_url!.url, /^data:image\/png;base64,iVBORw0KGgo/);
@@ -143,7 +188,10 @@ describe('eval inputs run as promptfoo runs them (gateway + emulator)', () => {
       { concurrency: 1 },
     );
     assert.equal(results.length, 4);
-    assert.deepEqual(sentTexts().map((t) => JSON.parse(t)[0].content), [': one', ': two', 'en: three', 'fr: three']);
+    assert.deepEqual(
+      sentTexts().map((t) => JSON.parse(t)[0].content),
+      [': one', ': two', 'en: three', 'fr: three'],
+    );
   });
 
   it('with 2 prompts and 1 provider there is no model recommendation (one candidate), and no route naming it twice', async () => {

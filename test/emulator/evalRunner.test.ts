@@ -83,7 +83,10 @@ describe('eval runner (gateway + emulator)', function () {
 
   async function run(text: string, options: Partial<EvalRunOptions> = {}) {
     const file = parseEvalText(text, join(dir, 'triage.eval.yaml'));
-    assert.deepEqual(file.diagnostics.filter((d) => d.severity === 'error'), []);
+    assert.deepEqual(
+      file.diagnostics.filter((d) => d.severity === 'error'),
+      [],
+    );
     const events: EvalEvent[] = [];
     const summary = await runEval([file], { gateway, allowCode: true, onEvent: (e) => events.push(e), ...options });
     const results = events.filter((e): e is Extract<EvalEvent, { type: 'result' }> => e.type === 'result').map((e) => e.result);
@@ -120,7 +123,8 @@ describe('eval runner (gateway + emulator)', function () {
     const file = parseEvalFile(join(__dirname, '..', 'fixtures', 'evals', 'promptfoo', 'all-assertions.yaml'));
     assert.deepEqual(file.diagnostics, []);
     emulator.reset();
-    for (const test of file.tests) emulator.rule({ model: 'gpt-4o-mini', promptIncludes: `Case ${String(test.vars.id)}:` }, { text: String(test.vars.answer) });
+    for (const test of file.tests)
+      emulator.rule({ model: 'gpt-4o-mini', promptIncludes: `Case ${String(test.vars.id)}:` }, { text: String(test.vars.answer) });
     emulator.rule({ model: 'gpt-4o', promptIncludes: 'GRADE-PASS' }, { text: '{"reason": "polite", "pass": true, "score": 1}' });
     emulator.rule({ model: 'gpt-4o', promptIncludes: 'GRADE-FAIL' }, { text: '{"reason": "curt", "pass": false, "score": 0}' });
     const results: EvalCaseResult[] = [];
@@ -150,9 +154,15 @@ describe('eval runner (gateway + emulator)', function () {
   it('streams each result to JSONL as it arrives', async () => {
     const jsonlPath = join(dir, 'out', 'results.jsonl');
     const { results } = await run(TRIAGE, { jsonlPath });
-    const lines = readFileSync(jsonlPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as EvalCaseResult);
+    const lines = readFileSync(jsonlPath, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as EvalCaseResult);
     assert.equal(lines.length, 9);
-    assert.deepEqual(lines.map((l) => `${l.description}|${l.provider}|${l.verdict}`), results.map((r) => `${r.description}|${r.provider}|${r.verdict}`));
+    assert.deepEqual(
+      lines.map((l) => `${l.description}|${l.provider}|${l.verdict}`),
+      results.map((r) => `${r.description}|${r.provider}|${r.verdict}`),
+    );
   });
 
   it('a cache hit keeps its original latency and cost, says cached, makes no call and no ledger record', async () => {
@@ -180,7 +190,8 @@ describe('eval runner (gateway + emulator)', function () {
 
   it('the cache key includes the repeat index: --repeat 2 makes two calls per case, then reads two answers', async () => {
     const cache = new ResponseCache(join(dir, 'cache'));
-    const single = 'prompts: ["Ticket: {{ticket}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { ticket: "I was charged twice" }\n    assert: [{ type: icontains, value: billing }]\n';
+    const single =
+      'prompts: ["Ticket: {{ticket}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { ticket: "I was charged twice" }\n    assert: [{ type: icontains, value: billing }]\n';
     emulator.enqueue({ text: 'billing (first)' }, { promptIncludes: 'charged twice' });
     emulator.enqueue({ text: 'billing (second)' }, { promptIncludes: 'charged twice' });
     const first = await run(single, { cache, repeat: 2 });
@@ -245,8 +256,9 @@ describe('eval runner (gateway + emulator)', function () {
     assert.ok(emulator.requests.length < 9);
   });
 
-  it('routes the file\'s task through the gateway when no provider is named', async () => {
-    const text = 'task: classify\nprompts: ["Ticket: {{ticket}}"]\ntests:\n  - vars: { ticket: "I was charged twice" }\n    assert: [{ type: equals, value: billing }]\n';
+  it("routes the file's task through the gateway when no provider is named", async () => {
+    const text =
+      'task: classify\nprompts: ["Ticket: {{ticket}}"]\ntests:\n  - vars: { ticket: "I was charged twice" }\n    assert: [{ type: equals, value: billing }]\n';
     const { results } = await run(text);
     assert.equal(results[0].verdict, 'pass');
     assert.equal(results[0].model, 'openai:gpt-4o-mini');
@@ -269,18 +281,34 @@ describe('eval runner (gateway + emulator)', function () {
       '    assert: [{ type: icontains, value: billing }]',
     ].join('\n');
     const { results } = await run(text);
-    assert.deepEqual(results.map((r) => r.verdict), ['pass', 'pass']);
-    const anthropic = emulator.requests.find((r) => r.protocol === 'anthropic')!.body as { system?: unknown; max_tokens?: number; messages: { role: string }[] };
+    assert.deepEqual(
+      results.map((r) => r.verdict),
+      ['pass', 'pass'],
+    );
+    const anthropic = emulator.requests.find((r) => r.protocol === 'anthropic')!.body as {
+      system?: unknown;
+      max_tokens?: number;
+      messages: { role: string }[];
+    };
     assert.match(JSON.stringify(anthropic.system), /You label tickets/);
     assert.equal(anthropic.max_tokens, 50);
-    assert.deepEqual(anthropic.messages.map((m) => m.role), ['user']);
+    assert.deepEqual(
+      anthropic.messages.map((m) => m.role),
+      ['user'],
+    );
     const openai = emulator.requests.find((r) => r.protocol === 'openai')!.body as { temperature?: number; messages: { role: string }[] };
     assert.equal(openai.temperature, 0.2);
-    assert.deepEqual(openai.messages.map((m) => m.role), ['system', 'user']);
+    assert.deepEqual(
+      openai.messages.map((m) => m.role),
+      ['system', 'user'],
+    );
   });
 
   it('llm-rubric asks the configured grader for {pass, score, reason} and uses its verdict', async () => {
-    emulator.rule({ model: 'gpt-4o', promptIncludes: '<Rubric>' }, { text: '{"reason": "names the billing team", "pass": true, "score": 0.9}' });
+    emulator.rule(
+      { model: 'gpt-4o', promptIncludes: '<Rubric>' },
+      { text: '{"reason": "names the billing team", "pass": true, "score": 0.9}' },
+    );
     const text = [
       'prompts: ["Ticket: {{ticket}}"]',
       'providers: [openai:gpt-4o-mini]',
@@ -311,7 +339,8 @@ describe('eval runner (gateway + emulator)', function () {
   });
 
   it('llm-rubric without any grader fails with a clear message at its line, never calling a default vendor', async () => {
-    const text = 'prompts: ["Ticket: {{ticket}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { ticket: "I was charged twice" }\n    assert:\n      - type: llm-rubric\n        value: Routes to billing\n';
+    const text =
+      'prompts: ["Ticket: {{ticket}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { ticket: "I was charged twice" }\n    assert:\n      - type: llm-rubric\n        value: Routes to billing\n';
     const { results } = await run(text);
     assert.equal(results[0].verdict, 'fail');
     assert.match(results[0].assertions[0].reason, /needs a grader model and none is configured.*--grader/);
@@ -319,9 +348,10 @@ describe('eval runner (gateway + emulator)', function () {
     assert.equal(emulator.requests.length, 1);
   });
 
-  it('an unparseable grader reply fails the assertion with promptfoo\'s message', async () => {
+  it("an unparseable grader reply fails the assertion with promptfoo's message", async () => {
     emulator.rule({ model: 'gpt-4o', promptIncludes: '<Rubric>' }, { text: 'Looks fine to me!' });
-    const text = 'prompts: ["Ticket: {{ticket}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { ticket: "I was charged twice" }\n    assert:\n      - type: llm-rubric\n        value: Routes to billing\n';
+    const text =
+      'prompts: ["Ticket: {{ticket}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { ticket: "I was charged twice" }\n    assert:\n      - type: llm-rubric\n        value: Routes to billing\n';
     const { results } = await run(text, { grader: 'openai:gpt-4o' });
     assert.equal(results[0].assertions[0].pass, false);
     assert.equal(results[0].assertions[0].reason, 'Could not extract JSON from llm-rubric response');

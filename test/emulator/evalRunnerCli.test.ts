@@ -49,7 +49,16 @@ describe('llm-workbench eval (CLI)', function () {
       execFile(
         process.execPath,
         [CLI, 'eval', '--config', join(dir, 'settings.json'), ...args],
-        { cwd: dir, env: { PATH: process.env.PATH ?? '', LLM_WORKBENCH_HOME: join(dir, 'home'), OPENAI_API_KEY: 'sk-test', ANTHROPIC_API_KEY: 'sk-ant-test', ...env } },
+        {
+          cwd: dir,
+          env: {
+            PATH: process.env.PATH ?? '',
+            LLM_WORKBENCH_HOME: join(dir, 'home'),
+            OPENAI_API_KEY: 'sk-test',
+            ANTHROPIC_API_KEY: 'sk-ant-test',
+            ...env,
+          },
+        },
         (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
     });
@@ -89,10 +98,19 @@ describe('llm-workbench eval (CLI)', function () {
     assert.equal(run.code, 1, run.stderr);
     assert.match(run.stdout, /crash\s+openai:gpt-4\.1-nano\s+FAIL\s+\d+ ms\s+\S+\s+Expected output to contain "bug"/);
     const xml = readFileSync(join(dir, 'reports', 'junit.xml'), 'utf8');
-    assert.match(xml, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="llm-workbench eval" tests="2" failures="1" errors="0" skipped="0"/);
+    assert.match(
+      xml,
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="llm-workbench eval" tests="2" failures="1" errors="0" skipped="0"/,
+    );
     assert.match(xml, /<testsuite name="triage\.eval\.yaml" tests="2" failures="1"/);
-    assert.match(xml, /<testcase name="double charge \[openai:gpt-4\.1-nano\]" classname="triage\.eval\.yaml\.openai:gpt-4\.1-nano" file="triage\.eval\.yaml" line="5" time="[\d.]+"\/>/);
-    assert.match(xml, /<failure message="Expected output to contain &quot;bug&quot; \(ignoring case\)" type="assertion">icontains \(line 10\)/);
+    assert.match(
+      xml,
+      /<testcase name="double charge \[openai:gpt-4\.1-nano\]" classname="triage\.eval\.yaml\.openai:gpt-4\.1-nano" file="triage\.eval\.yaml" line="5" time="[\d.]+"\/>/,
+    );
+    assert.match(
+      xml,
+      /<failure message="Expected output to contain &quot;bug&quot; \(ignoring case\)" type="assertion">icontains \(line 10\)/,
+    );
     assert.match(xml, /billing &lt;&quot;&amp;&gt; issue/);
     assert.doesNotMatch(xml.replace(/<\?xml[^>]*>/, ''), /<[^/a-z!?]|&(?!(amp|lt|gt|quot|apos|#\d+);)/);
     assert.equal((xml.match(/<testcase /g) ?? []).length, 2);
@@ -100,7 +118,10 @@ describe('llm-workbench eval (CLI)', function () {
   });
 
   it('exits 2 after reporting every problem as file:line:col, and still runs the valid tests', async () => {
-    const broken = write('broken.eval.yaml', 'prompts: ["{{x}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { x: a }\n    assert: [{ type: containz, value: a }]\n  - vars: [1]\n  - vars: { x: "I was charged twice" }\n    assert: [{ type: contains, value: billing }]\n');
+    const broken = write(
+      'broken.eval.yaml',
+      'prompts: ["{{x}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { x: a }\n    assert: [{ type: containz, value: a }]\n  - vars: [1]\n  - vars: { x: "I was charged twice" }\n    assert: [{ type: contains, value: billing }]\n',
+    );
     const unreadable = write('bad.eval.yaml', 'prompts: ["unclosed\ntests: []\n');
     const run = await cli([broken, unreadable]);
     assert.equal(run.code, 2);
@@ -114,14 +135,20 @@ describe('llm-workbench eval (CLI)', function () {
   it('exits 2 without calling anything when no file can run', async () => {
     const run = await cli([write('nothing.eval.yaml', 'prompts: [hi]\nproviders: [openai:embedding:text-embedding-3-small]\n')]);
     assert.equal(run.code, 2);
-    assert.match(run.stderr, /nothing\.eval\.yaml:2:13: error: `providers\[0\]`: "openai:embedding:text-embedding-3-small" is an embedding model/);
+    assert.match(
+      run.stderr,
+      /nothing\.eval\.yaml:2:13: error: `providers\[0\]`: "openai:embedding:text-embedding-3-small" is an embedding model/,
+    );
     assert.equal(emulator.requests.length, 0);
   });
 
   it('a config without tests runs each prompt once, as promptfoo does', async () => {
     const run = await cli([write('notests.eval.yaml', 'prompts: [Say hi, Say bye]\nproviders: [openai:gpt-4o-mini]\n')]);
     assert.equal(run.code, 0, run.stderr + run.stdout);
-    assert.deepEqual(emulator.requests.map((r) => (r.body as { messages: { content: string }[] }).messages[0].content).sort(), ['Say bye', 'Say hi']);
+    assert.deepEqual(emulator.requests.map((r) => (r.body as { messages: { content: string }[] }).messages[0].content).sort(), [
+      'Say bye',
+      'Say hi',
+    ]);
   });
 
   it('exits 2 on invalid options and settings, naming the fix', async () => {
@@ -142,7 +169,10 @@ describe('llm-workbench eval (CLI)', function () {
 
   it('an llm-rubric with no grader anywhere is an error at its line (exit 2); --grader supplies one', async () => {
     emulator.rule({ model: 'gpt-4o', promptIncludes: '<Rubric>' }, { text: '{"pass": true, "score": 1, "reason": "ok"}' });
-    const file = write('rubric.eval.yaml', 'prompts: ["{{ticket}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { ticket: "I was charged twice" }\n    assert:\n      - type: llm-rubric\n        value: Says billing\n');
+    const file = write(
+      'rubric.eval.yaml',
+      'prompts: ["{{ticket}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { ticket: "I was charged twice" }\n    assert:\n      - type: llm-rubric\n        value: Says billing\n',
+    );
     const missing = await cli([file]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /rubric\.eval\.yaml:6:9: error: this model-graded assertion needs a grader model and none is configured/);
@@ -161,7 +191,11 @@ describe('llm-workbench eval (CLI)', function () {
     const md = readFileSync(join(dir, 'selection.md'), 'utf8');
     assert.match(md, /\| openai:gpt-4\.1-nano \| 50\.0% \| missed \|/);
     assert.match(md, /"primary": "openai:gpt-4o-mini"/);
-    const record = JSON.parse(readFileSync(join(dir, 'selection.json'), 'utf8')) as { chosenRoute: unknown; dataset: { cases: number }; qualityGate: { minPassRate: number } };
+    const record = JSON.parse(readFileSync(join(dir, 'selection.json'), 'utf8')) as {
+      chosenRoute: unknown;
+      dataset: { cases: number };
+      qualityGate: { minPassRate: number };
+    };
     assert.deepEqual(record.chosenRoute, { primary: 'openai:gpt-4o-mini', fallbacks: ['openai:gpt-4o'] });
     assert.equal(record.dataset.cases, 2);
     assert.equal(record.qualityGate.minPassRate, 1);
@@ -171,8 +205,14 @@ describe('llm-workbench eval (CLI)', function () {
     const file = write('triage.eval.yaml', TWO_CASES('openai:gpt-4o-mini'));
     const first = await cli([file, '--json', 'out/results.jsonl']);
     assert.equal(first.code, 0, first.stderr);
-    const lines = readFileSync(join(dir, 'out', 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { verdict: string; cached: boolean; output: string });
-    assert.deepEqual(lines.map((l) => l.verdict), ['pass', 'pass']);
+    const lines = readFileSync(join(dir, 'out', 'results.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { verdict: string; cached: boolean; output: string });
+    assert.deepEqual(
+      lines.map((l) => l.verdict),
+      ['pass', 'pass'],
+    );
     assert.ok(lines.every((l) => !l.cached));
     const warm = await cli([file]);
     assert.equal(emulator.requests.length, 2);
@@ -184,9 +224,19 @@ describe('llm-workbench eval (CLI)', function () {
 
   it('records every call in the ledger under $LLM_WORKBENCH_HOME, and nothing for cached answers', async () => {
     const file = write('triage.eval.yaml', TWO_CASES('openai:gpt-4o-mini'));
-    const ledgerLines = () => readFileSync(join(dir, 'home', 'ledger.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { source: string; model: string });
+    const ledgerLines = () =>
+      readFileSync(join(dir, 'home', 'ledger.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { source: string; model: string });
     assert.equal((await cli([file])).code, 0);
-    assert.deepEqual(ledgerLines().map((r) => [r.source, r.model]), [['eval', 'gpt-4o-mini'], ['eval', 'gpt-4o-mini']]);
+    assert.deepEqual(
+      ledgerLines().map((r) => [r.source, r.model]),
+      [
+        ['eval', 'gpt-4o-mini'],
+        ['eval', 'gpt-4o-mini'],
+      ],
+    );
     const warm = await cli([file]);
     assert.match(warm.stdout, /2 from cache/);
     assert.equal(ledgerLines().length, 2);
@@ -204,10 +254,20 @@ describe('llm-workbench eval (CLI)', function () {
     assert.equal(emulator.requests.length, 0);
   });
 
-  it('sends promptfoo\'s request body: temperature 0 and max_tokens 1024 by default, Anthropic temperature included', async () => {
+  it("sends promptfoo's request body: temperature 0 and max_tokens 1024 by default, Anthropic temperature included", async () => {
     const file = write(
       'temp.eval.yaml',
-      ['prompts: ["{{ticket}}"]', 'providers:', '  - id: openai:gpt-4o-mini', '    config: { temperature: 0 }', '  - id: anthropic:messages:claude-haiku-4-5', '    config: { temperature: 0 }', 'tests:', '  - vars: { ticket: "I was charged twice" }', '    assert: [{ type: icontains, value: billing }]'].join('\n'),
+      [
+        'prompts: ["{{ticket}}"]',
+        'providers:',
+        '  - id: openai:gpt-4o-mini',
+        '    config: { temperature: 0 }',
+        '  - id: anthropic:messages:claude-haiku-4-5',
+        '    config: { temperature: 0 }',
+        'tests:',
+        '  - vars: { ticket: "I was charged twice" }',
+        '    assert: [{ type: icontains, value: billing }]',
+      ].join('\n'),
     );
     const run = await cli([file]);
     assert.equal(run.code, 0, run.stderr + run.stdout);
@@ -219,13 +279,19 @@ describe('llm-workbench eval (CLI)', function () {
   });
 
   it('reads one case as "1 case"', async () => {
-    const file = write('one.eval.yaml', 'prompts: ["{{ticket}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { ticket: "I was charged twice" }\n    assert: [{ type: icontains, value: billing }]\n');
+    const file = write(
+      'one.eval.yaml',
+      'prompts: ["{{ticket}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { ticket: "I was charged twice" }\n    assert: [{ type: icontains, value: billing }]\n',
+    );
     const run = await cli([file]);
     assert.match(run.stdout, /^1 case: 1 passed, 0 failed;/m);
   });
 
-  it('an apiBaseUrl from the eval file never receives the user\'s key; a key written in the file does (issue 12)', async () => {
-    writeFileSync(join(dir, 'settings.json'), JSON.stringify({ 'llmWorkbench.providers': [{ id: 'openai', kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1' }] }));
+  it("an apiBaseUrl from the eval file never receives the user's key; a key written in the file does (issue 12)", async () => {
+    writeFileSync(
+      join(dir, 'settings.json'),
+      JSON.stringify({ 'llmWorkbench.providers': [{ id: 'openai', kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1' }] }),
+    );
     const file = write(
       'base.eval.yaml',
       `prompts: ["{{ticket}}"]\nproviders:\n  - id: openai:chat:gpt-4o-mini\n    config: { apiBaseUrl: "${emulator.openaiBaseUrl}" }\ntests:\n  - vars: { ticket: "I was charged twice" }\n    assert: [{ type: equals, value: billing }]\n`,
@@ -234,14 +300,23 @@ describe('llm-workbench eval (CLI)', function () {
     assert.match(run.stderr, /base\.eval\.yaml:4:15: warning: .*an endpoint chosen by the eval file: your own key is not sent there/);
     assert.equal(emulator.requests[0].headers.authorization, undefined, 'OPENAI_API_KEY must not reach a file-chosen endpoint');
     const json = join(dir, 'out.jsonl');
-    const withKey = write('key.eval.yaml', `prompts: ["{{ticket}}"]\nproviders:\n  - id: openai:chat:gpt-4o-mini\n    config: { apiBaseUrl: "${emulator.openaiBaseUrl}", apiKey: sk-file-0123456789 }\ntests:\n  - vars: { ticket: "I was charged twice" }\n    assert: [{ type: equals, value: billing }]\n`);
+    const withKey = write(
+      'key.eval.yaml',
+      `prompts: ["{{ticket}}"]\nproviders:\n  - id: openai:chat:gpt-4o-mini\n    config: { apiBaseUrl: "${emulator.openaiBaseUrl}", apiKey: sk-file-0123456789 }\ntests:\n  - vars: { ticket: "I was charged twice" }\n    assert: [{ type: equals, value: billing }]\n`,
+    );
     const ok = await cli([withKey, '--json', json, '--no-cache']);
     assert.equal(ok.code, 0, ok.stderr + ok.stdout);
     assert.equal(emulator.requests.at(-1)!.headers.authorization, 'Bearer sk-file-0123456789');
-    const envar = write('envar.eval.yaml', `prompts: ["{{ticket}}"]\nproviders:\n  - id: openai:chat:gpt-4o-mini\n    config: { apiBaseUrl: "${emulator.openaiBaseUrl}", apiKeyEnvar: OPENAI_API_KEY }\ntests:\n  - vars: { ticket: "I was charged twice" }\n`);
+    const envar = write(
+      'envar.eval.yaml',
+      `prompts: ["{{ticket}}"]\nproviders:\n  - id: openai:chat:gpt-4o-mini\n    config: { apiBaseUrl: "${emulator.openaiBaseUrl}", apiKeyEnvar: OPENAI_API_KEY }\ntests:\n  - vars: { ticket: "I was charged twice" }\n`,
+    );
     const refused = await cli([envar]);
     assert.equal(refused.code, 2);
-    assert.match(refused.stderr, /envar\.eval\.yaml:4:\d+: error: `apiKeyEnvar: OPENAI_API_KEY` makes this eval file send your OPENAI_API_KEY.*--allow-file-endpoints/);
+    assert.match(
+      refused.stderr,
+      /envar\.eval\.yaml:4:\d+: error: `apiKeyEnvar: OPENAI_API_KEY` makes this eval file send your OPENAI_API_KEY.*--allow-file-endpoints/,
+    );
     const allowed = await cli([envar, '--allow-file-endpoints', '--no-cache']);
     assert.equal(allowed.code, 0, allowed.stderr + allowed.stdout);
     assert.equal(emulator.requests.at(-1)!.headers.authorization, 'Bearer sk-test');
@@ -249,10 +324,16 @@ describe('llm-workbench eval (CLI)', function () {
 
   it('a key rendered into a prompt never reaches the JSONL report', async () => {
     const json = join(dir, 'leak.jsonl');
-    const file = write('leak.eval.yaml', 'prompts: ["Key: {{ env.OPENAI_API_KEY }} {{ticket}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { ticket: "I was charged twice" }\n');
+    const file = write(
+      'leak.eval.yaml',
+      'prompts: ["Key: {{ env.OPENAI_API_KEY }} {{ticket}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { ticket: "I was charged twice" }\n',
+    );
     const run = await cli([file, '--json', json], { OPENAI_API_KEY: 'secret-key-0123456789' });
     assert.equal(run.code, 0, run.stderr + run.stdout);
-    assert.ok(JSON.stringify(emulator.requests[0].body).includes('secret-key-0123456789'), 'promptfoo renders env into the prompt, so do we');
+    assert.ok(
+      JSON.stringify(emulator.requests[0].body).includes('secret-key-0123456789'),
+      'promptfoo renders env into the prompt, so do we',
+    );
     const report = readFileSync(json, 'utf8');
     assert.ok(!report.includes('secret-key-0123456789'), 'the key is redacted from the report');
     assert.match(report, /\[redacted\]/);

@@ -19,7 +19,15 @@ export function contentText(content: unknown): string {
   if (Array.isArray(content)) {
     // Text parts, and the text inside Anthropic `tool_result` blocks (so replies can match on a tool's result).
     return content
-      .map((part) => (!part || typeof part !== 'object' ? '' : typeof part.text === 'string' ? part.text : part.type === 'tool_result' ? contentText(part.content) : ''))
+      .map((part) =>
+        !part || typeof part !== 'object'
+          ? ''
+          : typeof part.text === 'string'
+            ? part.text
+            : part.type === 'tool_result'
+              ? contentText(part.content)
+              : '',
+      )
       .join('');
   }
   return '';

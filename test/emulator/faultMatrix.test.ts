@@ -49,31 +49,81 @@ interface FaultCase {
   only?: readonly string[];
 }
 
-const retried = (kind: ErrorKind, message?: RegExp): Expectation => ({ direct: { outcome: 'error', kind, attempts: 3, message }, withFallback: { attempts: 4, fallbackUsed: true } });
+const retried = (kind: ErrorKind, message?: RegExp): Expectation => ({
+  direct: { outcome: 'error', kind, attempts: 3, message },
+  withFallback: { attempts: 4, fallbackUsed: true },
+});
 /** Text already shown: with a fallback the gateway moves on at once instead of repeating the model that broke off. */
-const midAnswer = (kind: ErrorKind, message?: RegExp): Expectation => ({ direct: { outcome: 'error', kind, attempts: 3, message }, withFallback: { attempts: 2, fallbackUsed: true } });
-const notRetried = (kind: ErrorKind, message?: RegExp): Expectation => ({ direct: { outcome: 'error', kind, attempts: 1, message }, withFallback: { attempts: 2, fallbackUsed: true } });
-const answered = (stopReason = 'end'): Expectation => ({ direct: { outcome: 'ok', attempts: 1 }, withFallback: { attempts: 1, fallbackUsed: false }, stopReason });
+const midAnswer = (kind: ErrorKind, message?: RegExp): Expectation => ({
+  direct: { outcome: 'error', kind, attempts: 3, message },
+  withFallback: { attempts: 2, fallbackUsed: true },
+});
+const notRetried = (kind: ErrorKind, message?: RegExp): Expectation => ({
+  direct: { outcome: 'error', kind, attempts: 1, message },
+  withFallback: { attempts: 2, fallbackUsed: true },
+});
+const answered = (stopReason = 'end'): Expectation => ({
+  direct: { outcome: 'ok', attempts: 1 },
+  withFallback: { attempts: 1, fallbackUsed: false },
+  stopReason,
+});
 
 const FAULTS: FaultCase[] = [
   { name: '429 with Retry-After', reply: { fault: { kind: 'status', status: 429, retryAfterMs: 20 } }, expect: retried('rate_limit') },
-  { name: '429 out of quota', reply: { fault: { kind: 'status', status: 429, code: 'insufficient_quota' } }, expect: notRetried('quota'), only: ['openai'] },
+  {
+    name: '429 out of quota',
+    reply: { fault: { kind: 'status', status: 429, code: 'insufficient_quota' } },
+    expect: notRetried('quota'),
+    only: ['openai'],
+  },
   { name: '500', reply: { fault: { kind: 'status', status: 500 } }, expect: retried('server') },
   { name: '503', reply: { fault: { kind: 'status', status: 503 } }, expect: retried('server') },
   { name: '529 overloaded', reply: { fault: { kind: 'status', status: 529 } }, expect: retried('overloaded') },
   { name: '401 bad key', reply: { fault: { kind: 'status', status: 401 } }, expect: notRetried('auth') },
-  { name: '400 bad request', reply: { fault: { kind: 'status', status: 400, message: 'Invalid request.' } }, expect: notRetried('bad_request') },
+  {
+    name: '400 bad request',
+    reply: { fault: { kind: 'status', status: 400, message: 'Invalid request.' } },
+    expect: notRetried('bad_request'),
+  },
   { name: 'slow first byte within the limit', reply: { chunks: ANSWER, fault: { kind: 'slow_first_byte', ms: 100 } }, expect: answered() },
   { name: 'stall before the first byte', reply: { fault: { kind: 'stall', afterChunks: 0 } }, expect: retried('timeout') },
-  { name: 'stall mid-answer', reply: { chunks: ANSWER, fault: { kind: 'stall', afterChunks: 1 } }, expect: midAnswer('timeout', /went silent/) },
+  {
+    name: 'stall mid-answer',
+    reply: { chunks: ANSWER, fault: { kind: 'stall', afterChunks: 1 } },
+    expect: midAnswer('timeout', /went silent/),
+  },
   { name: 'reset before the response', reply: { fault: { kind: 'reset', afterChunks: 0 } }, expect: retried('network') },
-  { name: 'reset mid-answer', reply: { chunks: ANSWER, fault: { kind: 'reset', afterChunks: 1 } }, expect: midAnswer('network', /dropped the connection in the middle of the answer/) },
-  { name: 'cut mid-answer (no terminal event)', reply: { chunks: ANSWER, fault: { kind: 'cut', afterChunks: 1 } }, expect: midAnswer('incomplete', /broke off/) },
+  {
+    name: 'reset mid-answer',
+    reply: { chunks: ANSWER, fault: { kind: 'reset', afterChunks: 1 } },
+    expect: midAnswer('network', /dropped the connection in the middle of the answer/),
+  },
+  {
+    name: 'cut mid-answer (no terminal event)',
+    reply: { chunks: ANSWER, fault: { kind: 'cut', afterChunks: 1 } },
+    expect: midAnswer('incomplete', /broke off/),
+  },
   { name: 'malformed chunk', reply: { chunks: ANSWER, fault: { kind: 'malformed', afterChunks: 1 } }, expect: midAnswer('incomplete') },
-  { name: 'error frame mid-stream', reply: { chunks: ANSWER, fault: { kind: 'status', status: 500, afterChunks: 1 } }, expect: midAnswer('server') },
-  { name: '200 with an HTML page', reply: { fault: { kind: 'html' } }, expect: notRetried('bad_request', /answered 200 with text\/html instead of an answer/) },
-  { name: '200 with the complete JSON body (stream ignored)', reply: { chunks: ANSWER, fault: { kind: 'ignore_stream' } }, expect: answered() },
-  { name: 'text after the terminal event', reply: { chunks: ANSWER, fault: { kind: 'trailing_text', text: ' INJECTED' } }, expect: answered() },
+  {
+    name: 'error frame mid-stream',
+    reply: { chunks: ANSWER, fault: { kind: 'status', status: 500, afterChunks: 1 } },
+    expect: midAnswer('server'),
+  },
+  {
+    name: '200 with an HTML page',
+    reply: { fault: { kind: 'html' } },
+    expect: notRetried('bad_request', /answered 200 with text\/html instead of an answer/),
+  },
+  {
+    name: '200 with the complete JSON body (stream ignored)',
+    reply: { chunks: ANSWER, fault: { kind: 'ignore_stream' } },
+    expect: answered(),
+  },
+  {
+    name: 'text after the terminal event',
+    reply: { chunks: ANSWER, fault: { kind: 'trailing_text', text: ' INJECTED' } },
+    expect: answered(),
+  },
   { name: 'cut at the output limit', reply: { chunks: ANSWER, stopReason: 'max_tokens' }, expect: answered('max_tokens') },
 ];
 
@@ -100,11 +150,16 @@ describe('fault matrix: every fault × protocol × (direct, with fallback)', fun
     };
     const ledger = new MemoryLedger();
     const logs: string[] = [];
-    return { gateway: createGateway({ config, keys: async () => 'sk-matrix-key', ledger, resilience: FAST, log: (line) => logs.push(line) }), ledger, logs };
+    return {
+      gateway: createGateway({ config, keys: async () => 'sk-matrix-key', ledger, resilience: FAST, log: (line) => logs.push(line) }),
+      ledger,
+      logs,
+    };
   }
 
   const cellCount = FAULTS.reduce((sum, f) => sum + (f.only?.length ?? PROTOCOLS.length) * 2, 0);
-  it(`covers ${cellCount} cells: ${FAULTS.length} faults × ${PROTOCOLS.length} protocols × (direct, with fallback)`, () => assert.ok(cellCount >= 100));
+  it(`covers ${cellCount} cells: ${FAULTS.length} faults × ${PROTOCOLS.length} protocols × (direct, with fallback)`, () =>
+    assert.ok(cellCount >= 100));
 
   for (const fault of FAULTS) {
     for (const protocol of PROTOCOLS) {
@@ -142,7 +197,11 @@ describe('fault matrix: every fault × protocol × (direct, with fallback)', fun
           assert.equal(record.fallbackUsed, false);
           if (direct.outcome === 'ok') {
             assert.equal(record.outcome, 'ok', record.errorMessage);
-            assert.equal(result.text, ANSWER.join(''), 'the answer exactly: nothing after the terminal event, nothing lost from a JSON body');
+            assert.equal(
+              result.text,
+              ANSWER.join(''),
+              'the answer exactly: nothing after the terminal event, nothing lost from a JSON body',
+            );
             assert.equal(record.stopReason, expect.stopReason);
             assert.equal(result.stopReason, expect.stopReason);
           } else {

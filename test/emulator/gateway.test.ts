@@ -35,7 +35,11 @@ describe('gateway against the emulator', function () {
     breakerCooldownMs: 250,
   };
 
-  function setup(config: Partial<WorkbenchConfig> = {}, resilience: Partial<ResilienceSettings> = {}, keys: (provider: string) => Promise<string | undefined> = async () => 'emulator-key') {
+  function setup(
+    config: Partial<WorkbenchConfig> = {},
+    resilience: Partial<ResilienceSettings> = {},
+    keys: (provider: string) => Promise<string | undefined> = async () => 'emulator-key',
+  ) {
     const full: WorkbenchConfig = {
       ...defaultConfig(),
       providers: [
@@ -124,16 +128,28 @@ describe('gateway against the emulator', function () {
       assert.equal(record.outcome, 'ok');
       assert.equal(record.provider, 'anthropic');
       assert.equal(record.fallbackUsed, true);
-      assert.match(record.fallbackReason ?? '', /openai:gpt-4o-mini: rate limited \(429\): the provider asked to wait 60 s, more than the 2 s left/);
+      assert.match(
+        record.fallbackReason ?? '',
+        /openai:gpt-4o-mini: rate limited \(429\): the provider asked to wait 60 s, more than the 2 s left/,
+      );
       assert.deepEqual(sleeps, []);
       const fallback = events.find((e) => e.type === 'fallback');
-      assert.deepEqual(fallback && { from: fallback.from, to: fallback.to }, { from: 'openai:gpt-4o-mini', to: 'anthropic:claude-haiku-4-5' });
-      assert.deepEqual(chatRequests().map((r) => r.protocol), ['openai', 'anthropic']);
+      assert.deepEqual(fallback && { from: fallback.from, to: fallback.to }, {
+        from: 'openai:gpt-4o-mini',
+        to: 'anthropic:claude-haiku-4-5',
+      });
+      assert.deepEqual(
+        chatRequests().map((r) => r.protocol),
+        ['openai', 'anthropic'],
+      );
     });
 
     it('insufficient_quota is not retried: straight to the fallback', async () => {
       const { gateway, sleeps } = setup();
-      emulator.rule({ model: 'gpt-4o-mini' }, { fault: { kind: 'status', status: 429, code: 'insufficient_quota', message: 'You exceeded your current quota' } });
+      emulator.rule(
+        { model: 'gpt-4o-mini' },
+        { fault: { kind: 'status', status: 429, code: 'insufficient_quota', message: 'You exceeded your current quota' } },
+      );
       const result = await gateway.complete(ask());
       assert.equal(result.record.outcome, 'ok');
       assert.equal(result.record.provider, 'anthropic');
@@ -152,7 +168,10 @@ describe('gateway against the emulator', function () {
       assert.equal(result.record.attempts, 4);
       assert.equal(sleeps.length, 2);
       assert.equal(result.text, '');
-      assert.match(result.error?.message ?? '', /No model on the route could answer:\n {2}openai:gpt-4o-mini: .+\n {2}anthropic:claude-haiku-4-5: .+/);
+      assert.match(
+        result.error?.message ?? '',
+        /No model on the route could answer:\n {2}openai:gpt-4o-mini: .+\n {2}anthropic:claude-haiku-4-5: .+/,
+      );
       assert.equal(result.record.costUsd, 0, 'refused calls are not billed');
     });
   });
@@ -160,18 +179,41 @@ describe('gateway against the emulator', function () {
   describe('fallback without duplicated text', () => {
     it('a stream cut after text restarts on the fallback, announced, and the final text is only the new answer', async () => {
       const { gateway } = setup();
-      emulator.rule({ model: 'gpt-4o-mini' }, { chunks: ['The ', 'first ', 'answer ', 'never ends'], fault: { kind: 'cut', afterChunks: 2 } });
+      emulator.rule(
+        { model: 'gpt-4o-mini' },
+        { chunks: ['The ', 'first ', 'answer ', 'never ends'], fault: { kind: 'cut', afterChunks: 2 } },
+      );
       emulator.rule({ model: 'claude-haiku-4-5' }, { chunks: ['A ', 'whole ', 'answer.'] });
       const events = await collect(gateway.stream(ask()));
       const kinds = events.map((e) => e.type);
-      assert.deepEqual(kinds, ['route', 'attempt', 'text', 'text', 'fallback', 'attempt', 'restart', 'text', 'text', 'text', 'usage', 'done', 'record']);
+      assert.deepEqual(kinds, [
+        'route',
+        'attempt',
+        'text',
+        'text',
+        'fallback',
+        'attempt',
+        'restart',
+        'text',
+        'text',
+        'text',
+        'usage',
+        'done',
+        'record',
+      ]);
       const restart = events.find((e) => e.type === 'restart') as Extract<GatewayEvent, { type: 'restart' }>;
       assert.equal(restart.model, 'anthropic:claude-haiku-4-5');
       assert.match(restart.reason, /openai:gpt-4o-mini answer broke off after 10 characters of its answer; the answer restarts/);
-      const afterRestart = events.slice(kinds.indexOf('restart')).filter((e) => e.type === 'text').map((e) => (e as { text: string }).text);
+      const afterRestart = events
+        .slice(kinds.indexOf('restart'))
+        .filter((e) => e.type === 'text')
+        .map((e) => (e as { text: string }).text);
       assert.equal(afterRestart.join(''), 'A whole answer.');
       emulator.reset();
-      emulator.rule({ model: 'gpt-4o-mini' }, { chunks: ['The ', 'first ', 'answer ', 'never ends'], fault: { kind: 'cut', afterChunks: 2 } });
+      emulator.rule(
+        { model: 'gpt-4o-mini' },
+        { chunks: ['The ', 'first ', 'answer ', 'never ends'], fault: { kind: 'cut', afterChunks: 2 } },
+      );
       emulator.rule({ model: 'claude-haiku-4-5' }, { chunks: ['A ', 'whole ', 'answer.'] });
       const result = await gateway.complete(ask());
       assert.equal(result.text, 'A whole answer.');
@@ -190,7 +232,20 @@ describe('gateway against the emulator', function () {
         emulator.rule({ model: 'gpt-4o-mini' }, { chunks: ['Complete ', 'answer.'] });
         const events = await collect(gateway.stream(ask()));
         const kinds = events.map((e) => e.type);
-        assert.deepEqual(kinds, ['route', 'attempt', 'text', 'text', 'fallback', 'attempt', 'restart', 'text', 'text', 'usage', 'done', 'record']);
+        assert.deepEqual(kinds, [
+          'route',
+          'attempt',
+          'text',
+          'text',
+          'fallback',
+          'attempt',
+          'restart',
+          'text',
+          'text',
+          'usage',
+          'done',
+          'record',
+        ]);
         const result = await gateway.complete(ask());
         assert.equal(result.text, 'Complete answer.');
         assert.equal(result.record.provider, 'openai');
@@ -229,12 +284,18 @@ describe('gateway against the emulator', function () {
       const events = await collect(gateway.stream(ask()));
       const fallback = events.find((e) => e.type === 'fallback') as Extract<GatewayEvent, { type: 'fallback' }>;
       assert.equal(fallback.missingKey, true);
-      assert.match(fallback.reason, /^openai:gpt-4o-mini skipped: No API key for OpenAI \(provider 'openai'\) — set it with 'LLM Workbench: Set API Key'/);
+      assert.match(
+        fallback.reason,
+        /^openai:gpt-4o-mini skipped: No API key for OpenAI \(provider 'openai'\) — set it with 'LLM Workbench: Set API Key'/,
+      );
       const record = (events.at(-1) as Extract<GatewayEvent, { type: 'record' }>).record;
       assert.equal(record.outcome, 'ok');
       assert.equal(record.attempts, 1, 'only the request that was sent is an attempt');
       assert.doesNotMatch(record.fallbackReason ?? '', /key rejected/);
-      assert.deepEqual(chatRequests().map((r) => r.protocol), ['anthropic']);
+      assert.deepEqual(
+        chatRequests().map((r) => r.protocol),
+        ['anthropic'],
+      );
       assert.equal(ledger.records.length, 1);
     });
 
@@ -268,7 +329,10 @@ describe('gateway against the emulator', function () {
       const second = await gateway.complete(ask());
       assert.equal(second.record.provider, 'anthropic');
       assert.equal(chatRequests().filter((r) => r.protocol === 'openai').length, 3, 'an open circuit sends nothing');
-      assert.match(second.record.fallbackReason ?? '', /openai:gpt-4o-mini skipped: circuit open for openai:gpt-4o-mini after 3 consecutive failures of this model/);
+      assert.match(
+        second.record.fallbackReason ?? '',
+        /openai:gpt-4o-mini skipped: circuit open for openai:gpt-4o-mini after 3 consecutive failures of this model/,
+      );
       assert.equal(second.record.attempts, 1);
 
       emulator.reset();
@@ -293,12 +357,21 @@ describe('gateway against the emulator', function () {
     const models = [{ ref: 'openai:small-window', contextWindow: 300, maxOutput: 100, inputPerMTok: 1, outputPerMTok: 2 }];
 
     it('skips to a fallback with a bigger window without sending anything to the small one', async () => {
-      const { gateway } = setup({ models, routes: { chat: { primary: 'openai:small-window', fallbacks: ['anthropic:claude-haiku-4-5'] } } });
+      const { gateway } = setup({
+        models,
+        routes: { chat: { primary: 'openai:small-window', fallbacks: ['anthropic:claude-haiku-4-5'] } },
+      });
       const result = await gateway.complete(ask(long));
       assert.equal(result.record.outcome, 'ok');
       assert.equal(result.record.provider, 'anthropic');
-      assert.deepEqual(chatRequests().map((r) => r.protocol), ['anthropic']);
-      assert.match(result.record.fallbackReason ?? '', /openai:small-window skipped: the prompt \(~\d+ tokens\) plus 100 reserved for the answer exceeds openai:small-window's 300-token window/);
+      assert.deepEqual(
+        chatRequests().map((r) => r.protocol),
+        ['anthropic'],
+      );
+      assert.match(
+        result.record.fallbackReason ?? '',
+        /openai:small-window skipped: the prompt \(~\d+ tokens\) plus 100 reserved for the answer exceeds openai:small-window's 300-token window/,
+      );
       assert.equal(result.record.attempts, 1);
     });
 
@@ -338,7 +411,10 @@ describe('gateway against the emulator', function () {
       assert.ok(!events.some((e) => e.type === 'fallback' || e.type === 'retry'));
       assert.equal(events.filter((e) => e.type === 'record').length, 1);
       await waitUntil(() => emulator.requests[0]?.closedByClient === true);
-      assert.deepEqual(chatRequests().map((r) => r.protocol), ['openai']);
+      assert.deepEqual(
+        chatRequests().map((r) => r.protocol),
+        ['openai'],
+      );
       assert.equal(ledger.records.length, 1);
     });
 
@@ -347,7 +423,10 @@ describe('gateway against the emulator', function () {
       emulator.rule({ model: 'gpt-4o-mini' }, { chunks: Array.from({ length: 50 }, (_, i) => `w${i} `), chunkDelayMs: 30 });
       for await (const event of gateway.stream(ask())) if (event.type === 'text') break;
       await waitUntil(() => emulator.requests[0]?.closedByClient === true);
-      assert.deepEqual(ledger.records.map((r) => [r.outcome, r.attempts]), [['aborted', 1]]);
+      assert.deepEqual(
+        ledger.records.map((r) => [r.outcome, r.attempts]),
+        [['aborted', 1]],
+      );
       assert.equal(chatRequests().length, 1);
     });
   });
@@ -355,13 +434,18 @@ describe('gateway against the emulator', function () {
   it('a caller that stops at done still leaves outcome ok in the ledger', async () => {
     const { gateway, ledger } = setup();
     for await (const event of gateway.stream(ask())) if (event.type === 'done') break;
-    assert.deepEqual(ledger.records.map((r) => r.outcome), ['ok']);
+    assert.deepEqual(
+      ledger.records.map((r) => r.outcome),
+      ['ok'],
+    );
   });
 
   describe('cascade on validation', () => {
     it('an answer outside the allowed labels is invalid_output and escalates to the next model', async () => {
       const validator = { allowedLabels: ['invoice', 'renewal', 'other'] };
-      const { gateway } = setup({ routes: { classify: { primary: 'openai:gpt-4o-mini', fallbacks: ['anthropic:claude-haiku-4-5'], validator } } });
+      const { gateway } = setup({
+        routes: { classify: { primary: 'openai:gpt-4o-mini', fallbacks: ['anthropic:claude-haiku-4-5'], validator } },
+      });
       emulator.rule({ model: 'gpt-4o-mini' }, { text: 'maybe billing or legal' });
       emulator.rule({ model: 'claude-haiku-4-5' }, { text: 'Invoice.' });
       const result = await gateway.complete({ task: 'classify', messages: [{ role: 'user', content: 'ambiguous vendor email' }] });
@@ -373,7 +457,9 @@ describe('gateway against the emulator', function () {
 
     it('JSON schema: invalid JSON escalates; the last model failing too is an invalid_output error', async () => {
       const validator = { jsonSchema: { type: 'object', required: ['label'], properties: { label: { enum: ['a', 'b'] } } } };
-      const { gateway } = setup({ routes: { extract: { primary: 'openai:gpt-4o-mini', fallbacks: ['anthropic:claude-haiku-4-5'], validator } } });
+      const { gateway } = setup({
+        routes: { extract: { primary: 'openai:gpt-4o-mini', fallbacks: ['anthropic:claude-haiku-4-5'], validator } },
+      });
       emulator.rule({ model: 'gpt-4o-mini' }, { text: '{"label": "c"}' });
       emulator.rule({ model: 'claude-haiku-4-5' }, { text: '```json\n{"label": "b"}\n```' });
       const ok = await gateway.complete({ task: 'extract', messages: [{ role: 'user', content: 'x' }] });
@@ -406,16 +492,22 @@ describe('gateway against the emulator', function () {
 
     it('a cut stream on an unpriced model, then a priced fallback: each model is charged its own part', async () => {
       const models = [{ ref: 'openai:gpt-4o-mini', inputPerMTok: 0.15, outputPerMTok: 0.6 }];
-      const { gateway, ledger } = setup({ models, routes: { chat: { primary: 'openai:unpriced-cut', fallbacks: ['openai:gpt-4o-mini'] } } });
+      const { gateway, ledger } = setup({
+        models,
+        routes: { chat: { primary: 'openai:unpriced-cut', fallbacks: ['openai:gpt-4o-mini'] } },
+      });
       emulator.rule({ model: 'unpriced-cut' }, { chunks: ['Half ', 'an ', 'answer ', 'and more'], fault: { kind: 'cut', afterChunks: 2 } });
       emulator.rule({ model: 'gpt-4o-mini' }, { text: 'Whole answer.', usage: { input: 1000, output: 10 } });
       const result = await gateway.complete(ask());
       assert.equal(result.text, 'Whole answer.');
       const parts = result.record.costParts ?? [];
-      assert.deepEqual(parts.map((p) => [p.model, p.costUsd === null ? null : 'known', p.usageSource]), [
-        ['openai:unpriced-cut', null, 'estimate'],
-        ['openai:gpt-4o-mini', 'known', 'provider'],
-      ]);
+      assert.deepEqual(
+        parts.map((p) => [p.model, p.costUsd === null ? null : 'known', p.usageSource]),
+        [
+          ['openai:unpriced-cut', null, 'estimate'],
+          ['openai:gpt-4o-mini', 'known', 'provider'],
+        ],
+      );
       const answered = 1000 * 0.15e-6 + 10 * 0.6e-6;
       assert.ok(Math.abs((parts[1].costUsd ?? 0) - answered) < 1e-12);
       assert.equal(result.record.costUsd, null, 'the whole call is not fully priced');
@@ -465,7 +557,11 @@ describe('gateway against the emulator', function () {
         routingRules: [
           {
             when: { task: 'chat' },
-            classify: { model: 'openai:gpt-4o-mini', simple: { primary: 'ollama:llama3.1:8b' }, complex: { primary: 'anthropic:claude-haiku-4-5' } },
+            classify: {
+              model: 'openai:gpt-4o-mini',
+              simple: { primary: 'ollama:llama3.1:8b' },
+              complex: { primary: 'anthropic:claude-haiku-4-5' },
+            },
             reason: 'cheap first',
           },
         ],
@@ -473,11 +569,17 @@ describe('gateway against the emulator', function () {
       emulator.rule({ model: 'gpt-4o-mini', promptIncludes: 'SIMPLE or COMPLEX' }, { text: 'SIMPLE' });
       const result = await gateway.complete(ask('What is 2+2?'));
       assert.equal(result.record.provider, 'ollama');
-      assert.equal(result.record.reason, "rule 1 'cheap first' matched task chat, openai:gpt-4o-mini labelled it SIMPLE -> ollama:llama3.1:8b");
-      assert.deepEqual(ledger.records.map((r) => [r.task, r.source, `${r.provider}:${r.model}`]), [
-        ['classify', 'router', 'openai:gpt-4o-mini'],
-        ['chat', undefined, 'ollama:llama3.1:8b'],
-      ]);
+      assert.equal(
+        result.record.reason,
+        "rule 1 'cheap first' matched task chat, openai:gpt-4o-mini labelled it SIMPLE -> ollama:llama3.1:8b",
+      );
+      assert.deepEqual(
+        ledger.records.map((r) => [r.task, r.source, `${r.provider}:${r.model}`]),
+        [
+          ['classify', 'router', 'openai:gpt-4o-mini'],
+          ['chat', undefined, 'ollama:llama3.1:8b'],
+        ],
+      );
     });
 
     it('a classifier that fails routes as COMPLEX and says why', async () => {
@@ -485,7 +587,11 @@ describe('gateway against the emulator', function () {
         routingRules: [
           {
             when: {},
-            classify: { model: 'openai:gpt-4o-mini', simple: { primary: 'ollama:llama3.1:8b' }, complex: { primary: 'anthropic:claude-haiku-4-5' } },
+            classify: {
+              model: 'openai:gpt-4o-mini',
+              simple: { primary: 'ollama:llama3.1:8b' },
+              complex: { primary: 'anthropic:claude-haiku-4-5' },
+            },
             reason: 'cheap first',
           },
         ],
@@ -501,7 +607,11 @@ describe('gateway against the emulator', function () {
         routingRules: [
           {
             when: {},
-            classify: { model: 'openai:gpt-4o-mini', simple: { primary: 'ollama:llama3.1:8b' }, complex: { primary: 'anthropic:claude-haiku-4-5' } },
+            classify: {
+              model: 'openai:gpt-4o-mini',
+              simple: { primary: 'ollama:llama3.1:8b' },
+              complex: { primary: 'anthropic:claude-haiku-4-5' },
+            },
             reason: 'cheap first',
           },
         ],
@@ -520,7 +630,10 @@ describe('gateway against the emulator', function () {
       });
       const result = await gateway.complete(ask('the db password is hunter2', { filePath: 'secrets/db.txt' }));
       assert.equal(result.record.provider, 'ollama');
-      assert.deepEqual(chatRequests().map((r) => r.protocol), ['ollama']);
+      assert.deepEqual(
+        chatRequests().map((r) => r.protocol),
+        ['ollama'],
+      );
       assert.ok(!emulator.requests.some((r) => JSON.stringify(r.body).includes('hunter2') && r.protocol !== 'ollama'));
     });
 

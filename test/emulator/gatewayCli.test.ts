@@ -147,7 +147,12 @@ describe('llm-workbench chat (dist/cli.js against the emulator)', function () {
   });
 
   it('exits 2 when nothing is configured, saying which setting to add', async () => {
-    const run = await chat(['hi'], { PATH: process.env.PATH, HOME: home, LLM_WORKBENCH_HOME: join(home, 'wb'), OLLAMA_HOST: '127.0.0.1:9' });
+    const run = await chat(['hi'], {
+      PATH: process.env.PATH,
+      HOME: home,
+      LLM_WORKBENCH_HOME: join(home, 'wb'),
+      OLLAMA_HOST: '127.0.0.1:9',
+    });
     assert.equal(run.code, 2);
     assert.match(run.stderr, /No model is configured for task "chat": add llmWorkbench\.routes\.chat/);
   });
@@ -160,12 +165,17 @@ describe('llm-workbench chat (dist/cli.js against the emulator)', function () {
     const run = await chat(['--config', file, '--task', 'code', '--file', 'secrets/keys.ts', 'explain this']);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /secrets\/keys\.ts is private/);
-    assert.deepEqual(emulator.requests.filter((r) => r.path === '/api/chat' || r.path.endsWith('/completions')).map((r) => r.protocol), ['ollama']);
+    assert.deepEqual(
+      emulator.requests.filter((r) => r.path === '/api/chat' || r.path.endsWith('/completions')).map((r) => r.protocol),
+      ['ollama'],
+    );
   });
   it('top-level --help lists the commands and exits 0; an unknown command exits 2; each command has --help', async () => {
     const run = (args: string[]) =>
       new Promise<CliRun>((resolve) => {
-        execFile(process.execPath, [cli, ...args], { env: env() }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
+        execFile(process.execPath, [cli, ...args], { env: env() }, (error, stdout, stderr) =>
+          resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+        );
       });
     const help = await run(['--help']);
     assert.equal(help.code, 0);

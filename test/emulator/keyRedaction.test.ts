@@ -34,7 +34,14 @@ describe('keys never leak through provider error text', function () {
     };
     const ledger = new MemoryLedger();
     const logs: string[] = [];
-    const gateway = createGateway({ config, keys: async () => key, ledger, resilience: { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 1 }, sleep: async () => undefined, log: (l) => logs.push(l) });
+    const gateway = createGateway({
+      config,
+      keys: async () => key,
+      ledger,
+      resilience: { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 1 },
+      sleep: async () => undefined,
+      log: (l) => logs.push(l),
+    });
     const events: GatewayEvent[] = [];
     for await (const event of gateway.stream({ task: 'chat', messages: [{ role: 'user', content: 'hi' }] })) events.push(event);
     const records = ledger.records;
@@ -57,7 +64,10 @@ describe('keys never leak through provider error text', function () {
 
   for (const status of [400, 500]) {
     it(`a ${status} whose message (shown to the user) echoes the key and a key-shaped token: both redacted`, async () => {
-      plain.rule({ protocol: 'openai' }, { fault: { kind: 'status', status, message: `Request with key ${KEY} refused; also saw sk-proj-AAAAbbbbCCCC1234` } });
+      plain.rule(
+        { protocol: 'openai' },
+        { fault: { kind: 'status', status, message: `Request with key ${KEY} refused; also saw sk-proj-AAAAbbbbCCCC1234` } },
+      );
       const { records, everything } = await call(plain, KEY);
       assert.match(records[0].errorMessage ?? '', /Request with key \[redacted\] refused; also saw \[redacted\]/);
       assert.ok(!everything.includes(KEY), everything);
@@ -80,8 +90,14 @@ describe('keys never leak through provider error text', function () {
       plain.rule({ protocol: 'openai' }, { fault: { kind: 'status', status: 400, message: echo(ODD_KEY) } });
       const { records, everything } = await call(plain, ODD_KEY);
       assert.equal(records[0].errorKind, 'bad_request');
-      const views = [everything, decodeURIComponent(everything.replace(/%(?![0-9a-f]{2})/gi, '%25')), ...(everything.match(/[A-Za-z0-9+/=]{12,}/g) ?? []).map((b) => Buffer.from(b, 'base64').toString('latin1'))];
-      for (const view of views) for (let i = 0; i + 8 <= ODD_KEY.length; i++) assert.ok(!view.includes(ODD_KEY.slice(i, i + 8)), `${ODD_KEY.slice(i, i + 8)} in ${view}`);
+      const views = [
+        everything,
+        decodeURIComponent(everything.replace(/%(?![0-9a-f]{2})/gi, '%25')),
+        ...(everything.match(/[A-Za-z0-9+/=]{12,}/g) ?? []).map((b) => Buffer.from(b, 'base64').toString('latin1')),
+      ];
+      for (const view of views)
+        for (let i = 0; i + 8 <= ODD_KEY.length; i++)
+          assert.ok(!view.includes(ODD_KEY.slice(i, i + 8)), `${ODD_KEY.slice(i, i + 8)} in ${view}`);
     });
   }
 });

@@ -92,12 +92,22 @@ describe('the ledger and the cache fail soft (CLI)', function () {
     mkdirSync(join(home, 'wb'));
     symlinkSync('/dev/full', join(home, 'wb', 'ledger.jsonl'));
     writeFileSync(join(home, 'triage.eval.yaml'), EVAL);
-    const settings = writeJson(join(home, 'settings.json'), { 'llmWorkbench.providers': [{ id: 'openai', kind: 'openai', baseUrl: emulator.openaiBaseUrl }] });
-    const run = await runCli(['eval', '--config', settings, '--junit', 'out/junit.xml', '--json', 'out/results.jsonl', 'triage.eval.yaml'], { env: cliEnv(emulator, home), cwd: home });
+    const settings = writeJson(join(home, 'settings.json'), {
+      'llmWorkbench.providers': [{ id: 'openai', kind: 'openai', baseUrl: emulator.openaiBaseUrl }],
+    });
+    const run = await runCli(
+      ['eval', '--config', settings, '--junit', 'out/junit.xml', '--json', 'out/results.jsonl', 'triage.eval.yaml'],
+      { env: cliEnv(emulator, home), cwd: home },
+    );
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /2 passed/);
     assert.match(readFileSync(join(home, 'out', 'junit.xml'), 'utf8'), /<testsuites name="llm-workbench eval" tests="2" failures="0"/);
-    assert.equal(readFileSync(join(home, 'out', 'results.jsonl'), 'utf8').trim().split('\n').length, 2);
+    assert.equal(
+      readFileSync(join(home, 'out', 'results.jsonl'), 'utf8')
+        .trim()
+        .split('\n').length,
+      2,
+    );
     assertOneWarning(run.stderr, join(home, 'wb', 'ledger.jsonl'), /disk is full/);
     assert.match(run.stderr, /2 call records of this run are not in the ledger/);
   });
@@ -106,14 +116,22 @@ describe('the ledger and the cache fail soft (CLI)', function () {
     mkdirSync(join(home, 'wb'), { recursive: true });
     writeFileSync(join(home, 'wb', 'cache'), 'a file where the cache folder should be');
     writeFileSync(join(home, 'triage.eval.yaml'), EVAL);
-    const settings = writeJson(join(home, 'settings.json'), { 'llmWorkbench.providers': [{ id: 'openai', kind: 'openai', baseUrl: emulator.openaiBaseUrl }] });
-    const run = await runCli(['eval', '--config', settings, '--junit', 'junit.xml', 'triage.eval.yaml'], { env: cliEnv(emulator, home), cwd: home });
+    const settings = writeJson(join(home, 'settings.json'), {
+      'llmWorkbench.providers': [{ id: 'openai', kind: 'openai', baseUrl: emulator.openaiBaseUrl }],
+    });
+    const run = await runCli(['eval', '--config', settings, '--junit', 'junit.xml', 'triage.eval.yaml'], {
+      env: cliEnv(emulator, home),
+      cwd: home,
+    });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /2 passed/);
     assert.ok(existsSync(join(home, 'junit.xml')));
     const warnings = run.stderr.split('\n').filter((l) => l.includes('response cache'));
     assert.equal(warnings.length, 1, run.stderr);
-    assert.match(warnings[0], /cannot be written \(a file is in the way of its folders\): answers of this run are not cached — .*--no-cache/);
+    assert.match(
+      warnings[0],
+      /cannot be written \(a file is in the way of its folders\): answers of this run are not cached — .*--no-cache/,
+    );
     assert.ok(!hasStackTrace(run.stderr), run.stderr);
     assert.equal(ledgerRecords(join(home, 'wb', 'ledger.jsonl')).length, 2);
   });

@@ -62,7 +62,8 @@ function readRules(file: string): Array<{ match: Match; reply: EmulatorReply }> 
   const list = Array.isArray(parsed) ? parsed : (parsed as { rules?: unknown }).rules;
   if (!Array.isArray(list)) throw new Error(`${file}: expected a JSON array of {match, reply} rules`);
   return list.map((entry, i) => {
-    if (!entry || typeof entry !== 'object' || typeof entry.reply !== 'object') throw new Error(`${file}: rule ${i} needs a "reply" object`);
+    if (!entry || typeof entry !== 'object' || typeof entry.reply !== 'object')
+      throw new Error(`${file}: rule ${i} needs a "reply" object`);
     return { match: entry.match ?? {}, reply: entry.reply };
   });
 }

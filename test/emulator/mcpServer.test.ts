@@ -31,7 +31,10 @@ describe('llm-workbench mcp (MCP SDK client over stdio)', function () {
     dir = mkdtempSync(join(tmpdir(), 'mcp-'));
     mkdirSync(join(dir, 'workspace'));
     cpSync(FIXTURE_EVALS, join(dir, 'workspace', 'evals'), { recursive: true });
-    writeFileSync(join(dir, 'workspace', 'prompt.md'), 'You are a careful reviewer. Review the diff below and list missing error handling.\n');
+    writeFileSync(
+      join(dir, 'workspace', 'prompt.md'),
+      'You are a careful reviewer. Review the diff below and list missing error handling.\n',
+    );
     writeFileSync(join(dir, 'secret.txt'), 'TOP-SECRET-CONTENT');
     writeFileSync(
       join(dir, 'settings.json'),
@@ -61,9 +64,12 @@ describe('llm-workbench mcp (MCP SDK client over stdio)', function () {
   const call = async (name: string, args: Record<string, unknown>) => (await client.callTool({ name, arguments: args })) as CallToolResult;
   const text = (result: CallToolResult) => result.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
 
-  it('lists the four tools with the catalog\'s schemas, marking the two that spend money', async () => {
+  it("lists the four tools with the catalog's schemas, marking the two that spend money", async () => {
     const { tools } = await client.listTools();
-    assert.deepEqual(tools.map((t) => t.name), ['count_tokens', 'estimate_cost', 'run_eval', 'compare_models']);
+    assert.deepEqual(
+      tools.map((t) => t.name),
+      ['count_tokens', 'estimate_cost', 'run_eval', 'compare_models'],
+    );
     for (const tool of tools) {
       const spec = AGENT_TOOLS.find((t) => t.mcpName === tool.name)!;
       assert.deepEqual(tool.inputSchema, spec.inputSchema);
@@ -98,7 +104,11 @@ describe('llm-workbench mcp (MCP SDK client over stdio)', function () {
   });
 
   it('estimate_cost: per-call and monthly cost on the candidates, cheapest first; nothing is called', async () => {
-    const result = await call('estimate_cost', { prompt: 'Summarize this ticket in one line.', models: ['emu:large', 'emu:small', 'nope:model'], outputTokens: 10 });
+    const result = await call('estimate_cost', {
+      prompt: 'Summarize this ticket in one line.',
+      models: ['emu:large', 'emu:small', 'nope:model'],
+      outputTokens: 10,
+    });
     const lines = text(result).split('\n');
     assert.match(lines[1], /^- emu:small: /);
     assert.match(lines[2], /^- emu:large: /);
@@ -122,12 +132,21 @@ describe('llm-workbench mcp (MCP SDK client over stdio)', function () {
     const spent = TICKET_MODELS.reduce((sum, m) => sum + costOfOneTicketCall(m.ref), 0);
     assert.match(lines[0], /^evals\/compare\.eval\.yaml: 2 passed, 1 failed, 0 errors, 0 skipped; spent \$/);
     assert.ok(Math.abs((result.structuredContent as { spentUsd: number }).spentUsd - spent) < 1e-12);
-    assert.deepEqual(lines.slice(1, 3), ['- [pass] #2 ambiguous invoice question on emu:large', '- [pass] #2 ambiguous invoice question on emu:medium']);
+    assert.deepEqual(lines.slice(1, 3), [
+      '- [pass] #2 ambiguous invoice question on emu:large',
+      '- [pass] #2 ambiguous invoice question on emu:medium',
+    ]);
     assert.match(lines[3], /^- \[fail\] #2 ambiguous invoice question on emu:small: .+/);
     assert.equal(lines.length, 4);
-    const ledger = readFileSync(join(dir, 'home', 'ledger.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { source?: string });
+    const ledger = readFileSync(join(dir, 'home', 'ledger.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { source?: string });
     assert.equal(ledger.length, 3);
-    assert.ok(ledger.every((r) => r.source === 'mcp'), JSON.stringify(ledger.map((r) => r.source)));
+    assert.ok(
+      ledger.every((r) => r.source === 'mcp'),
+      JSON.stringify(ledger.map((r) => r.source)),
+    );
   });
 
   it('run_eval over the cap is refused before any call', async () => {
@@ -141,7 +160,11 @@ describe('llm-workbench mcp (MCP SDK client over stdio)', function () {
   it('compare_models: the matrix and the recommendation (the cheapest model that passes every case)', async () => {
     emulator.reset();
     scriptTickets(emulator);
-    const result = await call('compare_models', { file: 'evals/compare.eval.yaml', models: ['emu:small', 'emu:medium', 'emu:large'], maxCostUsd: 1 });
+    const result = await call('compare_models', {
+      file: 'evals/compare.eval.yaml',
+      models: ['emu:small', 'emu:medium', 'emu:large'],
+      maxCostUsd: 1,
+    });
     assert.equal(result.isError, undefined, text(result));
     const data = result.structuredContent as { recommendation: { primary: string } | null };
     assert.equal(data.recommendation?.primary, 'emu:medium');

@@ -21,7 +21,12 @@ function budgetWindows(providers: ProviderConfig[]) {
   const windowFor = (ref: string) => {
     const colon = ref.indexOf(':');
     const provider = providers.find((p) => p.id === ref.slice(0, colon));
-    return effectiveContextWindow({ ref, info: { maxInputTokens: 131072, maxOutput: 131072 }, provider, server: cache.window(provider!.id, ref.slice(colon + 1)) });
+    return effectiveContextWindow({
+      ref,
+      info: { maxInputTokens: 131072, maxOutput: 131072 },
+      provider,
+      server: cache.window(provider!.id, ref.slice(colon + 1)),
+    });
   };
   return { cache, windowFor, changes: () => changes };
 }
@@ -35,7 +40,7 @@ describe('Ollama context windows through the adapter (emulator)', () => {
     await emu.close();
   });
 
-  it('num_ctx from /api/show once the server answered; Ollama\'s default for a model that sets none', async () => {
+  it("num_ctx from /api/show once the server answered; Ollama's default for a model that sets none", async () => {
     const { cache, windowFor, changes } = budgetWindows([{ id: 'ollama', kind: 'ollama', baseUrl: emu.ollamaBaseUrl }]);
     assert.equal(windowFor('ollama:qwen2.5-coder:7b').source, 'fallback', 'first read does not wait on the network');
     windowFor('ollama:llama3.1:8b');
@@ -74,7 +79,10 @@ describe('Ollama context windows through the adapter (emulator)', () => {
     windowFor('ollama:llama3.1:8b');
     cache.installed('ollama');
     await cache.settled();
-    assert.equal(windowFor('ollama:llama3.1:8b').note, `Window 4,096 = Ollama's default; the Ollama server at ${baseUrl} was not reachable.`);
+    assert.equal(
+      windowFor('ollama:llama3.1:8b').note,
+      `Window 4,096 = Ollama's default; the Ollama server at ${baseUrl} was not reachable.`,
+    );
     assert.deepEqual(cache.installed('ollama'), { state: 'unreachable' });
   });
 

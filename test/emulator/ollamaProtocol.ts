@@ -26,7 +26,8 @@ export async function handleOllamaChat(x: Exchange): Promise<void> {
   }
   const createdAt = new Date().toISOString();
   const final = {
-    model, created_at: createdAt,
+    model,
+    created_at: createdAt,
     message: { role: 'assistant', content: '' },
     done_reason: nativeStopReason(plan.stopReason, STOP_REASONS),
     done: true,
@@ -39,10 +40,17 @@ export async function handleOllamaChat(x: Exchange): Promise<void> {
   };
   // Ollama streams unless told otherwise.
   // Native tool calls: arguments as an object (or the scripted raw text), no call id, all in one message.
-  const toolCalls = plan.toolCalls.map((c) => ({ function: { name: c.name, arguments: c.argumentsText === JSON.stringify(c.input) ? c.input : c.argumentsText } }));
+  const toolCalls = plan.toolCalls.map((c) => ({
+    function: { name: c.name, arguments: c.argumentsText === JSON.stringify(c.input) ? c.input : c.argumentsText },
+  }));
   if (x.body.stream === false || plan.fault?.kind === 'ignore_stream') {
     const fault = plan.fault?.kind === 'ignore_stream' ? undefined : plan.fault;
-    return writeJson(x.req, x.res, { ...final, message: { role: 'assistant', content: plan.text, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) } }, fault);
+    return writeJson(
+      x.req,
+      x.res,
+      { ...final, message: { role: 'assistant', content: plan.text, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) } },
+      fault,
+    );
   }
   const frames: StreamFrames = {
     contentType: 'application/x-ndjson',
@@ -50,7 +58,9 @@ export async function handleOllamaChat(x: Exchange): Promise<void> {
     texts: plan.chunks.map((content) => line({ model, created_at: createdAt, message: { role: 'assistant', content }, done: false })),
     textFrame: (content) => line({ model, created_at: createdAt, message: { role: 'assistant', content }, done: false }),
     epilogue: [
-      ...(toolCalls.length ? [line({ model, created_at: createdAt, message: { role: 'assistant', content: '', tool_calls: toolCalls }, done: false })] : []),
+      ...(toolCalls.length
+        ? [line({ model, created_at: createdAt, message: { role: 'assistant', content: '', tool_calls: toolCalls }, done: false })]
+        : []),
       line(final),
     ],
     malformed: `{"model":"${model}","message":{"role":"assistant","content":\n`,
@@ -63,8 +73,12 @@ export function handleOllamaTags(x: Exchange): void {
   const models = x.options.ollamaModels ?? DEFAULT_OLLAMA_MODELS;
   sendJson(x.res, 200, {
     models: models.map((m) => ({
-      name: m.name, model: m.name, modified_at: '2025-01-01T00:00:00Z', size: 4_661_224_676,
-      digest: 'emulator', details: { format: 'gguf', family: m.architecture ?? 'llama', parameter_size: '8B', quantization_level: 'Q4_K_M' },
+      name: m.name,
+      model: m.name,
+      modified_at: '2025-01-01T00:00:00Z',
+      size: 4_661_224_676,
+      digest: 'emulator',
+      details: { format: 'gguf', family: m.architecture ?? 'llama', parameter_size: '8B', quantization_level: 'Q4_K_M' },
     })),
   });
 }
@@ -74,7 +88,10 @@ export function handleOllamaShow(x: Exchange): void {
   const spec = (x.options.ollamaModels ?? DEFAULT_OLLAMA_MODELS).find((m) => m.name === name);
   if (!spec) return sendJson(x.res, 404, { error: `model '${name}' not found` });
   const arch = spec.architecture ?? 'llama';
-  const parameters = [spec.numCtx !== undefined ? `num_ctx                        ${spec.numCtx}` : '', 'stop                           "<|eot_id|>"']
+  const parameters = [
+    spec.numCtx !== undefined ? `num_ctx                        ${spec.numCtx}` : '',
+    'stop                           "<|eot_id|>"',
+  ]
     .filter(Boolean)
     .join('\n');
   sendJson(x.res, 200, {
@@ -98,11 +115,18 @@ export async function handleOllamaGenerate(x: Exchange): Promise<void> {
   const promptText = typeof x.body.prompt === 'string' ? x.body.prompt : '';
   const prompt = [typeof x.body.system === 'string' ? x.body.system : '', promptText].filter(Boolean).join('\n');
   const plan = planReply(x.script.take({ protocol: 'ollama', model, prompt }), model, prompt, promptText);
-  if (plan.fault?.kind === 'status' && plan.fault.afterChunks === undefined) return writeStatus(x.res, plan.fault, ollamaErrorBody(plan.fault));
+  if (plan.fault?.kind === 'status' && plan.fault.afterChunks === undefined)
+    return writeStatus(x.res, plan.fault, ollamaErrorBody(plan.fault));
   const createdAt = new Date().toISOString();
   const final = {
-    model, created_at: createdAt, response: '', done: true, done_reason: nativeStopReason(plan.stopReason, STOP_REASONS),
-    prompt_eval_count: plan.usage.input, eval_count: plan.usage.output, total_duration: 1_000_000 * (plan.chunks.length + 5),
+    model,
+    created_at: createdAt,
+    response: '',
+    done: true,
+    done_reason: nativeStopReason(plan.stopReason, STOP_REASONS),
+    prompt_eval_count: plan.usage.input,
+    eval_count: plan.usage.output,
+    total_duration: 1_000_000 * (plan.chunks.length + 5),
   };
   if (x.body.stream === false) return writeJson(x.req, x.res, { ...final, response: plan.text }, plan.fault);
   const frames: StreamFrames = {

@@ -10,10 +10,13 @@ const STOP_REASONS = { end: 'stop', max_tokens: 'length', content_filter: 'conte
 export function openaiErrorBody(fault: Extract<Fault, { kind: 'status' }>): unknown {
   const code = fault.code ?? defaultCode(fault.status);
   const type =
-    code === 'insufficient_quota' ? 'insufficient_quota'
-    : fault.status === 429 ? 'requests'
-    : fault.status >= 500 ? 'server_error'
-    : 'invalid_request_error';
+    code === 'insufficient_quota'
+      ? 'insufficient_quota'
+      : fault.status === 429
+        ? 'requests'
+        : fault.status >= 500
+          ? 'server_error'
+          : 'invalid_request_error';
   return { error: { message: fault.message ?? defaultMessage(fault.status, code), type, param: null, code } };
 }
 
@@ -67,24 +70,51 @@ export async function handleOpenAIChat(x: Exchange): Promise<void> {
 
   if (x.body.stream !== true || plan.fault?.kind === 'ignore_stream') {
     const body = {
-      id, object: 'chat.completion', created, model, system_fingerprint: 'fp_emulator',
-      choices: [{
-        index: 0,
-        message: {
-          role: 'assistant', content: plan.text || (plan.toolCalls.length ? null : ''), refusal: null, annotations: [],
-          ...(plan.toolCalls.length ? { tool_calls: plan.toolCalls.map((c) => ({ id: `call_${c.id}`, type: 'function', function: { name: c.name, arguments: c.argumentsText } })) } : {}),
+      id,
+      object: 'chat.completion',
+      created,
+      model,
+      system_fingerprint: 'fp_emulator',
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: plan.text || (plan.toolCalls.length ? null : ''),
+            refusal: null,
+            annotations: [],
+            ...(plan.toolCalls.length
+              ? {
+                  tool_calls: plan.toolCalls.map((c) => ({
+                    id: `call_${c.id}`,
+                    type: 'function',
+                    function: { name: c.name, arguments: c.argumentsText },
+                  })),
+                }
+              : {}),
+          },
+          logprobs: null,
+          finish_reason: finish,
         },
-        logprobs: null,
-        finish_reason: finish,
-      }],
-      usage, service_tier: 'default',
+      ],
+      usage,
+      service_tier: 'default',
     };
     return writeJson(x.req, x.res, body, plan.fault?.kind === 'ignore_stream' ? undefined : plan.fault);
   }
 
   const includeUsage = !plan.omitUsage && (x.body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
   const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
-    sse({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_emulator', choices, ...(includeUsage ? { usage: null } : {}), ...extra });
+    sse({
+      id,
+      object: 'chat.completion.chunk',
+      created,
+      model,
+      system_fingerprint: 'fp_emulator',
+      choices,
+      ...(includeUsage ? { usage: null } : {}),
+      ...extra,
+    });
   const frames: StreamFrames = {
     contentType: 'text/event-stream; charset=utf-8',
     prelude: [chunk([{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }])],
@@ -93,8 +123,17 @@ export async function handleOpenAIChat(x: Exchange): Promise<void> {
     epilogue: [
       // Each call: id, type and name first with empty arguments, then the arguments in fragments, keyed by index.
       ...plan.toolCalls.flatMap((c, index) => [
-        chunk([{ index: 0, delta: { tool_calls: [{ index, id: `call_${c.id}`, type: 'function', function: { name: c.name, arguments: '' } }] }, logprobs: null, finish_reason: null }]),
-        ...fragments(c.argumentsText).map((part) => chunk([{ index: 0, delta: { tool_calls: [{ index, function: { arguments: part } }] }, logprobs: null, finish_reason: null }])),
+        chunk([
+          {
+            index: 0,
+            delta: { tool_calls: [{ index, id: `call_${c.id}`, type: 'function', function: { name: c.name, arguments: '' } }] },
+            logprobs: null,
+            finish_reason: null,
+          },
+        ]),
+        ...fragments(c.argumentsText).map((part) =>
+          chunk([{ index: 0, delta: { tool_calls: [{ index, function: { arguments: part } }] }, logprobs: null, finish_reason: null }]),
+        ),
       ]),
       chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: finish }]),
       ...(includeUsage ? [chunk([], { usage })] : []),

@@ -190,7 +190,9 @@ function decode(request: CollectedRequest, codec: Codec): Record<string, unknown
   if (!json) return codec.toObject(codec.decode(request.body), TO_OBJECT);
   // OTLP/JSON ids are hex; the generated classes read bytes as base64, so convert them first.
   const parsed = JSON.parse(request.body.toString('utf8'), (key, value) =>
-    (key === 'traceId' || key === 'spanId' || key === 'parentSpanId') && typeof value === 'string' ? Buffer.from(value, 'hex').toString('base64') : value,
+    (key === 'traceId' || key === 'spanId' || key === 'parentSpanId') && typeof value === 'string'
+      ? Buffer.from(value, 'hex').toString('base64')
+      : value,
   );
   return codec.toObject(codec.fromObject(parsed), TO_OBJECT);
 }

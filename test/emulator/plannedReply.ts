@@ -27,7 +27,7 @@ let nextCall = 1;
 /** Deterministic: same prompt, same answer and counts. Roughly 4 characters per token, like real tokenizers on English. */
 export function planReply(reply: EmulatorReply | undefined, model: string, prompt: string, lastUserMessage: string): PlannedReply {
   const toolCalls = (reply?.toolCalls ?? []).map(planToolCall);
-  const text = reply?.chunks ? reply.chunks.join('') : reply?.text ?? (toolCalls.length ? '' : defaultAnswer(model, lastUserMessage));
+  const text = reply?.chunks ? reply.chunks.join('') : (reply?.text ?? (toolCalls.length ? '' : defaultAnswer(model, lastUserMessage)));
   const chunks = reply?.chunks ?? (text ? splitIntoWords(text) : []);
   const usage = reply?.usage;
   return {

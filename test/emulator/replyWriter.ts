@@ -25,7 +25,13 @@ export function writeHtml(res: ServerResponse): void {
 }
 
 /** Writes a streamed reply, injecting the fault at the chunk it names. Resolves when the exchange is over. */
-export async function writeStream(req: IncomingMessage, res: ServerResponse, frames: StreamFrames, fault: Fault | undefined, chunkDelayMs: number): Promise<void> {
+export async function writeStream(
+  req: IncomingMessage,
+  res: ServerResponse,
+  frames: StreamFrames,
+  fault: Fault | undefined,
+  chunkDelayMs: number,
+): Promise<void> {
   if (fault?.kind === 'slow_first_byte') await sleep(fault.ms);
   if (fault?.kind === 'reset' && (fault.afterChunks ?? 0) === 0) return reset(req);
   if (fault?.kind === 'html') return writeHtml(res);

@@ -27,17 +27,31 @@ export async function handleOpenAIResponses(x: Exchange): Promise<void> {
   const model = String(x.body.model ?? 'unknown-model');
   const { prompt, lastUser } = inputPrompt(x.body);
   const plan = planReply(x.script.take({ protocol: 'openai', model, prompt }), model, prompt, lastUser);
-  if (plan.fault?.kind === 'status' && plan.fault.afterChunks === undefined) return writeStatus(x.res, plan.fault, openaiErrorBody(plan.fault));
+  if (plan.fault?.kind === 'status' && plan.fault.afterChunks === undefined)
+    return writeStatus(x.res, plan.fault, openaiErrorBody(plan.fault));
   const id = `resp_emu${nextId}`;
   const itemId = `msg_emu${nextId++}`;
   const incomplete = plan.stopReason === 'max_tokens';
-  const message = (text: string, status: string) => ({ type: 'message', id: itemId, status, role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] });
+  const message = (text: string, status: string) => ({
+    type: 'message',
+    id: itemId,
+    status,
+    role: 'assistant',
+    content: [{ type: 'output_text', text, annotations: [] }],
+  });
   const response = (status: string, output: unknown[], usage: unknown) => ({
-    id, object: 'response', created_at: Math.floor(Date.now() / 1000), status, model, output, usage,
+    id,
+    object: 'response',
+    created_at: Math.floor(Date.now() / 1000),
+    status,
+    model,
+    output,
+    usage,
     ...(incomplete && status !== 'in_progress' ? { incomplete_details: { reason: 'max_output_tokens' } } : { incomplete_details: null }),
   });
   const finalStatus = incomplete ? 'incomplete' : 'completed';
-  if (x.body.stream !== true) return writeJson(x.req, x.res, response(finalStatus, [message(plan.text, 'completed')], usageOf(plan)), plan.fault);
+  if (x.body.stream !== true)
+    return writeJson(x.req, x.res, response(finalStatus, [message(plan.text, 'completed')], usageOf(plan)), plan.fault);
 
   let sequence = 0;
   const event = (type: string, data: Record<string, unknown>) => sse({ type, sequence_number: sequence++, ...data }, type);
@@ -46,7 +60,12 @@ export async function handleOpenAIResponses(x: Exchange): Promise<void> {
     prelude: [
       event('response.created', { response: response('in_progress', [], null) }),
       event('response.output_item.added', { output_index: 0, item: { ...message('', 'in_progress'), content: [] } }),
-      event('response.content_part.added', { item_id: itemId, output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } }),
+      event('response.content_part.added', {
+        item_id: itemId,
+        output_index: 0,
+        content_index: 0,
+        part: { type: 'output_text', text: '', annotations: [] },
+      }),
     ],
     texts: plan.chunks.map((delta) => event('response.output_text.delta', { item_id: itemId, output_index: 0, content_index: 0, delta })),
     textFrame: (delta) => event('response.output_text.delta', { item_id: itemId, output_index: 0, content_index: 0, delta }),
@@ -68,7 +87,10 @@ export async function handleOpenAICompletions(x: Exchange): Promise<void> {
   const plan = planReply(x.script.take({ protocol: 'openai', model, prompt }), model, prompt, prompt);
   if (plan.fault?.kind === 'status') return writeStatus(x.res, plan.fault, openaiErrorBody(plan.fault));
   const body = {
-    id: `cmpl-emu${nextId++}`, object: 'text_completion', created: Math.floor(Date.now() / 1000), model,
+    id: `cmpl-emu${nextId++}`,
+    object: 'text_completion',
+    created: Math.floor(Date.now() / 1000),
+    model,
     choices: [{ text: plan.text, index: 0, logprobs: null, finish_reason: plan.stopReason === 'max_tokens' ? 'length' : 'stop' }],
     usage: { prompt_tokens: plan.usage.input, completion_tokens: plan.usage.output, total_tokens: plan.usage.input + plan.usage.output },
   };

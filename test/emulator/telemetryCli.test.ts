@@ -67,13 +67,23 @@ describe('llm-workbench chat and eval export over OTEL_* (dist/cli.js)', functio
     assert.equal(call.attributes['llm_workbench.request.id'], ledgerLine.requestId);
     const request = collector.requests.find((r) => r.path === '/v1/traces')!;
     assert.equal(request.headers.authorization, 'Bearer team-token');
-    assert.ok(collector.requests.some((r) => r.path === '/v1/metrics'), 'metrics flushed at exit too');
+    assert.ok(
+      collector.requests.some((r) => r.path === '/v1/metrics'),
+      'metrics flushed at exit too',
+    );
   });
 
   it('eval: the run, its cases and their calls arrive as one trace', async () => {
     writeFileSync(
       join(home, 'tiny.eval.yaml'),
-      ['prompts: ["Say {{ word }}"]', 'providers: [openai:gpt-4o-mini]', 'tests:', '  - vars: { word: hi }', '    assert: [{ type: icontains, value: hi }]', ''].join('\n'),
+      [
+        'prompts: ["Say {{ word }}"]',
+        'providers: [openai:gpt-4o-mini]',
+        'tests:',
+        '  - vars: { word: hi }',
+        '    assert: [{ type: icontains, value: hi }]',
+        '',
+      ].join('\n'),
     );
     const result = await run(['eval', '--no-cache', 'tiny.eval.yaml'], { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${endpoint}/v1/traces` });
     assert.equal(result.code, 0, result.stderr);
@@ -86,7 +96,10 @@ describe('llm-workbench chat and eval export over OTEL_* (dist/cli.js)', functio
   });
 
   it('an OTEL setting we do not implement stops with exit 2 before any call', async () => {
-    const result = await run(['chat', '--model', 'openai:gpt-4o-mini', 'Hello'], { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' });
+    const result = await run(['chat', '--model', 'openai:gpt-4o-mini', 'Hello'], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+    });
     assert.equal(result.code, 2);
     assert.match(result.stderr, /llm-workbench chat: OTEL_EXPORTER_OTLP_PROTOCOL=grpc is not supported/);
     assert.equal(emulator.requests.length, 0);
@@ -97,7 +110,16 @@ describe('llm-workbench chat and eval export over OTEL_* (dist/cli.js)', functio
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /Emulated answer/);
     // Either the exporter gave up within the exit budget, or the budget ran out first: both are said, neither is fatal.
-    assert.match(result.stderr, /OpenTelemetry export of traces to http:\/\/127\.0\.0\.1:9\/v1\/traces failed|OpenTelemetry export did not finish within 5 s/);
-    assert.equal(readFileSync(join(home, 'wb', 'ledger.jsonl'), 'utf8').trim().split('\n').length, 1, 'the ledger has the call');
+    assert.match(
+      result.stderr,
+      /OpenTelemetry export of traces to http:\/\/127\.0\.0\.1:9\/v1\/traces failed|OpenTelemetry export did not finish within 5 s/,
+    );
+    assert.equal(
+      readFileSync(join(home, 'wb', 'ledger.jsonl'), 'utf8')
+        .trim()
+        .split('\n').length,
+      1,
+      'the ledger has the call',
+    );
   });
 });

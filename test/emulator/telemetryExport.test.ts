@@ -64,7 +64,11 @@ describe('OpenTelemetry export of gateway calls and eval runs', function () {
       ...config,
     };
     const errors: string[] = [];
-    const telemetry = createTelemetry(exportSettings, { version: '0.0.0-test', providers: full.providers, onExportError: (m) => errors.push(m) });
+    const telemetry = createTelemetry(exportSettings, {
+      version: '0.0.0-test',
+      providers: full.providers,
+      onExportError: (m) => errors.push(m),
+    });
     telemetries.push(telemetry);
     const ledger = new MemoryLedger();
     const gateway = createGateway({
@@ -78,7 +82,12 @@ describe('OpenTelemetry export of gateway calls and eval runs', function () {
     return { gateway, ledger, telemetry, errors, catalog: new ModelCatalog(full.models) };
   }
 
-  const ask = (content = 'Say hello', extra: Partial<GatewayRequest> = {}): GatewayRequest => ({ task: 'chat', messages: [{ role: 'user', content }], source: 'cli', ...extra });
+  const ask = (content = 'Say hello', extra: Partial<GatewayRequest> = {}): GatewayRequest => ({
+    task: 'chat',
+    messages: [{ role: 'user', content }],
+    source: 'cli',
+    ...extra,
+  });
   const callSpans = (spans: CollectedSpan[]) => spans.filter((s) => s.kind === 3);
   const childrenOf = (spans: CollectedSpan[], parent: CollectedSpan) => spans.filter((s) => s.parentSpanId === parent.spanId);
 
@@ -114,7 +123,11 @@ describe('OpenTelemetry export of gateway calls and eval runs', function () {
       assert.equal(typeof a['server.port'], 'number');
       assert.ok(typeof a['gen_ai.response.time_to_first_chunk'] === 'number' && a['gen_ai.response.time_to_first_chunk'] > 0);
       assert.equal(a['gen_ai.response.time_to_first_chunk'], (result.record.ttftMs ?? 0) / 1000);
-      const expectedCost = costOfUsage(catalog.lookup('openai:gpt-4o-mini'), { input: { total: 1200, cacheRead: 1024 }, output: { total: 3 }, source: 'provider' });
+      const expectedCost = costOfUsage(catalog.lookup('openai:gpt-4o-mini'), {
+        input: { total: 1200, cacheRead: 1024 },
+        output: { total: 3 },
+        source: 'provider',
+      });
       assert.equal(a['llm_workbench.cost.usd'], expectedCost);
       assert.equal(a['llm_workbench.cost.known'], true);
       assert.deepEqual(a['llm_workbench.route'], ['openai:gpt-4o-mini', 'anthropic:claude-haiku-4-5']);
@@ -128,7 +141,10 @@ describe('OpenTelemetry export of gateway calls and eval runs', function () {
       assert.equal(a['gen_ai.output.messages'], undefined);
       assert.equal(call.status.code, 0);
       const attempts = childrenOf(spans, call);
-      assert.deepEqual(attempts.map((s) => [s.name, s.kind]), [['attempt openai:gpt-4o-mini', 1]]);
+      assert.deepEqual(
+        attempts.map((s) => [s.name, s.kind]),
+        [['attempt openai:gpt-4o-mini', 1]],
+      );
       assert.equal(attempts[0].attributes['gen_ai.usage.input_tokens'], undefined, 'usage only on the call span: counted once');
       const headers = collector.requests.find((r) => r.path === '/v1/traces')!.headers;
       assert.equal(headers['x-team'], 'ml');
@@ -136,7 +152,7 @@ describe('OpenTelemetry export of gateway calls and eval runs', function () {
     });
   }
 
-  it('a call that fell back: retries and the fallback are child spans, the answer is the fallback model\'s', async () => {
+  it("a call that fell back: retries and the fallback are child spans, the answer is the fallback model's", async () => {
     const { gateway, telemetry } = setup();
     emulator.rule({ model: 'gpt-4o-mini' }, { fault: { kind: 'status', status: 503 } });
     emulator.enqueue({ text: 'From Claude.', usage: { input: 20, output: 4 } }, { model: 'claude-haiku-4-5' });
@@ -162,7 +178,10 @@ describe('OpenTelemetry export of gateway calls and eval runs', function () {
         ['fallback anthropic:claude-haiku-4-5', null, 0],
       ],
     );
-    assert.deepEqual(call.events.map((e) => e.name), ['llm_workbench.retry', 'llm_workbench.fallback']);
+    assert.deepEqual(
+      call.events.map((e) => e.name),
+      ['llm_workbench.retry', 'llm_workbench.fallback'],
+    );
     assert.equal(call.events[0].attributes['error.type'], 'server');
     assert.equal(call.events[1].attributes.to, 'anthropic:claude-haiku-4-5');
   });
@@ -182,9 +201,12 @@ describe('OpenTelemetry export of gateway calls and eval runs', function () {
     assert.equal(call.attributes['gen_ai.response.finish_reasons'], undefined);
   });
 
-  it('an answer cut at the output limit: finish reason length, with the limit the gateway sent (the model\'s maximum)', async () => {
+  it("an answer cut at the output limit: finish reason length, with the limit the gateway sent (the model's maximum)", async () => {
     const { gateway, telemetry, ledger } = setup(settings(), { routes: { chat: { primary: 'openai:gpt-4o-mini' } } });
-    emulator.enqueue({ chunks: ['The first half'], stopReason: 'max_tokens', usage: { input: 20, output: 16384 } }, { model: 'gpt-4o-mini' });
+    emulator.enqueue(
+      { chunks: ['The first half'], stopReason: 'max_tokens', usage: { input: 20, output: 16384 } },
+      { model: 'gpt-4o-mini' },
+    );
     const result = await gateway.complete(ask('Write the whole manual'));
     assert.equal(result.record.outcome, 'ok');
     assert.equal(ledger.records[0].stopReason, 'max_tokens');
@@ -199,21 +221,26 @@ describe('OpenTelemetry export of gateway calls and eval runs', function () {
 
   it('a stream cut mid-answer restarts on the fallback: a restart event, and the span is the fallback answer', async () => {
     const { gateway, telemetry } = setup(settings({ captureContent: true }));
-    emulator.enqueue({ chunks: ['Part one ', 'part two ', 'part three'], fault: { kind: 'cut', afterChunks: 2 } }, { model: 'gpt-4o-mini' });
+    emulator.enqueue(
+      { chunks: ['Part one ', 'part two ', 'part three'], fault: { kind: 'cut', afterChunks: 2 } },
+      { model: 'gpt-4o-mini' },
+    );
     emulator.enqueue({ text: 'Whole answer.' }, { model: 'claude-haiku-4-5' });
     const result = await gateway.complete(ask('Tell me', { system: 'Be brief.' }));
     assert.equal(result.text, 'Whole answer.');
     await telemetry.flush(5_000);
     const [call] = callSpans(collector.spans());
     assert.ok(call.events.some((e) => e.name === 'llm_workbench.restart'));
-    assert.deepEqual(JSON.parse(String(call.attributes['gen_ai.input.messages'])), [{ role: 'user', parts: [{ type: 'text', content: 'Tell me' }] }]);
+    assert.deepEqual(JSON.parse(String(call.attributes['gen_ai.input.messages'])), [
+      { role: 'user', parts: [{ type: 'text', content: 'Tell me' }] },
+    ]);
     assert.deepEqual(JSON.parse(String(call.attributes['gen_ai.system_instructions'])), [{ type: 'text', content: 'Be brief.' }]);
     assert.deepEqual(JSON.parse(String(call.attributes['gen_ai.output.messages'])), [
       { role: 'assistant', parts: [{ type: 'text', content: 'Whole answer.' }], finish_reason: 'stop' },
     ]);
   });
 
-  it('exports gen_ai.client.token.usage and gen_ai.client.operation.duration with the conventions\' buckets', async () => {
+  it("exports gen_ai.client.token.usage and gen_ai.client.operation.duration with the conventions' buckets", async () => {
     const { gateway, telemetry } = setup(settings({ metricsIntervalMs: 60_000 }));
     emulator.enqueue({ text: 'Hi.', usage: { input: 40, output: 2 } }, { model: 'gpt-4o-mini' });
     await gateway.complete(ask());
@@ -258,7 +285,13 @@ describe('OpenTelemetry export of gateway calls and eval runs', function () {
       ].join('\n'),
     );
     const traced = telemetry.evalRun();
-    const summary = await runEval([parseEvalFile(file)], { gateway, allowCode: false, concurrency: 2, onEvent: (e) => traced.onEvent(e), aroundCase: traced.aroundCase });
+    const summary = await runEval([parseEvalFile(file)], {
+      gateway,
+      allowCode: false,
+      concurrency: 2,
+      onEvent: (e) => traced.onEvent(e),
+      aroundCase: traced.aroundCase,
+    });
     assert.equal(summary.passed, 1);
     assert.equal(summary.failed, 1);
     await telemetry.flush(5_000);
@@ -272,13 +305,22 @@ describe('OpenTelemetry export of gateway calls and eval runs', function () {
     assert.deepEqual(cases.map((c) => c.name).sort(), ['eval case crash', 'eval case double charge']);
     for (const c of cases) {
       const calls = childrenOf(spans, c);
-      assert.deepEqual(calls.map((s) => [s.name, s.kind]), [['chat gpt-4o-mini', 3]], `${c.name}: its call nests under it`);
+      assert.deepEqual(
+        calls.map((s) => [s.name, s.kind]),
+        [['chat gpt-4o-mini', 3]],
+        `${c.name}: its call nests under it`,
+      );
       assert.equal(calls[0].traceId, run.traceId);
     }
     const passing = cases.find((c) => c.name === 'eval case double charge')!;
     assert.equal(passing.attributes['llm_workbench.eval.case.verdict'], 'pass');
     assert.deepEqual(
-      passing.events.map((e) => [e.name, e.attributes['gen_ai.evaluation.name'], e.attributes['gen_ai.evaluation.score.label'], e.attributes['gen_ai.evaluation.score.value']]),
+      passing.events.map((e) => [
+        e.name,
+        e.attributes['gen_ai.evaluation.name'],
+        e.attributes['gen_ai.evaluation.score.label'],
+        e.attributes['gen_ai.evaluation.score.value'],
+      ]),
       [
         ['gen_ai.evaluation.result', 'icontains', 'pass', 1],
         ['gen_ai.evaluation.result', 'not-icontains', 'pass', 1],
@@ -300,7 +342,9 @@ describe('OpenTelemetry export of gateway calls and eval runs', function () {
       const port = (closedPort.address() as { port: number }).port;
       await new Promise<void>((resolve) => closedPort.close(() => resolve()));
       const down = `http://127.0.0.1:${port}`;
-      const { gateway, ledger, telemetry, errors } = setup(settings({ traces: { url: `${down}/v1/traces`, headers: {}, protocol: 'http/protobuf' }, metrics: undefined }));
+      const { gateway, ledger, telemetry, errors } = setup(
+        settings({ traces: { url: `${down}/v1/traces`, headers: {}, protocol: 'http/protobuf' }, metrics: undefined }),
+      );
       for (let i = 0; i < 5; i++) {
         const result = await gateway.complete(ask(`call ${i}`));
         assert.equal(result.record.outcome, 'ok');

@@ -6,7 +6,9 @@ import { keys, run } from './adapterHarness';
 import { startEmulator, type EmulatedProtocol, type Emulator } from './emulator';
 
 /** A 1×1 PNG (a real file's bytes): images travel as base64 in every protocol. */
-const PNG = Uint8Array.from(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYPj/HwADAgH/6Xb9SQAAAABJRU5ErkJggg==', 'base64'));
+const PNG = Uint8Array.from(
+  Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYPj/HwADAgH/6Xb9SQAAAABJRU5ErkJggg==', 'base64'),
+);
 const PNG_BASE64 = Buffer.from(PNG).toString('base64');
 
 const WEATHER: ToolDefinition = {
@@ -30,19 +32,45 @@ describe('tool calls, tool results and images through every adapter', () => {
 
   const KEYS = keys({ openai: 'sk-openai', anthropic: 'sk-ant' });
   const targets: { name: string; protocol: EmulatedProtocol; model: string; config: () => ProviderConfig }[] = [
-    { name: 'openai', protocol: 'openai', model: 'gpt-4o-mini', config: () => ({ id: 'openai', kind: 'openai', baseUrl: emu.openaiBaseUrl }) },
-    { name: 'anthropic', protocol: 'anthropic', model: 'claude-emulated', config: () => ({ id: 'anthropic', kind: 'anthropic', baseUrl: emu.anthropicBaseUrl }) },
-    { name: 'ollama (native)', protocol: 'ollama', model: 'llama3.1:8b', config: () => ({ id: 'ollama', kind: 'ollama', baseUrl: emu.ollamaBaseUrl }) },
-    { name: 'ollama (/v1)', protocol: 'openai', model: 'llama3.1:8b', config: () => ({ id: 'ollama', kind: 'ollama', baseUrl: emu.ollamaBaseUrl, ollamaApi: 'openai' }) },
+    {
+      name: 'openai',
+      protocol: 'openai',
+      model: 'gpt-4o-mini',
+      config: () => ({ id: 'openai', kind: 'openai', baseUrl: emu.openaiBaseUrl }),
+    },
+    {
+      name: 'anthropic',
+      protocol: 'anthropic',
+      model: 'claude-emulated',
+      config: () => ({ id: 'anthropic', kind: 'anthropic', baseUrl: emu.anthropicBaseUrl }),
+    },
+    {
+      name: 'ollama (native)',
+      protocol: 'ollama',
+      model: 'llama3.1:8b',
+      config: () => ({ id: 'ollama', kind: 'ollama', baseUrl: emu.ollamaBaseUrl }),
+    },
+    {
+      name: 'ollama (/v1)',
+      protocol: 'openai',
+      model: 'llama3.1:8b',
+      config: () => ({ id: 'ollama', kind: 'ollama', baseUrl: emu.ollamaBaseUrl, ollamaApi: 'openai' }),
+    },
   ];
 
   for (const t of targets) {
     describe(t.name, () => {
       const adapter = () => createAdapter(t.config(), KEYS);
 
-      it('a round trip: the call streams back as one tool_call event, the result goes back in the protocol\'s shape', async () => {
-        emu.rule({ protocol: t.protocol }, { text: 'Let me check. ', toolCalls: [{ name: 'get_weather', input: { city: 'Paris', units: { temp: 'C' } } }] });
-        emu.rule({ protocol: t.protocol, promptIncludes: '18 degrees' }, { text: 'It is 18 degrees in Paris.', usage: { input: 40, output: 8 } });
+      it("a round trip: the call streams back as one tool_call event, the result goes back in the protocol's shape", async () => {
+        emu.rule(
+          { protocol: t.protocol },
+          { text: 'Let me check. ', toolCalls: [{ name: 'get_weather', input: { city: 'Paris', units: { temp: 'C' } } }] },
+        );
+        emu.rule(
+          { protocol: t.protocol, promptIncludes: '18 degrees' },
+          { text: 'It is 18 degrees in Paris.', usage: { input: 40, output: 8 } },
+        );
 
         const first = await run(adapter(), t.model, { tools: [WEATHER], messages: [{ role: 'user', content: 'Weather in Paris?' }] });
         assert.equal(first.text, 'Let me check. ');
@@ -65,8 +93,11 @@ describe('tool calls, tool results and images through every adapter', () => {
         assertHistorySent(t.protocol, emu.requests[1].body as Record<string, any>, call.id);
       });
 
-      it('sends an image from the user in the protocol\'s image form', async () => {
-        const message = messageFromParts('user', [{ type: 'text', text: 'What is in this picture?' }, { type: 'image', mimeType: 'image/png', data: PNG }]);
+      it("sends an image from the user in the protocol's image form", async () => {
+        const message = messageFromParts('user', [
+          { type: 'text', text: 'What is in this picture?' },
+          { type: 'image', mimeType: 'image/png', data: PNG },
+        ]);
         const out = await run(adapter(), t.model, { messages: [message] });
         assert.equal(out.error, undefined);
         const body = emu.requests[0].body as Record<string, any>;
@@ -103,7 +134,9 @@ describe('tool calls, tool results and images through every adapter', () => {
     });
     const body = emu.requests[0].body as Record<string, any>;
     assert.deepEqual(body.messages[1].content, [{ type: 'tool_use', id: 'call_abc_1', name: 'get_weather', input: { city: 'Oslo' } }]);
-    assert.deepEqual(body.messages[2].content, [{ type: 'tool_result', tool_use_id: 'call_abc_1', content: [{ type: 'text', text: 'cold' }], is_error: true }]);
+    assert.deepEqual(body.messages[2].content, [
+      { type: 'tool_result', tool_use_id: 'call_abc_1', content: [{ type: 'text', text: 'cold' }], is_error: true },
+    ]);
   });
 
   it('openai: images a tool returned follow its tool message in a user message that names the call', async () => {
@@ -112,7 +145,16 @@ describe('tool calls, tool results and images through every adapter', () => {
     await run(adapter, 'gpt-4o-mini', {
       messages: [
         messageFromParts('assistant', [call]),
-        messageFromParts('user', [{ type: 'tool_result', callId: 'call_1', content: [{ type: 'text', text: 'captured' }, { type: 'image', mimeType: 'image/png', data: PNG }] }]),
+        messageFromParts('user', [
+          {
+            type: 'tool_result',
+            callId: 'call_1',
+            content: [
+              { type: 'text', text: 'captured' },
+              { type: 'image', mimeType: 'image/png', data: PNG },
+            ],
+          },
+        ]),
       ],
     });
     const messages = (emu.requests[0].body as Record<string, any>).messages;
@@ -135,7 +177,10 @@ describe('tool calls, tool results and images through every adapter', () => {
     const adapter = createAdapter({ id: 'openai', kind: 'openai', baseUrl: emu.openaiBaseUrl }, KEYS);
     await run(adapter, 'gpt-4o-mini', { system: 'S', messages: [{ role: 'user', content: 'Hi' }] });
     const body = emu.requests[0].body as Record<string, any>;
-    assert.deepEqual(body.messages, [{ role: 'system', content: 'S' }, { role: 'user', content: 'Hi' }]);
+    assert.deepEqual(body.messages, [
+      { role: 'system', content: 'S' },
+      { role: 'user', content: 'Hi' },
+    ]);
     assert.equal(body.tools, undefined);
     assert.equal(body.tool_choice, undefined);
   });
@@ -146,7 +191,9 @@ function assertToolsSent(protocol: EmulatedProtocol, body: Record<string, any>):
     assert.deepEqual(body.tools, [{ name: 'get_weather', description: 'Current weather for a city', input_schema: WEATHER.inputSchema }]);
     assert.deepEqual(body.tool_choice, { type: 'auto' });
   } else {
-    assert.deepEqual(body.tools, [{ type: 'function', function: { name: 'get_weather', description: 'Current weather for a city', parameters: WEATHER.inputSchema } }]);
+    assert.deepEqual(body.tools, [
+      { type: 'function', function: { name: 'get_weather', description: 'Current weather for a city', parameters: WEATHER.inputSchema } },
+    ]);
     if (protocol === 'openai') assert.equal(body.tool_choice, 'auto');
   }
 }
@@ -156,16 +203,24 @@ function assertHistorySent(protocol: EmulatedProtocol, body: Record<string, any>
   if (protocol === 'openai') {
     assert.equal(assistant.role, 'assistant');
     assert.equal(assistant.content, 'Let me check. ');
-    assert.deepEqual(assistant.tool_calls, [{ id: callId, type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris","units":{"temp":"C"}}' } }]);
+    assert.deepEqual(assistant.tool_calls, [
+      { id: callId, type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris","units":{"temp":"C"}}' } },
+    ]);
     assert.deepEqual(result, { role: 'tool', tool_call_id: callId, content: '18 degrees, sunny' });
   } else if (protocol === 'anthropic') {
     assert.deepEqual(assistant.content, [
       { type: 'text', text: 'Let me check. ' },
       { type: 'tool_use', id: callId, name: 'get_weather', input: { city: 'Paris', units: { temp: 'C' } } },
     ]);
-    assert.deepEqual(result.content, [{ type: 'tool_result', tool_use_id: callId, content: [{ type: 'text', text: '18 degrees, sunny' }] }]);
+    assert.deepEqual(result.content, [
+      { type: 'tool_result', tool_use_id: callId, content: [{ type: 'text', text: '18 degrees, sunny' }] },
+    ]);
   } else {
-    assert.deepEqual(assistant, { role: 'assistant', content: 'Let me check. ', tool_calls: [{ function: { name: 'get_weather', arguments: { city: 'Paris', units: { temp: 'C' } } } }] });
+    assert.deepEqual(assistant, {
+      role: 'assistant',
+      content: 'Let me check. ',
+      tool_calls: [{ function: { name: 'get_weather', arguments: { city: 'Paris', units: { temp: 'C' } } } }],
+    });
     assert.deepEqual(result, { role: 'tool', content: '18 degrees, sunny', tool_name: 'get_weather' });
   }
 }

@@ -75,7 +75,10 @@ describe('truncation is never silent', function () {
       const { gateway: g } = gateway();
       const result = await g.complete({ task: 'chat', model: p.ref, messages: [{ role: 'user', content: 'hi' }] });
       assert.equal(result.record.stopReason, 'end');
-      assert.equal(footerParts(footerOf(result.record)).some((part) => part.name === 'truncated'), false);
+      assert.equal(
+        footerParts(footerOf(result.record)).some((part) => part.name === 'truncated'),
+        false,
+      );
     });
   }
 
@@ -113,7 +116,10 @@ describe('truncation is never silent', function () {
 
   it('the eval result carries the stop reason', async () => {
     emulator.rule({ model: 'gpt-4o-mini' }, { text: 'billing and', stopReason: 'max_tokens' });
-    const file = parseEvalText('prompts: ["Label: {{t}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { t: x }\n    assert: [{ type: icontains, value: billing }]\n', '/virtual/t.eval.yaml');
+    const file = parseEvalText(
+      'prompts: ["Label: {{t}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { t: x }\n    assert: [{ type: icontains, value: billing }]\n',
+      '/virtual/t.eval.yaml',
+    );
     const results: EvalCaseResult[] = [];
     await runEval([file], { gateway: gateway().gateway, allowCode: false, onEvent: (e) => e.type === 'result' && results.push(e.result) });
     assert.equal(results[0].stopReason, 'max_tokens');
@@ -132,12 +138,24 @@ describe('truncation is never silent', function () {
       const run = await runCli(['chat', '--model', 'openai:gpt-4o-mini', 'Write a lot'], { env: cliEnv(emulator, home), cwd: home });
       assert.equal(run.code, 3, run.stderr);
       assert.equal(run.stdout, 'Part one, part two\n');
-      assert.match(run.stderr, /⚠ truncated: the answer was cut at the 16,384-token output limit \(stop reason max_tokens\) — it is incomplete/);
-      const allowed = await runCli(['chat', '--allow-truncated', '--model', 'openai:gpt-4o-mini', 'Write a lot'], { env: cliEnv(emulator, home), cwd: home });
+      assert.match(
+        run.stderr,
+        /⚠ truncated: the answer was cut at the 16,384-token output limit \(stop reason max_tokens\) — it is incomplete/,
+      );
+      const allowed = await runCli(['chat', '--allow-truncated', '--model', 'openai:gpt-4o-mini', 'Write a lot'], {
+        env: cliEnv(emulator, home),
+        cwd: home,
+      });
       assert.equal(allowed.code, 0, allowed.stderr);
       assert.match(allowed.stderr, /⚠ truncated/, 'still shown when allowed');
       const records = ledgerRecords(join(home, 'wb', 'ledger.jsonl'));
-      assert.deepEqual(records.map((r) => [r.stopReason, r.maxOutputTokens]), [['max_tokens', 16384], ['max_tokens', 16384]]);
+      assert.deepEqual(
+        records.map((r) => [r.stopReason, r.maxOutputTokens]),
+        [
+          ['max_tokens', 16384],
+          ['max_tokens', 16384],
+        ],
+      );
     });
 
     it('a content-filter stop is shown and exits 3; a whole answer exits 0 with no warning', async () => {
@@ -168,7 +186,10 @@ describe('truncation is never silent', function () {
       emulator.rule({ model: 'gpt-4o-mini' }, { text: `Your key is ${key} (base64 ${Buffer.from(key).toString('base64')})` });
       const run = await runCli(['chat', '--json', '--model', 'openai:gpt-4o-mini', 'x'], { env: cliEnv(emulator, home), cwd: home });
       assert.equal(run.code, 0, run.stderr);
-      assert.ok(!run.stdout.includes(key.slice(0, 12)) && !run.stdout.includes(Buffer.from(key).toString('base64').slice(4, 16)), run.stdout);
+      assert.ok(
+        !run.stdout.includes(key.slice(0, 12)) && !run.stdout.includes(Buffer.from(key).toString('base64').slice(4, 16)),
+        run.stdout,
+      );
       assert.match(run.stdout, /Your key is \[redacted\]/);
     });
   });

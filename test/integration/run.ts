@@ -30,7 +30,12 @@ export const METRICS_FILE = join(REPO, '.test-artifacts', 'integration-metrics.j
 const WATCHDOG_MS = 20 * 60_000;
 
 const args = process.argv.slice(2);
-const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=').slice(1).join('=');
+const option = (name: string) =>
+  args
+    .find((a) => a.startsWith(`--${name}=`))
+    ?.split('=')
+    .slice(1)
+    .join('=');
 const only = option('only');
 const grep = option('grep');
 
@@ -106,7 +111,9 @@ async function extensionHostPhase(env: ReturnType<typeof ensureIntegrationEnviro
 async function uiPhase(env: ReturnType<typeof ensureIntegrationEnvironment>, vsix: string, tally: Tally): Promise<void> {
   step('UI specs (Playwright) against code-server, a fresh workbench per spec file');
   const uiDir = join(__dirname, 'ui');
-  const files = readdirSync(uiDir).filter((f) => f.endsWith('.ui.ts')).sort();
+  const files = readdirSync(uiDir)
+    .filter((f) => f.endsWith('.ui.ts'))
+    .sort();
   const browser = await launchBrowser(env.chromium);
   try {
     for (const file of files) await runUiSpecFile(env, vsix, browser, join(uiDir, file), tally);
@@ -116,7 +123,9 @@ async function uiPhase(env: ReturnType<typeof ensureIntegrationEnvironment>, vsi
 }
 
 function countTests(suite: Mocha.Suite, grep: RegExp): number {
-  return suite.tests.filter((test) => grep.test(test.fullTitle())).length + suite.suites.reduce((sum, child) => sum + countTests(child, grep), 0);
+  return (
+    suite.tests.filter((test) => grep.test(test.fullTitle())).length + suite.suites.reduce((sum, child) => sum + countTests(child, grep), 0)
+  );
 }
 
 async function runUiSpecFile(
@@ -153,7 +162,10 @@ async function runUiSpecFile(
       runner.on('pass', () => tally.passed++);
       runner.on('fail', (test) => {
         tally.failed++;
-        const name = test.fullTitle().replace(/[^a-z0-9]+/gi, '-').slice(0, 80);
+        const name = test
+          .fullTitle()
+          .replace(/[^a-z0-9]+/gi, '-')
+          .slice(0, 80);
         void opened.screenshot(`FAILED-${name}`).catch(() => undefined);
       });
     });
@@ -203,7 +215,10 @@ async function main(): Promise<number> {
     }
   }
   if (Object.keys(metrics).length > 0) {
-    writeFileSync(METRICS_FILE, JSON.stringify({ measuredAt: new Date().toISOString(), vscode: '1.139 (code-server 4.139.1)', ...metrics }, null, 2));
+    writeFileSync(
+      METRICS_FILE,
+      JSON.stringify({ measuredAt: new Date().toISOString(), vscode: '1.139 (code-server 4.139.1)', ...metrics }, null, 2),
+    );
   }
   console.log(`\n[integration] finished in ${((Date.now() - started) / 1000).toFixed(0)} s; screenshots in test/integration/screenshots/`);
   console.log(`${tally.passed} passed, ${tally.failed} failed`);

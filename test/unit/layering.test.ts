@@ -94,7 +94,9 @@ function arrows(): { relativeArrows: Arrow[]; packages: { file: string; spec: st
         packages.push({ file, spec });
         continue;
       }
-      const target = relative(REPO, resolve(dirname(absolute), spec)).split(sep).join('/');
+      const target = relative(REPO, resolve(dirname(absolute), spec))
+        .split(sep)
+        .join('/');
       relativeArrows.push({ file, spec, from, to: layerOf(target) ?? `outside src (${target})` });
     }
   }
@@ -114,8 +116,15 @@ describe('layering', () => {
 
   it('every folder of src/core has its row in the graph', () => {
     const folders = readdirSync(join(REPO, 'src', 'core')).filter((name) => statSync(join(REPO, 'src', 'core', name)).isDirectory());
-    assert.deepEqual(folders.filter((folder) => !(folder in CORE_GRAPH)), []);
-    assert.deepEqual(readdirSync(join(REPO, 'src', 'core')).filter((name) => name.endsWith('.ts')), [], 'src/core holds folders only');
+    assert.deepEqual(
+      folders.filter((folder) => !(folder in CORE_GRAPH)),
+      [],
+    );
+    assert.deepEqual(
+      readdirSync(join(REPO, 'src', 'core')).filter((name) => name.endsWith('.ts')),
+      [],
+      'src/core holds folders only',
+    );
   });
 
   it('the check finds wrong-way arrows and lets the right ones through', () => {
@@ -146,7 +155,13 @@ describe('layering', () => {
   });
 
   it('the import scanner sees every import form', () => {
-    const text = [`import * as v from 'vscode';`, `const a = require("./a");`, `await import('./b')`, `export { c } from './c';`, `import type { D } from './d';`].join('\n');
+    const text = [
+      `import * as v from 'vscode';`,
+      `const a = require("./a");`,
+      `await import('./b')`,
+      `export { c } from './c';`,
+      `import type { D } from './d';`,
+    ].join('\n');
     assert.deepEqual(
       ts.preProcessFile(text, true, true).importedFiles.map((f) => f.fileName),
       ['vscode', './a', './b', './c', './d'],

@@ -36,10 +36,15 @@ export async function compareModelsTool(ctx: AgentToolContext, input: CompareMod
   const result = summary.files[0];
   const selection = result?.selection;
   const rows = (result?.candidates ?? []).map(
-    (c) => `- ${c.label}: ${(c.passRate * 100).toFixed(0)}% pass, p95 ${Math.round(c.p95LatencyMs)} ms, ${formatUsd(c.costPerCallUsd)}/call`,
+    (c) =>
+      `- ${c.label}: ${(c.passRate * 100).toFixed(0)}% pass, p95 ${Math.round(c.p95LatencyMs)} ms, ${formatUsd(c.costPerCallUsd)}/call`,
   );
   return {
-    text: [`${input.file} on ${models.length} models: ${totals(summary)}`, ...rows, `Recommendation: ${selection?.decision ?? 'none (the run did not finish)'}`].join('\n'),
+    text: [
+      `${input.file} on ${models.length} models: ${totals(summary)}`,
+      ...rows,
+      `Recommendation: ${selection?.decision ?? 'none (the run did not finish)'}`,
+    ].join('\n'),
     data: {
       file: input.file,
       candidates: result?.candidates ?? [],

@@ -38,7 +38,10 @@ export async function countTokensTool(ctx: AgentToolContext, input: CountTokensI
     warnThreshold: ctx.config.budget.warnThreshold,
   });
   const approx = spec.kind === 'exact' ? '' : '≈';
-  const how = spec.kind === 'exact' ? `exact (${spec.encoding})` : `estimate: ${info ? info.displayName : ref} has no public tokenizer, counted with ${spec.encoding}`;
+  const how =
+    spec.kind === 'exact'
+      ? `exact (${spec.encoding})`
+      : `estimate: ${info ? info.displayName : ref} has no public tokenizer, counted with ${spec.encoding}`;
   const lines = [
     `${approx}${n(total)} tokens on ${ref} (${how}). Verdict: ${report.verdict}.`,
     report.message,

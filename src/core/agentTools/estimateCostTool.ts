@@ -28,15 +28,19 @@ export async function estimateCostTool(ctx: AgentToolContext, input: EstimateCos
   const unknown = refs.filter((ref) => !ctx.catalog.lookup(ref));
   const models = refs.flatMap((ref) => ctx.catalog.lookup(ref) ?? []).slice(0, MAX_MODELS);
   if (models.length === 0) {
-    throw new AgentToolInputError(`None of these models is in the catalog: ${unknown.join(', ')}. Add them to llmWorkbench.models with their prices.`);
+    throw new AgentToolInputError(
+      `None of these models is in the catalog: ${unknown.join(', ')}. Add them to llmWorkbench.models with their prices.`,
+    );
   }
   const counts: TokenCounts = {};
-  for (const encoding of new Set<EncodingName>(models.map((m) => m.tokenizer.encoding))) counts[encoding] = await countTokens(prompt, encoding);
+  for (const encoding of new Set<EncodingName>(models.map((m) => m.tokenizer.encoding)))
+    counts[encoding] = await countTokens(prompt, encoding);
   const output = input.outputTokens ?? ctx.config.budget.outputReserve;
   const callsPerDay = input.callsPerDay ?? ctx.config.budget.callsPerDay;
   const rows = costTable(counts, output, models, callsPerDay).sort((a, b) => (a.perCall ?? Infinity) - (b.perCall ?? Infinity));
   const lines = rows.map(
-    (r) => `- ${r.ref}: ${r.exact ? '' : '≈'}${r.inputTokens.toLocaleString('en-US')} in + ${output.toLocaleString('en-US')} out = ${formatUsd(r.perCall)}/call, ${formatUsd(r.monthly)}/month`,
+    (r) =>
+      `- ${r.ref}: ${r.exact ? '' : '≈'}${r.inputTokens.toLocaleString('en-US')} in + ${output.toLocaleString('en-US')} out = ${formatUsd(r.perCall)}/call, ${formatUsd(r.monthly)}/month`,
   );
   const cheapest = rows.find((r) => r.perCall !== null);
   return {

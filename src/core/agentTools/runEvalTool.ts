@@ -19,7 +19,11 @@ export interface RunEvalInput {
 const MAX_LINES = 20;
 
 /** A parsed file and the cases the input selects; throws AgentToolInputError with what to fix. */
-export function loadEvalForTool(ctx: AgentToolContext, file: string, which?: number | string): { file: EvalFile; shouldRun: (index: number) => boolean } {
+export function loadEvalForTool(
+  ctx: AgentToolContext,
+  file: string,
+  which?: number | string,
+): { file: EvalFile; shouldRun: (index: number) => boolean } {
   const parsed = parseEvalFile(ctx.resolveEvalFile(file));
   const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
   if (parsed.fatal || parsed.tests.length === 0) {
@@ -27,17 +31,31 @@ export function loadEvalForTool(ctx: AgentToolContext, file: string, which?: num
     throw new AgentToolInputError(`${file} cannot run:\n${why}`);
   }
   if (which === undefined) return { file: parsed, shouldRun: () => true };
-  const match = typeof which === 'number' ? parsed.tests.find((t) => t.index === which) : parsed.tests.find((t) => t.description.includes(which));
+  const match =
+    typeof which === 'number' ? parsed.tests.find((t) => t.index === which) : parsed.tests.find((t) => t.description.includes(which));
   if (!match) {
-    const known = parsed.tests.map((t) => `${t.index}: ${t.description}`).slice(0, 10).join('; ');
+    const known = parsed.tests
+      .map((t) => `${t.index}: ${t.description}`)
+      .slice(0, 10)
+      .join('; ');
     throw new AgentToolInputError(`${file} has no case ${JSON.stringify(which)}. Cases: ${known}`);
   }
   return { file: parsed, shouldRun: (index) => index === match.index };
 }
 
 /** What running the selection will cost at most, for the confirmation before any money is spent. */
-export function evalRunEstimate(ctx: AgentToolContext, file: EvalFile, shouldRun: (index: number) => boolean, providers?: ModelRef[]): RunEstimate {
-  return estimateEvalRun(file, (index) => shouldRun(index), (ref) => ctx.catalog.lookup(ref), { providers, routedModel: ctx.config.routes[file.task]?.primary });
+export function evalRunEstimate(
+  ctx: AgentToolContext,
+  file: EvalFile,
+  shouldRun: (index: number) => boolean,
+  providers?: ModelRef[],
+): RunEstimate {
+  return estimateEvalRun(
+    file,
+    (index) => shouldRun(index),
+    (ref) => ctx.catalog.lookup(ref),
+    { providers, routedModel: ctx.config.routes[file.task]?.primary },
+  );
 }
 
 export function describeEstimate(estimate: RunEstimate): string {
@@ -61,7 +79,11 @@ export async function runEvalTool(ctx: AgentToolContext, input: RunEvalInput): P
     },
   });
   results.sort((a, b) => a.caseIndex - b.caseIndex || a.providerLabel.localeCompare(b.providerLabel));
-  const lines = results.slice(0, MAX_LINES).map((r) => `- [${r.verdict}] #${r.caseIndex} ${r.description} on ${r.providerLabel}${r.verdict === 'pass' ? '' : `: ${clip(r.reason)}`}`);
+  const lines = results
+    .slice(0, MAX_LINES)
+    .map(
+      (r) => `- [${r.verdict}] #${r.caseIndex} ${r.description} on ${r.providerLabel}${r.verdict === 'pass' ? '' : `: ${clip(r.reason)}`}`,
+    );
   if (results.length > MAX_LINES) lines.push(`- … ${results.length - MAX_LINES} more`);
   return {
     text: [`${input.file}: ${totals(summary)}`, ...lines].join('\n'),
@@ -73,7 +95,15 @@ export async function runEvalTool(ctx: AgentToolContext, input: RunEvalInput): P
       skipped: summary.skipped,
       spentUsd: summary.newSpendUsd,
       unknownCostCalls: summary.unknownCostCalls,
-      results: results.map((r) => ({ case: r.caseIndex, description: r.description, provider: r.providerLabel, verdict: r.verdict, reason: r.reason, costUsd: r.costUsd, latencyMs: r.latencyMs })),
+      results: results.map((r) => ({
+        case: r.caseIndex,
+        description: r.description,
+        provider: r.providerLabel,
+        verdict: r.verdict,
+        reason: r.reason,
+        costUsd: r.costUsd,
+        latencyMs: r.latencyMs,
+      })),
     },
   };
 }

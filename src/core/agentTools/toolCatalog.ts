@@ -32,11 +32,15 @@ export interface AgentToolSpec {
 
 const files = { type: 'array', items: { type: 'string' }, description: 'Paths of files in the workspace (relative to its root).' };
 const model = { type: 'string', description: 'Model as provider:model, e.g. openai:gpt-4o-mini or ollama:llama3.1:8b.' };
-const evalFile = { type: 'string', description: 'Path of an eval file in the workspace (*.eval.yaml, *.eval.json or promptfooconfig.yaml).' };
+const evalFile = {
+  type: 'string',
+  description: 'Path of an eval file in the workspace (*.eval.yaml, *.eval.json or promptfooconfig.yaml).',
+};
 const maxCostUsd = {
   type: 'number',
   minimum: 0,
-  description: 'Over MCP: the most this run may cost in USD. The run is refused when its estimate is higher (or unknown). Ignored in VS Code, which asks the user instead.',
+  description:
+    'Over MCP: the most this run may cost in USD. The run is refused when its estimate is higher (or unknown). Ignored in VS Code, which asks the user instead.',
 };
 
 export const AGENT_TOOLS: readonly AgentToolSpec[] = [
@@ -46,7 +50,7 @@ export const AGENT_TOOLS: readonly AgentToolSpec[] = [
     referenceName: 'countTokens',
     displayName: 'Count Tokens',
     modelDescription:
-      'Counts the tokens of workspace files and/or a text on a model (exact for OpenAI models, estimate marked ≈ otherwise) and checks them against the model\'s context window with the output reserve: returns the count and a budget verdict (ok, warn, over). Free: no model is called.',
+      "Counts the tokens of workspace files and/or a text on a model (exact for OpenAI models, estimate marked ≈ otherwise) and checks them against the model's context window with the output reserve: returns the count and a budget verdict (ok, warn, over). Free: no model is called.",
     userDescription: 'Count tokens of files or text on a model, with the context-window verdict.',
     spends: false,
     inputSchema: {
@@ -70,7 +74,11 @@ export const AGENT_TOOLS: readonly AgentToolSpec[] = [
         prompt: { type: 'string', description: 'The prompt text to price.' },
         files,
         models: { type: 'array', items: model, description: 'Candidate models; default: the configured ones.' },
-        outputTokens: { type: 'integer', minimum: 0, description: 'Expected answer length in tokens; default: the output reserve setting.' },
+        outputTokens: {
+          type: 'integer',
+          minimum: 0,
+          description: 'Expected answer length in tokens; default: the output reserve setting.',
+        },
         callsPerDay: { type: 'integer', minimum: 0, description: 'For the monthly projection; default: the callsPerDay setting.' },
       },
     },
@@ -82,7 +90,7 @@ export const AGENT_TOOLS: readonly AgentToolSpec[] = [
     referenceName: 'runEval',
     displayName: 'Run Eval',
     modelDescription:
-      'Runs an eval file (promptfoo format) or one case of it through the configured models and returns each case\'s verdict (pass, fail, error, skipped) with the reason. Calls models: costs money.',
+      "Runs an eval file (promptfoo format) or one case of it through the configured models and returns each case's verdict (pass, fail, error, skipped) with the reason. Calls models: costs money.",
     userDescription: 'Run an eval file or one case and get the verdicts.',
     spends: true,
     inputSchema: {
@@ -114,7 +122,12 @@ export const AGENT_TOOLS: readonly AgentToolSpec[] = [
       properties: {
         file: evalFile,
         models: { type: 'array', items: model, minItems: 2, description: 'The models to compare.' },
-        minPassRate: { type: 'number', minimum: 0, maximum: 1, description: 'Share of cases a model must pass to be recommended; default: the file\'s, else 1.' },
+        minPassRate: {
+          type: 'number',
+          minimum: 0,
+          maximum: 1,
+          description: "Share of cases a model must pass to be recommended; default: the file's, else 1.",
+        },
         maxCostUsd,
       },
       required: ['file', 'models'],

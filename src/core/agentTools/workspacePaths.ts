@@ -13,7 +13,8 @@ export function workspacePath(root: string, path: string): string {
     throw new AgentToolInputError(`${path}: no such file in the workspace (${root})`);
   }
   const rel = relative(realpathSync(root), real);
-  if (rel.startsWith('..') || isAbsolute(rel)) throw new AgentToolInputError(`${path} is outside the workspace (${root}): the tools only read files inside it`);
+  if (rel.startsWith('..') || isAbsolute(rel))
+    throw new AgentToolInputError(`${path} is outside the workspace (${root}): the tools only read files inside it`);
   return real;
 }
 
@@ -25,6 +26,7 @@ export async function readWorkspaceText(root: string, path: string): Promise<str
   const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
     throw new AgentToolInputError(`${path}: ${error.code === 'EISDIR' ? 'is a folder, not a file' : error.message}`);
   });
-  if (bytes.byteLength > MAX_TOOL_FILE_BYTES) throw new AgentToolInputError(`${path} is ${(bytes.byteLength / 1048576).toFixed(0)} MB: larger than the tools read (20 MB)`);
+  if (bytes.byteLength > MAX_TOOL_FILE_BYTES)
+    throw new AgentToolInputError(`${path} is ${(bytes.byteLength / 1048576).toFixed(0)} MB: larger than the tools read (20 MB)`);
   return bytes.toString('utf8');
 }

@@ -21,7 +21,10 @@ export function applyGatewayEvent(turn: AssistantTurn, event: GatewayEvent): Ass
       const text = `Retrying ${event.model} in ${seconds}s (attempt ${event.attempt + 1}): ${event.error.message}`;
       // One line per model that is being retried, updated in place, so a burst of 429s stays one notice.
       const others = turn.notices.filter((n) => !(n.kind === 'retry' && n.model === event.model));
-      return { ...turn, notices: [...others, { kind: 'retry', text, model: event.model, count: event.attempt + 1, detail: event.error.message }] };
+      return {
+        ...turn,
+        notices: [...others, { kind: 'retry', text, model: event.model, count: event.attempt + 1, detail: event.error.message }],
+      };
     }
     case 'fallback': {
       // The fallback line says why the model was left (e.g. "after 3 attempts"); its retry line is no longer news.
@@ -52,7 +55,12 @@ export function applyGatewayEvent(turn: AssistantTurn, event: GatewayEvent): Ass
 function restartNotice(turn: AssistantTurn, event: Extract<GatewayEvent, { type: 'restart' }>): AssistantTurn {
   if (event.from !== event.model) {
     const notices = turn.notices.filter((n) => !(n.kind === 'fallback' && n.text.includes(` to ${event.model}:`)));
-    return { ...turn, text: '', model: event.model, notices: [...notices, { kind: 'restart', text: `Restarted on ${event.model} because ${event.reason}`, model: event.model }] };
+    return {
+      ...turn,
+      text: '',
+      model: event.model,
+      notices: [...notices, { kind: 'restart', text: `Restarted on ${event.model} because ${event.reason}`, model: event.model }],
+    };
   }
   const previous = turn.notices.find((n) => n.kind === 'restart' && n.model === event.model && n.count !== undefined);
   const count = (previous?.count ?? 0) + 1;
@@ -65,7 +73,8 @@ function restartNotice(turn: AssistantTurn, event: Extract<GatewayEvent, { type:
 /** Once the call is over, "Retrying… (attempt 3)" would read as if something were still going on: it becomes the past. */
 function settleNotices(notices: Notice[], ok: boolean): Notice[] {
   return notices.map((n) => {
-    if (n.kind === 'retry' && n.model && n.count !== undefined) return { ...n, text: `Retried ${n.model} (${n.count} attempts): ${n.detail ?? ''}`.trimEnd() };
+    if (n.kind === 'retry' && n.model && n.count !== undefined)
+      return { ...n, text: `Retried ${n.model} (${n.count} attempts): ${n.detail ?? ''}`.trimEnd() };
     if (n.kind === 'restart' && n.model && n.count !== undefined) {
       const times = n.count === 1 ? 'once' : `${n.count} times`;
       return { ...n, text: `${n.model} broke off ${times}${ok ? ' before it answered' : ''}: the partial text was removed` };
@@ -86,7 +95,7 @@ function finishFromRecord(turn: AssistantTurn, record: CallRecord): AssistantTur
 
 export function footerOf(record: CallRecord): AnswerFooter {
   return {
-    model: record.provider && record.model ? `${record.provider}:${record.model}` : record.route[0] ?? 'unknown',
+    model: record.provider && record.model ? `${record.provider}:${record.model}` : (record.route[0] ?? 'unknown'),
     routeReason: record.reason,
     fallbackUsed: record.fallbackUsed,
     fallbackReason: record.fallbackReason,
@@ -94,7 +103,9 @@ export function footerOf(record: CallRecord): AnswerFooter {
     outputTokens: record.outputTokens,
     usageSource: record.usageSource,
     costUsd: record.costUsd,
-    ...(record.costParts ? { costParts: record.costParts.map(({ model, costUsd, usageSource }) => ({ model, costUsd, usageSource })) } : {}),
+    ...(record.costParts
+      ? { costParts: record.costParts.map(({ model, costUsd, usageSource }) => ({ model, costUsd, usageSource })) }
+      : {}),
     ttftMs: record.ttftMs,
     totalMs: record.totalMs,
     attempts: record.attempts,

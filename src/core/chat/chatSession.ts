@@ -110,7 +110,14 @@ export class ChatSession {
   state(): ChatViewState {
     const models = this.deps.models();
     const model = models.some((m) => m.ref === this.chat.model) ? this.chat.model : AUTO_MODEL;
-    return { conversation: this.chat.conversation, models, model, task: this.chat.task, busy: this.busy, setupHint: this.deps.setupHint?.() };
+    return {
+      conversation: this.chat.conversation,
+      models,
+      model,
+      task: this.chat.task,
+      busy: this.busy,
+      setupHint: this.deps.setupHint?.(),
+    };
   }
 
   /** Re-sends the whole state, e.g. after settings changed the model list. */
@@ -218,15 +225,7 @@ export class ChatSession {
   private async answer(user: UserTurn, insertAt?: number): Promise<void> {
     const turns = this.chat.conversation.turns;
     const userIndex = turns.indexOf(user);
-    let turn: AssistantTurn = {
-      id: this.newId(),
-      role: 'assistant',
-      replyTo: user.id,
-      text: '',
-      status: 'streaming',
-      notices: [],
-      ...(user.action === 'refactor' ? { applicable: true } : {}),
-    };
+    let turn = streamingTurn(this.newId(), user);
     const position = insertAt ?? userIndex + 1;
     turns.splice(position, 0, turn);
     const replace = (next: AssistantTurn) => {
@@ -264,7 +263,7 @@ export class ChatSession {
         this.deps.post({ type: 'answerUpdate', turn });
       }
       if (this.deps.confirmSpend && !(await this.deps.confirmSpend(budget.model, fit.inputTokens, budget.outputReserve))) {
-        replace({ ...turn, status: 'error', error: answerError('config', 'Not sent: the daily budget (llmWorkbench.budget.dailyUsd) would be exceeded. Retry to be asked again, or raise the limit.') });
+        replace({ ...turn, status: 'error', error: answerError('config', OVER_DAILY_BUDGET) });
         return;
       }
       const request: GatewayRequest = {
@@ -284,7 +283,13 @@ export class ChatSession {
       }
       if (turn.status === 'streaming') {
         // The gateway promises a closing record; if a bug ever breaks that promise, the answer must not spin forever.
-        replace({ ...turn, status: controller.signal.aborted ? 'stopped' : 'error', error: controller.signal.aborted ? undefined : answerError('incomplete', 'The answer ended without a result. Retry, or check the LLM Workbench log.') });
+        replace({
+          ...turn,
+          status: controller.signal.aborted ? 'stopped' : 'error',
+          error: controller.signal.aborted
+            ? undefined
+            : answerError('incomplete', 'The answer ended without a result. Retry, or check the LLM Workbench log.'),
+        });
       }
     } catch (error) {
       replace({ ...turn, status: 'error', error: answerError('server', `Unexpected failure: ${(error as Error).message}`) });
@@ -376,4 +381,20 @@ export class ChatSession {
       task: this.chat.task,
     });
   }
+}
+
+const OVER_DAILY_BUDGET =
+  'Not sent: the daily budget (llmWorkbench.budget.dailyUsd) would be exceeded. Retry to be asked again, or raise the limit.';
+
+/** The answer's turn as it starts: empty and streaming; a refactor's answer can be applied to the file. */
+function streamingTurn(id: string, user: UserTurn): AssistantTurn {
+  return {
+    id,
+    role: 'assistant',
+    replyTo: user.id,
+    text: '',
+    status: 'streaming',
+    notices: [],
+    ...(user.action === 'refactor' ? { applicable: true } : {}),
+  };
 }

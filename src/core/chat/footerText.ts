@@ -13,7 +13,11 @@ export interface FooterPart {
 export function footerParts(footer: AnswerFooter): FooterPart[] {
   const estimated = footer.usageSource === 'estimate' ? '≈' : '';
   const parts: FooterPart[] = [
-    { name: 'model', text: footer.model, title: `Answered by ${footer.model}${footer.attempts > 1 ? ` after ${footer.attempts} attempts` : ''}` },
+    {
+      name: 'model',
+      text: footer.model,
+      title: `Answered by ${footer.model}${footer.attempts > 1 ? ` after ${footer.attempts} attempts` : ''}`,
+    },
     { name: 'route', text: footer.routeReason, title: `Route: ${footer.routeReason}` },
   ];
   if (footer.fallbackUsed) {
@@ -26,16 +30,24 @@ export function footerParts(footer: AnswerFooter): FooterPart[] {
     parts.push({
       name: 'truncated',
       text: `⚠ truncated at ${limit} output limit`,
-      title: 'The model stopped because it reached the output limit (stop reason max_tokens): this answer is incomplete. Ask for a shorter answer, or continue in a follow-up.',
+      title:
+        'The model stopped because it reached the output limit (stop reason max_tokens): this answer is incomplete. Ask for a shorter answer, or continue in a follow-up.',
     });
   } else if (footer.stopReason === 'content_filter') {
-    parts.push({ name: 'truncated', text: '⚠ stopped by the content filter', title: "The provider's content filter stopped the answer (stop reason content_filter): it is incomplete." });
+    parts.push({
+      name: 'truncated',
+      text: '⚠ stopped by the content filter',
+      title: "The provider's content filter stopped the answer (stop reason content_filter): it is incomplete.",
+    });
   }
   parts.push(
     {
       name: 'tokens',
       text: `${estimated}${formatCount(footer.inputTokens)} in · ${estimated}${formatCount(footer.outputTokens)} out`,
-      title: footer.usageSource === 'estimate' ? 'Token counts estimated locally (the provider reported none)' : 'Token counts reported by the provider',
+      title:
+        footer.usageSource === 'estimate'
+          ? 'Token counts estimated locally (the provider reported none)'
+          : 'Token counts reported by the provider',
     },
     costPart(footer),
     { name: 'ttft', text: `TTFT ${formatMs(footer.ttftMs)}`, title: 'Time to first token' },
@@ -51,7 +63,8 @@ export function footerParts(footer: AnswerFooter): FooterPart[] {
 function costPart(footer: AnswerFooter): FooterPart {
   const { text, unpriced, byModel } = callCostSummary(footer.costUsd, footer.model, footer.costParts);
   const fix = unpriced.length > 0 ? `Price unknown for ${unpriced.join(', ')}: add it under llmWorkbench.models` : '';
-  const title = byModel.length > 0 ? [`Cost of this call, by model:`, ...byModel, fix].filter(Boolean).join('\n') : fix || 'Cost of this call';
+  const title =
+    byModel.length > 0 ? [`Cost of this call, by model:`, ...byModel, fix].filter(Boolean).join('\n') : fix || 'Cost of this call';
   return { name: 'cost', text, title };
 }
 

@@ -39,8 +39,7 @@ export interface HistoryBudget {
  */
 export function fitHistory(input: HistoryBudgetInput): HistoryBudget {
   const cost = (m: ChatMessage) => input.count(m.content) + MESSAGE_OVERHEAD_TOKENS;
-  const fixed =
-    (input.system ? input.count(input.system) + MESSAGE_OVERHEAD_TOKENS : 0) + cost(input.message) + REPLY_PRIMING_TOKENS;
+  const fixed = (input.system ? input.count(input.system) + MESSAGE_OVERHEAD_TOKENS : 0) + cost(input.message) + REPLY_PRIMING_TOKENS;
   const available = checkWindow(input.limits, 0, input.outputReserve).promptLimit - fixed;
 
   // Walk exchanges newest first; stop at the first one that no longer fits (keeping a contiguous recent tail).

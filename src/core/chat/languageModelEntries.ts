@@ -55,7 +55,13 @@ export interface ModelLimits {
  * input limit where the catalog has one, else the window minus that output limit — the gateway then sends
  * max_tokens = the output limit, and prompt + max_tokens always fits the window.
  */
-export function modelLimits(ref: ModelRef, info: ModelInfo | undefined, window: EffectiveContextWindow, config: WorkbenchConfig, local: boolean): ModelLimits {
+export function modelLimits(
+  ref: ModelRef,
+  info: ModelInfo | undefined,
+  window: EffectiveContextWindow,
+  config: WorkbenchConfig,
+  local: boolean,
+): ModelLimits {
   const maxOutput = info?.maxOutput ?? 4096;
   const where = window.note ?? (info ? `catalog window for ${ref}` : `no catalog entry for ${ref}: default window`);
   if (local || window.source !== 'catalog') {
@@ -69,7 +75,10 @@ export function modelLimits(ref: ModelRef, info: ModelInfo | undefined, window: 
   // The catalog's limits (windowCheck.ts): prompt against the input limit, answer against the output limit, and
   // prompt + answer within a combined window only where the model has one.
   const output = Math.min(maxOutput, info?.combinedWindow !== undefined ? Math.floor(info.combinedWindow / 2) : Infinity);
-  const input = Math.min(info?.maxInputTokens ?? window.tokens - output, info?.combinedWindow !== undefined ? info.combinedWindow - output : Infinity);
+  const input = Math.min(
+    info?.maxInputTokens ?? window.tokens - output,
+    info?.combinedWindow !== undefined ? info.combinedWindow - output : Infinity,
+  );
   return {
     maxInputTokens: input,
     maxOutputTokens: output,
@@ -80,7 +89,11 @@ export function modelLimits(ref: ModelRef, info: ModelInfo | undefined, window: 
 }
 
 /** Tool calling and image input: the catalog's flags where it has them, else what the provider kind is known to support. */
-export function modelCapabilities(ref: ModelRef, info: ModelInfo | undefined, serverCapabilities?: readonly string[]): { toolCalling: boolean; imageInput: boolean } {
+export function modelCapabilities(
+  ref: ModelRef,
+  info: ModelInfo | undefined,
+  serverCapabilities?: readonly string[],
+): { toolCalling: boolean; imageInput: boolean } {
   const flags = info?.supports;
   if (serverCapabilities) return { toolCalling: serverCapabilities.includes('tools'), imageInput: serverCapabilities.includes('vision') };
   const { provider, model } = parseModelRef(ref);
@@ -137,7 +150,10 @@ function modelEntry(inputs: EntryInputs, ref: ModelRef): LanguageModelEntry {
   const caps = modelCapabilities(ref, info, local ? inputs.serverCapabilities?.(ref) : undefined);
   const fallbacks = Object.values(config.routes).find((r) => r?.primary === ref)?.fallbacks ?? [];
   const price = priceText(info, local);
-  const counted = info?.tokenizer.kind === 'exact' ? `exact token counts (${info.tokenizer.encoding})` : 'token counts ≈ (no public tokenizer; o200k estimate)';
+  const counted =
+    info?.tokenizer.kind === 'exact'
+      ? `exact token counts (${info.tokenizer.encoding})`
+      : 'token counts ≈ (no public tokenizer; o200k estimate)';
   return {
     id: ref,
     name: info?.displayName ?? model,
@@ -164,7 +180,13 @@ function modelEntry(inputs: EntryInputs, ref: ModelRef): LanguageModelEntry {
  * window is the primary's: a fallback with a smaller window is skipped for a request that does not fit it. Tools and
  * images only when every model on the route has them, so no fallback is sent what it cannot take.
  */
-function routeEntry(inputs: EntryInputs, task: Task, primary: ModelRef, fallbacks: ModelRef[], models: LanguageModelEntry[]): LanguageModelEntry {
+function routeEntry(
+  inputs: EntryInputs,
+  task: Task,
+  primary: ModelRef,
+  fallbacks: ModelRef[],
+  models: LanguageModelEntry[],
+): LanguageModelEntry {
   const base = models.find((e) => e.id === primary) ?? modelEntry(inputs, primary);
   const onRoute = [primary, ...fallbacks].map((ref) => models.find((e) => e.id === ref) ?? modelEntry(inputs, ref));
   return {

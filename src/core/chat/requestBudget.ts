@@ -52,7 +52,13 @@ export async function requestBudget(
   const info = catalog.lookup(model);
   const lookup: WindowLookup =
     windowFor ??
-    ((ref, known) => effectiveContextWindow({ ref, info: known, provider: config.providers.find((p) => p.id === splitModelRef(ref)?.provider), server: undefined }));
+    ((ref, known) =>
+      effectiveContextWindow({
+        ref,
+        info: known,
+        provider: config.providers.find((p) => p.id === splitModelRef(ref)?.provider),
+        server: undefined,
+      }));
   const effective = lookup(model, info);
   const limits = effectiveLimits(info, effective);
   const spec = tokenizerSpecFor(info);

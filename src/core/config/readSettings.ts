@@ -25,7 +25,8 @@ const PROVIDER_KINDS = ['openai', 'anthropic', 'openai-compatible', 'ollama'] as
 export function readSettings(get: SettingGetter): { config: WorkbenchConfig; problems: SettingProblem[] } {
   const problems: SettingProblem[] = [];
   const defaults = defaultConfig();
-  const report = (key: string, message: string) => problems.push({ setting: PREFIX + key, message: `Setting "${PREFIX}${key}" ${message}` });
+  const report = (key: string, message: string) =>
+    problems.push({ setting: PREFIX + key, message: `Setting "${PREFIX}${key}" ${message}` });
 
   const budget: BudgetSettings = {
     model: readModelRef(get, 'budget.model', DEFAULT_BUDGET.model, report),
@@ -75,8 +76,7 @@ function readNumber(
     (!rule.integer || Number.isInteger(value));
   if (valid) return value;
   const kind = rule.integer ? 'a whole number' : 'a number';
-  const range =
-    rule.max !== undefined ? ` between ${rule.min} and ${rule.max}` : rule.min !== undefined ? ` ≥ ${rule.min}` : '';
+  const range = rule.max !== undefined ? ` between ${rule.min} and ${rule.max}` : rule.min !== undefined ? ` ≥ ${rule.min}` : '';
   report(key, `must be ${kind}${range} (found ${show(value)}); using ${fallback}.`);
   return fallback;
 }
@@ -107,13 +107,7 @@ function readStringList(get: SettingGetter, key: string, fallback: string[], rep
 type Converted<T> = { ok: T; warning?: string } | { error: string };
 
 /** `convert` returns the typed entry, or what the entry should have looked like; bad entries are dropped, good ones kept. */
-function readList<T>(
-  get: SettingGetter,
-  key: string,
-  fallback: T[],
-  convert: (item: unknown) => Converted<T>,
-  report: Report,
-): T[] {
+function readList<T>(get: SettingGetter, key: string, fallback: T[], convert: (item: unknown) => Converted<T>, report: Report): T[] {
   const value = get(key);
   if (value === undefined || value === null) return fallback;
   if (!Array.isArray(value)) {
@@ -153,7 +147,8 @@ function toProvider(item: unknown): Converted<ProviderConfig> {
     // The context Ollama runs the model at (sent as options.num_ctx): a wrong value would budget against a window
     // the server does not use, so it is refused rather than guessed.
     const numCtx = item.numCtx;
-    if (typeof numCtx !== 'number' || !Number.isInteger(numCtx) || numCtx < 1) return { error: `{ "id": "${item.id}", "kind": "ollama", "numCtx": a whole number of tokens such as 8192 }` };
+    if (typeof numCtx !== 'number' || !Number.isInteger(numCtx) || numCtx < 1)
+      return { error: `{ "id": "${item.id}", "kind": "ollama", "numCtx": a whole number of tokens such as 8192 }` };
     if (provider.kind !== 'ollama') {
       return { ok: provider, warning: `sets numCtx, which only Ollama providers use (kind "${provider.kind}"): it is ignored` };
     }
@@ -186,7 +181,11 @@ function readRoutes(get: SettingGetter, report: Report): Partial<Record<Task, Ro
     }
     const route = toRouteSetting(setting);
     if (route) routes[task as Task] = route;
-    else report('routes', `"${task}" is ignored: it must be { "primary": "provider:model", "fallbacks"?: ["provider:model", ...] } (found ${show(setting)}).`);
+    else
+      report(
+        'routes',
+        `"${task}" is ignored: it must be { "primary": "provider:model", "fallbacks"?: ["provider:model", ...] } (found ${show(setting)}).`,
+      );
   }
   return routes;
 }
@@ -201,8 +200,19 @@ function toRoutingRule(item: unknown): Converted<RoutingRule> {
 function toModelOverride(item: unknown): Converted<ModelOverride> {
   const shape = '{ "ref": "provider:model", "maxInputTokens"?: 128000, "inputPerMTok"?: 2.5, "outputPerMTok"?: 10 }';
   if (!isObject(item) || !isModelRef(item.ref)) return { error: shape };
-  const numbers = ['contextWindow', 'maxInputTokens', 'maxOutput', 'inputPerMTok', 'outputPerMTok', 'cacheReadPerMTok', 'cacheWritePerMTok', 'cacheWrite1hPerMTok', 'reasoningPerMTok'];
-  if (item.deprecationDate !== undefined && (typeof item.deprecationDate !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(item.deprecationDate))) return { error: shape };
+  const numbers = [
+    'contextWindow',
+    'maxInputTokens',
+    'maxOutput',
+    'inputPerMTok',
+    'outputPerMTok',
+    'cacheReadPerMTok',
+    'cacheWritePerMTok',
+    'cacheWrite1hPerMTok',
+    'reasoningPerMTok',
+  ];
+  if (item.deprecationDate !== undefined && (typeof item.deprecationDate !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(item.deprecationDate)))
+    return { error: shape };
   for (const key of numbers) {
     const n = item[key];
     if (n !== undefined && (typeof n !== 'number' || !Number.isFinite(n) || n < 0)) return { error: shape };

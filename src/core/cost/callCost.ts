@@ -16,13 +16,18 @@ export interface CallCostSummary {
  * known and the unknown one is named, instead of the whole call turning `unknown` and being blamed on the model that
  * answered.
  */
-export function callCostSummary(costUsd: number | null, answeredBy: string, parts?: readonly Pick<CostPart, 'model' | 'costUsd' | 'usageSource'>[]): CallCostSummary {
+export function callCostSummary(
+  costUsd: number | null,
+  answeredBy: string,
+  parts?: readonly Pick<CostPart, 'model' | 'costUsd' | 'usageSource'>[],
+): CallCostSummary {
   if (!parts || parts.length < 2) return { text: formatUsd(costUsd), unpriced: costUsd === null ? [answeredBy] : [], byModel: [] };
   const unpriced = parts.filter((p) => p.costUsd === null).map((p) => p.model);
   const known = parts.reduce((sum, p) => sum + (p.costUsd ?? 0), 0);
   const text = unpriced.length === parts.length ? 'unknown' : `${formatUsd(known)}${unpriced.length > 0 ? '+' : ''}`;
   const byModel = parts.map(
-    (p) => `${p.model}: ${p.costUsd === null ? 'price unknown' : formatUsd(p.costUsd)}${p.usageSource === 'estimate' ? ' (≈: it broke off before reporting usage)' : ''}`,
+    (p) =>
+      `${p.model}: ${p.costUsd === null ? 'price unknown' : formatUsd(p.costUsd)}${p.usageSource === 'estimate' ? ' (≈: it broke off before reporting usage)' : ''}`,
   );
   return { text, unpriced, byModel };
 }

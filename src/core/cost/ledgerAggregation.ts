@@ -47,7 +47,8 @@ export function aggregateLedger(records: Iterable<CallRecord>, options: Aggregat
     addToTotals(result.all, record);
     if (day === today) addToTotals(result.today, record);
     if (day.startsWith(month)) addToTotals(result.month, record);
-    const inSession = options.sessionId !== undefined ? record.sessionId === options.sessionId : sessionFrom !== undefined && at.getTime() >= sessionFrom;
+    const inSession =
+      options.sessionId !== undefined ? record.sessionId === options.sessionId : sessionFrom !== undefined && at.getTime() >= sessionFrom;
     if (inSession) addToTotals(result.session, record);
     for (const part of costPartsOf(record)) addPartToTotals((result.byModel[part.model] ??= emptyTotals()), part);
     addToTotals((result.byTask[record.task] ??= emptyTotals()), record);

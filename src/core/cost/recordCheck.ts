@@ -19,7 +19,8 @@ export function recordProblem(value: Record<string, unknown>): string | undefine
   // null is the honest "price unknown"; anything else that is not a number cannot be added up.
   if (value.costUsd !== null && !isCount(value.costUsd)) return `"costUsd" is ${show(value.costUsd)}, not a number or null`;
   for (const field of ['estimatedCostUsd', 'ttftMs'] as const) {
-    if (value[field] !== undefined && value[field] !== null && !isCount(value[field])) return `"${field}" is ${show(value[field])}, not a number or null`;
+    if (value[field] !== undefined && value[field] !== null && !isCount(value[field]))
+      return `"${field}" is ${show(value[field])}, not a number or null`;
   }
   if (value.outcome !== undefined && value.outcome !== 'ok' && value.outcome !== 'error' && value.outcome !== 'aborted') {
     return `"outcome" is ${show(value.outcome)}, not ok, error or aborted`;
@@ -28,7 +29,9 @@ export function recordProblem(value: Record<string, unknown>): string | undefine
 }
 
 export function isCallRecord(value: unknown): value is CallRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && recordProblem(value as Record<string, unknown>) === undefined;
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) && recordProblem(value as Record<string, unknown>) === undefined
+  );
 }
 
 function isCount(value: unknown): value is number {

@@ -28,7 +28,11 @@ export function formatTotals(totals: SpendTotals): string {
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 /** Markdown table cells must not break the table. */
-const cell = (text: string) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[*_`[\]<>]/g, (c) => `\\${c}`);
+const cell = (text: string) =>
+  text
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/[*_`[\]<>]/g, (c) => `\\${c}`);
 
 export function spendStatusView(tally: SpendTally, now: Date, dailyUsd: number | undefined, topModelCount = 5): SpendStatusView {
   const session = tally.session();
@@ -55,7 +59,10 @@ export function spendStatusView(tally: SpendTally, now: Date, dailyUsd: number |
     lines.push(`| This window | ${formatTotals(session)} | ${count(session)} | — | — |`);
     lines.push(`| Today | ${formatTotals(today)} | ${count(today)} | ${formatTotals(othersToday)} | ${count(othersToday)} |`);
     lines.push(`| This month | ${formatTotals(month)} | ${count(month)} | ${formatTotals(othersMonth)} | ${count(othersMonth)} |`);
-    lines.push('', "Other tools: calls received by the OTLP receiver (Copilot Chat, promptfoo…). The status bar amount and the daily budget count LLM Workbench's own calls.");
+    lines.push(
+      '',
+      "Other tools: calls received by the OTLP receiver (Copilot Chat, promptfoo…). The status bar amount and the daily budget count LLM Workbench's own calls.",
+    );
   }
   lines.push('');
   if (hasDailyLimit(dailyUsd)) {

@@ -44,7 +44,15 @@ export const modelRefOf = (record: Pick<CallRecord, 'provider' | 'model'>): stri
  */
 export function costPartsOf(record: CallRecord): CostPart[] {
   if (record.costParts && record.costParts.length > 0) return record.costParts;
-  return [{ model: modelRefOf(record), costUsd: record.costUsd, inputTokens: record.inputTokens, outputTokens: record.outputTokens, usageSource: record.usageSource ?? 'provider' }];
+  return [
+    {
+      model: modelRefOf(record),
+      costUsd: record.costUsd,
+      inputTokens: record.inputTokens,
+      outputTokens: record.outputTokens,
+      usageSource: record.usageSource ?? 'provider',
+    },
+  ];
 }
 
 /** A model's part of a call into that model's slice: a call of that model, with that model's tokens and cost. */

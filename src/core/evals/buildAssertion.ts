@@ -73,7 +73,9 @@ export function buildAssertion(raw: unknown, ctx: AssertionContext): { assertion
   };
 
   if (negate && info.noNegation) {
-    report(`\`${a.type}\`: promptfoo ignores \`not-\` on ${base} (it would grade un-negated); use ${base}, or invert the expectation in the value`);
+    report(
+      `\`${a.type}\`: promptfoo ignores \`not-\` on ${base} (it would grade un-negated); use ${base}, or invert the expectation in the value`,
+    );
     return { diagnostics };
   }
   let value = a.value;
@@ -100,14 +102,26 @@ export function buildAssertion(raw: unknown, ctx: AssertionContext): { assertion
   if (info.threshold === 'required' && typeof a.threshold !== 'number') {
     report(`${where} needs a \`threshold\`: ${WHAT_THRESHOLD_MEANS[base]}`);
   }
-  if (base === 'levenshtein' && typeof a.threshold === 'number' && a.threshold < 0) report(`${where}: \`threshold\` is a distance and must be >= 0`, 'threshold');
-  if ((base === 'assert-set' || base === 'llm-rubric' || base === 'javascript') && typeof a.threshold === 'number' && (a.threshold < 0 || (base === 'assert-set' && a.threshold > 1))) {
+  if (base === 'levenshtein' && typeof a.threshold === 'number' && a.threshold < 0)
+    report(`${where}: \`threshold\` is a distance and must be >= 0`, 'threshold');
+  if (
+    (base === 'assert-set' || base === 'llm-rubric' || base === 'javascript') &&
+    typeof a.threshold === 'number' &&
+    (a.threshold < 0 || (base === 'assert-set' && a.threshold > 1))
+  ) {
     report(`${where}: \`threshold\` is a score between 0 and 1`, 'threshold');
   }
-  if (a.contextTransform !== undefined) report(`${where}: \`contextTransform\` is not supported by llm-workbench; give the context as a \`context\` var, or run the file with --engine promptfoo`, 'contextTransform');
+  if (a.contextTransform !== undefined)
+    report(
+      `${where}: \`contextTransform\` is not supported by llm-workbench; give the context as a \`context\` var, or run the file with --engine promptfoo`,
+      'contextTransform',
+    );
   if (a.transform !== undefined && typeof a.transform === 'string') checkTransform(a.transform, where, ctx, (m) => report(m, 'transform'));
   const grader = parseGraderChoice(a.provider, (m) => report(`${where}: ${m}`, 'provider'));
-  const rubricPrompt = a.rubricPrompt === undefined ? undefined : loadRubricPrompt(a.rubricPrompt, ctx, (m: string) => report(`${where}: ${m}`, 'rubricPrompt'));
+  const rubricPrompt =
+    a.rubricPrompt === undefined
+      ? undefined
+      : loadRubricPrompt(a.rubricPrompt, ctx, (m: string) => report(`${where}: ${m}`, 'rubricPrompt'));
   if (grader) checkGraderKinds(a.type, grader, where, (m) => report(m, 'provider'));
 
   const spec: AssertionSpec = {
@@ -149,25 +163,36 @@ function checkValue(base: string, value: unknown, where: string, report: (messag
   const templated = typeof value === 'string' && value.includes('{{');
   if (shape === 'text' && typeof value !== 'string' && typeof value !== 'number') {
     report(`${where}: \`value\` must be text (or a number), not ${Array.isArray(value) ? 'a list' : typeof value}`);
-  } else if (shape === 'text-list' && !(typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')))) {
+  } else if (
+    shape === 'text-list' &&
+    !(typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')))
+  ) {
     report(`${where}: \`value\` must be a list of texts (or one comma-separated text)`);
-  } else if (shape === 'text-or-list' && !(typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string')))) {
+  } else if (
+    shape === 'text-or-list' &&
+    !(typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string')))
+  ) {
     report(`${where}: \`value\` must be a text or a list of texts`);
   } else if (shape === 'word-count') {
     const problem = wordCountProblem(value);
     if (problem) report(`${where}: ${problem}`);
   } else if (shape === 'code' && typeof value !== 'string') {
-    report(`${where}: \`value\` must be ${base === 'python' ? 'Python' : 'JavaScript'} code as text, e.g. "${base === 'python' ? 'len(output) < 200' : 'output.length < 200'}"`);
+    report(
+      `${where}: \`value\` must be ${base === 'python' ? 'Python' : 'JavaScript'} code as text, e.g. "${base === 'python' ? 'len(output) < 200' : 'output.length < 200'}"`,
+    );
   } else if (base === 'regex' && typeof value === 'string' && !templated) {
     try {
       new RegExp(value);
     } catch (error) {
-      report(`${where}: invalid regular expression (${(error as Error).message.replace(/^Invalid regular expression: /, '')}); escape special characters with a backslash`);
+      report(
+        `${where}: invalid regular expression (${(error as Error).message.replace(/^Invalid regular expression: /, '')}); escape special characters with a backslash`,
+      );
     }
   } else if (shape === 'json-schema') {
     const schema = typeof value === 'string' ? parseSchemaText(value) : value;
     if (schema instanceof Error) report(`${where}: \`value\` is not a JSON schema: ${schema.message}`);
-    else if (typeof schema !== 'object' && typeof schema !== 'boolean') report(`${where}: \`value\` must be a JSON schema (a mapping such as {type: object, required: [label]})`);
+    else if (typeof schema !== 'object' && typeof schema !== 'boolean')
+      report(`${where}: \`value\` must be a JSON schema (a mapping such as {type: object, required: [label]})`);
     else {
       const problem = schemaProblem(schema as object);
       if (problem) report(`${where}: invalid JSON schema: ${problem}`);
@@ -233,7 +258,9 @@ function loadValueFile(ref: string, ctx: AssertionContext, report: (message: str
   const file = ctx.resolveRef(ref);
   const ext = extname(file).toLowerCase();
   if (!['.json', '.yaml', '.yml', '.txt'].includes(ext)) {
-    report(`\`${formatPath(ctx.path)}.value\` refers to ${file}: promptfoo reads only .txt, .json, .yaml and .yml files (or .py/.js scripts) as assertion values`);
+    report(
+      `\`${formatPath(ctx.path)}.value\` refers to ${file}: promptfoo reads only .txt, .json, .yaml and .yml files (or .py/.js scripts) as assertion values`,
+    );
     return undefined;
   }
   let text: string;
@@ -267,8 +294,10 @@ function wordCountProblem(value: unknown): string | undefined {
   if (isRecord(value)) {
     const { min, max } = value as { min?: unknown; max?: unknown };
     if (min === undefined && max === undefined) return '`value` must have `min` and/or `max`';
-    if ((min !== undefined && typeof min !== 'number') || (max !== undefined && typeof max !== 'number')) return '`min` and `max` must be numbers';
-    if (typeof min === 'number' && typeof max === 'number' && min > max) return `\`min\` (${min}) must be less than or equal to \`max\` (${max})`;
+    if ((min !== undefined && typeof min !== 'number') || (max !== undefined && typeof max !== 'number'))
+      return '`min` and `max` must be numbers';
+    if (typeof min === 'number' && typeof max === 'number' && min > max)
+      return `\`min\` (${min}) must be less than or equal to \`max\` (${max})`;
     return undefined;
   }
   if (typeof value === 'number' || (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)))) return undefined;
@@ -293,12 +322,23 @@ function checkTransform(transform: string, where: string, ctx: AssertionContext,
  * The grader an assertion names must serve the calls its type makes, as promptfoo's getAndCheckProvider demands:
  * `{text: ...}` alone cannot embed, and a chat model is not an embedding provider.
  */
-function checkGraderKinds(type: string, grader: NonNullable<AssertionSpec['grader']>, where: string, report: (message: string) => void): void {
+function checkGraderKinds(
+  type: string,
+  grader: NonNullable<AssertionSpec['grader']>,
+  where: string,
+  report: (message: string) => void,
+): void {
   for (const kind of GRADER_KINDS[type.replace(/^not-/, '')] ?? []) {
     const model = pickGrader(grader, kind);
-    if (!model) report(`${where}: the grader names no ${kind} model: add \`${kind}:\` to it (promptfoo: "Invalid provider definition for output type '${kind}'")`);
+    if (!model)
+      report(
+        `${where}: the grader names no ${kind} model: add \`${kind}:\` to it (promptfoo: "Invalid provider definition for output type '${kind}'")`,
+      );
     else if (kind === 'embedding' && !embeddingModel(model.ref)) {
-      report(`${where}: ${model.ref} is not an embedding model: name one as provider:embedding:model, e.g. openai:embedding:text-embedding-3-small (promptfoo: "not a valid embedding provider")`);
-    } else if (kind === 'text' && embeddingModel(model.ref)) report(`${where}: ${model.ref} is an embedding model and cannot grade text: name a chat model`);
+      report(
+        `${where}: ${model.ref} is not an embedding model: name one as provider:embedding:model, e.g. openai:embedding:text-embedding-3-small (promptfoo: "not a valid embedding provider")`,
+      );
+    } else if (kind === 'text' && embeddingModel(model.ref))
+      report(`${where}: ${model.ref} is an embedding model and cannot grade text: name a chat model`);
   }
 }

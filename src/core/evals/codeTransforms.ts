@@ -21,11 +21,20 @@ export interface TransformContext {
 
 const moduleCache = new Map<string, (...args: unknown[]) => unknown>();
 
-export async function runTransform(code: string, input: unknown, context: TransformContext, kind: 'output' | 'vars', baseDir: string, timeoutMs = TRANSFORM_TIMEOUT_MS): Promise<unknown> {
+export async function runTransform(
+  code: string,
+  input: unknown,
+  context: TransformContext,
+  kind: 'output' | 'vars',
+  baseDir: string,
+  timeoutMs = TRANSFORM_TIMEOUT_MS,
+): Promise<unknown> {
   const label = code.startsWith('file://') ? '[file transform]' : `[inline transform]: ${oneLine(code)}`;
   let result: unknown;
   try {
-    result = code.startsWith('file://') ? await fileTransform(code, baseDir)(input, context) : await inline(code, input, context, kind, timeoutMs);
+    result = code.startsWith('file://')
+      ? await fileTransform(code, baseDir)(input, context)
+      : await inline(code, input, context, kind, timeoutMs);
   } catch (error) {
     throw new TransformError(`Transform failed (${label}): ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -33,11 +42,19 @@ export async function runTransform(code: string, input: unknown, context: Transf
   return result;
 }
 
-async function inline(code: string, input: unknown, context: TransformContext, kind: 'output' | 'vars', timeoutMs: number): Promise<unknown> {
+async function inline(
+  code: string,
+  input: unknown,
+  context: TransformContext,
+  kind: 'output' | 'vars',
+  timeoutMs: number,
+): Promise<unknown> {
   const body = code.includes('\n') ? code : `return ${code}`;
   const requireShim = createRequire(__filename);
   const sandbox = { __input: input, __context: context, __process: { mainModule: { require: requireShim }, env: process.env } };
-  const fn = runInNewContext(`(function(${kind}, context, process) {\n${body}\n})`, sandbox, { timeout: timeoutMs }) as (...args: unknown[]) => unknown;
+  const fn = runInNewContext(`(function(${kind}, context, process) {\n${body}\n})`, sandbox, { timeout: timeoutMs }) as (
+    ...args: unknown[]
+  ) => unknown;
   const value = runInNewContext('__fn(__input, __context, __process)', { ...sandbox, __fn: fn }, { timeout: timeoutMs });
   return isThenable(value) ? withTimeout(value, timeoutMs) : value;
 }
@@ -46,14 +63,29 @@ function fileTransform(ref: string, baseDir: string): (input: unknown, context: 
   const target = ref.slice('file://'.length);
   const colon = target.lastIndexOf(':');
   const [file, name] = colon > 1 ? [target.slice(0, colon), target.slice(colon + 1)] : [target, undefined];
-  if (file.endsWith('.py')) throw new TransformError('Python transforms (file://*.py) are not run by llm-workbench: write the transform in JavaScript, or run this file with --engine promptfoo');
-  if (!/\.(c?js)$/.test(file)) throw new TransformError(`Unsupported transform file format: file://${file} (llm-workbench loads .js and .cjs)`);
+  if (file.endsWith('.py'))
+    throw new TransformError(
+      'Python transforms (file://*.py) are not run by llm-workbench: write the transform in JavaScript, or run this file with --engine promptfoo',
+    );
+  if (!/\.(c?js)$/.test(file))
+    throw new TransformError(`Unsupported transform file format: file://${file} (llm-workbench loads .js and .cjs)`);
   const key = `${baseDir}\u0000${target}`;
   const cached = moduleCache.get(key);
   if (cached) return cached;
-  const loaded = createRequire(`${baseDir}/`)(file.startsWith('/') ? file : `./${file}`) as Record<string, unknown> | ((...args: unknown[]) => unknown);
-  const fn = name && typeof loaded === 'object' && typeof loaded[name] === 'function' ? loaded[name] : typeof loaded === 'function' ? loaded : typeof (loaded as Record<string, unknown>).default === 'function' ? (loaded as Record<string, unknown>).default : undefined;
-  if (typeof fn !== 'function') throw new TransformError(`Transform ${file} must export a function, have a default export as a function, or export the specified function "${name ?? ''}"`);
+  const loaded = createRequire(`${baseDir}/`)(file.startsWith('/') ? file : `./${file}`) as
+    Record<string, unknown> | ((...args: unknown[]) => unknown);
+  const fn =
+    name && typeof loaded === 'object' && typeof loaded[name] === 'function'
+      ? loaded[name]
+      : typeof loaded === 'function'
+        ? loaded
+        : typeof (loaded as Record<string, unknown>).default === 'function'
+          ? (loaded as Record<string, unknown>).default
+          : undefined;
+  if (typeof fn !== 'function')
+    throw new TransformError(
+      `Transform ${file} must export a function, have a default export as a function, or export the specified function "${name ?? ''}"`,
+    );
   moduleCache.set(key, fn as (...args: unknown[]) => unknown);
   return fn as (...args: unknown[]) => unknown;
 }

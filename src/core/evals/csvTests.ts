@@ -27,7 +27,8 @@ export function parseCsv(text: string): { header: string[]; rows: CsvRow[] } | {
   let fieldStart = { line: 0, column: 0 };
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
-    if (!quoted && !fieldStarted && field === '' && (i === 0 || text[i - 1] === ',' || text[i - 1] === '\n' || text[i - 1] === '\r')) fieldStart = { line, column: i - lineStart };
+    if (!quoted && !fieldStarted && field === '' && (i === 0 || text[i - 1] === ',' || text[i - 1] === '\n' || text[i - 1] === '\r'))
+      fieldStart = { line, column: i - lineStart };
     if (quoted) {
       if (c === '"') {
         if (text[i + 1] === '"') {
@@ -86,14 +87,27 @@ let compactRegex: RegExp | undefined;
 
 /** promptfoo's `getAssertionRegex`: its type names as one alternation in its order, then `(threshold)` and `:value`. */
 function typeRegex(): RegExp {
-  compactRegex ??= new RegExp(`^(not-)?(${PROMPTFOO_TYPE_ORDER.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(?:\\((\\d+(?:\\.\\d+)?)\\))?(?::([\\s\\S]*))?$`);
+  compactRegex ??= new RegExp(
+    `^(not-)?(${PROMPTFOO_TYPE_ORDER.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(?:\\((\\d+(?:\\.\\d+)?)\\))?(?::([\\s\\S]*))?$`,
+  );
   return compactRegex;
 }
 
 /** Types whose compact form gets a threshold even when none is written (promptfoo: 0.75, similar 0.8). */
 const DEFAULT_THRESHOLD_TYPES = new Set([
-  'answer-relevance', 'classifier', 'context-faithfulness', 'context-recall', 'context-relevance', 'cost', 'latency', 'levenshtein',
-  'perplexity-score', 'perplexity', 'rouge-n', 'similar', 'starts-with',
+  'answer-relevance',
+  'classifier',
+  'context-faithfulness',
+  'context-recall',
+  'context-relevance',
+  'cost',
+  'latency',
+  'levenshtein',
+  'perplexity-score',
+  'perplexity',
+  'rouge-n',
+  'similar',
+  'starts-with',
 ]);
 const LIST_TYPES = new Set(['contains-any', 'contains-all', 'icontains-any', 'icontains-all']);
 
@@ -104,14 +118,22 @@ const LIST_TYPES = new Set(['contains-any', 'contains-all', 'icontains-any', 'ic
  * A bare `file://x.py` is refused: promptfoo 0.123.1 strips its `file://` and runs the path as inline Python.
  */
 export function assertionFromString(expected: string): CompactAssertion {
-  if (expected.startsWith('javascript:') || expected.startsWith('fn:') || expected.startsWith('eval:') || (expected.startsWith('file://') && /\.(js|cjs|mjs|ts|cts|mts)$/i.test(expected.slice(7)))) {
+  if (
+    expected.startsWith('javascript:') ||
+    expected.startsWith('fn:') ||
+    expected.startsWith('eval:') ||
+    (expected.startsWith('file://') && /\.(js|cjs|mjs|ts|cts|mts)$/i.test(expected.slice(7)))
+  ) {
     const cut = expected.startsWith('javascript:') ? 11 : expected.startsWith('fn:') ? 3 : expected.startsWith('eval:') ? 5 : 0;
     return { type: 'javascript', value: expected.slice(cut).trim() };
   }
-  if (expected.startsWith('grade:') || expected.startsWith('llm-rubric:')) return { type: 'llm-rubric', value: expected.slice(expected.startsWith('grade:') ? 6 : 11) };
+  if (expected.startsWith('grade:') || expected.startsWith('llm-rubric:'))
+    return { type: 'llm-rubric', value: expected.slice(expected.startsWith('grade:') ? 6 : 11) };
   if (expected.startsWith('python:')) return { type: 'python', value: expected.slice(7).trim() };
   if (expected.startsWith('file://') && (expected.endsWith('.py') || expected.includes('.py:'))) {
-    return { error: `promptfoo 0.123.1 reads "${expected}" in __expected as inline Python code (without file://), which fails: write python:${expected} to run the script` };
+    return {
+      error: `promptfoo 0.123.1 reads "${expected}" in __expected as inline Python code (without file://), which fails: write python:${expected} to run the script`,
+    };
   }
   const m = typeRegex().exec(expected);
   if (!m) return { type: 'equals', value: expected };
@@ -124,7 +146,8 @@ export function assertionFromString(expected: string): CompactAssertion {
     return 'error' in list ? list : { type: full, value: list.values };
   }
   if (type === 'contains-json' || type === 'is-json') return { type: full, value };
-  if (DEFAULT_THRESHOLD_TYPES.has(type)) return { type: full, value: value?.trim(), threshold: threshold ?? (type === 'similar' ? 0.8 : 0.75) };
+  if (DEFAULT_THRESHOLD_TYPES.has(type))
+    return { type: full, value: value?.trim(), threshold: threshold ?? (type === 'similar' ? 0.8 : 0.75) };
   return { type: full, value: value?.trim() };
 }
 
@@ -195,7 +218,10 @@ export interface CsvTestProblem {
  * `__metadata:key` (kept, unused); other columns are vars. `__prefix`, `__suffix` and `__providerOutput` change what
  * is sent or skip the call, which llm-workbench does not do from CSV: refused at the column.
  */
-export function testFromCsvRow(header: readonly string[], cells: readonly string[]): { data: Record<string, unknown>; assertColumns: number[]; problems: CsvTestProblem[] } {
+export function testFromCsvRow(
+  header: readonly string[],
+  cells: readonly string[],
+): { data: Record<string, unknown>; assertColumns: number[]; problems: CsvTestProblem[] } {
   const vars: Record<string, unknown> = {};
   const assert: Record<string, unknown>[] = [];
   const assertColumns: number[] = [];
@@ -208,7 +234,11 @@ export function testFromCsvRow(header: readonly string[], cells: readonly string
     const key = rawKey.trim();
     const value = cells[column] ?? '';
     if (!key.startsWith('__') && /^_(expected|prefix|suffix|description|providerOutput|metric|threshold|metadata|config)/.test(key)) {
-      problems.push({ severity: 'warning', column, message: `You used a single underscore for the key "${key}". Did you mean to use "_${key}" instead?` });
+      problems.push({
+        severity: 'warning',
+        column,
+        message: `You used a single underscore for the key "${key}". Did you mean to use "_${key}" instead?`,
+      });
     }
     if (key.startsWith('__expected')) {
       if (value.trim() === '') return;
@@ -222,18 +252,28 @@ export function testFromCsvRow(header: readonly string[], cells: readonly string
     else if (key === '__metric') metric = value;
     else if (key === '__threshold') threshold = finiteNumber(value);
     else if (key === '__prefix' || key === '__suffix' || key === '__providerOutput') {
-      if (value !== '') problems.push({ severity: 'error', column, message: `the CSV column ${key} is not supported by llm-workbench; move it into the prompt, or run the file with --engine promptfoo` });
+      if (value !== '')
+        problems.push({
+          severity: 'error',
+          column,
+          message: `the CSV column ${key} is not supported by llm-workbench; move it into the prompt, or run the file with --engine promptfoo`,
+        });
     } else if (key.startsWith('__metadata')) {
       // metadata does not change what runs or how it is graded
     } else if (key.startsWith('__config:')) {
       const m = /^__config:(__expected(\d*)):([^:]+)$/.exec(key);
       const index = m ? (m[2] === '' ? 0 : Number(m[2]) - 1) : -1;
       if (!m || index < 0 || m[3] !== 'threshold') {
-        problems.push({ severity: 'error', column, message: `invalid column "${key}": write __config:__expected:threshold or __config:__expected<N>:threshold` });
+        problems.push({
+          severity: 'error',
+          column,
+          message: `invalid column "${key}": write __config:__expected:threshold or __config:__expected<N>:threshold`,
+        });
         return;
       }
       const n = finiteNumber(value);
-      if (n === undefined) problems.push({ severity: 'error', column, message: `invalid numeric value "${value}" for threshold in column "${key}"` });
+      if (n === undefined)
+        problems.push({ severity: 'error', column, message: `invalid numeric value "${value}" for threshold in column "${key}"` });
       else (configs[index] ??= {}).threshold = n;
     } else vars[key] = value;
   });

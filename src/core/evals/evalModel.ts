@@ -28,10 +28,7 @@ export interface PromptSpec {
 export type EvalProtocol = 'openai-chat' | 'openai-responses' | 'anthropic-messages' | 'ollama-chat';
 
 /** Where a provider entry's key comes from: the user's own (env / SecretStorage) or the eval file. */
-export type KeyOrigin =
-  | { kind: 'user' }
-  | { kind: 'file'; apiKey: string }
-  | { kind: 'file-env'; variable: string };
+export type KeyOrigin = { kind: 'user' } | { kind: 'file'; apiKey: string } | { kind: 'file-env'; variable: string };
 
 /** One model to run every test on. `ref` is already normalized to our `provider:model` form. */
 export interface ProviderSpec {

@@ -37,7 +37,12 @@ type KeyPlan = { kind: 'user'; provider: string } | { kind: 'literal'; key: stri
  * allowed file endpoints. A provider entry that needs its own endpoint or key becomes a derived provider
  * (`openai-eval-1`, same kind) so the rest of the configuration is untouched.
  */
-export function withEvalProviders(config: WorkbenchConfig, files: readonly EvalFile[], extraRefs: readonly ModelRef[] = [], policy: EvalKeyPolicy = { allowFileEndpoints: false }): EvalProviderSetup {
+export function withEvalProviders(
+  config: WorkbenchConfig,
+  files: readonly EvalFile[],
+  extraRefs: readonly ModelRef[] = [],
+  policy: EvalKeyPolicy = { allowFileEndpoints: false },
+): EvalProviderSetup {
   const providers = [...config.providers];
   const derived = new Map<string, { id: string; from: string; key: KeyPlan }>();
   const specIds = new Map<ProviderSpec, string>();
@@ -121,7 +126,10 @@ function endpointOf(spec: ProviderSpec, base: string, providers: ProviderConfig[
   const userUrl = normalize(configured?.baseUrl ?? (configured ? DEFAULT_BASE_URLS[configured.kind] : undefined));
   if (!spec.baseUrlFromFile) return { url: userUrl, trusted: true };
   const url = normalize(spec.apiBaseUrl);
-  const defaults = [configured ? DEFAULT_BASE_URLS[configured.kind] : undefined, spec.vendor ? vendorPreset(spec.vendor)?.baseUrl : undefined].map(normalize);
+  const defaults = [
+    configured ? DEFAULT_BASE_URLS[configured.kind] : undefined,
+    spec.vendor ? vendorPreset(spec.vendor)?.baseUrl : undefined,
+  ].map(normalize);
   return { url, trusted: url === userUrl || defaults.includes(url) };
 }
 
@@ -156,7 +164,11 @@ function keyPlan(spec: ProviderSpec, base: string, trusted: boolean, policy: Eva
 /** The variables a provider reads its key from by default: the vendor's, or OPENAI_/ANTHROPIC_API_KEY. */
 function ownKeyVariables(spec: ProviderSpec, base: string): string[] {
   const vendor = spec.vendor ? vendorPreset(spec.vendor) : undefined;
-  return [vendor?.keyVariable, `${base.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_API_KEY`, base === 'openai' ? 'OPENAI_API_KEY' : base === 'anthropic' ? 'ANTHROPIC_API_KEY' : undefined].filter((v): v is string => Boolean(v));
+  return [
+    vendor?.keyVariable,
+    `${base.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_API_KEY`,
+    base === 'openai' ? 'OPENAI_API_KEY' : base === 'anthropic' ? 'ANTHROPIC_API_KEY' : undefined,
+  ].filter((v): v is string => Boolean(v));
 }
 
 function normalize(url: string | undefined): string | undefined {

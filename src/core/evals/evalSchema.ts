@@ -92,7 +92,9 @@ function explain(errors: ErrorObject[], data: unknown, prefix: DataPath): Schema
   // wanted another kind of value": drop those, keep what the branch of the right kind says, and fall back to the
   // anyOf's own `errorMessage` when nothing more precise is left.
   const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
-  const meaningful = errors.filter((e) => e.keyword !== 'if' && e.keyword !== 'anyOf' && !(e.keyword === 'type' && anyOfPaths.has(e.instancePath)));
+  const meaningful = errors.filter(
+    (e) => e.keyword !== 'if' && e.keyword !== 'anyOf' && !(e.keyword === 'type' && anyOfPaths.has(e.instancePath)),
+  );
   for (const e of errors) {
     const local = toPath(e.instancePath);
     const path = [...prefix, ...local];
@@ -100,7 +102,10 @@ function explain(errors: ErrorObject[], data: unknown, prefix: DataPath): Schema
     const value = valueAt(data, local);
     if (e.keyword === 'anyOf') {
       const explained = meaningful.some((m) => m.instancePath === e.instancePath || m.instancePath.startsWith(e.instancePath + '/'));
-      const inner = errors.some((o) => o.keyword === 'anyOf' && o !== e && o.instancePath.startsWith(e.instancePath) && o.instancePath.length > e.instancePath.length);
+      const inner = errors.some(
+        (o) =>
+          o.keyword === 'anyOf' && o !== e && o.instancePath.startsWith(e.instancePath) && o.instancePath.length > e.instancePath.length,
+      );
       if (explained || inner) continue;
       const message = (e.parentSchema as { errorMessage?: string } | undefined)?.errorMessage ?? 'has the wrong shape';
       add({ path, message: `${where} ${message} (found ${kindOf(value)})` });
@@ -109,7 +114,10 @@ function explain(errors: ErrorObject[], data: unknown, prefix: DataPath): Schema
     if (!meaningful.includes(e)) continue;
     switch (e.keyword) {
       case 'type': {
-        const expected = String((e.params as { type: string }).type).split(',').map((t) => KIND_NAMES[t] ?? t).join(' or ');
+        const expected = String((e.params as { type: string }).type)
+          .split(',')
+          .map((t) => KIND_NAMES[t] ?? t)
+          .join(' or ');
         add({ path, message: `${where} must be ${expected}, not ${kindOf(value)}` });
         break;
       }
@@ -133,7 +141,10 @@ function explain(errors: ErrorObject[], data: unknown, prefix: DataPath): Schema
         else {
           const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map(String);
           const guess = closestMatch(String(value), allowed);
-          add({ path, message: `${where} is "${String(value)}"; ${guess ? `did you mean "${guess}"? ` : ''}allowed: ${allowed.join(', ')}` });
+          add({
+            path,
+            message: `${where} is "${String(value)}"; ${guess ? `did you mean "${guess}"? ` : ''}allowed: ${allowed.join(', ')}`,
+          });
         }
         break;
       }
@@ -176,7 +187,10 @@ export function unknownAssertionMessage(type: string): string {
   if (base !== type && ASSERTION_TYPE_INFO[base]?.noNegation) {
     return `\`${type}\`: promptfoo ignores \`not-\` on ${base} (it would grade un-negated); use ${base}, or invert the expectation in the value`;
   }
-  const candidates = [...ASSERTION_TYPES, ...ASSERTION_TYPES.filter((t) => t !== 'assert-set' && !ASSERTION_TYPE_INFO[t].noNegation).map((t) => `not-${t}`)];
+  const candidates = [
+    ...ASSERTION_TYPES,
+    ...ASSERTION_TYPES.filter((t) => t !== 'assert-set' && !ASSERTION_TYPE_INFO[t].noNegation).map((t) => `not-${t}`),
+  ];
   const guess = closestMatch(type, candidates);
   return guess
     ? `unknown assertion type '${type}' — did you mean '${guess}'?`

@@ -35,7 +35,8 @@ export function resolveRef(ref: string, baseDir: string): string {
  */
 export function checkReadable(path: string, rules: FileRules, virtual = false): void {
   const real = realOrResolved(path);
-  if (/^\/(proc|sys|dev)(\/|$)/.test(real)) throw new FileRefError(`${path} is a system file (/proc, /sys, /dev); eval files read regular files only`);
+  if (/^\/(proc|sys|dev)(\/|$)/.test(real))
+    throw new FileRefError(`${path} is a system file (/proc, /sys, /dev); eval files read regular files only`);
   if (rules.roots.length > 0 && !rules.roots.some((root) => inside(real, realOrResolved(root)))) {
     throw new FileRefError(
       `${path} is outside the eval file's folder (${rules.roots.join(', ')}); a file from a cloned repository may not send your other files to a model — move it next to the eval file, or allow it with --allow-outside-reads`,
@@ -47,11 +48,16 @@ export function checkReadable(path: string, rules: FileRules, virtual = false): 
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (virtual && (code === 'ENOENT' || code === 'ENOTDIR')) return;
-    throw new FileRefError(code === 'ENOENT' || code === 'ENOTDIR' ? 'the file does not exist' : `it cannot be read (${code ?? (error as Error).message})`);
+    throw new FileRefError(
+      code === 'ENOENT' || code === 'ENOTDIR' ? 'the file does not exist' : `it cannot be read (${code ?? (error as Error).message})`,
+    );
   }
-  if (!stats.isFile()) throw new FileRefError(`${path} is not a regular file (${stats.isDirectory() ? 'a directory' : 'a device, socket or FIFO'})`);
+  if (!stats.isFile())
+    throw new FileRefError(`${path} is not a regular file (${stats.isDirectory() ? 'a directory' : 'a device, socket or FIFO'})`);
   if (stats.size > rules.maxBytes) {
-    throw new FileRefError(`${path} is ${formatBytes(stats.size)}, above the ${formatBytes(rules.maxBytes)} limit for eval inputs (raise it with --max-file-size or llmWorkbench.evals.maxFileBytes)`);
+    throw new FileRefError(
+      `${path} is ${formatBytes(stats.size)}, above the ${formatBytes(rules.maxBytes)} limit for eval inputs (raise it with --max-file-size or llmWorkbench.evals.maxFileBytes)`,
+    );
   }
 }
 
@@ -87,12 +93,22 @@ export function expandGlob(pattern: string, baseDir: string, rules: FileRules): 
     const parts = alternative.globString().split('/');
     const firstMagic = parts.findIndex((p) => hasGlobMagic(p));
     const start = (firstMagic < 0 ? parts.slice(0, -1) : parts.slice(0, firstMagic)).join(sep) || sep;
-    if (rules.roots.length > 0 && !rules.roots.some((r) => inside(realOrResolved(start), realOrResolved(r)) || inside(realOrResolved(r), realOrResolved(start)))) {
-      throw new FileRefError(`${pattern} points outside the eval file's folder (${rules.roots.join(', ')}); allow it with --allow-outside-reads`);
+    if (
+      rules.roots.length > 0 &&
+      !rules.roots.some((r) => inside(realOrResolved(start), realOrResolved(r)) || inside(realOrResolved(r), realOrResolved(start)))
+    ) {
+      throw new FileRefError(
+        `${pattern} points outside the eval file's folder (${rules.roots.join(', ')}); allow it with --allow-outside-reads`,
+      );
     }
   }
-  const files = glob.walkSync().filter((f) => rules.roots.length === 0 || rules.roots.some((r) => inside(realOrResolved(f), realOrResolved(r))));
-  if (files.length > MAX_GLOB_FILES) throw new FileRefError(`${pattern} matches ${files.length.toLocaleString('en-US')} files, more than the ${MAX_GLOB_FILES.toLocaleString('en-US')} an eval reads; narrow the pattern`);
+  const files = glob
+    .walkSync()
+    .filter((f) => rules.roots.length === 0 || rules.roots.some((r) => inside(realOrResolved(f), realOrResolved(r))));
+  if (files.length > MAX_GLOB_FILES)
+    throw new FileRefError(
+      `${pattern} matches ${files.length.toLocaleString('en-US')} files, more than the ${MAX_GLOB_FILES.toLocaleString('en-US')} an eval reads; narrow the pattern`,
+    );
   return files;
 }
 

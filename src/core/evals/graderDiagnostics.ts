@@ -33,11 +33,25 @@ export function graderDiagnostics(file: EvalFile, fallback: ModelRef | undefined
       seen.add(id);
       const at = { range: assertion.location.range, file: assertion.location.file };
       if (!model && kind === 'text') out.push({ severity: 'error', message: NO_GRADER_MESSAGE, ...at });
-      else if (!model) out.push({ severity: 'error', message: 'the grader names no embedding model: add `embedding:` to options.provider (e.g. openai:embedding:text-embedding-3-small)', ...at });
+      else if (!model)
+        out.push({
+          severity: 'error',
+          message:
+            'the grader names no embedding model: add `embedding:` to options.provider (e.g. openai:embedding:text-embedding-3-small)',
+          ...at,
+        });
       else if (kind === 'embedding' && model.ref === PROMPTFOO_DEFAULT_EMBEDDING && !assertion.grader && !test.grading?.grader) {
-        out.push({ severity: 'warning', message: `${assertion.type} embeds with promptfoo's default embedding model, ${PROMPTFOO_DEFAULT_EMBEDDING} (OpenAI): set options.provider.embedding to choose another`, ...at });
+        out.push({
+          severity: 'warning',
+          message: `${assertion.type} embeds with promptfoo's default embedding model, ${PROMPTFOO_DEFAULT_EMBEDDING} (OpenAI): set options.provider.embedding to choose another`,
+          ...at,
+        });
       } else if (kind === 'embedding' && !embeddingModel(model.ref)) {
-        out.push({ severity: 'error', message: `${model.ref} is not an embedding model: name one as provider:embedding:model, e.g. openai:embedding:text-embedding-3-small`, ...at });
+        out.push({
+          severity: 'error',
+          message: `${model.ref} is not an embedding model: name one as provider:embedding:model, e.g. openai:embedding:text-embedding-3-small`,
+          ...at,
+        });
       }
     }
   }

@@ -56,7 +56,8 @@ export function graderRuntime(
       costs.push(result.record.costUsd);
       if (result.record.costUsd === null) spent.unknownCalls++;
       else spent.usd += result.record.costUsd;
-      if (!result.embedding) return { error: `The embedding model ${ref} failed: ${result.error?.message ?? 'no embedding'}`, costUsd: result.record.costUsd };
+      if (!result.embedding)
+        return { error: `The embedding model ${ref} failed: ${result.error?.message ?? 'no embedding'}`, costUsd: result.record.costUsd };
       if (key) options.cache!.set(key, { text: '', record: result.record, embedding: result.embedding });
       return { embedding: result.embedding, costUsd: result.record.costUsd };
     },
@@ -71,7 +72,11 @@ const REASONING = /^(o1|o3|o4|gpt-5)/;
  * (`OPENAI_TEMPERATURE` 0, `OPENAI_MAX_TOKENS` 1024, neither for reasoning models) and Anthropic (`ANTHROPIC_MAX_TOKENS`
  * 1024, temperature 0 — which the bundled Anthropic SDK cannot send, so the gateway warns where it applies).
  */
-export function promptfooGraderDefaults(ref: string, temperature: number | undefined, maxTokens: number | undefined): { temperature?: number; maxOutputTokens?: number } {
+export function promptfooGraderDefaults(
+  ref: string,
+  temperature: number | undefined,
+  maxTokens: number | undefined,
+): { temperature?: number; maxOutputTokens?: number } {
   const colon = ref.indexOf(':');
   const provider = ref.slice(0, colon);
   const model = ref.slice(colon + 1);

@@ -29,13 +29,22 @@ export function readGradingOptions(test: Record<string, unknown>, ctx: OptionsCo
   const grading: GradingOptions = {};
   const grader = parseGraderChoice(options.provider, report('provider'));
   if (grader) grading.grader = grader;
-  if (options.rubricPrompt !== undefined) grading.rubricPrompt = loadRubricPrompt(options.rubricPrompt, { ...ctx, path: [...ctx.path, 'options', 'rubricPrompt'] }, report('rubricPrompt'));
+  if (options.rubricPrompt !== undefined)
+    grading.rubricPrompt = loadRubricPrompt(
+      options.rubricPrompt,
+      { ...ctx, path: [...ctx.path, 'options', 'rubricPrompt'] },
+      report('rubricPrompt'),
+    );
   if (isRecord(options.factuality)) grading.factuality = options.factuality as FactualityScores;
   return grading;
 }
 
 /** promptfoo merges defaultTest.options under the test's (shallow), then falls back to defaultTest.provider for graders. */
-export function mergeGradingOptions(test: GradingOptions, defaults: GradingOptions, defaultTestProvider?: GradingOptions['grader']): GradingOptions {
+export function mergeGradingOptions(
+  test: GradingOptions,
+  defaults: GradingOptions,
+  defaultTestProvider?: GradingOptions['grader'],
+): GradingOptions {
   const merged: GradingOptions = { ...defaults, ...stripUndefined(test) };
   if (!merged.grader && defaultTestProvider) merged.grader = defaultTestProvider;
   return merged;

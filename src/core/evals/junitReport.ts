@@ -17,7 +17,11 @@ export function escapeXml(text: string, attribute = false): string {
 }
 
 /** Test names that stay unique and readable: the case, its provider, and the prompt/repeat when there are several. */
-export function caseName(result: Pick<EvalCaseResult, 'description' | 'providerLabel' | 'promptLabel' | 'promptIndex' | 'repeat'>, multiPrompt: boolean, multiRepeat: boolean): string {
+export function caseName(
+  result: Pick<EvalCaseResult, 'description' | 'providerLabel' | 'promptLabel' | 'promptIndex' | 'repeat'>,
+  multiPrompt: boolean,
+  multiRepeat: boolean,
+): string {
   const parts = [result.providerLabel];
   if (multiPrompt) parts.push(`prompt ${result.promptIndex + 1}`);
   if (multiRepeat) parts.push(`run ${result.repeat + 1}`);
@@ -40,12 +44,16 @@ export function junitXml(results: readonly EvalCaseResult[], options: { cwd?: st
   const timestamp = (options.timestamp ?? new Date()).toISOString().replace(/\.\d{3}Z$/, '');
 
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  lines.push(`<testsuites name="llm-workbench eval" tests="${results.length}" failures="${count(results, 'fail')}" errors="${count(results, 'error')}" skipped="${count(results, 'skipped')}" time="${time(results)}">`);
+  lines.push(
+    `<testsuites name="llm-workbench eval" tests="${results.length}" failures="${count(results, 'fail')}" errors="${count(results, 'error')}" skipped="${count(results, 'skipped')}" time="${time(results)}">`,
+  );
   for (const [file, list] of byFile) {
     const name = relative(cwd, file) || file;
     const multiPrompt = new Set(list.map((r) => r.promptIndex)).size > 1;
     const multiRepeat = list.some((r) => r.repeat > 0);
-    lines.push(`  <testsuite name="${escapeXml(name, true)}" tests="${list.length}" failures="${count(list, 'fail')}" errors="${count(list, 'error')}" skipped="${count(list, 'skipped')}" time="${time(list)}" timestamp="${timestamp}">`);
+    lines.push(
+      `  <testsuite name="${escapeXml(name, true)}" tests="${list.length}" failures="${count(list, 'fail')}" errors="${count(list, 'error')}" skipped="${count(list, 'skipped')}" time="${time(list)}" timestamp="${timestamp}">`,
+    );
     for (const r of list) {
       const attrs = `name="${escapeXml(caseName(r, multiPrompt, multiRepeat), true)}" classname="${escapeXml(`${name}.${r.providerLabel}`, true)}" file="${escapeXml(relative(cwd, r.location.file) || r.location.file, true)}" line="${r.location.range.start.line + 1}" time="${seconds(r.cached ? 0 : r.latencyMs)}"`;
       if (r.verdict === 'pass') {
@@ -53,8 +61,12 @@ export function junitXml(results: readonly EvalCaseResult[], options: { cwd?: st
         continue;
       }
       lines.push(`    <testcase ${attrs}>`);
-      if (r.verdict === 'fail') lines.push(`      <failure message="${escapeXml(r.reason, true)}" type="assertion">${escapeXml(failureDetails(r))}</failure>`);
-      else if (r.verdict === 'error') lines.push(`      <error message="${escapeXml(r.reason, true)}" type="${escapeXml(r.error?.kind ?? 'error', true)}">${escapeXml(r.reason)}</error>`);
+      if (r.verdict === 'fail')
+        lines.push(`      <failure message="${escapeXml(r.reason, true)}" type="assertion">${escapeXml(failureDetails(r))}</failure>`);
+      else if (r.verdict === 'error')
+        lines.push(
+          `      <error message="${escapeXml(r.reason, true)}" type="${escapeXml(r.error?.kind ?? 'error', true)}">${escapeXml(r.reason)}</error>`,
+        );
       else lines.push(`      <skipped message="${escapeXml(r.reason, true)}"/>`);
       lines.push('    </testcase>');
     }

@@ -54,7 +54,16 @@ export class MatrixAccumulator {
         label: this.splitByPrompt ? `${result.providerLabel} · ${result.promptLabel}` : result.providerLabel,
         provider: result.provider,
         promptLabel: this.splitByPrompt ? result.promptLabel : undefined,
-        passed: 0, failed: 0, errors: 0, skipped: 0, latencies: [], cost: 0, unknownCost: 0, costed: 0, inputTokens: 0, outputTokens: 0,
+        passed: 0,
+        failed: 0,
+        errors: 0,
+        skipped: 0,
+        latencies: [],
+        cost: 0,
+        unknownCost: 0,
+        costed: 0,
+        inputTokens: 0,
+        outputTokens: 0,
       };
       this.tallies.set(key, t);
     }

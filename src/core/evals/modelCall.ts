@@ -51,12 +51,19 @@ export async function cachedComplete(
   } catch (error) {
     // The gateway promises not to throw; if one does, the case still fails with its message instead of the run.
     const message = error instanceof Error ? error.message : String(error);
-    return { text: '', record: syntheticRecord(request), cached: false, error: error instanceof ProviderError ? error : new ProviderError({ kind: 'server', message }) };
+    return {
+      text: '',
+      record: syntheticRecord(request),
+      cached: false,
+      error: error instanceof ProviderError ? error : new ProviderError({ kind: 'server', message }),
+    };
   }
   if (result.record.costUsd === null) spent.unknownCalls++;
   else spent.usd += result.record.costUsd;
   if (result.error || result.record.outcome !== 'ok') {
-    const error = result.error ?? new ProviderError({ kind: result.record.errorKind ?? 'server', message: result.record.errorMessage ?? 'The call failed' });
+    const error =
+      result.error ??
+      new ProviderError({ kind: result.record.errorKind ?? 'server', message: result.record.errorMessage ?? 'The call failed' });
     return { text: result.text, record: result.record, cached: false, error };
   }
   if (key) options.cache!.set(key, { text: result.text, record: result.record, stopReason: result.stopReason });
@@ -66,8 +73,20 @@ export async function cachedComplete(
 export function syntheticRecord(request: GatewayRequest): CallRecord {
   const [provider = '', ...model] = (request.model ?? '').split(':');
   return {
-    at: new Date().toISOString(), requestId: '', task: request.task, route: request.model ? [request.model] : [], reason: '', provider, model: model.join(':'),
-    inputTokens: 0, outputTokens: 0, costUsd: null, ttftMs: null, totalMs: 0, attempts: 0, fallbackUsed: false, outcome: 'error',
+    at: new Date().toISOString(),
+    requestId: '',
+    task: request.task,
+    route: request.model ? [request.model] : [],
+    reason: '',
+    provider,
+    model: model.join(':'),
+    inputTokens: 0,
+    outputTokens: 0,
+    costUsd: null,
+    ttftMs: null,
+    totalMs: 0,
+    attempts: 0,
+    fallbackUsed: false,
+    outcome: 'error',
   };
 }
-

@@ -87,7 +87,9 @@ export function selectModel(stats: readonly CandidateStats[], input: SelectionIn
   const cheaperFailing = candidates.filter((c) => !c.meetsGate && c.costPerCallUsd !== null && c.costPerCallUsd < perCall);
   const decision =
     `${chosen.label} is the cheapest candidate that passes ${pct(chosen.passRate)} of the cases (gate ${pct(input.minPassRate)}) at ${formatUsd(perCall)} per call` +
-    (cheaperFailing.length > 0 ? `; cheaper ${cheaperFailing.map((c) => `${c.label} (${pct(c.passRate)})`).join(', ')} did not meet the gate` : '') +
+    (cheaperFailing.length > 0
+      ? `; cheaper ${cheaperFailing.map((c) => `${c.label} (${pct(c.passRate)})`).join(', ')} did not meet the gate`
+      : '') +
     '.';
   return {
     ...base,

@@ -88,8 +88,18 @@ export class ParseContext {
       return { file, text: this.readAbsolute(file) };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      const reason = error instanceof FileRefError ? error.message : code === 'ENOENT' || code === 'ENOTDIR' ? 'the file does not exist' : `${file} cannot be read: ${(error as Error).message}`;
-      this.error(source, path, `\`${formatPath(path)}\` refers to ${file}, but ${reason}: fix the path (it is relative to the eval file)`, fatal);
+      const reason =
+        error instanceof FileRefError
+          ? error.message
+          : code === 'ENOENT' || code === 'ENOTDIR'
+            ? 'the file does not exist'
+            : `${file} cannot be read: ${(error as Error).message}`;
+      this.error(
+        source,
+        path,
+        `\`${formatPath(path)}\` refers to ${file}, but ${reason}: fix the path (it is relative to the eval file)`,
+        fatal,
+      );
       return undefined;
     }
   }

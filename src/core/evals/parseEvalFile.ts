@@ -22,18 +22,45 @@ export interface EvalParseOptions extends ParseOptions {
 }
 
 /** Top-level keys and what we do with them; anything else is refused so it cannot be silently ignored. */
-const KNOWN_TOP_LEVEL = new Set(['description', 'task', 'minPassRate', 'callsPerDay', 'prompts', 'providers', 'targets', 'defaultTest', 'tests', 'scenarios', 'env', 'nunjucksFilters']);
+const KNOWN_TOP_LEVEL = new Set([
+  'description',
+  'task',
+  'minPassRate',
+  'callsPerDay',
+  'prompts',
+  'providers',
+  'targets',
+  'defaultTest',
+  'tests',
+  'scenarios',
+  'env',
+  'nunjucksFilters',
+]);
 /** Keys that change nothing about what is sent or how it is judged (promptfoo's output, sharing and UI settings). */
-const INERT_TOP_LEVEL = new Set(['outputPath', 'sharing', 'tags', 'metadata', 'writeLatestResults', '$schema', 'version', 'evaluateOptions']);
+const INERT_TOP_LEVEL = new Set([
+  'outputPath',
+  'sharing',
+  'tags',
+  'metadata',
+  'writeLatestResults',
+  '$schema',
+  'version',
+  'evaluateOptions',
+]);
 const REFUSED_TOP_LEVEL: Record<string, string> = {
-  derivedMetrics: '`derivedMetrics` (metrics computed from named scores) is not run by llm-workbench yet: remove it, or run this file with --engine promptfoo',
+  derivedMetrics:
+    '`derivedMetrics` (metrics computed from named scores) is not run by llm-workbench yet: remove it, or run this file with --engine promptfoo',
   extensions: '`extensions` run hook code around the eval; llm-workbench does not run them: run this file with --engine promptfoo',
-  redteam: '`redteam` belongs to promptfoo\'s red-team engine: generate its tests with `promptfoo redteam generate`, then run the file with --engine promptfoo',
+  redteam:
+    "`redteam` belongs to promptfoo's red-team engine: generate its tests with `promptfoo redteam generate`, then run the file with --engine promptfoo",
   tracing: '`tracing` (OpenTelemetry traces per test) is not run by llm-workbench: remove it, or run this file with --engine promptfoo',
   commandLineOptions: '`commandLineOptions` sets promptfoo CLI flags; pass the matching llm-workbench flags instead',
-  assertionTemplates: '`assertionTemplates` is not run by llm-workbench: write the assertions out, or run this file with --engine promptfoo',
-  plugins: '`plugins` belongs to promptfoo\'s red-team engine: generate its tests with `promptfoo redteam generate`, then run the file with --engine promptfoo',
-  strategies: '`strategies` belongs to promptfoo\'s red-team engine: generate its tests with `promptfoo redteam generate`, then run the file with --engine promptfoo',
+  assertionTemplates:
+    '`assertionTemplates` is not run by llm-workbench: write the assertions out, or run this file with --engine promptfoo',
+  plugins:
+    "`plugins` belongs to promptfoo's red-team engine: generate its tests with `promptfoo redteam generate`, then run the file with --engine promptfoo",
+  strategies:
+    "`strategies` belongs to promptfoo's red-team engine: generate its tests with `promptfoo redteam generate`, then run the file with --engine promptfoo",
 };
 
 /** Reads and parses an eval file; never throws: every problem is a diagnostic. */
@@ -47,8 +74,15 @@ export function parseEvalFile(path: string, options: EvalParseOptions = {}): Eva
       text = readFileSync(absolute, 'utf8');
     }
   } catch (error) {
-    const reason = error instanceof FileRefError ? error.message : (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    return emptyFile(absolute, [{ severity: 'error', message: `cannot read the eval file (${reason}): check the path`, range: ZERO_RANGE, file: absolute }]);
+    const reason =
+      error instanceof FileRefError
+        ? error.message
+        : (error as NodeJS.ErrnoException).code === 'ENOENT'
+          ? 'no such file'
+          : (error as Error).message;
+    return emptyFile(absolute, [
+      { severity: 'error', message: `cannot read the eval file (${reason}): check the path`, range: ZERO_RANGE, file: absolute },
+    ]);
   }
   return parseEvalText(text, absolute, options);
 }
@@ -60,7 +94,9 @@ export function parseEvalText(text: string, path: string, options: EvalParseOpti
     return new EvalFileParser(absolute, text, options).parse();
   } catch (error) {
     // A bug must not take the editor or the CLI down with a stack trace: it becomes a diagnostic at the top.
-    return emptyFile(absolute, [{ severity: 'error', message: `the eval file could not be read: ${(error as Error).message}`, range: ZERO_RANGE, file: absolute }]);
+    return emptyFile(absolute, [
+      { severity: 'error', message: `the eval file could not be read: ${(error as Error).message}`, range: ZERO_RANGE, file: absolute },
+    ]);
   }
 }
 
@@ -102,7 +138,11 @@ class EvalFileParser {
     this.checkTopLevelKeys(source, data);
     if (promptfooFlag('PROMPTFOO_DISABLE_TEMPLATING')) {
       // promptfoo would send every prompt and assertion value unrendered; llm-workbench always renders them.
-      ctx.error(source, [], 'PROMPTFOO_DISABLE_TEMPLATING is set: promptfoo would send the templates unrendered, llm-workbench renders them: unset it, or run this file with --engine promptfoo');
+      ctx.error(
+        source,
+        [],
+        'PROMPTFOO_DISABLE_TEMPLATING is set: promptfoo would send the templates unrendered, llm-workbench renders them: unset it, or run this file with --engine promptfoo',
+      );
     }
     const env = this.fileEnv(source, data.env);
     const providerOptions: ProviderParseOptions = { knownProviderIds: this.options.knownProviderIds, fileEnv: env };
@@ -111,11 +151,21 @@ class EvalFileParser {
     const collected = collectTests(ctx, source, data.tests, testProblems);
     const testSources = collected ?? [];
     const hasPromptVar = testSources.some((t) => isRecord(t.data) && isRecord(t.data.vars) && 'prompt' in t.data.vars);
-    const prompts = buildPrompts(ctx, source, data.prompts, hasPromptVar, isRecord(data.nunjucksFilters) ? Object.keys(data.nunjucksFilters) : []);
+    const prompts = buildPrompts(
+      ctx,
+      source,
+      data.prompts,
+      hasPromptVar,
+      isRecord(data.nunjucksFilters) ? Object.keys(data.nunjucksFilters) : [],
+    );
     const defaults = buildDefaultTest(ctx, source, data.defaultTest, providerOptions);
     const scenarioSources = collectScenarios(ctx, source, data.scenarios);
     // promptfoo: no tests and no scenarios = one test with no vars (each prompt runs once).
-    const noTests = collected !== undefined && testSources.length === 0 && scenarioSources.length === 0 && (data.tests === undefined || data.tests === null || (Array.isArray(data.tests) && data.tests.length === 0));
+    const noTests =
+      collected !== undefined &&
+      testSources.length === 0 &&
+      scenarioSources.length === 0 &&
+      (data.tests === undefined || data.tests === null || (Array.isArray(data.tests) && data.tests.length === 0));
     const all = noTests ? [{ data: {}, source, path: [], problems: [] }] : [...testSources, ...scenarioSources];
     const { cases } = buildCases(ctx, all, defaults, prompts, providerOptions);
     const task = typeof data.task === 'string' && (TASKS as readonly string[]).includes(data.task) ? (data.task as Task) : 'chat';
@@ -137,7 +187,10 @@ class EvalFileParser {
   private sortYamlProblems(source: YamlSource): Map<number, EvalDiagnostic[]> {
     const byTest = new Map<number, EvalDiagnostic[]>();
     const node = source.nodeAt(['tests']);
-    const ranges = node && 'items' in node && Array.isArray(node.items) ? node.items.map((_: unknown, i: number) => source.rangeOf(source.nodeAt(['tests', i]))) : [];
+    const ranges =
+      node && 'items' in node && Array.isArray(node.items)
+        ? node.items.map((_: unknown, i: number) => source.rangeOf(source.nodeAt(['tests', i])))
+        : [];
     for (const d of source.diagnostics) {
       const owner = source.syntaxErrors.has(d) ? -1 : ranges.findIndex((r: SourceRange) => contains(r, d.range));
       if (owner >= 0) (byTest.get(owner) ?? byTest.set(owner, []).get(owner)!).push(d);
@@ -167,7 +220,13 @@ class EvalFileParser {
       if (key === 'evaluateOptions') this.checkEvaluateOptions(source, data.evaluateOptions);
       else if (INERT_TOP_LEVEL.has(key)) continue;
       else if (REFUSED_TOP_LEVEL[key]) this.ctx.errorAtKey(source, [], key, REFUSED_TOP_LEVEL[key]);
-      else this.ctx.errorAtKey(source, [], key, `\`${key}\` is not a key llm-workbench knows; remove it (promptfoo would ignore or reject it too)`);
+      else
+        this.ctx.errorAtKey(
+          source,
+          [],
+          key,
+          `\`${key}\` is not a key llm-workbench knows; remove it (promptfoo would ignore or reject it too)`,
+        );
     }
   }
 
@@ -177,10 +236,21 @@ class EvalFileParser {
     for (const key of Object.keys(raw)) {
       if (['maxConcurrency', 'delay', 'cache', 'showProgressBar', 'timeoutMs', 'maxEvalTimeMs'].includes(key)) continue;
       if (key === 'repeat') {
-        if (!validRepeat(raw.repeat)) this.ctx.errorAtKey(source, ['evaluateOptions'], key, `\`evaluateOptions.repeat\` must be a whole number from 1 to ${MAX_REPEAT.toLocaleString('en-US')} (or pass --repeat N)`);
+        if (!validRepeat(raw.repeat))
+          this.ctx.errorAtKey(
+            source,
+            ['evaluateOptions'],
+            key,
+            `\`evaluateOptions.repeat\` must be a whole number from 1 to ${MAX_REPEAT.toLocaleString('en-US')} (or pass --repeat N)`,
+          );
         continue;
       }
-      this.ctx.errorAtKey(source, ['evaluateOptions'], key, `\`evaluateOptions.${key}\` is not run from the file by llm-workbench: remove it, or run this file with --engine promptfoo`);
+      this.ctx.errorAtKey(
+        source,
+        ['evaluateOptions'],
+        key,
+        `\`evaluateOptions.${key}\` is not run from the file by llm-workbench: remove it, or run this file with --engine promptfoo`,
+      );
     }
   }
 
@@ -190,7 +260,11 @@ class EvalFileParser {
       this.ctx.error(source, ['env'], '`env` must be a mapping of environment variables');
       return undefined;
     }
-    return Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => [k, String(v)]));
+    return Object.fromEntries(
+      Object.entries(raw)
+        .filter(([, v]) => v !== undefined && v !== null)
+        .map(([k, v]) => [k, String(v)]),
+    );
   }
 
   private filters(source: YamlSource, raw: unknown): Record<string, string> | undefined {
@@ -213,7 +287,12 @@ class EvalFileParser {
         out[name] = absolute;
       } catch (error) {
         if (error instanceof FileRefError && /does not exist/.test(error.message)) {
-          this.ctx.warn(source, ['nunjucksFilters'], `\`nunjucksFilters.${name}\`: ${absolute} does not exist (promptfoo reads this path as written${file.startsWith('file://') ? ', without removing file://' : ''}); prompts that use \`${name}\` fail with "filter not found"`, name);
+          this.ctx.warn(
+            source,
+            ['nunjucksFilters'],
+            `\`nunjucksFilters.${name}\`: ${absolute} does not exist (promptfoo reads this path as written${file.startsWith('file://') ? ', without removing file://' : ''}); prompts that use \`${name}\` fail with "filter not found"`,
+            name,
+          );
         } else this.ctx.error(source, ['nunjucksFilters', name], `\`nunjucksFilters.${name}\`: ${(error as Error).message}`);
       }
     }
@@ -226,7 +305,16 @@ class EvalFileParser {
     const delegable = errors.length > 0 && errors.every(isDelegable);
     const fatal = this.ctx.fatal && !delegable;
     const tests: EvalCase[] = fatal ? [] : (parts.tests ?? []);
-    const file: EvalFile = { path: this.path, prompts: [], providers: [], task: 'chat', ...parts, tests, diagnostics: sortDiagnostics(this.ctx.diagnostics), fatal };
+    const file: EvalFile = {
+      path: this.path,
+      prompts: [],
+      providers: [],
+      task: 'chat',
+      ...parts,
+      tests,
+      diagnostics: sortDiagnostics(this.ctx.diagnostics),
+      fatal,
+    };
     if (delegable) file.needsPromptfoo = this.ctx.fatal || tests.length === 0 ? 'file' : 'tests';
     return file;
   }

@@ -44,9 +44,20 @@ export function looksLikeFilePath(text: string): boolean {
   );
 }
 
-export function buildPrompts(ctx: ParseContext, source: YamlSource, raw: unknown, hasPromptVar: boolean, filterNames: readonly string[] = []): PromptSpec[] {
+export function buildPrompts(
+  ctx: ParseContext,
+  source: YamlSource,
+  raw: unknown,
+  hasPromptVar: boolean,
+  filterNames: readonly string[] = [],
+): PromptSpec[] {
   if (raw === undefined || raw === null) {
-    if (!hasPromptVar) ctx.warn(source, [], 'the eval file has no `prompts`: promptfoo then sends each test\'s `prompt` var as the prompt ({{prompt}}), and no test has one');
+    if (!hasPromptVar)
+      ctx.warn(
+        source,
+        [],
+        "the eval file has no `prompts`: promptfoo then sends each test's `prompt` var as the prompt ({{prompt}}), and no test has one",
+      );
     return [{ label: '{{prompt}}', raw: '{{prompt}}', location: { file: ctx.path, range: source.rangeAt([]) } }];
   }
   const items = normalizeInput(ctx, source, raw);
@@ -54,7 +65,11 @@ export function buildPrompts(ctx: ParseContext, source: YamlSource, raw: unknown
   const seen = new Set<string>();
   for (const item of items) {
     if (typeof item.raw !== 'string' || item.raw === '') {
-      ctx.error(source, item.path, `\`${formatPath(item.path)}\` must be a prompt string, a file path, or {raw, label, config}; promptfoo does not accept an inline chat-message list — write it as a JSON string or put it in a .json file (file://prompt.json)`);
+      ctx.error(
+        source,
+        item.path,
+        `\`${formatPath(item.path)}\` must be a prompt string, a file path, or {raw, label, config}; promptfoo does not accept an inline chat-message list — write it as a JSON string or put it in a .json file (file://prompt.json)`,
+      );
       continue;
     }
     // promptfoo keeps distinct prompt strings only (its config loader collects them in a Set).
@@ -82,7 +97,13 @@ function normalizeInput(ctx: ParseContext, source: YamlSource, raw: unknown): Ra
       if (typeof item === 'string') return { raw: item, path };
       if (!isRecord(item)) return { raw: undefined, path };
       for (const key of Object.keys(item)) {
-        if (!['raw', 'id', 'label', 'config'].includes(key)) ctx.errorAtKey(source, path, key, `\`${key}\` on a prompt is not something llm-workbench runs (a prompt takes raw, id, label and config)`);
+        if (!['raw', 'id', 'label', 'config'].includes(key))
+          ctx.errorAtKey(
+            source,
+            path,
+            key,
+            `\`${key}\` on a prompt is not something llm-workbench runs (a prompt takes raw, id, label and config)`,
+          );
       }
       return { raw: item.raw || item.id, label: typeof item.label === 'string' ? item.label : undefined, config: item.config, path };
     });
@@ -96,11 +117,19 @@ function processPrompt(ctx: ParseContext, source: YamlSource, item: RawPrompt, l
   const config = item.config as Record<string, unknown> | undefined;
   const remote = REMOTE_PROMPTS.find((p) => text.startsWith(p));
   if (remote) {
-    ctx.error(source, item.path, `\`${remote}\` prompts are fetched from ${remote.slice(0, -3)} at run time; llm-workbench does not fetch prompts: copy the prompt into the file (or run this file with --engine promptfoo)`);
+    ctx.error(
+      source,
+      item.path,
+      `\`${remote}\` prompts are fetched from ${remote.slice(0, -3)} at run time; llm-workbench does not fetch prompts: copy the prompt into the file (or run this file with --engine promptfoo)`,
+    );
     return [];
   }
   if (text.startsWith('exec:')) {
-    ctx.error(source, item.path, '`exec:` prompts run a program to make the prompt; llm-workbench does not run programs from eval files: write the prompt out, or run this file with --engine promptfoo');
+    ctx.error(
+      source,
+      item.path,
+      '`exec:` prompts run a program to make the prompt; llm-workbench does not run programs from eval files: write the prompt out, or run this file with --engine promptfoo',
+    );
     return [];
   }
   if (!looksLikeFilePath(text)) return [{ label: item.label ?? text, raw: text, config, location }];
@@ -125,17 +154,33 @@ function processFile(ctx: ParseContext, source: YamlSource, item: RawPrompt, loc
       return [];
     }
     // promptfoo: a pattern that matches no file is the prompt itself (a one-line prompt with `*`, `[...]` or `/`).
-    if (files.length === 0) return [{ label: item.label ?? (item.raw as string), raw: item.raw as string, config: item.config as Record<string, unknown> | undefined, location }];
+    if (files.length === 0)
+      return [
+        {
+          label: item.label ?? (item.raw as string),
+          raw: item.raw as string,
+          config: item.config as Record<string, unknown> | undefined,
+          location,
+        },
+      ];
     return files.flatMap((f) => processFile(ctx, source, { ...item, raw: functionName ? `${f}:${functionName}` : f }, location));
   }
   const ext = extname(file).toLowerCase();
   const where = `\`${formatPath(item.path)}\``;
   if (ext === '.py' || JS_EXTENSIONS.has(ext)) {
-    ctx.error(source, item.path, `${where} is a ${ext === '.py' ? 'Python' : 'JavaScript'} prompt function (${basename(file)}): llm-workbench does not run prompt functions; render the prompt into a .txt/.json file, or run this file with --engine promptfoo`);
+    ctx.error(
+      source,
+      item.path,
+      `${where} is a ${ext === '.py' ? 'Python' : 'JavaScript'} prompt function (${basename(file)}): llm-workbench does not run prompt functions; render the prompt into a .txt/.json file, or run this file with --engine promptfoo`,
+    );
     return [];
   }
   if (EXECUTABLES.has(ext)) {
-    ctx.error(source, item.path, `${where} is a script (${basename(file)}) promptfoo would execute to make the prompt; llm-workbench does not run programs from eval files`);
+    ctx.error(
+      source,
+      item.path,
+      `${where} is a script (${basename(file)}) promptfoo would execute to make the prompt; llm-workbench does not run programs from eval files`,
+    );
     return [];
   }
   const known = ['.txt', '.md', '.j2', '.json', '.jsonl', '.yaml', '.yml', '.csv'];
@@ -155,7 +200,15 @@ function processFile(ctx: ParseContext, source: YamlSource, item: RawPrompt, loc
   return promptsFromText(ctx, source, item, location, file, ext, loaded.text);
 }
 
-function promptsFromText(ctx: ParseContext, source: YamlSource, item: RawPrompt, location: SourceLocation, file: string, ext: string, content: string): PromptSpec[] {
+function promptsFromText(
+  ctx: ParseContext,
+  source: YamlSource,
+  item: RawPrompt,
+  location: SourceLocation,
+  file: string,
+  ext: string,
+  content: string,
+): PromptSpec[] {
   const config = item.config as Record<string, unknown> | undefined;
   const label = item.label;
   const at = (raw: string, l: string): PromptSpec => ({ label: l, raw, config, location });
@@ -214,7 +267,11 @@ function structuredPrompt(ctx: ParseContext, source: YamlSource, path: DataPath,
     return content;
   }
   if (JSON.stringify(parsed)?.includes('"file://')) {
-    ctx.error(source, path, `\`${formatPath(path)}\`: the prompt file refers to other files with file://; llm-workbench does not expand file:// inside prompt files — inline the content`);
+    ctx.error(
+      source,
+      path,
+      `\`${formatPath(path)}\`: the prompt file refers to other files with file://; llm-workbench does not expand file:// inside prompt files — inline the content`,
+    );
     return undefined;
   }
   return JSON.stringify(parsed);
@@ -226,7 +283,12 @@ function csvPrompts(ctx: ParseContext, source: YamlSource, item: RawPrompt, loca
   if (!content.includes(',')) {
     const lines = content.split(/\r?\n/).filter((l) => l.trim());
     const rows = lines[0]?.toLowerCase().trim() === 'prompt' ? lines.slice(1) : lines;
-    return rows.map((raw, i) => ({ label: item.label ? (rows.length > 1 ? `${item.label}: ${raw}` : item.label) : `Prompt ${i + 1} - ${raw}`, raw, config, location }));
+    return rows.map((raw, i) => ({
+      label: item.label ? (rows.length > 1 ? `${item.label}: ${raw}` : item.label) : `Prompt ${i + 1} - ${raw}`,
+      raw,
+      config,
+      location,
+    }));
   }
   const csv = parseCsv(content.replace(/^\uFEFF/, ''));
   if ('error' in csv) {
@@ -238,7 +300,12 @@ function csvPrompts(ctx: ParseContext, source: YamlSource, item: RawPrompt, loca
   return csv.rows
     .map((row) => ({ raw: (row.cells[p] ?? '').trim(), label: l >= 0 ? (row.cells[l] ?? '').trim() : '' }))
     .filter((row) => row.raw)
-    .map((row, i, all) => ({ label: row.label || (item.label ? (all.length > 1 ? `${item.label}: ${row.raw}` : item.label) : `Prompt ${i + 1} - ${row.raw}`), raw: row.raw, config, location }));
+    .map((row, i, all) => ({
+      label: row.label || (item.label ? (all.length > 1 ? `${item.label}: ${row.raw}` : item.label) : `Prompt ${i + 1} - ${row.raw}`),
+      raw: row.raw,
+      config,
+      location,
+    }));
 }
 
 function checkPrompt(ctx: ParseContext, source: YamlSource, path: DataPath, prompt: PromptSpec, filterNames: readonly string[]): boolean {
@@ -253,11 +320,19 @@ function checkPrompt(ctx: ParseContext, source: YamlSource, path: DataPath, prom
   const vars = templateVariables(prompt.raw);
   const unsupported = vars.find((v) => v === '_conversation' || v === '__evalId');
   if (unsupported) {
-    ctx.error(source, path, `\`${formatPath(path)}\` uses {{ ${unsupported} }} (${unsupported === '_conversation' ? 'multi-turn conversation history' : 'the promptfoo eval id'}), which llm-workbench does not provide: run this file with --engine promptfoo`);
+    ctx.error(
+      source,
+      path,
+      `\`${formatPath(path)}\` uses {{ ${unsupported} }} (${unsupported === '_conversation' ? 'multi-turn conversation history' : 'the promptfoo eval id'}), which llm-workbench does not provide: run this file with --engine promptfoo`,
+    );
     return false;
   }
   if (!ctx.allowEnv && readsEnv(prompt.raw)) {
-    ctx.error(source, path, `\`${formatPath(path)}\` reads {{ env.… }}: templates see your environment only in a trusted workspace (or the CLI)`);
+    ctx.error(
+      source,
+      path,
+      `\`${formatPath(path)}\` reads {{ env.… }}: templates see your environment only in a trusted workspace (or the CLI)`,
+    );
     return false;
   }
   return true;
@@ -268,7 +343,8 @@ function splitFunction(path: string): { file: string; functionName?: string } {
   if (colon > 1) {
     const head = path.slice(0, colon);
     const ext = extname(head).toLowerCase();
-    if (JS_EXTENSIONS.has(ext) || ext === '.py' || ext === '.go' || ext === '.rb') return { file: head, functionName: path.slice(colon + 1) };
+    if (JS_EXTENSIONS.has(ext) || ext === '.py' || ext === '.go' || ext === '.rb')
+      return { file: head, functionName: path.slice(colon + 1) };
   }
   return { file: path };
 }

@@ -11,7 +11,55 @@ import { renderString, templateEnv } from './template';
 import { formatPath, type DataPath, type YamlSource } from './yamlSource';
 
 /** Prefixes promptfoo gives a meaning to (its registry): never taken for one of the user's own provider ids. */
-const PROMPTFOO_PREFIXES = new Set(['openai', 'anthropic', 'ollama', 'azure', 'azureopenai', 'google', 'vertex', 'palm', 'bedrock', 'http', 'https', 'file', 'exec', 'python', 'replicate', 'huggingface', 'mistral', 'groq', 'togetherai', 'deepseek', 'xai', 'openrouter', 'perplexity', 'fireworks', 'cerebras', 'echo', 'webhook', 'ws', 'wss', 'vllm', 'localai', 'llama', 'cohere', 'voyage', 'watsonx', 'sagemaker', 'cloudflare-ai', 'github', 'litellm', 'portkey', 'helicone', 'jfrog', 'databricks', 'hyperbolic', 'moonshot', 'nvidia', 'openclaw']);
+const PROMPTFOO_PREFIXES = new Set([
+  'openai',
+  'anthropic',
+  'ollama',
+  'azure',
+  'azureopenai',
+  'google',
+  'vertex',
+  'palm',
+  'bedrock',
+  'http',
+  'https',
+  'file',
+  'exec',
+  'python',
+  'replicate',
+  'huggingface',
+  'mistral',
+  'groq',
+  'togetherai',
+  'deepseek',
+  'xai',
+  'openrouter',
+  'perplexity',
+  'fireworks',
+  'cerebras',
+  'echo',
+  'webhook',
+  'ws',
+  'wss',
+  'vllm',
+  'localai',
+  'llama',
+  'cohere',
+  'voyage',
+  'watsonx',
+  'sagemaker',
+  'cloudflare-ai',
+  'github',
+  'litellm',
+  'portkey',
+  'helicone',
+  'jfrog',
+  'databricks',
+  'hyperbolic',
+  'moonshot',
+  'nvidia',
+  'openclaw',
+]);
 
 const ENTRY_KEYS = new Set(['id', 'label', 'config', 'prompts', 'transform', 'delay']);
 
@@ -24,7 +72,12 @@ export interface ProviderParseOptions {
 
 export function providersKey(ctx: ParseContext, source: YamlSource, data: Record<string, unknown>): 'providers' | 'targets' | undefined {
   if (data.providers !== undefined && data.targets !== undefined) {
-    ctx.errorAtKey(source, [], 'targets', '`targets` and `providers` are the same list in promptfoo (targets is its alias); keep one of them');
+    ctx.errorAtKey(
+      source,
+      [],
+      'targets',
+      '`targets` and `providers` are the same list in promptfoo (targets is its alias); keep one of them',
+    );
     return 'providers';
   }
   if (data.targets !== undefined) return 'targets';
@@ -32,7 +85,13 @@ export function providersKey(ctx: ParseContext, source: YamlSource, data: Record
 }
 
 /** `base`: where the list is (`['providers']`, `['targets']`, or a test's `[..., 'provider']`). */
-export function buildProviders(ctx: ParseContext, source: YamlSource, base: DataPath, raw: unknown, options: ProviderParseOptions): ProviderSpec[] {
+export function buildProviders(
+  ctx: ParseContext,
+  source: YamlSource,
+  base: DataPath,
+  raw: unknown,
+  options: ProviderParseOptions,
+): ProviderSpec[] {
   if (raw === undefined || raw === null) return [];
   const single = !Array.isArray(raw);
   const items = single ? [raw] : (raw as unknown[]);
@@ -48,7 +107,8 @@ export function buildProviders(ctx: ParseContext, source: YamlSource, base: Data
     }
     providers.push(spec);
   });
-  if (providers.length === 0 && items.length > 0 && !ctx.fatal) ctx.error(source, base, `\`${formatPath(base)}\` has no usable provider: fix the entries above`);
+  if (providers.length === 0 && items.length > 0 && !ctx.fatal)
+    ctx.error(source, base, `\`${formatPath(base)}\` has no usable provider: fix the entries above`);
   return providers;
 }
 
@@ -58,11 +118,18 @@ function normalizeEntry(item: unknown): { entry?: Record<string, unknown>; mapFo
   if (!isRecord(item)) return {};
   if (typeof item.id === 'string') return { entry: item };
   const keys = Object.keys(item);
-  if (keys.length === 1 && isRecord(item[keys[0]])) return { entry: { id: keys[0], ...(item[keys[0]] as Record<string, unknown>) }, mapForm: keys[0] };
+  if (keys.length === 1 && isRecord(item[keys[0]]))
+    return { entry: { id: keys[0], ...(item[keys[0]] as Record<string, unknown>) }, mapForm: keys[0] };
   return { entry: item };
 }
 
-function buildProvider(ctx: ParseContext, source: YamlSource, path: DataPath, normalized: ReturnType<typeof normalizeEntry>, options: ProviderParseOptions): ProviderSpec | undefined {
+function buildProvider(
+  ctx: ParseContext,
+  source: YamlSource,
+  path: DataPath,
+  normalized: ReturnType<typeof normalizeEntry>,
+  options: ProviderParseOptions,
+): ProviderSpec | undefined {
   const { entry, mapForm } = normalized;
   const where = `\`${formatPath(path)}\``;
   if (!entry || typeof entry.id !== 'string' || entry.id.trim() === '') {
@@ -72,7 +139,14 @@ function buildProvider(ctx: ParseContext, source: YamlSource, path: DataPath, no
   const entryPath = mapForm ? [...path, mapForm] : path;
   for (const key of Object.keys(entry)) {
     if (key === 'id' && mapForm) continue;
-    if (!ENTRY_KEYS.has(key)) ctx.errorAtKey(source, entryPath, key, `provider \`${key}\` is not something llm-workbench runs (a provider takes id, label, config, prompts, transform): remove it, or run this file with --engine promptfoo`, false);
+    if (!ENTRY_KEYS.has(key))
+      ctx.errorAtKey(
+        source,
+        entryPath,
+        key,
+        `provider \`${key}\` is not something llm-workbench runs (a provider takes id, label, config, prompts, transform): remove it, or run this file with --engine promptfoo`,
+        false,
+      );
   }
   const id = entry.id.trim();
   const location: SourceLocation = { file: ctx.path, range: source.rangeAt(path) };
@@ -81,7 +155,8 @@ function buildProvider(ctx: ParseContext, source: YamlSource, path: DataPath, no
   // Without the user's provider list (a parse-only caller), an unknown prefix is left for the run to resolve.
   // A prefix promptfoo gives a meaning to keeps it, even when the user named a provider the same (openai, groq...).
   const prefix = id.slice(0, Math.max(0, colon));
-  const ours = colon > 0 && !PROMPTFOO_PREFIXES.has(prefix) && (options.knownProviderIds === undefined || options.knownProviderIds.includes(prefix));
+  const ours =
+    colon > 0 && !PROMPTFOO_PREFIXES.has(prefix) && (options.knownProviderIds === undefined || options.knownProviderIds.includes(prefix));
   if ('refused' in resolved && !ours) {
     ctx.error(source, [...entryPath, ...(mapForm ? [] : ['id'])], `${where}: ${resolved.refused}`, false);
     return undefined;
@@ -89,7 +164,13 @@ function buildProvider(ctx: ParseContext, source: YamlSource, path: DataPath, no
   const spec: ProviderSpec =
     'refused' in resolved
       ? { id, ref: id, label: id, location }
-      : { id, ref: `${resolved.vendor ? resolved.provider : resolved.provider}:${resolved.model}`, label: id, protocol: resolved.protocol, location };
+      : {
+          id,
+          ref: `${resolved.vendor ? resolved.provider : resolved.provider}:${resolved.model}`,
+          label: id,
+          protocol: resolved.protocol,
+          location,
+        };
   if ('protocol' in resolved && resolved.vendor) {
     spec.apiBaseUrl = resolved.vendor.baseUrl;
     spec.vendor = resolved.vendor.prefix;
@@ -113,19 +194,31 @@ function buildProvider(ctx: ParseContext, source: YamlSource, path: DataPath, no
   return spec;
 }
 
-function readConfig(ctx: ParseContext, source: YamlSource, path: DataPath, spec: ProviderSpec, config: Record<string, unknown>, resolved: ReturnType<typeof resolveProviderId>): void {
+function readConfig(
+  ctx: ParseContext,
+  source: YamlSource,
+  path: DataPath,
+  spec: ProviderSpec,
+  config: Record<string, unknown>,
+  resolved: ReturnType<typeof resolveProviderId>,
+): void {
   const at = (key: string): SourceLocation => {
     const node = source.keyAt(path, key);
     return { file: ctx.path, range: node ? source.rangeOf(node) : source.rangeAt([...path, key]) };
   };
   const body: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
-    const problem = spec.protocol ? configKeyProblem(spec.protocol, key, value, spec.vendor === 'mistral') : ['temperature', 'max_tokens', 'apiBaseUrl'].includes(key) ? undefined : `provider config \`${key}\` is not used for your own provider ${spec.id} (supported: temperature, max_tokens)`;
+    const problem = spec.protocol
+      ? configKeyProblem(spec.protocol, key, value, spec.vendor === 'mistral')
+      : ['temperature', 'max_tokens', 'apiBaseUrl'].includes(key)
+        ? undefined
+        : `provider config \`${key}\` is not used for your own provider ${spec.id} (supported: temperature, max_tokens)`;
     if (problem) {
       ctx.errorAtKey(source, path, key, problem, false);
       continue;
     }
-    if (!['apiKey', 'apiKeyEnvar', 'apiBaseUrl', 'apiHost', 'apiVersion', 'cost', 'inputCost', 'outputCost'].includes(key)) body[key] = value;
+    if (!['apiKey', 'apiKeyEnvar', 'apiBaseUrl', 'apiHost', 'apiVersion', 'cost', 'inputCost', 'outputCost'].includes(key))
+      body[key] = value;
   }
   if (typeof config.temperature === 'number') spec.temperature = config.temperature;
   const max = config.max_tokens ?? config.max_output_tokens ?? config.num_predict;
@@ -135,7 +228,8 @@ function readConfig(ctx: ParseContext, source: YamlSource, path: DataPath, spec:
     spec.baseUrlFromFile = true;
     spec.apiBaseUrlLocation = at('apiHost');
   } else if (typeof config.apiBaseUrl === 'string' && config.apiBaseUrl) {
-    if (!/^https?:\/\//i.test(config.apiBaseUrl)) ctx.errorAtKey(source, path, 'apiBaseUrl', `\`${formatPath([...path, 'apiBaseUrl'])}\` must be an http(s):// URL`, false);
+    if (!/^https?:\/\//i.test(config.apiBaseUrl))
+      ctx.errorAtKey(source, path, 'apiBaseUrl', `\`${formatPath([...path, 'apiBaseUrl'])}\` must be an http(s):// URL`, false);
     spec.apiBaseUrl = config.apiBaseUrl.replace(/\/+$/, '');
     spec.baseUrlFromFile = true;
     spec.apiBaseUrlLocation = at('apiBaseUrl');
@@ -147,8 +241,17 @@ function readConfig(ctx: ParseContext, source: YamlSource, path: DataPath, spec:
     spec.key = { kind: 'file-env', variable: config.apiKeyEnvar };
     spec.keyLocation = at('apiKeyEnvar');
   }
-  if ('protocol' in resolved && resolved.protocol === 'anthropic-messages' && /claude-[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*){0,4}-(?:[5-9]|[1-9][0-9])(?![a-z0-9])/i.test(resolved.model)) {
-    ctx.error(source, path.slice(0, -1), `\`${formatPath(path.slice(0, -1))}\`: promptfoo applies Claude 5 thinking and sampling rules to ${resolved.model} that llm-workbench does not replicate; run this file with --engine promptfoo`, false);
+  if (
+    'protocol' in resolved &&
+    resolved.protocol === 'anthropic-messages' &&
+    /claude-[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*){0,4}-(?:[5-9]|[1-9][0-9])(?![a-z0-9])/i.test(resolved.model)
+  ) {
+    ctx.error(
+      source,
+      path.slice(0, -1),
+      `\`${formatPath(path.slice(0, -1))}\`: promptfoo applies Claude 5 thinking and sampling rules to ${resolved.model} that llm-workbench does not replicate; run this file with --engine promptfoo`,
+      false,
+    );
   }
   spec.config = body;
 }

@@ -22,7 +22,20 @@ import { loadVarFile, varFileKind } from './varFiles';
 import { formatPath, type DataPath, type YamlSource } from './yamlSource';
 
 /** Test `options` we run; promptfoo's others change behaviour we do not have and are refused at their key. */
-const HANDLED_OPTIONS = new Set(['provider', 'prefix', 'suffix', 'transform', 'postprocess', 'transformVars', 'storeOutputAs', 'repeat', 'disableVarExpansion', 'disableDefaultAsserts', 'rubricPrompt', 'factuality']);
+const HANDLED_OPTIONS = new Set([
+  'provider',
+  'prefix',
+  'suffix',
+  'transform',
+  'postprocess',
+  'transformVars',
+  'storeOutputAs',
+  'repeat',
+  'disableVarExpansion',
+  'disableDefaultAsserts',
+  'rubricPrompt',
+  'factuality',
+]);
 const TEST_KEYS = new Set(['description', 'vars', 'assert', 'threshold', 'options', 'metadata', 'provider', 'prompts', 'providers']);
 
 export interface DefaultTest {
@@ -62,14 +75,20 @@ export function buildDefaultTest(ctx: ParseContext, source: YamlSource, raw: unk
   const gradingProblems: EvalDiagnostic[] = [];
   const gradingCtx = { source: src, path, resolveRef: (r: string) => ctx.resolve(r), read: (p: string) => ctx.readAbsolute(p) };
   defaults.grading = readGradingOptions(data, gradingCtx, gradingProblems);
-  if (typeof data.provider === 'string') defaults.providerGrader = readGradingOptions({ options: { provider: data.provider } }, gradingCtx, gradingProblems).grader;
+  if (typeof data.provider === 'string')
+    defaults.providerGrader = readGradingOptions({ options: { provider: data.provider } }, gradingCtx, gradingProblems).grader;
   ctx.push(gradingProblems);
   if (data.provider !== undefined) defaults.provider = testProvider(ctx, src, path, data.provider, providerOptions);
   if (data.prompts !== undefined) defaults.prompts = listOf(data.prompts);
   if (data.providers !== undefined) defaults.providers = listOf(data.providers);
   if (Array.isArray(data.assert)) {
     data.assert.forEach((a, j) => {
-      const built = buildAssertion(a, { source: src, path: [...path, 'assert', j], resolveRef: (r) => ctx.resolve(r), read: (p) => ctx.readAbsolute(p) });
+      const built = buildAssertion(a, {
+        source: src,
+        path: [...path, 'assert', j],
+        resolveRef: (r) => ctx.resolve(r),
+        read: (p) => ctx.readAbsolute(p),
+      });
       ctx.push(built.diagnostics);
       if (built.assertion) defaults.assert.push(built.assertion);
     });
@@ -78,11 +97,17 @@ export function buildDefaultTest(ctx: ParseContext, source: YamlSource, raw: unk
 }
 
 /** The tests as written, with `file://` lists expanded in place. Undefined when `tests` itself is unusable. */
-export function collectTests(ctx: ParseContext, source: YamlSource, raw: unknown, problems: Map<number, EvalDiagnostic[]>): TestSource[] | undefined {
+export function collectTests(
+  ctx: ParseContext,
+  source: YamlSource,
+  raw: unknown,
+  problems: Map<number, EvalDiagnostic[]>,
+): TestSource[] | undefined {
   if (raw === undefined || raw === null) return [];
   if (typeof raw === 'string') return loadTestRef(ctx, source, ['tests'], raw);
   if (isRecord(raw) && typeof raw.path === 'string') {
-    if (raw.config !== undefined) ctx.error(source, ['tests', 'config'], '`tests.config` is passed to a test generator; llm-workbench runs no generators');
+    if (raw.config !== undefined)
+      ctx.error(source, ['tests', 'config'], '`tests.config` is passed to a test generator; llm-workbench runs no generators');
     return loadTestRef(ctx, source, ['tests', 'path'], raw.path);
   }
   if (!Array.isArray(raw)) return undefined;
@@ -114,7 +139,11 @@ export function collectScenarios(ctx: ParseContext, source: YamlSource, raw: unk
       typeof scenario.tests === 'string'
         ? (loadTestRef(ctx, source, [...path, 'tests'], scenario.tests) ?? [])
         : Array.isArray(scenario.tests)
-          ? scenario.tests.flatMap((t, i) => (typeof t === 'string' ? (loadTestRef(ctx, source, [...path, 'tests', i], t) ?? []) : [{ data: t, source, path: [...path, 'tests', i], problems: [] }]))
+          ? scenario.tests.flatMap((t, i) =>
+              typeof t === 'string'
+                ? (loadTestRef(ctx, source, [...path, 'tests', i], t) ?? [])
+                : [{ data: t, source, path: [...path, 'tests', i], problems: [] }],
+            )
           : [{ data: {}, source, path, problems: [] }];
     scenario.config.forEach((data) => {
       const d = isRecord(data) ? data : {};
@@ -135,7 +164,13 @@ export function collectScenarios(ctx: ParseContext, source: YamlSource, raw: unk
 }
 
 /** Every test → its cases (one per var combination), with defaultTest merged in. */
-export function buildCases(ctx: ParseContext, sources: TestSource[], defaults: DefaultTest, prompts: PromptSpec[], providerOptions: ProviderParseOptions): Built {
+export function buildCases(
+  ctx: ParseContext,
+  sources: TestSource[],
+  defaults: DefaultTest,
+  prompts: PromptSpec[],
+  providerOptions: ProviderParseOptions,
+): Built {
   const promptVars = new Set(prompts.flatMap((p) => templateVariables(p.raw)).filter((v) => v !== 'env'));
   const stored = new Set<string>();
   const cases: EvalCase[] = [];
@@ -146,20 +181,42 @@ export function buildCases(ctx: ParseContext, sources: TestSource[], defaults: D
     const path = t.path;
     for (const key of Object.keys(data)) {
       if (!TEST_KEYS.has(key) && t.fromCsv === undefined) {
-        problems.push(keyProblem(t.source, path, key, key === 'providerOutput' ? '`providerOutput` (a canned answer instead of a call) is not supported: remove it, or run this file with --engine promptfoo' : `\`${key}\` on a test is not something llm-workbench runs`));
+        problems.push(
+          keyProblem(
+            t.source,
+            path,
+            key,
+            key === 'providerOutput'
+              ? '`providerOutput` (a canned answer instead of a call) is not supported: remove it, or run this file with --engine promptfoo'
+              : `\`${key}\` on a test is not something llm-workbench runs`,
+          ),
+        );
       }
     }
-    const options = { ...defaults.options, ...(isRecord(data.options) ? checkOptions(ctx, t.source, [...path, 'options'], data.options, problems) : {}) };
+    const options = {
+      ...defaults.options,
+      ...(isRecord(data.options) ? checkOptions(ctx, t.source, [...path, 'options'], data.options, problems) : {}),
+    };
     const assertions: AssertionSpec[] = options.disableDefaultAsserts === true ? [] : [...defaults.assert];
     if (Array.isArray(data.assert)) {
       data.assert.forEach((a, j) => {
-        const built = buildAssertion(a, { source: t.source, path: [...path, 'assert', j], resolveRef: (r) => ctx.resolve(r), read: (p) => ctx.readAbsolute(p) });
+        const built = buildAssertion(a, {
+          source: t.source,
+          path: [...path, 'assert', j],
+          resolveRef: (r) => ctx.resolve(r),
+          read: (p) => ctx.readAbsolute(p),
+        });
         // A CSV assertion's problems and location are its cell's.
         const cell = t.fromCsv?.assertCells?.[j];
         problems.push(...(cell ? built.diagnostics.map((d) => (d.file === t.source.file ? { ...d, range: cell } : d)) : built.diagnostics));
         if (cell && built.assertion) built.assertion.location = { file: t.source.file, range: cell };
         if (cell && !built.assertion && built.diagnostics.length === 0) {
-          problems.push({ severity: 'error', file: t.source.file, range: cell, message: `${t.source.file}: ${unknownAssertionMessage(String((a as { type?: unknown }).type))}` });
+          problems.push({
+            severity: 'error',
+            file: t.source.file,
+            range: cell,
+            message: `${t.source.file}: ${unknownAssertionMessage(String((a as { type?: unknown }).type))}`,
+          });
         }
         if (built.assertion) assertions.push(built.assertion);
       });
@@ -168,19 +225,43 @@ export function buildCases(ctx: ParseContext, sources: TestSource[], defaults: D
       file: t.source.file,
       range: t.fromCsv ? { start: { line: t.fromCsv.line, column: 0 }, end: { line: t.fromCsv.line, column: 0 } } : t.source.rangeAt(path),
     };
-    const ownVars = isRecord(data.vars) ? data.vars : typeof data.vars === 'string' || Array.isArray(data.vars) ? varsFromFiles(ctx, t.source, [...path, 'vars'], data.vars, problems) : {};
+    const ownVars = isRecord(data.vars)
+      ? data.vars
+      : typeof data.vars === 'string' || Array.isArray(data.vars)
+        ? varsFromFiles(ctx, t.source, [...path, 'vars'], data.vars, problems)
+        : {};
     const merged = { ...defaults.vars, ...ownVars };
     const combos = options.disableVarExpansion === true ? [merged] : expandVars(ctx, t.source, [...path, 'vars'], merged, problems);
     const caseOptions = toCaseOptions(options);
-    if (caseOptions.transformVars && Object.values(merged).some((v) => Array.isArray(v) || (typeof v === 'string' && v.startsWith('file://')))) {
-      problems.push(keyProblem(t.source, [...path, 'options'], 'transformVars', '`transformVars` with var lists or file:// vars: promptfoo transforms the unexpanded vars, which llm-workbench does not replicate; expand them into separate tests'));
+    if (
+      caseOptions.transformVars &&
+      Object.values(merged).some((v) => Array.isArray(v) || (typeof v === 'string' && v.startsWith('file://')))
+    ) {
+      problems.push(
+        keyProblem(
+          t.source,
+          [...path, 'options'],
+          'transformVars',
+          '`transformVars` with var lists or file:// vars: promptfoo transforms the unexpanded vars, which llm-workbench does not replicate; expand them into separate tests',
+        ),
+      );
     }
-    const provider = data.provider !== undefined ? testProvider(ctx, t.source, path, data.provider, providerOptions, problems) : defaults.provider;
-    const ownGrading = readGradingOptions(data, { source: t.source, path, resolveRef: (r) => ctx.resolve(r), read: (p) => ctx.readAbsolute(p) }, problems);
+    const provider =
+      data.provider !== undefined ? testProvider(ctx, t.source, path, data.provider, providerOptions, problems) : defaults.provider;
+    const ownGrading = readGradingOptions(
+      data,
+      { source: t.source, path, resolveRef: (r) => ctx.resolve(r), read: (p) => ctx.readAbsolute(p) },
+      problems,
+    );
     const grading = mergeGradingOptions(ownGrading, defaults.grading, defaults.providerGrader);
     for (const name of promptVars) {
       if (!(name in merged) && !stored.has(name)) {
-        problems.push({ severity: 'warning', file: location.file, range: location.range, message: `the prompt uses {{${name}}} but this test has no \`${name}\` var: it would render as empty text (add it under \`vars\` or defaultTest.vars)` });
+        problems.push({
+          severity: 'warning',
+          file: location.file,
+          range: location.range,
+          message: `the prompt uses {{${name}}} but this test has no \`${name}\` var: it would render as empty text (add it under \`vars\` or defaultTest.vars)`,
+        });
       }
     }
     if (caseOptions.storeOutputAs) stored.add(caseOptions.storeOutputAs);
@@ -216,7 +297,13 @@ export function buildCases(ctx: ParseContext, sources: TestSource[], defaults: D
  * promptfoo's generateVarCombinations, with `file://` vars loaded here (promptfoo loads them when rendering; the
  * value is the same, and a missing file is an error at its line before any call instead of a failed case).
  */
-function expandVars(ctx: ParseContext, source: YamlSource, path: DataPath, vars: Record<string, unknown>, problems: EvalDiagnostic[]): (Record<string, unknown> | undefined)[] {
+function expandVars(
+  ctx: ParseContext,
+  source: YamlSource,
+  path: DataPath,
+  vars: Record<string, unknown>,
+  problems: EvalDiagnostic[],
+): (Record<string, unknown> | undefined)[] {
   let combos: Record<string, unknown>[] = [{}];
   for (const [key, value] of Object.entries(vars)) {
     let values: unknown[];
@@ -230,7 +317,13 @@ function expandVars(ctx: ParseContext, source: YamlSource, path: DataPath, vars:
   return combos;
 }
 
-function fileVarValues(ctx: ParseContext, source: YamlSource, path: DataPath, ref: string, problems: EvalDiagnostic[]): unknown[] | undefined {
+function fileVarValues(
+  ctx: ParseContext,
+  source: YamlSource,
+  path: DataPath,
+  ref: string,
+  problems: EvalDiagnostic[],
+): unknown[] | undefined {
   const where = `\`${formatPath(path)}\``;
   const fail = (message: string) => {
     problems.push(source.diagnostic('error', `${where}: ${message}`, source.rangeAt(path)));
@@ -247,20 +340,42 @@ function fileVarValues(ctx: ParseContext, source: YamlSource, path: DataPath, re
   const values: unknown[] = [];
   for (const file of files) {
     const kind = varFileKind(file);
-    if (kind === 'code') return fail(`${ref} is code promptfoo runs to produce the var; llm-workbench does not run var loaders — write the value into a text file`);
-    if (kind === 'pdf') return fail(`${ref} is a PDF; promptfoo extracts its text with pdf-parse, which llm-workbench does not: save the text as .txt`);
+    if (kind === 'code')
+      return fail(
+        `${ref} is code promptfoo runs to produce the var; llm-workbench does not run var loaders — write the value into a text file`,
+      );
+    if (kind === 'pdf')
+      return fail(`${ref} is a PDF; promptfoo extracts its text with pdf-parse, which llm-workbench does not: save the text as .txt`);
     try {
-      values.push(loadVarFile(file, (p) => ctx.readAbsolute(p), (p) => ctx.readBinary(p)));
+      values.push(
+        loadVarFile(
+          file,
+          (p) => ctx.readAbsolute(p),
+          (p) => ctx.readBinary(p),
+        ),
+      );
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      return fail(error instanceof FileRefError ? error.message : code === 'ENOENT' ? `${ref}: the file does not exist` : `${file}: ${(error as Error).message}`);
+      return fail(
+        error instanceof FileRefError
+          ? error.message
+          : code === 'ENOENT'
+            ? `${ref}: the file does not exist`
+            : `${file}: ${(error as Error).message}`,
+      );
     }
   }
   return values;
 }
 
 /** promptfoo's readTestFiles: `vars: file://vars.yaml` (or a list of such files / globs) merged in order. */
-function varsFromFiles(ctx: ParseContext, source: YamlSource, path: DataPath, raw: unknown, problems: EvalDiagnostic[]): Record<string, unknown> {
+function varsFromFiles(
+  ctx: ParseContext,
+  source: YamlSource,
+  path: DataPath,
+  raw: unknown,
+  problems: EvalDiagnostic[],
+): Record<string, unknown> {
   const refs = (Array.isArray(raw) ? raw : [raw]).map(String);
   const out: Record<string, unknown> = {};
   for (const ref of refs) {
@@ -274,17 +389,39 @@ function varsFromFiles(ctx: ParseContext, source: YamlSource, path: DataPath, ra
         Object.assign(out, data);
       }
     } catch (error) {
-      const reason = error instanceof FileRefError ? error.message : (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (error as Error).message;
-      problems.push(source.diagnostic('error', `\`${formatPath(path)}\` is ${Array.isArray(raw) ? 'a list' : 'text'}, which promptfoo reads as vars file(s) (${ref}): ${reason}; write the vars as a mapping (key: value pairs) or fix the path`, source.rangeAt(path)));
+      const reason =
+        error instanceof FileRefError
+          ? error.message
+          : (error as NodeJS.ErrnoException).code === 'ENOENT'
+            ? 'the file does not exist'
+            : (error as Error).message;
+      problems.push(
+        source.diagnostic(
+          'error',
+          `\`${formatPath(path)}\` is ${Array.isArray(raw) ? 'a list' : 'text'}, which promptfoo reads as vars file(s) (${ref}): ${reason}; write the vars as a mapping (key: value pairs) or fix the path`,
+          source.rangeAt(path),
+        ),
+      );
     }
   }
   return out;
 }
 
-function checkOptions(ctx: ParseContext, source: YamlSource, path: DataPath, options: Record<string, unknown>, problems?: EvalDiagnostic[]): Record<string, unknown> {
+function checkOptions(
+  ctx: ParseContext,
+  source: YamlSource,
+  path: DataPath,
+  options: Record<string, unknown>,
+  problems?: EvalDiagnostic[],
+): Record<string, unknown> {
   for (const key of Object.keys(options)) {
     if (HANDLED_OPTIONS.has(key)) continue;
-    const d = keyProblem(source, path, key, `test option \`${key}\` is not something llm-workbench runs (it runs ${[...HANDLED_OPTIONS].join(', ')}): remove it, or run this file with --engine promptfoo`);
+    const d = keyProblem(
+      source,
+      path,
+      key,
+      `test option \`${key}\` is not something llm-workbench runs (it runs ${[...HANDLED_OPTIONS].join(', ')}): remove it, or run this file with --engine promptfoo`,
+    );
     if (problems) problems.push(d);
     else ctx.push([d]);
   }
@@ -295,7 +432,12 @@ function checkOptions(ctx: ParseContext, source: YamlSource, path: DataPath, opt
   }
   for (const key of ['transform', 'postprocess', 'transformVars', 'prefix', 'suffix', 'storeOutputAs']) {
     if (options[key] !== undefined && typeof options[key] !== 'string') {
-      const d = keyProblem(source, path, key, `\`${key}\` must be text (${key.startsWith('transform') || key === 'postprocess' ? 'JavaScript code or file://transform.js' : 'a string'})`);
+      const d = keyProblem(
+        source,
+        path,
+        key,
+        `\`${key}\` must be text (${key.startsWith('transform') || key === 'postprocess' ? 'JavaScript code or file://transform.js' : 'a string'})`,
+      );
       if (problems) problems.push(d);
       else ctx.push([d]);
     }
@@ -315,7 +457,14 @@ function toCaseOptions(options: Record<string, unknown>): CaseOptions {
   };
 }
 
-function testProvider(ctx: ParseContext, source: YamlSource, path: DataPath, raw: unknown, options: ProviderParseOptions, problems?: EvalDiagnostic[]): ProviderSpec | undefined {
+function testProvider(
+  ctx: ParseContext,
+  source: YamlSource,
+  path: DataPath,
+  raw: unknown,
+  options: ProviderParseOptions,
+  problems?: EvalDiagnostic[],
+): ProviderSpec | undefined {
   const before = ctx.diagnostics.length;
   const wasFatal = ctx.fatal;
   const [spec] = buildProviders(ctx, source, [...path, 'provider'], raw, options);
@@ -327,8 +476,16 @@ function testProvider(ctx: ParseContext, source: YamlSource, path: DataPath, raw
   return spec;
 }
 
-function describeCase(description: string | undefined, vars: Record<string, unknown>, own: Record<string, unknown>, combos: number, index: number): string {
-  const expanded = Object.keys(own).filter((k) => Array.isArray(own[k]) || (typeof own[k] === 'string' && (own[k] as string).startsWith('file://')));
+function describeCase(
+  description: string | undefined,
+  vars: Record<string, unknown>,
+  own: Record<string, unknown>,
+  combos: number,
+  index: number,
+): string {
+  const expanded = Object.keys(own).filter(
+    (k) => Array.isArray(own[k]) || (typeof own[k] === 'string' && (own[k] as string).startsWith('file://')),
+  );
   const suffix = combos > 1 ? ` [${expanded.map((k) => `${k}=${short(vars[k])}`).join(', ')}]` : '';
   if (description) return `${description}${suffix}`;
   const first = Object.entries(own)[0];

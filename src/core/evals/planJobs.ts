@@ -42,13 +42,26 @@ function allowedPrompt(prompt: PromptSpec, allowed: string[] | undefined): boole
 
 function allowedProvider(provider: ProviderSpec | undefined, allowed: string[] | undefined): boolean {
   if (allowed === undefined || !provider) return true;
-  return allowed.some((ref) => ref === provider.id || ref === provider.label || (ref.endsWith('*') && (provider.id.startsWith(ref.slice(0, -1)) || provider.label.startsWith(ref.slice(0, -1)))));
+  return allowed.some(
+    (ref) =>
+      ref === provider.id ||
+      ref === provider.label ||
+      (ref.endsWith('*') && (provider.id.startsWith(ref.slice(0, -1)) || provider.label.startsWith(ref.slice(0, -1)))),
+  );
 }
 
 export function* planJobs(files: readonly EvalFile[], options: PlanOptions): Generator<Job> {
   for (const file of files) {
     const providers: (ProviderSpec | undefined)[] = options.providers
-      ? options.providers.map((ref) => ({ id: ref, ref, label: ref, location: file.providers[0]?.location ?? { file: file.path, range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } } } }))
+      ? options.providers.map((ref) => ({
+          id: ref,
+          ref,
+          label: ref,
+          location: file.providers[0]?.location ?? {
+            file: file.path,
+            range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } },
+          },
+        }))
       : file.providers.length > 0
         ? file.providers
         : [undefined];

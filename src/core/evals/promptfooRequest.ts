@@ -17,7 +17,13 @@ export interface BuiltRequest {
   maxOutputTokens?: number;
 }
 
-export function buildRequest(protocol: EvalProtocol, model: string, prompt: string, config: Record<string, unknown>, flavour: 'openai' | 'mistral' = 'openai'): BuiltRequest {
+export function buildRequest(
+  protocol: EvalProtocol,
+  model: string,
+  prompt: string,
+  config: Record<string, unknown>,
+  flavour: 'openai' | 'mistral' = 'openai',
+): BuiltRequest {
   switch (protocol) {
     case 'openai-chat':
       return flavour === 'mistral' ? mistralBody(model, prompt, config) : openAiChatBody(model, prompt, config);
@@ -55,19 +61,31 @@ export function parseChatPrompt(prompt: string): unknown[] {
     try {
       parsed = JSON.parse(prompt);
     } catch (error) {
-      if (looksLikeJson(trimmed)) throw new PromptShapeError(`the prompt looks like JSON but is not valid JSON (promptfoo refuses it too): ${(error as Error).message}`);
+      if (looksLikeJson(trimmed))
+        throw new PromptShapeError(
+          `the prompt looks like JSON but is not valid JSON (promptfoo refuses it too): ${(error as Error).message}`,
+        );
       return [{ role: 'user', content: prompt }];
     }
   }
   if (!Array.isArray(parsed) || !parsed.every((m) => m && typeof m === 'object' && typeof (m as { role?: unknown }).role === 'string')) {
-    throw new PromptShapeError('the rendered prompt is JSON but not a list of chat messages [{role, content}]; promptfoo would send it as the message list and the API would reject it');
+    throw new PromptShapeError(
+      'the rendered prompt is JSON but not a list of chat messages [{role, content}]; promptfoo would send it as the message list and the API would reject it',
+    );
   }
   return parsed;
 }
 
 function isReasoningModel(model: string): boolean {
   const m = model.replace(/(^|\/)ft:/, '$1');
-  return /^(o1|o3|o4)/.test(m) || /\/(o1|o3|o4)/.test(m) || /(^|\/)gpt-daybreak-(?:blue|red)-latest$/.test(m) || m.startsWith('gpt-5') || m.includes('/gpt-5') || /(?:^|[/-])gpt-6-astra(?:-|$)/.test(m);
+  return (
+    /^(o1|o3|o4)/.test(m) ||
+    /\/(o1|o3|o4)/.test(m) ||
+    /(^|\/)gpt-daybreak-(?:blue|red)-latest$/.test(m) ||
+    m.startsWith('gpt-5') ||
+    m.includes('/gpt-5') ||
+    /(?:^|[/-])gpt-6-astra(?:-|$)/.test(m)
+  );
 }
 
 function openAiChatBody(model: string, prompt: string, config: Record<string, unknown>): BuiltRequest {
@@ -133,7 +151,8 @@ function responsesBody(model: string, prompt: string, config: Record<string, unk
     if (Array.isArray(parsed)) {
       input = parsed.map((item) => {
         const m = item as Record<string, unknown>;
-        if (!m || typeof m !== 'object' || (m.type !== undefined && m.type !== 'message') || !('role' in m) || !Array.isArray(m.content)) return item;
+        if (!m || typeof m !== 'object' || (m.type !== undefined && m.type !== 'message') || !('role' in m) || !Array.isArray(m.content))
+          return item;
         return { ...m, content: (m.content as unknown[]).map((part) => responsesPart(part, m.role)) };
       });
     }
@@ -149,7 +168,9 @@ function responsesBody(model: string, prompt: string, config: Record<string, unk
     ...(reasoning && config.reasoning_effort ? { reasoning: { effort: config.reasoning_effort } } : {}),
     ...(!reasoning ? { temperature: config.temperature ?? 0 } : {}),
     ...(config.instructions ? { instructions: config.instructions } : {}),
-    ...(config.top_p !== undefined && !(reasoning && config.reasoning_effort && config.reasoning_effort !== 'none') ? { top_p: config.top_p } : {}),
+    ...(config.top_p !== undefined && !(reasoning && config.reasoning_effort && config.reasoning_effort !== 'none')
+      ? { top_p: config.top_p }
+      : {}),
     text: { format: { type: 'text' } },
     ...(config.metadata ? { metadata: config.metadata } : {}),
     ...('store' in config ? { store: Boolean(config.store) } : {}),
@@ -157,7 +178,12 @@ function responsesBody(model: string, prompt: string, config: Record<string, unk
     ...((config.passthrough as Record<string, unknown> | undefined) ?? {}),
   };
   const messages: ChatMessage[] = typeof input === 'string' ? [{ role: 'user', content: input }] : textOf(input as unknown[]).messages;
-  return { body, messages, system: typeof config.instructions === 'string' ? config.instructions : undefined, maxOutputTokens: numberOr(max) };
+  return {
+    body,
+    messages,
+    system: typeof config.instructions === 'string' ? config.instructions : undefined,
+    maxOutputTokens: numberOr(max),
+  };
 }
 
 /** promptfoo's Anthropic parseMessages: a JSON list (system pulled out), else `system:`/`user:`/`assistant:` lines. */
@@ -166,18 +192,25 @@ export function anthropicMessages(prompt: string): { system?: unknown[]; message
     const parsed = JSON.parse(prompt) as unknown;
     if (Array.isArray(parsed)) {
       const system = parsed.find((m) => m?.role === 'system') as { content: unknown } | undefined;
-      if (parsed.some((m) => m?.thinking)) throw new PromptShapeError('a chat message carries `thinking` (extended thinking), which llm-workbench does not send');
+      if (parsed.some((m) => m?.thinking))
+        throw new PromptShapeError('a chat message carries `thinking` (extended thinking), which llm-workbench does not send');
       return {
         messages: parsed
           .filter((m) => m?.role && m.role !== 'system')
-          .map((m) => ({ role: m.role as string, content: Array.isArray(m.content) ? m.content.map(anthropicImage) : [{ type: 'text', text: m.content }] })),
+          .map((m) => ({
+            role: m.role as string,
+            content: Array.isArray(m.content) ? m.content.map(anthropicImage) : [{ type: 'text', text: m.content }],
+          })),
         system: system ? (Array.isArray(system.content) ? system.content : [{ type: 'text', text: system.content }]) : undefined,
       };
     }
   } catch (error) {
     if (error instanceof PromptShapeError) throw error;
   }
-  const lines = prompt.split('\n').map((line) => line.trim()).filter((line) => line);
+  const lines = prompt
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line);
   let system: unknown[] | undefined;
   const messages: { role: string; content: unknown[] }[] = [];
   let role: string | null = null;
@@ -263,7 +296,12 @@ function textOf(list: unknown[]): { messages: ChatMessage[]; system?: string } {
   const system: string[] = [];
   for (const item of list) {
     const m = item as { role?: string; content?: unknown };
-    const content = typeof m.content === 'string' ? m.content : Array.isArray(m.content) ? m.content.map((p) => (p as { text?: string }).text ?? '').join('\n') : JSON.stringify(m.content ?? '');
+    const content =
+      typeof m.content === 'string'
+        ? m.content
+        : Array.isArray(m.content)
+          ? m.content.map((p) => (p as { text?: string }).text ?? '').join('\n')
+          : JSON.stringify(m.content ?? '');
     if (m.role === 'system' || m.role === 'developer') system.push(content);
     else messages.push({ role: m.role === 'assistant' ? 'assistant' : 'user', content });
   }

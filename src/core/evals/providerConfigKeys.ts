@@ -8,22 +8,69 @@ import type { EvalProtocol } from './evalModel';
 export const ENDPOINT_KEYS = new Set(['apiKey', 'apiKeyEnvar', 'apiBaseUrl', 'apiHost', 'apiVersion']);
 
 const OPENAI_BODY_KEYS = [
-  'temperature', 'max_tokens', 'max_completion_tokens', 'top_p', 'presence_penalty', 'frequency_penalty', 'seed', 'stop',
-  'response_format', 'reasoning_effort', 'user', 'metadata', 'store', 'service_tier', 'passthrough',
+  'temperature',
+  'max_tokens',
+  'max_completion_tokens',
+  'top_p',
+  'presence_penalty',
+  'frequency_penalty',
+  'seed',
+  'stop',
+  'response_format',
+  'reasoning_effort',
+  'user',
+  'metadata',
+  'store',
+  'service_tier',
+  'passthrough',
 ];
 
 const BODY_KEYS: Record<EvalProtocol, readonly string[]> = {
   'openai-chat': OPENAI_BODY_KEYS,
-  'openai-responses': ['temperature', 'max_output_tokens', 'top_p', 'instructions', 'metadata', 'store', 'user', 'seed', 'reasoning_effort', 'passthrough'],
+  'openai-responses': [
+    'temperature',
+    'max_output_tokens',
+    'top_p',
+    'instructions',
+    'metadata',
+    'store',
+    'user',
+    'seed',
+    'reasoning_effort',
+    'passthrough',
+  ],
   'anthropic-messages': ['temperature', 'max_tokens', 'top_p', 'top_k', 'stop_sequences', 'metadata'],
-  'ollama-chat': ['temperature', 'top_p', 'top_k', 'num_predict', 'num_ctx', 'seed', 'stop', 'repeat_penalty', 'presence_penalty', 'frequency_penalty', 'mirostat', 'num_keep'],
+  'ollama-chat': [
+    'temperature',
+    'top_p',
+    'top_k',
+    'num_predict',
+    'num_ctx',
+    'seed',
+    'stop',
+    'repeat_penalty',
+    'presence_penalty',
+    'frequency_penalty',
+    'mirostat',
+    'num_keep',
+  ],
 };
 
 /** Keys that do not change what is sent (labels, prices we take from the catalog): accepted, not used. */
 const INERT_KEYS = new Set(['cost', 'inputCost', 'outputCost']);
 
 /** Mistral's own body has no seed/response_format quirks beyond these. */
-const MISTRAL_BODY_KEYS = ['temperature', 'max_tokens', 'top_p', 'frequency_penalty', 'presence_penalty', 'stop', 'safe_prompt', 'random_seed', 'response_format'];
+const MISTRAL_BODY_KEYS = [
+  'temperature',
+  'max_tokens',
+  'top_p',
+  'frequency_penalty',
+  'presence_penalty',
+  'stop',
+  'safe_prompt',
+  'random_seed',
+  'response_format',
+];
 
 export function allowedConfigKeys(protocol: EvalProtocol, mistral = false): readonly string[] {
   return mistral ? MISTRAL_BODY_KEYS : BODY_KEYS[protocol];
@@ -46,13 +93,19 @@ export function configKeyProblem(protocol: EvalProtocol, key: string, value: unk
     };
     return `provider config \`${key}\`${why[key] ? ` (${why[key]})` : ''} is not something llm-workbench sends; supported here: ${allowed.join(', ')}, apiKey, apiKeyEnvar, apiBaseUrl${protocol.startsWith('openai') ? ', apiHost' : ''} — remove it, or run this file with --engine promptfoo`;
   }
-  if (key === 'response_format' && !(isPlainFormat(value))) {
+  if (key === 'response_format' && !isPlainFormat(value)) {
     return 'provider config `response_format` other than {type: json_object} or {type: text} (a json_schema makes promptfoo parse the answer into an object): run this file with --engine promptfoo';
   }
-  if (key === 'passthrough' && (value === null || typeof value !== 'object' || Array.isArray(value))) return 'provider config `passthrough` must be a mapping of request fields';
+  if (key === 'passthrough' && (value === null || typeof value !== 'object' || Array.isArray(value)))
+    return 'provider config `passthrough` must be a mapping of request fields';
   return undefined;
 }
 
 function isPlainFormat(value: unknown): boolean {
-  return value !== null && typeof value === 'object' && ['json_object', 'text'].includes((value as { type?: unknown }).type as string) && Object.keys(value).length === 1;
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    ['json_object', 'text'].includes((value as { type?: unknown }).type as string) &&
+    Object.keys(value).length === 1
+  );
 }

@@ -25,7 +25,8 @@ export function renderPromptText(raw: string, vars: Record<string, unknown>, sco
   if (isJson) return JSON.stringify(renderVarsInObject(parsed, vars, { env: scope.env }), null, 2);
   const rendered: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(vars)) {
-    rendered[key] = typeof value !== 'string' || referencesUndefinedVariables(value, vars) ? value : renderString(autoWrapRaw(value), vars, scope);
+    rendered[key] =
+      typeof value !== 'string' || referencesUndefinedVariables(value, vars) ? value : renderString(autoWrapRaw(value), vars, scope);
   }
   return renderString(autoWrapRaw(raw), rendered, scope);
 }

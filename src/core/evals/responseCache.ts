@@ -65,8 +65,17 @@ export class ResponseCache {
       if (!this.warned) {
         this.warned = true;
         const code = (error as NodeJS.ErrnoException).code;
-        const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOTDIR' || code === 'EEXIST' ? 'a file is in the way of its folders' : (error as Error).message.split('\n')[0];
-        this.warn(`the eval response cache ${this.dir} cannot be written (${why}): answers of this run are not cached — fix the folder, set LLM_WORKBENCH_HOME, or pass --no-cache`);
+        const why =
+          code === 'ENOSPC'
+            ? 'the disk is full'
+            : code === 'EACCES' || code === 'EPERM'
+              ? 'permission denied'
+              : code === 'ENOTDIR' || code === 'EEXIST'
+                ? 'a file is in the way of its folders'
+                : (error as Error).message.split('\n')[0];
+        this.warn(
+          `the eval response cache ${this.dir} cannot be written (${why}): answers of this run are not cached — fix the folder, set LLM_WORKBENCH_HOME, or pass --no-cache`,
+        );
       }
     }
   }

@@ -23,7 +23,9 @@ export function loadRubricPrompt(raw: unknown, ctx: FileContext, report: (messag
     const file = ctx.resolveRef(value);
     const ext = extname(file).toLowerCase();
     if (['.js', '.cjs', '.mjs', '.ts', '.py'].includes(ext)) {
-      report(`rubricPrompt ${value} is a script: llm-workbench reads rubric prompts from text, JSON or YAML files only (run the file with --engine promptfoo)`);
+      report(
+        `rubricPrompt ${value} is a script: llm-workbench reads rubric prompts from text, JSON or YAML files only (run the file with --engine promptfoo)`,
+      );
       return undefined;
     }
     try {
@@ -36,11 +38,17 @@ export function loadRubricPrompt(raw: unknown, ctx: FileContext, report: (messag
     }
   };
   let loaded: unknown = load(raw);
-  if (Array.isArray(loaded)) loaded = loaded.map((item) => (item && typeof item === 'object' && 'content' in item ? { ...item, content: load((item as { content: unknown }).content) } : load(item)));
+  if (Array.isArray(loaded))
+    loaded = loaded.map((item) =>
+      item && typeof item === 'object' && 'content' in item
+        ? { ...item, content: load((item as { content: unknown }).content) }
+        : load(item),
+    );
   else if (loaded && typeof loaded === 'object') loaded = Object.fromEntries(Object.entries(loaded).map(([k, v]) => [k, load(v)]));
   if (READS_ENV.test(typeof loaded === 'string' ? loaded : JSON.stringify(loaded ?? ''))) {
-    report('rubricPrompt reads `env`: promptfoo renders the process environment there, llm-workbench does not send environment values to graders; write the values into the prompt');
+    report(
+      'rubricPrompt reads `env`: promptfoo renders the process environment there, llm-workbench does not send environment values to graders; write the values into the prompt',
+    );
   }
   return loaded;
 }
-

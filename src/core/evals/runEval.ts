@@ -121,7 +121,17 @@ export async function runEval(files: readonly EvalFile[], options: EvalRunOption
   // The recommendation chooses between models: one candidate per model, whatever the number of prompts.
   const byModel = new Map<string, MatrixAccumulator>(runnable.map((f) => [f.path, new MatrixAccumulator(false)]));
   const summary: EvalRunSummary = {
-    total, passed: 0, failed: 0, errors: 0, skipped: 0, cached: 0, cancelled: false, wallMs: 0, newSpendUsd: 0, unknownCostCalls: 0, files: [],
+    total,
+    passed: 0,
+    failed: 0,
+    errors: 0,
+    skipped: 0,
+    cached: 0,
+    cancelled: false,
+    wallMs: 0,
+    newSpendUsd: 0,
+    unknownCostCalls: 0,
+    files: [],
   };
   emit({ type: 'start', total, files: runnable.map((f) => f.path) });
   // The gateway counts every prompt with o200k (routing); loading its ranks once here, not inside the first cases,
@@ -134,12 +144,21 @@ export async function runEval(files: readonly EvalFile[], options: EvalRunOption
 
   let completed = 0;
   const runCase = async (job: Job) => {
-    emit({ type: 'case-start', file: job.file.path, caseIndex: job.test.index, provider: job.ref, promptIndex: job.promptIndex, repeat: job.repeat });
+    emit({
+      type: 'case-start',
+      file: job.file.path,
+      caseIndex: job.test.index,
+      provider: job.ref,
+      promptIndex: job.promptIndex,
+      repeat: job.repeat,
+    });
     const { result: raw, spent } = await runJob(job, options, shared);
     if (options.signal?.aborted && raw.error?.kind === 'aborted') return;
     const result = options.redact ? redactResult(raw, options.redact) : raw;
     completed++;
-    summary[result.verdict === 'pass' ? 'passed' : result.verdict === 'fail' ? 'failed' : result.verdict === 'error' ? 'errors' : 'skipped']++;
+    summary[
+      result.verdict === 'pass' ? 'passed' : result.verdict === 'fail' ? 'failed' : result.verdict === 'error' ? 'errors' : 'skipped'
+    ]++;
     if (result.cached) summary.cached++;
     summary.newSpendUsd += spent.usd;
     summary.unknownCostCalls += spent.unknownCalls;
@@ -150,19 +169,33 @@ export async function runEval(files: readonly EvalFile[], options: EvalRunOption
   };
   await pool(planJobs(runnable, plan), concurrency, options.signal, async (job) => {
     if (!options.aroundCase) return runCase(job);
-    const start: CaseStart = { file: job.file.path, caseIndex: job.test.index, description: job.test.description, provider: job.ref, promptIndex: job.promptIndex, repeat: job.repeat };
+    const start: CaseStart = {
+      file: job.file.path,
+      caseIndex: job.test.index,
+      description: job.test.description,
+      provider: job.ref,
+      promptIndex: job.promptIndex,
+      repeat: job.repeat,
+    };
     await options.aroundCase(start, () => runCase(job));
   });
 
   if (out) await closeJsonl(out);
   summary.cancelled = options.signal?.aborted ?? false;
   summary.wallMs = Date.now() - started;
-  for (const file of runnable) summary.files.push(fileSummary(file, matrices.get(file.path)!, byModel.get(file.path)!, plan.repeat ?? file.repeat ?? 1, options));
+  for (const file of runnable)
+    summary.files.push(fileSummary(file, matrices.get(file.path)!, byModel.get(file.path)!, plan.repeat ?? file.repeat ?? 1, options));
   emit({ type: 'done', summary });
   return summary;
 }
 
-function fileSummary(file: EvalFile, matrix: MatrixAccumulator, byModel: MatrixAccumulator, repeats: number, options: EvalRunOptions): FileSummary {
+function fileSummary(
+  file: EvalFile,
+  matrix: MatrixAccumulator,
+  byModel: MatrixAccumulator,
+  repeats: number,
+  options: EvalRunOptions,
+): FileSummary {
   const candidates = matrix.stats();
   const models = byModel.stats().filter((c) => c.provider);
   const summary: FileSummary = { file: file.path, description: file.description, candidates };
@@ -191,7 +224,13 @@ function scopes(files: readonly EvalFile[], allowCode: boolean): (file: string) 
     const env = templateEnv(file.env);
     const names = Object.entries(file.nunjucksFilters ?? {});
     if (names.length === 0) byFile.set(file.path, { env });
-    else if (!allowCode) byFile.set(file.path, new Error('`nunjucksFilters` are JavaScript modules: they run only where code may run (a trusted workspace, or the CLI without --no-code)'));
+    else if (!allowCode)
+      byFile.set(
+        file.path,
+        new Error(
+          '`nunjucksFilters` are JavaScript modules: they run only where code may run (a trusted workspace, or the CLI without --no-code)',
+        ),
+      );
     else byFile.set(file.path, loadFilters(file.path, names, env));
   }
   return (file) => byFile.get(file) ?? {};

@@ -28,7 +28,10 @@ export interface JobContext {
   scopeFor: (file: string) => TemplateScope | Error;
 }
 
-type Base = Omit<EvalCaseResult, 'verdict' | 'pass' | 'score' | 'reason' | 'assertions' | 'output' | 'prompt' | 'latencyMs' | 'ttftMs' | 'costUsd' | 'tokens' | 'cached'>;
+type Base = Omit<
+  EvalCaseResult,
+  'verdict' | 'pass' | 'score' | 'reason' | 'assertions' | 'output' | 'prompt' | 'latencyMs' | 'ttftMs' | 'costUsd' | 'tokens' | 'cached'
+>;
 
 export async function runJob(job: Job, options: EvalRunOptions, shared: JobContext): Promise<{ result: EvalCaseResult; spent: Spent }> {
   const spent: Spent = { usd: 0, unknownCalls: 0 };
@@ -45,7 +48,8 @@ export async function runJob(job: Job, options: EvalRunOptions, shared: JobConte
     repeat: job.repeat,
   };
   const prepared = await prepare(job, options, shared, active);
-  if ('error' in prepared) return { result: failedResult(base, prepared.prompt ?? '', { kind: 'template', message: prepared.error }), spent };
+  if ('error' in prepared)
+    return { result: failedResult(base, prepared.prompt ?? '', { kind: 'template', message: prepared.error }), spent };
   const { request, vars, rendered } = prepared;
   const ref = job.test.provider ? (options.refFor ?? ((p: ProviderSpec) => p.ref))(job.test.provider) : job.ref;
   if (ref) {
@@ -53,8 +57,14 @@ export async function runJob(job: Job, options: EvalRunOptions, shared: JobConte
     // A comparison measures the named model; its fallbacks would blur which model answered.
     request.fallbacks = [];
   }
-  const answer = await cachedComplete(options, request, { role: 'answer', ref: ref ?? `route:${job.file.task}`, baseUrl: active?.apiBaseUrl, repeat: job.repeat }, spent);
-  if (answer.error) return { result: failedResult(base, rendered, { kind: answer.error.kind, message: answer.error.message }, answer.record), spent };
+  const answer = await cachedComplete(
+    options,
+    request,
+    { role: 'answer', ref: ref ?? `route:${job.file.task}`, baseUrl: active?.apiBaseUrl, repeat: job.repeat },
+    spent,
+  );
+  if (answer.error)
+    return { result: failedResult(base, rendered, { kind: answer.error.kind, message: answer.error.message }, answer.record), spent };
   let output: unknown = answer.text;
   try {
     output = await transformOutput(job, options, active, output, vars, rendered);
@@ -62,7 +72,8 @@ export async function runJob(job: Job, options: EvalRunOptions, shared: JobConte
     return { result: failedResult(base, rendered, { kind: 'template', message: (error as Error).message }, answer.record), spent };
   }
   if (typeof output !== 'string') {
-    const message = 'the transform returned a non-text value; llm-workbench assertions check text: return a string (e.g. JSON.stringify(value))';
+    const message =
+      'the transform returned a non-text value; llm-workbench assertions check text: return a string (e.g. JSON.stringify(value))';
     return { result: failedResult(base, rendered, { kind: 'template', message }, answer.record), spent };
   }
   if (job.test.options?.storeOutputAs && output) registersOf(shared, job.file.path)[job.test.options.storeOutputAs] = output;
@@ -76,9 +87,24 @@ export async function runJob(job: Job, options: EvalRunOptions, shared: JobConte
     codeTimeoutMs: options.codeTimeoutMs,
     signal: options.signal,
     baseDir: dirname(job.file.path),
-    ...graderRuntime((request, identity) => cachedComplete(options, request, { ...identity, repeat: job.repeat }, spent), options, job.repeat, spent, graderCosts),
+    ...graderRuntime(
+      (request, identity) => cachedComplete(options, request, { ...identity, repeat: job.repeat }, spent),
+      options,
+      job.repeat,
+      spent,
+      graderCosts,
+    ),
   };
-  const context = { output, vars, prompt: rendered, latencyMs: record.totalMs, costUsd: record.costUsd, cached: answer.cached, stopReason: answer.stopReason, test: { description: job.test.description, vars } };
+  const context = {
+    output,
+    vars,
+    prompt: rendered,
+    latencyMs: record.totalMs,
+    costUsd: record.costUsd,
+    cached: answer.cached,
+    stopReason: answer.stopReason,
+    test: { description: job.test.description, vars },
+  };
   const verdict = await runAssertions(job.test.assert, context, runtime, job.test.threshold);
   const v: Verdict = verdict.skipped ? 'skipped' : verdict.pass ? 'pass' : 'fail';
   return {
@@ -95,7 +121,12 @@ export async function runJob(job: Job, options: EvalRunOptions, shared: JobConte
       latencyMs: record.totalMs,
       ttftMs: record.ttftMs,
       costUsd: record.costUsd,
-      graderCostUsd: graderCosts.length === 0 ? undefined : graderCosts.some((c) => c === null) ? null : graderCosts.reduce<number>((a, c) => a + (c ?? 0), 0),
+      graderCostUsd:
+        graderCosts.length === 0
+          ? undefined
+          : graderCosts.some((c) => c === null)
+            ? null
+            : graderCosts.reduce<number>((a, c) => a + (c ?? 0), 0),
       tokens: { input: record.inputTokens, output: record.outputTokens },
       cached: answer.cached,
       ...(record.stopReason ? { stopReason: record.stopReason } : {}),
@@ -119,9 +150,16 @@ async function prepare(job: Job, options: EvalRunOptions, shared: JobContext, ac
   const opts = job.test.options ?? {};
   let vars: Record<string, unknown> = structuredClone(job.test.vars);
   if (opts.transformVars) {
-    if (!options.allowCode) return { error: '`transformVars` is code: it runs only where code may run (a trusted workspace, or the CLI without --no-code)' };
+    if (!options.allowCode)
+      return { error: '`transformVars` is code: it runs only where code may run (a trusted workspace, or the CLI without --no-code)' };
     try {
-      const transformed = await runTransform(opts.transformVars, vars, { prompt: {}, uuid: crypto.randomUUID() }, 'vars', dirname(job.file.path));
+      const transformed = await runTransform(
+        opts.transformVars,
+        vars,
+        { prompt: {}, uuid: crypto.randomUUID() },
+        'vars',
+        dirname(job.file.path),
+      );
       if (!transformed || typeof transformed !== 'object') return { error: 'Transform function did not return a valid object' };
       vars = { ...vars, ...(transformed as Record<string, unknown>) };
     } catch (error) {
@@ -140,23 +178,53 @@ async function prepare(job: Job, options: EvalRunOptions, shared: JobContext, ac
   if (active?.protocol) {
     const config = { ...(active.config ?? {}), ...(job.prompt.config ?? {}) };
     try {
-      built = buildRequest(active.protocol, modelOf(active.ref), rendered, config, active.vendor && vendorPreset(active.vendor)?.body === 'mistral' ? 'mistral' : 'openai');
+      built = buildRequest(
+        active.protocol,
+        modelOf(active.ref),
+        rendered,
+        config,
+        active.vendor && vendorPreset(active.vendor)?.body === 'mistral' ? 'mistral' : 'openai',
+      );
     } catch (error) {
       return { error: error instanceof PromptShapeError ? `The prompt cannot be sent: ${error.message}` : String(error), prompt: rendered };
     }
   }
   const request: GatewayRequest = built
-    ? { task: job.file.task, messages: built.messages, system: built.system, maxOutputTokens: built.maxOutputTokens, native: { protocol: active!.protocol!, body: built.body }, source: 'eval', signal: options.signal }
-    : { task: job.file.task, messages: [{ role: 'user', content: rendered }], temperature: active?.temperature, maxOutputTokens: active?.maxTokens, source: 'eval', signal: options.signal };
+    ? {
+        task: job.file.task,
+        messages: built.messages,
+        system: built.system,
+        maxOutputTokens: built.maxOutputTokens,
+        native: { protocol: active!.protocol!, body: built.body },
+        source: 'eval',
+        signal: options.signal,
+      }
+    : {
+        task: job.file.task,
+        messages: [{ role: 'user', content: rendered }],
+        temperature: active?.temperature,
+        maxOutputTokens: active?.maxTokens,
+        source: 'eval',
+        signal: options.signal,
+      };
   return { request, vars, rendered };
 }
 
-async function transformOutput(job: Job, options: EvalRunOptions, active: ProviderSpec | undefined, output: unknown, vars: Record<string, unknown>, prompt: string): Promise<unknown> {
+async function transformOutput(
+  job: Job,
+  options: EvalRunOptions,
+  active: ProviderSpec | undefined,
+  output: unknown,
+  vars: Record<string, unknown>,
+  prompt: string,
+): Promise<unknown> {
   const steps = [active?.transform, job.test.options?.transform].filter((t): t is string => Boolean(t));
   if (steps.length === 0) return output;
-  if (!options.allowCode) throw new TransformError('`transform` is code: it runs only where code may run (a trusted workspace, or the CLI without --no-code)');
+  if (!options.allowCode)
+    throw new TransformError('`transform` is code: it runs only where code may run (a trusted workspace, or the CLI without --no-code)');
   let value = output;
-  for (const code of steps) value = await runTransform(code, value, { vars, prompt: { raw: prompt, label: job.prompt.label } }, 'output', dirname(job.file.path));
+  for (const code of steps)
+    value = await runTransform(code, value, { vars, prompt: { raw: prompt, label: job.prompt.label } }, 'output', dirname(job.file.path));
   return value;
 }
 

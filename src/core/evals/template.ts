@@ -65,9 +65,15 @@ function hasTags(text: string): boolean {
  * The environment templates see, as promptfoo builds it: the process environment (none when
  * PROMPTFOO_DISABLE_TEMPLATE_ENV_VARS, or PROMPTFOO_SELF_HOSTED, is set), overlaid with the file's `env:`.
  */
-export function templateEnv(fileEnv?: Record<string, string>, processEnv: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
+export function templateEnv(
+  fileEnv?: Record<string, string>,
+  processEnv: NodeJS.ProcessEnv = process.env,
+): Record<string, string | undefined> {
   const flag = (name: string) => promptfooFlag(name, processEnv);
-  const disabled = processEnv.PROMPTFOO_DISABLE_TEMPLATE_ENV_VARS !== undefined && processEnv.PROMPTFOO_DISABLE_TEMPLATE_ENV_VARS !== '' ? flag('PROMPTFOO_DISABLE_TEMPLATE_ENV_VARS') : flag('PROMPTFOO_SELF_HOSTED');
+  const disabled =
+    processEnv.PROMPTFOO_DISABLE_TEMPLATE_ENV_VARS !== undefined && processEnv.PROMPTFOO_DISABLE_TEMPLATE_ENV_VARS !== ''
+      ? flag('PROMPTFOO_DISABLE_TEMPLATE_ENV_VARS')
+      : flag('PROMPTFOO_SELF_HOSTED');
   return { ...(disabled ? {} : processEnv), ...fileEnv };
 }
 
@@ -144,14 +150,20 @@ export function checkTemplate(template: string, extraFilters: readonly string[] 
   const filter = findNode(root, (n) => n.typename === 'Filter' && !known.has(String((n.name as { value?: unknown } | undefined)?.value)));
   if (filter) {
     const name = String((filter.name as { value?: unknown }).value);
-    return new TemplateError(`unknown filter "${name}": Nunjucks has no such filter (add it under nunjucksFilters, or use a built-in one such as upper, lower, trim, join, default, dump)`, filter.lineno, filter.colno);
+    return new TemplateError(
+      `unknown filter "${name}": Nunjucks has no such filter (add it under nunjucksFilters, or use a built-in one such as upper, lower, trim, join, default, dump)`,
+      filter.lineno,
+      filter.colno,
+    );
   }
   return undefined;
 }
 
 /** Whether a template reads `env` (the process environment). */
 export function readsEnv(template: string): boolean {
-  return /\benv\s*(\.|\[)/.test(template) && templateVariables(template).some((v) => v === 'env' || v.startsWith('env.') || v.startsWith('env['));
+  return (
+    /\benv\s*(\.|\[)/.test(template) && templateVariables(template).some((v) => v === 'env' || v.startsWith('env.') || v.startsWith('env['))
+  );
 }
 
 /**
@@ -171,7 +183,9 @@ export function templateVariables(template: string): string[] {
     names.delete(match[1]);
     names.add(match[2]);
   }
-  return [...names].map((v) => /^[A-Za-z_$][\w$]*/.exec(v)?.[0]).filter((v): v is string => v !== undefined && !/^(true|false|none|null)$/i.test(v));
+  return [...names]
+    .map((v) => /^[A-Za-z_$][\w$]*/.exec(v)?.[0])
+    .filter((v): v is string => v !== undefined && !/^(true|false|none|null)$/i.test(v));
 }
 
 interface AstNode {
@@ -207,6 +221,14 @@ function toTemplateError(error: unknown): TemplateError {
   if (error instanceof TemplateError) return error;
   const raw = error instanceof Error ? error.message : String(error);
   const position = /\[Line (\d+), Column (\d+)\]/.exec(raw);
-  const message = raw.replace(/^\(unknown path\)\s*/, '').replace(/\[Line \d+, Column \d+\]\s*/, '').replace(/\s+/g, ' ').trim();
-  return new TemplateError(message || 'the template cannot be rendered', position ? Number(position[1]) - 1 : undefined, position ? Number(position[2]) - 1 : undefined);
+  const message = raw
+    .replace(/^\(unknown path\)\s*/, '')
+    .replace(/\[Line \d+, Column \d+\]\s*/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return new TemplateError(
+    message || 'the template cannot be rendered',
+    position ? Number(position[1]) - 1 : undefined,
+    position ? Number(position[2]) - 1 : undefined,
+  );
 }

@@ -29,13 +29,21 @@ const GENERATORS = new Set(['.js', '.cjs', '.mjs', '.ts', '.cts', '.mts', '.py']
 export function loadTestRef(ctx: ParseContext, source: YamlSource, path: DataPath, ref: string): TestSource[] | undefined {
   const bare = ref.replace(/^file:\/\//, '');
   if (/^(https?|az|huggingface|hf):\/\//.test(bare)) {
-    ctx.error(source, path, `\`${formatPath(path)}\` loads tests from ${bare.split(':')[0]}; llm-workbench reads local files only: download them into a .csv/.yaml/.jsonl next to the eval file`);
+    ctx.error(
+      source,
+      path,
+      `\`${formatPath(path)}\` loads tests from ${bare.split(':')[0]}; llm-workbench reads local files only: download them into a .csv/.yaml/.jsonl next to the eval file`,
+    );
     return undefined;
   }
   const head = bare.replace(/:[A-Za-z_]\w*$/, '');
   const ext = extname(head.split('#')[0]).toLowerCase();
   if (GENERATORS.has(ext)) {
-    ctx.error(source, path, `\`${formatPath(path)}\` is a test generator (${ext} code promptfoo executes to make tests); llm-workbench does not run it: write its output to a .yaml/.jsonl file, or run this file with --engine promptfoo`);
+    ctx.error(
+      source,
+      path,
+      `\`${formatPath(path)}\` is a test generator (${ext} code promptfoo executes to make tests); llm-workbench does not run it: write its output to a .yaml/.jsonl file, or run this file with --engine promptfoo`,
+    );
     return undefined;
   }
   if (ext === '.xlsx' || ext === '.xls') {
@@ -75,8 +83,14 @@ function loadTestFile(ctx: ParseContext, source: YamlSource, path: DataPath, fil
   ctx.push(inner.diagnostics);
   const { data, error } = inner.toData();
   if (inner.diagnostics.some((d) => d.severity === 'error')) return undefined;
-  if (error !== undefined || data === undefined || data === null || (typeof data !== 'object')) {
-    ctx.push([inner.diagnostic('error', `${file} must hold a list of tests (each with vars and assert)${error ? `: ${error}` : ''}`, inner.rangeAt([]))]);
+  if (error !== undefined || data === undefined || data === null || typeof data !== 'object') {
+    ctx.push([
+      inner.diagnostic(
+        'error',
+        `${file} must hold a list of tests (each with vars and assert)${error ? `: ${error}` : ''}`,
+        inner.rangeAt([]),
+      ),
+    ]);
     return undefined;
   }
   const list = Array.isArray(data) ? data : [data];
@@ -84,7 +98,9 @@ function loadTestFile(ctx: ParseContext, source: YamlSource, path: DataPath, fil
     data: item,
     source: inner,
     path: Array.isArray(data) ? [i] : [],
-    problems: validateTestData(item, Array.isArray(data) ? [i] : []).map((p) => inner.diagnostic('error', p.message, inner.rangeAt(p.path))),
+    problems: validateTestData(item, Array.isArray(data) ? [i] : []).map((p) =>
+      inner.diagnostic('error', p.message, inner.rangeAt(p.path)),
+    ),
     defaultDescription: ext === '.json' ? `Row #${i + 1}` : undefined,
   }));
 }
@@ -100,10 +116,19 @@ function jsonlTests(ctx: ParseContext, file: string, text: string): TestSource[]
     try {
       data = JSON.parse(lines[line]);
     } catch (error) {
-      ctx.push([{ severity: 'error', file, range, message: `${file} line ${line + 1} is not JSON (${(error as Error).message}): each line of a .jsonl test file is one test` }]);
+      ctx.push([
+        {
+          severity: 'error',
+          file,
+          range,
+          message: `${file} line ${line + 1} is not JSON (${(error as Error).message}): each line of a .jsonl test file is one test`,
+        },
+      ]);
       return undefined;
     }
-    const problems = isRecord(data) ? validateTestData(data, []).map((p) => ({ severity: 'error' as const, file, range, message: p.message })) : [{ severity: 'error' as const, file, range, message: 'a .jsonl test line must be a JSON object' }];
+    const problems = isRecord(data)
+      ? validateTestData(data, []).map((p) => ({ severity: 'error' as const, file, range, message: p.message }))
+      : [{ severity: 'error' as const, file, range, message: 'a .jsonl test line must be a JSON object' }];
     out.push({ data, source: empty, path: [], problems, fromCsv: { line }, defaultDescription: `Row #${out.length + 1}` });
   }
   return out;
@@ -112,7 +137,14 @@ function jsonlTests(ctx: ParseContext, file: string, text: string): TestSource[]
 function csvTests(ctx: ParseContext, file: string, text: string): TestSource[] | undefined {
   const parsed = parseCsv(text.replace(/^\uFEFF/, ''));
   if ('error' in parsed) {
-    ctx.push([{ severity: 'error', message: `${file}: ${parsed.error}`, file, range: { start: { line: parsed.line, column: 0 }, end: { line: parsed.line, column: 0 } } }]);
+    ctx.push([
+      {
+        severity: 'error',
+        message: `${file}: ${parsed.error}`,
+        file,
+        range: { start: { line: parsed.line, column: 0 }, end: { line: parsed.line, column: 0 } },
+      },
+    ]);
     return undefined;
   }
   const csvSource = new YamlSource(file, '');
@@ -123,6 +155,13 @@ function csvTests(ctx: ParseContext, file: string, text: string): TestSource[] |
       return { start, end: start };
     };
     const diagnostics = problems.map((p) => ({ severity: p.severity, message: `${file}: ${p.message}`, file, range: cellRange(p.column) }));
-    return { data, source: csvSource, path: [], problems: diagnostics, fromCsv: { line: row.line, assertCells: assertColumns.map(cellRange) }, defaultDescription: `Row #${i + 1}` };
+    return {
+      data,
+      source: csvSource,
+      path: [],
+      problems: diagnostics,
+      fromCsv: { line: row.line, assertCells: assertColumns.map(cellRange) },
+      defaultDescription: `Row #${i + 1}`,
+    };
   });
 }

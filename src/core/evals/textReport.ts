@@ -53,7 +53,11 @@ export function matrixTable(candidates: readonly CandidateStats[]): string {
     formatUsd(c.costPerCallUsd),
     c.unknownCostCalls > 0 ? `${formatUsd(c.totalCostUsd)} + ${c.unknownCostCalls} unknown` : formatUsd(c.totalCostUsd),
   ]);
-  return table(['model', 'pass rate', 'passed', 'mean latency', 'p95 latency', 'cost/call', 'total cost'], rows, new Set([1, 2, 3, 4, 5, 6]));
+  return table(
+    ['model', 'pass rate', 'passed', 'mean latency', 'p95 latency', 'cost/call', 'total cost'],
+    rows,
+    new Set([1, 2, 3, 4, 5, 6]),
+  );
 }
 
 export function totalsLine(summary: EvalRunSummary): string {

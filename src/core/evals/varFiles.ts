@@ -12,8 +12,19 @@ const AUDIO = new Set(['wav', 'mp3', 'flac', 'aac', 'm4a', 'opus']);
 const CODE = new Set(['js', 'cjs', 'mjs', 'ts', 'cts', 'mts', 'py']);
 
 const MIME: Record<string, string> = {
-  jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', bmp: 'image/bmp', webp: 'image/webp', svg: 'image/svg+xml',
-  tif: 'image/tiff', tiff: 'image/tiff', ico: 'image/x-icon', avif: 'image/avif', heic: 'image/heic', heif: 'image/heif',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  gif: 'image/gif',
+  bmp: 'image/bmp',
+  webp: 'image/webp',
+  svg: 'image/svg+xml',
+  tif: 'image/tiff',
+  tiff: 'image/tiff',
+  ico: 'image/x-icon',
+  avif: 'image/avif',
+  heic: 'image/heic',
+  heif: 'image/heif',
 };
 
 export type VarFileKind = 'text' | 'yaml' | 'image' | 'media' | 'code' | 'pdf';

@@ -34,7 +34,11 @@ export class YamlSource {
     if (depth.depth > MAX_NESTING) {
       // Checked before parsing: the YAML parser (and every validator after it) recurses once per level.
       this.doc = parseDocument('', { lineCounter: this.lines });
-      const d = this.diagnostic('error', `the file nests deeper than ${MAX_NESTING} levels (here it reaches ${depth.depth}); an eval file never needs that: flatten it`, this.rangeOfOffsets(depth.offset, depth.offset));
+      const d = this.diagnostic(
+        'error',
+        `the file nests deeper than ${MAX_NESTING} levels (here it reaches ${depth.depth}); an eval file never needs that: flatten it`,
+        this.rangeOfOffsets(depth.offset, depth.offset),
+      );
       this.diagnostics.push(d);
       this.syntaxErrors.add(d);
       return;
@@ -59,7 +63,13 @@ export class YamlSource {
     visit(this.doc, {
       Pair: (_key, pair) => {
         if (isCollection(pair.key)) {
-          this.diagnostics.push(this.diagnostic('warning', 'a key that is a list or mapping becomes its text as a key (JavaScript objects have text keys): quote it, or write a plain key', this.rangeOf(pair.key as Node)));
+          this.diagnostics.push(
+            this.diagnostic(
+              'warning',
+              'a key that is a list or mapping becomes its text as a key (JavaScript objects have text keys): quote it, or write a plain key',
+              this.rangeOf(pair.key as Node),
+            ),
+          );
         }
       },
     });
@@ -143,7 +153,8 @@ export class YamlSource {
 
   private yamlProblem(severity: EvalDiagnostic['severity'], code: string, message: string, pos: [number, number]): EvalDiagnostic {
     let firstLine = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-    if (code === 'DUPLICATE_KEY') firstLine = `duplicate key ${/^("[^"]*"|'[^']*'|[^:,}\n]+)/.exec(this.text.slice(pos[0]))?.[1].trim() ?? ''}`;
+    if (code === 'DUPLICATE_KEY')
+      firstLine = `duplicate key ${/^("[^"]*"|'[^']*'|[^:,}\n]+)/.exec(this.text.slice(pos[0]))?.[1].trim() ?? ''}`;
     const hint = YAML_HINTS[code];
     let [start, end] = pos;
     const quote = /Missing closing (["'])quote/.exec(firstLine)?.[1];
@@ -256,7 +267,12 @@ function loadLarge(text: string, tests: number[]): { data: unknown } | { error: 
     const stop = i + 1 < tests.length ? lineStart(tests[i + 1]) : end;
     const indent = tests[i] - start + 2;
     // "  - a: 1\n    b: 2" -> "a: 1\nb: 2": the dash becomes indentation, then every line loses `indent` columns.
-    const piece = text.slice(start, stop).replace(/^( *)- /, (_m, sp: string) => `${sp}  `).split('\n').map((l) => l.slice(Math.min(indent, /^ */.exec(l)![0].length))).join('\n');
+    const piece = text
+      .slice(start, stop)
+      .replace(/^( *)- /, (_m, sp: string) => `${sp}  `)
+      .split('\n')
+      .map((l) => l.slice(Math.min(indent, /^ */.exec(l)![0].length)))
+      .join('\n');
     const item = attempt(piece, start);
     if ('error' in item) return item;
     items.push(item.value);

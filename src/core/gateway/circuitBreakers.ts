@@ -49,7 +49,12 @@ export class CircuitBreakers {
     }
   }
 
-  private policy(map: Map<string, CircuitBreakerPolicy>, key: string, name: string, counts: (error: ProviderError) => boolean): CircuitBreakerPolicy {
+  private policy(
+    map: Map<string, CircuitBreakerPolicy>,
+    key: string,
+    name: string,
+    counts: (error: ProviderError) => boolean,
+  ): CircuitBreakerPolicy {
     let policy = map.get(key);
     if (!policy) {
       const { breakerThreshold, breakerCooldownMs } = this.settings;
@@ -66,7 +71,10 @@ export class CircuitBreakers {
 }
 
 /** The user-facing message for a call an open circuit refused. */
-export function circuitOpenMessage(circuit: OpenCircuit, settings: Pick<ResilienceSettings, 'breakerThreshold' | 'breakerCooldownMs'>): string {
+export function circuitOpenMessage(
+  circuit: OpenCircuit,
+  settings: Pick<ResilienceSettings, 'breakerThreshold' | 'breakerCooldownMs'>,
+): string {
   const trial = `it gets a trial call ${Math.round(settings.breakerCooldownMs / 1000)} s after opening`;
   return circuit.scope === 'model'
     ? `circuit open for ${circuit.ref} after ${settings.breakerThreshold} consecutive failures of this model; ${trial}`

@@ -14,7 +14,8 @@ export async function collectGatewayStream(events: AsyncIterable<GatewayEvent>):
   for await (const event of events) {
     if (event.type === 'text') text += event.text;
     else if (event.type === 'done') stopReason = event.stopReason;
-    else if (event.type === 'restart') text = ''; // only the answer that succeeded counts
+    else if (event.type === 'restart')
+      text = ''; // only the answer that succeeded counts
     else if (event.type === 'usage') usage = event.usage;
     else if (event.type === 'error') error = event.error;
     else if (event.type === 'record') record = event.record;

@@ -58,7 +58,11 @@ export function createGateway(options: CreateGatewayOptions): ChatGateway {
       });
     }
     // Provider error bodies can echo the key; what the gateway logs, records and shows never does.
-    const adapter = withRedactedErrors((keys, redact) => createAdapter(provider, keys, { ...options.adapterOptions, redact }), options.keys, usedKeys);
+    const adapter = withRedactedErrors(
+      (keys, redact) => createAdapter(provider, keys, { ...options.adapterOptions, redact }),
+      options.keys,
+      usedKeys,
+    );
     built.set(providerId, adapter);
     return adapter;
   };

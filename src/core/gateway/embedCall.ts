@@ -36,7 +36,13 @@ export async function embedThroughGateway(parts: GatewayParts, request: EmbedReq
   let result: { embedding: number[]; inputTokens?: number } | undefined;
   try {
     const adapter = parts.adapterFor(provider);
-    if (!adapter.embed) throw new ProviderError({ kind: 'bad_request', provider, model, message: `${provider} (${adapter.kind}) has no embeddings endpoint llm-workbench can call: use an OpenAI or OpenAI-compatible provider` });
+    if (!adapter.embed)
+      throw new ProviderError({
+        kind: 'bad_request',
+        provider,
+        model,
+        message: `${provider} (${adapter.kind}) has no embeddings endpoint llm-workbench can call: use an OpenAI or OpenAI-compatible provider`,
+      });
     for (;;) {
       attempts++;
       try {
@@ -81,6 +87,7 @@ export async function embedThroughGateway(parts: GatewayParts, request: EmbedReq
   }
   if (request.source) record.source = request.source;
   if (parts.sessionId) record.sessionId = parts.sessionId;
-  if (parts.ledger) parts.ledger.append(record).catch((e: unknown) => parts.log(`ledger: could not record call ${record.requestId}: ${String(e)}`));
+  if (parts.ledger)
+    parts.ledger.append(record).catch((e: unknown) => parts.log(`ledger: could not record call ${record.requestId}: ${String(e)}`));
   return result ? { embedding: result.embedding, record } : { record, error };
 }

@@ -100,13 +100,25 @@ export class Gateway implements ChatGateway {
     const finish = (outcome: CallRecord['outcome'], error?: ProviderError): CallRecord => {
       call.recorded = true;
       const { config, sessionId } = parts;
-      const record = tally.record({ request, requestId, startedAt, now: parts.now(), route, outcome, error, sessionId, logPrompts: config.logPrompts, redact: parts.redact });
+      const record = tally.record({
+        request,
+        requestId,
+        startedAt,
+        now: parts.now(),
+        route,
+        outcome,
+        error,
+        sessionId,
+        logPrompts: config.logPrompts,
+        redact: parts.redact,
+      });
       // A call that never reached a provider (nothing routable, every model skipped, cancelled before sending) cost
       // nothing and answered nothing: the caller still gets its record, the ledger does not.
       if (tally.attempts > 0) this.append(record);
       return record;
     };
-    call.recordEarlyClose = () => finish('aborted', new ProviderError({ kind: 'aborted', message: 'Cancelled: the caller stopped reading the answer.' }));
+    call.recordEarlyClose = () =>
+      finish('aborted', new ProviderError({ kind: 'aborted', message: 'Cancelled: the caller stopped reading the answer.' }));
 
     if (request.signal?.aborted) return yield* failCall(finish, abortedError(), 'aborted');
     const promptTokens = promptTokenCounter(request);
@@ -165,7 +177,10 @@ export class Gateway implements ChatGateway {
       walk.lastError = error;
       if (outcome.circuitOpen) return this.moveOn(walk, ref, error, `${ref} skipped: ${error.message}`);
       if (outcome.text) {
-        walk.restart = { from: ref, reason: `${ref} ${describeKind(error)} after ${outcome.text.length} characters of its answer; the answer restarts` };
+        walk.restart = {
+          from: ref,
+          reason: `${ref} ${describeKind(error)} after ${outcome.text.length} characters of its answer; the answer restarts`,
+        };
       }
       let retry = budget.decide(error, attemptOnModel);
       if (retry.retry && outcome.text && !isLast) {
@@ -275,11 +290,7 @@ export class Gateway implements ChatGateway {
 }
 
 /** The call's last events when it fails: the record is made first, so a caller that stops reading at `error` still leaves the true outcome in the ledger. */
-function* failCall(
-  finish: RouteWalk['finish'],
-  error: ProviderError,
-  outcome: CallRecord['outcome'] = 'error',
-): Generator<GatewayEvent> {
+function* failCall(finish: RouteWalk['finish'], error: ProviderError, outcome: CallRecord['outcome'] = 'error'): Generator<GatewayEvent> {
   const record = finish(outcome, error);
   yield { type: 'error', error };
   yield { type: 'record', record };

@@ -11,7 +11,10 @@ export function asProviderError(error: unknown, kind: ErrorKind): ProviderError 
 }
 
 /** One model: its own actionable message. Several: each model's message on its own line. */
-export function summarizeFailures(failures: { ref: ModelRef; error: ProviderError }[], lastError: ProviderError | undefined): ProviderError {
+export function summarizeFailures(
+  failures: { ref: ModelRef; error: ProviderError }[],
+  lastError: ProviderError | undefined,
+): ProviderError {
   if (failures.length === 0) return lastError ?? new ProviderError({ kind: 'bad_request', message: 'The route has no model to try.' });
   if (failures.length === 1) return failures[0].error;
   const last = failures[failures.length - 1].error;

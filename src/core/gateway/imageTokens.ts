@@ -23,7 +23,7 @@ export function imageSize(data: Uint8Array): { width: number; height: number } |
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   if (data.length >= 24 && view.getUint32(0) === 0x89504e47) return { width: view.getUint32(16), height: view.getUint32(20) };
   if (data.length < 4 || view.getUint16(0) !== 0xffd8) return undefined;
-  for (let at = 2; at + 9 < data.length; ) {
+  for (let at = 2; at + 9 < data.length;) {
     if (data[at] !== 0xff) return undefined;
     const marker = data[at + 1];
     const length = view.getUint16(at + 2);

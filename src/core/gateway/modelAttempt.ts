@@ -44,13 +44,20 @@ export async function* runAttempt(
     started = true;
     queue.push({ type: 'attempt' });
     let done = false;
-    for await (const event of watchStream(p.adapter.stream(p.modelId, providerRequest), limits, controller, p.ref, (ms) => budget.stalledFor(ms))) {
+    for await (const event of watchStream(p.adapter.stream(p.modelId, providerRequest), limits, controller, p.ref, (ms) =>
+      budget.stalledFor(ms),
+    )) {
       if (event.type === 'error') throw event.error;
       queue.push(event);
       if (event.type === 'done') done = true;
     }
     if (!done) {
-      throw new ProviderError({ kind: 'incomplete', provider: p.providerId, model: p.modelId, message: `${p.ref} ended its answer without finishing it (no end-of-stream event)` });
+      throw new ProviderError({
+        kind: 'incomplete',
+        provider: p.providerId,
+        model: p.modelId,
+        message: `${p.ref} ended its answer without finishing it (no end-of-stream event)`,
+      });
     }
   });
   execution.then(
@@ -77,10 +84,8 @@ export async function* runAttempt(
     completed = true;
   } catch (error) {
     completed = true;
-    if (error instanceof CircuitOpenError) {
-      const open = new ProviderError({ kind: 'overloaded', provider: p.providerId, model: p.modelId, message: circuitOpenMessage(error.circuit, resilience) });
-      return { ok: false, started, text, circuitOpen: true, error: open };
-    }
+    if (error instanceof CircuitOpenError)
+      return { ok: false, started, text, circuitOpen: true, error: circuitOpenError(p, error, resilience) };
     const normalized = controller.signal.aborted && request.signal?.aborted ? abortedError() : asProviderError(error, 'network');
     return { ok: false, started, text, usage, error: normalized };
   } finally {
@@ -90,17 +95,28 @@ export async function* runAttempt(
   }
 
   // A validator checks a text answer; an answer that calls tools has none yet (the caller runs them and asks again).
-  if (validator && toolCalls === 0) {
-    const problem = validateOutput(text, validator);
-    if (problem) {
-      return {
-        ok: false,
-        started,
-        text,
-        usage,
-        error: new ProviderError({ kind: 'invalid_output', provider: p.providerId, model: p.modelId, message: `${p.ref}'s answer failed the route's validator: ${problem}` }),
-      };
-    }
-  }
+  const invalid = validator && toolCalls === 0 ? validatorError(p, text, validator) : undefined;
+  if (invalid) return { ok: false, started, text, usage, error: invalid };
   return { ok: true, text, usage, stopReason };
+}
+
+function circuitOpenError(p: Prepared, error: CircuitOpenError, resilience: ResilienceSettings): ProviderError {
+  return new ProviderError({
+    kind: 'overloaded',
+    provider: p.providerId,
+    model: p.modelId,
+    message: circuitOpenMessage(error.circuit, resilience),
+  });
+}
+
+/** Why the answer fails the route's validator, as the error that sends the call to its fallback; none when it passes. */
+function validatorError(p: Prepared, text: string, validator: OutputValidator): ProviderError | undefined {
+  const problem = validateOutput(text, validator);
+  if (!problem) return undefined;
+  return new ProviderError({
+    kind: 'invalid_output',
+    provider: p.providerId,
+    model: p.modelId,
+    message: `${p.ref}'s answer failed the route's validator: ${problem}`,
+  });
 }

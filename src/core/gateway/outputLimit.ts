@@ -9,7 +9,12 @@ import type { ModelLimits } from '../models/windowCheck';
  * catalog lacks) send no limit: the provider's own default applies (Anthropic, which requires one, gets its
  * adapter's default).
  */
-export function defaultOutputLimit(limits: ModelLimits | undefined, inputTokens: number, reserve: number, exactCount: boolean): number | undefined {
+export function defaultOutputLimit(
+  limits: ModelLimits | undefined,
+  inputTokens: number,
+  reserve: number,
+  exactCount: boolean,
+): number | undefined {
   if (!limits || !(limits.maxOutput > 0)) return undefined;
   let limit = limits.maxOutput;
   if (limits.combinedWindow !== undefined) {

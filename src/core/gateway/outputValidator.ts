@@ -17,7 +17,10 @@ export function validateOutput(text: string, validator: OutputValidator): string
     return `the answer has ${trimmed.length} characters, more than the ${validator.maxLength} allowed`;
   }
   if (validator.allowedLabels) {
-    const label = trimmed.replace(/[."'`]+$/g, '').replace(/^["'`]+/, '').toLowerCase();
+    const label = trimmed
+      .replace(/[."'`]+$/g, '')
+      .replace(/^["'`]+/, '')
+      .toLowerCase();
     if (!validator.allowedLabels.some((allowed) => allowed.toLowerCase() === label)) {
       return `"${short(trimmed)}" is not one of the allowed labels (${validator.allowedLabels.join(', ')})`;
     }

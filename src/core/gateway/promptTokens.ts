@@ -1,6 +1,7 @@
 import type { EncodingName } from '../models/modelInfo';
 import { partsOf, type ChatMessage, type ChatRequest, type ContentPart } from '../providers/chat';
-import { estimateTokensFromChars } from '../tokens/charEstimate';import { countTokens } from '../tokens/encodings';
+import { estimateTokensFromChars } from '../tokens/charEstimate';
+import { countTokens } from '../tokens/encodings';
 import { imageTokens } from './imageTokens';
 
 /** Chat formats wrap each message in a few tokens of markup (OpenAI documents 3 per message plus 3 to prime the reply). */
@@ -8,7 +9,10 @@ export const PER_MESSAGE = 3;
 const REPLY_PRIMER = 3;
 
 /** Input tokens of a request as `encoding` counts them: an estimate for budgets and routing, not for billing. */
-export async function estimatePromptTokens(request: Pick<ChatRequest, 'system' | 'messages' | 'tools'>, encoding: EncodingName): Promise<number> {
+export async function estimatePromptTokens(
+  request: Pick<ChatRequest, 'system' | 'messages' | 'tools'>,
+  encoding: EncodingName,
+): Promise<number> {
   let total = REPLY_PRIMER;
   if (request.system) total += PER_MESSAGE + (await countTokens(request.system, encoding));
   for (const message of request.messages) total += PER_MESSAGE + (await messageContentTokens(message, encoding));
@@ -21,7 +25,11 @@ export async function estimatePromptTokens(request: Pick<ChatRequest, 'system' |
  * Tokens of one message's content, without the per-message markup: text exactly as `encoding` counts it (tool calls
  * as their name and JSON arguments, tool results as their text), images by `imageTokens`.
  */
-export async function messageContentTokens(message: ChatMessage, encoding: EncodingName, count: TextCounter = countTokens): Promise<number> {
+export async function messageContentTokens(
+  message: ChatMessage,
+  encoding: EncodingName,
+  count: TextCounter = countTokens,
+): Promise<number> {
   if (!message.parts) return count(message.content, encoding);
   let total = 0;
   for (const part of message.parts) total += await partTokens(part, encoding, count);
@@ -58,7 +66,9 @@ export function promptText(request: Pick<ChatRequest, 'system' | 'messages'>): s
  * One count per encoding per request: routing and every model on the route share it. Should the tokenizer fail to
  * load, the rough characters-per-token estimate still lets budgets and routing work.
  */
-export function promptTokenCounter(request: Pick<ChatRequest, 'system' | 'messages' | 'tools'>): (encoding: EncodingName) => Promise<number> {
+export function promptTokenCounter(
+  request: Pick<ChatRequest, 'system' | 'messages' | 'tools'>,
+): (encoding: EncodingName) => Promise<number> {
   const counts = new Map<EncodingName, Promise<number>>();
   return (encoding) => {
     let count = counts.get(encoding);

@@ -4,9 +4,7 @@ import type { ProviderError } from '../providers/providerError';
 import type { ResilienceSettings } from '../config/resilienceSettings';
 import type { WatchdogLimits } from './streamWatchdog';
 
-export type RetryDecision =
-  | { retry: true; delayMs: number; basis: 'retry-after' | 'backoff' }
-  | { retry: false; because: string };
+export type RetryDecision = { retry: true; delayMs: number; basis: 'retry-after' | 'backoff' } | { retry: false; because: string };
 
 /**
  * "Equal jitter": half the exponential delay fixed, half random, so retries from many clients spread out
@@ -65,7 +63,11 @@ export class RetryBudget {
   silenceLimits(): WatchdogLimits {
     const { firstByteTimeoutMs, idleTimeoutMs, maxTotalWaitMs } = this.settings;
     const left = Math.max(1, maxTotalWaitMs - this.modelWaited);
-    return { firstByteTimeoutMs: Math.min(firstByteTimeoutMs, left), idleTimeoutMs: Math.min(idleTimeoutMs, left), capped: left < Math.max(firstByteTimeoutMs, idleTimeoutMs) };
+    return {
+      firstByteTimeoutMs: Math.min(firstByteTimeoutMs, left),
+      idleTimeoutMs: Math.min(idleTimeoutMs, left),
+      capped: left < Math.max(firstByteTimeoutMs, idleTimeoutMs),
+    };
   }
 
   /** @param attemptsOnModel attempts already made on the current model, the failed one included. */
@@ -87,11 +89,17 @@ export class RetryBudget {
     this.backoff = this.backoff ? this.backoff.next(undefined) : this.factory.next();
     const delayMs = this.backoff.duration;
     if (delayMs > left) {
-      return { retry: false, because: `${describeKind(error)}: the next retry would pass the ${seconds(this.settings.maxTotalWaitMs)} retry cap` };
+      return {
+        retry: false,
+        because: `${describeKind(error)}: the next retry would pass the ${seconds(this.settings.maxTotalWaitMs)} retry cap`,
+      };
     }
     // A model that stalled gets another attempt only with time left to wait for it (a second or a quarter of the cap).
     if (error.kind === 'timeout' && left - delayMs < Math.min(1000, this.settings.maxTotalWaitMs / 4)) {
-      return { retry: false, because: `${describeKind(error)}: its silence used up the ${seconds(this.settings.maxTotalWaitMs)} wait cap (llmWorkbench.gateway.maxTotalWaitMs)` };
+      return {
+        retry: false,
+        because: `${describeKind(error)}: its silence used up the ${seconds(this.settings.maxTotalWaitMs)} wait cap (llmWorkbench.gateway.maxTotalWaitMs)`,
+      };
     }
     return { retry: true, delayMs, basis: 'backoff' };
   }

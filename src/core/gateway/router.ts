@@ -54,7 +54,9 @@ export async function decideRoute(request: GatewayRequest, estimatedInputTokens:
     if (!privacy) return { route, localOnly: false };
     const local = [route.primary, ...route.fallbacks].filter((ref) => isLocalModel(ref, ctx));
     if (local.length === 0) {
-      throw routingError(`${privacy}, so only a local model may see it, but you chose ${request.model}: choose a local model (e.g. ollama:llama3.1:8b). Nothing was sent.`);
+      throw routingError(
+        `${privacy}, so only a local model may see it, but you chose ${request.model}: choose a local model (e.g. ollama:llama3.1:8b). Nothing was sent.`,
+      );
     }
     return { route: makeRoute(local[0], local.slice(1), `${local[0]} chosen by you (local; ${privacy})`), localOnly: true };
   }

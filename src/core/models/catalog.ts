@@ -17,7 +17,19 @@ export interface CatalogProvider {
 /** Catalog provider to prefer for a configured provider kind, when a ref's provider id is the user's own name. */
 const CATALOG_PROVIDER_FOR_KIND: Readonly<Record<string, string>> = { openai: 'openai', anthropic: 'anthropic', ollama: 'ollama' };
 /** Among hosts of the same model id, the first-party one first. */
-const FIRST_PARTY_ORDER = ['openai', 'anthropic', 'gemini', 'mistral', 'deepseek', 'xai', 'azure', 'groq', 'together', 'openrouter', 'ollama'];
+const FIRST_PARTY_ORDER = [
+  'openai',
+  'anthropic',
+  'gemini',
+  'mistral',
+  'deepseek',
+  'xai',
+  'azure',
+  'groq',
+  'together',
+  'openrouter',
+  'ollama',
+];
 
 export interface ModelCatalogOptions {
   /** The base table (default: the process's store, see setDefaultCatalogStore). */
@@ -67,7 +79,8 @@ export class ModelCatalog {
     const sameId = byId.get(id) ?? [];
     const preferred = CATALOG_PROVIDER_FOR_KIND[kind ?? ''];
     const host = sameId.find((m) => m.provider === preferred) ?? sameId[0];
-    if (kind === 'ollama') return ollamaModel(ref, provider, id, byRef.get(`ollama:${id}`) ?? byRef.get(`ollama:${id.replace(/:latest$/, '')}`));
+    if (kind === 'ollama')
+      return ollamaModel(ref, provider, id, byRef.get(`ollama:${id}`) ?? byRef.get(`ollama:${id.replace(/:latest$/, '')}`));
     return host ? { ...host, ref, provider } : undefined;
   }
 

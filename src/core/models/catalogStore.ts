@@ -30,7 +30,8 @@ export function loadShippedCatalog(): CatalogData {
   const candidates = [join(__dirname, 'catalog', 'models.json'), join(__dirname, '..', 'catalog', 'models.json')];
   const bundled = candidates.find((file) => existsSync(file));
   const data: unknown = load(bundled ?? './data/litellmCatalog.json');
-  if (!isCatalogData(data)) throw new Error(`The shipped model catalog (${bundled ?? 'data/litellmCatalog.json'}) is damaged: rebuild or reinstall.`);
+  if (!isCatalogData(data))
+    throw new Error(`The shipped model catalog (${bundled ?? 'data/litellmCatalog.json'}) is damaged: rebuild or reinstall.`);
   return data;
 }
 
@@ -43,9 +44,7 @@ export class CatalogStore {
   private loaded: { data: CatalogData; models: ModelInfo[]; origin: CatalogOrigin } | undefined;
   private readonly listeners = new Set<() => void>();
 
-  constructor(
-    private readonly options: { storedPath?: string; shipped?: () => CatalogData } = {},
-  ) {}
+  constructor(private readonly options: { storedPath?: string; shipped?: () => CatalogData } = {}) {}
 
   get storedPath(): string | undefined {
     return this.options.storedPath;
@@ -104,7 +103,9 @@ export class CatalogStore {
       const data: unknown = JSON.parse(readFileSync(path, 'utf8'));
       return isCatalogData(data) ? { data } : { problem: `${path} is not a model catalog; using the shipped snapshot` };
     } catch (error) {
-      return { problem: `${path} could not be read (${error instanceof Error ? error.message : String(error)}); using the shipped snapshot` };
+      return {
+        problem: `${path} could not be read (${error instanceof Error ? error.message : String(error)}); using the shipped snapshot`,
+      };
     }
   }
 }

@@ -27,7 +27,12 @@ export function deprecatedRefsIn(text: string, catalog: ModelCatalog, today: Dat
     if (!model || model.ref !== ref) continue;
     const state = deprecationState(model.deprecation, today);
     if (!state) continue;
-    mentions.push({ offset: match.index! + 1, length: ref.length, ref, message: `${ref} (${model.displayName}) is ${deprecationText(state)}.` });
+    mentions.push({
+      offset: match.index! + 1,
+      length: ref.length,
+      ref,
+      message: `${ref} (${model.displayName}) is ${deprecationText(state)}.`,
+    });
   }
   return mentions;
 }

@@ -62,8 +62,18 @@ const lineages = new Map<string, Lineage>();
 function computeLineage(id: string): Lineage {
   let rest = id.toLowerCase().slice(id.lastIndexOf('/') + 1);
   const preview = /(preview|exp|beta)/.test(rest);
-  const suffixes = [/-\d{8}$/, /-\d{4}-\d{2}-\d{2}$/, /-\d{2}-\d{4}$/, /-latest$/, /-preview$/, /-exp(-\d+)?$/, /-beta$/, /-(0\d|1[0-2])\d{2}$/, /-2[45]\d{2}$/];
-  for (let changed = true; changed; ) {
+  const suffixes = [
+    /-\d{8}$/,
+    /-\d{4}-\d{2}-\d{2}$/,
+    /-\d{2}-\d{4}$/,
+    /-latest$/,
+    /-preview$/,
+    /-exp(-\d+)?$/,
+    /-beta$/,
+    /-(0\d|1[0-2])\d{2}$/,
+    /-2[45]\d{2}$/,
+  ];
+  for (let changed = true; changed;) {
     changed = false;
     for (const suffix of suffixes) {
       const next = rest.replace(suffix, '');

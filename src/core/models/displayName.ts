@@ -18,7 +18,10 @@ export function displayNameFor(provider: string, id: string): string {
   let name: string;
   if (/^(gpt-|o\d|chatgpt-)/.test(last)) {
     // OpenAI's own style: "GPT-4o mini", "GPT-5.4 nano", "o4-mini".
-    name = last.replace(/^gpt-/, 'GPT-').replace(/^chatgpt-/, 'ChatGPT-').replace(/-(mini|nano|turbo|chat|pro)\b/g, ' $1');
+    name = last
+      .replace(/^gpt-/, 'GPT-')
+      .replace(/^chatgpt-/, 'ChatGPT-')
+      .replace(/-(mini|nano|turbo|chat|pro)\b/g, ' $1');
   } else {
     // Versions are written with dashes in ids (`claude-opus-4-1`, `claude-3-7-sonnet`) and dots in names (Claude Opus 4.1).
     const dotted = last.replace(/(^|-)(\d)-(\d)(?=$|-)/, '$1$2.$3');

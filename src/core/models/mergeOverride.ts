@@ -38,7 +38,9 @@ export function mergeOverride(base: ModelInfo | undefined, o: ModelOverride, oll
   else if (!base) merged.limitsUnknown = true;
 
   const given = PRICE_FIELDS.filter(([setting]) => o[setting] !== undefined);
-  let price: ModelPrice | undefined = base?.price ? { ...base.price, ...(base.price.tiers ? { tiers: base.price.tiers.map((t) => ({ ...t })) } : {}) } : undefined;
+  let price: ModelPrice | undefined = base?.price
+    ? { ...base.price, ...(base.price.tiers ? { tiers: base.price.tiers.map((t) => ({ ...t })) } : {}) }
+    : undefined;
   if (local && given.length === 0) price = { input: 0, output: 0 };
   else if (!price && (local || (o.inputPerMTok !== undefined && o.outputPerMTok !== undefined))) price = { input: 0, output: 0 };
   if (price) {

@@ -25,9 +25,11 @@ export async function downloadTable(url: string, options: DownloadOptions = {}):
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
     const response = await (options.fetch ?? fetch)(url, { signal: controller.signal, redirect: 'follow' });
-    if (!response.ok) throw new RefreshError(`${url} answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
+    if (!response.ok)
+      throw new RefreshError(`${url} answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
     const declared = Number(response.headers.get('content-length'));
-    if (Number.isFinite(declared) && declared > maxBytes) throw new RefreshError(`${url} is ${mb(declared)}: larger than the ${mb(maxBytes)} a price table can be`);
+    if (Number.isFinite(declared) && declared > maxBytes)
+      throw new RefreshError(`${url} is ${mb(declared)}: larger than the ${mb(maxBytes)} a price table can be`);
     const text = await readCapped(response, maxBytes, url);
     try {
       return JSON.parse(text);
@@ -88,8 +90,10 @@ export function diffCatalogs(before: CatalogData, after: CatalogData): CatalogCh
       changes.added.push(ref);
       continue;
     }
-    if (JSON.stringify(previous.price) !== JSON.stringify(model.price)) changes.priceChanged.push({ ref, before: previous.price, after: model.price });
-    else if (previous.in !== model.in || previous.out !== model.out || previous.deprecated?.date !== model.deprecated?.date) changes.otherChanged.push(ref);
+    if (JSON.stringify(previous.price) !== JSON.stringify(model.price))
+      changes.priceChanged.push({ ref, before: previous.price, after: model.price });
+    else if (previous.in !== model.in || previous.out !== model.out || previous.deprecated?.date !== model.deprecated?.date)
+      changes.otherChanged.push(ref);
   }
   for (const ref of old.keys()) if (!now.has(ref)) changes.removed.push(ref);
   return changes;
@@ -136,8 +140,7 @@ export interface RefreshOptions extends DownloadOptions {
 }
 
 export type RefreshOutcome =
-  | { ok: true; before: CatalogData; after: CatalogData; changes: CatalogChanges }
-  | { ok: false; reason: string; kept: CatalogData };
+  { ok: true; before: CatalogData; after: CatalogData; changes: CatalogChanges } | { ok: false; reason: string; kept: CatalogData };
 
 /**
  * "Update Model Prices" / `models --update`: download LiteLLM's current table, validate and convert it, store it
@@ -151,7 +154,8 @@ export async function refreshCatalog(store: CatalogStore, options: RefreshOption
   try {
     const raw = await downloadTable(url, options);
     const extraDeprecations: Record<string, string> = {};
-    for (const model of before.models) if (model.deprecated?.source === 'anthropic-sdk') extraDeprecations[model.ref] = model.deprecated.date;
+    for (const model of before.models)
+      if (model.deprecated?.source === 'anthropic-sdk') extraDeprecations[model.ref] = model.deprecated.date;
     after = convertLitellmTable(raw, { url, retrieved: (options.now?.() ?? new Date()).toISOString(), extraDeprecations });
   } catch (error) {
     if (error instanceof RefreshError || error instanceof TableError) return { ok: false, reason: error.message, kept: before };

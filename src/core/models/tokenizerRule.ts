@@ -34,5 +34,7 @@ export function tokenizerRule(provider: string, modelId: string): TokenizerSpec 
   const openai = OPENAI_HOSTS.has(provider) || id !== modelId;
   if (!openai) return ESTIMATE_TOKENIZER;
   const encoding = tiktokenEncodingFor(id);
-  return encoding === 'o200k_base' || encoding === 'cl100k_base' ? { kind: 'exact', encoding: encoding as EncodingName } : ESTIMATE_TOKENIZER;
+  return encoding === 'o200k_base' || encoding === 'cl100k_base'
+    ? { kind: 'exact', encoding: encoding as EncodingName }
+    : ESTIMATE_TOKENIZER;
 }

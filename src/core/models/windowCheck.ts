@@ -55,7 +55,13 @@ export function windowSum(check: WindowCheck, promptTokens: number, outputReserv
 }
 
 /** Why a call does not fit, for errors (gateway) and notices (chat): which limit, by how much, what to do. */
-export function overflowReason(check: WindowCheck, limits: ModelLimits, promptTokens: number, outputReserve: number, modelName: string): string {
+export function overflowReason(
+  check: WindowCheck,
+  limits: ModelLimits,
+  promptTokens: number,
+  outputReserve: number,
+  modelName: string,
+): string {
   if (check.reserveOverMax) {
     return `the ${n(outputReserve)} tokens reserved for the answer exceed ${modelName}'s ${n(limits.maxOutput)}-token output limit — lower the output reserve`;
   }

@@ -56,7 +56,14 @@ export class AnthropicAdapter implements ProviderAdapter {
     // The SDK loads here, before the call's idle clock starts: its first load is not the provider's silence.
     loadAnthropic();
     const { context, options } = this.init;
-    return guardedStream(context, model, request, options.timeoutMs, (error) => this.normalize(error, model), (guard) => this.streamMessages(model, request, guard));
+    return guardedStream(
+      context,
+      model,
+      request,
+      options.timeoutMs,
+      (error) => this.normalize(error, model),
+      (guard) => this.streamMessages(model, request, guard),
+    );
   }
 
   /** One Messages call's raw SSE events: text as it comes; usage from `message_start` + `message_delta`. */
@@ -68,7 +75,9 @@ export class AnthropicAdapter implements ProviderAdapter {
     let stopReason: string | null | undefined;
     let stopped = false;
     const toolCalls = new ToolCallAssembler();
-    const { data: stream, response } = await this.client(key).messages.create(this.params(model, request), { signal: guard.signal }).withResponse();
+    const { data: stream, response } = await this.client(key)
+      .messages.create(this.params(model, request), { signal: guard.signal })
+      .withResponse();
     guard.markResponded();
     const whole = await nonStreamBody(response);
     if (whole) return yield* this.completeAnswer(whole, model);
@@ -155,7 +164,10 @@ export class AnthropicAdapter implements ProviderAdapter {
     const guard = new CallGuard(request.signal, this.init.options.timeoutMs);
     try {
       const { messages, system, tools } = this.params(model, request);
-      const result = await this.client(key).messages.countTokens({ model, messages, ...(system ? { system } : {}), ...(tools ? { tools } : {}) }, { signal: guard.signal });
+      const result = await this.client(key).messages.countTokens(
+        { model, messages, ...(system ? { system } : {}), ...(tools ? { tools } : {}) },
+        { signal: guard.signal },
+      );
       return result.input_tokens;
     } catch (error) {
       throw guard.interrupted ? interruptionError(guard, this.init.context, model) : this.normalize(error, model);
@@ -166,7 +178,8 @@ export class AnthropicAdapter implements ProviderAdapter {
 
   private params(model: string, request: ChatRequest): MessageCreateParamsStreaming {
     // An eval file's body (promptfoo's, with temperature): the SDK passes fields its types do not list through as is.
-    if (request.native?.protocol === 'anthropic-messages') return { ...request.native.body, model, stream: true } as unknown as MessageCreateParamsStreaming;
+    if (request.native?.protocol === 'anthropic-messages')
+      return { ...request.native.body, model, stream: true } as unknown as MessageCreateParamsStreaming;
     const params: MessageCreateParamsStreaming = {
       model,
       max_tokens: request.maxOutputTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS,

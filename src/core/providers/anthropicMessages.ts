@@ -26,7 +26,9 @@ export function anthropicMessages(request: Pick<ChatRequest, 'messages'>): Messa
       else if (part.type === 'tool_call') rest.push({ type: 'tool_use', id: toolUseId(part.id), name: part.name, input: part.input });
       else {
         const content = part.content
-          .map((c): TextBlockParam | ImageBlockParam | undefined => (c.type === 'image' ? imageBlock(c) : c.text ? { type: 'text', text: c.text } : undefined))
+          .map((c): TextBlockParam | ImageBlockParam | undefined =>
+            c.type === 'image' ? imageBlock(c) : c.text ? { type: 'text', text: c.text } : undefined,
+          )
           .filter((c): c is TextBlockParam | ImageBlockParam => c !== undefined);
         results.push({ type: 'tool_result', tool_use_id: toolUseId(part.callId), content, ...(part.isError ? { is_error: true } : {}) });
       }
@@ -57,5 +59,8 @@ export function toolUseId(id: string): string {
 }
 
 function imageBlock(image: ImagePart): ImageBlockParam {
-  return { type: 'image', source: { type: 'base64', media_type: image.mimeType as Base64ImageSource['media_type'], data: imageBase64(image) } };
+  return {
+    type: 'image',
+    source: { type: 'base64', media_type: image.mimeType as Base64ImageSource['media_type'], data: imageBase64(image) },
+  };
 }

@@ -90,7 +90,8 @@ export type ChatEvent =
   | { type: 'text'; text: string }
   /** One complete tool call (adapters assemble streamed argument fragments first). */
   | { type: 'tool_call'; call: ToolCallPart }
-  | { type: 'usage'; usage: import('./usage').Usage }  | { type: 'done'; stopReason: StopReason }
+  | { type: 'usage'; usage: import('./usage').Usage }
+  | { type: 'done'; stopReason: StopReason }
   | { type: 'error'; error: import('./providerError').ProviderError };
 
 /** A message built from parts, with `content` set to the text of its text parts. */

@@ -32,7 +32,10 @@ export function createAdapter(config: ProviderConfig, keys: KeySource, options: 
     case 'ollama':
       return new OllamaAdapter({ config, keys, options, context });
     default:
-      throw configError(config, `has unknown kind '${String((config as { kind: unknown }).kind)}' — use openai, anthropic, openai-compatible or ollama`);
+      throw configError(
+        config,
+        `has unknown kind '${String((config as { kind: unknown }).kind)}' — use openai, anthropic, openai-compatible or ollama`,
+      );
   }
 }
 
@@ -40,7 +43,10 @@ function resolveBaseUrl(config: ProviderConfig): string {
   const preset = config.kind === 'openai-compatible' ? SETTINGS_VENDORS.find((v) => v.prefix === config.id)?.baseUrl : undefined;
   const raw = config.baseUrl?.trim() || preset || DEFAULT_BASE_URLS[config.kind];
   if (!raw) {
-    throw configError(config, 'is OpenAI-compatible and needs a baseUrl (e.g. http://localhost:1234/v1) — add it to llmWorkbench.providers');
+    throw configError(
+      config,
+      'is OpenAI-compatible and needs a baseUrl (e.g. http://localhost:1234/v1) — add it to llmWorkbench.providers',
+    );
   }
   // OLLAMA_HOST is often written without a scheme ("localhost:11434").
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`;

@@ -66,7 +66,9 @@ export function effectiveContextWindow(input: EffectiveContextWindowInput): Effe
   // `contextWindow` the user set counts as the fallback.
   const fallback = input.info?.combinedWindow ?? OLLAMA_DEFAULT_NUM_CTX;
   const fallbackName =
-    fallback === OLLAMA_DEFAULT_NUM_CTX ? `${n(fallback)} = Ollama's default` : `${n(fallback)} = the contextWindow of ${input.ref} in llmWorkbench.models`;
+    fallback === OLLAMA_DEFAULT_NUM_CTX
+      ? `${n(fallback)} = Ollama's default`
+      : `${n(fallback)} = the contextWindow of ${input.ref} in llmWorkbench.models`;
   if (!provider) {
     return {
       tokens: fallback,
@@ -86,7 +88,11 @@ export function effectiveContextWindow(input: EffectiveContextWindowInput): Effe
         : window.from === 'modelfile'
           ? `num_ctx of ${model} from ${where}${capped}`
           : `Ollama's default: ${where} sets no num_ctx for ${model}${capped}; set numCtx in llmWorkbench.providers for a larger one`;
-    return { tokens: window.tokens, source: window.from === 'setting' ? 'setting' : 'server', note: `Window ${n(window.tokens)} = ${why}.` };
+    return {
+      tokens: window.tokens,
+      source: window.from === 'setting' ? 'setting' : 'server',
+      note: `Window ${n(window.tokens)} = ${why}.`,
+    };
   }
   if (numCtx !== undefined) {
     // The setting is sent with every call, so it is the window even before (or without) the server's answer.

@@ -16,8 +16,7 @@ export const errorMessages = {
     ' — wait and retry, or route to another model',
   quota: (c: ProviderContext, detail?: string) =>
     `${c.label} says the account is out of quota or over its spend limit${detail ? ` (${detail})` : ''} — add credit or raise the limit in the provider's billing settings; retrying will not help`,
-  overloaded: (c: ProviderContext) =>
-    `${c.label} is overloaded right now (529) — try again in a moment or fall back to another model`,
+  overloaded: (c: ProviderContext) => `${c.label} is overloaded right now (529) — try again in a moment or fall back to another model`,
   server: (c: ProviderContext, status?: number, detail?: string) =>
     `${c.label} had a server error${status ? ` (${status})` : ''}${detail ? `: ${detail}` : ''} — try again; if it persists, check the provider's status page`,
   timeout: (c: ProviderContext, model: string, ms?: number) =>

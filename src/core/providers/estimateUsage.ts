@@ -10,7 +10,16 @@ export function estimateUsage(request: ChatRequest, outputText: string): Usage {
   // Tool calls and results count by their text; images have no characters to count and are left out.
   const messageChars = (m: ChatRequest['messages'][number]) =>
     m.content.length +
-    (m.parts ?? []).reduce((sum, p) => sum + (p.type === 'tool_call' ? p.name.length + JSON.stringify(p.input).length : p.type === 'tool_result' ? p.content.reduce((n, c) => n + (c.type === 'text' ? c.text.length : 0), 0) : 0), 0);
+    (m.parts ?? []).reduce(
+      (sum, p) =>
+        sum +
+        (p.type === 'tool_call'
+          ? p.name.length + JSON.stringify(p.input).length
+          : p.type === 'tool_result'
+            ? p.content.reduce((n, c) => n + (c.type === 'text' ? c.text.length : 0), 0)
+            : 0),
+      0,
+    );
   const promptChars = (request.system?.length ?? 0) + request.messages.reduce((sum, m) => sum + messageChars(m), 0);
   return {
     input: { total: estimateTokensFromChars(promptChars) },

@@ -78,11 +78,18 @@ export interface SdkErrorClasses {
 }
 
 /** An error thrown by an official SDK, as one of our kinds. `malformed` names what a JSON.parse failure was parsing. */
-export function normalizeSdkError(sdk: SdkErrorClasses, error: unknown, context: ProviderContext, model: string, malformed: string): ProviderError {
+export function normalizeSdkError(
+  sdk: SdkErrorClasses,
+  error: unknown,
+  context: ProviderContext,
+  model: string,
+  malformed: string,
+): ProviderError {
   if (error instanceof sdk.APIUserAbortError) return abortedError(context, model);
   if (error instanceof sdk.APIConnectionTimeoutError) return timeoutError(context, model, undefined);
   if (error instanceof sdk.APIConnectionError) return errorFromTransport(error.cause ?? error, context, model);
-  if (error instanceof sdk.APIError) return errorFromHttp({ status: error.status, headers: error.headers, body: error.error }, context, model);
+  if (error instanceof sdk.APIError)
+    return errorFromHttp({ status: error.status, headers: error.headers, body: error.error }, context, model);
   // The SDKs' SSE decoders throw JSON.parse's error for a malformed event.
   if (error instanceof SyntaxError) return incompleteError(context, model, malformed, error);
   return errorFromTransport(error, context, model);

@@ -79,7 +79,7 @@ export function fragmentSpans(text: string, spelling: KeySpelling): Array<[numbe
     else starts.set(piece, [i]);
   }
   const spans: Array<[number, number]> = [];
-  for (let i = 0; i + size <= text.length; ) {
+  for (let i = 0; i + size <= text.length;) {
     const candidates = starts.get(text.slice(i, i + size));
     if (!candidates) {
       i++;

@@ -32,7 +32,13 @@ export async function nonStreamBody(response: Response): Promise<NonStreamBody |
 
 /** A 200 that is not an answer: the base URL points somewhere else. Not retried: the same URL answers the same. */
 export function notAnAnswerError(ctx: ProviderContext, model: string, contentType: string): ProviderError {
-  return new ProviderError({ kind: 'bad_request', provider: ctx.config.id, model, status: 200, message: errorMessages.notAnAnswer(ctx, contentType) });
+  return new ProviderError({
+    kind: 'bad_request',
+    provider: ctx.config.id,
+    model,
+    status: 200,
+    message: errorMessages.notAnAnswer(ctx, contentType),
+  });
 }
 
 async function readBounded(response: Response, limit: number): Promise<string> {

@@ -34,7 +34,11 @@ export function errorFromHttp(failure: HttpFailure, ctx: ProviderContext, model:
   const detail = message ? clip(ctx.redact ? ctx.redact(message) : redactSecrets(message)) : undefined;
 
   const saysRateLimit = has('rate_limit_error', 'rate_limit_exceeded');
-  if (signals.some((s) => QUOTA_CODES.has(s)) || status === 402 || (!saysRateLimit && isClientStatus(status) && message && QUOTA_TEXT.test(message))) {
+  if (
+    signals.some((s) => QUOTA_CODES.has(s)) ||
+    status === 402 ||
+    (!saysRateLimit && isClientStatus(status) && message && QUOTA_TEXT.test(message))
+  ) {
     return new ProviderError({ ...base, kind: 'quota', message: errorMessages.quota(ctx, code ?? type) });
   }
   if (has('context_length_exceeded', 'string_above_max_length') || (isClientStatus(status) && message && CONTEXT_TEXT.test(message))) {
@@ -48,7 +52,12 @@ export function errorFromHttp(failure: HttpFailure, ctx: ProviderContext, model:
     return new ProviderError({ ...base, kind: 'rate_limit', retryAfterMs, message: errorMessages.rateLimit(ctx, retryAfterMs) });
   }
   if (status === 529 || has('overloaded_error')) {
-    return new ProviderError({ ...base, kind: 'overloaded', retryAfterMs: parseRetryAfterMs(failure.headers), message: errorMessages.overloaded(ctx) });
+    return new ProviderError({
+      ...base,
+      kind: 'overloaded',
+      retryAfterMs: parseRetryAfterMs(failure.headers),
+      message: errorMessages.overloaded(ctx),
+    });
   }
   if (status === 408) {
     return new ProviderError({ ...base, kind: 'timeout', message: errorMessages.timeout(ctx, model) });
@@ -86,12 +95,19 @@ export function errorFromTransport(cause: unknown, ctx: ProviderContext, model: 
 }
 
 /** Codes that mean the request never reached the server: the endpoint is down or unreachable, whatever the model. */
-const CONNECT_CODES = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EHOSTDOWN|UND_ERR_CONNECT_TIMEOUT|UND_ERR_SOCKET_CONNECT|CERT_\w+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|ERR_TLS_CERT_ALTNAME_INVALID)$/;
+const CONNECT_CODES =
+  /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EHOSTDOWN|UND_ERR_CONNECT_TIMEOUT|UND_ERR_SOCKET_CONNECT|CERT_\w+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|ERR_TLS_CERT_ALTNAME_INVALID)$/;
 
 /** A connection that broke after the provider started answering: the answer was cut, not the endpoint unreachable. */
 export function midAnswerTransportError(error: ProviderError, ctx: ProviderContext, model: string): ProviderError {
   if (error.kind !== 'network') return error;
-  return new ProviderError({ kind: 'network', provider: ctx.config.id, model, cause: error.cause, message: errorMessages.reset(ctx, model, findErrorCode(error.cause)) });
+  return new ProviderError({
+    kind: 'network',
+    provider: ctx.config.id,
+    model,
+    cause: error.cause,
+    message: errorMessages.reset(ctx, model, findErrorCode(error.cause)),
+  });
 }
 
 export function abortedError(ctx: ProviderContext, model: string): ProviderError {
@@ -103,7 +119,13 @@ export function timeoutError(ctx: ProviderContext, model: string, ms: number | u
 }
 
 export function incompleteError(ctx: ProviderContext, model: string, why: string, cause?: unknown): ProviderError {
-  return new ProviderError({ kind: 'incomplete', provider: ctx.config.id, model, cause, message: errorMessages.incomplete(ctx, model, why) });
+  return new ProviderError({
+    kind: 'incomplete',
+    provider: ctx.config.id,
+    model,
+    cause,
+    message: errorMessages.incomplete(ctx, model, why),
+  });
 }
 
 export function missingKeyError(ctx: ProviderContext, model: string): ProviderError {

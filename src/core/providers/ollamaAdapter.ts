@@ -77,7 +77,14 @@ export class OllamaAdapter implements ProviderAdapter {
 
   private streamNative(model: string, request: ChatRequest): AsyncIterable<ChatEvent> {
     const { context, options } = this.init;
-    return guardedStream(context, model, request, options.timeoutMs, (error) => errorFromTransport(error, context, model), (guard) => this.streamChat(model, request, guard));
+    return guardedStream(
+      context,
+      model,
+      request,
+      options.timeoutMs,
+      (error) => errorFromTransport(error, context, model),
+      (guard) => this.streamChat(model, request, guard),
+    );
   }
 
   /** One `/api/chat` NDJSON stream: text lines as they come; the `done: true` line carries the counts. */
@@ -85,7 +92,16 @@ export class OllamaAdapter implements ProviderAdapter {
     const { context } = this.init;
     if (request.tools?.length && request.toolChoice === 'required') {
       // The native API has no tool_choice: sending the tools anyway would let the model answer without one.
-      return [{ type: 'error', error: unsupportedRequestError(context, model, "Ollama's native API cannot require a tool call (tool mode 'required'); use the OpenAI-compatible endpoint (ollamaApi: \"openai\") or a hosted model") }];
+      return [
+        {
+          type: 'error',
+          error: unsupportedRequestError(
+            context,
+            model,
+            "Ollama's native API cannot require a tool call (tool mode 'required'); use the OpenAI-compatible endpoint (ollamaApi: \"openai\") or a hosted model",
+          ),
+        },
+      ];
     }
     const calls: ToolCallPart[] = [];
     const response = await this.fetch(`${context.baseUrl}/api/chat`, {
@@ -96,7 +112,13 @@ export class OllamaAdapter implements ProviderAdapter {
     });
     guard.touch();
     guard.markResponded();
-    if (!response.ok) return [{ type: 'error', error: errorFromHttp({ status: response.status, headers: response.headers, body: await readBody(response) }, context, model) }];
+    if (!response.ok)
+      return [
+        {
+          type: 'error',
+          error: errorFromHttp({ status: response.status, headers: response.headers, body: await readBody(response) }, context, model),
+        },
+      ];
     if (!response.body) return [{ type: 'error', error: incompleteError(context, model, 'the response had no body') }];
     // A complete JSON object is one NDJSON line and reads as the stream; a page is no answer at all.
     if (/^text\/(html|xml)\b/i.test(response.headers.get('content-type') ?? '')) {
@@ -171,20 +193,28 @@ export class OllamaAdapter implements ProviderAdapter {
   }
 
   private async resolveContextWindow(model: string): Promise<OllamaContextWindow> {
-    const show = (await this.getJson('POST', '/api/show', { model })) as { parameters?: string; model_info?: Record<string, unknown>; capabilities?: unknown };
+    const show = (await this.getJson('POST', '/api/show', { model })) as {
+      parameters?: string;
+      model_info?: Record<string, unknown>;
+      capabilities?: unknown;
+    };
     const fromModelfile = parseNumCtx(show.parameters);
     const numCtx = this.init.config.numCtx;
     const requested = numCtx ?? fromModelfile ?? OLLAMA_DEFAULT_NUM_CTX;
     const from = numCtx !== undefined ? 'setting' : fromModelfile !== undefined ? 'modelfile' : 'default';
     const trained = trainedContextLength(show.model_info);
-    const window: OllamaContextWindow = trained !== undefined && trained < requested ? { tokens: trained, from, cappedAt: trained } : { tokens: requested, from };
+    const window: OllamaContextWindow =
+      trained !== undefined && trained < requested ? { tokens: trained, from, cappedAt: trained } : { tokens: requested, from };
     if (Array.isArray(show.capabilities)) window.capabilities = show.capabilities.filter((c): c is string => typeof c === 'string');
     return window;
   }
 
   private body(model: string, request: ChatRequest): Record<string, unknown> {
     if (request.native?.protocol === 'ollama-chat') {
-      const options = { ...(this.init.config.numCtx !== undefined ? { num_ctx: this.init.config.numCtx } : {}), ...((request.native.body.options as object) ?? {}) };
+      const options = {
+        ...(this.init.config.numCtx !== undefined ? { num_ctx: this.init.config.numCtx } : {}),
+        ...((request.native.body.options as object) ?? {}),
+      };
       return { ...request.native.body, model, stream: true, ...(Object.keys(options).length ? { options } : {}) };
     }
     const messages = ollamaMessages(request);

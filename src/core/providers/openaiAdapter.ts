@@ -54,7 +54,14 @@ export class OpenAIAdapter implements ProviderAdapter {
     // The SDK loads here, before the call's idle clock starts: its first load is not the provider's silence.
     loadOpenAI();
     const { context, options } = this.init;
-    return guardedStream(context, model, request, options.timeoutMs, (error) => this.normalize(error, model), (guard) => this.streamCompletion(model, request, guard));
+    return guardedStream(
+      context,
+      model,
+      request,
+      options.timeoutMs,
+      (error) => this.normalize(error, model),
+      (guard) => this.streamCompletion(model, request, guard),
+    );
   }
 
   /** One chat-completions stream: text deltas as they come; the finish reason and the `include_usage` chunk end it. */
@@ -67,7 +74,9 @@ export class OpenAIAdapter implements ProviderAdapter {
     let finishReason: string | null | undefined;
     let usage: Usage | undefined;
     const toolCalls = new ToolCallAssembler();
-    const { data: stream, response } = await this.client(key).chat.completions.create(this.params(model, request), { signal: guard.signal }).withResponse();
+    const { data: stream, response } = await this.client(key)
+      .chat.completions.create(this.params(model, request), { signal: guard.signal })
+      .withResponse();
     guard.markResponded();
     const whole = await nonStreamBody(response);
     if (whole) return yield* this.completeAnswer(whole, model, request);
@@ -88,25 +97,29 @@ export class OpenAIAdapter implements ProviderAdapter {
     }
     if (!finishReason) return [{ type: 'error', error: incompleteError(context, model, 'the stream ended without a finish reason') }];
     if (!usage) {
-      if (this.init.usageRequired) return [{ type: 'error', error: incompleteError(context, model, 'the stream ended before its usage report') }];
+      if (this.init.usageRequired)
+        return [{ type: 'error', error: incompleteError(context, model, 'the stream ended before its usage report') }];
       usage = estimateUsage(request, text);
     }
     const calls = toolCallEvents(toolCalls, context, model);
     if ('error' in calls) return [calls.error];
-    return [
-      ...calls.events,
-      { type: 'usage', usage },
-      { type: 'done', stopReason: mapOpenAIStopReason(finishReason) },
-    ];
+    return [...calls.events, { type: 'usage', usage }, { type: 'done', stopReason: mapOpenAIStopReason(finishReason) }];
   }
 
   /**
    * One Responses API stream (`openai:responses:<model>` in eval files): output text deltas, then
    * `response.completed` (or `response.incomplete` when cut by max_output_tokens) with the usage.
    */
-  private async *streamResponse(model: string, request: ChatRequest, guard: CallGuard, key: string | undefined): AsyncGenerator<ChatEvent, ChatEvent[]> {
+  private async *streamResponse(
+    model: string,
+    request: ChatRequest,
+    guard: CallGuard,
+    key: string | undefined,
+  ): AsyncGenerator<ChatEvent, ChatEvent[]> {
     const { context } = this.init;
-    const body = { ...request.native!.body, model, stream: true } as unknown as Parameters<OpenAI['responses']['create']>[0] & { stream: true };
+    const body = { ...request.native!.body, model, stream: true } as unknown as Parameters<OpenAI['responses']['create']>[0] & {
+      stream: true;
+    };
     const stream = await this.client(key).responses.create(body, { signal: guard.signal });
     let usage: Usage | undefined;
     let stop: 'end' | 'max_tokens' | 'other' | undefined;
@@ -118,9 +131,18 @@ export class OpenAIAdapter implements ProviderAdapter {
         if (u) {
           const cacheRead = u.input_tokens_details?.cached_tokens;
           const reasoning = u.output_tokens_details?.reasoning_tokens;
-          usage = { input: { total: u.input_tokens, ...(cacheRead ? { cacheRead } : {}) }, output: { total: u.output_tokens, ...(reasoning ? { reasoning } : {}) }, source: 'provider' };
+          usage = {
+            input: { total: u.input_tokens, ...(cacheRead ? { cacheRead } : {}) },
+            output: { total: u.output_tokens, ...(reasoning ? { reasoning } : {}) },
+            source: 'provider',
+          };
         }
-        stop = event.type === 'response.completed' ? 'end' : event.response.incomplete_details?.reason === 'max_output_tokens' ? 'max_tokens' : 'other';
+        stop =
+          event.type === 'response.completed'
+            ? 'end'
+            : event.response.incomplete_details?.reason === 'max_output_tokens'
+              ? 'max_tokens'
+              : 'other';
       } else if (event.type === 'response.failed' || event.type === 'error') {
         const message = event.type === 'error' ? event.message : (event.response.error?.message ?? 'the response failed');
         return [{ type: 'error', error: incompleteError(context, model, `the Responses API reported: ${message}`) }];
@@ -197,7 +219,12 @@ export class OpenAIAdapter implements ProviderAdapter {
 
   private params(model: string, request: ChatRequest): ChatCompletionCreateParamsStreaming {
     if (request.native?.protocol === 'openai-chat') {
-      return { ...request.native.body, model, stream: true, stream_options: { include_usage: true } } as unknown as ChatCompletionCreateParamsStreaming;
+      return {
+        ...request.native.body,
+        model,
+        stream: true,
+        stream_options: { include_usage: true },
+      } as unknown as ChatCompletionCreateParamsStreaming;
     }
     const params: ChatCompletionCreateParamsStreaming = {
       model,

@@ -28,7 +28,15 @@ export function openaiMessages(request: Pick<ChatRequest, 'system' | 'messages'>
       out.push({
         role: 'assistant',
         content: text || (calls.length ? null : ''),
-        ...(calls.length ? { tool_calls: calls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: JSON.stringify(c.input) } })) } : {}),
+        ...(calls.length
+          ? {
+              tool_calls: calls.map((c) => ({
+                id: c.id,
+                type: 'function' as const,
+                function: { name: c.name, arguments: JSON.stringify(c.input) },
+              })),
+            }
+          : {}),
       });
       continue;
     }

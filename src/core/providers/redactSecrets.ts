@@ -30,7 +30,9 @@ export function redactSecrets(text: string, knownKeys: Iterable<string> = []): s
   }
   let out = replaceSpans(text, spans);
   out = out.replace(KEY_LIKE, REDACTED).replace(URL_CREDENTIALS, `$1${REDACTED}@`);
-  return out.replace(NAMED_SECRET, (match, name: string, separator: string, value: string) => (value.startsWith(REDACTED) ? match : `${name}${separator}${REDACTED}`));
+  return out.replace(NAMED_SECRET, (match, name: string, separator: string, value: string) =>
+    value.startsWith(REDACTED) ? match : `${name}${separator}${REDACTED}`,
+  );
 }
 
 /** Replaces the (possibly overlapping) spans with one `[redacted]` each after merging them. */

@@ -20,7 +20,13 @@ export const VENDORS: readonly VendorPreset[] = [
   { prefix: 'xai', baseUrl: 'https://api.x.ai/v1', keyVariable: 'XAI_API_KEY', label: 'xAI', body: 'openai' },
   { prefix: 'openrouter', baseUrl: 'https://openrouter.ai/api/v1', keyVariable: 'OPENROUTER_API_KEY', label: 'OpenRouter', body: 'openai' },
   { prefix: 'perplexity', baseUrl: 'https://api.perplexity.ai', keyVariable: 'PERPLEXITY_API_KEY', label: 'Perplexity', body: 'openai' },
-  { prefix: 'fireworks', baseUrl: 'https://api.fireworks.ai/inference/v1', keyVariable: 'FIREWORKS_API_KEY', label: 'Fireworks', body: 'openai' },
+  {
+    prefix: 'fireworks',
+    baseUrl: 'https://api.fireworks.ai/inference/v1',
+    keyVariable: 'FIREWORKS_API_KEY',
+    label: 'Fireworks',
+    body: 'openai',
+  },
   { prefix: 'cerebras', baseUrl: 'https://api.cerebras.ai/v1', keyVariable: 'CEREBRAS_API_KEY', label: 'Cerebras', body: 'openai' },
 ];
 
@@ -33,4 +39,3 @@ export const SETTINGS_VENDORS: readonly Omit<VendorPreset, 'body'>[] = [
   { prefix: 'together', baseUrl: 'https://api.together.xyz/v1', keyVariable: 'TOGETHER_API_KEY', label: 'Together AI' },
   { prefix: 'gemini', baseUrl: 'https://generativelanguage.googleapis.com/v1beta/openai', keyVariable: 'GEMINI_API_KEY', label: 'Gemini' },
 ];
-

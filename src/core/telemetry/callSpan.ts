@@ -101,7 +101,10 @@ export class CallSpan {
   private apply(event: GatewayEvent): void {
     switch (event.type) {
       case 'route': {
-        const attributes: Attributes = { [WB.route]: [event.route.primary, ...event.route.fallbacks].filter(Boolean), [WB.routeReason]: event.route.reason };
+        const attributes: Attributes = {
+          [WB.route]: [event.route.primary, ...event.route.fallbacks].filter(Boolean),
+          [WB.routeReason]: event.route.reason,
+        };
         if (event.route.primary && !this.request.model) {
           Object.assign(attributes, this.modelAttributes(event.route.primary));
           this.span.updateName(`${GEN_AI_OPERATION_NAME_VALUE_CHAT} ${this.requestModel}`);
@@ -112,7 +115,11 @@ export class CallSpan {
       case 'attempt':
         return this.startAttempt(event.model);
       case 'retry':
-        this.span.addEvent(WB_EVENT.retry, { [WB.attemptModel]: event.model, [WB.retryDelayMs]: event.delayMs, [ATTR_ERROR_TYPE]: event.error.kind });
+        this.span.addEvent(WB_EVENT.retry, {
+          [WB.attemptModel]: event.model,
+          [WB.retryDelayMs]: event.delayMs,
+          [ATTR_ERROR_TYPE]: event.error.kind,
+        });
         return this.endAttempt(event.error.kind, event.error.message);
       case 'fallback':
         this.span.addEvent(WB_EVENT.fallback, { from: event.from, to: event.to, [WB.fallbackReason]: event.reason });
@@ -185,14 +192,16 @@ export class CallSpan {
     };
     if (record.model) attributes[ATTR_GEN_AI_RESPONSE_MODEL] = record.model;
     if (record.costUsd !== null) attributes[WB.costUsd] = record.costUsd;
-    if (record.estimatedCostUsd !== undefined && record.estimatedCostUsd !== null) attributes[WB.estimatedCostUsd] = record.estimatedCostUsd;
+    if (record.estimatedCostUsd !== undefined && record.estimatedCostUsd !== null)
+      attributes[WB.estimatedCostUsd] = record.estimatedCostUsd;
     if (record.fallbackReason) attributes[WB.fallbackReason] = record.fallbackReason;
     if (record.usageSource) attributes[WB.usageSource] = record.usageSource;
     if (record.ttftMs !== null) attributes[ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = record.ttftMs / 1000;
     if (finish) attributes[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = [finish];
     // With no limit from the caller the gateway sends the model's own maximum: the span shows the limit that applied,
     // so a `length` finish is read against the number that cut it.
-    if (this.request.maxOutputTokens === undefined && record.maxOutputTokens !== undefined) attributes[ATTR_GEN_AI_REQUEST_MAX_TOKENS] = record.maxOutputTokens;
+    if (this.request.maxOutputTokens === undefined && record.maxOutputTokens !== undefined)
+      attributes[ATTR_GEN_AI_REQUEST_MAX_TOKENS] = record.maxOutputTokens;
     Object.assign(attributes, usageAttributes(this.usage, record));
     if (this.deps.captureContent && record.outcome === 'ok') attributes[ATTR_GEN_AI_OUTPUT_MESSAGES] = outputMessages(this.answer, finish);
     this.span.setAttributes(attributes);
@@ -219,7 +228,10 @@ export class CallSpan {
 /** Provider-reported usage when there is one; else the record's counts (which say whether they are estimates). */
 function usageAttributes(usage: Usage | undefined, record: CallRecord): Attributes {
   if (usage) {
-    const attributes: Attributes = { [ATTR_GEN_AI_USAGE_INPUT_TOKENS]: usage.input.total, [ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: usage.output.total };
+    const attributes: Attributes = {
+      [ATTR_GEN_AI_USAGE_INPUT_TOKENS]: usage.input.total,
+      [ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: usage.output.total,
+    };
     if (usage.input.cacheRead !== undefined) attributes[ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = usage.input.cacheRead;
     if (usage.input.cacheWrite !== undefined) attributes[ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = usage.input.cacheWrite;
     if (usage.output.reasoning !== undefined) attributes[ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = usage.output.reasoning;

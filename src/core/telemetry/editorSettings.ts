@@ -29,7 +29,10 @@ export function readEditorTelemetrySettings(read: (key: string) => unknown): Edi
     protocol: typeof read('telemetry.protocol') === 'string' ? (read('telemetry.protocol') as string) : 'http/protobuf',
     metrics: read('telemetry.metrics') !== false,
     captureContent: read('telemetry.captureContent') === true,
-    serviceName: typeof read('telemetry.serviceName') === 'string' && (read('telemetry.serviceName') as string).trim() ? (read('telemetry.serviceName') as string).trim() : DEFAULT_SERVICE_NAME,
+    serviceName:
+      typeof read('telemetry.serviceName') === 'string' && (read('telemetry.serviceName') as string).trim()
+        ? (read('telemetry.serviceName') as string).trim()
+        : DEFAULT_SERVICE_NAME,
   };
 }
 
@@ -47,7 +50,13 @@ export function readReceiverSettings(read: (key: string) => unknown): ReceiverSe
  */
 export function editorExportSettings(settings: EditorTelemetrySettings, headers: string | undefined): ExportSettings {
   if (!settings.enabled) throw new ExportSettingsError('llmWorkbench.telemetry.enabled is off');
-  const targets = presetTargets({ preset: settings.preset, endpoint: settings.endpoint, protocol: settings.protocol, headers, metrics: settings.metrics });
+  const targets = presetTargets({
+    preset: settings.preset,
+    endpoint: settings.endpoint,
+    protocol: settings.protocol,
+    headers,
+    metrics: settings.metrics,
+  });
   return {
     traces: targets.traces,
     metrics: targets.metrics,

@@ -47,12 +47,16 @@ function signalFromEnv(env: NodeJS.ProcessEnv, signal: Signal): SignalTarget | u
   const exporter = (env[exporterVar] ?? 'otlp').trim().toLowerCase() || 'otlp';
   if (exporter === 'none') return undefined;
   if (exporter !== 'otlp') {
-    throw new ExportSettingsError(`${exporterVar}=${exporter} is not supported: LLM Workbench exports OTLP only (set it to otlp, or none to turn ${signal} off)`);
+    throw new ExportSettingsError(
+      `${exporterVar}=${exporter} is not supported: LLM Workbench exports OTLP only (set it to otlp, or none to turn ${signal} off)`,
+    );
   }
   for (const name of ['CERTIFICATE', 'CLIENT_KEY', 'CLIENT_CERTIFICATE']) {
     for (const variable of [`OTEL_EXPORTER_OTLP_${name}`, `OTEL_EXPORTER_OTLP_${S}_${name}`]) {
       if (env[variable]?.trim()) {
-        throw new ExportSettingsError(`${variable} is not supported: LLM Workbench uses the system's trusted certificates and no client certificate; unset it, or export through a local collector`);
+        throw new ExportSettingsError(
+          `${variable} is not supported: LLM Workbench uses the system's trusted certificates and no client certificate; unset it, or export through a local collector`,
+        );
       }
     }
   }
@@ -74,7 +78,9 @@ function signalFromEnv(env: NodeJS.ProcessEnv, signal: Signal): SignalTarget | u
 }
 
 function compression(env: NodeJS.ProcessEnv, S: string): 'gzip' | 'none' {
-  const variable = env[`OTEL_EXPORTER_OTLP_${S}_COMPRESSION`]?.trim() ? `OTEL_EXPORTER_OTLP_${S}_COMPRESSION` : 'OTEL_EXPORTER_OTLP_COMPRESSION';
+  const variable = env[`OTEL_EXPORTER_OTLP_${S}_COMPRESSION`]?.trim()
+    ? `OTEL_EXPORTER_OTLP_${S}_COMPRESSION`
+    : 'OTEL_EXPORTER_OTLP_COMPRESSION';
   const value = (env[variable] ?? '').trim().toLowerCase();
   if (value === '' || value === 'none') return 'none';
   if (value === 'gzip') return 'gzip';
@@ -86,7 +92,8 @@ function timeout(env: NodeJS.ProcessEnv): number {
   const text = env[variable]?.trim();
   if (!text) return DEFAULT_EXPORT_TIMEOUT_MS;
   const ms = Number(text);
-  if (!Number.isInteger(ms) || ms <= 0) throw new ExportSettingsError(`${variable}: "${text}" must be a positive whole number of milliseconds`);
+  if (!Number.isInteger(ms) || ms <= 0)
+    throw new ExportSettingsError(`${variable}: "${text}" must be a positive whole number of milliseconds`);
   return ms;
 }
 

@@ -46,7 +46,16 @@ export type EvalEventLike =
   | { type: 'result'; result: EvalResultLike }
   | {
       type: 'done';
-      summary: { total: number; passed: number; failed: number; errors: number; skipped: number; cancelled: boolean; newSpendUsd: number; unknownCostCalls: number };
+      summary: {
+        total: number;
+        passed: number;
+        failed: number;
+        errors: number;
+        skipped: number;
+        cancelled: boolean;
+        newSpendUsd: number;
+        unknownCostCalls: number;
+      };
     };
 
 /**
@@ -89,7 +98,11 @@ export class EvalRunSpans {
         [WB.caseRepeat]: start.repeat,
       };
       if (start.provider) attributes[WB.caseProvider] = start.provider;
-      span = this.tracer.startSpan(`eval case ${start.description || `#${start.caseIndex + 1}`}`, { kind: SpanKind.INTERNAL, attributes }, this.runContext);
+      span = this.tracer.startSpan(
+        `eval case ${start.description || `#${start.caseIndex + 1}`}`,
+        { kind: SpanKind.INTERNAL, attributes },
+        this.runContext,
+      );
       context = trace.setSpan(this.runContext, span);
       this.cases.set(context, span);
     } catch {
@@ -104,7 +117,11 @@ export class EvalRunSpans {
 
   private startRun(files: string[], total: number): void {
     const parent = currentParent();
-    this.run = this.tracer.startSpan('eval run', { kind: SpanKind.INTERNAL, attributes: { [WB.evalFiles]: files, [WB.evalTotal]: total } }, parent);
+    this.run = this.tracer.startSpan(
+      'eval run',
+      { kind: SpanKind.INTERNAL, attributes: { [WB.evalFiles]: files, [WB.evalTotal]: total } },
+      parent,
+    );
     this.runContext = trace.setSpan(parent, this.run);
   }
 

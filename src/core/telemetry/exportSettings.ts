@@ -104,7 +104,7 @@ export function checkedProtocol(text: string | undefined, source: string): OtlpP
   if (value === 'grpc') {
     throw new ExportSettingsError(
       `${source}=grpc is not supported: LLM Workbench exports OTLP over HTTP. Set it to http/protobuf (the default) or http/json and ` +
-        'point the endpoint at the collector\'s OTLP/HTTP port (usually 4318).',
+        "point the endpoint at the collector's OTLP/HTTP port (usually 4318).",
     );
   }
   throw new ExportSettingsError(`${source}: "${value}" is not an OTLP protocol; use http/protobuf (the default) or http/json`);

@@ -6,7 +6,10 @@ export const MAX_CONTENT_CHARS = 32_768;
 
 function part(content: string): { type: 'text'; content: string } {
   if (content.length <= MAX_CONTENT_CHARS) return { type: 'text', content };
-  return { type: 'text', content: `${content.slice(0, MAX_CONTENT_CHARS)}…[truncated: ${content.length - MAX_CONTENT_CHARS} more characters]` };
+  return {
+    type: 'text',
+    content: `${content.slice(0, MAX_CONTENT_CHARS)}…[truncated: ${content.length - MAX_CONTENT_CHARS} more characters]`,
+  };
 }
 
 /** `gen_ai.input.messages` in the conventions' JSON schema (role + parts), as a JSON string. */

@@ -49,7 +49,8 @@ export class GenAiMetrics {
       attributes[ATTR_SERVER_ADDRESS] = provider.serverAddress;
       if (provider.serverPort) attributes[ATTR_SERVER_PORT] = provider.serverPort;
     }
-    const failed = record.outcome !== 'ok' ? { [ATTR_ERROR_TYPE]: record.errorKind ?? (record.outcome === 'aborted' ? 'aborted' : '_OTHER') } : {};
+    const failed =
+      record.outcome !== 'ok' ? { [ATTR_ERROR_TYPE]: record.errorKind ?? (record.outcome === 'aborted' ? 'aborted' : '_OTHER') } : {};
     this.duration.record(record.totalMs / 1000, { ...attributes, ...failed });
     // Counts only when tokens were really used and counted: a refused call has no usage to report.
     if (record.usageSource) {

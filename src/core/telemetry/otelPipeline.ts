@@ -3,7 +3,12 @@ import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { OTLPMetricExporterBase } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
 import { createOtlpHttpExportDelegate, httpAgentFactoryFromOptions } from '@opentelemetry/otlp-exporter-base/node-http';
-import { JsonMetricsSerializer, JsonTraceSerializer, ProtobufMetricsSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import {
+  JsonMetricsSerializer,
+  JsonTraceSerializer,
+  ProtobufMetricsSerializer,
+  ProtobufTraceSerializer,
+} from '@opentelemetry/otlp-transformer';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
@@ -43,7 +48,11 @@ const CONCURRENT_EXPORTS = 2;
  */
 export function createTelemetryPipeline(settings: ExportSettings, options: PipelineOptions): TelemetryPipeline {
   const resource = defaultResource().merge(
-    resourceFromAttributes({ ...settings.resourceAttributes, [ATTR_SERVICE_NAME]: settings.serviceName, [ATTR_SERVICE_VERSION]: options.version }),
+    resourceFromAttributes({
+      ...settings.resourceAttributes,
+      [ATTR_SERVICE_NAME]: settings.serviceName,
+      [ATTR_SERVICE_VERSION]: options.version,
+    }),
   );
   const report = reporter(options.onExportError);
   let tracerProvider: BasicTracerProvider | undefined;
@@ -81,7 +90,10 @@ export function createTelemetryPipeline(settings: ExportSettings, options: Pipel
       return bounded(Promise.all([tracerProvider?.shutdown(), meterProvider?.shutdown()]), timeoutMs);
     },
     describe() {
-      const lines = [`traces: ${settings.traces ? describeTarget(settings.traces) : 'off'}`, `metrics: ${settings.metrics ? describeTarget(settings.metrics) : 'off'}`];
+      const lines = [
+        `traces: ${settings.traces ? describeTarget(settings.traces) : 'off'}`,
+        `metrics: ${settings.metrics ? describeTarget(settings.metrics) : 'off'}`,
+      ];
       return `${lines.join('; ')}; service.name=${settings.serviceName}; content capture ${settings.captureContent ? 'ON' : 'off'}`;
     },
   };
@@ -111,12 +123,17 @@ function traceExporter(target: SignalTarget, timeoutMs: number, onResult: (resul
 
 function metricExporter(target: SignalTarget, timeoutMs: number, onResult: (result: ExportResult) => void): OTLPMetricExporterBase {
   const serializer = target.protocol === 'http/json' ? JsonMetricsSerializer : ProtobufMetricsSerializer;
-  const exporter = new OTLPMetricExporterBase(createOtlpHttpExportDelegate<ResourceMetrics, unknown>(delegateOptions(target, timeoutMs), serializer));
+  const exporter = new OTLPMetricExporterBase(
+    createOtlpHttpExportDelegate<ResourceMetrics, unknown>(delegateOptions(target, timeoutMs), serializer),
+  );
   return observed(exporter, onResult);
 }
 
 /** The exporter with every export's result reported as well as returned (the SDK itself only logs to its global diag). */
-function observed<T extends { export(items: never, callback: (result: ExportResult) => void): void }>(exporter: T, onResult: (result: ExportResult) => void): T {
+function observed<T extends { export(items: never, callback: (result: ExportResult) => void): void }>(
+  exporter: T,
+  onResult: (result: ExportResult) => void,
+): T {
   type Export = (items: unknown, callback: (result: ExportResult) => void) => void;
   const original = exporter.export.bind(exporter) as unknown as Export;
   (exporter as unknown as { export: Export }).export = (items, callback) =>
@@ -139,7 +156,9 @@ function reporter(onError: ((message: string) => void) | undefined) {
       if (failing) return;
       failing = true;
       const reason = result.error?.message ?? 'unknown error';
-      onError?.(`OpenTelemetry export of ${signal} to ${target.url} failed: ${reason}. Calls are not affected; the ledger keeps every record.`);
+      onError?.(
+        `OpenTelemetry export of ${signal} to ${target.url} failed: ${reason}. Calls are not affected; the ledger keeps every record.`,
+      );
     };
   };
 }

@@ -1,11 +1,4 @@
-import {
-  checkedProtocol,
-  ExportSettingsError,
-  parseOtlpHeaders,
-  signalUrl,
-  type OtlpProtocol,
-  type SignalTarget,
-} from './exportSettings';
+import { checkedProtocol, ExportSettingsError, parseOtlpHeaders, signalUrl, type OtlpProtocol, type SignalTarget } from './exportSettings';
 
 export type PresetId = 'otlp' | 'langfuse' | 'phoenix' | 'datadog' | 'grafana';
 export const PRESET_IDS: readonly PresetId[] = ['otlp', 'langfuse', 'phoenix', 'datadog', 'grafana'];
@@ -48,10 +41,16 @@ export const PRESETS: Record<PresetId, Preset> = {
     id: 'langfuse',
     label: 'Langfuse',
     defaultEndpoint: 'https://cloud.langfuse.com/api/public/otel',
-    endpointExample: 'https://us.cloud.langfuse.com/api/public/otel (US region) or https://langfuse.example.com/api/public/otel (self-hosted)',
+    endpointExample:
+      'https://us.cloud.langfuse.com/api/public/otel (US region) or https://langfuse.example.com/api/public/otel (self-hosted)',
     metrics: false,
     protocols: ['http/protobuf', 'http/json'],
-    credential: { kind: 'basic', header: 'Authorization', user: 'Langfuse public key (pk-lf-…)', password: 'Langfuse secret key (sk-lf-…)' },
+    credential: {
+      kind: 'basic',
+      header: 'Authorization',
+      user: 'Langfuse public key (pk-lf-…)',
+      password: 'Langfuse secret key (sk-lf-…)',
+    },
     fixedHeaders: {},
   },
   phoenix: {
@@ -61,14 +60,20 @@ export const PRESETS: Record<PresetId, Preset> = {
     endpointExample: 'http://localhost:6006 (self-hosted) or https://app.phoenix.arize.com/s/<space> (Phoenix Cloud)',
     metrics: false,
     protocols: ['http/protobuf', 'http/json'],
-    credential: { kind: 'value', header: 'Authorization', prefix: 'Bearer ', label: 'Phoenix API key (leave empty for a local Phoenix without auth)' },
+    credential: {
+      kind: 'value',
+      header: 'Authorization',
+      prefix: 'Bearer ',
+      label: 'Phoenix API key (leave empty for a local Phoenix without auth)',
+    },
     fixedHeaders: {},
   },
   datadog: {
     id: 'datadog',
     label: 'Datadog LLM Observability',
     defaultEndpoint: 'https://otlp.datadoghq.com',
-    endpointExample: 'https://otlp.datadoghq.eu, https://otlp.us3.datadoghq.com, https://otlp.us5.datadoghq.com, https://otlp.ap1.datadoghq.com (your Datadog site)',
+    endpointExample:
+      'https://otlp.datadoghq.eu, https://otlp.us3.datadoghq.com, https://otlp.us5.datadoghq.com, https://otlp.ap1.datadoghq.com (your Datadog site)',
     metrics: false,
     // Datadog's OTLP trace intake takes http/protobuf only.
     protocols: ['http/protobuf'],
@@ -78,10 +83,15 @@ export const PRESETS: Record<PresetId, Preset> = {
   grafana: {
     id: 'grafana',
     label: 'Grafana Cloud (OTLP gateway)',
-    endpointExample: 'https://otlp-gateway-prod-eu-west-2.grafana.net/otlp (from your stack\'s OpenTelemetry page)',
+    endpointExample: "https://otlp-gateway-prod-eu-west-2.grafana.net/otlp (from your stack's OpenTelemetry page)",
     metrics: true,
     protocols: ['http/protobuf', 'http/json'],
-    credential: { kind: 'basic', header: 'Authorization', user: 'Grafana Cloud instance ID', password: 'Grafana Cloud access policy token' },
+    credential: {
+      kind: 'basic',
+      header: 'Authorization',
+      user: 'Grafana Cloud instance ID',
+      password: 'Grafana Cloud access policy token',
+    },
     fixedHeaders: {},
   },
 };
@@ -96,7 +106,8 @@ export function credentialHeaderString(preset: Preset, answers: string[]): strin
   if (credential.kind === 'headers') return answers[0]?.trim() ?? '';
   if (credential.kind === 'basic') {
     const [user = '', password = ''] = answers.map((a) => a.trim());
-    if (!user || !password) throw new ExportSettingsError(`${preset.label} needs both the ${credential.user} and the ${credential.password}`);
+    if (!user || !password)
+      throw new ExportSettingsError(`${preset.label} needs both the ${credential.user} and the ${credential.password}`);
     return `${credential.header}=${encodeURIComponent(`Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`)}`;
   }
   const value = answers[0]?.trim() ?? '';
@@ -114,7 +125,10 @@ export interface PresetInput {
 }
 
 /** The export targets a preset and the user's values make. A combination the backend does not accept is an error that says what to change. */
-export function presetTargets(input: PresetInput, settingPrefix = 'llmWorkbench.telemetry'): { traces: SignalTarget; metrics?: SignalTarget } {
+export function presetTargets(
+  input: PresetInput,
+  settingPrefix = 'llmWorkbench.telemetry',
+): { traces: SignalTarget; metrics?: SignalTarget } {
   const preset = PRESETS[input.preset];
   const endpoint = input.endpoint?.trim() || preset.defaultEndpoint;
   if (!endpoint) {
@@ -122,7 +136,9 @@ export function presetTargets(input: PresetInput, settingPrefix = 'llmWorkbench.
   }
   const protocol = checkedProtocol(input.protocol, `${settingPrefix}.protocol`);
   if (!preset.protocols.includes(protocol)) {
-    throw new ExportSettingsError(`${preset.label} accepts ${preset.protocols.join(' or ')} only: set ${settingPrefix}.protocol to ${preset.protocols[0]}`);
+    throw new ExportSettingsError(
+      `${preset.label} accepts ${preset.protocols.join(' or ')} only: set ${settingPrefix}.protocol to ${preset.protocols[0]}`,
+    );
   }
   const headers = { ...parseOtlpHeaders(input.headers ?? '', 'the stored export credentials'), ...preset.fixedHeaders };
   const target = (signal: 'traces' | 'metrics'): SignalTarget => ({

@@ -23,7 +23,10 @@ export function providerIdentities(providers: readonly ProviderConfig[]): (provi
   return (providerId) => {
     let identity = cache.get(providerId);
     if (!identity) {
-      identity = identify(providers.find((p) => p.id === providerId), providerId);
+      identity = identify(
+        providers.find((p) => p.id === providerId),
+        providerId,
+      );
       cache.set(providerId, identity);
     }
     return identity;
@@ -32,8 +35,7 @@ export function providerIdentities(providers: readonly ProviderConfig[]): (provi
 
 function identify(provider: ProviderConfig | undefined, providerId: string): ProviderIdentity {
   if (!provider) return { name: providerId };
-  const name =
-    provider.kind === 'openai-compatible' ? (WELL_KNOWN_COMPATIBLE[provider.id.toLowerCase()] ?? provider.id) : provider.kind;
+  const name = provider.kind === 'openai-compatible' ? (WELL_KNOWN_COMPATIBLE[provider.id.toLowerCase()] ?? provider.id) : provider.kind;
   const base = provider.baseUrl ?? DEFAULT_BASE_URLS[provider.kind];
   if (!base) return { name };
   try {

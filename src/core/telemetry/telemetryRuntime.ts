@@ -60,7 +60,11 @@ export function createTelemetry(settings: ExportSettings, options: TelemetryOpti
 }
 
 /** Metrics without traces (`OTEL_TRACES_EXPORTER=none`): the records alone carry what the histograms need. */
-function metricsOnly(gateway: ChatGateway, metrics: GenAiMetrics | undefined, provider: ReturnType<typeof providerIdentities>): ChatGateway {
+function metricsOnly(
+  gateway: ChatGateway,
+  metrics: GenAiMetrics | undefined,
+  provider: ReturnType<typeof providerIdentities>,
+): ChatGateway {
   if (!metrics) return gateway;
   const observe = (record: import('../cost/callRecord').CallRecord) => {
     try {

@@ -111,7 +111,9 @@ export function evaluateBudget(input: BudgetInput): BudgetReport {
   const { verdict, share, remaining, used, limit: contextWindow } = check;
   const sum = windowSum(check, input.promptTokens, input.outputReserve, name);
   const reserve =
-    check.limitKind === 'input' ? ` The ${n(input.outputReserve)}-token output reserve is checked against its ${n(limits.maxOutput)}-token output limit.` : '';
+    check.limitKind === 'input'
+      ? ` The ${n(input.outputReserve)}-token output reserve is checked against its ${n(limits.maxOutput)}-token output limit.`
+      : '';
   let message: string;
   if (check.reserveOverMax) {
     message =
@@ -139,7 +141,8 @@ export function evaluateBudget(input: BudgetInput): BudgetReport {
       heading: section.heading,
       tokens: section.tokens,
       verdict: bucket?.verdict ?? 'ok',
-      message: bucket?.limit !== undefined ? bucket.message : `${section.heading || 'Preamble'}: ${n(section.tokens)} tokens (no limit set).`,
+      message:
+        bucket?.limit !== undefined ? bucket.message : `${section.heading || 'Preamble'}: ${n(section.tokens)} tokens (no limit set).`,
     };
     if (section.bucket) report.bucket = section.bucket;
     if (limit !== undefined) report.limit = limit;
@@ -177,7 +180,13 @@ function bucketReports(sections: BudgetSectionInput[], warnThreshold: number): B
     const label = BUCKET_LABELS[bucket];
     const where = members.length > 1 ? ` in ${members.length} sections` : '';
     if (limit === undefined) {
-      reports.push({ bucket, tokens, sections: members.length, verdict: 'ok', message: `${label}: ${n(tokens)} tokens${where} (no limit set).` });
+      reports.push({
+        bucket,
+        tokens,
+        sections: members.length,
+        verdict: 'ok',
+        message: `${label}: ${n(tokens)} tokens${where} (no limit set).`,
+      });
       continue;
     }
     const verdict = verdictFor(tokens, limit, warnThreshold);

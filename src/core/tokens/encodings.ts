@@ -111,7 +111,7 @@ async function buildRankTablesInSlices(ranks: TiktokenBPE): Promise<RankTables> 
   let sinceYield = 0;
   // Format (js-tiktoken's compressed ranks): lines of `<prefix> <first rank> <base64 token> <base64 token> ...`.
   // Scanned with indexOf rather than split(' '): splitting o200k's one 2 MB line alone blocks for ~40 ms.
-  for (let lineStart = 0; lineStart < data.length; ) {
+  for (let lineStart = 0; lineStart < data.length;) {
     let lineEnd = data.indexOf('\n', lineStart);
     if (lineEnd === -1) lineEnd = data.length;
     const prefixEnd = data.indexOf(' ', lineStart);

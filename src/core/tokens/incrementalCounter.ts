@@ -71,7 +71,13 @@ export class IncrementalCounter {
 
   /** Replaces `deleteLength` characters at `offset` with `insert`. */
   applyChange(offset: number, deleteLength: number, insert: string): void {
-    if (!Number.isInteger(offset) || !Number.isInteger(deleteLength) || offset < 0 || deleteLength < 0 || offset + deleteLength > this.length) {
+    if (
+      !Number.isInteger(offset) ||
+      !Number.isInteger(deleteLength) ||
+      offset < 0 ||
+      deleteLength < 0 ||
+      offset + deleteLength > this.length
+    ) {
       throw new RangeError(
         `Change out of range: offset ${offset}, deleteLength ${deleteLength} in a ${this.length}-character document ` +
           '(the counter is out of sync with the document; recreate it from the current text).',

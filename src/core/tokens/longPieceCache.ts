@@ -166,7 +166,8 @@ function commonPrefix(a: Uint8Array, aStart: number, b: Uint8Array, bStart: numb
   const n = Math.min(a.length - aStart, b.length - bStart, max);
   const bufferA = Buffer.from(a.buffer, a.byteOffset, a.length);
   let i = 0;
-  for (const block = 4096; i + block <= n && bufferA.compare(b, bStart + i, bStart + i + block, aStart + i, aStart + i + block) === 0; ) i += block;
+  for (const block = 4096; i + block <= n && bufferA.compare(b, bStart + i, bStart + i + block, aStart + i, aStart + i + block) === 0;)
+    i += block;
   while (i < n && a[aStart + i] === b[bStart + i]) i++;
   return i;
 }
@@ -174,7 +175,11 @@ function commonPrefix(a: Uint8Array, aStart: number, b: Uint8Array, bStart: numb
 function commonSuffix(a: Uint8Array, b: Uint8Array, max: number): number {
   const bufferA = Buffer.from(a.buffer, a.byteOffset, a.length);
   let i = 0;
-  for (const block = 4096; i + block <= max && bufferA.compare(b, b.length - i - block, b.length - i, a.length - i - block, a.length - i) === 0; ) i += block;
+  for (
+    const block = 4096;
+    i + block <= max && bufferA.compare(b, b.length - i - block, b.length - i, a.length - i - block, a.length - i) === 0;
+  )
+    i += block;
   while (i < max && a[a.length - 1 - i] === b[b.length - 1 - i]) i++;
   return i;
 }

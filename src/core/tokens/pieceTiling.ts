@@ -56,7 +56,13 @@ interface Kept {
  * each with `context` bytes of old tokens on its sides; undefined when a window's check fails (retry with more
  * context or other matches). With no usable match it is a plain merge, which is always exact.
  */
-export function encodeByTiling(merger: BytePairMerger, old: EncodedPiece, bytes: Uint8Array, matches: readonly Match[], context: number): PieceEncoding | undefined {
+export function encodeByTiling(
+  merger: BytePairMerger,
+  old: EncodedPiece,
+  bytes: Uint8Array,
+  matches: readonly Match[],
+  context: number,
+): PieceEncoding | undefined {
   const kept = trimToBoundaries(old, bytes.length, matches, context);
   if (kept.length === 0) return merger.merge(bytes);
   // Tiles in order: a window's tokens (from its merge with context), or a kept run's old tokens.

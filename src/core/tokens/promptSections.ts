@@ -40,13 +40,42 @@ export interface PromptFile {
 /** Heading words for each bucket (matched case-insensitively, on the whole heading or on its part before `:`/`(`/` - `). */
 const BUCKET_SYNONYMS: Record<Exclude<Bucket, 'output'>, string[]> = {
   system: [
-    'system', 'system prompt', 'system message', 'system instructions', 'instructions', 'instruction', 'developer',
-    'developer message', 'rules', 'role', 'persona', 'guidelines', 'examples', 'example', 'few-shot examples',
-    'few shot examples', 'output format', 'format', 'response format',
+    'system',
+    'system prompt',
+    'system message',
+    'system instructions',
+    'instructions',
+    'instruction',
+    'developer',
+    'developer message',
+    'rules',
+    'role',
+    'persona',
+    'guidelines',
+    'examples',
+    'example',
+    'few-shot examples',
+    'few shot examples',
+    'output format',
+    'format',
+    'response format',
   ],
   context: [
-    'context', 'retrieved context', 'retrieval', 'rag', 'documents', 'document', 'docs', 'knowledge', 'reference',
-    'references', 'sources', 'background', 'data', 'retrieved documents', 'context documents',
+    'context',
+    'retrieved context',
+    'retrieval',
+    'rag',
+    'documents',
+    'document',
+    'docs',
+    'knowledge',
+    'reference',
+    'references',
+    'sources',
+    'background',
+    'data',
+    'retrieved documents',
+    'context documents',
   ],
   history: ['history', 'conversation', 'conversation history', 'chat history', 'messages', 'dialogue', 'dialog', 'transcript', 'assistant'],
   user: ['user', 'user message', 'user prompt', 'user input', 'question', 'query', 'input', 'request', 'task', 'prompt'],
@@ -108,7 +137,8 @@ export function parsePromptFile(text: string): PromptFile {
     const content = text.slice(offset, newline === -1 ? text.length : newline).replace(/\r$/, '');
     const fenceMatch = FENCE.exec(content);
     if (fence) {
-      if (fenceMatch && fenceMatch[1][0] === fence[0] && fenceMatch[1].length >= fence.length && content.trim() === fenceMatch[1]) fence = undefined;
+      if (fenceMatch && fenceMatch[1][0] === fence[0] && fenceMatch[1].length >= fence.length && content.trim() === fenceMatch[1])
+        fence = undefined;
     } else if (fenceMatch) {
       fence = fenceMatch[1];
     } else {
@@ -118,10 +148,23 @@ export function parsePromptFile(text: string): PromptFile {
         const startsSection = bucket !== undefined || !current || current.bucket === undefined || heading.level <= current.level;
         if (startsSection) {
           if (!current && text.slice(bodyStart, offset).trim()) {
-            sections.push({ heading: '', line: countLines(text, bodyStart), startOffset: bodyStart, endOffset: offset, headingEndOffset: bodyStart });
+            sections.push({
+              heading: '',
+              line: countLines(text, bodyStart),
+              startOffset: bodyStart,
+              endOffset: offset,
+              headingEndOffset: bodyStart,
+            });
           }
           close(offset);
-          current = { heading: heading.text, line, startOffset: offset, endOffset: text.length, headingEndOffset: offset + content.length, level: heading.level };
+          current = {
+            heading: heading.text,
+            line,
+            startOffset: offset,
+            endOffset: text.length,
+            headingEndOffset: offset + content.length,
+            level: heading.level,
+          };
           if (bucket) current.bucket = bucket;
         }
       }
@@ -130,7 +173,13 @@ export function parsePromptFile(text: string): PromptFile {
     line++;
   }
   if (!current && text.slice(bodyStart).trim()) {
-    sections.push({ heading: '', line: countLines(text, bodyStart), startOffset: bodyStart, endOffset: text.length, headingEndOffset: bodyStart });
+    sections.push({
+      heading: '',
+      line: countLines(text, bodyStart),
+      startOffset: bodyStart,
+      endOffset: text.length,
+      headingEndOffset: bodyStart,
+    });
   }
   close(text.length);
   const result: PromptFile = { frontMatter, bodyStart, sections };
@@ -155,7 +204,11 @@ function countLines(text: string, end: number): number {
 const FENCE_LINE = /^---[ \t]*\r?$/;
 const END_LINE = /^(---|\.\.\.)[ \t]*\r?$/;
 
-function readFrontMatter(text: string): { frontMatter: PromptFrontMatter; frontMatterError?: { line: number; message: string }; bodyStart: number } {
+function readFrontMatter(text: string): {
+  frontMatter: PromptFrontMatter;
+  frontMatterError?: { line: number; message: string };
+  bodyStart: number;
+} {
   const start = text.startsWith('\uFEFF') ? 1 : 0;
   const firstEnd = text.indexOf('\n', start);
   if (firstEnd === -1 || !FENCE_LINE.test(text.slice(start, firstEnd))) return { frontMatter: {}, bodyStart: 0 };
@@ -186,11 +239,20 @@ function interpretFrontMatter(yamlText: string): { frontMatter: PromptFrontMatte
   const frontMatter: PromptFrontMatter = {};
   if (doc.errors.length > 0) {
     const error = doc.errors[0];
-    return { frontMatter, frontMatterError: { line: lineAt(error.pos), message: `Front matter is not valid YAML: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}` } };
+    return {
+      frontMatter,
+      frontMatterError: {
+        line: lineAt(error.pos),
+        message: `Front matter is not valid YAML: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
+      },
+    };
   }
   if (doc.contents === null) return { frontMatter };
   if (!isMap(doc.contents)) {
-    return { frontMatter, frontMatterError: { line: 1, message: 'Front matter must be `key: value` lines (e.g. `model: openai:gpt-4o`).' } };
+    return {
+      frontMatter,
+      frontMatterError: { line: 1, message: 'Front matter must be `key: value` lines (e.g. `model: openai:gpt-4o`).' },
+    };
   }
   let frontMatterError: { line: number; message: string } | undefined;
   const fail = (node: unknown, message: string) => {
@@ -201,7 +263,11 @@ function interpretFrontMatter(yamlText: string): { frontMatter: PromptFrontMatte
   if (isScalar(model) && typeof model.value === 'string' && model.value.trim()) frontMatter.model = normalizeModelRef(model.value);
   else if (isMap(model)) {
     // .prompty: model: { configuration: { type, name | model | azure_deployment }, parameters: { max_tokens } }
-    const name = firstString(doc, [['model', 'configuration', 'model'], ['model', 'configuration', 'name'], ['model', 'configuration', 'azure_deployment']]);
+    const name = firstString(doc, [
+      ['model', 'configuration', 'model'],
+      ['model', 'configuration', 'name'],
+      ['model', 'configuration', 'azure_deployment'],
+    ]);
     if (name) frontMatter.model = normalizeModelRef(name);
   } else if (model !== undefined && !(isScalar(model) && model.value === null)) {
     fail(model, '`model` must be a model name such as openai:gpt-4o.');
@@ -238,7 +304,8 @@ function interpretFrontMatter(yamlText: string): { frontMatter: PromptFrontMatte
     }
     fail(node, `\`${path.join('.')}\` must be a number of tokens.`);
   }
-  if (frontMatter.outputReserve === undefined && frontMatter.budget?.output !== undefined) frontMatter.outputReserve = frontMatter.budget.output;
+  if (frontMatter.outputReserve === undefined && frontMatter.budget?.output !== undefined)
+    frontMatter.outputReserve = frontMatter.budget.output;
 
   return frontMatterError ? { frontMatter, frontMatterError } : { frontMatter };
 }

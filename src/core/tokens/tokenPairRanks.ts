@@ -140,7 +140,11 @@ export class TokenPairRanks implements MergeRanks {
       const entry = this.slots[slot];
       if (entry === 0) return -1;
       const rank = entry - 1;
-      if (this.lengths[rank] === length && this.poolEquals(this.starts[rank], pool, aStart, aLength) && this.poolEquals(this.starts[rank] + aLength, pool, bStart, bLength)) {
+      if (
+        this.lengths[rank] === length &&
+        this.poolEquals(this.starts[rank], pool, aStart, aLength) &&
+        this.poolEquals(this.starts[rank] + aLength, pool, bStart, bLength)
+      ) {
         return rank;
       }
     }

@@ -46,7 +46,11 @@ async function pickProvider(
   onlyWithKey = false,
 ): Promise<ProviderConfig | undefined> {
   // Vendors by prefix (groq, mistral, gemini...) take a key even before they are configured: an eval file may name them.
-  const presets: ProviderConfig[] = SETTINGS_VENDORS.filter((v) => !configured.some((p) => p.id === v.prefix)).map((v) => ({ id: v.prefix, kind: 'openai-compatible', baseUrl: v.baseUrl }));
+  const presets: ProviderConfig[] = SETTINGS_VENDORS.filter((v) => !configured.some((p) => p.id === v.prefix)).map((v) => ({
+    id: v.prefix,
+    kind: 'openai-compatible',
+    baseUrl: v.baseUrl,
+  }));
   const candidates = [...configured.filter(needsKey), ...presets];
   if (typeof requested === 'string') {
     const match = candidates.find((p) => p.id === requested);

@@ -41,12 +41,16 @@ export class ApplyEdit implements vscode.Disposable {
     // Kept for the session: the diff tab stays readable after Apply or Discard.
     this.proposals.set(proposalUri.toString(), proposed);
     {
-      await vscode.commands.executeCommand('vscode.diff', uri, proposalUri, `${context.fileName}: current ↔ proposed refactor`, { preview: true });
+      await vscode.commands.executeCommand('vscode.diff', uri, proposalUri, `${context.fileName}: current ↔ proposed refactor`, {
+        preview: true,
+      });
       const choice = await vscode.window.showInformationMessage(`Apply the proposed refactor to ${context.fileName}?`, 'Apply', 'Discard');
       if (choice !== 'Apply') return;
       const current = await vscode.workspace.openTextDocument(uri);
       if (current.getText() !== text) {
-        void vscode.window.showWarningMessage(`LLM Workbench: ${context.fileName} changed while the diff was open; nothing was applied. Run Apply again.`);
+        void vscode.window.showWarningMessage(
+          `LLM Workbench: ${context.fileName} changed while the diff was open; nothing was applied. Run Apply again.`,
+        );
         return;
       }
       const edit = new vscode.WorkspaceEdit();

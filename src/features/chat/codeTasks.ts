@@ -4,7 +4,6 @@ import { defaultQuestion } from '../../core/chat/chatPrompts';
 import type { CodeAction, CodeContext } from '../../shared/chatProtocol';
 import { COMMANDS } from '../commandIds';
 
-
 /** Sends a code task (the selection, its file and language, and a question) to the chat. */
 export type AskAboutCode = (action: CodeAction, context: CodeContext, question: string) => Promise<void>;
 

@@ -15,7 +15,8 @@ export class ConversationStore implements ChatStorage {
 
   save(chat: StoredChat): Thenable<void> {
     const turns = chat.conversation.turns;
-    const trimmed = turns.length > MAX_STORED_TURNS ? { ...chat, conversation: { ...chat.conversation, turns: turns.slice(-MAX_STORED_TURNS) } } : chat;
+    const trimmed =
+      turns.length > MAX_STORED_TURNS ? { ...chat, conversation: { ...chat.conversation, turns: turns.slice(-MAX_STORED_TURNS) } } : chat;
     return this.memento.update(KEY, trimmed);
   }
 }

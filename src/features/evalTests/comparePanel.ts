@@ -59,12 +59,17 @@ export class ComparePanel implements vscode.Disposable {
     ComparePanel.current?.dispose();
     ComparePanel.current = this;
     this.matrix = new MatrixAccumulator(file.prompts.length > 1);
-    const panel = vscode.window.createWebviewPanel('llmWorkbench.evalCompare', `Compare · ${basename(file.path)}`, vscode.ViewColumn.Beside, {
-      enableScripts: true,
-      enableCommandUris: false,
-      retainContextWhenHidden: true,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
-    });
+    const panel = vscode.window.createWebviewPanel(
+      'llmWorkbench.evalCompare',
+      `Compare · ${basename(file.path)}`,
+      vscode.ViewColumn.Beside,
+      {
+        enableScripts: true,
+        enableCommandUris: false,
+        retainContextWhenHidden: true,
+        localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
+      },
+    );
     this.panel = panel;
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'evalCompare', 'Compare models');
     const total = file.tests.length * Math.max(1, file.prompts.length) * models.length;
@@ -75,25 +80,26 @@ export class ComparePanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((message: unknown) => void this.onMessage(message)),
     );
     let done = 0;
-    this.finished = evalEngine().runEvalFile(file, {
-      gateway,
-      shouldRun: () => true,
-      providers: models,
-      callsPerDay,
-      // The record names the dataset by its workspace-relative path, never the absolute one.
-      displayPath: (path) => relativeDisplayPath(vscode.workspace.getWorkspaceFolder(vscode.Uri.file(path))?.uri.fsPath, path),
-      useCache: true,
-      signal: this.abort.signal,
-      allowCode: vscode.workspace.isTrusted,
-      onCacheWarning: warnEvalCacheOnce,
-      onResult: (result) => {
-        done += 1;
-        this.results.push(result);
-        this.matrix.add(result);
-        this.view = this.build({ done, total });
-        this.scheduleRedraw();
-      },
-    })
+    this.finished = evalEngine()
+      .runEvalFile(file, {
+        gateway,
+        shouldRun: () => true,
+        providers: models,
+        callsPerDay,
+        // The record names the dataset by its workspace-relative path, never the absolute one.
+        displayPath: (path) => relativeDisplayPath(vscode.workspace.getWorkspaceFolder(vscode.Uri.file(path))?.uri.fsPath, path),
+        useCache: true,
+        signal: this.abort.signal,
+        allowCode: vscode.workspace.isTrusted,
+        onCacheWarning: warnEvalCacheOnce,
+        onResult: (result) => {
+          done += 1;
+          this.results.push(result);
+          this.matrix.add(result);
+          this.view = this.build({ done, total });
+          this.scheduleRedraw();
+        },
+      })
       .then((summary) => {
         this.selection = summary.files[0]?.selection;
         this.view = this.build({ done, total }, summary.cancelled ? 'Cancelled: the numbers cover the answers that arrived.' : undefined);
@@ -169,7 +175,11 @@ export class ComparePanel implements vscode.Disposable {
     const target = vscode.Uri.file(recordPathFor(this.file.path));
     if (existsSync(target.fsPath)) {
       const replace = 'Replace';
-      const choice = await vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(target)} exists. Replace it with this comparison?`, { modal: true }, replace);
+      const choice = await vscode.window.showWarningMessage(
+        `${vscode.workspace.asRelativePath(target)} exists. Replace it with this comparison?`,
+        { modal: true },
+        replace,
+      );
       if (choice !== replace) return undefined;
     }
     await vscode.workspace.fs.writeFile(target, Buffer.from(this.view.record, 'utf8'));
@@ -186,7 +196,13 @@ export class ComparePanel implements vscode.Disposable {
     if (target === undefined) {
       const picks: (vscode.QuickPickItem & { target: vscode.ConfigurationTarget })[] = [
         ...(vscode.workspace.workspaceFolders?.length
-          ? [{ label: 'Workspace settings', description: 'this project only (.vscode/settings.json)', target: vscode.ConfigurationTarget.Workspace }]
+          ? [
+              {
+                label: 'Workspace settings',
+                description: 'this project only (.vscode/settings.json)',
+                target: vscode.ConfigurationTarget.Workspace,
+              },
+            ]
           : []),
         { label: 'User settings', description: 'every workspace', target: vscode.ConfigurationTarget.Global },
       ];
@@ -198,7 +214,10 @@ export class ComparePanel implements vscode.Disposable {
     const current = (target === vscode.ConfigurationTarget.Global ? inspected?.globalValue : inspected?.workspaceValue) ?? {};
     const next: RouteSetting = { ...current[task], primary: route.primary, fallbacks: route.fallbacks };
     await this.update('routes', { ...current, [task]: next }, target);
-    await this.post({ type: 'notice', text: `Task "${task}" now routes to ${route.primary}${route.fallbacks.length ? ` (fallback ${route.fallbacks.join(', ')})` : ''}.` });
+    await this.post({
+      type: 'notice',
+      text: `Task "${task}" now routes to ${route.primary}${route.fallbacks.length ? ` (fallback ${route.fallbacks.join(', ')})` : ''}.`,
+    });
     return true;
   }
 

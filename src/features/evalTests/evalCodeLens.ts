@@ -4,7 +4,6 @@ import type { EvalTestController } from './evalTestController';
 import { isEvalFilePath } from '../../core/evals/evalFilePatterns';
 import { caseLine } from './evalTestTree';
 
-
 /**
  * "Run" above each case (on the file's first provider when it names several) and "Run all providers";
  * both go through the Test Explorer run, so results land in the gutter and the explorer too.
@@ -28,8 +27,16 @@ export class EvalCodeLens implements vscode.CodeLensProvider {
       const uri = document.uri.toString();
       if (file.providers.length > 1) {
         lenses.push(
-          new vscode.CodeLens(range, { title: `$(play) Run (${first.label || first.ref})`, command: COMMANDS.runEvalCase, arguments: [uri, test.index, first.ref] }),
-          new vscode.CodeLens(range, { title: `$(run-all) Run all providers (${file.providers.length})`, command: COMMANDS.runEvalCase, arguments: [uri, test.index] }),
+          new vscode.CodeLens(range, {
+            title: `$(play) Run (${first.label || first.ref})`,
+            command: COMMANDS.runEvalCase,
+            arguments: [uri, test.index, first.ref],
+          }),
+          new vscode.CodeLens(range, {
+            title: `$(run-all) Run all providers (${file.providers.length})`,
+            command: COMMANDS.runEvalCase,
+            arguments: [uri, test.index],
+          }),
         );
       } else {
         lenses.push(new vscode.CodeLens(range, { title: '$(play) Run', command: COMMANDS.runEvalCase, arguments: [uri, test.index] }));

@@ -75,7 +75,9 @@ export async function runEvalFile(file: EvalFile, options: RunFileOptions): Prom
   }
   // The same key rule as the CLI: a file's endpoint never gets the user's SecretStorage key.
   const allow = options.allowFileEndpoints ?? false;
-  const setup = options.config ? withEvalProviders(options.config, [file], [], { allowFileEndpoints: allow, env: allow ? process.env : undefined }) : undefined;
+  const setup = options.config
+    ? withEvalProviders(options.config, [file], [], { allowFileEndpoints: allow, env: allow ? process.env : undefined })
+    : undefined;
   const gateway = setup && options.gatewayFor ? options.gatewayFor(setup.config, setup.keys) : options.gateway;
   if (!gateway) throw new Error('runEvalFile needs a gateway, or config and gatewayFor');
   return runEval([file], {
@@ -100,17 +102,26 @@ export async function runEvalFile(file: EvalFile, options: RunFileOptions): Prom
 const show = (options: RunFileOptions, path: string) => options.displayPath?.(path) ?? path;
 
 /** The whole file through promptfoo; the picked items get promptfoo's results (it runs every case of the file). */
-async function runDelegated(file: EvalFile, install: NonNullable<ReturnType<typeof findPromptfoo>>, options: RunFileOptions): Promise<EvalRunSummary> {
+async function runDelegated(
+  file: EvalFile,
+  install: NonNullable<ReturnType<typeof findPromptfoo>>,
+  options: RunFileOptions,
+): Promise<EvalRunSummary> {
   const started = Date.now();
-  const features = delegationPlan(file).reasons.map((d) => `line ${d.range.start.line + 1}`).join(', ');
-  options.onNote?.(`${show(options, file.path)}: engine promptfoo (${install.command}) — the file uses what llm-workbench does not run natively (${features})`);
+  const features = delegationPlan(file)
+    .reasons.map((d) => `line ${d.range.start.line + 1}`)
+    .join(', ');
+  options.onNote?.(
+    `${show(options, file.path)}: engine promptfoo (${install.command}) — the file uses what llm-workbench does not run natively (${features})`,
+  );
   for (const test of file.tests) if (options.shouldRun(test.index)) options.onStart?.(test.index);
   const outcome = await runPromptfoo(file, {
     install,
     text: readFileSync(file.path, 'utf8'),
     noCache: !options.useCache,
     signal: options.signal,
-    caseIndexFor: (testIndex, range) => file.tests.find((t) => t.location.file === file.path && t.location.range.start.line === range.start.line)?.index ?? testIndex,
+    caseIndexFor: (testIndex, range) =>
+      file.tests.find((t) => t.location.file === file.path && t.location.range.start.line === range.start.line)?.index ?? testIndex,
     onRecord: (record) => options.onRecord?.(record),
     onResult: (result) => {
       if (options.shouldRun(result.caseIndex, result.provider)) options.onResult(result);
@@ -120,9 +131,17 @@ async function runDelegated(file: EvalFile, install: NonNullable<ReturnType<type
   const count = (v: EvalCaseResult['verdict']) => outcome.results.filter((r) => r.verdict === v).length;
   const fresh = outcome.results.filter((r) => !r.cached);
   return {
-    total: outcome.results.length, passed: count('pass'), failed: count('fail'), errors: count('error'), skipped: count('skipped'),
-    cached: outcome.results.length - fresh.length, cancelled: outcome.cancelled, wallMs: Date.now() - started,
-    newSpendUsd: fresh.reduce((sum, r) => sum + (r.costUsd ?? 0), 0), unknownCostCalls: fresh.filter((r) => r.costUsd === null).length, files: [],
+    total: outcome.results.length,
+    passed: count('pass'),
+    failed: count('fail'),
+    errors: count('error'),
+    skipped: count('skipped'),
+    cached: outcome.results.length - fresh.length,
+    cancelled: outcome.cancelled,
+    wallMs: Date.now() - started,
+    newSpendUsd: fresh.reduce((sum, r) => sum + (r.costUsd ?? 0), 0),
+    unknownCostCalls: fresh.filter((r) => r.costUsd === null).length,
+    files: [],
   };
 }
 
@@ -131,15 +150,39 @@ function reportNeedsPromptfoo(file: EvalFile, options: RunFileOptions, why: stri
   const providers = file.providers.length > 0 ? file.providers.map((p) => p.ref) : [undefined];
   for (const test of file.tests) {
     if (!test.needsPromptfoo) continue;
-    const reason = file.diagnostics.find((d) => d.severity === 'error' && d.file === test.location.file && d.range.start.line >= test.location.range.start.line && d.range.start.line <= test.location.range.end.line);
+    const reason = file.diagnostics.find(
+      (d) =>
+        d.severity === 'error' &&
+        d.file === test.location.file &&
+        d.range.start.line >= test.location.range.start.line &&
+        d.range.start.line <= test.location.range.end.line,
+    );
     for (const provider of providers) {
       if (!options.shouldRun(test.index, provider)) continue;
       file.prompts.forEach((prompt, promptIndex) => {
         const message = `${reason?.message ?? 'This test uses what llm-workbench does not run natively'} — ${why}`;
         options.onResult({
-          file: file.path, caseIndex: test.index, description: test.description, location: test.location, promptIndex, promptLabel: prompt.label,
-          provider, providerLabel: provider ?? `route:${file.task}`, repeat: 0, verdict: 'error', pass: false, score: 0, reason: message,
-          assertions: [], output: '', prompt: '', latencyMs: 0, ttftMs: null, costUsd: null, tokens: { input: 0, output: 0 }, cached: false,
+          file: file.path,
+          caseIndex: test.index,
+          description: test.description,
+          location: test.location,
+          promptIndex,
+          promptLabel: prompt.label,
+          provider,
+          providerLabel: provider ?? `route:${file.task}`,
+          repeat: 0,
+          verdict: 'error',
+          pass: false,
+          score: 0,
+          reason: message,
+          assertions: [],
+          output: '',
+          prompt: '',
+          latencyMs: 0,
+          ttftMs: null,
+          costUsd: null,
+          tokens: { input: 0, output: 0 },
+          cached: false,
           error: { kind: 'bad_request', message },
         });
       });

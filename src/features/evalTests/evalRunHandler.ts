@@ -43,7 +43,12 @@ export function createEvalRunHandler(deps: EvalRunDeps): EvalRunHandler {
   };
 }
 
-async function runContinuously(deps: EvalRunDeps, request: vscode.TestRunRequest, token: vscode.CancellationToken, useCache: boolean): Promise<void> {
+async function runContinuously(
+  deps: EvalRunDeps,
+  request: vscode.TestRunRequest,
+  token: vscode.CancellationToken,
+  useCache: boolean,
+): Promise<void> {
   const watched = new Set((request.include ?? []).map((item) => itemData.get(item)?.fileUri.toString()).filter(Boolean));
   const saved = vscode.workspace.onDidSaveTextDocument(async (doc) => {
     if (!isEvalFilePath(doc.uri.fsPath) || (watched.size > 0 && !watched.has(doc.uri.toString()))) return;
@@ -57,7 +62,12 @@ async function runContinuously(deps: EvalRunDeps, request: vscode.TestRunRequest
   saved.dispose();
 }
 
-async function runOnce(deps: EvalRunDeps, request: vscode.TestRunRequest, token: vscode.CancellationToken, useCache: boolean): Promise<void> {
+async function runOnce(
+  deps: EvalRunDeps,
+  request: vscode.TestRunRequest,
+  token: vscode.CancellationToken,
+  useCache: boolean,
+): Promise<void> {
   await deps.tests.discoverAll();
   const plans = planFiles(request, deps.tests.fileItems());
   const run = deps.tests.controller.createTestRun(request, undefined, true);
@@ -78,18 +88,21 @@ async function runOnce(deps: EvalRunDeps, request: vscode.TestRunRequest, token:
       return;
     }
     const progress = { done: 0 };
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'LLM Workbench evals', cancellable: false }, async (reporter) => {
-      for (const p of prepared) {
-        if (abort.signal.aborted) {
-          // Cancelled before this file started: its cases are skipped, and say so where their last verdicts were.
-          for (const pending of p.pending.values()) run.skipped(pending.item);
-          deps.decorations.remove(p.uri, caseLines(p));
-          decorateCases(deps.decorations, p.file, p.pending, true);
-          continue;
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: 'LLM Workbench evals', cancellable: false },
+      async (reporter) => {
+        for (const p of prepared) {
+          if (abort.signal.aborted) {
+            // Cancelled before this file started: its cases are skipped, and say so where their last verdicts were.
+            for (const pending of p.pending.values()) run.skipped(pending.item);
+            deps.decorations.remove(p.uri, caseLines(p));
+            decorateCases(deps.decorations, p.file, p.pending, true);
+            continue;
+          }
+          await runFile(deps, { run, file: p, gateway: gateway.gateway, useCache, signal: abort.signal, progress, reporter });
         }
-        await runFile(deps, { run, file: p, gateway: gateway.gateway, useCache, signal: abort.signal, progress, reporter });
-      }
-    });
+      },
+    );
   } finally {
     cancel.dispose();
     run.end();
@@ -127,43 +140,49 @@ async function runFile(deps: EvalRunDeps, { run, file: p, gateway, useCache, sig
   const total = [...p.pending.values()].reduce((n, x) => n + x.expected, 0);
   // The cases about to run lose their last run's verdicts: a run cancelled before reaching one must not leave it green.
   deps.decorations.remove(p.uri, caseLines(p));
-  await evalEngine().runEvalFile(p.file, {
-    gateway,
-    // The key rule (issue 12): the file's providers get the user's keys only at the user's endpoints.
-    config: deps.gateway.config,
-    gatewayFor: (c, keys) => deps.gateway.gatewayFor(c, keys),
-    allowFileEndpoints: await allowFileEndpoints(deps, p.file),
-    telemetry: deps.gateway.evalTelemetry(),
-    shouldRun: p.shouldRun,
-    useCache,
-    signal,
-    allowCode: vscode.workspace.isTrusted,
-    onCacheWarning: warnEvalCacheOnce,
-    onNote: (text) => run.appendOutput(`${text}\r\n`),
-    workspaceRoot: vscode.workspace.getWorkspaceFolder(p.uri)?.uri.fsPath,
-    displayPath: (path) => vscode.workspace.asRelativePath(path),
-    onRecord: (record) => deps.gateway.record(record),
-    onStart: (caseIndex, provider) => {
-      for (const pending of p.targets(caseIndex, provider)) {
-        if (pending.started) continue;
-        run.started(pending.item);
-        pending.started = true;
+  await evalEngine()
+    .runEvalFile(p.file, {
+      gateway,
+      // The key rule (issue 12): the file's providers get the user's keys only at the user's endpoints.
+      config: deps.gateway.config,
+      gatewayFor: (c, keys) => deps.gateway.gatewayFor(c, keys),
+      allowFileEndpoints: await allowFileEndpoints(deps, p.file),
+      telemetry: deps.gateway.evalTelemetry(),
+      shouldRun: p.shouldRun,
+      useCache,
+      signal,
+      allowCode: vscode.workspace.isTrusted,
+      onCacheWarning: warnEvalCacheOnce,
+      onNote: (text) => run.appendOutput(`${text}\r\n`),
+      workspaceRoot: vscode.workspace.getWorkspaceFolder(p.uri)?.uri.fsPath,
+      displayPath: (path) => vscode.workspace.asRelativePath(path),
+      onRecord: (record) => deps.gateway.record(record),
+      onStart: (caseIndex, provider) => {
+        for (const pending of p.targets(caseIndex, provider)) {
+          if (pending.started) continue;
+          run.started(pending.item);
+          pending.started = true;
+        }
+      },
+      onResult: (result) => {
+        progress.done += 1;
+        reporter.report({
+          message: `${progress.done} done · ${vscode.workspace.asRelativePath(p.uri)}`,
+          increment: total ? 100 / total : undefined,
+        });
+        appendOutput(run, p.file, result);
+        for (const pending of p.targets(result.caseIndex, result.provider)) {
+          pending.results.push(result);
+          if (pending.results.length >= pending.expected) reportItem(run, p.file, pending);
+        }
+      },
+    })
+    .catch((error: unknown) => {
+      for (const pending of p.pending.values()) {
+        if (pending.results.length < pending.expected)
+          run.errored(pending.item, new vscode.TestMessage(`The eval run failed: ${(error as Error).message}`));
       }
-    },
-    onResult: (result) => {
-      progress.done += 1;
-      reporter.report({ message: `${progress.done} done · ${vscode.workspace.asRelativePath(p.uri)}`, increment: total ? 100 / total : undefined });
-      appendOutput(run, p.file, result);
-      for (const pending of p.targets(result.caseIndex, result.provider)) {
-        pending.results.push(result);
-        if (pending.results.length >= pending.expected) reportItem(run, p.file, pending);
-      }
-    },
-  }).catch((error: unknown) => {
-    for (const pending of p.pending.values()) {
-      if (pending.results.length < pending.expected) run.errored(pending.item, new vscode.TestMessage(`The eval run failed: ${(error as Error).message}`));
-    }
-  });
+    });
   // Cancelled mid-file: what did not finish is skipped, not failed.
   for (const pending of p.pending.values()) if (pending.results.length < pending.expected && signal.aborted) run.skipped(pending.item);
   decorateCases(deps.decorations, p.file, p.pending, signal.aborted);
@@ -190,7 +209,11 @@ async function allowFileEndpoints(deps: EvalRunDeps, file: EvalFile): Promise<bo
     ...(targets.length > 0 ? [`to send environment variables to endpoints it chose (${targets.join(', ')})`] : []),
     ...(delegated ? ["to be run by the workspace's promptfoo, with your environment variables (keys) and the file's code"] : []),
   ];
-  const choice = await vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(file.path)} asks ${asks.join(' and ')}. Allow it for this file?`, { modal: true }, 'Allow');
+  const choice = await vscode.window.showWarningMessage(
+    `${vscode.workspace.asRelativePath(file.path)} asks ${asks.join(' and ')}. Allow it for this file?`,
+    { modal: true },
+    'Allow',
+  );
   if (choice !== 'Allow') return false;
   await deps.state?.update(memo, true);
   return true;

@@ -56,7 +56,12 @@ export function prepareFile(tests: EvalTestController, run: vscode.TestRun, plan
   const fileItem = tests.itemFor(plan.uri);
   if (!fileItem) return undefined;
   if (file.fatal) {
-    run.errored(fileItem, new vscode.TestMessage(`${vscode.workspace.asRelativePath(plan.uri)} cannot run: ${file.diagnostics.find((d) => d.severity === 'error')?.message ?? 'see Problems'}`));
+    run.errored(
+      fileItem,
+      new vscode.TestMessage(
+        `${vscode.workspace.asRelativePath(plan.uri)} cannot run: ${file.diagnostics.find((d) => d.severity === 'error')?.message ?? 'see Problems'}`,
+      ),
+    );
     return undefined;
   }
   const providers = file.providers.map((p) => p.ref);
@@ -67,7 +72,8 @@ export function prepareFile(tests: EvalTestController, run: vscode.TestRun, plan
   for (const test of file.tests) {
     const caseItem = fileItem.children.get(caseItemId(test.index));
     if (!caseItem) continue;
-    const chosen = providers.length === 0 ? (shouldRun(test.index) ? [undefined] : []) : providers.filter((ref) => shouldRun(test.index, ref));
+    const chosen =
+      providers.length === 0 ? (shouldRun(test.index) ? [undefined] : []) : providers.filter((ref) => shouldRun(test.index, ref));
     if (chosen.length === 0) continue;
     pending.set(caseItem.id, { item: caseItem, expected: prompts * chosen.length, results: [], started: false });
     run.enqueued(caseItem);

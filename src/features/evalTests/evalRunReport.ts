@@ -34,14 +34,19 @@ export function reportItem(run: vscode.TestRun, file: EvalFile, pending: Pending
   const messages: vscode.TestMessage[] = [];
   for (const r of failed) {
     const failures = assertionFailures(r.assertions);
-    const prefix = [r.provider, r.promptLabel && file.prompts.length > 1 ? `prompt ${r.promptLabel}` : undefined].filter(Boolean).join(' · ');
-    for (const f of failures.length ? failures : [{ title: 'The case did not reach its threshold', reason: '', location: caseLocation(file, r.caseIndex) }]) {
+    const prefix = [r.provider, r.promptLabel && file.prompts.length > 1 ? `prompt ${r.promptLabel}` : undefined]
+      .filter(Boolean)
+      .join(' · ');
+    for (const f of failures.length
+      ? failures
+      : [{ title: 'The case did not reach its threshold', reason: '', location: caseLocation(file, r.caseIndex) }]) {
       const title = prefix ? `${prefix}: ${f.title}` : f.title;
       const message =
         'expected' in f && f.expected !== undefined && f.actual !== undefined
           ? vscode.TestMessage.diff(title, f.expected, f.actual)
           : new vscode.TestMessage(`${title}\n\nOutput:\n${r.output}`);
-      message.location = 'file' in f.location ? new vscode.Location(vscode.Uri.file(f.location.file), toRange(f.location.range)) : f.location;
+      message.location =
+        'file' in f.location ? new vscode.Location(vscode.Uri.file(f.location.file), toRange(f.location.range)) : f.location;
       messages.push(message);
     }
   }
@@ -96,13 +101,21 @@ export function decorateCases(decorations: EvalDecorations, file: EvalFile, pend
         skipped: skippedCount(r.assertions),
       };
     });
-    add(test, { line: test.location.range.start.line, text: caseDecorationText(views), kind: caseDecorationKind(views), hover: hoverFor(views) });
+    add(test, {
+      line: test.location.range.start.line,
+      text: caseDecorationText(views),
+      kind: caseDecorationKind(views),
+      hover: hoverFor(views),
+    });
   }
   for (const { uri, items } of byUri.values()) decorations.set(uri, items);
 }
 
 function cancelledDecoration(line: number, p: Pending): CaseDecoration {
-  const { text, kind } = cancelledCaseText(p.results.map((r) => r.verdict), p.expected);
+  const { text, kind } = cancelledCaseText(
+    p.results.map((r) => r.verdict),
+    p.expected,
+  );
   return { line, text, kind, hover: 'The run was cancelled before this case finished: run it again for a verdict.' };
 }
 

@@ -50,7 +50,14 @@ export class EvalTestController implements vscode.Disposable {
       this.discovery = undefined;
       await this.discoverAll();
     };
-    this.runProfile = this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (request, token) => run(request, token, true), true, undefined, true);
+    this.runProfile = this.controller.createRunProfile(
+      'Run',
+      vscode.TestRunProfileKind.Run,
+      (request, token) => run(request, token, true),
+      true,
+      undefined,
+      true,
+    );
     this.freshRunProfile = this.controller.createRunProfile(
       'Run without cache',
       vscode.TestRunProfileKind.Run,
@@ -107,7 +114,9 @@ export class EvalTestController implements vscode.Disposable {
   parse(uri: vscode.Uri): EvalFile {
     const open = (path: string) => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === path);
     // file:// targets are read as text, and only inside the workspace (or the eval file's folder outside one).
-    const roots = vscode.workspace.getWorkspaceFolder(uri) ? (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath) : [dirname(uri.fsPath)];
+    const roots = vscode.workspace.getWorkspaceFolder(uri)
+      ? (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath)
+      : [dirname(uri.fsPath)];
     const readFile = confinedReader((path: string) => open(path)?.getText() ?? readFileSync(path, 'utf8'), roots);
     // Templates see the environment ({{ env.X }}) only in a trusted workspace.
     const options = { readFile, fileRules: { roots }, allowEnv: vscode.workspace.isTrusted, knownProviderIds: this.knownProviderIds() };

@@ -37,7 +37,9 @@ export function fileItem(controller: vscode.TestController, uri: vscode.Uri): vs
 export function updateFileChildren(controller: vscode.TestController, file: vscode.TestItem, parsed: EvalFile): void {
   const fileUri = file.uri!;
   file.error = parsed.fatal
-    ? new vscode.MarkdownString(parsed.diagnostics.find((d) => d.severity === 'error')?.message ?? 'This eval file cannot run: see Problems.')
+    ? new vscode.MarkdownString(
+        parsed.diagnostics.find((d) => d.severity === 'error')?.message ?? 'This eval file cannot run: see Problems.',
+      )
     : undefined;
   file.description = parsed.description;
   const children: vscode.TestItem[] = [];

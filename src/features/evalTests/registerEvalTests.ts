@@ -40,7 +40,15 @@ export function registerEvalTests(deps: EvalTestsDeps): EvalTestsFeature {
     // For the key rule's problems (a file endpoint without its own key, apiKeyEnvar) at their lines, as the CLI prints them.
     () => deps.gateway.config,
   );
-  const handler = createEvalRunHandler({ tests, decorations, gateway: deps.gateway, settings: deps.settings, guard: deps.guard, tracker: deps.tracker, state: deps.context.workspaceState });
+  const handler = createEvalRunHandler({
+    tests,
+    decorations,
+    gateway: deps.gateway,
+    settings: deps.settings,
+    guard: deps.guard,
+    tracker: deps.tracker,
+    state: deps.context.workspaceState,
+  });
 
   /** Runs items through the Test Explorer (so results show there and in the gutter); resolves when done. */
   const runItems = async (items: vscode.TestItem[]) => {
@@ -54,7 +62,8 @@ export function registerEvalTests(deps: EvalTestsDeps): EvalTestsFeature {
   };
 
   const evalUri = (arg?: unknown): vscode.Uri | undefined => {
-    const uri = arg instanceof vscode.Uri ? arg : typeof arg === 'string' ? vscode.Uri.parse(arg) : vscode.window.activeTextEditor?.document.uri;
+    const uri =
+      arg instanceof vscode.Uri ? arg : typeof arg === 'string' ? vscode.Uri.parse(arg) : vscode.window.activeTextEditor?.document.uri;
     if (uri && isEvalFilePath(uri.fsPath)) return uri;
     void vscode.window.showWarningMessage(`Open an eval file (${EVAL_FILE_NAMES_TEXT}) first.`);
     return undefined;
@@ -66,7 +75,9 @@ export function registerEvalTests(deps: EvalTestsDeps): EvalTestsFeature {
     if (!uri) return undefined;
     const file = tests.parse(uri);
     if (file.fatal) {
-      void vscode.window.showErrorMessage(`${vscode.workspace.asRelativePath(uri)} has errors (see Problems); fix them before comparing models.`);
+      void vscode.window.showErrorMessage(
+        `${vscode.workspace.asRelativePath(uri)} has errors (see Problems); fix them before comparing models.`,
+      );
       return undefined;
     }
     if (comparing) {
@@ -96,7 +107,12 @@ export function registerEvalTests(deps: EvalTestsDeps): EvalTestsFeature {
       void vscode.window.showWarningMessage('Pick at least two models to compare.');
       return undefined;
     }
-    const estimate = estimateEvalRun(file, () => true, (ref) => catalog.lookup(ref), { providers: models });
+    const estimate = estimateEvalRun(
+      file,
+      () => true,
+      (ref) => catalog.lookup(ref),
+      { providers: models },
+    );
     if (!(await deps.guard.confirm(estimate.usd, `comparing ${models.length} models makes ${estimate.calls} calls`))) return undefined;
     const gateway = deps.gateway.tryGateway();
     if ('error' in gateway) {
@@ -104,10 +120,19 @@ export function registerEvalTests(deps: EvalTestsDeps): EvalTestsFeature {
       return undefined;
     }
     comparing = true;
-    return new ComparePanel(deps.context.extensionUri, file, models, gateway.gateway, (key, value, target) => deps.settings.update(key, value, target), () => {
-      comparing = false;
-      void deps.tracker.refresh();
-    }, deps.gateway.log, deps.settings.current.budget.callsPerDay);
+    return new ComparePanel(
+      deps.context.extensionUri,
+      file,
+      models,
+      gateway.gateway,
+      (key, value, target) => deps.settings.update(key, value, target),
+      () => {
+        comparing = false;
+        void deps.tracker.refresh();
+      },
+      deps.gateway.log,
+      deps.settings.current.budget.callsPerDay,
+    );
   };
 
   const registration = vscode.Disposable.from(

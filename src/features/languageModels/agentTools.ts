@@ -53,13 +53,19 @@ function prepare(spec: AgentToolSpec, ctx: AgentToolContext, input: Record<strin
     invocationMessage: `${spec.displayName}: ${file}${models}`,
     confirmationMessages: {
       title: `${spec.displayName}: this calls models and costs money`,
-      message: new vscode.MarkdownString(`Run **${file}**${models}: ${cost}. Calls go through LLM Workbench's gateway and are recorded in the ledger.`),
+      message: new vscode.MarkdownString(
+        `Run **${file}**${models}: ${cost}. Calls go through LLM Workbench's gateway and are recorded in the ledger.`,
+      ),
     },
   };
 }
 
 /** The tools' context in the editor: workspace files, the settings, the one gateway (calls tagged `copilot`). */
-export function editorToolContext(gateway: GatewayService, ollama: OllamaServers | undefined, token?: vscode.CancellationToken): AgentToolContext {
+export function editorToolContext(
+  gateway: GatewayService,
+  ollama: OllamaServers | undefined,
+  token?: vscode.CancellationToken,
+): AgentToolContext {
   const roots = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
   const inWorkspace = <T>(use: (root: string) => T): T => {
     if (roots.length === 0) throw new AgentToolInputError('Open a folder first: the tools read files inside the workspace.');
@@ -81,7 +87,11 @@ export function editorToolContext(gateway: GatewayService, ollama: OllamaServers
     allowCode: vscode.workspace.isTrusted,
     signal: controller.signal,
     // The first workspace folder that has the file (multi-root); never a path outside them.
-    readText: async (path) => readWorkspaceText(inWorkspace((root) => (workspacePath(root, path), root)), path),
+    readText: async (path) =>
+      readWorkspaceText(
+        inWorkspace((root) => (workspacePath(root, path), root)),
+        path,
+      ),
     resolveEvalFile: (path) => inWorkspace((root) => workspacePath(root, path)),
     windowFor: async (ref, info) => {
       if (!ollama) return effectiveContextWindow({ ref, info, provider: undefined, server: undefined });

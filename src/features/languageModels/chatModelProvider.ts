@@ -69,7 +69,8 @@ export class ChatModelProvider implements LmChatProvider<Info>, vscode.Disposabl
     if ('error' in built) throw new Error(built.error);
     const entry = this.entries().find((e) => e.id === model.id) ?? model.entry;
     const converted = convertRequestMessages(messages);
-    if (converted.skipped.length) this.gateway.log.trace(`language model request: not sent (no wire form): ${converted.skipped.join(', ')}`);
+    if (converted.skipped.length)
+      this.gateway.log.trace(`language model request: not sent (no wire form): ${converted.skipped.join(', ')}`);
     const controller = new AbortController();
     const cancel = token.onCancellationRequested(() => controller.abort());
     const request: GatewayRequest = {
@@ -79,7 +80,14 @@ export class ChatModelProvider implements LmChatProvider<Info>, vscode.Disposabl
       messages: converted.messages,
       maxOutputTokens: Math.min(entry.maxOutputTokens, requestedMaxTokens(options) ?? Infinity),
       ...(options.tools?.length
-        ? { tools: options.tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema as Record<string, unknown> | undefined })), toolChoice: options.toolMode === 2 ? 'required' : 'auto' }
+        ? {
+            tools: options.tools.map((t) => ({
+              name: t.name,
+              description: t.description,
+              inputSchema: t.inputSchema as Record<string, unknown> | undefined,
+            })),
+            toolChoice: options.toolMode === 2 ? 'required' : 'auto',
+          }
         : {}),
       signal: controller.signal,
       source: LANGUAGE_MODEL_SOURCE,
@@ -89,7 +97,8 @@ export class ChatModelProvider implements LmChatProvider<Info>, vscode.Disposabl
     try {
       for await (const event of built.gateway.stream(request)) {
         if (event.type === 'text' && TextPart) progress.report(new TextPart(event.text));
-        else if (event.type === 'tool_call' && ToolCallPart) progress.report(new ToolCallPart(event.call.id, event.call.name, event.call.input));
+        else if (event.type === 'tool_call' && ToolCallPart)
+          progress.report(new ToolCallPart(event.call.id, event.call.name, event.call.input));
         // Text already shown cannot be taken back: say plainly that the answer starts over.
         else if (event.type === 'restart' && TextPart) progress.report(new TextPart(`\n\n[LLM Workbench: ${event.reason}]\n\n`));
         else if (event.type === 'error') failure = new Error(event.error.message);
@@ -109,7 +118,9 @@ export class ChatModelProvider implements LmChatProvider<Info>, vscode.Disposabl
     if (typeof text === 'string') return count(text, encoding);
     const [message] = convertRequestMessages([text]).messages;
     // A system message becomes the system prompt: counted as text, with the same per-message markup.
-    const content = message ? await messageContentTokens(message, encoding, count) : await count(text.content.map((p) => (p as { value?: string }).value ?? '').join(''), encoding);
+    const content = message
+      ? await messageContentTokens(message, encoding, count)
+      : await count(text.content.map((p) => (p as { value?: string }).value ?? '').join(''), encoding);
     return PER_MESSAGE + content;
   }
 
@@ -126,7 +137,8 @@ export class ChatModelProvider implements LmChatProvider<Info>, vscode.Disposabl
         }
         return answer.models.filter((m) => m.providerId === providerId).map((m) => m.ref);
       },
-      windowFor: (ref, info) => ollama?.windowFor(ref, info) ?? effectiveContextWindow({ ref, info, provider: undefined, server: undefined }),
+      windowFor: (ref, info) =>
+        ollama?.windowFor(ref, info) ?? effectiveContextWindow({ ref, info, provider: undefined, server: undefined }),
       serverCapabilities: (ref) => ollama?.capabilitiesFor(ref),
     });
   }

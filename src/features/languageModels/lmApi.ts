@@ -79,7 +79,10 @@ export interface LmTool<T> {
   prepareInvocation?(
     options: { input: T },
     token: vscode.CancellationToken,
-  ): vscode.ProviderResult<{ invocationMessage?: string | vscode.MarkdownString; confirmationMessages?: { title: string; message: string | vscode.MarkdownString } }>;
+  ): vscode.ProviderResult<{
+    invocationMessage?: string | vscode.MarkdownString;
+    confirmationMessages?: { title: string; message: string | vscode.MarkdownString };
+  }>;
 }
 
 export interface McpStdioDefinition {
@@ -101,13 +104,23 @@ export interface McpDefinitionProvider {
 export interface LanguageModelApi {
   registerLanguageModelChatProvider?: (vendor: string, provider: LmChatProvider) => vscode.Disposable;
   registerTool?: <T>(name: string, tool: LmTool<T>) => vscode.Disposable;
-  invokeTool?: (name: string, options: { input: object; toolInvocationToken: undefined }, token?: vscode.CancellationToken) => Thenable<LmToolResult>;
+  invokeTool?: (
+    name: string,
+    options: { input: object; toolInvocationToken: undefined },
+    token?: vscode.CancellationToken,
+  ) => Thenable<LmToolResult>;
   registerMcpServerDefinitionProvider?: (id: string, provider: McpDefinitionProvider) => vscode.Disposable;
   TextPart?: new (value: string) => LmTextPart;
   ToolCallPart?: new (callId: string, name: string, input: object) => LmToolCallPart;
   ToolResultPart?: new (callId: string, content: unknown[]) => LmToolResultPart;
   ToolResult?: new (content: unknown[]) => LmToolResult;
-  McpStdioServerDefinition?: new (label: string, command: string, args?: string[], env?: Record<string, string | number | null>, version?: string) => McpStdioDefinition;
+  McpStdioServerDefinition?: new (
+    label: string,
+    command: string,
+    args?: string[],
+    env?: Record<string, string | number | null>,
+    version?: string,
+  ) => McpStdioDefinition;
 }
 
 type Loose = Record<string, unknown>;
@@ -118,10 +131,14 @@ export function languageModelApi(): LanguageModelApi {
   const ns = vscode as unknown as Loose;
   const fn = <T>(value: unknown) => (typeof value === 'function' ? (value as T) : undefined);
   return {
-    registerLanguageModelChatProvider: fn<LanguageModelApi['registerLanguageModelChatProvider']>(lm.registerLanguageModelChatProvider)?.bind(lm),
+    registerLanguageModelChatProvider: fn<LanguageModelApi['registerLanguageModelChatProvider']>(
+      lm.registerLanguageModelChatProvider,
+    )?.bind(lm),
     registerTool: fn<LanguageModelApi['registerTool']>(lm.registerTool)?.bind(lm),
     invokeTool: fn<LanguageModelApi['invokeTool']>(lm.invokeTool)?.bind(lm),
-    registerMcpServerDefinitionProvider: fn<LanguageModelApi['registerMcpServerDefinitionProvider']>(lm.registerMcpServerDefinitionProvider)?.bind(lm),
+    registerMcpServerDefinitionProvider: fn<LanguageModelApi['registerMcpServerDefinitionProvider']>(
+      lm.registerMcpServerDefinitionProvider,
+    )?.bind(lm),
     TextPart: fn(ns.LanguageModelTextPart),
     ToolCallPart: fn(ns.LanguageModelToolCallPart),
     ToolResultPart: fn(ns.LanguageModelToolResultPart),
@@ -134,8 +151,10 @@ export function languageModelApi(): LanguageModelApi {
 export const isTextPart = (part: unknown): part is LmTextPart => isObject(part) && typeof part.value === 'string' && !('callId' in part);
 export const isToolCallPart = (part: unknown): part is LmToolCallPart =>
   isObject(part) && typeof part.callId === 'string' && typeof part.name === 'string' && isObject(part.input);
-export const isToolResultPart = (part: unknown): part is LmToolResultPart => isObject(part) && typeof part.callId === 'string' && Array.isArray(part.content);
-export const isDataPart = (part: unknown): part is LmDataPart => isObject(part) && typeof part.mimeType === 'string' && part.data instanceof Uint8Array;
+export const isToolResultPart = (part: unknown): part is LmToolResultPart =>
+  isObject(part) && typeof part.callId === 'string' && Array.isArray(part.content);
+export const isDataPart = (part: unknown): part is LmDataPart =>
+  isObject(part) && typeof part.mimeType === 'string' && part.data instanceof Uint8Array;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;

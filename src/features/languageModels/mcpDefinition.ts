@@ -21,7 +21,13 @@ export function registerMcpDefinition(api: LanguageModelApi, context: vscode.Ext
     provideMcpServerDefinitions: () =>
       (vscode.workspace.workspaceFolders ?? [{ uri: undefined, name: '' }]).map((folder) => {
         const args = [cli, 'mcp', ...(folder.uri ? ['--root', folder.uri.fsPath] : [])];
-        const definition = new Definition(folder.uri ? `LLM Workbench (${folder.name})` : 'LLM Workbench', process.execPath, args, { ELECTRON_RUN_AS_NODE: '1' }, version);
+        const definition = new Definition(
+          folder.uri ? `LLM Workbench (${folder.name})` : 'LLM Workbench',
+          process.execPath,
+          args,
+          { ELECTRON_RUN_AS_NODE: '1' },
+          version,
+        );
         if (folder.uri) definition.cwd = folder.uri;
         return definition;
       }),

@@ -60,13 +60,34 @@ export function registerLanguageModels({ context, gateway, ollama, settings }: L
 /** The provider's "Manage" entry in the model picker: keys, the settings that decide the list, the log. */
 async function manage(status: LanguageModelStatus): Promise<void> {
   const choices: Array<vscode.QuickPickItem & { run: () => Thenable<unknown> }> = [
-    { label: '$(key) Set API Key', description: 'OpenAI, Anthropic or an OpenAI-compatible provider', run: () => vscode.commands.executeCommand(COMMANDS.setApiKey) },
+    {
+      label: '$(key) Set API Key',
+      description: 'OpenAI, Anthropic or an OpenAI-compatible provider',
+      run: () => vscode.commands.executeCommand(COMMANDS.setApiKey),
+    },
     { label: '$(server) Providers', description: 'llmWorkbench.providers', run: () => openSetting('llmWorkbench.providers') },
-    { label: '$(git-merge) Task routes', description: 'llmWorkbench.routes: each route is a model in the picker', run: () => openSetting('llmWorkbench.routes') },
-    { label: '$(symbol-numeric) Output reserve', description: 'llmWorkbench.budget.outputReserve: taken from an Ollama window', run: () => openSetting('llmWorkbench.budget.outputReserve') },
-    { label: '$(output) Show Log', description: 'every call with its route, retries, fallback and cost', run: () => vscode.commands.executeCommand(COMMANDS.showLog) },
+    {
+      label: '$(git-merge) Task routes',
+      description: 'llmWorkbench.routes: each route is a model in the picker',
+      run: () => openSetting('llmWorkbench.routes'),
+    },
+    {
+      label: '$(symbol-numeric) Output reserve',
+      description: 'llmWorkbench.budget.outputReserve: taken from an Ollama window',
+      run: () => openSetting('llmWorkbench.budget.outputReserve'),
+    },
+    {
+      label: '$(output) Show Log',
+      description: 'every call with its route, retries, fallback and cost',
+      run: () => vscode.commands.executeCommand(COMMANDS.showLog),
+    },
   ];
-  const off = Object.entries(status).filter(([, s]) => s !== 'on').map(([part, s]) => `${part} ${s}`);
-  const picked = await vscode.window.showQuickPick(choices, { title: 'LLM Workbench models', placeHolder: off.length ? off.join('; ') : 'Manage the models LLM Workbench provides' });
+  const off = Object.entries(status)
+    .filter(([, s]) => s !== 'on')
+    .map(([part, s]) => `${part} ${s}`);
+  const picked = await vscode.window.showQuickPick(choices, {
+    title: 'LLM Workbench models',
+    placeHolder: off.length ? off.join('; ') : 'Manage the models LLM Workbench provides',
+  });
   await picked?.run();
 }

@@ -53,4 +53,3 @@ function convertPart(part: unknown, skipped: string[]): ContentPart[] {
   skipped.push(typeof part === 'object' && part !== null ? (part.constructor?.name ?? 'object') : typeof part);
   return [];
 }
-

@@ -56,7 +56,14 @@ export class DocumentTokenCounts implements vscode.Disposable {
     const key = document.uri.toString();
     const existing = this.entries.get(key);
     if (existing) return existing.state;
-    const entry: Entry = { document, state: { kind: 'counting' }, encoding: this.encoding, pending: [], pendingVersion: document.version, generation: 0 };
+    const entry: Entry = {
+      document,
+      state: { kind: 'counting' },
+      encoding: this.encoding,
+      pending: [],
+      pendingVersion: document.version,
+      generation: 0,
+    };
     this.entries.set(key, entry);
     this.open(entry);
     return entry.state;
@@ -148,11 +155,23 @@ export class DocumentTokenCounts implements vscode.Disposable {
     entry.state = { kind: 'counting' };
     entry.pendingVersion = document.version;
     this.client
-      .request<DocumentCount>({ kind: 'open', doc: document.uri.toString(), version: document.version, encoding: entry.encoding, text: document.getText() })
+      .request<DocumentCount>({
+        kind: 'open',
+        doc: document.uri.toString(),
+        version: document.version,
+        encoding: entry.encoding,
+        text: document.getText(),
+      })
       .then(
         (count) => {
           if (entry.generation !== generation || !this.entries.has(document.uri.toString())) return;
-          entry.state = { kind: 'ready', total: count.total, version: count.version, encoding: count.encoding, firstCountMs: count.elapsedMs };
+          entry.state = {
+            kind: 'ready',
+            total: count.total,
+            version: count.version,
+            encoding: count.encoding,
+            firstCountMs: count.elapsedMs,
+          };
           this.updated.fire(document);
         },
         (error: Error) => this.failed(entry, generation, error),
@@ -178,16 +197,14 @@ export class DocumentTokenCounts implements vscode.Disposable {
     const changes = entry.pending;
     entry.pending = [];
     const generation = entry.generation;
-    this.client
-      .request<DocumentCount>({ kind: 'change', doc: entry.document.uri.toString(), version: entry.pendingVersion, changes })
-      .then(
-        (count) => {
-          if (entry.generation !== generation || entry.state.kind !== 'ready') return;
-          entry.state = { ...entry.state, total: count.total, version: count.version };
-          this.updated.fire(entry.document);
-        },
-        (error: Error) => this.failed(entry, generation, error),
-      );
+    this.client.request<DocumentCount>({ kind: 'change', doc: entry.document.uri.toString(), version: entry.pendingVersion, changes }).then(
+      (count) => {
+        if (entry.generation !== generation || entry.state.kind !== 'ready') return;
+        entry.state = { ...entry.state, total: count.total, version: count.version };
+        this.updated.fire(entry.document);
+      },
+      (error: Error) => this.failed(entry, generation, error),
+    );
   }
 
   private failed(entry: Entry, generation: number, error: Error): void {

@@ -87,7 +87,9 @@ export class GatewayService implements vscode.Disposable {
 
   /** Records a call made outside the gateway (an eval file run by the workspace's promptfoo) in the shared ledger. */
   record(record: CallRecord): void {
-    this.ledger.append(record).catch((error: unknown) => this.log.warn(`ledger: could not record call ${record.requestId}: ${String(error)}`));
+    this.ledger
+      .append(record)
+      .catch((error: unknown) => this.log.warn(`ledger: could not record call ${record.requestId}: ${String(error)}`));
   }
 
   /** The gateway, or the reason it could not be built (shown in the chat with an "Open Settings" button). */

@@ -34,10 +34,7 @@ export class OllamaServers implements vscode.Disposable {
   private providerList: ProviderConfig[];
   private readonly subscription: vscode.Disposable;
 
-  constructor(
-    settings: WorkbenchSettings,
-    secrets: vscode.SecretStorage,
-  ) {
+  constructor(settings: WorkbenchSettings, secrets: vscode.SecretStorage) {
     const keys = keySourceFrom(secrets);
     this.providerList = userProviders();
     this.cache = new OllamaServerCache(
@@ -80,7 +77,9 @@ export class OllamaServers implements vscode.Disposable {
       const answer: InstalledModelsAnswer = this.cache.installed(provider.id);
       if (answer.state === 'pending') pending = true;
       else if (answer.state === 'unreachable') unreachable.push(provider.baseUrl ?? provider.id);
-      else for (const m of answer.models) models.push({ ref: `${provider.id}:${m.id}`, providerId: provider.id, contextWindow: m.contextWindow });
+      else
+        for (const m of answer.models)
+          models.push({ ref: `${provider.id}:${m.id}`, providerId: provider.id, contextWindow: m.contextWindow });
     }
     return { models, pending, unreachable };
   }

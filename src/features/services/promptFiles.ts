@@ -8,7 +8,13 @@ import { isEvalFilePath } from '../../core/evals/evalFilePatterns';
  * Eval files never are, even when an include glob matches them: their `#` lines are YAML comments, not sections, and
  * they have no front matter; what is sent are their prompts with each test's vars, checked when they run.
  */
-export const PROMPT_FILE_GLOBS = ['**/*.prompt.md', '**/*.instructions.md', '**/AGENTS.md', '**/.github/copilot-instructions.md', '**/*.prompty'];
+export const PROMPT_FILE_GLOBS = [
+  '**/*.prompt.md',
+  '**/*.instructions.md',
+  '**/AGENTS.md',
+  '**/.github/copilot-instructions.md',
+  '**/*.prompty',
+];
 
 /** A workspace-relative glob such as `prompts/*.txt` matches anywhere below a folder, as users expect. */
 function anchored(glob: string): string {

@@ -72,7 +72,10 @@ export class WorkbenchSettings implements vscode.Disposable {
   private read(): { config: WorkbenchConfig; catalog: ModelCatalog } {
     const settings = vscode.workspace.getConfiguration(SETTINGS_SECTION);
     // A workspace can tighten, never loosen, what protects the user (prompt logging, private files, the daily budget).
-    const get = workspaceSafeGetter((key) => settings.get(key), (key) => settings.inspect(key));
+    const get = workspaceSafeGetter(
+      (key) => settings.get(key),
+      (key) => settings.inspect(key),
+    );
     const { config, problems } = readSettings(get);
     this.problems = problems;
     this.reportProblems(problems);

@@ -45,7 +45,12 @@ export class CostReportPanel implements vscode.Disposable {
     );
   }
 
-  static show(extensionUri: vscode.Uri, tracker: SpendTracker, settings: WorkbenchSettings, log?: vscode.LogOutputChannel): CostReportPanel {
+  static show(
+    extensionUri: vscode.Uri,
+    tracker: SpendTracker,
+    settings: WorkbenchSettings,
+    log?: vscode.LogOutputChannel,
+  ): CostReportPanel {
     if (CostReportPanel.current) {
       CostReportPanel.current.panel.reveal();
       return CostReportPanel.current;
@@ -126,12 +131,20 @@ export class CostReportPanel implements vscode.Disposable {
     });
     await vscode.workspace.fs.writeFile(target, Buffer.from(callRecordsCsv(inRange), 'utf8'));
     const open = 'Open';
-    const choice = await vscode.window.showInformationMessage(`Exported ${inRange.length} calls to ${vscode.workspace.asRelativePath(target)}.`, open);
+    const choice = await vscode.window.showInformationMessage(
+      `Exported ${inRange.length} calls to ${vscode.workspace.asRelativePath(target)}.`,
+      open,
+    );
     if (choice === open) await vscode.window.showTextDocument(target);
   }
 }
 
-export function registerCostReport(context: vscode.ExtensionContext, tracker: SpendTracker, settings: WorkbenchSettings, log?: vscode.LogOutputChannel): vscode.Disposable {
+export function registerCostReport(
+  context: vscode.ExtensionContext,
+  tracker: SpendTracker,
+  settings: WorkbenchSettings,
+  log?: vscode.LogOutputChannel,
+): vscode.Disposable {
   return vscode.Disposable.from(
     vscode.commands.registerCommand(COMMANDS.openCostReport, () => {
       CostReportPanel.show(context.extensionUri, tracker, settings, log);

@@ -4,7 +4,6 @@ import type { WorkbenchSettings } from '../services/settings';
 import type { SpendTracker } from '../services/spendTracker';
 import { COMMANDS } from '../commandIds';
 
-
 /**
  * Status bar, right: `$(credit-card) $0.42 today`; warning background past 80% of the daily budget, error past it.
  * Re-rendered when the ledger grows, the budget setting changes, and each minute (so "today" rolls over at midnight).

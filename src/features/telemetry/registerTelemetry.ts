@@ -1,7 +1,12 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../commandIds';
 import { defaultLedgerPath, JsonlLedger } from '../../core/cost/ledger';
-import { editorExportSettings, readEditorTelemetrySettings, readReceiverSettings, type ReceiverSettings } from '../../core/telemetry/editorSettings';
+import {
+  editorExportSettings,
+  readEditorTelemetrySettings,
+  readReceiverSettings,
+  type ReceiverSettings,
+} from '../../core/telemetry/editorSettings';
 import { ExportSettingsError } from '../../core/telemetry/exportSettings';
 import { loadTelemetryRuntime } from '../../core/telemetry/loadRuntime';
 import { credentialHeaderString, PRESETS } from '../../core/telemetry/presets';
@@ -27,7 +32,11 @@ function userValue(key: string): unknown {
  * (`llmWorkbench.otlpReceiver.*`). Both are off by default; when on, the SDK bundle is loaded after activation,
  * never during it. Export failures and receiver refusals go to the LLM Workbench output channel.
  */
-export function registerTelemetry(context: vscode.ExtensionContext, settings: WorkbenchSettings, gateway: GatewayService): vscode.Disposable {
+export function registerTelemetry(
+  context: vscode.ExtensionContext,
+  settings: WorkbenchSettings,
+  gateway: GatewayService,
+): vscode.Disposable {
   const log = gateway.log;
   let telemetry: Telemetry | undefined;
   let generation = 0;
@@ -63,7 +72,8 @@ export function registerTelemetry(context: vscode.ExtensionContext, settings: Wo
       gateway.setTelemetry(telemetry);
       log.info(`OpenTelemetry export on: ${telemetry.describe()}`);
     } catch (error) {
-      if (error instanceof ExportSettingsError) warn(`LLM Workbench: OpenTelemetry export is off: ${error.message}`, 'llmWorkbench.telemetry');
+      if (error instanceof ExportSettingsError)
+        warn(`LLM Workbench: OpenTelemetry export is off: ${error.message}`, 'llmWorkbench.telemetry');
       else log.error(`OpenTelemetry export could not start: ${String(error)}`);
     }
   }
@@ -80,7 +90,8 @@ export function registerTelemetry(context: vscode.ExtensionContext, settings: Wo
   return vscode.Disposable.from(
     new vscode.Disposable(() => clearTimeout(start)),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('llmWorkbench.telemetry') || event.affectsConfiguration('llmWorkbench.providers')) void refreshExport();
+      if (event.affectsConfiguration('llmWorkbench.telemetry') || event.affectsConfiguration('llmWorkbench.providers'))
+        void refreshExport();
       if (event.affectsConfiguration('llmWorkbench.otlpReceiver')) void refreshReceiver();
     }),
     context.secrets.onDidChange((event) => {
@@ -132,7 +143,11 @@ async function setCredentials(secrets: vscode.SecretStorage): Promise<void> {
 type Warn = (message: string, settingKey: string) => void;
 
 /** The local OTLP receiver, started, restarted on a port change, or stopped as its settings say. */
-function receiverController(settings: WorkbenchSettings, log: vscode.LogOutputChannel, warn: Warn): { refresh(): Promise<void>; close(): Promise<void> } {
+function receiverController(
+  settings: WorkbenchSettings,
+  log: vscode.LogOutputChannel,
+  warn: Warn,
+): { refresh(): Promise<void>; close(): Promise<void> } {
   let receiver: OtlpReceiver | undefined;
   let receiverKey = '';
   async function refresh(): Promise<void> {
@@ -153,11 +168,16 @@ function receiverController(settings: WorkbenchSettings, log: vscode.LogOutputCh
         existingRecords: async () => (await ledger.readSince()).records,
         onIngest: (event) => logReceiverEvent(log, event),
       });
-      log.info(`OTLP receiver listening on ${receiver.endpoint} (traces: ${receiver.endpoint}/v1/traces); other tools' GenAI spans go to ${ledger.path}`);
+      log.info(
+        `OTLP receiver listening on ${receiver.endpoint} (traces: ${receiver.endpoint}/v1/traces); other tools' GenAI spans go to ${ledger.path}`,
+      );
     } catch (error) {
       receiverKey = '';
       // A busy port is reported, never fatal: everything else keeps working.
-      warn(`LLM Workbench: the OTLP receiver did not start: ${error instanceof Error ? error.message : String(error)}`, 'llmWorkbench.otlpReceiver');
+      warn(
+        `LLM Workbench: the OTLP receiver did not start: ${error instanceof Error ? error.message : String(error)}`,
+        'llmWorkbench.otlpReceiver',
+      );
     }
   }
 

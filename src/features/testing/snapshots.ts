@@ -60,13 +60,18 @@ export function snapshotReaders(services: SharedServices, features: TestedFeatur
         report: CostReportPanel.current?.lastRender,
       };
     },
-    languageModels: () => features.languageModels && { ...features.languageModels.status, entries: features.languageModels.provider?.entries() },
+    languageModels: () =>
+      features.languageModels && { ...features.languageModels.status, entries: features.languageModels.provider?.entries() },
     evalTests: () => {
       const evals = features.evalTests;
       if (!evals) return undefined;
       const files = evals.tests.fileItems();
       return {
-        files: files.map((f) => ({ uri: f.uri?.toString(), cases: f.children.size, error: f.error ? String((f.error as vscode.MarkdownString).value ?? f.error) : undefined })),
+        files: files.map((f) => ({
+          uri: f.uri?.toString(),
+          cases: f.children.size,
+          error: f.error ? String((f.error as vscode.MarkdownString).value ?? f.error) : undefined,
+        })),
         decorations: Object.fromEntries(files.map((f) => [f.uri!.toString(), evals.decorations.get(f.uri!)])),
         compare: ComparePanel.current && { view: ComparePanel.current.view, lastRender: ComparePanel.current.lastRender },
         trusted: vscode.workspace.isTrusted,

@@ -42,7 +42,10 @@ async function runSuite(suite: string): Promise<void> {
     const results = process.env.LLM_WORKBENCH_TEST_RESULTS;
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
     if (results && !message.includes('test(s) failed')) {
-      writeFileSync(results, JSON.stringify({ passed: 0, failed: 1, tests: [{ title: 'load the extension-host suite', state: 'failed', error: message }] }));
+      writeFileSync(
+        results,
+        JSON.stringify({ passed: 0, failed: 1, tests: [{ title: 'load the extension-host suite', state: 'failed', error: message }] }),
+      );
     }
   }
 }

@@ -57,7 +57,12 @@ export function budgetDiagnostics(document: vscode.TextDocument, budget: Documen
   if (evaluation.verdict === 'over') {
     add(promptLine(budget), `${evaluation.message}${windowNote}${whatToDo(budget)}`, vscode.DiagnosticSeverity.Error, 'budget.overWindow');
   } else if (evaluation.verdict === 'warn') {
-    add(promptLine(budget), `${evaluation.message}${windowNote}${whatToDo(budget)}`, vscode.DiagnosticSeverity.Warning, 'budget.nearWindow');
+    add(
+      promptLine(budget),
+      `${evaluation.message}${windowNote}${whatToDo(budget)}`,
+      vscode.DiagnosticSeverity.Warning,
+      'budget.nearWindow',
+    );
   }
   evaluation.sections.forEach((section, index) => {
     const line = budget.prompt?.sections[index]?.line ?? 0;

@@ -89,7 +89,11 @@ export function budgetModelRows(input: {
     const info = input.lookup(installed.ref);
     const window = input.windowFor(installed.ref, info);
     const name = info?.displayName ?? splitModelRef(installed.ref)?.model ?? installed.ref;
-    row(installed.ref, `$(vm) ${name}`, info ? `local · ${describe(info, window, input.today)}` : `local · ${windowLabel(window)} window · free · ≈ o200k_base estimate`);
+    row(
+      installed.ref,
+      `$(vm) ${name}`,
+      info ? `local · ${describe(info, window, input.today)}` : `local · ${windowLabel(window)} window · free · ≈ o200k_base estimate`,
+    );
   }
 
   const groups = new Map<string, ModelInfo[]>();
@@ -103,7 +107,8 @@ export function budgetModelRows(input: {
     rows.push({ separator: provider });
     // Retired models last in their group: still there for whoever budgets an old prompt, never first in the way.
     const retired = (m: ModelInfo) => (deprecationState(m.deprecation, input.today)?.state === 'retired' ? 1 : 0);
-    for (const model of [...list].sort((a, b) => retired(a) - retired(b))) row(model.ref, model.displayName, describe(model, input.windowFor(model.ref, model), input.today));
+    for (const model of [...list].sort((a, b) => retired(a) - retired(b)))
+      row(model.ref, model.displayName, describe(model, input.windowFor(model.ref, model), input.today));
   }
   return rows;
 }
@@ -115,7 +120,12 @@ function currentRows(input: Parameters<typeof budgetModelRows>[0]): BudgetModelR
   const installed = input.installed.models.some((m) => m.ref === current);
   if (!info && !installed) return [];
   const window = input.windowFor(current, info);
-  const detail = info ? `${installed ? 'local · ' : ''}${describe(info, window, input.today)}` : `local · ${windowLabel(window)} window · free · ≈ o200k_base estimate`;
+  const detail = info
+    ? `${installed ? 'local · ' : ''}${describe(info, window, input.today)}`
+    : `local · ${windowLabel(window)} window · free · ≈ o200k_base estimate`;
   const name = info?.displayName ?? splitModelRef(current)?.model ?? current;
-  return [{ separator: 'Current budget model' }, { label: `$(check) ${installed ? '$(vm) ' : ''}${name}`, description: current, detail, ref: current }];
+  return [
+    { separator: 'Current budget model' },
+    { label: `$(check) ${installed ? '$(vm) ' : ''}${name}`, description: current, detail, ref: current },
+  ];
 }

@@ -59,7 +59,11 @@ export function registerPickBudgetModel(settings: WorkbenchSettings, ollama?: Ol
     // Read before the settings change clears what the servers said.
     const window = windowFor(picked.ref, settings.catalog.lookup(picked.ref));
     if (picked.ref === current) return;
-    await settings.update('budget.model', picked.ref, workspaceSetsIt ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+    await settings.update(
+      'budget.model',
+      picked.ref,
+      workspaceSetsIt ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global,
+    );
     void vscode.window.setStatusBarMessage(
       `LLM Workbench: budgets now measured against ${picked.ref} (${formatTokens(window)} tokens), saved to ${target.where}`,
       6000,

@@ -33,7 +33,12 @@ class PromptCodeLensProvider implements vscode.CodeLensProvider {
     if (sections.length === 0 || (sections.length === 1 && !sections[0].heading)) {
       // Same number as the status bar: the whole file is one prompt, its share includes the answer's reserve.
       const { share, outputReserve } = budget.evaluation;
-      return [lens(sections[0]?.line ?? 0, wholeFileLensTitle({ tokens: budget.total, share, outputReserve, modelName, tokenizer: budget.tokenizer }))];
+      return [
+        lens(
+          sections[0]?.line ?? 0,
+          wholeFileLensTitle({ tokens: budget.total, share, outputReserve, modelName, tokenizer: budget.tokenizer }),
+        ),
+      ];
     }
     return sections.map((section, index) => {
       const title = sectionLensTitle({

@@ -20,7 +20,13 @@ export interface SectionLensInput {
  * The lens of a file without sections: the whole file is the prompt, so its share is the status bar's —
  * (prompt + output reserve) / window —, e.g. `1,204 tokens · 1.7% of GPT-4o with 1,000 reserved for the answer (whole file)`.
  */
-export function wholeFileLensTitle(input: { tokens: number; share: number; outputReserve: number; modelName: string; tokenizer: TokenizerSpec }): string {
+export function wholeFileLensTitle(input: {
+  tokens: number;
+  share: number;
+  outputReserve: number;
+  modelName: string;
+  tokenizer: TokenizerSpec;
+}): string {
   const mark = approx(input.tokenizer);
   return `${mark}${formatTokens(input.tokens)} tokens · ${formatShare(input.share)} of ${input.modelName} with ${formatTokens(input.outputReserve)} reserved for the answer (whole file)`;
 }
@@ -55,7 +61,10 @@ export function sectionHoverMarkdown(input: SectionHoverInput): string {
   ];
   if (input.windowNote) lines.push('', escapeMarkdown(input.windowNote));
   if (input.limit !== undefined) {
-    const verdict = input.tokens > input.limit ? `over by ${formatTokens(input.tokens - input.limit)}` : `${formatTokens(input.limit - input.tokens)} left`;
+    const verdict =
+      input.tokens > input.limit
+        ? `over by ${formatTokens(input.tokens - input.limit)}`
+        : `${formatTokens(input.limit - input.tokens)} left`;
     lines.push('', `Bucket \`${input.bucket}\`: limit ${formatTokens(input.limit)} (${verdict})`);
   }
   if (input.costs.length > 0) {
@@ -67,9 +76,10 @@ export function sectionHoverMarkdown(input: SectionHoverInput): string {
       '|---|--:|--:|--:|',
     );
     for (const { row, sectionInput } of input.costs) {
-      lines.push(`| ${row.displayName.replace(/\|/g, '\\|')}${row.exact ? '' : ' ≈'} | ${formatUsd(sectionInput)} | ${formatUsd(row.perCall)} | ${formatUsd(row.monthly)} |`);
+      lines.push(
+        `| ${row.displayName.replace(/\|/g, '\\|')}${row.exact ? '' : ' ≈'} | ${formatUsd(sectionInput)} | ${formatUsd(row.perCall)} | ${formatUsd(row.monthly)} |`,
+      );
     }
   }
   return lines.join('\n');
 }
-

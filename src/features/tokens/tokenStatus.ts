@@ -122,7 +122,8 @@ export class TokenStatus implements vscode.Disposable {
     this.renderGeneration++;
     const document = editor?.document;
     if (!editor || !document || IGNORED_SCHEMES.has(document.uri.scheme)) {
-      if (!editor && activeTabIsText()) this.showCounting(); // the editor of the new tab is still opening
+      if (!editor && activeTabIsText())
+        this.showCounting(); // the editor of the new tab is still opening
       else this.hideSoon();
     } else {
       const known = this.lastShown.get(document.uri.toString());
@@ -145,7 +146,8 @@ export class TokenStatus implements vscode.Disposable {
       return;
     }
     this.item.text = '$(symbol-numeric) not counted';
-    this.item.tooltip = 'VS Code does not give this file to extensions (it does so for text files up to 50 MB), so LLM Workbench cannot count it.';
+    this.item.tooltip =
+      'VS Code does not give this file to extensions (it does so for text files up to 50 MB), so LLM Workbench cannot count it.';
     this.item.backgroundColor = undefined;
     this.show();
   }

@@ -25,7 +25,11 @@ describe('budget diagnostics', () => {
   it('warns on a section past its front-matter bucket limit, at the section heading', async () => {
     const editor = await openEditor('triage.prompt.md');
     const uri = editor.document.uri;
-    const diagnostics = await waitFor(() => ours(uri), (list) => list.length > 0, 'a section diagnostic on triage.prompt.md');
+    const diagnostics = await waitFor(
+      () => ours(uri),
+      (list) => list.length > 0,
+      'a section diagnostic on triage.prompt.md',
+    );
     const section = diagnostics.find((d) => d.code === 'budget.sectionOverBucket');
     assert.ok(section, `a section-over-bucket warning among ${JSON.stringify(diagnostics.map((d) => d.message))}`);
     assert.equal(section.severity, vscode.DiagnosticSeverity.Warning);
@@ -42,13 +46,21 @@ describe('budget diagnostics', () => {
       'CodeLens on large.prompt.md',
       60_000,
     );
-    assert.deepEqual(ours(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error), []);
+    assert.deepEqual(
+      ours(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error),
+      [],
+    );
   });
 
   it('warns at the model: line of a prompt file that names a deprecated model, with the date and a successor', async () => {
     const editor = await openEditor('retired-model.prompt.md');
     const uri = editor.document.uri;
-    const diagnostics = await waitFor(() => ours(uri), (list) => list.some((d) => d.code === 'model.deprecated'), 'a deprecation warning', 60_000);
+    const diagnostics = await waitFor(
+      () => ours(uri),
+      (list) => list.some((d) => d.code === 'model.deprecated'),
+      'a deprecation warning',
+      60_000,
+    );
     const warning = diagnostics.find((d) => d.code === 'model.deprecated')!;
     assert.equal(warning.severity, vscode.DiagnosticSeverity.Warning);
     assert.equal(editor.document.lineAt(warning.range.start.line).text, 'model: anthropic:claude-opus-4-1');

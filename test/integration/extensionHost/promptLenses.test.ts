@@ -23,12 +23,20 @@ describe('prompt CodeLens and hover', () => {
     const text = editor.document.getText();
     const { sections } = parsePromptFile(text);
     assert.ok(sections.length >= 3, 'the fixture has sections');
-    const found = await waitFor(() => lenses(editor.document.uri), (list) => list.length === sections.length, 'one lens per section');
+    const found = await waitFor(
+      () => lenses(editor.document.uri),
+      (list) => list.length === sections.length,
+      'one lens per section',
+    );
     for (const [index, section] of sections.entries()) {
       const lens = found.find((l) => l.range.start.line === section.line);
       assert.ok(lens?.command, `a lens on line ${section.line} (${section.heading})`);
       const expected = await countTokens(text.slice(section.startOffset, section.endOffset), 'o200k_base');
-      assert.match(lens.command.title, new RegExp(`^${expected.toLocaleString('en-US')} tokens · [\\d.<]+% of GPT-4o mini`), `section ${index}`);
+      assert.match(
+        lens.command.title,
+        new RegExp(`^${expected.toLocaleString('en-US')} tokens · [\\d.<]+% of GPT-4o mini`),
+        `section ${index}`,
+      );
     }
   });
 
@@ -37,7 +45,10 @@ describe('prompt CodeLens and hover', () => {
     const { sections } = parsePromptFile(editor.document.getText());
     const heading = new vscode.Position(sections[0].line, 3);
     const text = await waitFor(
-      async () => hoverText((await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, heading)) ?? []),
+      async () =>
+        hoverText(
+          (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, heading)) ?? [],
+        ),
       (value) => value.includes('One call'),
       'the section hover',
     );
@@ -50,7 +61,11 @@ describe('prompt CodeLens and hover', () => {
 
   it('treats files matched by llmWorkbench.budget.include as prompts', async () => {
     const editor = await openEditor('prompts/summary.txt');
-    const found = await waitFor(() => lenses(editor.document.uri), (list) => list.length === 1, 'a whole-file lens');
+    const found = await waitFor(
+      () => lenses(editor.document.uri),
+      (list) => list.length === 1,
+      'a whole-file lens',
+    );
     assert.match(found[0].command?.title ?? '', /tokens · .* of GPT-4o \(whole file\)/);
   });
 });

@@ -57,7 +57,11 @@ describe('token status bar', () => {
     );
     // GPT-4o's prompt and answer share one 128,000-token window (src/core/models/sharedWindowRule.ts).
     assert.match(state.tokenStatus?.tooltip ?? '', /reserved output = [\d,]+ of GPT-4o's 128,000-token window/);
-    assert.match(state.tokenStatus?.tooltip ?? '', /Prices: LiteLLM's table of \d{4}-\d{2}-\d{2}/, 'says where the prices come from and their date');
+    assert.match(
+      state.tokenStatus?.tooltip ?? '',
+      /Prices: LiteLLM's table of \d{4}-\d{2}-\d{2}/,
+      'says where the prices come from and their date',
+    );
   });
 
   it('marks estimates with ≈ when the budget model has no public tokenizer', async () => {

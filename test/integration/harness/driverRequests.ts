@@ -42,7 +42,8 @@ export class DriverRequests {
   private async answer(request: DriverRequest): Promise<DriverReply> {
     try {
       if (request.kind === 'dialog') return { id: request.id, ok: true, ...(await this.dialog(request.click, request.screenshot)) };
-      if (request.waitForText) await this.workbench.page.getByText(request.waitForText).first().waitFor({ state: 'visible', timeout: 30_000 });
+      if (request.waitForText)
+        await this.workbench.page.getByText(request.waitForText).first().waitFor({ state: 'visible', timeout: 30_000 });
       await this.workbench.page.waitForTimeout(500); // let the view finish painting
       return { id: request.id, ok: true, screenshot: await this.workbench.screenshot(request.name) };
     } catch (error) {
@@ -53,7 +54,8 @@ export class DriverRequests {
   private async dialog(click: string, screenshot: string | undefined): Promise<{ dialog: DialogSeen; screenshot?: string }> {
     const box = this.workbench.page.locator('.monaco-dialog-box');
     await box.waitFor({ state: 'visible', timeout: 60_000 });
-    const text = async (selector: string) => ((await box.locator(selector).count()) ? (await box.locator(selector).first().innerText()).trim() : '');
+    const text = async (selector: string) =>
+      (await box.locator(selector).count()) ? (await box.locator(selector).first().innerText()).trim() : '';
     const dialog: DialogSeen = {
       message: await text('.dialog-message-text'),
       detail: await text('.dialog-message-detail'),

@@ -49,7 +49,9 @@ export async function runExtensionHostSuite(options: ExtensionHostRunOptions): P
     while (!existsSync(resultsFile)) {
       if (Date.now() > deadline) {
         await workbench.screenshot('extension-host-suite-timeout').catch(() => undefined);
-        throw new Error(`the extension-host suite wrote no results within ${(options.timeoutMs ?? 300_000) / 1000} s (code-server log: ${server.logFile})`);
+        throw new Error(
+          `the extension-host suite wrote no results within ${(options.timeoutMs ?? 300_000) / 1000} s (code-server log: ${server.logFile})`,
+        );
       }
       await requests.poll();
       await new Promise((resolve) => setTimeout(resolve, 250));

@@ -98,7 +98,9 @@ export class Workbench {
     const panel = this.page.locator('.markers-panel');
     await panel.waitFor({ state: 'visible' });
     await this.page.waitForTimeout(300);
-    return panel.locator('.monaco-list-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('aria-label') ?? row.textContent ?? ''));
+    return panel
+      .locator('.monaco-list-row')
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('aria-label') ?? row.textContent ?? ''));
   }
 
   /** The visible editor line whose text contains `text` (the editor must have scrolled it into view). */

@@ -21,8 +21,8 @@ const ANSWER_MD = [
 const HOSTILE_MD = [
   'Here you go <script>window.pwned = "script"</script>\n\n',
   '<img src="x" onerror="window.pwned = \'img\'">\n\n',
-  '[click me](javascript:window.pwned=\'link\')\n\n',
-  '<svg onload="window.pwned = \'svg\'"><script>window.pwned = \'svg-script\'</script></svg>\n\n',
+  "[click me](javascript:window.pwned='link')\n\n",
+  "<svg onload=\"window.pwned = 'svg'\"><script>window.pwned = 'svg-script'</script></svg>\n\n",
   '<style>body { display: none !important; }</style>\n\n',
   '<iframe src="https://evil.test"></iframe><form action="https://evil.test"><button>go</button></form>\n\n',
   '![pixel](https://evil.test/p.png) <a href="https://example.com" onclick="window.pwned=\'a\'" target="_top">ok link</a>',
@@ -72,7 +72,7 @@ describe('chat sidebar, as a user sees it', function () {
 
   before(async () => {
     const { workbench, userDataDir } = session();
-    assert.ok(userDataDir, 'the harness passes code-server\'s user-data dir');
+    assert.ok(userDataDir, "the harness passes code-server's user-data dir");
     emulator = await startEmulator();
     for (const scope of ['User', 'Machine'] as const) {
       const file = join(userDataDir, scope, 'settings.json');
@@ -104,7 +104,11 @@ describe('chat sidebar, as a user sees it', function () {
       }
     }
     await widenSidebar(-220).catch(() => undefined);
-    await workbench.page.locator('.activitybar .action-item [aria-label^="Explorer"], .activitybar .action-item[aria-label^="Explorer"]').first().click().catch(() => undefined);
+    await workbench.page
+      .locator('.activitybar .action-item [aria-label^="Explorer"], .activitybar .action-item[aria-label^="Explorer"]')
+      .first()
+      .click()
+      .catch(() => undefined);
     await workbench.page.mouse.move(900, 500);
     await emulator?.close();
   });
@@ -132,7 +136,11 @@ describe('chat sidebar, as a user sees it', function () {
   it('streams an answer with its footer (model, route, tokens, cost, TTFT, total); Insert puts a code block in an editor', async () => {
     const { workbench } = session();
     const before = await chat.answers().count();
-    emulator.enqueue({ chunks: ANSWER_MD.flatMap((c) => c.match(/.{1,12}/gs) ?? []), chunkDelayMs: 60, usage: { input: 530, output: 120 } });
+    emulator.enqueue({
+      chunks: ANSWER_MD.flatMap((c) => c.match(/.{1,12}/gs) ?? []),
+      chunkDelayMs: 60,
+      usage: { input: 530, output: 120 },
+    });
     await chat.ask('And a throttle?');
     // Streaming: the answer shows partial text before the footer exists.
     const answer = chat.answers().nth(before);
@@ -174,7 +182,7 @@ describe('chat sidebar, as a user sees it', function () {
     assert.equal(await answer.locator('.notice.retry').count(), 1);
   });
 
-  it('an answer cut at the output limit says so in its footer, and the request asked for the model\'s full output', async () => {
+  it("an answer cut at the output limit says so in its footer, and the request asked for the model's full output", async () => {
     // The same key again, so this spec also runs alone (--grep): setting it is idempotent.
     await chat.setApiKeyFromPalette('openai', key);
     emulator.enqueue({ chunks: ['The first half ', 'of a long answer'], stopReason: 'max_tokens', usage: { input: 90, output: 16384 } });
@@ -261,7 +269,10 @@ describe('chat sidebar, as a user sees it', function () {
     assert.equal(await body.locator('a[target]').count(), 0);
     // Raw HTML is shown as text.
     assert.match(await body.innerText(), /<script>window\.pwned = "script"<\/script>/);
-    await body.locator('a', { hasText: 'click me' }).click().catch(() => undefined);
+    await body
+      .locator('a', { hasText: 'click me' })
+      .click()
+      .catch(() => undefined);
     const frame = await chat.frame();
     assert.equal(await frame.evaluate(() => (window as unknown as { pwned?: unknown }).pwned), undefined, 'no script set the flag');
     assert.equal(await frame.evaluate(() => getComputedStyle(document.body).display), 'block', 'injected CSS did not apply');
@@ -305,7 +316,9 @@ describe('chat sidebar, as a user sees it', function () {
     const answer = await chat.waitForAnswer(index);
     await answer.locator('button[aria-label^="Apply to Selection"]').click();
     await workbench.page.locator('.monaco-diff-editor').first().waitFor({ timeout: 20_000 });
-    const prompt = workbench.page.locator('.notifications-toasts .notification-toast', { hasText: 'Apply the proposed refactor to retry.ts?' });
+    const prompt = workbench.page.locator('.notifications-toasts .notification-toast', {
+      hasText: 'Apply the proposed refactor to retry.ts?',
+    });
     await prompt.waitFor({ timeout: 15_000 });
     await workbench.screenshot('chat-refactor-diff');
     await prompt.locator('.monaco-button', { hasText: /^Apply$/ }).click();
@@ -343,7 +356,10 @@ describe('chat sidebar, as a user sees it', function () {
     await workbench.page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
     await workbench.page.waitForSelector('.statusbar-item', { timeout: 60_000 });
     await chat.open();
-    await chat.ui.locator('.turn').nth(before - 1).waitFor({ timeout: 30_000 });
+    await chat.ui
+      .locator('.turn')
+      .nth(before - 1)
+      .waitFor({ timeout: 30_000 });
     assert.equal(await chat.ui.locator('.turn').count(), before);
     assert.equal(await chat.lastAnswer().locator('.markdown-body').innerText(), lastText);
   });

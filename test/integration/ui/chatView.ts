@@ -19,7 +19,9 @@ export class ChatView {
 
   async open(): Promise<void> {
     const page = this.workbench.page;
-    const icon = page.locator('.activitybar .action-item [aria-label^="LLM Workbench"], .activitybar .action-item[aria-label^="LLM Workbench"]').first();
+    const icon = page
+      .locator('.activitybar .action-item [aria-label^="LLM Workbench"], .activitybar .action-item[aria-label^="LLM Workbench"]')
+      .first();
     await icon.waitFor({ timeout: 60_000 });
     // Clicking the icon of the container already shown would hide the sidebar: click only when it is not shown.
     const shown = page.locator('.sidebar .title-label', { hasText: /LLM Workbench/i });
@@ -55,7 +57,10 @@ export class ChatView {
     await page.locator('.quick-input-widget input[type="password"]').waitFor({ state: 'visible' });
     await page.keyboard.type(key, { delay: 5 });
     await page.keyboard.press('Enter');
-    await page.locator('.notifications-toasts', { hasText: `API key for ${provider} saved` }).last().waitFor({ timeout: 15_000 });
+    await page
+      .locator('.notifications-toasts', { hasText: `API key for ${provider} saved` })
+      .last()
+      .waitFor({ timeout: 15_000 });
   }
 
   /** Runs "LLM Workbench: Set API Key" from the command palette. */

@@ -25,7 +25,12 @@ async function spendTooltip(workbench: ReturnType<typeof session>['workbench'], 
     await workbench.page.mouse.move(700, 400);
     await workbench.statusBarItem(SPEND).hover();
     const tooltip = workbench.page.locator('.monaco-hover:not(.hidden)').filter({ hasText: 'LLM Workbench spend' }).first();
-    if (await tooltip.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) {
+    if (
+      await tooltip.waitFor({ state: 'visible', timeout: 5_000 }).then(
+        () => true,
+        () => false,
+      )
+    ) {
       last = await tooltip.innerText();
       if (last.includes(text)) return last;
     }
@@ -49,7 +54,13 @@ async function webviewFrame(frames: () => Frame[], selector: string, timeoutMs =
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     for (const frame of frames()) {
-      if (await frame.locator(selector).count().catch(() => 0)) return frame;
+      if (
+        await frame
+          .locator(selector)
+          .count()
+          .catch(() => 0)
+      )
+        return frame;
     }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -61,7 +72,9 @@ async function webviewFrame(frames: () => Frame[], selector: string, timeoutMs =
  * differ between a view's first show and a later one.
  */
 async function chatFrame(workbench: ReturnType<typeof session>['workbench'], selector: string): Promise<Frame> {
-  const icon = workbench.page.locator('.activitybar .action-item [aria-label^="LLM Workbench"], .activitybar .action-item[aria-label^="LLM Workbench"]').first();
+  const icon = workbench.page
+    .locator('.activitybar .action-item [aria-label^="LLM Workbench"], .activitybar .action-item[aria-label^="LLM Workbench"]')
+    .first();
   await icon.waitFor({ timeout: 60_000 });
   const shown = workbench.page.locator('.sidebar .title-label', { hasText: /LLM Workbench/i });
   if (!(await shown.isVisible().catch(() => false))) await icon.click();
@@ -118,7 +131,10 @@ describe('evals in the editor and spend, as a user sees them', function () {
         'llmWorkbench.routes': { chat: { primary: 'emu:small' } },
         'llmWorkbench.budget.dailyUsd': DAILY_BUDGET + attempt * 1e-9,
       });
-      applied = await spendTooltip(workbench, `of ${formatSpendUsd(DAILY_BUDGET)}`, 15_000).then(() => true, () => false);
+      applied = await spendTooltip(workbench, `of ${formatSpendUsd(DAILY_BUDGET)}`, 15_000).then(
+        () => true,
+        () => false,
+      );
     }
     if (!applied) {
       await workbench.screenshot('FAILED-evals-settings-not-applied');
@@ -155,7 +171,9 @@ describe('evals in the editor and spend, as a user sees them', function () {
     // Gutter icons only: left of the line numbers (the inline failure message carries a failed icon too).
     const inGutter = async (icon: string) => {
       const numbersX = (await page.locator('.monaco-editor .line-numbers').first().boundingBox())?.x ?? 0;
-      const xs = await page.locator(`.monaco-editor .codicon-testing-${icon}-icon`).evaluateAll((nodes) => nodes.map((n) => n.getBoundingClientRect().x));
+      const xs = await page
+        .locator(`.monaco-editor .codicon-testing-${icon}-icon`)
+        .evaluateAll((nodes) => nodes.map((n) => n.getBoundingClientRect().x));
       return xs.filter((x) => x < numbersX).length;
     };
     const gutter = async () => ({ passed: await inGutter('passed'), failed: await inGutter('failed') });
@@ -230,7 +248,9 @@ describe('evals in the editor and spend, as a user sees them', function () {
     await input.press('Enter');
     const frame = await webviewFrame(() => workbench.page.frames(), '#recommended-model', 90_000);
     assert.equal((await frame.locator('#recommended-model').innerText()).trim(), 'emu:medium');
-    const rows = await frame.locator('table[aria-label="Models"] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-model')));
+    const rows = await frame
+      .locator('table[aria-label="Models"] tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-model')));
     assert.deepEqual(rows, ['emu:small', 'emu:medium', 'emu:large']);
     assert.match(await frame.locator('tr[data-model="emu:small"]').innerText(), /66\.7% \(2\/3\)/);
     await workbench.screenshot('evals-compare');
@@ -242,9 +262,13 @@ describe('evals in the editor and spend, as a user sees them', function () {
     await workbench.runCommand('LLM Workbench: Open Cost Report');
     const frame = await webviewFrame(() => workbench.page.frames(), 'svg.chart', 60_000);
     assert.equal(await frame.locator('svg.chart g.bar').count(), 30);
-    const models = await frame.locator('table[aria-label="By model"] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-key')));
+    const models = await frame
+      .locator('table[aria-label="By model"] tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-key')));
     for (const model of ['emu:small', 'emu:medium', 'emu:large']) assert.ok(models.includes(model), `${model} in ${models}`);
-    const tasks = await frame.locator('table[aria-label="By task"] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-key')));
+    const tasks = await frame
+      .locator('table[aria-label="By task"] tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-key')));
     assert.ok(tasks.includes('classify') && tasks.includes('chat'), `tasks: ${tasks}`);
     await workbench.screenshot('cost-report');
   });

@@ -29,7 +29,11 @@ async function serveFromCheckout(repo: string, base: string, route: Route): Prom
   const path = normalize(decodeURIComponent(route.request().url().slice(base.length).split('?')[0]));
   const file = join(repo, path);
   if (path.startsWith('..') || !existsSync(file)) return route.fulfill({ status: 404, body: 'not in the repository' });
-  return route.fulfill({ status: 200, contentType: file.endsWith('.png') ? 'image/png' : 'application/octet-stream', body: readFileSync(file) });
+  return route.fulfill({
+    status: 200,
+    contentType: file.endsWith('.png') ? 'image/png' : 'application/octet-stream',
+    body: readFileSync(file),
+  });
 }
 
 /** The details page renders the README inside nested webview iframes: find the frame that holds its images. */
@@ -37,7 +41,14 @@ async function readmeFrame(frames: () => Frame[], timeoutMs: number): Promise<Fr
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     for (const frame of frames()) {
-      if (frame.url().includes('fake.html') && (await frame.locator('img').count().catch(() => 0)) > 0) return frame;
+      if (
+        frame.url().includes('fake.html') &&
+        (await frame
+          .locator('img')
+          .count()
+          .catch(() => 0)) > 0
+      )
+        return frame;
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -76,12 +87,20 @@ describe('the extension’s page in the Extensions view, as a user sees it after
       const deadline = Date.now() + 60_000;
       while (Date.now() < deadline) {
         shown = await frame.locator('img').evaluateAll((nodes) =>
-          (nodes as HTMLImageElement[]).map((img) => ({ src: img.getAttribute('src') ?? '', naturalWidth: img.naturalWidth, complete: img.complete })),
+          (nodes as HTMLImageElement[]).map((img) => ({
+            src: img.getAttribute('src') ?? '',
+            naturalWidth: img.naturalWidth,
+            complete: img.complete,
+          })),
         );
         if (shown.length >= expected.length && shown.every((image) => image.complete && image.src !== '')) break;
         await workbench.page.waitForTimeout(250);
       }
-      await frame.locator('img').nth(1).scrollIntoViewIfNeeded().catch(() => undefined);
+      await frame
+        .locator('img')
+        .nth(1)
+        .scrollIntoViewIfNeeded()
+        .catch(() => undefined);
       await workbench.screenshot('extension-details-page');
 
       assert.deepEqual(
@@ -89,7 +108,11 @@ describe('the extension’s page in the Extensions view, as a user sees it after
         expected.map((link) => (/^https:/.test(link) ? link : base + link)),
         'every README image keeps an absolute https source on the page',
       );
-      assert.deepEqual(shown.filter((image) => image.naturalWidth === 0), [], 'images that did not load on the details page');
+      assert.deepEqual(
+        shown.filter((image) => image.naturalWidth === 0),
+        [],
+        'images that did not load on the details page',
+      );
       assert.ok(requested.length >= new Set(expected).size, `the page fetched ${requested.length} images`);
     } finally {
       await context.unroute(`${base}**`);

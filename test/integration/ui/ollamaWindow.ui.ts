@@ -17,7 +17,7 @@ describe('Ollama window, as a user sees it', function () {
 
   before(async () => {
     const { userDataDir } = session();
-    assert.ok(userDataDir, 'the harness passes code-server\'s user-data dir');
+    assert.ok(userDataDir, "the harness passes code-server's user-data dir");
     emulator = await startEmulator();
     for (const scope of ['User', 'Machine'] as const) {
       const file = join(userDataDir, scope, 'settings.json');
@@ -34,11 +34,12 @@ describe('Ollama window, as a user sees it', function () {
 
   after(async () => {
     const { userDataDir } = session();
-    if (userDataDir) for (const scope of ['User', 'Machine'] as const) writeFileSync(join(userDataDir, scope, 'settings.json'), saved[scope] ?? '{}');
+    if (userDataDir)
+      for (const scope of ['User', 'Machine'] as const) writeFileSync(join(userDataDir, scope, 'settings.json'), saved[scope] ?? '{}');
     await emulator?.close();
   });
 
-  it('the status bar tooltip shows the server\'s num_ctx and where it came from', async function () {
+  it("the status bar tooltip shows the server's num_ctx and where it came from", async function () {
     this.timeout(200_000);
     const { workbench } = session();
     await workbench.openFile('local.prompt.md');
@@ -55,12 +56,21 @@ describe('Ollama window, as a user sees it', function () {
       const tooltip = workbench.page.locator('.monaco-hover:not(.hidden)').filter({ hasText: 'reserved output' }).first();
       // The hover can close between becoming visible and being read (the item re-renders when the answer lands): read
       // it briefly and hover again rather than waiting on a hover that is gone.
-      if (await tooltip.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) last = await tooltip.innerText({ timeout: 2_000 }).catch(() => last);
+      if (
+        await tooltip.waitFor({ state: 'visible', timeout: 5_000 }).then(
+          () => true,
+          () => false,
+        )
+      )
+        last = await tooltip.innerText({ timeout: 2_000 }).catch(() => last);
       if (!last.includes(expected)) await workbench.page.waitForTimeout(500);
     }
     assert.ok(last.includes(`Window 8,192 = ${expected}`), `tooltip: ${last}`);
     assert.match(last, /of qwen2\.5-coder:7b \(Ollama\)'s 8,192-token window/);
-    assert.ok(emulator.requests.some((r) => r.path === '/api/show'), 'asked the server');
+    assert.ok(
+      emulator.requests.some((r) => r.path === '/api/show'),
+      'asked the server',
+    );
     await workbench.screenshot('ollama-window-tooltip');
     await workbench.page.keyboard.press('Escape');
     await workbench.page.mouse.move(700, 400);

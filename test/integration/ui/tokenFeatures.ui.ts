@@ -73,8 +73,14 @@ describe('token features, as a user sees them', () => {
     await workbench.runCommand('View: Close Panel');
     await workbench.openFile('triage.prompt.md');
     const titles = await workbench.waitForCodeLenses((t) => t.filter((title) => / tokens · /.test(title)).length >= 3);
-    assert.ok(titles.every((title) => /of GPT-4o mini/.test(title)), JSON.stringify(titles));
-    assert.ok(titles.some((title) => /user [\d,]+ \/ 10/.test(title)), `a bucket limit shown in ${JSON.stringify(titles)}`);
+    assert.ok(
+      titles.every((title) => /of GPT-4o mini/.test(title)),
+      JSON.stringify(titles),
+    );
+    assert.ok(
+      titles.some((title) => /user [\d,]+ \/ 10/.test(title)),
+      `a bucket limit shown in ${JSON.stringify(titles)}`,
+    );
     await workbench.screenshot('codelens-sections');
   });
 
@@ -111,7 +117,11 @@ describe('token features, as a user sees them', () => {
     await workbench.waitForStatusBarText(TOKENS, (t) => COUNT.test(t), 60_000);
     // The eval lenses (Run) are there: the token lenses, had there been any, would have been asked at the same time.
     const titles = await workbench.waitForCodeLenses((t) => t.some((title) => /Run/.test(title)), 60_000);
-    assert.deepEqual(titles.filter((title) => / tokens · /.test(title)), [], `no section lenses in ${JSON.stringify(titles)}`);
+    assert.deepEqual(
+      titles.filter((title) => / tokens · /.test(title)),
+      [],
+      `no section lenses in ${JSON.stringify(titles)}`,
+    );
     await workbench.statusBarItem(TOKENS).hover();
     const tooltip = workbench.page.locator('.monaco-hover:not(.hidden)').filter({ hasText: 'An eval file' });
     await tooltip.first().waitFor({ state: 'visible', timeout: 15_000 });

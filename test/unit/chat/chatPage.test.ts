@@ -19,7 +19,13 @@ describe('webview page (chat, cost report, model comparison)', () => {
   });
 
   it('loads only the bundle, with the nonce, and escapes what it interpolates', () => {
-    const html = webviewPageHtml({ cspSource: source, nonce: 'N0NCE', scriptUri: `${source}/chat.js?a=1&b="2"`, styleUri: `${source}/chat.css`, title: 'Chat <&>' });
+    const html = webviewPageHtml({
+      cspSource: source,
+      nonce: 'N0NCE',
+      scriptUri: `${source}/chat.js?a=1&b="2"`,
+      styleUri: `${source}/chat.css`,
+      title: 'Chat <&>',
+    });
     assert.match(html, /<title>Chat &lt;&amp;>/);
     assert.match(html, /<script nonce="N0NCE" src="https:\/\/abc\.vscode-cdn\.net\/chat\.js\?a=1&amp;b=&quot;2&quot;"><\/script>/);
     assert.equal((html.match(/<script/g) ?? []).length, 1);
@@ -46,7 +52,14 @@ describe('code task prompts', () => {
     assert.equal(fenceFor('a ``` b'), '````');
     const content = userContent({
       text: 'Explain',
-      context: { fileName: 'a.md', filePath: 'docs/a.md', languageId: 'markdown', code: '```js\nx\n```', uri: 'file:///a.md', range: { startLine: 2, startCharacter: 0, endLine: 4, endCharacter: 3 } },
+      context: {
+        fileName: 'a.md',
+        filePath: 'docs/a.md',
+        languageId: 'markdown',
+        code: '```js\nx\n```',
+        uri: 'file:///a.md',
+        range: { startLine: 2, startCharacter: 0, endLine: 4, endCharacter: 3 },
+      },
     });
     assert.equal(content, 'Selected code from `docs/a.md` (markdown, lines 3-5):\n````markdown\n```js\nx\n```\n````\n\nExplain');
   });
@@ -60,12 +73,15 @@ describe('code task prompts', () => {
       { id: 'u3', role: 'user', text: 'q3', task: 'chat', model: 'auto', at: '' },
       { id: 'a3', role: 'assistant', replyTo: 'u3', text: '', status: 'error', notices: [] },
     ];
-    assert.deepEqual(historyMessages(turns), [{ role: 'user', content: 'q1' }, { role: 'assistant', content: 'a1' }]);
+    assert.deepEqual(historyMessages(turns), [
+      { role: 'user', content: 'q1' },
+      { role: 'assistant', content: 'a1' },
+    ]);
   });
 });
 
 describe('applying a refactor', () => {
-  it('matches the selection\'s trailing newline and the document\'s line endings', () => {
+  it("matches the selection's trailing newline and the document's line endings", () => {
     assert.equal(fitReplacement('a()', 'b()\n', '\n'), 'b()');
     assert.equal(fitReplacement('a()\n', 'b()', '\n'), 'b()\n');
     assert.equal(fitReplacement('a()\r\n', 'b()\nc()\n', '\r\n'), 'b()\r\nc()\r\n');

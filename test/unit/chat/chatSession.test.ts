@@ -77,7 +77,11 @@ describe('chat session (real gateway against the emulator)', function () {
   }
 
   const lastAnswer = (s: ChatSession) => s.conversation.turns.filter((t): t is AssistantTurn => t.role === 'assistant').at(-1)!;
-  const deltas = () => posted.filter((m) => m.type === 'answerDelta').map((m) => (m as { text: string }).text).join('');
+  const deltas = () =>
+    posted
+      .filter((m) => m.type === 'answerDelta')
+      .map((m) => (m as { text: string }).text)
+      .join('');
 
   it('streams an answer token by token and finishes it with a footer from the call record', async () => {
     emulator.enqueue({ chunks: ['The ', 'answer ', 'is ', '42.'], usage: { input: 120, output: 4 } });
@@ -99,7 +103,10 @@ describe('chat session (real gateway against the emulator)', function () {
     const body = emulator.requests.at(-1)!.body as { messages: { role: string; content: string }[] };
     assert.equal(body.messages[0].role, 'system');
     assert.equal(body.messages.at(-1)!.content, 'What is the answer?');
-    assert.deepEqual(posted.filter((m) => m.type === 'busy').map((m) => (m as { busy: boolean }).busy), [true, false]);
+    assert.deepEqual(
+      posted.filter((m) => m.type === 'busy').map((m) => (m as { busy: boolean }).busy),
+      [true, false],
+    );
   });
 
   it('asks before spending with the starting model and the request size; a refusal sends nothing and keeps the question', async () => {
@@ -163,7 +170,10 @@ describe('chat session (real gateway against the emulator)', function () {
     await chat.handle({ type: 'send', text: 'hi', model: 'auto', task: 'chat' });
     const answer = lastAnswer(chat);
     assert.equal(answer.text, 'Complete answer.');
-    assert.ok(answer.notices.some((n) => n.kind === 'restart' && /^Restarted on anthropic:claude-haiku-4-5 because /.test(n.text)), JSON.stringify(answer.notices));
+    assert.ok(
+      answer.notices.some((n) => n.kind === 'restart' && /^Restarted on anthropic:claude-haiku-4-5 because /.test(n.text)),
+      JSON.stringify(answer.notices),
+    );
     // The webview was told to reset: an answerUpdate with empty text after the partial deltas.
     const reset = posted.findIndex((m) => m.type === 'answerUpdate' && m.turn.notices.some((n) => n.kind === 'restart'));
     assert.ok(reset > 0);
@@ -235,10 +245,13 @@ describe('chat session (real gateway against the emulator)', function () {
     assert.ok(notice, 'history notice shown');
     assert.match(notice!.text, /^2 earlier messages were left out .*1,200-token window/);
     const body = emulator.requests.at(-1)!.body as { messages: { content: string }[] };
-    assert.deepEqual(body.messages.slice(1).map((m) => m.content), ['second question', 'short', 'third question']);
+    assert.deepEqual(
+      body.messages.slice(1).map((m) => m.content),
+      ['second question', 'short', 'third question'],
+    );
   });
 
-  it('counts the draft: system + history + message against the model\'s window rule (GPT-4o mini: one shared window), exact for OpenAI', async () => {
+  it("counts the draft: system + history + message against the model's window rule (GPT-4o mini: one shared window), exact for OpenAI", async () => {
     const chat = session();
     const count = await chat.countDraft('Hello there', 'openai:gpt-4o-mini', 'chat');
     assert.equal(count?.window, 128_000);
@@ -259,8 +272,12 @@ describe('chat session (real gateway against the emulator)', function () {
 
   it('a code task carries the selection, file and language, routes as code with the file path, and Apply reaches the host', async () => {
     const context: CodeContext = {
-      fileName: 'sum.ts', filePath: 'src/sum.ts', languageId: 'typescript', code: 'function sum(a,b){return a+b}',
-      uri: 'file:///w/src/sum.ts', range: { startLine: 0, startCharacter: 0, endLine: 0, endCharacter: 29 },
+      fileName: 'sum.ts',
+      filePath: 'src/sum.ts',
+      languageId: 'typescript',
+      code: 'function sum(a,b){return a+b}',
+      uri: 'file:///w/src/sum.ts',
+      range: { startLine: 0, startCharacter: 0, endLine: 0, endCharacter: 29 },
     };
     emulator.enqueue({ text: '```ts\nconst sum = (a: number, b: number) => a + b;\n```' });
     const chat = session();

@@ -38,7 +38,9 @@ describe('chat markdown sanitizer', () => {
         }
       }
     }
-    const forbidden = host.querySelectorAll('script, style, link, iframe, frame, object, embed, form, input, button, svg, math, img, meta, base, template, textarea');
+    const forbidden = host.querySelectorAll(
+      'script, style, link, iframe, frame, object, embed, form, input, button, svg, math, img, meta, base, template, textarea',
+    );
     assert.equal(forbidden.length, 0, `forbidden elements survived: ${[...forbidden].map((e) => e.tagName).join(', ')}`);
     assert.equal((dom.window as unknown as { pwned?: unknown }).pwned, undefined, 'a script ran');
   }
@@ -114,16 +116,16 @@ describe('chat markdown sanitizer', () => {
     'style tag': '<style>*{color:red}@import url(https://evil.test/x.css);</style>',
     'style attribute': '<p style="background:url(https://evil.test/x);position:fixed;inset:0">x</p>',
     'link stylesheet': '<link rel="stylesheet" href="https://evil.test/x.css">',
-    'iframe': '<iframe src="https://evil.test"></iframe>',
+    iframe: '<iframe src="https://evil.test"></iframe>',
     'iframe srcdoc': '<iframe srcdoc="<script>parent.pwned=1</script>"></iframe>',
     'object/embed': '<object data="x.swf"></object><embed src="x.swf">',
-    'form': '<form action="https://evil.test"><input name="q"><button formaction="javascript:x">go</button></form>',
+    form: '<form action="https://evil.test"><input name="q"><button formaction="javascript:x">go</button></form>',
     'meta refresh': '<meta http-equiv="refresh" content="0;url=https://evil.test">',
     'base href': '<base href="https://evil.test/">',
     'DOM clobbering id/name': '<a id="acquireVsCodeApi" name="vscode">x</a>',
     'class spoofing our UI': '<div class="answer-footer error">fake</div>',
     'mutation XSS via noscript': '<noscript><p title="</noscript><img src=x onerror=window.pwned=1>">',
-    'template': '<template><img src=x onerror=window.pwned=1></template>',
+    template: '<template><img src=x onerror=window.pwned=1></template>',
     'details ontoggle': '<details open ontoggle="window.pwned=1">x</details>',
   };
   for (const [name, html] of Object.entries(hostileHtml)) {
@@ -131,7 +133,10 @@ describe('chat markdown sanitizer', () => {
       const host = sanitize(html);
       assertInert(host);
       for (const el of host.querySelectorAll('*')) {
-        assert.ok(!el.hasAttribute('id') && !el.hasAttribute('name') && !el.hasAttribute('class'), `identifying attribute kept on <${el.tagName}>`);
+        assert.ok(
+          !el.hasAttribute('id') && !el.hasAttribute('name') && !el.hasAttribute('class'),
+          `identifying attribute kept on <${el.tagName}>`,
+        );
       }
     });
   }

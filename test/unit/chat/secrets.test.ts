@@ -4,9 +4,15 @@ import { guardProviderEndpoints } from '../../../src/core/secrets/endpointGuard'
 
 class MemorySecrets implements SecretStore {
   readonly values = new Map<string, string>();
-  async get(name: string) { return this.values.get(name); }
-  async store(name: string, value: string) { this.values.set(name, value); }
-  async delete(name: string) { this.values.delete(name); }
+  async get(name: string) {
+    return this.values.get(name);
+  }
+  async store(name: string, value: string) {
+    this.values.set(name, value);
+  }
+  async delete(name: string) {
+    this.values.delete(name);
+  }
 }
 
 describe('API keys', () => {

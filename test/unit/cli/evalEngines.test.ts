@@ -20,7 +20,10 @@ describe('planEngines and trust', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
   const file = () => {
     const path = join(dir, 'x.eval.yaml');
-    writeFileSync(path, 'prompts: ["{{q}}"]\nproviders: [openai:gpt-4o-mini]\nextensions: [file://hooks.js]\ntests: [{ vars: { q: hi } }]\n');
+    writeFileSync(
+      path,
+      'prompts: ["{{q}}"]\nproviders: [openai:gpt-4o-mini]\nextensions: [file://hooks.js]\ntests: [{ vars: { q: hi } }]\n',
+    );
     return parseEvalFile(path);
   };
 
@@ -30,7 +33,10 @@ describe('planEngines and trust', () => {
     const plan = planEngines([f], 'auto', env, short, { allowFileEndpoints: false, allowCode: true });
     assert.deepEqual([plan.native.length, plan.delegated.length], [1, 0]);
     assert.ok(plan.diagnostics.some((d) => d.severity === 'error' && /`extensions`/.test(d.message)));
-    assert.match(plan.notes.join('\n'), /x\.eval\.yaml: not run with the workspace's promptfoo .*every key in your environment.*--allow-file-endpoints/);
+    assert.match(
+      plan.notes.join('\n'),
+      /x\.eval\.yaml: not run with the workspace's promptfoo .*every key in your environment.*--allow-file-endpoints/,
+    );
   });
 
   it('auto delegates a trusted file; nothing is delegated under --no-code, even with --engine promptfoo', () => {
@@ -42,6 +48,6 @@ describe('planEngines and trust', () => {
     assert.equal(forced.delegated.length, 0);
     assert.match(forced.problems.join('\n'), /--engine promptfoo: promptfoo would run the code in this file, and --no-code forbids it/);
     const asked = planEngines([file()], 'promptfoo', env, short, { allowFileEndpoints: false, allowCode: true });
-    assert.equal(asked.delegated.length, 1, 'an explicit --engine promptfoo is the user\'s choice');
+    assert.equal(asked.delegated.length, 1, "an explicit --engine promptfoo is the user's choice");
   });
 });

@@ -39,7 +39,7 @@ const REAL = `\ufeff// User settings
 `;
 
 describe('--config accepts a real VS Code settings.json', () => {
-  it('JSONC comments, trailing commas, a BOM, nested and flat keys, other extensions\' settings ignored', () => {
+  it("JSONC comments, trailing commas, a BOM, nested and flat keys, other extensions' settings ignored", () => {
     const { config } = load(REAL);
     assert.equal(config.providers.find((p) => p.id === 'groq')?.baseUrl, 'https://api.groq.com/openai/v1');
     assert.equal(config.routes.chat?.primary, 'groq:llama-3.1-8b-instant');
@@ -50,12 +50,18 @@ describe('--config accepts a real VS Code settings.json', () => {
   });
 
   it('a typo inside our namespace is still an error with a suggestion, nested or flat', () => {
-    assert.match(problem('{ "llmWorkbench": { "route": {} } }'), /unknown setting "llmWorkbench\.route" \(did you mean "llmWorkbench\.routes"\?\)/);
+    assert.match(
+      problem('{ "llmWorkbench": { "route": {} } }'),
+      /unknown setting "llmWorkbench\.route" \(did you mean "llmWorkbench\.routes"\?\)/,
+    );
     assert.match(problem('{ "llmWorkbench.route": {} }'), /unknown setting "llmWorkbench\.route"/);
   });
 
   it('the same setting flat and nested is refused rather than one silently winning', () => {
-    assert.match(problem('{ "llmWorkbench": { "logPrompts": true }, "llmWorkbench.logPrompts": false }'), /"llmWorkbench\.logPrompts" is set twice/);
+    assert.match(
+      problem('{ "llmWorkbench": { "logPrompts": true }, "llmWorkbench.logPrompts": false }'),
+      /"llmWorkbench\.logPrompts" is set twice/,
+    );
   });
 
   it('a syntax error names its line and column', () => {
@@ -70,8 +76,14 @@ describe('--config accepts a real VS Code settings.json', () => {
   });
 
   it(`a gateway timeout above 2^31-1 ms is refused (Node would make it 1 ms)`, () => {
-    assert.match(problem(`{ "llmWorkbench.gateway": { "firstByteTimeoutMs": ${MAX_TIMER_MS + 1} } }`), /more than the longest wait a timer can hold \(2147483647 ms/);
-    assert.equal(load(`{ "llmWorkbench.gateway": { "firstByteTimeoutMs": ${MAX_TIMER_MS} } }`).config.resilience?.firstByteTimeoutMs, MAX_TIMER_MS);
+    assert.match(
+      problem(`{ "llmWorkbench.gateway": { "firstByteTimeoutMs": ${MAX_TIMER_MS + 1} } }`),
+      /more than the longest wait a timer can hold \(2147483647 ms/,
+    );
+    assert.equal(
+      load(`{ "llmWorkbench.gateway": { "firstByteTimeoutMs": ${MAX_TIMER_MS} } }`).config.resilience?.firstByteTimeoutMs,
+      MAX_TIMER_MS,
+    );
   });
 
   describe('files that are not settings files', () => {

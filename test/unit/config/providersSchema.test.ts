@@ -31,7 +31,7 @@ describe('the contributed providers setting', () => {
     assert.equal(config.providers.find((p) => p.kind === 'ollama')?.numCtx, 8192);
   });
 
-  it('rejects a misspelled field, as VS Code\'s settings editor does', () => {
+  it("rejects a misspelled field, as VS Code's settings editor does", () => {
     const { scope: _scope, markdownDescription: _d, ...schema } = properties['llmWorkbench.providers'];
     const validate = new Ajv({ strict: false, validateFormats: false }).compile(schema);
     assert.equal(validate([{ id: 'ollama', kind: 'ollama', num_ctx: 8192 }]), false);
@@ -45,7 +45,9 @@ describe('the contributed providers setting', () => {
 
 describe('user-only settings', () => {
   it('USER_ONLY_SETTINGS lists exactly the application-scoped settings of package.json', () => {
-    const application = Object.entries(properties).filter(([, p]) => p.scope === 'application').map(([key]) => key);
+    const application = Object.entries(properties)
+      .filter(([, p]) => p.scope === 'application')
+      .map(([key]) => key);
     assert.deepEqual([...USER_ONLY_SETTINGS].sort(), application.sort());
     assert.equal(isUserOnlySetting('llmWorkbench.providers'), true);
     assert.equal(isUserOnlySetting('llmWorkbench.routes'), false);

@@ -61,7 +61,10 @@ describe('readSettings', () => {
       ],
       models: [{ ref: 'ollama:phi3', contextWindow: 8192 }, { ref: 'nocolon' }],
     });
-    assert.deepEqual(config.providers.map((p) => p.id), ['openai', 'local']);
+    assert.deepEqual(
+      config.providers.map((p) => p.id),
+      ['openai', 'local'],
+    );
     assert.deepEqual(config.models, [{ ref: 'ollama:phi3', contextWindow: 8192 }]);
     assert.equal(problems.length, 2);
     assert.match(problems[0].message, /"llmWorkbench\.providers" entry 2 is ignored/);
@@ -82,7 +85,10 @@ describe('readSettings', () => {
     ]);
     assert.equal(problems.length, 2);
     assert.match(problems[0].message, /"llmWorkbench\.providers" entry 2 is ignored: it must be .*"numCtx": a whole number/);
-    assert.match(problems[1].message, /"llmWorkbench\.providers" entry 3 sets numCtx, which only Ollama providers use \(kind "openai"\): it is ignored/);
+    assert.match(
+      problems[1].message,
+      /"llmWorkbench\.providers" entry 3 sets numCtx, which only Ollama providers use \(kind "openai"\): it is ignored/,
+    );
   });
 
   it('reads routes per task and reports unknown tasks and malformed routes', () => {

@@ -21,7 +21,9 @@ describe('settings a workspace cannot loosen', () => {
   it("privateFiles: a workspace adds patterns but cannot drop the user's", () => {
     const config = scopes({ privateFiles: { defaultValue: [], globalValue: ['**/.env', '**/secrets/**'], workspaceValue: [] } });
     assert.deepEqual(config.privateFiles, ['**/.env', '**/secrets/**']);
-    const added = scopes({ privateFiles: { defaultValue: [], globalValue: ['**/.env'], workspaceFolderValue: ['internal/**', '**/.env'] } });
+    const added = scopes({
+      privateFiles: { defaultValue: [], globalValue: ['**/.env'], workspaceFolderValue: ['internal/**', '**/.env'] },
+    });
     assert.deepEqual(added.privateFiles, ['**/.env', 'internal/**']);
   });
 
@@ -33,6 +35,9 @@ describe('settings a workspace cannot loosen', () => {
   });
 
   it('everything else is read as merged', () => {
-    assert.equal(scopes({ 'budget.model': { defaultValue: 'openai:gpt-4o', workspaceValue: 'openai:gpt-4o-mini' } }).budget.model, 'openai:gpt-4o-mini');
+    assert.equal(
+      scopes({ 'budget.model': { defaultValue: 'openai:gpt-4o', workspaceValue: 'openai:gpt-4o-mini' } }).budget.model,
+      'openai:gpt-4o-mini',
+    );
   });
 });

@@ -30,7 +30,10 @@ describe('ledger (JSONL file)', () => {
     assert.equal(lines[2], '');
     assert.ok(lines[0].startsWith('{"at":'), 'records start with their time');
     const read = await ledger.read();
-    assert.deepEqual(read.records.map((r) => r.requestId), ['a', 'b']);
+    assert.deepEqual(
+      read.records.map((r) => r.requestId),
+      ['a', 'b'],
+    );
     assert.equal(read.records[1].costUsd, null, 'unknown cost stays null');
     assert.deepEqual(read.warnings, []);
     await ledger.close();
@@ -49,7 +52,10 @@ describe('ledger (JSONL file)', () => {
     await ledger.append(sampleRecord({ requestId: 'b' }));
     await ledger.append(sampleRecord({ requestId: 'c' }));
     const next = await ledger.readSince(first.cursor);
-    assert.deepEqual(next.records.map((r) => r.requestId), ['b', 'c']);
+    assert.deepEqual(
+      next.records.map((r) => r.requestId),
+      ['b', 'c'],
+    );
     assert.equal(next.cursor.line, 3);
     assert.equal(next.cursor.offset, Buffer.byteLength(readFileSync(ledger.path, 'utf8')), 'offsets count bytes, not characters');
     assert.deepEqual((await ledger.readSince(next.cursor)).records, []);
@@ -62,18 +68,27 @@ describe('ledger (JSONL file)', () => {
     writeFileSync(path, `${good}\n${good.slice(0, 57)}`);
     const ledger = new JsonlLedger(path);
     const torn = await ledger.read();
-    assert.deepEqual(torn.records.map((r) => r.requestId), ['good']);
+    assert.deepEqual(
+      torn.records.map((r) => r.requestId),
+      ['good'],
+    );
     assert.equal(torn.warnings.length, 1);
     assert.equal(torn.warnings[0].line, 2);
     assert.match(torn.warnings[0].message, /line 2 is torn/);
 
     await ledger.append(sampleRecord({ requestId: 'after-crash' }));
     const after = await ledger.read();
-    assert.deepEqual(after.records.map((r) => r.requestId), ['good', 'after-crash']);
+    assert.deepEqual(
+      after.records.map((r) => r.requestId),
+      ['good', 'after-crash'],
+    );
     assert.equal(after.warnings.length, 1);
     assert.equal(after.warnings[0].line, 2);
     assert.match(after.warnings[0].message, /line 2 is not a call record/);
-    assert.deepEqual((await ledger.readSince(torn.cursor)).records.map((r) => r.requestId), ['after-crash']);
+    assert.deepEqual(
+      (await ledger.readSince(torn.cursor)).records.map((r) => r.requestId),
+      ['after-crash'],
+    );
     await ledger.close();
   });
 
@@ -84,7 +99,10 @@ describe('ledger (JSONL file)', () => {
     appendFileSync(path, '{"at":"2026-03-07T1'); // another process died mid-write after we opened the file
     await ledger.append(sampleRecord({ requestId: 'two' }));
     const read = await ledger.read();
-    assert.deepEqual(read.records.map((r) => r.requestId), ['one', 'two']);
+    assert.deepEqual(
+      read.records.map((r) => r.requestId),
+      ['one', 'two'],
+    );
     assert.match(read.warnings[0].message, /line 2 starts with a torn fragment; the record after it was recovered/);
     await ledger.close();
   });
@@ -94,7 +112,10 @@ describe('ledger (JSONL file)', () => {
     writeFileSync(path, `not json\n\n[1,2]\n${JSON.stringify(sampleRecord())}\n`);
     const read = await new JsonlLedger(path).read();
     assert.equal(read.records.length, 1);
-    assert.deepEqual(read.warnings.map((w) => w.line), [1, 3]);
+    assert.deepEqual(
+      read.warnings.map((w) => w.line),
+      [1, 3],
+    );
   });
 
   it('two processes appending hundreds of records each at once lose nothing and tear nothing', async function () {

@@ -9,7 +9,15 @@ describe('ledger aggregation', () => {
   const now = new Date(2026, 2, 7, 12, 0);
   const records = [
     sampleRecord({ requestId: 'a', at: local(7, 0, 0), costUsd: 0.5, task: 'chat', sessionId: 's1' }),
-    sampleRecord({ requestId: 'b', at: local(7, 23, 59), costUsd: 0.25, task: 'code', provider: 'anthropic', model: 'claude-haiku-4-5', sessionId: 's1' }),
+    sampleRecord({
+      requestId: 'b',
+      at: local(7, 23, 59),
+      costUsd: 0.25,
+      task: 'code',
+      provider: 'anthropic',
+      model: 'claude-haiku-4-5',
+      sessionId: 's1',
+    }),
     sampleRecord({ requestId: 'c', at: local(6, 23, 59), costUsd: 1, task: 'chat' }),
     sampleRecord({ requestId: 'd', at: local(7, 9), costUsd: null, task: 'code', provider: 'custom', model: 'mystery', sessionId: 's1' }),
     sampleRecord({ requestId: 'e', at: local(28, 12, 0, 2), costUsd: 4, task: 'reason' }),

@@ -28,8 +28,14 @@ describe('ledger records are checked on read; writes fail soft', () => {
     const path = join(dir, 'ledger.jsonl');
     writeFileSync(path, `${lines.join('\n')}\n`);
     const read = await new JsonlLedger(path).read();
-    assert.deepEqual(read.records.map((r) => r.requestId), ['good', 'unknown-price']);
-    assert.deepEqual(read.warnings.map((w) => w.line), [2, 3, 4, 5, 6]);
+    assert.deepEqual(
+      read.records.map((r) => r.requestId),
+      ['good', 'unknown-price'],
+    );
+    assert.deepEqual(
+      read.warnings.map((w) => w.line),
+      [2, 3, 4, 5, 6],
+    );
     assert.match(read.warnings[0].message, /line 2 is not a usable call record \("inputTokens" is "12", not a number\), skipped/);
     assert.match(read.warnings[1].message, /"costUsd" is "0\.10", not a number or null/);
     assert.match(read.warnings[2].message, /"outputTokens" is missing/);
@@ -50,7 +56,10 @@ describe('ledger records are checked on read; writes fail soft', () => {
     await ledger.close();
     assert.equal(ledger.lostRecords, 2);
     assert.equal(warnings.length, 1);
-    assert.match(warnings[0], new RegExp(`the call ledger ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} cannot be written: it is a directory`));
+    assert.match(
+      warnings[0],
+      new RegExp(`the call ledger ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} cannot be written: it is a directory`),
+    );
   });
 
   it('a folder that becomes writable again is used again (the failed open is not remembered)', async () => {
@@ -61,7 +70,10 @@ describe('ledger records are checked on read; writes fail soft', () => {
     rmSync(join(dir, 'sub'));
     await ledger.append(sampleRecord({ requestId: 'later' }));
     await ledger.close();
-    assert.deepEqual((await ledger.read()).records.map((r) => r.requestId), ['later']);
+    assert.deepEqual(
+      (await ledger.read()).records.map((r) => r.requestId),
+      ['later'],
+    );
   });
 
   it('names the cause and the fix for each failure a user meets', () => {

@@ -18,7 +18,15 @@ describe('costTable', () => {
   });
 
   it('keeps an unknown price unknown, never $0', () => {
-    const unpriced: ModelInfo = { ref: 'vllm:my-model', provider: 'vllm', id: 'my-model', displayName: 'My model', maxInputTokens: 8192, maxOutput: 1024, tokenizer: { kind: 'estimate', encoding: 'o200k_base' } };
+    const unpriced: ModelInfo = {
+      ref: 'vllm:my-model',
+      provider: 'vllm',
+      id: 'my-model',
+      displayName: 'My model',
+      maxInputTokens: 8192,
+      maxOutput: 1024,
+      tokenizer: { kind: 'estimate', encoding: 'o200k_base' },
+    };
     const [row] = costTable(5000, 1000, [unpriced], 100);
     assert.equal(row.perCall, null);
     assert.equal(row.monthly, null);
@@ -27,11 +35,20 @@ describe('costTable', () => {
 
   it('marks estimates: Claude (no public tokenizer) and models counted with another encoding', () => {
     const rows = costTable(1200, 0, [model('openai:gpt-4o'), model('anthropic:claude-sonnet-4-5'), model('openai:gpt-4-turbo')], 10);
-    assert.deepEqual(rows.map((r) => r.exact), [true, false, false]);
+    assert.deepEqual(
+      rows.map((r) => r.exact),
+      [true, false, false],
+    );
   });
 
   it('uses each model its own encoding count when several are given', () => {
     const rows = costTable({ o200k_base: 1000, cl100k_base: 1100 }, 0, [model('openai:gpt-4o'), model('openai:gpt-4-turbo')], 10);
-    assert.deepEqual(rows.map((r) => [r.inputTokens, r.exact]), [[1000, true], [1100, true]]);
+    assert.deepEqual(
+      rows.map((r) => [r.inputTokens, r.exact]),
+      [
+        [1000, true],
+        [1100, true],
+      ],
+    );
   });
 });

@@ -46,7 +46,10 @@ describe('spend chart layout', () => {
   it('every bar fits inside the plot for any data (property)', () => {
     fc.assert(
       fc.property(fc.array(fc.double({ min: 0, max: 1e4, noNaN: true }), { minLength: 1, maxLength: 120 }), (values) => {
-        const layout = layoutBarChart(values.map((value, i) => ({ label: String(i), value })), { width: 720, height: 220 });
+        const layout = layoutBarChart(
+          values.map((value, i) => ({ label: String(i), value })),
+          { width: 720, height: 220 },
+        );
         for (const bar of layout.bars) {
           assert.ok(bar.y >= layout.plot.top - 1e-9 && bar.y + bar.height <= layout.plot.bottom + 1e-9);
           assert.ok(bar.x >= layout.plot.left && bar.x + bar.width <= layout.plot.right + 1e-9);

@@ -15,8 +15,7 @@ function parseCsv(text: string): string[][] {
       if (c === '"' && text[i + 1] === '"') {
         field += '"';
         i++;
-      }
-      else if (c === '"') quoted = false;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
     else if (c === ',') {
@@ -28,8 +27,7 @@ function parseCsv(text: string): string[][] {
       row = [];
       field = '';
       i++;
-    }
-    else field += c;
+    } else field += c;
   }
   return rows;
 }
@@ -51,10 +49,13 @@ describe('spend CSV', () => {
 
   it('round-trips any text through a CSV reader (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.array(fc.string({ unit: 'grapheme-ascii' }), { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 5 }), (rows) => {
-        const safe = rows.map((r) => r.map((s) => s.replace(/^[=+\-@\t\r]+/, '')));
-        assert.deepEqual(parseCsv(toCsv(safe)), safe);
-      }),
+      fc.property(
+        fc.array(fc.array(fc.string({ unit: 'grapheme-ascii' }), { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 5 }),
+        (rows) => {
+          const safe = rows.map((r) => r.map((s) => s.replace(/^[=+\-@\t\r]+/, '')));
+          assert.deepEqual(parseCsv(toCsv(safe)), safe);
+        },
+      ),
     );
   });
 

@@ -22,7 +22,12 @@ describe('ledger follower', () => {
   });
   const start = async (path: string) => {
     const ledger = new JsonlLedger(path);
-    follower = new LedgerFollower(path, (cursor) => ledger.readSince(cursor), (u) => updates.push(u), { debounceMs: 10, pollMs: 50 });
+    follower = new LedgerFollower(
+      path,
+      (cursor) => ledger.readSince(cursor),
+      (u) => updates.push(u),
+      { debounceMs: 10, pollMs: 50 },
+    );
     await follower.start();
   };
   const waitFor = async (predicate: () => boolean) => {
@@ -34,10 +39,16 @@ describe('ledger follower', () => {
     const path = join(dir, 'ledger.jsonl');
     writeFileSync(path, line(0.1) + line(0.2));
     await start(path);
-    assert.deepEqual(updates.flatMap((u) => u.records.map((r) => r.costUsd)), [0.1, 0.2]);
+    assert.deepEqual(
+      updates.flatMap((u) => u.records.map((r) => r.costUsd)),
+      [0.1, 0.2],
+    );
     appendFileSync(path, line(0.4));
     await waitFor(() => updates.length === 2);
-    assert.deepEqual(updates[1].records.map((r) => r.costUsd), [0.4]);
+    assert.deepEqual(
+      updates[1].records.map((r) => r.costUsd),
+      [0.4],
+    );
     await follower.refresh();
     assert.equal(updates.length, 2, 'no duplicate delivery');
   });
@@ -50,7 +61,10 @@ describe('ledger follower', () => {
     assert.equal(updates.flatMap((u) => u.records).length, 1);
     appendFileSync(path, whole.slice(20));
     await follower.refresh();
-    assert.deepEqual(updates.flatMap((u) => u.records.map((r) => r.costUsd)), [0.1, 0.3]);
+    assert.deepEqual(
+      updates.flatMap((u) => u.records.map((r) => r.costUsd)),
+      [0.1, 0.3],
+    );
   });
 
   it('follows a ledger that does not exist yet (a fresh machine)', async () => {
@@ -73,7 +87,10 @@ describe('ledger follower', () => {
     await follower.refresh();
     const all = updates.flatMap((u) => u.records.map((r) => r.costUsd));
     assert.deepEqual(all, [0.1, 0.9]);
-    assert.equal(updates.reduce((n, u) => n + u.skippedLines, 0), 1);
+    assert.equal(
+      updates.reduce((n, u) => n + u.skippedLines, 0),
+      1,
+    );
   });
 
   it('starts over when the file is replaced by a shorter one', async () => {
@@ -84,6 +101,9 @@ describe('ledger follower', () => {
     await follower.refresh();
     const last = updates[updates.length - 1];
     assert.equal(last.reset, true);
-    assert.deepEqual(last.records.map((r) => r.costUsd), [0.7]);
+    assert.deepEqual(
+      last.records.map((r) => r.costUsd),
+      [0.7],
+    );
   });
 });

@@ -27,7 +27,10 @@ describe('spend status view', () => {
     assert.match(view.tooltip, /\| This month \| \$2\.85\+ \| 4 \|/);
     assert.match(view.tooltip, /Daily budget: \$0\.85 of \$1\.00 \(85%\)/);
     const order = ['anthropic:claude-haiku-4-5', 'openai:gpt-4o-mini', 'ollama:llama3.1:8b'].map((m) => view.tooltip.indexOf(m));
-    assert.deepEqual([...order].sort((a, b) => a - b), order);
+    assert.deepEqual(
+      [...order].sort((a, b) => a - b),
+      order,
+    );
     assert.match(view.tooltip, /ollama:llama3\.1:8b: unknown · 1 call \(1 call with unknown price\)/);
     assert.match(view.tooltip, /1 call today had no known price/);
   });

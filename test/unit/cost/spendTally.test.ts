@@ -111,7 +111,9 @@ describe('SpendTally', () => {
   it('month total equals the sum of its day totals for any set of records (property)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ day: fc.integer({ min: 1, max: 31 }), cents: fc.option(fc.integer({ min: 0, max: 500 })) }), { maxLength: 40 }),
+        fc.array(fc.record({ day: fc.integer({ min: 1, max: 31 }), cents: fc.option(fc.integer({ min: 0, max: 500 })) }), {
+          maxLength: 40,
+        }),
         (calls) => {
           const tally = new SpendTally(new Date(0));
           for (const c of calls) tally.add(callRecord({ at: localIso(2026, 3, c.day), costUsd: c.cents === null ? null : c.cents / 100 }));

@@ -1,7 +1,20 @@
 import { strict as assert } from 'node:assert';
-import { cancelledCaseText, caseDecorationKind, caseDecorationText, quote, type CaseOutcomeView } from '../../../src/core/evals/editor/caseVerdictText';
+import {
+  cancelledCaseText,
+  caseDecorationKind,
+  caseDecorationText,
+  quote,
+  type CaseOutcomeView,
+} from '../../../src/core/evals/editor/caseVerdictText';
 
-const outcome = (o: Partial<CaseOutcomeView> = {}): CaseOutcomeView => ({ pass: true, latencyMs: 412, costUsd: 0.0004, cached: false, skipped: 0, ...o });
+const outcome = (o: Partial<CaseOutcomeView> = {}): CaseOutcomeView => ({
+  pass: true,
+  latencyMs: 412,
+  costUsd: 0.0004,
+  cached: false,
+  skipped: 0,
+  ...o,
+});
 
 describe('case decoration text', () => {
   it('a pass shows latency and cost as the issue writes it', () => {
@@ -10,7 +23,10 @@ describe('case decoration text', () => {
 
   it('a failure shows what was expected and what came back', () => {
     const text = caseDecorationText([
-      outcome({ pass: false, failure: { expected: 'invoice', actual: 'maybe billing or legal', reason: 'Expected output to equal "invoice"' } }),
+      outcome({
+        pass: false,
+        failure: { expected: 'invoice', actual: 'maybe billing or legal', reason: 'Expected output to equal "invoice"' },
+      }),
     ]);
     assert.ok(text.startsWith('✗ expected "invoice", got "maybe billing or legal"'), text);
   });
@@ -20,13 +36,22 @@ describe('case decoration text', () => {
   });
 
   it('a call that failed shows its error instead of a diff', () => {
-    assert.equal(caseDecorationText([outcome({ pass: false, error: 'Ollama is not running at http://localhost:11434' })]), '✗ Ollama is not running at http://localhost:11434');
+    assert.equal(
+      caseDecorationText([outcome({ pass: false, error: 'Ollama is not running at http://localhost:11434' })]),
+      '✗ Ollama is not running at http://localhost:11434',
+    );
   });
 
   it('several providers: share passed, mean latency, summed cost and the first failure', () => {
     const text = caseDecorationText([
       outcome({ provider: 'openai:gpt-4o-mini', latencyMs: 200, costUsd: 0.0001 }),
-      outcome({ provider: 'ollama:llama3.1:8b', pass: false, latencyMs: 600, costUsd: 0.0003, failure: { expected: 'a', actual: 'b', reason: '' } }),
+      outcome({
+        provider: 'ollama:llama3.1:8b',
+        pass: false,
+        latencyMs: 600,
+        costUsd: 0.0003,
+        failure: { expected: 'a', actual: 'b', reason: '' },
+      }),
     ]);
     assert.equal(text, '✗ 1/2 passed · 400 ms mean · $0.0004 · ollama:llama3.1:8b: expected "a", got "b"');
   });

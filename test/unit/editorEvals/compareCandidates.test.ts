@@ -13,11 +13,14 @@ describe('compare candidates', () => {
   });
 
   it('lists the file providers first and preselected, then routes, then the configured providers catalog', () => {
-    assert.deepEqual(candidates.slice(0, 3).map((c) => [c.ref, c.origin, c.picked]), [
-      ['openai:gpt-4o', 'eval file', true],
-      ['custom:my-model', 'eval file', true],
-      ['openai:gpt-4o-mini', 'route', false],
-    ]);
+    assert.deepEqual(
+      candidates.slice(0, 3).map((c) => [c.ref, c.origin, c.picked]),
+      [
+        ['openai:gpt-4o', 'eval file', true],
+        ['custom:my-model', 'eval file', true],
+        ['openai:gpt-4o-mini', 'route', false],
+      ],
+    );
     assert.ok(candidates.slice(3).every((c) => c.origin === 'catalog' && !c.picked));
   });
 

@@ -13,7 +13,13 @@ function evalFile(cases: number, minPassRate?: number): EvalFile {
     prompts: [{ label: 'p', raw: 'Classify: {{ticket}}', location: loc(1) }],
     providers: [],
     task: 'classify',
-    tests: Array.from({ length: cases }, (_, index) => ({ index, description: `case ${index}`, vars: {}, assert: [], location: loc(5 + index * 4) })),
+    tests: Array.from({ length: cases }, (_, index) => ({
+      index,
+      description: `case ${index}`,
+      vars: {},
+      assert: [],
+      location: loc(5 + index * 4),
+    })),
     minPassRate,
     diagnostics: [],
     fatal: false,
@@ -63,7 +69,16 @@ function view(results: EvalCaseResult[], file = evalFile(4), progress?: { done: 
   const matrix = new MatrixAccumulator(false);
   results.forEach((r) => matrix.add(r));
   const stats = matrix.stats();
-  const selection = progress ? undefined : selectModel(stats, { task: 'classify', file: 'tickets.eval.yaml', cases: file.tests.length, repeats: 1, minPassRate: file.minPassRate ?? 1, callsPerDay: 1000 });
+  const selection = progress
+    ? undefined
+    : selectModel(stats, {
+        task: 'classify',
+        file: 'tickets.eval.yaml',
+        cases: file.tests.length,
+        repeats: 1,
+        minPassRate: file.minPassRate ?? 1,
+        callsPerDay: 1000,
+      });
   return buildCompareView({ file, relativePath: 'evals/tickets.eval.yaml', models, results, stats, selection, progress });
 }
 
@@ -71,7 +86,10 @@ describe('model comparison view', () => {
   it('recommends the cheapest model that meets the gate, not the cheapest overall', () => {
     const v = view(fixture());
     assert.equal(v.recommendation.model, 'openai:gpt-4o-mini');
-    assert.deepEqual(v.models.filter((m) => m.recommended).map((m) => m.model), ['openai:gpt-4o-mini']);
+    assert.deepEqual(
+      v.models.filter((m) => m.recommended).map((m) => m.model),
+      ['openai:gpt-4o-mini'],
+    );
     assert.match(v.recommendation.reason, /cheaper ollama:llama3\.2:3b \(75\.0%\) did not meet the gate/);
     const local = v.models.find((m) => m.model === 'ollama:llama3.2:3b')!;
     assert.deepEqual([local.passed, local.total, local.meetsThreshold], [3, 4, false]);
@@ -103,7 +121,7 @@ describe('model comparison view', () => {
     assert.equal(running.models.find((m) => m.model === 'ollama:llama3.2:3b')!.total, 0);
   });
 
-  it('carries the engine\'s model-selection record as Markdown', () => {
+  it("carries the engine's model-selection record as Markdown", () => {
     const v = view(fixture());
     assert.match(v.record, /^# Model selection: classify/);
     assert.match(v.record, /"primary": "openai:gpt-4o-mini"/);

@@ -26,8 +26,14 @@ function view(o: Partial<CompareView> = {}): CompareView {
     task: 'classify',
     threshold: 1,
     caseCount: 1,
-    models: [column('a:cheap', { passed: 2, passRate: 2 / 3, meetsThreshold: false }), column('b:mid', { recommended: true }), column('c:<img src=x onerror=alert(1)>')],
-    cases: [{ description: 'case <b>1</b>', results: { 'a:cheap': { pass: false, reason: 'Expected "invoice"' }, 'b:mid': { pass: true } } }],
+    models: [
+      column('a:cheap', { passed: 2, passRate: 2 / 3, meetsThreshold: false }),
+      column('b:mid', { recommended: true }),
+      column('c:<img src=x onerror=alert(1)>'),
+    ],
+    cases: [
+      { description: 'case <b>1</b>', results: { 'a:cheap': { pass: false, reason: 'Expected "invoice"' }, 'b:mid': { pass: true } } },
+    ],
     recommendation: { model: 'b:mid', fallbacks: ['c:big'], reason: 'b:mid is the cheapest candidate that passes.' },
     record: '# Model selection: classify',
     ...o,
@@ -46,7 +52,10 @@ describe('model comparison webview', () => {
   it('highlights the recommended model and offers to save the record and set the route', () => {
     const { root, calls } = render(view());
     assert.equal(root.querySelector('#recommended-model')!.textContent, 'b:mid');
-    assert.deepEqual([...root.querySelectorAll('tr.recommended')].map((tr) => tr.getAttribute('data-model')), ['b:mid']);
+    assert.deepEqual(
+      [...root.querySelectorAll('tr.recommended')].map((tr) => tr.getAttribute('data-model')),
+      ['b:mid'],
+    );
     assert.match(root.querySelector('tr[data-model="a:cheap"]')!.textContent!, /66\.7% \(2\/3\)/);
     (root.querySelector('#save-record') as HTMLButtonElement).click();
     (root.querySelector('#set-route') as HTMLButtonElement).click();

@@ -29,7 +29,10 @@ describe('editor-only eval diagnostics', () => {
   });
 
   it('apiKeyEnvar is an error in an untrusted workspace, and allowed (to confirm at run time) in a trusted one', () => {
-    const file = parseEvalText('prompts: [hi]\nproviders:\n  - id: openai:gpt-4o\n    config: { apiBaseUrl: "https://x.example/v1", apiKeyEnvar: MY_KEY }\n', '/ws/c.eval.yaml');
+    const file = parseEvalText(
+      'prompts: [hi]\nproviders:\n  - id: openai:gpt-4o\n    config: { apiBaseUrl: "https://x.example/v1", apiKeyEnvar: MY_KEY }\n',
+      '/ws/c.eval.yaml',
+    );
     assert.match(editorOnlyDiagnostics(file, config, false)[0].message, /apiKeyEnvar: MY_KEY/);
     assert.deepEqual(editorOnlyDiagnostics(file, config, true), []);
   });

@@ -46,7 +46,11 @@ describe('editor eval runs (gateway + emulator)', function () {
   });
 
   function setup() {
-    const config = { ...defaultConfig(), providers: [{ id: 'emu', kind: 'openai' as const, baseUrl: emulator.openaiBaseUrl }], models: TICKET_MODELS };
+    const config = {
+      ...defaultConfig(),
+      providers: [{ id: 'emu', kind: 'openai' as const, baseUrl: emulator.openaiBaseUrl }],
+      models: TICKET_MODELS,
+    };
     const catalog = new ModelCatalog(config.models);
     const ledger = new MemoryLedger();
     const gateway = createGateway({ config, catalog, keys: async () => 'sk-emulator', ledger });
@@ -55,7 +59,17 @@ describe('editor eval runs (gateway + emulator)', function () {
 
   const load = (name: string) => parseEvalText(readFileSync(join(FIXTURES, name), 'utf8'), join(FIXTURES, name));
 
-  async function run(name: string, options: { only?: number; providers?: string[]; useCache?: boolean; onCacheWarning?: (m: string) => void; callsPerDay?: number; displayPath?: (path: string) => string } = {}) {
+  async function run(
+    name: string,
+    options: {
+      only?: number;
+      providers?: string[];
+      useCache?: boolean;
+      onCacheWarning?: (m: string) => void;
+      callsPerDay?: number;
+      displayPath?: (path: string) => string;
+    } = {},
+  ) {
     const { gateway, ledger, catalog } = setup();
     const file = load(name);
     assert.deepEqual(file.diagnostics, []);
@@ -85,7 +99,9 @@ describe('editor eval runs (gateway + emulator)', function () {
     const [r] = results;
     assert.equal(r.verdict, 'pass');
     assert.ok(Math.abs(r.costUsd! - costOfOneTicketCall('emu:small')) < 1e-15);
-    const text = caseDecorationText([{ pass: true, latencyMs: r.latencyMs, costUsd: r.costUsd, cached: r.cached, skipped: skippedCount(r.assertions) }]);
+    const text = caseDecorationText([
+      { pass: true, latencyMs: r.latencyMs, costUsd: r.costUsd, cached: r.cached, skipped: skippedCount(r.assertions) },
+    ]);
     assert.equal(text, `✓ ${Math.round(r.latencyMs)} ms · $0.0001`);
     assert.equal(ledger.records.length, 1, 'one call, one ledger record');
     assert.equal(ledger.records[0].source, 'eval');
@@ -101,7 +117,9 @@ describe('editor eval runs (gateway + emulator)', function () {
     assert.equal(failures[0].actual, 'maybe billing or legal');
     const equalsLine = file.tests[2].assert[1].location.range.start.line;
     assert.equal(failures[0].location.range.start.line, equalsLine);
-    const text = caseDecorationText([{ pass: false, latencyMs: r.latencyMs, costUsd: r.costUsd, cached: false, failure: failures[0], skipped: 0 }]);
+    const text = caseDecorationText([
+      { pass: false, latencyMs: r.latencyMs, costUsd: r.costUsd, cached: false, failure: failures[0], skipped: 0 },
+    ]);
     assert.ok(text.startsWith('✗ expected "invoice", got "maybe billing or legal"'), text);
   });
 
@@ -112,7 +130,12 @@ describe('editor eval runs (gateway + emulator)', function () {
     assert.equal(again.results[0].cached, true);
     assert.equal(again.results[0].latencyMs, first.results[0].latencyMs);
     assert.equal(again.ledger.records.length, 0, 'a cache hit makes no call');
-    assert.match(caseDecorationText([{ pass: true, latencyMs: again.results[0].latencyMs, costUsd: again.results[0].costUsd, cached: true, skipped: 0 }]), / · cached$/);
+    assert.match(
+      caseDecorationText([
+        { pass: true, latencyMs: again.results[0].latencyMs, costUsd: again.results[0].costUsd, cached: true, skipped: 0 },
+      ]),
+      / · cached$/,
+    );
   });
 
   it('a cache folder that cannot be written: every result still arrives, and the editor is told once with the path', async () => {
@@ -121,7 +144,11 @@ describe('editor eval runs (gateway + emulator)', function () {
     process.env.LLM_WORKBENCH_HOME = blocked;
     try {
       const warnings: string[] = [];
-      const { results, ledger } = await run('compare.eval.yaml', { providers: ['emu:small', 'emu:medium'], useCache: true, onCacheWarning: (m) => warnings.push(m) });
+      const { results, ledger } = await run('compare.eval.yaml', {
+        providers: ['emu:small', 'emu:medium'],
+        useCache: true,
+        onCacheWarning: (m) => warnings.push(m),
+      });
       assert.equal(results.length, 6);
       assert.equal(ledger.records.length, 6, 'every call recorded');
       assert.equal(warnings.length, 1, warnings.join('\n'));
@@ -137,7 +164,14 @@ describe('editor eval runs (gateway + emulator)', function () {
     const { results, summary, file } = await run('compare.eval.yaml', { providers: models });
     const matrix = new MatrixAccumulator(false);
     results.forEach((r) => matrix.add(r));
-    const view = buildCompareView({ file, relativePath: 'evals/compare.eval.yaml', models, results, stats: matrix.stats(), selection: summary.files[0].selection });
+    const view = buildCompareView({
+      file,
+      relativePath: 'evals/compare.eval.yaml',
+      models,
+      results,
+      stats: matrix.stats(),
+      selection: summary.files[0].selection,
+    });
     assert.equal(view.recommendation.model, 'emu:medium');
     assert.deepEqual(view.recommendation.fallbacks, ['emu:large']);
     const small = view.models.find((m) => m.model === 'emu:small')!;
@@ -167,7 +201,11 @@ describe('editor eval runs (gateway + emulator)', function () {
   it('estimates a run before sending anything, close to what it then costs', () => {
     const { catalog } = setup();
     const file = load('compare.eval.yaml');
-    const estimate = estimateEvalRun(file, () => true, (ref) => catalog.lookup(ref));
+    const estimate = estimateEvalRun(
+      file,
+      () => true,
+      (ref) => catalog.lookup(ref),
+    );
     assert.equal(estimate.calls, 9);
     assert.equal(estimate.unknownPriceCalls, 0);
     assert.ok(estimate.usd! > 0);

@@ -30,14 +30,19 @@ describe('eval file:// targets in the editor stay inside the workspace', () => {
     assert.deepEqual(reads, []);
     const errors = file.diagnostics.filter((d) => d.severity === 'error');
     assert.equal(errors.length, 2, JSON.stringify(file.diagnostics));
-    for (const e of errors) assert.ok(e.message.includes(OUTSIDE_WORKSPACE) || /is outside the eval file's folder \(.*repo\)/.test(e.message), e.message);
+    for (const e of errors)
+      assert.ok(e.message.includes(OUTSIDE_WORKSPACE) || /is outside the eval file's folder \(.*repo\)/.test(e.message), e.message);
     assert.equal(errors[0].range.start.line, 1);
     assert.ok(!JSON.stringify(file).includes('TOP SECRET'));
   });
 
   it('a reference inside the workspace is read as text', () => {
     const read = confinedReader((p) => readFileSync(p, 'utf8'), [ws]);
-    const file = parseEvalText(`prompts: [file://prompts/p.txt]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { x: 1 }\n`, join(ws, 'a.eval.yaml'), { readFile: read });
+    const file = parseEvalText(
+      `prompts: [file://prompts/p.txt]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { x: 1 }\n`,
+      join(ws, 'a.eval.yaml'),
+      { readFile: read },
+    );
     assert.deepEqual(file.diagnostics, []);
     assert.equal(file.prompts[0].raw, 'Say {{ x }}');
   });

@@ -61,7 +61,11 @@ describe('assertions (promptfoo semantics)', () => {
   });
 
   it('is-json: valid JSON, optionally conforming to a schema ("Is-JSON")', async () => {
-    const schema = { type: 'object', required: ['latitude', 'longitude'], properties: { latitude: { type: 'number', minimum: -90, maximum: 90 } } };
+    const schema = {
+      type: 'object',
+      required: ['latitude', 'longitude'],
+      properties: { latitude: { type: 'number', minimum: -90, maximum: 90 } },
+    };
     assert.equal(await verdict('is-json', '{"a": 1}'), true);
     assert.equal(await verdict('is-json', 'Sure! {"a": 1}'), false);
     assert.equal(await verdict('is-json', '{"latitude": 10, "longitude": 20}', { value: schema }), true);
@@ -85,15 +89,27 @@ describe('assertions (promptfoo semantics)', () => {
     assert.equal(await verdict('javascript', '', { value: 'output.length / 10' }), false); // 0 is a fail
     assert.equal(await verdict('javascript', 'abc', { value: 'output.length / 10', threshold: 0.5 }), false);
     assert.equal(await verdict('javascript', 'abcdef', { value: 'output.length / 10', threshold: 0.5 }), true);
-    const body = "if (output === 'Expected output') {\n  return { pass: true, score: 0.5 };\n}\nreturn { pass: false, score: 0, reason: 'Assertion failed' };";
+    const body =
+      "if (output === 'Expected output') {\n  return { pass: true, score: 0.5 };\n}\nreturn { pass: false, score: 0, reason: 'Assertion failed' };";
     assert.equal(await verdict('javascript', 'Expected output', { value: body }), true);
     const failed = await runAssertion(assertion('javascript', { value: body }), answer('other'), runtime);
     assert.equal(failed.reason, 'Assertion failed');
   });
 
   it('javascript sees context.vars and context.prompt ("Using test context")', async () => {
-    assert.equal(await verdict('javascript', 'Example text here', { value: 'output.includes(context.vars.example)' }, { vars: { example: 'Example text' } }), true);
-    assert.equal(await verdict('javascript', 'abcdefghijk', { value: 'output.length >= context.vars.min_length' }, { vars: { min_length: 10 } }), true);
+    assert.equal(
+      await verdict(
+        'javascript',
+        'Example text here',
+        { value: 'output.includes(context.vars.example)' },
+        { vars: { example: 'Example text' } },
+      ),
+      true,
+    );
+    assert.equal(
+      await verdict('javascript', 'abcdefghijk', { value: 'output.length >= context.vars.min_length' }, { vars: { min_length: 10 } }),
+      true,
+    );
     assert.equal(await verdict('javascript', 'x', { value: "context.prompt === 'prompt'" }), true);
   });
 
@@ -102,13 +118,20 @@ describe('assertions (promptfoo semantics)', () => {
   });
 
   it('javascript that throws fails with the error in the reason', async () => {
-    const outcome = await runAssertion(assertion('javascript', { value: "if (output) {\n  throw new Error('boom');\n}\nreturn true" }), answer('x'), runtime);
+    const outcome = await runAssertion(
+      assertion('javascript', { value: "if (output) {\n  throw new Error('boom');\n}\nreturn true" }),
+      answer('x'),
+      runtime,
+    );
     assert.equal(outcome.pass, false);
     assert.match(outcome.reason, /boom/);
   });
 
   it('javascript that loops forever is stopped by the timeout', async () => {
-    const outcome = await runAssertion(assertion('javascript', { value: 'while (true) {}\nreturn true' }), answer('x'), { allowCode: true, codeTimeoutMs: 50 });
+    const outcome = await runAssertion(assertion('javascript', { value: 'while (true) {}\nreturn true' }), answer('x'), {
+      allowCode: true,
+      codeTimeoutMs: 50,
+    });
     assert.equal(outcome.pass, false);
     assert.match(outcome.reason, /timed out after 50 ms/);
   });

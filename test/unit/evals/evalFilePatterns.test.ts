@@ -12,7 +12,14 @@ const manifest = packageJson as unknown as {
 
 describe('eval file patterns (one list for the editor and the CLI)', () => {
   it('accepts every eval file name, promptfoo’s default config in both spellings, and nothing else', () => {
-    for (const path of ['a.eval.yaml', 'dir/b.eval.yml', 'C:\\x\\c.eval.json', '/w/promptfooconfig.yaml', 'promptfooconfig.yml', 'X.EVAL.YAML']) {
+    for (const path of [
+      'a.eval.yaml',
+      'dir/b.eval.yml',
+      'C:\\x\\c.eval.json',
+      '/w/promptfooconfig.yaml',
+      'promptfooconfig.yml',
+      'X.EVAL.YAML',
+    ]) {
       assert.ok(isEvalFilePath(path), path);
     }
     for (const path of ['a.yaml', 'eval.yaml', 'mypromptfooconfig.yaml', 'promptfooconfig.yaml.bak', 'a.eval.yaml/x.txt']) {

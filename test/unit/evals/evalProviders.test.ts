@@ -19,7 +19,7 @@ describe('eval providers in the gateway configuration', () => {
     '/w/a.eval.yaml',
   );
 
-  it('gives an apiBaseUrl entry a provider of its own, and never the user\'s key (issue 12: the file chose that endpoint)', async () => {
+  it("gives an apiBaseUrl entry a provider of its own, and never the user's key (issue 12: the file chose that endpoint)", async () => {
     const config = { ...defaultConfig(), providers: [{ id: 'openai', kind: 'openai' as const }] };
     const result = withEvalProviders(config, [file]);
     const derived = result.config.providers.find((p) => p.baseUrl === 'http://127.0.0.1:4000/v1')!;
@@ -36,14 +36,17 @@ describe('eval providers in the gateway configuration', () => {
 
   it('adds the well-known providers the file names (models and graders) that the settings lack', () => {
     const result = withEvalProviders({ ...defaultConfig(), providers: [] }, [file]);
-    assert.deepEqual(
-      result.config.providers.map((p) => `${p.id}:${p.kind}`).sort(),
-      ['anthropic:anthropic', 'ollama:ollama', 'openai-eval-1:openai-compatible', 'openai:openai'],
-    );
+    assert.deepEqual(result.config.providers.map((p) => `${p.id}:${p.kind}`).sort(), [
+      'anthropic:anthropic',
+      'ollama:ollama',
+      'openai-eval-1:openai-compatible',
+      'openai:openai',
+    ]);
   });
 
-  it('a key written in the file goes to the file\'s endpoint; a key variable the file names needs --allow-file-endpoints', async () => {
-    const text = (key: string) => `prompts: [hi]\nproviders:\n  - id: openai:gpt-4o\n    config: { apiBaseUrl: "http://127.0.0.1:4000/v1", ${key} }\n`;
+  it("a key written in the file goes to the file's endpoint; a key variable the file names needs --allow-file-endpoints", async () => {
+    const text = (key: string) =>
+      `prompts: [hi]\nproviders:\n  - id: openai:gpt-4o\n    config: { apiBaseUrl: "http://127.0.0.1:4000/v1", ${key} }\n`;
     const config = { ...defaultConfig(), providers: [{ id: 'openai', kind: 'openai' as const }] };
     const withKey = withEvalProviders(config, [parseEvalText(text('apiKey: sk-file-key-1234'), '/w/a.eval.yaml')]);
     assert.equal(await withKey.keys(async () => 'sk-user')('openai-eval-1'), 'sk-file-key-1234');
@@ -57,13 +60,19 @@ describe('eval providers in the gateway configuration', () => {
     assert.equal(await allowed.keys(async () => undefined)('openai-eval-1'), 'sk-user');
   });
 
-  it('vendors by prefix: their default endpoint and key variable, the user\'s key allowed there', async () => {
-    const file = parseEvalText('prompts: [hi]\nproviders: [groq:llama-3.3-70b-versatile, mistral:mistral-small-latest]\n', '/w/a.eval.yaml');
+  it("vendors by prefix: their default endpoint and key variable, the user's key allowed there", async () => {
+    const file = parseEvalText(
+      'prompts: [hi]\nproviders: [groq:llama-3.3-70b-versatile, mistral:mistral-small-latest]\n',
+      '/w/a.eval.yaml',
+    );
     const result = withEvalProviders({ ...defaultConfig(), providers: [] }, [file]);
-    assert.deepEqual(result.config.providers.filter((p) => p.id !== 'ollama').map((p) => [p.id, p.kind, p.baseUrl]), [
-      ['groq', 'openai-compatible', 'https://api.groq.com/openai/v1'],
-      ['mistral', 'openai-compatible', 'https://api.mistral.ai/v1'],
-    ]);
+    assert.deepEqual(
+      result.config.providers.filter((p) => p.id !== 'ollama').map((p) => [p.id, p.kind, p.baseUrl]),
+      [
+        ['groq', 'openai-compatible', 'https://api.groq.com/openai/v1'],
+        ['mistral', 'openai-compatible', 'https://api.mistral.ai/v1'],
+      ],
+    );
     assert.equal(result.refFor(file.providers[0]), 'groq:llama-3.3-70b-versatile');
     assert.equal(await result.keys(async (id) => `key-for-${id}`)('groq'), 'key-for-groq');
     assert.deepEqual(result.problems, []);

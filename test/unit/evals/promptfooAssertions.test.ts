@@ -21,7 +21,10 @@ const run = (type: string, output: string, fields: Parameters<typeof assertion>[
   runAssertion(assertion(type, fields), answer(output, extra), rt);
 
 /** A grader that answers from a queue and records the prompts it was sent. */
-function scriptedGrader(replies: string[], embeddings: Record<string, number[]> = {}): { rt: AssertionRuntime; prompts: string[]; embedded: string[] } {
+function scriptedGrader(
+  replies: string[],
+  embeddings: Record<string, number[]> = {},
+): { rt: AssertionRuntime; prompts: string[]; embedded: string[] } {
   const prompts: string[] = [];
   const embedded: string[] = [];
   const rt: AssertionRuntime = {
@@ -65,7 +68,11 @@ describe('promptfoo assertion types (parity)', () => {
   it('finish-reason: compares with the normalized reason, case-insensitively; absent reason fails (src/assertions/finishReason.ts)', async () => {
     assert.equal((await run('finish-reason', 'x', { value: 'STOP' }, { stopReason: 'end' })).pass, true);
     assert.equal((await run('finish-reason', 'x', { value: 'length' }, { stopReason: 'max_tokens' })).pass, true);
-    assert.equal((await run('finish-reason', 'x', { value: 'stop' }, { stopReason: 'stop_sequence' })).pass, true, 'Anthropic stop_sequence normalizes to stop');
+    assert.equal(
+      (await run('finish-reason', 'x', { value: 'stop' }, { stopReason: 'stop_sequence' })).pass,
+      true,
+      'Anthropic stop_sequence normalizes to stop',
+    );
     assert.equal((await run('finish-reason', 'x', { value: 'tool_calls' }, { stopReason: 'tool_use' })).pass, true);
     const none = await run('finish-reason', 'x', { value: 'stop' });
     assert.deepEqual([none.pass, none.reason], [false, 'Provider did not supply stop/finish reason']);
@@ -99,7 +106,13 @@ describe('promptfoo assertion types (parity)', () => {
 
   it('regex: a catastrophic pattern ends at the time limit instead of blocking (issue 12 item 7)', async () => {
     const started = Date.now();
-    const r = await run('regex', 'The quick brown fox jumps over the lazy dog!!', { value: '^((\\w+\\s?)+)+$' }, {}, { allowCode: true, regexTimeoutMs: 300 });
+    const r = await run(
+      'regex',
+      'The quick brown fox jumps over the lazy dog!!',
+      { value: '^((\\w+\\s?)+)+$' },
+      {},
+      { allowCode: true, regexTimeoutMs: 300 },
+    );
     const took = Date.now() - started;
     assert.equal(r.pass, false);
     assert.match(r.reason, /did not finish within 300 ms/);
@@ -112,7 +125,10 @@ describe('promptfoo assertion types (parity)', () => {
   it('regex: cancelling the run ends a stuck match at once', async () => {
     const runner = new RegexRunner();
     const controller = new AbortController();
-    const pending = runner.test('^((\\w+\\s?)+)+$', 'The quick brown fox jumps over the lazy dog!!', { timeoutMs: 60_000, signal: controller.signal });
+    const pending = runner.test('^((\\w+\\s?)+)+$', 'The quick brown fox jumps over the lazy dog!!', {
+      timeoutMs: 60_000,
+      signal: controller.signal,
+    });
     setTimeout(() => controller.abort(), 50);
     const started = Date.now();
     assert.deepEqual(await pending, { aborted: true });
@@ -122,7 +138,10 @@ describe('promptfoo assertion types (parity)', () => {
 
   it('assertion transform: JavaScript over output and context runs before the check (docs "Transforming outputs")', async () => {
     assert.equal((await run('equals', '{"label":"billing"}', { value: 'billing', transform: 'JSON.parse(output).label' })).pass, true);
-    assert.equal((await run('contains', 'Hello', { value: 'x-Hello', transform: 'context.vars.prefix + output' }, { vars: { prefix: 'x-' } })).pass, true);
+    assert.equal(
+      (await run('contains', 'Hello', { value: 'x-Hello', transform: 'context.vars.prefix + output' }, { vars: { prefix: 'x-' } })).pass,
+      true,
+    );
     // A non-string result is compared as JSON text (promptfoo coerceString).
     assert.equal((await run('equals', 'a,b', { value: '["a","b"]', transform: "output.split(',')" })).pass, true);
     const multi = await run('equals', ' spaced ', { value: 'spaced', transform: 'const t = output.trim();\nreturn t;' });
@@ -137,12 +156,20 @@ describe('promptfoo assertion types (parity)', () => {
     this.timeout(180_000); // each call starts python3, seconds on a loaded machine
     assert.equal((await run('python', 'Paris is nice', { value: "'Paris' in output" })).pass, true);
     assert.equal((await run('not-python', 'Paris is nice', { value: "'Paris' in output" })).pass, false);
-    const body = await run('python', 'abc', { value: "n = len(output)\nreturn {'pass_': n == 3, 'score': 0.5, 'reason': 'len ' + str(n)}", threshold: 0.6 });
+    const body = await run('python', 'abc', {
+      value: "n = len(output)\nreturn {'pass_': n == 3, 'score': 0.5, 'reason': 'len ' + str(n)}",
+      threshold: 0.6,
+    });
     assert.deepEqual([body.pass, body.score], [false, 0.5]);
     assert.match(body.reason, /Python score 0.5 is less than threshold 0.6: len 3/);
     const score = await run('python', 'x', { value: '0.25' });
     assert.deepEqual([score.pass, score.score], [true, 0.25]);
-    const ctx = await run('python', 'x', { value: "context['vars']['city'] + '|' + context['prompt']" }, { vars: { city: 'Oslo' }, prompt: 'P' });
+    const ctx = await run(
+      'python',
+      'x',
+      { value: "context['vars']['city'] + '|' + context['prompt']" },
+      { vars: { city: 'Oslo' }, prompt: 'P' },
+    );
     assert.equal(ctx.pass, false, 'a non-numeric string is an error, as in promptfoo');
     assert.match(ctx.reason, /Python code execution failed: .*must return a boolean, number/s);
     const error = await run('python', 'x', { value: 'undefined_name' });
@@ -152,24 +179,39 @@ describe('promptfoo assertion types (parity)', () => {
   it('file:// value scripts: get_assert in Python, a named JS export; other types use the returned value (src/assertions/index.ts)', async function () {
     this.timeout(180_000);
     const dir = mkdtempSync(join(tmpdir(), 'lw-scripts-'));
-    writeFileSync(join(dir, 'check.py'), "def get_assert(output, context):\n    return {'pass': output.startswith(context['vars']['p']), 'score': 1, 'reason': 'py'}\n\ndef expected(output, context):\n    return 'Paris'\n");
-    writeFileSync(join(dir, 'check.cjs'), "exports.check = (output) => output.length > 3;\n");
+    writeFileSync(
+      join(dir, 'check.py'),
+      "def get_assert(output, context):\n    return {'pass': output.startswith(context['vars']['p']), 'score': 1, 'reason': 'py'}\n\ndef expected(output, context):\n    return 'Paris'\n",
+    );
+    writeFileSync(join(dir, 'check.cjs'), 'exports.check = (output) => output.length > 3;\n');
     const py = await run('python', 'Paris', { valueScript: { file: join(dir, 'check.py'), language: 'python' } }, { vars: { p: 'Pa' } });
     assert.deepEqual([py.pass, py.reason], [true, 'py']);
-    const js = await run('javascript', 'Paris', { valueScript: { file: join(dir, 'check.cjs'), functionName: 'check', language: 'javascript' } });
+    const js = await run('javascript', 'Paris', {
+      valueScript: { file: join(dir, 'check.cjs'), functionName: 'check', language: 'javascript' },
+    });
     assert.equal(js.pass, true);
-    const value = await run('contains', 'I love Paris', { valueScript: { file: join(dir, 'check.py'), functionName: 'expected', language: 'python' } });
+    const value = await run('contains', 'I love Paris', {
+      valueScript: { file: join(dir, 'check.py'), functionName: 'expected', language: 'python' },
+    });
     assert.equal(value.pass, true);
-    const badValue = await run('contains', 'I love Paris', { valueScript: { file: join(dir, 'check.py'), language: 'python' } }, { vars: { p: 'I' } });
+    const badValue = await run(
+      'contains',
+      'I love Paris',
+      { valueScript: { file: join(dir, 'check.py'), language: 'python' } },
+      { vars: { p: 'I' } },
+    );
     assert.match(badValue.reason, /returned a GradingResult/);
   });
 });
 
 describe('model-graded assertions (promptfoo matchers)', () => {
-  it('llm-rubric sends promptfoo\'s default grading prompt, rendered per JSON string', () => {
+  it("llm-rubric sends promptfoo's default grading prompt, rendered per JSON string", () => {
     const rendered = renderGradingPrompt(DEFAULT_GRADING_PROMPT, { output: 'He said "hi"', rubric: 'Greets' });
     const messages = JSON.parse(rendered) as { role: string; content: string }[];
-    assert.deepEqual(messages.map((m) => m.role), ['system', 'user']);
+    assert.deepEqual(
+      messages.map((m) => m.role),
+      ['system', 'user'],
+    );
     assert.match(messages[0].content, /^You are grading output according to a user-specified rubric\./);
     assert.equal(messages[1].content, '<Output>\nHe said "hi"\n</Output>\n<Rubric>\nGreets\n</Rubric>');
   });
@@ -198,7 +240,13 @@ describe('model-graded assertions (promptfoo matchers)', () => {
 
   it('llm-rubric: a custom rubricPrompt (text with Nunjucks) and the vars reach the grader', async () => {
     const g = scriptedGrader(['{"pass": true, "score": 1, "reason": "ok"}']);
-    await run('llm-rubric', 'Bonjour', { value: 'French', rubricPrompt: 'Is "{{ output }}" in {{ rubric | upper }} for {{ city }}?' }, { vars: { city: 'Paris' } }, g.rt);
+    await run(
+      'llm-rubric',
+      'Bonjour',
+      { value: 'French', rubricPrompt: 'Is "{{ output }}" in {{ rubric | upper }} for {{ city }}?' },
+      { vars: { city: 'Paris' } },
+      g.rt,
+    );
     assert.equal(g.prompts[0], 'Is "Bonjour" in FRENCH for Paris?');
   });
 
@@ -217,28 +265,63 @@ describe('model-graded assertions (promptfoo matchers)', () => {
   it('model-graded-closedqa: passes when the reply ends with Y (src/matchers/llmGrading.ts)', async () => {
     const g = scriptedGrader(['Reasoning...\nY\nY', 'Reasoning\nN\nN', 'I am not sure']);
     assert.equal((await run('model-graded-closedqa', 'x', { value: 'is polite' }, {}, g.rt)).pass, true);
-    assert.match((await run('model-graded-closedqa', 'x', { value: 'is polite' }, {}, g.rt)).reason, /^The submission does not meet the criterion/);
-    assert.match((await run('model-graded-closedqa', 'x', { value: 'is polite' }, {}, g.rt)).reason, /^Model grader produced a malformed response/);
+    assert.match(
+      (await run('model-graded-closedqa', 'x', { value: 'is polite' }, {}, g.rt)).reason,
+      /^The submission does not meet the criterion/,
+    );
+    assert.match(
+      (await run('model-graded-closedqa', 'x', { value: 'is polite' }, {}, g.rt)).reason,
+      /^Model grader produced a malformed response/,
+    );
   });
 
   it('g-eval: steps then a 0-10 score; lists are averaged; default threshold 0.7 (src/matchers/llmGrading.ts matchesGEval)', async () => {
-    const g = scriptedGrader(['{"steps": ["Check A", "Check B"]}', '{"score": 8, "reason": "good"}', '{"steps": ["S"]}', '{"score": 4, "reason": "meh"}']);
+    const g = scriptedGrader([
+      '{"steps": ["Check A", "Check B"]}',
+      '{"score": 8, "reason": "good"}',
+      '{"steps": ["S"]}',
+      '{"score": 4, "reason": "meh"}',
+    ]);
     const one = await run('g-eval', 'answer', { value: 'Coherence' }, { prompt: 'Q' }, g.rt);
     assert.deepEqual([one.pass, one.score, one.reason], [true, 0.8, 'good']);
     assert.match(g.prompts[1], /- Check A\n- Check B/);
-    const list = await run('g-eval', 'answer', { value: ['Coherence'] }, { prompt: 'Q' }, scriptedGrader(['{"steps": ["S"]}', '{"score": 6, "reason": "ok"}']).rt);
+    const list = await run(
+      'g-eval',
+      'answer',
+      { value: ['Coherence'] },
+      { prompt: 'Q' },
+      scriptedGrader(['{"steps": ["S"]}', '{"score": 6, "reason": "ok"}']).rt,
+    );
     assert.deepEqual([list.pass, list.score], [false, 0.6]);
     const bad = await run('g-eval', 'answer', { value: 'Coherence' }, { prompt: 'Q' }, scriptedGrader(['no steps']).rt);
     assert.match(bad.reason, /steps are not in JSON format/);
   });
 
-  it('context-recall / context-relevance / context-faithfulness score the grader\'s classifications (src/matchers/rag.ts)', async () => {
-    const recall = await run('context-recall', 'x', { value: 'Paris is the capital' }, { vars: { context: 'France. Paris.' } }, scriptedGrader(['1. A. So [Attributed]\n2. B. So [Not Attributed]']).rt);
+  it("context-recall / context-relevance / context-faithfulness score the grader's classifications (src/matchers/rag.ts)", async () => {
+    const recall = await run(
+      'context-recall',
+      'x',
+      { value: 'Paris is the capital' },
+      { vars: { context: 'France. Paris.' } },
+      scriptedGrader(['1. A. So [Attributed]\n2. B. So [Not Attributed]']).rt,
+    );
     assert.deepEqual([recall.pass, recall.score], [true, 0.5]);
-    const relevance = await run('context-relevance', 'x', {}, { vars: { query: 'capital?', context: 'Paris is the capital. Lyon has silk. Nice is sunny.' } }, scriptedGrader(['Paris is the capital.']).rt);
+    const relevance = await run(
+      'context-relevance',
+      'x',
+      {},
+      { vars: { query: 'capital?', context: 'Paris is the capital. Lyon has silk. Nice is sunny.' } },
+      scriptedGrader(['Paris is the capital.']).rt,
+    );
     assert.equal(relevance.score.toFixed(3), (1 / 3).toFixed(3));
     assert.equal(relevance.pass, false);
-    const faithful = await run('context-faithfulness', 'Paris. Big.', {}, { vars: { query: 'q', context: 'c' } }, scriptedGrader(['Paris is capital.\nIt is big.', 'Explanation... Final verdict for each statement in order: Yes. No.']).rt);
+    const faithful = await run(
+      'context-faithfulness',
+      'Paris. Big.',
+      {},
+      { vars: { query: 'q', context: 'c' } },
+      scriptedGrader(['Paris is capital.\nIt is big.', 'Explanation... Final verdict for each statement in order: Yes. No.']).rt,
+    );
     assert.deepEqual([faithful.pass, faithful.score], [true, 0.5]);
     const noQuery = await run('context-faithfulness', 'x', {}, { vars: { context: 'c' } }, scriptedGrader([]).rt);
     assert.match(noQuery.reason, /requires a "query" variable/);

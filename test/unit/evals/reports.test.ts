@@ -43,14 +43,23 @@ describe('reports', () => {
       [
         result({ description: 'ok' }),
         result({ description: 'bad', verdict: 'fail', pass: false, reason: 'Expected <x>', output: 'y & z' }),
-        result({ description: 'down', verdict: 'error', pass: false, reason: 'rate limited: retry later', error: { kind: 'rate_limit', message: 'rate limited' } }),
+        result({
+          description: 'down',
+          verdict: 'error',
+          pass: false,
+          reason: 'rate limited: retry later',
+          error: { kind: 'rate_limit', message: 'rate limited' },
+        }),
         result({ description: 'code', verdict: 'skipped', reason: 'skipped: code execution is disabled' }),
         result({ file: '/w/evals/b.eval.yaml', description: 'other' }),
       ],
       { cwd: '/w', timestamp: new Date('2026-01-02T03:04:05Z') },
     );
     assert.match(xml, /<testsuites name="llm-workbench eval" tests="5" failures="1" errors="1" skipped="1"/);
-    assert.match(xml, /<testsuite name="evals\/a\.eval\.yaml" tests="4" failures="1" errors="1" skipped="1" time="0\.400" timestamp="2026-01-02T03:04:05">/);
+    assert.match(
+      xml,
+      /<testsuite name="evals\/a\.eval\.yaml" tests="4" failures="1" errors="1" skipped="1" time="0\.400" timestamp="2026-01-02T03:04:05">/,
+    );
     assert.match(xml, /<testsuite name="evals\/b\.eval\.yaml" tests="1"/);
     assert.match(xml, /<failure message="Expected &lt;x&gt;" type="assertion">[^]*y &amp; z<\/failure>/);
     assert.match(xml, /<error message="rate limited: retry later" type="rate_limit">/);
@@ -63,7 +72,13 @@ describe('reports', () => {
   });
 
   it('prints one row per case with the reason for failures only', () => {
-    const text = resultsTable([result({ description: 'good' }), result({ description: 'bad', verdict: 'fail', reason: 'Expected output to contain "x"', costUsd: null, cached: true })], '/w');
+    const text = resultsTable(
+      [
+        result({ description: 'good' }),
+        result({ description: 'bad', verdict: 'fail', reason: 'Expected output to contain "x"', costUsd: null, cached: true }),
+      ],
+      '/w',
+    );
     const [header, , good, bad] = text.split('\n');
     assert.match(header, /^case\s+provider\s+verdict\s+latency\s+cost\s+reason$/);
     assert.match(good, /^good\s+openai:gpt-4o-mini\s+PASS\s+100 ms\s+\$0\.001$/);
@@ -72,7 +87,13 @@ describe('reports', () => {
 
   it('nearest-rank p95', () => {
     assert.equal(percentile([5, 1, 3, 2, 4], 0.95), 5);
-    assert.equal(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 0.95), 95);
+    assert.equal(
+      percentile(
+        Array.from({ length: 100 }, (_, i) => i + 1),
+        0.95,
+      ),
+      95,
+    );
     assert.equal(percentile([], 0.95), 0);
   });
 
@@ -91,13 +112,37 @@ describe('reports', () => {
   });
 
   const stats = (label: string, passRate: number, cost: number | null, p95 = 100) => ({
-    label, provider: label, cases: 10, passed: Math.round(passRate * 10), failed: 10 - Math.round(passRate * 10), errors: 0, skipped: 0, passRate,
-    meanLatencyMs: p95 / 2, p95LatencyMs: p95, totalCostUsd: (cost ?? 0) * 10, unknownCostCalls: cost === null ? 10 : 0, costPerCallUsd: cost, meanInputTokens: 100, meanOutputTokens: 10,
+    label,
+    provider: label,
+    cases: 10,
+    passed: Math.round(passRate * 10),
+    failed: 10 - Math.round(passRate * 10),
+    errors: 0,
+    skipped: 0,
+    passRate,
+    meanLatencyMs: p95 / 2,
+    p95LatencyMs: p95,
+    totalCostUsd: (cost ?? 0) * 10,
+    unknownCostCalls: cost === null ? 10 : 0,
+    costPerCallUsd: cost,
+    meanInputTokens: 100,
+    meanOutputTokens: 10,
   });
-  const input = { task: 'classify' as const, file: '/w/a.eval.yaml', cases: 10, repeats: 1, minPassRate: 0.9, callsPerDay: 1000, now: new Date('2026-01-01T00:00:00Z') };
+  const input = {
+    task: 'classify' as const,
+    file: '/w/a.eval.yaml',
+    cases: 10,
+    repeats: 1,
+    minPassRate: 0.9,
+    callsPerDay: 1000,
+    now: new Date('2026-01-01T00:00:00Z'),
+  };
 
   it('recommends the cheapest candidate meeting the gate; the next passing one is the fallback', () => {
-    const record = selectModel([stats('openai:gpt-4o', 1, 0.01), stats('openai:gpt-4.1-nano', 0.7, 0.0001), stats('openai:gpt-4o-mini', 0.9, 0.001)], input);
+    const record = selectModel(
+      [stats('openai:gpt-4o', 1, 0.01), stats('openai:gpt-4.1-nano', 0.7, 0.0001), stats('openai:gpt-4o-mini', 0.9, 0.001)],
+      input,
+    );
     assert.deepEqual(record.chosenRoute, { primary: 'openai:gpt-4o-mini', fallbacks: ['openai:gpt-4o'] });
     assert.deepEqual(record.costEstimate, { perCallUsd: 0.001, callsPerDay: 1000, monthlyUsd: 30 });
     assert.match(record.decision, /cheaper openai:gpt-4\.1-nano \(70\.0%\) did not meet the gate/);
@@ -125,7 +170,10 @@ describe('reports', () => {
   it('names no "best" model when none passed a single case', () => {
     const record = selectModel([stats('a:one', 0, 0.001), stats('a:two', 0, 0.002)], input);
     assert.equal(record.chosenRoute, null);
-    assert.equal(record.decision, 'No candidate met the 90.0% quality gate (no candidate passed a single case): improve the prompt or try stronger models.');
+    assert.equal(
+      record.decision,
+      'No candidate met the 90.0% quality gate (no candidate passed a single case): improve the prompt or try stronger models.',
+    );
     assert.doesNotMatch(record.decision, /best/);
   });
 });

@@ -27,9 +27,13 @@ describe('eval file JSON Schema', () => {
   });
 
   it('is contributed for *.eval.json (and to the YAML extension for *.eval.yaml)', () => {
-    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { contributes: { jsonValidation: { fileMatch: string; url: string }[]; yamlValidation: { fileMatch: string[]; url: string }[] } };
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      contributes: { jsonValidation: { fileMatch: string; url: string }[]; yamlValidation: { fileMatch: string[]; url: string }[] };
+    };
     assert.ok(manifest.contributes.jsonValidation.some((v) => v.fileMatch === '*.eval.json' && v.url === './schemas/eval.schema.json'));
-    assert.ok(manifest.contributes.yamlValidation.some((v) => v.fileMatch.includes('*.eval.yaml') && v.url === './schemas/eval.schema.json'));
+    assert.ok(
+      manifest.contributes.yamlValidation.some((v) => v.fileMatch.includes('*.eval.yaml') && v.url === './schemas/eval.schema.json'),
+    );
   });
 
   it('accepts the shipped examples, and the examples parse without a single diagnostic', () => {

@@ -26,17 +26,21 @@ describe('weighted scoring and thresholds (promptfoo semantics)', () => {
   });
 
   it('"If weight is set to 0, the assertion automatically passes" and adds nothing to the score', async () => {
-    const v = await runAssertions([assertion('contains', { value: 'zzz', weight: 0 }), assertion('contains', { value: 'abc' })], answer('abc'), rt);
+    const v = await runAssertions(
+      [assertion('contains', { value: 'zzz', weight: 0 }), assertion('contains', { value: 'abc' })],
+      answer('abc'),
+      rt,
+    );
     assert.equal(v.pass, true);
     assert.equal(v.score, 1);
     assert.equal(v.assertions[0].pass, true);
   });
 
   it('all assertions passing gives score 1 and pass; no assertions at all passes', async () => {
-    assert.deepEqual(
-      (({ pass, score }) => ({ pass, score }))(await runAssertions(weighted, answer('Hello world'), rt)),
-      { pass: true, score: 1 },
-    );
+    assert.deepEqual((({ pass, score }) => ({ pass, score }))(await runAssertions(weighted, answer('Hello world'), rt)), {
+      pass: true,
+      score: 1,
+    });
     assert.equal((await runAssertions([], answer('x'), rt)).pass, true);
   });
 
@@ -47,7 +51,10 @@ describe('weighted scoring and thresholds (promptfoo semantics)', () => {
   });
 
   it('"cheap or fast": an assert-set with threshold 0.5 passes when one of two members passes', async () => {
-    const set = assertion('assert-set', { threshold: 0.5, assert: [assertion('cost', { threshold: 0.001 }), assertion('latency', { threshold: 200 })] });
+    const set = assertion('assert-set', {
+      threshold: 0.5,
+      assert: [assertion('cost', { threshold: 0.001 }), assertion('latency', { threshold: 200 })],
+    });
     const v = await runAssertions([set], answer('x', { costUsd: 0.0005, latencyMs: 250 }), rt);
     assert.equal(v.pass, true);
     assert.equal(v.assertions[0].score, 0.5);
@@ -55,7 +62,11 @@ describe('weighted scoring and thresholds (promptfoo semantics)', () => {
   });
 
   it('an assert-set counts as one assertion with its weight in the test score', async () => {
-    const set = assertion('assert-set', { weight: 3, threshold: 0.5, assert: [assertion('contains', { value: 'a' }), assertion('contains', { value: 'z' })] });
+    const set = assertion('assert-set', {
+      weight: 3,
+      threshold: 0.5,
+      assert: [assertion('contains', { value: 'a' }), assertion('contains', { value: 'z' })],
+    });
     const v = await runAssertions([set, assertion('contains', { value: 'q' })], answer('abc'), rt);
     // set score 0.5 * 3 + 0 * 1 over 4
     assert.ok(Math.abs(v.score - 1.5 / 4) < 1e-9);
@@ -63,7 +74,9 @@ describe('weighted scoring and thresholds (promptfoo semantics)', () => {
   });
 
   it('a skipped javascript assertion leaves the score and verdict to the others', async () => {
-    const v = await runAssertions([assertion('javascript', { value: 'true' }), assertion('contains', { value: 'a' })], answer('a'), { allowCode: false });
+    const v = await runAssertions([assertion('javascript', { value: 'true' }), assertion('contains', { value: 'a' })], answer('a'), {
+      allowCode: false,
+    });
     assert.equal(v.pass, true);
     assert.equal(v.score, 1);
     assert.equal(v.skipped, true);

@@ -21,11 +21,17 @@ describe('{{ var }} templates', () => {
     assert.equal(renderTemplate("{{ 'yes' if q else 'no' }}", { q: '' }).text, 'no');
     assert.equal(renderTemplate('{% for t in tags %}[{{ t }}]{% endfor %}', vars).text, '[x][y]');
     assert.equal(renderTemplate('{{ env.USER_NAME }}', {}, { env: { USER_NAME: 'Ada' } }).text, 'Ada');
-    assert.equal(renderTemplate("{{ (s | load).a }}", { s: '{"a": 2}' }).text, '2');
+    assert.equal(renderTemplate('{{ (s | load).a }}', { s: '{"a": 2}' }).text, '2');
   });
 
   it('applies the common filters', () => {
-    assert.equal(renderTemplate('{{ name | upper }} {{ name|lower }} {{ tags | join(", ") }} {{ missing | default("none") }} {{ tags | length }}', vars).text, 'ADA ada x, y none 2');
+    assert.equal(
+      renderTemplate(
+        '{{ name | upper }} {{ name|lower }} {{ tags | join(", ") }} {{ missing | default("none") }} {{ tags | length }}',
+        vars,
+      ).text,
+      'ADA ada x, y none 2',
+    );
     assert.equal(renderTemplate('{{ ticket.customer | dump }}', vars).text, '{"name":"Bob"}');
   });
 
@@ -57,13 +63,22 @@ describe('CSV tests', () => {
     assert.ok(!('error' in csv));
     if ('error' in csv) return;
     assert.deepEqual(csv.header, ['a', 'b']);
-    assert.deepEqual(csv.rows.map((r) => [r.line, r.cells]), [[1, ['x, y', 'say "hi"\nthere']], [3, ['plain', '2']]]);
+    assert.deepEqual(
+      csv.rows.map((r) => [r.line, r.cells]),
+      [
+        [1, ['x, y', 'say "hi"\nthere']],
+        [3, ['plain', '2']],
+      ],
+    );
   });
 
-  it('reads promptfoo\'s compact assertion syntax; a plain value means equals', () => {
+  it("reads promptfoo's compact assertion syntax; a plain value means equals", () => {
     assert.deepEqual(parseAssertionString('contains:Paris', ASSERTION_TYPES), { type: 'contains', value: 'Paris' });
     assert.deepEqual(parseAssertionString('not-icontains:error', ASSERTION_TYPES), { type: 'not-icontains', value: 'error' });
-    assert.deepEqual(parseAssertionString('contains-any:Paris,London', ASSERTION_TYPES), { type: 'contains-any', value: ['Paris', 'London'] });
+    assert.deepEqual(parseAssertionString('contains-any:Paris,London', ASSERTION_TYPES), {
+      type: 'contains-any',
+      value: ['Paris', 'London'],
+    });
     assert.deepEqual(parseAssertionString('levenshtein(3):hello', ASSERTION_TYPES), { type: 'levenshtein', value: 'hello', threshold: 3 });
     assert.deepEqual(parseAssertionString('fn:output.length < 9', ASSERTION_TYPES), { type: 'javascript', value: 'output.length < 9' });
     assert.deepEqual(parseAssertionString('grade:is polite', ASSERTION_TYPES), { type: 'llm-rubric', value: 'is polite' });

@@ -21,7 +21,7 @@ describe('config.temperature on Anthropic models', () => {
     '/w/a.eval.yaml',
   );
 
-  it('warns only at our own Anthropic refs: promptfoo ids get promptfoo\'s exact body, temperature included', () => {
+  it("warns only at our own Anthropic refs: promptfoo ids get promptfoo's exact body, temperature included", () => {
     const config = { ...defaultConfig(), providers: [{ id: 'claude', kind: 'anthropic' as const, baseUrl: 'http://127.0.0.1:1' }] };
     const { config: withProviders, refFor } = withEvalProviders(config, [file]);
     const warnings = ignoredTemperatureWarnings([file], withProviders, refFor);
@@ -34,7 +34,10 @@ describe('config.temperature on Anthropic models', () => {
   });
 
   it('says nothing for OpenAI (which receives it) or an Anthropic entry without a temperature', () => {
-    const openaiOnly = parseEvalText('prompts: [hi]\nproviders:\n  - id: openai:gpt-4o\n    config: { temperature: 0 }\n  - anthropic:claude-haiku-4-5\ntests: [{ vars: {} }]', '/w/b.eval.yaml');
+    const openaiOnly = parseEvalText(
+      'prompts: [hi]\nproviders:\n  - id: openai:gpt-4o\n    config: { temperature: 0 }\n  - anthropic:claude-haiku-4-5\ntests: [{ vars: {} }]',
+      '/w/b.eval.yaml',
+    );
     assert.deepEqual(ignoredTemperatureWarnings([openaiOnly], withEvalProviders(defaultConfig(), [openaiOnly]).config), []);
   });
 });

@@ -29,14 +29,25 @@ describe('command ids', () => {
   it('every menu entry names a contributed command, and the chat view is the one contributed', () => {
     const known = new Set<string>(Object.values(COMMANDS));
     const menuCommands = Object.values(manifest.contributes.menus).flatMap((entries) => entries.map((e) => e.command));
-    assert.deepEqual(menuCommands.filter((c) => !known.has(c)), []);
-    assert.deepEqual(Object.values(manifest.contributes.views).flat().map((v) => v.id), [CHAT_VIEW_ID]);
+    assert.deepEqual(
+      menuCommands.filter((c) => !known.has(c)),
+      [],
+    );
+    assert.deepEqual(
+      Object.values(manifest.contributes.views)
+        .flat()
+        .map((v) => v.id),
+      [CHAT_VIEW_ID],
+    );
   });
 
   it('keybindings: chat focus, ask about the selection, run the evals of an eval file — each on a command that exists, where it applies', () => {
     const bindings = manifest.contributes.keybindings;
     const commands = new Set<string>([...Object.values(COMMANDS), `${CHAT_VIEW_ID}.focus`]);
-    assert.deepEqual(bindings.map((b) => b.command).sort(), [COMMANDS.askAboutSelection, `${CHAT_VIEW_ID}.focus`, COMMANDS.runEvalsInFile].sort());
+    assert.deepEqual(
+      bindings.map((b) => b.command).sort(),
+      [COMMANDS.askAboutSelection, `${CHAT_VIEW_ID}.focus`, COMMANDS.runEvalsInFile].sort(),
+    );
     for (const binding of bindings) {
       assert.ok(commands.has(binding.command), binding.command);
       assert.ok(binding.mac, `${binding.command} has a macOS key`);

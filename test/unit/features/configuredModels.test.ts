@@ -12,6 +12,13 @@ describe('configuredModels', () => {
     config.models = [{ ref: 'ollama:phi3', contextWindow: 8192 }, { ref: 'nowhere:unknown-model' }];
     const catalog = new ModelCatalog(config.models.filter((m) => m.ref !== 'nowhere:unknown-model'));
     const refs = configuredModels(config, catalog, ['openai:gpt-4.1']).map((m) => m.ref);
-    assert.deepEqual(refs, ['openai:gpt-4.1', 'openai:gpt-4o', 'openai:gpt-4o-mini', 'anthropic:claude-haiku-4-5', 'openai:o3', 'ollama:phi3']);
+    assert.deepEqual(refs, [
+      'openai:gpt-4.1',
+      'openai:gpt-4o',
+      'openai:gpt-4o-mini',
+      'anthropic:claude-haiku-4-5',
+      'openai:o3',
+      'ollama:phi3',
+    ]);
   });
 });

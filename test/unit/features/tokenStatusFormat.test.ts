@@ -20,7 +20,10 @@ describe('token status text', () => {
 
   it('shows total, share and model; the selection first when there is one', () => {
     const exact = { kind: 'exact', encoding: 'o200k_base' } as const;
-    assert.equal(statusText({ total: 12408, tokenizer: exact, share: 0.097, modelName: 'GPT-4o' }), '$(symbol-numeric) 12,408 tok · 9.7% of GPT-4o');
+    assert.equal(
+      statusText({ total: 12408, tokenizer: exact, share: 0.097, modelName: 'GPT-4o' }),
+      '$(symbol-numeric) 12,408 tok · 9.7% of GPT-4o',
+    );
     assert.equal(
       statusText({ total: 12408, selection: 1204, tokenizer: exact, share: 0.097, modelName: 'GPT-4o' }),
       '$(symbol-numeric) 1,204 / 12,408 tok · 9.7% of GPT-4o',
@@ -73,7 +76,16 @@ describe('token status tooltip', () => {
 describe('token status tooltip of files without sections', () => {
   const plain = (sections: { heading: string; tokens: number }[], evalFile = false) => {
     const evaluation = evaluateBudget({ model: gpt4o, promptTokens: 1200, outputReserve: 1000, warnThreshold: 0.8, sections });
-    return tooltipMarkdown({ fileName: 'x.prompt.md', total: 1200, tokenizer: gpt4o.tokenizer, modelName: 'GPT-4o', evaluation, costs: [], callsPerDay: 1000, evalFile });
+    return tooltipMarkdown({
+      fileName: 'x.prompt.md',
+      total: 1200,
+      tokenizer: gpt4o.tokenizer,
+      modelName: 'GPT-4o',
+      evaluation,
+      costs: [],
+      callsPerDay: 1000,
+      evalFile,
+    });
   };
 
   it('a prompt file without headings gets no table of empty cells', () => {
@@ -83,7 +95,10 @@ describe('token status tooltip of files without sections', () => {
   });
 
   it('text before the first heading is named, and empty buckets and limits read as —', () => {
-    const markdown = plain([{ heading: '', tokens: 200 }, { heading: 'Notes', tokens: 1000 }]);
+    const markdown = plain([
+      { heading: '', tokens: 200 },
+      { heading: 'Notes', tokens: 1000 },
+    ]);
     assert.match(markdown, /\| _\(before the first heading\)_ \| — \| 200 \| — \|/);
     assert.match(markdown, /\| Notes \| — \| 1,000 \| — \|/);
   });
@@ -96,10 +111,16 @@ describe('token status tooltip of files without sections', () => {
 });
 
 describe('prompt section CodeLens and hover text', () => {
-  it('the whole-file lens shows the status bar\'s share (prompt + reserve over the window)', () => {
+  it("the whole-file lens shows the status bar's share (prompt + reserve over the window)", () => {
     const evaluation = evaluateBudget({ model: gpt4o, promptTokens: 1204, outputReserve: 1000, warnThreshold: 0.8 });
     const status = statusText({ total: 1204, tokenizer: gpt4o.tokenizer, share: evaluation.share, modelName: 'GPT-4o' });
-    const lens = wholeFileLensTitle({ tokens: 1204, share: evaluation.share, outputReserve: 1000, modelName: 'GPT-4o', tokenizer: gpt4o.tokenizer });
+    const lens = wholeFileLensTitle({
+      tokens: 1204,
+      share: evaluation.share,
+      outputReserve: 1000,
+      modelName: 'GPT-4o',
+      tokenizer: gpt4o.tokenizer,
+    });
     assert.equal(lens, '1,204 tokens · 1.7% of GPT-4o with 1,000 reserved for the answer (whole file)');
     assert.equal(/ · ([\d.]+%) of /.exec(lens)![1], /· ([\d.]+%) of /.exec(status)![1]);
   });
@@ -110,7 +131,14 @@ describe('prompt section CodeLens and hover text', () => {
       '1,204 tokens · 0.9% of GPT-4o',
     );
     assert.equal(
-      sectionLensTitle({ tokens: 2500, contextWindow: 128000, modelName: 'GPT-4o', tokenizer: gpt4o.tokenizer, bucket: 'context', limit: 2000 }),
+      sectionLensTitle({
+        tokens: 2500,
+        contextWindow: 128000,
+        modelName: 'GPT-4o',
+        tokenizer: gpt4o.tokenizer,
+        bucket: 'context',
+        limit: 2000,
+      }),
       '2,500 tokens · 2.0% of GPT-4o · context 2,500 / 2,000 $(warning)',
     );
   });

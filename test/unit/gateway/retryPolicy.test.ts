@@ -42,7 +42,10 @@ describe('retry policy', () => {
     budget.waitedFor(4_000);
     const decision = budget.decide(error('rate_limit', 7_000, 429), 1);
     assert.equal(decision.retry, false);
-    assert.match((decision as { because: string }).because, /rate limited \(429\): the provider asked to wait 7 s, more than the 6 s left of the 10 s retry cap/);
+    assert.match(
+      (decision as { because: string }).because,
+      /rate limited \(429\): the provider asked to wait 7 s, more than the 6 s left of the 10 s retry cap/,
+    );
     assert.equal(budget.decide(error('rate_limit', 6_000), 1).retry, true, 'exactly the rest of the cap still fits');
   });
 
@@ -56,7 +59,10 @@ describe('retry policy', () => {
         ceilings.forEach((ceiling, attempt) => {
           const decision = budget.decide(error('server'), attempt + 1);
           assert.ok(decision.retry);
-          assert.ok(decision.delayMs >= ceiling / 2 && decision.delayMs <= ceiling, `attempt ${attempt + 1}: ${decision.delayMs} not in [${ceiling / 2}, ${ceiling}]`);
+          assert.ok(
+            decision.delayMs >= ceiling / 2 && decision.delayMs <= ceiling,
+            `attempt ${attempt + 1}: ${decision.delayMs} not in [${ceiling / 2}, ${ceiling}]`,
+          );
           assert.equal(decision.basis, 'backoff');
         });
       }),
@@ -87,7 +93,10 @@ describe('Retry-After as the adapters read it, feeding the policy', () => {
   it('retry-after-ms wins over retry-after', () => {
     assert.equal(parseRetryAfterMs(headers({ 'retry-after-ms': '1500', 'retry-after': '30' })), 1_500);
     assert.equal(parseRetryAfterMs(headers({ 'retry-after': '30' })), 30_000);
-    const decision = new RetryBudget(settings(), () => 0).decide(error('rate_limit', parseRetryAfterMs(headers({ 'retry-after-ms': '1500', 'retry-after': '60' }))), 1);
+    const decision = new RetryBudget(settings(), () => 0).decide(
+      error('rate_limit', parseRetryAfterMs(headers({ 'retry-after-ms': '1500', 'retry-after': '60' }))),
+      1,
+    );
     assert.deepEqual(decision, { retry: true, delayMs: 1_500, basis: 'retry-after' });
   });
 });

@@ -109,7 +109,9 @@ describe('router', () => {
   });
 
   it('matches risk; a request without a risk does not match a risk rule', async () => {
-    const cfg = config({ routingRules: [{ when: { risk: ['high'] }, use: { primary: 'openai:o3' }, reason: 'high risk needs the strongest model' }] });
+    const cfg = config({
+      routingRules: [{ when: { risk: ['high'] }, use: { primary: 'openai:o3' }, reason: 'high risk needs the strongest model' }],
+    });
     const high = await decideRoute(ask({ risk: 'high' }), 10, context(cfg));
     assert.equal(high.route.reason, "rule 1 'high risk needs the strongest model' matched risk high -> openai:o3");
     assert.equal((await decideRoute(ask({ risk: 'low' }), 10, context(cfg))).route.primary, 'openai:gpt-4o-mini');
@@ -125,10 +127,15 @@ describe('router', () => {
   });
 
   it('all conditions of a rule must hold', async () => {
-    const cfg = config({ routingRules: [{ when: { task: 'code', risk: 'high', files: ['src/**'] }, use: { primary: 'openai:o3' }, reason: 'risky code' }] });
+    const cfg = config({
+      routingRules: [{ when: { task: 'code', risk: 'high', files: ['src/**'] }, use: { primary: 'openai:o3' }, reason: 'risky code' }],
+    });
     const all = await decideRoute(ask({ task: 'code', risk: 'high', filePath: 'src/a.ts' }), 1, context(cfg));
     assert.equal(all.route.reason, "rule 1 'risky code' matched task code, risk high, src/a.ts -> openai:o3");
-    assert.equal((await decideRoute(ask({ task: 'code', risk: 'low', filePath: 'src/a.ts' }), 1, context(cfg))).route.primary, 'openai:gpt-4o');
+    assert.equal(
+      (await decideRoute(ask({ task: 'code', risk: 'low', filePath: 'src/a.ts' }), 1, context(cfg))).route.primary,
+      'openai:gpt-4o',
+    );
   });
 
   it('a localOnly rule keeps only local models of the route', async () => {
@@ -152,7 +159,10 @@ describe('router', () => {
     });
     const decision = await decideRoute(ask({ filePath: 'app/.env' }), 1, context(cfg));
     assert.equal(decision.route.primary, 'ollama:qwen2.5-coder:7b');
-    assert.match(decision.route.reason, /^app\/\.env is private \(privateFiles "\*\*\/\.env"\); rule 1 'chat to 4\.1' matched task chat -> ollama:qwen2\.5-coder:7b \(local only: from the local models in your settings\); hosted openai:gpt-4\.1 skipped$/);
+    assert.match(
+      decision.route.reason,
+      /^app\/\.env is private \(privateFiles "\*\*\/\.env"\); rule 1 'chat to 4\.1' matched task chat -> ollama:qwen2\.5-coder:7b \(local only: from the local models in your settings\); hosted openai:gpt-4\.1 skipped$/,
+    );
   });
 
   it('a private file with no local model anywhere fails clearly instead of going to a hosted model', async () => {
@@ -182,7 +192,11 @@ describe('router', () => {
       routingRules: [
         {
           when: { task: 'chat' },
-          classify: { model: 'openai:gpt-4o-mini', simple: { primary: 'openai:gpt-4o-mini' }, complex: { primary: 'anthropic:claude-sonnet-4-5', fallbacks: ['openai:gpt-4o'] } },
+          classify: {
+            model: 'openai:gpt-4o-mini',
+            simple: { primary: 'openai:gpt-4o-mini' },
+            complex: { primary: 'anthropic:claude-sonnet-4-5', fallbacks: ['openai:gpt-4o'] },
+          },
           reason: 'cheap first',
         },
       ],
@@ -192,7 +206,10 @@ describe('router', () => {
     assert.deepEqual(complex.classified, ['openai:gpt-4o-mini']);
     assert.equal(decision.route.primary, 'anthropic:claude-sonnet-4-5');
     assert.deepEqual(decision.route.fallbacks, ['openai:gpt-4o']);
-    assert.equal(decision.route.reason, "rule 1 'cheap first' matched task chat, openai:gpt-4o-mini labelled it COMPLEX -> anthropic:claude-sonnet-4-5");
+    assert.equal(
+      decision.route.reason,
+      "rule 1 'cheap first' matched task chat, openai:gpt-4o-mini labelled it COMPLEX -> anthropic:claude-sonnet-4-5",
+    );
     const simple = await decideRoute(ask(), 10, context(cfg, { classify: async () => ({ label: 'SIMPLE' as const }) }));
     assert.equal(simple.route.primary, 'openai:gpt-4o-mini');
     assert.match(simple.route.reason, /labelled it SIMPLE/);
@@ -200,7 +217,13 @@ describe('router', () => {
 
   it('classification is not asked for when the rule does not match', async () => {
     const cfg = config({
-      routingRules: [{ when: { task: 'code' }, classify: { model: 'openai:gpt-4o-mini', simple: { primary: 'a:b' }, complex: { primary: 'c:d' } }, reason: 'x' }],
+      routingRules: [
+        {
+          when: { task: 'code' },
+          classify: { model: 'openai:gpt-4o-mini', simple: { primary: 'a:b' }, complex: { primary: 'c:d' } },
+          reason: 'x',
+        },
+      ],
     });
     const ctx = context(cfg);
     await decideRoute(ask(), 10, ctx);
@@ -215,9 +238,16 @@ describe('router', () => {
 
   it('with nothing configured, uses the first model Ollama has installed and says why', async () => {
     const cfg = { ...defaultConfig() };
-    const decision = await decideRoute(ask(), 1, context(cfg, { installedLocalModels: async () => ['ollama:llama3.2:3b', 'ollama:mistral:7b'] }));
+    const decision = await decideRoute(
+      ask(),
+      1,
+      context(cfg, { installedLocalModels: async () => ['ollama:llama3.2:3b', 'ollama:mistral:7b'] }),
+    );
     assert.equal(decision.route.primary, 'ollama:llama3.2:3b');
-    assert.match(decision.route.reason, /no llmWorkbench\.routes\.chat configured; using ollama:llama3\.2:3b, the first model Ollama has installed/);
+    assert.match(
+      decision.route.reason,
+      /no llmWorkbench\.routes\.chat configured; using ollama:llama3\.2:3b, the first model Ollama has installed/,
+    );
   });
 
   it('with nothing configured and no Ollama, fails with the setting to add', async () => {
@@ -227,7 +257,9 @@ describe('router', () => {
   });
 
   it('drops duplicate fallbacks', async () => {
-    const cfg = config({ routes: { chat: { primary: 'openai:gpt-4o', fallbacks: ['openai:gpt-4o', 'openai:gpt-4o-mini', 'openai:gpt-4o-mini'] } } });
+    const cfg = config({
+      routes: { chat: { primary: 'openai:gpt-4o', fallbacks: ['openai:gpt-4o', 'openai:gpt-4o-mini', 'openai:gpt-4o-mini'] } },
+    });
     assert.deepEqual((await decideRoute(ask(), 1, context(cfg))).route.fallbacks, ['openai:gpt-4o-mini']);
   });
 });

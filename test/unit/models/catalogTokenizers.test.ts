@@ -12,7 +12,7 @@ function anchor(id: string): string | undefined {
   }
 }
 
-describe('catalog tokenizers (js-tiktoken\'s model map is the anchor)', () => {
+describe("catalog tokenizers (js-tiktoken's model map is the anchor)", () => {
   const catalog = new ModelCatalog();
   const openai = catalog.all().filter((m) => m.provider === 'openai');
 
@@ -36,10 +36,10 @@ describe('catalog tokenizers (js-tiktoken\'s model map is the anchor)', () => {
     assert.deepEqual(catalog.lookup('openai:gpt-4')?.tokenizer, { kind: 'exact', encoding: 'cl100k_base' });
     assert.deepEqual(catalog.lookup('openai:gpt-4-0613')?.tokenizer, { kind: 'exact', encoding: 'cl100k_base' });
     assert.equal(tiktokenEncodingFor('ft:gpt-4o-mini-2024-07-18:my-org::abc123'), 'o200k_base');
-    assert.equal(tiktokenEncodingFor('gpt-5.1'), undefined, 'not in js-tiktoken\'s map: no guess');
+    assert.equal(tiktokenEncodingFor('gpt-5.1'), undefined, "not in js-tiktoken's map: no guess");
   });
 
-  it('Azure and OpenRouter\'s openai/ ids follow the same rule; other providers are estimates', () => {
+  it("Azure and OpenRouter's openai/ ids follow the same rule; other providers are estimates", () => {
     assert.deepEqual(tokenizerRule('azure', 'gpt-4o'), { kind: 'exact', encoding: 'o200k_base' });
     assert.deepEqual(tokenizerRule('openrouter', 'openai/gpt-4o'), { kind: 'exact', encoding: 'o200k_base' });
     assert.deepEqual(tokenizerRule('groq', 'openai/gpt-oss-120b'), { kind: 'estimate', encoding: 'o200k_base' });

@@ -53,7 +53,13 @@ describe('cost arithmetic (hand calculations against the catalog)', () => {
     // claude-sonnet-4-5 above 200K: $6/M input, $22.50/M output, $12/M 1-hour write.
     // 210,000 input = 200,000 uncached + 10,000 written to the 1-hour cache, 1,000 output:
     // 200,000 × 6 + 10,000 × 12 + 1,000 × 22.50 = 1,200,000 + 120,000 + 22,500 µ$ = $1.3425
-    near(costOfUsage(model('anthropic:claude-sonnet-4-5'), usage({ total: 210_000, cacheWrite: 10_000, cacheWrite1h: 10_000 }, { total: 1000 })), 1.3425);
+    near(
+      costOfUsage(
+        model('anthropic:claude-sonnet-4-5'),
+        usage({ total: 210_000, cacheWrite: 10_000, cacheWrite1h: 10_000 }, { total: 1000 }),
+      ),
+      1.3425,
+    );
   });
 
   it('DeepSeek: cache hits at a tenth of the input price', () => {
@@ -78,7 +84,11 @@ describe('cost arithmetic (hand calculations against the catalog)', () => {
 
   it('an unknown price is unknown, never $0', () => {
     assert.equal(costOfUsage(undefined, usage({ total: 1000 }, { total: 10 })), null);
-    assert.equal(costOfUsage(model('ollama:gpt-oss:120b-cloud'), usage({ total: 1000 }, { total: 10 })), null, 'Ollama Cloud is billed by ollama.com');
+    assert.equal(
+      costOfUsage(model('ollama:gpt-oss:120b-cloud'), usage({ total: 1000 }, { total: 10 })),
+      null,
+      'Ollama Cloud is billed by ollama.com',
+    );
     // 1-hour writes on a model with no 1-hour price: billing them as 5-minute writes would be a confident wrong number.
     const no1h: ModelInfo = { ...model('openai:gpt-4o'), price: { input: 3e-6, output: 15e-6, cacheWrite: 3.75e-6 } };
     assert.equal(costOfUsage(no1h, usage({ total: 1000, cacheWrite: 500, cacheWrite1h: 500 }, { total: 10 })), null);
@@ -86,7 +96,11 @@ describe('cost arithmetic (hand calculations against the catalog)', () => {
 
   it('local models cost $0: Ollama models (in the table or not), and `local: true` overrides', () => {
     assert.equal(costOfUsage(model('ollama:llama3.1'), usage({ total: 5000 }, { total: 500 })), 0);
-    assert.equal(costOfUsage(model('ollama:qwen3:30b-a3b'), usage({ total: 5000 }, { total: 500 })), 0, 'installed, not in the table: $0 by rule');
+    assert.equal(
+      costOfUsage(model('ollama:qwen3:30b-a3b'), usage({ total: 5000 }, { total: 500 })),
+      0,
+      'installed, not in the table: $0 by rule',
+    );
     const withOverride = new ModelCatalog([{ ref: 'vllm:my-model', local: true }]);
     assert.equal(costOfUsage(withOverride.lookup('vllm:my-model'), usage({ total: 5000 }, { total: 500 })), 0);
   });

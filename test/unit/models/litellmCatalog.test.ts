@@ -11,9 +11,14 @@ import { LITELLM_NOTICE } from '../../../src/core/models/litellm/catalogData';
 
 /** shared/data/litellm beside the repository (a worktree sits one folder deeper than a clone). */
 const raw = (() => {
-  for (const up of [['..', '..', '..', '..'], ['..', '..', '..', '..', '..']]) {
+  for (const up of [
+    ['..', '..', '..', '..'],
+    ['..', '..', '..', '..', '..'],
+  ]) {
     try {
-      return JSON.parse(readFileSync(join(__dirname, ...up, 'shared', 'data', 'litellm', 'model_prices_and_context_window.json'), 'utf8')) as Record<string, unknown>;
+      return JSON.parse(
+        readFileSync(join(__dirname, ...up, 'shared', 'data', 'litellm', 'model_prices_and_context_window.json'), 'utf8'),
+      ) as Record<string, unknown>;
     } catch {
       // try the next place
     }
@@ -27,7 +32,7 @@ describe('the generated catalog', () => {
   const shipped = loadShippedCatalog();
   const catalog = new ModelCatalog();
 
-  it('carries LiteLLM\'s MIT notice, the table\'s origin and date', () => {
+  it("carries LiteLLM's MIT notice, the table's origin and date", () => {
     assert.equal(shipped.notice, LITELLM_NOTICE);
     assert.match(shipped.notice, /MIT License\n\nCopyright \(c\) 2023 Berri AI/);
     assert.equal(shipped.source.date, '2026-07-24');
@@ -43,9 +48,22 @@ describe('the generated catalog', () => {
     assert.deepEqual(perM('mistral:mistral-large-latest'), [0.5, 1.5]);
     assert.equal(catalog.lookup('mistral:mistral-large-latest')!.maxInputTokens, 262_144);
     assert.equal(catalog.lookup('gemini:gemini-2.5-flash')!.price!.cacheRead! * 1e6, 0.03);
-    for (const ref of ['openai:gpt-5.1', 'openai:gpt-5.6', 'anthropic:claude-sonnet-4-6', 'anthropic:claude-sonnet-5', 'anthropic:claude-opus-4-5',
-      'anthropic:claude-opus-5', 'gemini:gemini-3.5-flash', 'deepseek:deepseek-reasoner', 'xai:grok-4.5', 'groq:meta-llama/llama-4-scout-17b-16e-instruct',
-      'together:meta-llama/Llama-4-Maverick-17B-128E-Instruct-FP8', 'groq:openai/gpt-oss-120b', 'together:Qwen/Qwen3.5-397B-A17B', 'together:moonshotai/Kimi-K2.5']) {
+    for (const ref of [
+      'openai:gpt-5.1',
+      'openai:gpt-5.6',
+      'anthropic:claude-sonnet-4-6',
+      'anthropic:claude-sonnet-5',
+      'anthropic:claude-opus-4-5',
+      'anthropic:claude-opus-5',
+      'gemini:gemini-3.5-flash',
+      'deepseek:deepseek-reasoner',
+      'xai:grok-4.5',
+      'groq:meta-llama/llama-4-scout-17b-16e-instruct',
+      'together:meta-llama/Llama-4-Maverick-17B-128E-Instruct-FP8',
+      'groq:openai/gpt-oss-120b',
+      'together:Qwen/Qwen3.5-397B-A17B',
+      'together:moonshotai/Kimi-K2.5',
+    ]) {
       assert.ok(catalog.lookup(ref), `${ref} is in the catalog`);
     }
     assert.equal(catalog.lookup('anthropic:claude-3-5-haiku-latest'), undefined, 'retired: no longer offered');
@@ -69,41 +87,72 @@ describe('the generated catalog', () => {
     const again = convertLitellmTable(raw, {
       url: shipped.source.url,
       retrieved: shipped.source.retrieved,
-      extraDeprecations: Object.fromEntries(shipped.models.filter((m) => m.deprecated?.source === 'anthropic-sdk').map((m) => [m.ref, m.deprecated!.date])),
+      extraDeprecations: Object.fromEntries(
+        shipped.models.filter((m) => m.deprecated?.source === 'anthropic-sdk').map((m) => [m.ref, m.deprecated!.date]),
+      ),
     });
     assert.deepEqual(again, shipped);
   });
 });
 
-describe('converting LiteLLM\'s table', () => {
-  const entry = (over: Record<string, unknown> = {}) => ({ litellm_provider: 'openai', mode: 'chat', max_input_tokens: 1000, max_output_tokens: 100, input_cost_per_token: 1e-6, output_cost_per_token: 2e-6, ...over });
-  const table = (n = 25, extra: Record<string, unknown> = {}) => ({ ...Object.fromEntries(Array.from({ length: n }, (_, i) => [`gpt-test-${i}`, entry()])), ...extra });
+describe("converting LiteLLM's table", () => {
+  const entry = (over: Record<string, unknown> = {}) => ({
+    litellm_provider: 'openai',
+    mode: 'chat',
+    max_input_tokens: 1000,
+    max_output_tokens: 100,
+    input_cost_per_token: 1e-6,
+    output_cost_per_token: 2e-6,
+    ...over,
+  });
+  const table = (n = 25, extra: Record<string, unknown> = {}) => ({
+    ...Object.fromEntries(Array.from({ length: n }, (_, i) => [`gpt-test-${i}`, entry()])),
+    ...extra,
+  });
 
   it('reads chat models of our providers only, with per-1M prices, limits and tiers', () => {
-    const data = convert(table(25, {
-      'gemini/gemini-x': entry({ litellm_provider: 'gemini', input_cost_per_token_above_200k_tokens: 2e-6, output_cost_per_token_above_200k_tokens: 3e-6, cache_read_input_token_cost: 1e-7 }),
-      'bedrock/some-model': entry({ litellm_provider: 'bedrock' }),
-      'text-embedding-x': entry({ mode: 'embedding' }),
-      'ft:gpt-4o-2024-08-06': entry(),
-    }));
+    const data = convert(
+      table(25, {
+        'gemini/gemini-x': entry({
+          litellm_provider: 'gemini',
+          input_cost_per_token_above_200k_tokens: 2e-6,
+          output_cost_per_token_above_200k_tokens: 3e-6,
+          cache_read_input_token_cost: 1e-7,
+        }),
+        'bedrock/some-model': entry({ litellm_provider: 'bedrock' }),
+        'text-embedding-x': entry({ mode: 'embedding' }),
+        'ft:gpt-4o-2024-08-06': entry(),
+      }),
+    );
     assert.equal(data.models.length, 26);
-    assert.deepEqual(data.models.find((m) => m.ref === 'gemini:gemini-x'), {
-      ref: 'gemini:gemini-x', in: 1000, out: 100,
-      price: { in: 1, out: 2, cacheRead: 0.1, tiers: [{ above: 200_000, in: 2, out: 3 }] },
-    });
+    assert.deepEqual(
+      data.models.find((m) => m.ref === 'gemini:gemini-x'),
+      {
+        ref: 'gemini:gemini-x',
+        in: 1000,
+        out: 100,
+        price: { in: 1, out: 2, cacheRead: 0.1, tiers: [{ above: 200_000, in: 2, out: 3 }] },
+      },
+    );
   });
 
   it('refuses wrong types, insane numbers and gutted tables, naming the entry', () => {
     assert.throws(() => convert([1, 2]), TableError);
-    assert.throws(() => convert(table(25, { 'gpt-bad': entry({ input_cost_per_token: '0.000001' }) })), /entry "gpt-bad": input_cost_per_token is "0.000001", not a number/);
+    assert.throws(
+      () => convert(table(25, { 'gpt-bad': entry({ input_cost_per_token: '0.000001' }) })),
+      /entry "gpt-bad": input_cost_per_token is "0.000001", not a number/,
+    );
     assert.throws(() => convert(table(25, { 'gpt-bad': entry({ max_input_tokens: -5 }) })), /outside the sane range/);
     assert.throws(() => convert(table(25, { 'gpt-bad': entry({ output_cost_per_token: 5 }) })), /outside the sane range/);
     assert.throws(() => convert(table(25, { 'gpt-bad': entry({ supports_vision: 'yes' }) })), /not true\/false/);
-    assert.throws(() => convert(table(25, { 'gpt-bad': entry({ deprecation_date: 'soon' }) })), /deprecation_date is not a YYYY-MM-DD date/);
+    assert.throws(
+      () => convert(table(25, { 'gpt-bad': entry({ deprecation_date: 'soon' }) })),
+      /deprecation_date is not a YYYY-MM-DD date/,
+    );
     assert.throws(() => convert(table(3)), /only 3 chat models/);
   });
 
-  it('an alias takes the deprecation date of its one dated snapshot; the Anthropic SDK\'s list fills in what LiteLLM lacks', () => {
+  it("an alias takes the deprecation date of its one dated snapshot; the Anthropic SDK's list fills in what LiteLLM lacks", () => {
     const data = convertLitellmTable(
       table(25, {
         'claude-old-1': entry({ litellm_provider: 'anthropic' }),
@@ -113,12 +162,15 @@ describe('converting LiteLLM\'s table', () => {
       { url: 'test', retrieved: '2026-11-27T00:00:00Z', extraDeprecations: { 'anthropic:claude-sdk-2': '2026-11-30' } },
     );
     assert.deepEqual(data.models.find((m) => m.ref === 'anthropic:claude-old-1')!.deprecated, { date: '2026-01-01', source: 'snapshot' });
-    assert.deepEqual(data.models.find((m) => m.ref === 'anthropic:claude-sdk-2')!.deprecated, { date: '2026-11-30', source: 'anthropic-sdk' });
+    assert.deepEqual(data.models.find((m) => m.ref === 'anthropic:claude-sdk-2')!.deprecated, {
+      date: '2026-11-30',
+      source: 'anthropic-sdk',
+    });
   });
 });
 
 describe('overrides merge field by field', () => {
-  it('re-entering gpt-4o\'s input/output prices keeps its cache price: a cached call stays $0.0195, not $0.027', () => {
+  it("re-entering gpt-4o's input/output prices keeps its cache price: a cached call stays $0.0195, not $0.027", () => {
     const catalog = new ModelCatalog([{ ref: 'openai:gpt-4o', inputPerMTok: 2.5, outputPerMTok: 10, displayName: 'My GPT-4o' }]);
     const model = catalog.lookup('openai:gpt-4o')!;
     assert.equal(model.displayName, 'My GPT-4o');
@@ -161,12 +213,18 @@ describe('overrides merge field by field', () => {
 describe('deprecation', () => {
   const catalog = new ModelCatalog();
 
-  it('claude-opus-4-1 is past its date (its snapshot\'s) and claude-sonnet-4-5 retires in 3 days (the Anthropic SDK\'s list)', () => {
+  it("claude-opus-4-1 is past its date (its snapshot's) and claude-sonnet-4-5 retires in 3 days (the Anthropic SDK's list)", () => {
     assert.deepEqual(deprecationState(catalog.lookup('anthropic:claude-opus-4-1')!.deprecation, TODAY), {
-      state: 'retired', date: '2026-08-05', days: 114, successor: 'anthropic:claude-opus-5',
+      state: 'retired',
+      date: '2026-08-05',
+      days: 114,
+      successor: 'anthropic:claude-opus-5',
     });
     assert.deepEqual(deprecationState(catalog.lookup('anthropic:claude-sonnet-4-5')!.deprecation, TODAY), {
-      state: 'retiring', date: '2026-11-30', days: 3, successor: 'anthropic:claude-sonnet-5',
+      state: 'retiring',
+      date: '2026-11-30',
+      days: 3,
+      successor: 'anthropic:claude-sonnet-5',
     });
     assert.equal(deprecationState(catalog.lookup('openai:gpt-5')!.deprecation, TODAY), undefined);
   });
@@ -179,11 +237,19 @@ describe('deprecation', () => {
   });
 
   it('a route in settings.json that names a deprecated model: a mention at its position with date and successor', () => {
-    const text = '{\n  "llmWorkbench.routes": {\n    "chat": { "primary": "anthropic:claude-opus-4-1", "fallbacks": ["openai:gpt-5"] }\n  }\n}';
+    const text =
+      '{\n  "llmWorkbench.routes": {\n    "chat": { "primary": "anthropic:claude-opus-4-1", "fallbacks": ["openai:gpt-5"] }\n  }\n}';
     const mentions = deprecatedRefsIn(text, catalog, TODAY);
     assert.equal(mentions.length, 1);
     assert.equal(text.slice(mentions[0].offset, mentions[0].offset + mentions[0].length), 'anthropic:claude-opus-4-1');
-    assert.equal(mentions[0].message, 'anthropic:claude-opus-4-1 (Claude Opus 4.1) is deprecated since 2026-08-05; suggested successor: anthropic:claude-opus-5.');
-    assert.deepEqual(deprecatedRefsIn('{ "other.setting": "anthropic:claude-opus-4-1" }', catalog, TODAY), [], 'not our settings: left alone');
+    assert.equal(
+      mentions[0].message,
+      'anthropic:claude-opus-4-1 (Claude Opus 4.1) is deprecated since 2026-08-05; suggested successor: anthropic:claude-opus-5.',
+    );
+    assert.deepEqual(
+      deprecatedRefsIn('{ "other.setting": "anthropic:claude-opus-4-1" }', catalog, TODAY),
+      [],
+      'not our settings: left alone',
+    );
   });
 });

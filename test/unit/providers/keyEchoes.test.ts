@@ -59,11 +59,17 @@ describe('redactSecrets: every echo of a key, in any shape', () => {
         assert.ok(out.includes('[redacted]'), `nothing redacted in: ${text}`);
         for (const view of decodedViews(out)) {
           for (let i = 0; i + 8 <= key.length; i++) {
-            assert.ok(!view.includes(key.slice(i, i + 8)), `"${key.slice(i, i + 8)}" readable in ${JSON.stringify(view)} (from ${JSON.stringify(out)})`);
+            assert.ok(
+              !view.includes(key.slice(i, i + 8)),
+              `"${key.slice(i, i + 8)}" readable in ${JSON.stringify(view)} (from ${JSON.stringify(out)})`,
+            );
           }
         }
         // The check can fail: the unredacted echo does show the key in one of its views.
-        assert.ok(decodedViews(text).some((view) => view.includes(key.slice(0, 8)) || view.includes(key.slice(-8))), `the echo hides the key: ${text}`);
+        assert.ok(
+          decodedViews(text).some((view) => view.includes(key.slice(0, 8)) || view.includes(key.slice(-8))),
+          `the echo hides the key: ${text}`,
+        );
       }
     });
   }

@@ -20,7 +20,10 @@ describe('parseRetryAfterMs', () => {
     assert.equal(parseRetryAfterMs(headers({ 'retry-after-ms': '250', 'retry-after': '9' })), 250);
     assert.equal(parseRetryAfterMs(headers({ 'retry-after': '1.5' })), 1500);
     const now = Date.parse('Wed, 21 Oct 2015 07:28:00 GMT');
-    assert.equal(parseRetryAfterMs(headers({ 'retry-after': 'Wed, 21 Oct 2015 07:28:30 GMT' }), () => now), 30_000);
+    assert.equal(
+      parseRetryAfterMs(headers({ 'retry-after': 'Wed, 21 Oct 2015 07:28:30 GMT' }), () => now),
+      30_000,
+    );
   });
 
   it('ignores absent, negative and unparsable values, and never returns a negative wait', () => {
@@ -29,7 +32,10 @@ describe('parseRetryAfterMs', () => {
     assert.equal(parseRetryAfterMs(headers({ 'retry-after': 'soon' })), undefined);
     assert.equal(parseRetryAfterMs(headers({ 'retry-after-ms': 'x', 'retry-after': '2' })), 2000);
     assert.equal(parseRetryAfterMs(headers({ 'retry-after': '-3' })), undefined);
-    assert.equal(parseRetryAfterMs(headers({ 'retry-after': 'Wed, 21 Oct 2015 07:28:00 GMT' }), () => Date.now()), 0);
+    assert.equal(
+      parseRetryAfterMs(headers({ 'retry-after': 'Wed, 21 Oct 2015 07:28:00 GMT' }), () => Date.now()),
+      0,
+    );
   });
 });
 
@@ -39,7 +45,20 @@ describe('errorFromHttp', () => {
   it('classifies by status', () => {
     assert.deepEqual(
       [401, 403, 429, 529, 500, 502, 503, 504, 408, 400, 404, 422].map((s) => kind(s, {})),
-      ['auth', 'auth', 'rate_limit', 'overloaded', 'server', 'server', 'server', 'server', 'timeout', 'bad_request', 'bad_request', 'bad_request'],
+      [
+        'auth',
+        'auth',
+        'rate_limit',
+        'overloaded',
+        'server',
+        'server',
+        'server',
+        'server',
+        'timeout',
+        'bad_request',
+        'bad_request',
+        'bad_request',
+      ],
     );
   });
 
@@ -48,17 +67,27 @@ describe('errorFromHttp', () => {
       assert.equal(kind(429, { code, message: 'x' }), 'quota', code);
     }
     assert.equal(kind(402, {}), 'quota');
-    assert.equal(kind(400, { type: 'error', error: { type: 'invalid_request_error', message: 'Your credit balance is too low' } }), 'quota');
+    assert.equal(
+      kind(400, { type: 'error', error: { type: 'invalid_request_error', message: 'Your credit balance is too low' } }),
+      'quota',
+    );
     assert.equal(kind(429, { code: 'rate_limit_exceeded', message: 'Rate limit reached for requests' }), 'rate_limit');
-    const withBillingLink = 'Rate limit reached for gpt-4o on tokens per min (TPM). Add a payment method at https://platform.openai.com/account/billing to increase your rate limit.';
+    const withBillingLink =
+      'Rate limit reached for gpt-4o on tokens per min (TPM). Add a payment method at https://platform.openai.com/account/billing to increase your rate limit.';
     assert.equal(kind(429, { code: 'rate_limit_exceeded', message: withBillingLink }), 'rate_limit');
     assert.equal(kind(429, { message: withBillingLink }), 'rate_limit');
-    assert.equal(kind(400, { type: 'error', error: { type: 'invalid_request_error', message: 'You have reached your specified API usage limits.' } }), 'quota');
+    assert.equal(
+      kind(400, { type: 'error', error: { type: 'invalid_request_error', message: 'You have reached your specified API usage limits.' } }),
+      'quota',
+    );
   });
 
-  it('recognises context overflow by code or by the providers\' wording', () => {
+  it("recognises context overflow by code or by the providers' wording", () => {
     assert.equal(kind(400, { code: 'context_length_exceeded' }), 'context_overflow');
-    assert.equal(kind(400, { type: 'error', error: { type: 'invalid_request_error', message: 'prompt is too long: 210000 tokens > 200000 maximum' } }), 'context_overflow');
+    assert.equal(
+      kind(400, { type: 'error', error: { type: 'invalid_request_error', message: 'prompt is too long: 210000 tokens > 200000 maximum' } }),
+      'context_overflow',
+    );
     assert.equal(kind(400, { error: "This model's maximum context length is 8192 tokens" }, ollama), 'context_overflow');
   });
 
@@ -68,7 +97,7 @@ describe('errorFromHttp', () => {
     assert.equal(kind(undefined, { error: 'llama runner process has terminated' }, ollama), 'server');
   });
 
-  it('quotes the provider\'s own detail in bad_request and says what to check', () => {
+  it("quotes the provider's own detail in bad_request and says what to check", () => {
     const error = errorFromHttp({ status: 422, body: { error: { message: 'temperature   must be\n<= 2' } } }, openai, 'gpt-4o');
     assert.equal(error.message, 'OpenAI rejected the request (422): temperature must be <= 2 — check the model name and request settings');
     assert.equal(error.provider, 'openai');
@@ -79,7 +108,7 @@ describe('errorFromHttp', () => {
 describe('errorFromTransport', () => {
   const wrapped = (code: string) => new TypeError('fetch failed', { cause: Object.assign(new Error('socket'), { code }) });
 
-  it('finds the socket error code under fetch\'s TypeError', () => {
+  it("finds the socket error code under fetch's TypeError", () => {
     assert.equal(findErrorCode(wrapped('ECONNRESET')), 'ECONNRESET');
     assert.equal(findErrorCode(new Error('plain')), undefined);
     const both = new AggregateError([Object.assign(new Error('v6'), { code: 'ECONNREFUSED' })], 'all failed');
@@ -87,17 +116,36 @@ describe('errorFromTransport', () => {
   });
 
   it('says Ollama is not running when it refuses the connection, names URL and code otherwise', () => {
-    assert.equal(errorFromTransport(wrapped('ECONNREFUSED'), ollama, 'm').message, 'Ollama is not running at http://localhost:11434 — start it with `ollama serve`');
+    assert.equal(
+      errorFromTransport(wrapped('ECONNREFUSED'), ollama, 'm').message,
+      'Ollama is not running at http://localhost:11434 — start it with `ollama serve`',
+    );
     const dns = errorFromTransport(wrapped('ENOTFOUND'), openai, 'm');
     assert.equal(dns.kind, 'network');
-    assert.equal(dns.message, 'Could not reach OpenAI at https://api.example.com (ENOTFOUND) — check the base URL, your network and any proxy');
+    assert.equal(
+      dns.message,
+      'Could not reach OpenAI at https://api.example.com (ENOTFOUND) — check the base URL, your network and any proxy',
+    );
     assert.equal(errorFromTransport(wrapped('UND_ERR_HEADERS_TIMEOUT'), openai, 'm').kind, 'timeout');
   });
 });
 
 describe('isRetryable', () => {
   it('retries transient kinds only', () => {
-    const kinds = ['auth', 'rate_limit', 'quota', 'overloaded', 'server', 'timeout', 'network', 'context_overflow', 'bad_request', 'aborted', 'invalid_output', 'incomplete'] as const;
+    const kinds = [
+      'auth',
+      'rate_limit',
+      'quota',
+      'overloaded',
+      'server',
+      'timeout',
+      'network',
+      'context_overflow',
+      'bad_request',
+      'aborted',
+      'invalid_output',
+      'incomplete',
+    ] as const;
     const retryable = kinds.filter((k) => isRetryable(errorFromHttpLike(k)));
     assert.deepEqual(retryable, ['rate_limit', 'overloaded', 'server', 'timeout', 'network', 'incomplete']);
   });

@@ -7,10 +7,24 @@ import { parseNumCtx, trainedContextLength } from '../../../src/core/providers/o
 
 describe('stop reason maps', () => {
   it('OpenAI', () => {
-    assert.deepEqual(['stop', 'length', 'content_filter', 'tool_calls', null, 'weird'].map(mapOpenAIStopReason), ['end', 'max_tokens', 'content_filter', 'tool_use', 'other', 'other']);
+    assert.deepEqual(['stop', 'length', 'content_filter', 'tool_calls', null, 'weird'].map(mapOpenAIStopReason), [
+      'end',
+      'max_tokens',
+      'content_filter',
+      'tool_use',
+      'other',
+      'other',
+    ]);
   });
   it('Anthropic', () => {
-    assert.deepEqual(['end_turn', 'max_tokens', 'stop_sequence', 'tool_use', 'refusal', 'pause_turn'].map(mapAnthropicStopReason), ['end', 'max_tokens', 'stop_sequence', 'tool_use', 'content_filter', 'other']);
+    assert.deepEqual(['end_turn', 'max_tokens', 'stop_sequence', 'tool_use', 'refusal', 'pause_turn'].map(mapAnthropicStopReason), [
+      'end',
+      'max_tokens',
+      'stop_sequence',
+      'tool_use',
+      'content_filter',
+      'other',
+    ]);
   });
   it('Ollama', () => {
     assert.deepEqual(['stop', 'length', 'unload', undefined].map(mapOllamaStopReason), ['end', 'max_tokens', 'other', 'other']);

@@ -10,7 +10,12 @@ import { MemoryLedger, type Ledger } from '../../../src/core/cost/ledger';
 import { costOfUsage } from '../../../src/core/cost/pricing';
 import type { CallRecord } from '../../../src/core/cost/callRecord';
 import { ModelCatalog } from '../../../src/core/models/catalog';
-import { ReceiverStartError, startOtlpReceiver, type OtlpReceiver, type ReceiverEvent } from '../../../src/core/telemetry/receiver/otlpReceiver';
+import {
+  ReceiverStartError,
+  startOtlpReceiver,
+  type OtlpReceiver,
+  type ReceiverEvent,
+} from '../../../src/core/telemetry/receiver/otlpReceiver';
 
 /**
  * The local OTLP receiver fed by OpenTelemetry's own exporters (OTLP/JSON as Copilot Chat and promptfoo send it,
@@ -32,14 +37,27 @@ describe('OTLP receiver', function () {
   afterEach(() => receiver.close());
 
   /** Emits spans through a real SDK provider and exporter, as the other tool would. */
-  async function emit(exporter: SpanExporter, service: string, scope: string, build: (tracer: ReturnType<BasicTracerProvider['getTracer']>) => void): Promise<void> {
-    const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': service, 'service.version': '1.2.3' }), spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  async function emit(
+    exporter: SpanExporter,
+    service: string,
+    scope: string,
+    build: (tracer: ReturnType<BasicTracerProvider['getTracer']>) => void,
+  ): Promise<void> {
+    const provider = new BasicTracerProvider({
+      resource: resourceFromAttributes({ 'service.name': service, 'service.version': '1.2.3' }),
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
     build(provider.getTracer(scope, '1.0.0'));
     await provider.forceFlush();
     await provider.shutdown();
   }
 
-  function span(tracer: ReturnType<BasicTracerProvider['getTracer']>, name: string, attributes: Attributes, options: { parent?: ReturnType<typeof tracer.startSpan>; error?: string; ms?: number } = {}) {
+  function span(
+    tracer: ReturnType<BasicTracerProvider['getTracer']>,
+    name: string,
+    attributes: Attributes,
+    options: { parent?: ReturnType<typeof tracer.startSpan>; error?: string; ms?: number } = {},
+  ) {
     const start = Date.now() - (options.ms ?? 800);
     const context = options.parent ? trace.setSpan(ROOT_CONTEXT, options.parent) : ROOT_CONTEXT;
     const s = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes, startTime: start }, context);
@@ -49,32 +67,52 @@ describe('OTLP receiver', function () {
 
   it('Copilot Chat (OTLP/JSON): its chat spans become records; agent and tool spans do not; Copilot-hosted models cost unknown, BYOK Anthropic is priced', async () => {
     await emit(new JsonTraceExporter({ url: `${receiver.endpoint}/v1/traces` }), 'copilot-chat', 'copilot-chat', (tracer) => {
-      const agent = span(tracer, 'invoke_agent GitHub Copilot Chat', { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.provider.name': 'github', 'gen_ai.usage.input_tokens': 9000, 'gen_ai.usage.output_tokens': 700 });
-      span(tracer, 'chat gpt-4.1', {
-        'gen_ai.operation.name': 'chat',
+      const agent = span(tracer, 'invoke_agent GitHub Copilot Chat', {
+        'gen_ai.operation.name': 'invoke_agent',
         'gen_ai.provider.name': 'github',
-        'gen_ai.request.model': 'gpt-4.1',
-        'gen_ai.response.model': 'gpt-4.1-2025-04-14',
-        'gen_ai.conversation.id': 'req-123',
-        'gen_ai.request.max_tokens': 2048,
-        'gen_ai.usage.input_tokens': 8000,
-        'gen_ai.usage.output_tokens': 600,
-        'gen_ai.usage.cache_read.input_tokens': 4096,
-        'gen_ai.usage.reasoning_tokens': 120,
-        'gen_ai.response.finish_reasons': ['stop'],
-        'copilot_chat.time_to_first_token': 640,
-        'server.address': 'api.githubcopilot.com',
-      }, { parent: agent }).end();
-      span(tracer, 'execute_tool readFile', { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'readFile' }, { parent: agent }).end();
-      span(tracer, 'chat claude-sonnet-4-5', {
-        'gen_ai.operation.name': 'chat',
-        'gen_ai.provider.name': 'anthropic',
-        'gen_ai.request.model': 'claude-sonnet-4-5',
-        'gen_ai.agent.name': 'AnthropicBYOK',
-        'gen_ai.usage.input_tokens': 1000,
-        'gen_ai.usage.output_tokens': 200,
-        'server.address': 'api.anthropic.com',
-      }, { parent: agent }).end();
+        'gen_ai.usage.input_tokens': 9000,
+        'gen_ai.usage.output_tokens': 700,
+      });
+      span(
+        tracer,
+        'chat gpt-4.1',
+        {
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.provider.name': 'github',
+          'gen_ai.request.model': 'gpt-4.1',
+          'gen_ai.response.model': 'gpt-4.1-2025-04-14',
+          'gen_ai.conversation.id': 'req-123',
+          'gen_ai.request.max_tokens': 2048,
+          'gen_ai.usage.input_tokens': 8000,
+          'gen_ai.usage.output_tokens': 600,
+          'gen_ai.usage.cache_read.input_tokens': 4096,
+          'gen_ai.usage.reasoning_tokens': 120,
+          'gen_ai.response.finish_reasons': ['stop'],
+          'copilot_chat.time_to_first_token': 640,
+          'server.address': 'api.githubcopilot.com',
+        },
+        { parent: agent },
+      ).end();
+      span(
+        tracer,
+        'execute_tool readFile',
+        { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'readFile' },
+        { parent: agent },
+      ).end();
+      span(
+        tracer,
+        'chat claude-sonnet-4-5',
+        {
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.provider.name': 'anthropic',
+          'gen_ai.request.model': 'claude-sonnet-4-5',
+          'gen_ai.agent.name': 'AnthropicBYOK',
+          'gen_ai.usage.input_tokens': 1000,
+          'gen_ai.usage.output_tokens': 200,
+          'server.address': 'api.anthropic.com',
+        },
+        { parent: agent },
+      ).end();
       agent.end();
     });
     const records = [...ledger.records].sort((a, b) => a.provider.localeCompare(b.provider));
@@ -94,19 +132,45 @@ describe('OTLP receiver', function () {
     assert.match(hosted.requestId, /^otlp:[0-9a-f]{32}:[0-9a-f]{16}$/);
     assert.equal(byok.provider, 'anthropic');
     assert.equal(byok.model, 'claude-sonnet-4-5');
-    const priced = costOfUsage(catalog.lookup('anthropic:claude-sonnet-4-5'), { input: { total: 1000 }, output: { total: 200 }, source: 'provider' });
+    const priced = costOfUsage(catalog.lookup('anthropic:claude-sonnet-4-5'), {
+      input: { total: 1000 },
+      output: { total: 200 },
+      source: 'provider',
+    });
     assert.ok(priced !== null && priced > 0);
     assert.equal(byok.costUsd, priced);
     // One export request per span (SimpleSpanProcessor): the agent and tool spans were read and passed over.
     const skipped = events.flatMap((e) => (e.type === 'recorded' ? Object.entries(e.result.skipped) : []));
-    assert.deepEqual(skipped, [['not-inference', 1], ['not-inference', 1]]);
+    assert.deepEqual(skipped, [
+      ['not-inference', 1],
+      ['not-inference', 1],
+    ]);
   });
 
   it('promptfoo (OTLP/protobuf): gen_ai.system and its cached-token name are read; cache hits are not new calls; errors are recorded as errors', async () => {
     await emit(new ProtoTraceExporter({ url: `${receiver.endpoint}/v1/traces` }), 'promptfoo', 'promptfoo.providers', (tracer) => {
-      const base = { 'gen_ai.system': 'openai', 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o-mini', 'promptfoo.provider.id': 'openai:chat:gpt-4o-mini', 'promptfoo.eval.id': 'eval-abc', 'promptfoo.test.index': 0 };
-      span(tracer, 'chat gpt-4o-mini', { ...base, 'gen_ai.usage.input_tokens': 2000, 'gen_ai.usage.output_tokens': 50, 'gen_ai.usage.total_tokens': 2050, 'gen_ai.usage.cached_tokens': 1024, 'gen_ai.response.finish_reasons': ['stop'] }).end();
-      span(tracer, 'chat gpt-4o-mini', { ...base, 'promptfoo.cache_hit': true, 'gen_ai.usage.input_tokens': 2000, 'gen_ai.usage.output_tokens': 50 }).end();
+      const base = {
+        'gen_ai.system': 'openai',
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.request.model': 'gpt-4o-mini',
+        'promptfoo.provider.id': 'openai:chat:gpt-4o-mini',
+        'promptfoo.eval.id': 'eval-abc',
+        'promptfoo.test.index': 0,
+      };
+      span(tracer, 'chat gpt-4o-mini', {
+        ...base,
+        'gen_ai.usage.input_tokens': 2000,
+        'gen_ai.usage.output_tokens': 50,
+        'gen_ai.usage.total_tokens': 2050,
+        'gen_ai.usage.cached_tokens': 1024,
+        'gen_ai.response.finish_reasons': ['stop'],
+      }).end();
+      span(tracer, 'chat gpt-4o-mini', {
+        ...base,
+        'promptfoo.cache_hit': true,
+        'gen_ai.usage.input_tokens': 2000,
+        'gen_ai.usage.output_tokens': 50,
+      }).end();
       span(tracer, 'chat gpt-4o-mini', { ...base, 'promptfoo.test.index': 1 }, { error: '429 Too Many Requests' }).end();
     });
     assert.equal(ledger.records.length, 2);
@@ -114,7 +178,14 @@ describe('OTLP receiver', function () {
     assert.equal(ok.source, 'promptfoo');
     assert.equal(ok.provider, 'openai');
     assert.equal(ok.cachedInputTokens, 1024);
-    assert.equal(ok.costUsd, costOfUsage(catalog.lookup('openai:gpt-4o-mini'), { input: { total: 2000, cacheRead: 1024 }, output: { total: 50 }, source: 'provider' }));
+    assert.equal(
+      ok.costUsd,
+      costOfUsage(catalog.lookup('openai:gpt-4o-mini'), {
+        input: { total: 2000, cacheRead: 1024 },
+        output: { total: 50 },
+        source: 'provider',
+      }),
+    );
     const failed = ledger.records.find((r) => r.outcome === 'error')!;
     assert.equal(failed.costUsd, null, 'no usage reported: unknown, never $0');
     assert.equal(failed.inputTokens, 0);
@@ -167,7 +238,9 @@ describe('OTLP receiver', function () {
 
     const huge = await post('/v1/traces', Buffer.alloc(300 * 1024, 0x20), 'application/json');
     assert.equal(huge.status, 413);
-    const bomb = await post('/v1/traces', gzipSync(Buffer.alloc(4 * 1024 * 1024, 0x20)), 'application/json', { 'Content-Encoding': 'gzip' });
+    const bomb = await post('/v1/traces', gzipSync(Buffer.alloc(4 * 1024 * 1024, 0x20)), 'application/json', {
+      'Content-Encoding': 'gzip',
+    });
     assert.equal(bomb.status, 413, 'the inflated size counts too');
     assert.equal((await post('/v1/traces', Buffer.from('hello'), 'text/plain')).status, 415);
     assert.equal((await post('/v1/traces', Buffer.from('{}'), 'application/json', { 'Content-Encoding': 'br' })).status, 415);
@@ -176,19 +249,27 @@ describe('OTLP receiver', function () {
     assert.equal((await post('/v1/traces', Buffer.from('{}'), 'application/json', { Host: 'attacker.example:4318' })).status, 403);
     assert.equal(ledger.records.length, 0);
     // The receiver still works after all that.
-    assert.equal((await post('/v1/traces', copilotJsonRequest('4af7651916cd43dd8448eb211c80319c', 'f7ad6b7169203331'), 'application/json')).status, 200);
+    assert.equal(
+      (await post('/v1/traces', copilotJsonRequest('4af7651916cd43dd8448eb211c80319c', 'f7ad6b7169203331'), 'application/json')).status,
+      200,
+    );
     assert.equal(ledger.records.length, 1);
   });
 
   it('metrics and logs exports are acknowledged and not read (a tool sending all signals to one endpoint logs no errors)', async () => {
     assert.equal((await post('/v1/metrics', Buffer.from('{"resourceMetrics": []}'), 'application/json')).status, 200);
     assert.equal((await post('/v1/logs', Buffer.alloc(0), 'application/x-protobuf')).status, 200);
-    assert.deepEqual(events.map((e) => e.type), ['ignored', 'ignored']);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['ignored', 'ignored'],
+    );
   });
 
   it('a ledger that cannot be written: 503 with Retry-After, and the retried request records the span', async () => {
     let failing = true;
-    const flaky: Ledger = { append: async (record: CallRecord) => (failing ? Promise.reject(new Error('EACCES: permission denied')) : ledger.append(record)) };
+    const flaky: Ledger = {
+      append: async (record: CallRecord) => (failing ? Promise.reject(new Error('EACCES: permission denied')) : ledger.append(record)),
+    };
     await receiver.close();
     receiver = await startOtlpReceiver({ port: 0, ledger: flaky, catalog });
     const body = copilotJsonRequest('5af7651916cd43dd8448eb211c80319c', 'a7ad6b7169203331');
@@ -218,11 +299,21 @@ describe('OTLP receiver', function () {
   async function post(path: string, body: Uint8Array, contentType: string, headers: Record<string, string> = {}) {
     const { request } = await import('node:http');
     return new Promise<{ status: number; body: Buffer; headers: Headers }>((resolve, reject) => {
-      const req = request(`${receiver.endpoint}${path}`, { method: 'POST', headers: { 'Content-Type': contentType, 'Content-Length': String(body.length), ...headers } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), headers: new Headers(res.headers as Record<string, string>) }));
-      });
+      const req = request(
+        `${receiver.endpoint}${path}`,
+        { method: 'POST', headers: { 'Content-Type': contentType, 'Content-Length': String(body.length), ...headers } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              body: Buffer.concat(chunks),
+              headers: new Headers(res.headers as Record<string, string>),
+            }),
+          );
+        },
+      );
       req.on('error', (error) => (String(error).includes('EPIPE') || String(error).includes('ECONNRESET') ? undefined : reject(error)));
       req.end(body);
     });
@@ -232,7 +323,10 @@ describe('OTLP receiver', function () {
 /** An OTLP/JSON export request with one Copilot-shaped chat span, as its exporter writes it. */
 function copilotJsonRequest(traceId: string, spanId: string, scope = 'copilot-chat'): Buffer {
   const now = BigInt(Date.now()) * 1_000_000n;
-  const attribute = (key: string, value: string | number) => ({ key, value: typeof value === 'number' ? { intValue: value } : { stringValue: value } });
+  const attribute = (key: string, value: string | number) => ({
+    key,
+    value: typeof value === 'number' ? { intValue: value } : { stringValue: value },
+  });
   return Buffer.from(
     JSON.stringify({
       resourceSpans: [

@@ -21,7 +21,15 @@ const base = (attributes: ReceivedSpan['attributes'], extra: Partial<ReceivedSpa
 
 describe('a received span as a ledger record', () => {
   it('older conventions (no gen_ai.operation.name, prompt/completion token names) are read', () => {
-    const record = spanToRecord(base({ 'gen_ai.system': 'openai', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.prompt_tokens': 100, 'gen_ai.usage.completion_tokens': 10 }), catalog);
+    const record = spanToRecord(
+      base({
+        'gen_ai.system': 'openai',
+        'gen_ai.request.model': 'gpt-4o',
+        'gen_ai.usage.prompt_tokens': 100,
+        'gen_ai.usage.completion_tokens': 10,
+      }),
+      catalog,
+    );
     assert.ok(!('skip' in record));
     assert.equal(record.inputTokens, 100);
     assert.equal(record.outputTokens, 10);
@@ -32,8 +40,20 @@ describe('a received span as a ledger record', () => {
 
   it('a provider billed at its own rates (Azure, Bedrock) or a model the catalog lacks costs unknown, never $0', () => {
     for (const attributes of [
-      { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'azure.ai.openai', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 5, 'gen_ai.usage.output_tokens': 5 },
-      { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-9-turbo', 'gen_ai.usage.input_tokens': 5, 'gen_ai.usage.output_tokens': 5 },
+      {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': 'azure.ai.openai',
+        'gen_ai.request.model': 'gpt-4o',
+        'gen_ai.usage.input_tokens': 5,
+        'gen_ai.usage.output_tokens': 5,
+      },
+      {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.request.model': 'gpt-9-turbo',
+        'gen_ai.usage.input_tokens': 5,
+        'gen_ai.usage.output_tokens': 5,
+      },
     ]) {
       const record = spanToRecord(base(attributes), catalog);
       assert.ok(!('skip' in record));
@@ -42,7 +62,17 @@ describe('a received span as a ledger record', () => {
   });
 
   it('a dated response model falls back to the requested model for the price', () => {
-    const record = spanToRecord(base({ 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.response.model': 'gpt-4o-mini-2024-07-18', 'gen_ai.usage.input_tokens': 1000, 'gen_ai.usage.output_tokens': 0 }), catalog);
+    const record = spanToRecord(
+      base({
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.request.model': 'gpt-4o-mini',
+        'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
+        'gen_ai.usage.input_tokens': 1000,
+        'gen_ai.usage.output_tokens': 0,
+      }),
+      catalog,
+    );
     assert.ok(!('skip' in record));
     assert.equal(record.model, 'gpt-4o-mini-2024-07-18');
     assert.ok(record.costUsd !== null && Math.abs(record.costUsd - 0.00015) < 1e-12);
@@ -50,16 +80,34 @@ describe('a received span as a ledger record', () => {
 
   it('what is not a model call is passed over, with the reason', () => {
     assert.deepEqual(spanToRecord(base({ 'http.method': 'GET' }), catalog), { skip: 'not-genai' });
-    assert.deepEqual(spanToRecord(base({ 'gen_ai.operation.name': 'embeddings', 'gen_ai.provider.name': 'openai' }), catalog), { skip: 'not-inference' });
+    assert.deepEqual(spanToRecord(base({ 'gen_ai.operation.name': 'embeddings', 'gen_ai.provider.name': 'openai' }), catalog), {
+      skip: 'not-inference',
+    });
     assert.deepEqual(spanToRecord(base({ 'gen_ai.operation.name': 'chat' }, { scopeName: 'llm-workbench' }), catalog), { skip: 'ours' });
     assert.deepEqual(spanToRecord(base({ 'gen_ai.operation.name': 'chat' }, { spanId: '' }), catalog), { skip: 'invalid' });
     assert.deepEqual(spanToRecord(base({ 'gen_ai.operation.name': 'chat' }, { endUnixNano: 1 }), catalog), { skip: 'invalid' });
   });
 
   it('a cancelled Copilot request is aborted; error.type makes an error', () => {
-    const cancelled = spanToRecord(base({ 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'github', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.response.finish_reasons': ['cancelled'] }), catalog);
+    const cancelled = spanToRecord(
+      base({
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': 'github',
+        'gen_ai.request.model': 'gpt-4o',
+        'gen_ai.response.finish_reasons': ['cancelled'],
+      }),
+      catalog,
+    );
     assert.ok(!('skip' in cancelled) && cancelled.outcome === 'aborted');
-    const failed = spanToRecord(base({ 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o', 'error.type': 'rate_limit_exceeded' }), catalog);
+    const failed = spanToRecord(
+      base({
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.request.model': 'gpt-4o',
+        'error.type': 'rate_limit_exceeded',
+      }),
+      catalog,
+    );
     assert.ok(!('skip' in failed) && failed.outcome === 'error' && failed.errorMessage === 'rate_limit_exceeded');
   });
 });

@@ -54,16 +54,26 @@ describe('evaluateBudget', () => {
     const over = evaluateBudget({ model: gpt5, promptTokens: 300_000, outputReserve: 1000, warnThreshold: 0.8 });
     assert.equal(over.verdict, 'over');
     assert.equal(over.remaining, -28_000);
-    assert.match(over.message, /300,000 prompt tokens of GPT-5's 272,000-token input limit \(110%\): 28,000 tokens over\. Cut at least 28,000 tokens/);
+    assert.match(
+      over.message,
+      /300,000 prompt tokens of GPT-5's 272,000-token input limit \(110%\): 28,000 tokens over\. Cut at least 28,000 tokens/,
+    );
     // The reserve does not eat into the input limit: 270,000 + 100,000 reserved is within both limits.
     assert.notEqual(evaluateBudget({ model: gpt5, promptTokens: 270_000, outputReserve: 100_000, warnThreshold: 0.8 }).verdict, 'over');
-    assert.notEqual(evaluateBudget({ model: gpt5, promptTokens: 272_000, outputReserve: 1000, warnThreshold: 0.8 }).verdict, 'over', 'exactly full is not over');
+    assert.notEqual(
+      evaluateBudget({ model: gpt5, promptTokens: 272_000, outputReserve: 1000, warnThreshold: 0.8 }).verdict,
+      'over',
+      'exactly full is not over',
+    );
   });
 
   it('is over when the output reserve exceeds the output limit, and says so', () => {
     const report = evaluateBudget({ model: gpt4o, promptTokens: 1000, outputReserve: 20_000, warnThreshold: 0.8 });
     assert.equal(report.verdict, 'over');
-    assert.match(report.message, /20,000 tokens reserved for the answer exceed GPT-4o's 16,384-token output limit: lower the output reserve to at most 16,384/);
+    assert.match(
+      report.message,
+      /20,000 tokens reserved for the answer exceed GPT-4o's 16,384-token output limit: lower the output reserve to at most 16,384/,
+    );
   });
 
   it('a combined window (Ollama num_ctx) counts prompt + reserve, even if the prompt alone fits', () => {
@@ -71,8 +81,15 @@ describe('evaluateBudget', () => {
     assert.equal(report.verdict, 'over');
     assert.equal(report.limitKind, 'combined');
     assert.equal(report.remaining, -508);
-    assert.match(report.message, /7,700 prompt \+ 1,000 reserved output = 8,700 of Llama 3\.1 8B's 8,192-token window \(106%\): 508 tokens over\. Cut at least 508 tokens .*lower the output reserve/);
-    assert.equal(evaluateBudget({ model: llama, promptTokens: 7192, outputReserve: 1000, warnThreshold: 0.8 }).verdict, 'warn', 'exactly full is not over');
+    assert.match(
+      report.message,
+      /7,700 prompt \+ 1,000 reserved output = 8,700 of Llama 3\.1 8B's 8,192-token window \(106%\): 508 tokens over\. Cut at least 508 tokens .*lower the output reserve/,
+    );
+    assert.equal(
+      evaluateBudget({ model: llama, promptTokens: 7192, outputReserve: 1000, warnThreshold: 0.8 }).verdict,
+      'warn',
+      'exactly full is not over',
+    );
   });
 
   it('budgets an unknown model against a stated default window', () => {
@@ -95,11 +112,21 @@ describe('evaluateBudget', () => {
         { heading: 'Notes', tokens: 50 },
       ],
     });
-    assert.deepEqual(report.sections.map((s) => s.verdict), ['warn', 'over', 'over', 'ok', 'ok']);
+    assert.deepEqual(
+      report.sections.map((s) => s.verdict),
+      ['warn', 'over', 'over', 'ok', 'ok'],
+    );
     assert.match(report.sections[1].message, /Retrieved context: 2,200 tokens in 2 sections of its 2,000-token budget \(110%\), 200 over/);
     assert.match(report.sections[0].message, /close to its limit, 50 left/);
     assert.match(report.sections[4].message, /no limit set/);
-    assert.deepEqual(report.buckets.map((b) => [b.bucket, b.tokens, b.verdict]), [['system', 450, 'warn'], ['context', 2200, 'over'], ['user', 100, 'ok']]);
+    assert.deepEqual(
+      report.buckets.map((b) => [b.bucket, b.tokens, b.verdict]),
+      [
+        ['system', 450, 'warn'],
+        ['context', 2200, 'over'],
+        ['user', 100, 'ok'],
+      ],
+    );
   });
 
   it('exports the seeds/001 template (~5,000 tokens)', () => {

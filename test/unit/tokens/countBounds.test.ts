@@ -64,7 +64,10 @@ describe('llm-workbench count on inputs without end', function () {
     writeFileSync(small, 'hello world');
     const run = await count([big, small]);
     assert.equal(run.code, 1);
-    assert.match(run.stderr, /huge\.txt: is 40 MB, which is over the 32 MB limit — pass --max-size with a larger size in MB to count it anyway/);
+    assert.match(
+      run.stderr,
+      /huge\.txt: is 40 MB, which is over the 32 MB limit — pass --max-size with a larger size in MB to count it anyway/,
+    );
     assert.match(run.stdout, /\n\s*2 {2}total/);
     const raised = await count(['--max-size', '1', small]);
     assert.equal(raised.code, 0, raised.stderr);

@@ -11,7 +11,11 @@ const PROMPT = 'test/fixtures/tokens/mixed.prompt.md';
 const GO = 'test/fixtures/tokens/comments.go';
 
 function run(args: string[], options: { input?: string | Buffer; cwd?: string; script?: string } = {}) {
-  const result = spawnSync(process.execPath, [options.script ?? cli, ...args], { cwd: options.cwd ?? root, input: options.input, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [options.script ?? cli, ...args], {
+    cwd: options.cwd ?? root,
+    input: options.input,
+    encoding: 'utf8',
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -69,9 +73,14 @@ describe('llm-workbench count (the built dist/cli.js)', () => {
     assert.deepEqual(json.files[0], { path: PROMPT, tokens: await expected(PROMPT), encoding: 'o200k_base', exact: false });
   });
 
-  it('counts with an encoding given directly, or the model\'s own (cl100k for GPT-4 Turbo)', async () => {
+  it("counts with an encoding given directly, or the model's own (cl100k for GPT-4 Turbo)", async () => {
     const byEncoding = JSON.parse(run(['count', '--json', '--encoding', 'cl100k_base', PROMPT]).stdout);
-    assert.deepEqual(byEncoding.files[0], { path: PROMPT, tokens: await expected(PROMPT, 'cl100k_base'), encoding: 'cl100k_base', exact: true });
+    assert.deepEqual(byEncoding.files[0], {
+      path: PROMPT,
+      tokens: await expected(PROMPT, 'cl100k_base'),
+      encoding: 'cl100k_base',
+      exact: true,
+    });
     const byModel = JSON.parse(run(['count', '--json', '--model=openai:gpt-4-turbo', PROMPT]).stdout);
     assert.equal(byModel.files[0].encoding, 'cl100k_base');
     assert.notEqual(byEncoding.files[0].tokens, await expected(PROMPT), 'the encodings really differ on this file');
@@ -86,7 +95,10 @@ describe('llm-workbench count (the built dist/cli.js)', () => {
     const { code, stdout, stderr } = run(['count', '--json', missing, PROMPT, scratch, binary, latin1]);
     assert.equal(code, 1);
     const report = JSON.parse(stdout);
-    assert.deepEqual(report.files.map((f: { path: string }) => f.path), [PROMPT]);
+    assert.deepEqual(
+      report.files.map((f: { path: string }) => f.path),
+      [PROMPT],
+    );
     assert.equal(report.total, await expected(PROMPT));
     const lines = stderr.trimEnd().split('\n');
     assert.deepEqual(lines, [
@@ -108,7 +120,10 @@ describe('llm-workbench count (the built dist/cli.js)', () => {
   it('exits 2 with a clear message on bad usage', () => {
     const cases: [string[], RegExp][] = [
       [['count'], /no files given/],
-      [['count', '--model', 'openai:gpt-9', PROMPT], /unknown model "openai:gpt-9"\. Similar models: openai:gpt-3\.5-turbo, .*llm-workbench models --search/],
+      [
+        ['count', '--model', 'openai:gpt-9', PROMPT],
+        /unknown model "openai:gpt-9"\. Similar models: openai:gpt-3\.5-turbo, .*llm-workbench models --search/,
+      ],
       [['count', '--encoding', 'p50k_base', PROMPT], /unknown encoding "p50k_base": use o200k_base or cl100k_base/],
       [['count', '--model', 'openai:gpt-4o', '--encoding', 'o200k_base', PROMPT], /either --model or --encoding/],
       [['count', '--frobnicate', PROMPT], /Unknown option '--frobnicate'/],
@@ -139,10 +154,14 @@ describe('llm-workbench count (the built dist/cli.js)', () => {
     const alone = join(scratch, 'alone');
     mkdirSync(join(alone, 'ranks'), { recursive: true });
     copyFileSync(cli, join(alone, 'cli.js'));
-    for (const name of ['o200k_base', 'cl100k_base']) copyFileSync(join(root, 'dist', 'ranks', `${name}.js`), join(alone, 'ranks', `${name}.js`));
+    for (const name of ['o200k_base', 'cl100k_base'])
+      copyFileSync(join(root, 'dist', 'ranks', `${name}.js`), join(alone, 'ranks', `${name}.js`));
     const file = join(scratch, 'note.txt');
     writeFileSync(file, 'hello world');
-    const { code, stdout, stderr } = run(['count', '--json', '--encoding', 'cl100k_base', file], { cwd: scratch, script: join(alone, 'cli.js') });
+    const { code, stdout, stderr } = run(['count', '--json', '--encoding', 'cl100k_base', file], {
+      cwd: scratch,
+      script: join(alone, 'cli.js'),
+    });
     assert.equal(stderr, '');
     assert.equal(code, 0);
     assert.equal(JSON.parse(stdout).total, 2);

@@ -31,7 +31,7 @@ describe('encodings', () => {
     });
   });
 
-  it('builds the same rank tables as js-tiktoken\'s own constructor (encodes and decodes identically)', async () => {
+  it("builds the same rank tables as js-tiktoken's own constructor (encodes and decodes identically)", async () => {
     const text = mixedDocument(20_000, 5);
     for (const encoding of ['cl100k_base', 'o200k_base'] as const) {
       const ours = await loadTokenizer(encoding);
@@ -46,8 +46,13 @@ describe('encodings', () => {
   it('count (cached per pre-tokenizer piece) always equals encode().length', async () => {
     for (const encoding of ['o200k_base', 'cl100k_base'] as const) {
       const tokenizer = await loadTokenizer(encoding);
-      const text = fc.array(fc.oneof(fc.constantFrom(...TRICKY_FRAGMENTS), fc.string({ unit: 'binary', maxLength: 6 })), { maxLength: 30 }).map((parts) => parts.join(''));
-      fc.assert(fc.property(text, (s) => tokenizer.count(s) === tokenizer.encode(s).length && tokenizer.count(s) === tokenizer.count(s)), { numRuns: 600 });
+      const text = fc
+        .array(fc.oneof(fc.constantFrom(...TRICKY_FRAGMENTS), fc.string({ unit: 'binary', maxLength: 6 })), { maxLength: 30 })
+        .map((parts) => parts.join(''));
+      fc.assert(
+        fc.property(text, (s) => tokenizer.count(s) === tokenizer.encode(s).length && tokenizer.count(s) === tokenizer.count(s)),
+        { numRuns: 600 },
+      );
       const doc = mixedDocument(50_000, 9);
       assert.equal(tokenizer.count(doc), tokenizer.encode(doc).length);
       assert.equal(tokenizer.count('a'.repeat(300)), tokenizer.encode('a'.repeat(300)).length, 'a long piece is counted, not cached');

@@ -41,7 +41,12 @@ const documentArb: fc.Arbitrary<string> = fc.oneof(
   // One very long line: minified JSON, or prose without a line break.
   fc.integer({ min: 1, max: 1_000_000 }).map((seed) => {
     const random = seededRandom(seed);
-    const items = Array.from({ length: 120 }, (_, i) => ({ id: i, name: `item ${i}`, tags: ['a/b', '退款', '😀'], x: Math.round(random() * 1e5) / 100 }));
+    const items = Array.from({ length: 120 }, (_, i) => ({
+      id: i,
+      name: `item ${i}`,
+      tags: ['a/b', '退款', '😀'],
+      x: Math.round(random() * 1e5) / 100,
+    }));
     return seed % 2 ? JSON.stringify(items) : mixedDocument(4000, seed).replace(/[\r\n]+/g, ' ');
   }),
   fc.constant(''),
@@ -101,7 +106,10 @@ describe('IncrementalCounter', () => {
           boundary: fc.nat(),
           shift: fc.integer({ min: -3, max: 3 }),
           deleteLength: fc.integer({ min: 0, max: 4 }),
-          insert: fc.oneof(fc.constantFrom('/', "'", "'s", ' ', '  ', '\n', '\r\n', 'a', '1', '\u0301', '\uDE00', '\uD83D', '.', '😀', ''), fragment),
+          insert: fc.oneof(
+            fc.constantFrom('/', "'", "'s", ' ', '  ', '\n', '\r\n', 'a', '1', '\u0301', '\uDE00', '\uD83D', '.', '😀', ''),
+            fragment,
+          ),
         });
         fc.assert(
           fc.property(documentArb, fc.array(nearBoundary, { minLength: 1, maxLength: 12 }), (initial, edits) => {
@@ -123,18 +131,24 @@ describe('IncrementalCounter', () => {
 
       it('countRange equals a full encode of the slice (selections)', () => {
         fc.assert(
-          fc.property(documentArb, fc.array(editArb, { maxLength: 3 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (initial, edits, a, b) => {
-            const counter = new IncrementalCounter(tokenizer(), initial);
-            let text = initial;
-            for (const edit of edits) {
-              const change = toChange(text, edit);
-              text = apply(text, change);
-              counter.applyChange(change.rangeOffset, change.rangeLength, change.text);
-            }
-            const at = (f: number) => Math.min(text.length, Math.floor(f * (text.length + 1)));
-            const [start, end] = [at(a), at(b)].sort((x, y) => x - y);
-            assert.equal(counter.countRange(start, end), tokenizer().count(text.slice(start, end)), `range ${start}..${end}`);
-          }),
+          fc.property(
+            documentArb,
+            fc.array(editArb, { maxLength: 3 }),
+            fc.double({ min: 0, max: 1, noNaN: true }),
+            fc.double({ min: 0, max: 1, noNaN: true }),
+            (initial, edits, a, b) => {
+              const counter = new IncrementalCounter(tokenizer(), initial);
+              let text = initial;
+              for (const edit of edits) {
+                const change = toChange(text, edit);
+                text = apply(text, change);
+                counter.applyChange(change.rangeOffset, change.rangeLength, change.text);
+              }
+              const at = (f: number) => Math.min(text.length, Math.floor(f * (text.length + 1)));
+              const [start, end] = [at(a), at(b)].sort((x, y) => x - y);
+              assert.equal(counter.countRange(start, end), tokenizer().count(text.slice(start, end)), `range ${start}..${end}`);
+            },
+          ),
           { numRuns: 500 },
         );
       });
@@ -175,9 +189,16 @@ describe('IncrementalCounter', () => {
   it('re-encodes only a few KB per single-character edit, even inside a long minified JSON line', () => {
     let encodedChars = 0;
     const base = tokenizers[0];
-    const spy: Tokenizer = { encoding: base.encoding, encode: (t) => base.encode(t), count: (t) => ((encodedChars += t.length), base.count(t)) };
+    const spy: Tokenizer = {
+      encoding: base.encoding,
+      encode: (t) => base.encode(t),
+      count: (t) => ((encodedChars += t.length), base.count(t)),
+    };
     const doc = mixedDocument(300_000, 3);
-    assert.ok(doc.split('\n').some((line) => line.length > 25_000), 'the document has a long line');
+    assert.ok(
+      doc.split('\n').some((line) => line.length > 25_000),
+      'the document has a long line',
+    );
     const counter = new IncrementalCounter(spy, doc);
     assert.ok(counter.chunkCount > 300, `${counter.chunkCount} chunks`);
     const random = seededRandom(11);
@@ -185,7 +206,8 @@ describe('IncrementalCounter', () => {
     let text = doc;
     for (let i = 0; i < 400; i++) {
       const offset = Math.floor(random() * text.length);
-      const change = random() < 0.5 ? { rangeOffset: offset, rangeLength: 0, text: 'x' } : { rangeOffset: offset, rangeLength: 1, text: '' };
+      const change =
+        random() < 0.5 ? { rangeOffset: offset, rangeLength: 0, text: 'x' } : { rangeOffset: offset, rangeLength: 1, text: '' };
       encodedChars = 0;
       counter.applyChange(change.rangeOffset, change.rangeLength, change.text);
       text = apply(text, change);

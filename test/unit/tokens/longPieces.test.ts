@@ -25,7 +25,7 @@ const CLASSES: Record<string, string[]> = {
   emoji: ['😀', '🎉', '👍🏽', '🧑‍💻', '❤️', '🇫🇷'],
   marks: ['e\u0301', 'a\u0308', '\u0301', 'n\u0303'],
   base64: [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'],
-  mixed: [...'aZ9 =\t中😀é\u0301\n\'s'],
+  mixed: [..."aZ9 =\t中😀é\u0301\n's"],
   lone: ['\uD800', '\uDC00', 'a', '\uD83D'],
 };
 
@@ -38,17 +38,19 @@ function run(alphabet: string[], length: number, seed: number): string {
 
 /** Pieces of one repeated unit (or a pair of them), with a random length: the shapes that make long pieces. */
 const longRun = (maxChars: number) =>
-  fc.record({
-    kind: fc.constantFrom(...Object.keys(CLASSES)),
-    chars: fc.integer({ min: 65, max: maxChars }),
-    seed: fc.integer({ min: 1, max: 1_000_000 }),
-    repeat: fc.boolean(),
-  }).map(({ kind, chars, seed, repeat }) => {
-    const alphabet = CLASSES[kind];
-    if (!repeat) return run(alphabet, chars, seed);
-    const unit = run(alphabet, 1 + (seed % 3), seed);
-    return unit.repeat(Math.ceil(chars / unit.length));
-  });
+  fc
+    .record({
+      kind: fc.constantFrom(...Object.keys(CLASSES)),
+      chars: fc.integer({ min: 65, max: maxChars }),
+      seed: fc.integer({ min: 1, max: 1_000_000 }),
+      repeat: fc.boolean(),
+    })
+    .map(({ kind, chars, seed, repeat }) => {
+      const alphabet = CLASSES[kind];
+      if (!repeat) return run(alphabet, chars, seed);
+      const unit = run(alphabet, 1 + (seed % 3), seed);
+      return unit.repeat(Math.ceil(chars / unit.length));
+    });
 
 describe('long pieces: exact byte-pair merges in O(n log n)', () => {
   const jsTiktoken = new Map<EncodingName, JsTiktoken>();
@@ -74,7 +76,10 @@ describe('long pieces: exact byte-pair merges in O(n log n)', () => {
 
       it('encodes random long runs of every character class exactly as js-tiktoken (tokens, not just counts)', function () {
         this.timeout(240_000);
-        const text = fc.oneof(longRun(400), fc.tuple(longRun(200), fc.constantFrom(' ', '\n', '', "'s", '1', '='), longRun(200)).map((parts) => parts.join('')));
+        const text = fc.oneof(
+          longRun(400),
+          fc.tuple(longRun(200), fc.constantFrom(' ', '\n', '', "'s", '1', '='), longRun(200)).map((parts) => parts.join('')),
+        );
         fc.assert(
           fc.property(text, (s) => {
             const expected = reference(s);
@@ -113,7 +118,9 @@ describe('long pieces: exact byte-pair merges in O(n log n)', () => {
           cjk: '中'.repeat(15_000),
           emoji: '😀'.repeat(10_000),
           'three 5,000-letter lines': [letters(5000), letters(5000), letters(5000)].join('\n'),
-          'letters and code': Array.from({ length: 6 }, (_, i) => `${letters(5000)}\nfunction f${i}(a, b) { return a + b; } // ok\n`).join(''),
+          'letters and code': Array.from({ length: 6 }, (_, i) => `${letters(5000)}\nfunction f${i}(a, b) { return a + b; } // ok\n`).join(
+            '',
+          ),
           base64,
         };
         for (const [name, text] of Object.entries(fixtures)) {
@@ -126,7 +133,11 @@ describe('long pieces: exact byte-pair merges in O(n log n)', () => {
 
       it('stays exact through random edits of a long piece (re-merging only a window around each edit)', function () {
         this.timeout(240_000);
-        const edit = fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), remove: fc.integer({ min: 0, max: 40 }), insert: fc.string({ maxLength: 6 }) });
+        const edit = fc.record({
+          at: fc.double({ min: 0, max: 1, noNaN: true }),
+          remove: fc.integer({ min: 0, max: 40 }),
+          insert: fc.string({ maxLength: 6 }),
+        });
         fc.assert(
           fc.property(longRun(350), fc.array(edit, { minLength: 1, maxLength: 6 }), (initial, edits) => {
             let text = initial;
@@ -147,15 +158,26 @@ describe('long pieces: exact byte-pair merges in O(n log n)', () => {
         const utf8 = new TextEncoder();
         const exact = (text: string) => merger.merge(utf8.encode(text));
         fc.assert(
-          fc.property(longRun(300), fc.array(fc.record({ at: fc.nat(), insert: fc.constantFrom('x', 'a', '=', '中', '😀', ' ', '') , remove: fc.integer({ min: 0, max: 3 }) }), { minLength: 1, maxLength: 8 }), (initial, edits) => {
-            let text = initial;
-            cache.encode(utf8.encode(text));
-            for (const { at, insert, remove } of edits) {
-              const offset = at % (text.length + 1);
-              text = text.slice(0, offset) + insert + text.slice(offset + remove);
-              assertSameEncoding(cache.encode(utf8.encode(text)), exact(text), text);
-            }
-          }),
+          fc.property(
+            longRun(300),
+            fc.array(
+              fc.record({
+                at: fc.nat(),
+                insert: fc.constantFrom('x', 'a', '=', '中', '😀', ' ', ''),
+                remove: fc.integer({ min: 0, max: 3 }),
+              }),
+              { minLength: 1, maxLength: 8 },
+            ),
+            (initial, edits) => {
+              let text = initial;
+              cache.encode(utf8.encode(text));
+              for (const { at, insert, remove } of edits) {
+                const offset = at % (text.length + 1);
+                text = text.slice(0, offset) + insert + text.slice(offset + remove);
+                assertSameEncoding(cache.encode(utf8.encode(text)), exact(text), text);
+              }
+            },
+          ),
           { numRuns: 300 },
         );
       });

@@ -10,10 +10,20 @@ describe('parsePromptFile', () => {
   it('reads front matter and splits a real prompt file into bucket sections', () => {
     const file = parsePromptFile(fixture);
     assert.equal(file.frontMatterError, undefined);
-    assert.deepEqual(file.frontMatter, { model: 'openai:gpt-4o', modelLine: 1, outputReserve: 800, budget: { system: 300, context: 1200, user: 200 } });
+    assert.deepEqual(file.frontMatter, {
+      model: 'openai:gpt-4o',
+      modelLine: 1,
+      outputReserve: 800,
+      budget: { system: 300, context: 1200, user: 200 },
+    });
     assert.deepEqual(
       file.sections.map((s) => [s.heading, s.bucket, s.line]),
-      [['System', 'system', 8], ['Context', 'context', 20], ['History', 'history', 41], ['User', 'user', 47]],
+      [
+        ['System', 'system', 8],
+        ['Context', 'context', 20],
+        ['History', 'history', 41],
+        ['User', 'user', 47],
+      ],
     );
     const lines = fixture.split('\n');
     for (const s of file.sections) {
@@ -29,40 +39,84 @@ describe('parsePromptFile', () => {
   it('keeps text before the first heading as its own section, and ignores # lines in code fences', () => {
     const text = 'Preamble line.\n\n```sh\n# not a heading\n```\n# User\nhi\n';
     const file = parsePromptFile(text);
-    assert.deepEqual(file.sections.map((s) => [s.heading, s.bucket, s.line, s.startOffset, s.endOffset]), [
-      ['', undefined, 0, 0, text.indexOf('# User')],
-      ['User', 'user', 5, text.indexOf('# User'), text.length],
-    ]);
+    assert.deepEqual(
+      file.sections.map((s) => [s.heading, s.bucket, s.line, s.startOffset, s.endOffset]),
+      [
+        ['', undefined, 0, 0, text.indexOf('# User')],
+        ['User', 'user', 5, text.indexOf('# User'), text.length],
+      ],
+    );
   });
 
   it('folds sub-headings into their bucket section, but a bucket heading always starts one', () => {
     const text = '# System\nrules\n## Tone\n- be brief\n## Context\ndocs\n# Appendix\nx\n### More\ny';
     const file = parsePromptFile(text);
-    assert.deepEqual(file.sections.map((s) => [s.heading, s.bucket ?? null]), [['System', 'system'], ['Context', 'context'], ['Appendix', null], ['More', null]]);
+    assert.deepEqual(
+      file.sections.map((s) => [s.heading, s.bucket ?? null]),
+      [
+        ['System', 'system'],
+        ['Context', 'context'],
+        ['Appendix', null],
+        ['More', null],
+      ],
+    );
   });
 
   it('maps heading synonyms to buckets, case-insensitively', () => {
     const cases: [string, string | undefined][] = [
-      ['System', 'system'], ['INSTRUCTIONS', 'system'], ['Examples', 'system'], ['Retrieved context', 'context'],
-      ['Documents', 'context'], ['Context: billing docs', 'context'], ['Conversation', 'history'], ['Chat history', 'history'],
-      ['Question', 'user'], ['Input', 'user'], ['**User**', 'user'], ['Appendix', undefined], ['Output', undefined],
+      ['System', 'system'],
+      ['INSTRUCTIONS', 'system'],
+      ['Examples', 'system'],
+      ['Retrieved context', 'context'],
+      ['Documents', 'context'],
+      ['Context: billing docs', 'context'],
+      ['Conversation', 'history'],
+      ['Chat history', 'history'],
+      ['Question', 'user'],
+      ['Input', 'user'],
+      ['**User**', 'user'],
+      ['Appendix', undefined],
+      ['Output', undefined],
     ];
     for (const [heading, bucket] of cases) assert.equal(bucketForHeading(heading), bucket, heading);
   });
 
   it('reads .prompty front matter and role markers', () => {
     const text = [
-      '---', 'name: Support', 'model:', '  api: chat', '  configuration:', '    type: openai', '    name: gpt-4o-mini',
-      '  parameters:', '    max_tokens: 512', '---', 'system:', 'You are helpful.', '', 'user:', '{{question}}', '',
+      '---',
+      'name: Support',
+      'model:',
+      '  api: chat',
+      '  configuration:',
+      '    type: openai',
+      '    name: gpt-4o-mini',
+      '  parameters:',
+      '    max_tokens: 512',
+      '---',
+      'system:',
+      'You are helpful.',
+      '',
+      'user:',
+      '{{question}}',
+      '',
     ].join('\n');
     const file = parsePromptFile(text);
     assert.deepEqual(file.frontMatter, { model: 'openai:gpt-4o-mini', modelLine: 3, outputReserve: 512 });
-    assert.deepEqual(file.sections.map((s) => [s.heading, s.bucket, s.line]), [['system', 'system', 10], ['user', 'user', 13]]);
+    assert.deepEqual(
+      file.sections.map((s) => [s.heading, s.bucket, s.line]),
+      [
+        ['system', 'system', 10],
+        ['user', 'user', 13],
+      ],
+    );
   });
 
   it('reports front matter problems at their line and keeps the rest', () => {
     const unknownBucket = parsePromptFile('---\nmodel: gpt-4o\nbudget:\n  system: 500\n  sytem: 20\n---\n# System\n');
-    assert.deepEqual(unknownBucket.frontMatterError, { line: 4, message: 'Unknown budget bucket "sytem": use system, context, history, user, output.' });
+    assert.deepEqual(unknownBucket.frontMatterError, {
+      line: 4,
+      message: 'Unknown budget bucket "sytem": use system, context, history, user, output.',
+    });
     assert.deepEqual(unknownBucket.frontMatter, { model: 'openai:gpt-4o', modelLine: 1, budget: { system: 500 } });
     assert.equal(unknownBucket.sections.length, 1);
 

@@ -18,7 +18,9 @@ describe('safe chunk boundaries', () => {
   });
 
   it('every boundary it calls safe splits exactly, in both encodings (random tricky text)', () => {
-    const text = fc.array(fc.oneof(fc.constantFrom(...TRICKY_FRAGMENTS), fc.string({ unit: 'binary', maxLength: 3 })), { maxLength: 14 }).map((parts) => parts.join(''));
+    const text = fc
+      .array(fc.oneof(fc.constantFrom(...TRICKY_FRAGMENTS), fc.string({ unit: 'binary', maxLength: 3 })), { maxLength: 14 })
+      .map((parts) => parts.join(''));
     fc.assert(
       fc.property(text, (s) => {
         for (let p = 1; p < s.length; p++) {
@@ -44,7 +46,11 @@ describe('safe chunk boundaries', () => {
     ];
     for (const c of cases) {
       assert.equal(isSafeBoundary(c.text, c.p), false, c.why);
-      assert.equal(splitIsExact(c.tokenizer(), c.text, c.p), false, `${c.why}: the split should change the count, or the case proves nothing`);
+      assert.equal(
+        splitIsExact(c.tokenizer(), c.text, c.p),
+        false,
+        `${c.why}: the split should change the count, or the case proves nothing`,
+      );
     }
   });
 

@@ -30,7 +30,13 @@ describe('token-count worker thread', function () {
 
   it('counts a document, follows VS Code content changes in order, and counts ranges', async () => {
     const text = '# System\nYou are terse.\n\n# Question\nWhat is a token?\n';
-    const opened = await client.request<DocumentCount>({ kind: 'open', doc: 'file:///p.prompt.md', version: 1, encoding: 'o200k_base', text });
+    const opened = await client.request<DocumentCount>({
+      kind: 'open',
+      doc: 'file:///p.prompt.md',
+      version: 1,
+      encoding: 'o200k_base',
+      text,
+    });
     assert.equal(opened.total, await countTokens(text, 'o200k_base'));
 
     // Two edits in one event: offsets of the second are relative to the text after the first.
@@ -44,24 +50,47 @@ describe('token-count worker thread', function () {
     assert.equal(changed.version, 2);
     assert.equal(changed.total, await countTokens(expected, 'o200k_base'));
 
-    const ranges = await client.request<RangeCounts>({ kind: 'countRanges', doc: 'file:///p.prompt.md', ranges: [[0, 12], [12, expected.length]] });
-    assert.deepEqual(ranges.counts, [await countTokens(expected.slice(0, 12), 'o200k_base'), await countTokens(expected.slice(12), 'o200k_base')]);
+    const ranges = await client.request<RangeCounts>({
+      kind: 'countRanges',
+      doc: 'file:///p.prompt.md',
+      ranges: [
+        [0, 12],
+        [12, expected.length],
+      ],
+    });
+    assert.deepEqual(ranges.counts, [
+      await countTokens(expected.slice(0, 12), 'o200k_base'),
+      await countTokens(expected.slice(12), 'o200k_base'),
+    ]);
   });
 
   it('splits a prompt file into sections with their counts and reads its front matter', async () => {
-    const text = '---\nmodel: openai:gpt-4o-mini\nbudget:\n  user: 5\n---\n# System\nBe brief.\n# Question\nWhy is the sky blue, and why are sunsets red?\n';
+    const text =
+      '---\nmodel: openai:gpt-4o-mini\nbudget:\n  user: 5\n---\n# System\nBe brief.\n# Question\nWhy is the sky blue, and why are sunsets red?\n';
     await client.request({ kind: 'open', doc: 'q', version: 1, encoding: 'o200k_base', text });
     const sections = await client.request<PromptSectionCounts>({ kind: 'promptSections', doc: 'q' });
     assert.equal(sections.frontMatter.model, 'openai:gpt-4o-mini');
     assert.deepEqual(sections.frontMatter.budget, { user: 5 });
-    assert.deepEqual(sections.sections.map((s) => [s.heading, s.bucket, s.line]), [['System', 'system', 5], ['Question', 'user', 7]]);
+    assert.deepEqual(
+      sections.sections.map((s) => [s.heading, s.bucket, s.line]),
+      [
+        ['System', 'system', 5],
+        ['Question', 'user', 7],
+      ],
+    );
     const question = text.slice(text.indexOf('# Question'));
     assert.equal(sections.sections[1].tokens, await countTokens(question, 'o200k_base'));
   });
 
   it('rejects requests for a document it does not hold, and keeps working', async () => {
     await assert.rejects(client.request({ kind: 'countRanges', doc: 'never-opened', ranges: [[0, 1]] }), /not open in the token worker/);
-    const opened = await client.request<DocumentCount>({ kind: 'open', doc: 'b', version: 1, encoding: 'cl100k_base', text: 'still alive' });
+    const opened = await client.request<DocumentCount>({
+      kind: 'open',
+      doc: 'b',
+      version: 1,
+      encoding: 'cl100k_base',
+      text: 'still alive',
+    });
     assert.equal(opened.total, await countTokens('still alive', 'cl100k_base'));
   });
 

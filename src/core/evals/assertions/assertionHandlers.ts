@@ -12,7 +12,13 @@ import { checkContains, checkContainsList, checkEquals, checkLevenshtein, checkR
 import { gradingCalls, type CountedGraderCalls } from './grading/gradingCalls';
 import { invert, type GradedCheck } from './grading/graderCalls';
 import { gradeClosedQa, gradeFactuality, gradeGEval, gradeLlmRubric } from './grading/modelGraded';
-import { gradeAnswerRelevance, gradeContextFaithfulness, gradeContextRecall, gradeContextRelevance, resolveContext } from './grading/ragGraded';
+import {
+  gradeAnswerRelevance,
+  gradeContextFaithfulness,
+  gradeContextRecall,
+  gradeContextRelevance,
+  resolveContext,
+} from './grading/ragGraded';
 import { checkSimilar, similarityMetric } from './grading/similarity';
 
 /** Everything one check may read: the spec, its rendered value, the (transformed) output and the runtime. */
@@ -31,7 +37,12 @@ export interface HandlerArgs {
 
 type Handler = (a: HandlerArgs) => Check | Promise<Check>;
 
-const CODE_DISABLED: Check = { pass: false, score: 0, skipped: true, reason: 'skipped: code execution is disabled (untrusted workspace or --no-code)' };
+const CODE_DISABLED: Check = {
+  pass: false,
+  score: 0,
+  skipped: true,
+  reason: 'skipped: code execution is disabled (untrusted workspace or --no-code)',
+};
 
 const HANDLERS: Record<string, Handler> = {
   equals: ({ output, value, spec }) => checkEquals(output, value, spec.negate),
@@ -42,7 +53,8 @@ const HANDLERS: Record<string, Handler> = {
   'icontains-any': ({ output, value, spec }) => checkContainsList(output, value, spec.negate, 'any', true),
   'icontains-all': ({ output, value, spec }) => checkContainsList(output, value, spec.negate, 'all', true),
   'starts-with': ({ output, value, spec }) => checkStartsWith(output, value, spec.negate),
-  regex: ({ output, value, spec, runtime }) => checkRegex(output, value, spec.negate, { timeoutMs: runtime.regexTimeoutMs, signal: runtime.signal }),
+  regex: ({ output, value, spec, runtime }) =>
+    checkRegex(output, value, spec.negate, { timeoutMs: runtime.regexTimeoutMs, signal: runtime.signal }),
   'is-json': ({ output, value, spec }) => checkIsJson(output, value, spec.negate),
   'contains-json': ({ output, value, spec }) => checkContainsJson(output, value, spec.negate),
   levenshtein: ({ output, value, spec }) => checkLevenshtein(output, value, spec.negate, spec.threshold),
@@ -54,40 +66,95 @@ const HANDLERS: Record<string, Handler> = {
   'rouge-n': ({ output, value, spec }) => checkRougeN(output, value, spec.negate, spec.threshold),
   bleu: ({ output, value, spec }) => checkBleu(output, value, spec.negate, spec.threshold),
   javascript: ({ output, value, spec, runtime, context }) =>
-    runtime.allowCode ? checkJavascript(String(value), output, { vars: context.vars as Record<string, unknown>, prompt: String(context.prompt) }, spec.negate, spec.threshold, runtime.codeTimeoutMs) : CODE_DISABLED,
+    runtime.allowCode
+      ? checkJavascript(
+          String(value),
+          output,
+          { vars: context.vars as Record<string, unknown>, prompt: String(context.prompt) },
+          spec.negate,
+          spec.threshold,
+          runtime.codeTimeoutMs,
+        )
+      : CODE_DISABLED,
   python: runPython,
   'llm-rubric': graded(async ({ spec, value, output, input, runtime }, calls) => {
-    const check = await gradeLlmRubric(calls, value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value), output, input.vars, spec.threshold, rubricPromptOf(spec, runtime));
+    const check = await gradeLlmRubric(
+      calls,
+      value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value),
+      output,
+      input.vars,
+      spec.threshold,
+      rubricPromptOf(spec, runtime),
+    );
     return invert(check, spec.negate, true);
   }),
   factuality: graded(({ value, output, input, spec, runtime }, calls) =>
-    gradeFactuality(calls, input.prompt, String(value), output, input.vars, rubricPromptOf(spec, runtime), runtime.grading?.factuality)),
-  'model-graded-closedqa': graded(({ value, output, input, spec, runtime }, calls) => gradeClosedQa(calls, input.prompt, String(value), output, input.vars, rubricPromptOf(spec, runtime))),
+    gradeFactuality(calls, input.prompt, String(value), output, input.vars, rubricPromptOf(spec, runtime), runtime.grading?.factuality),
+  ),
+  'model-graded-closedqa': graded(({ value, output, input, spec, runtime }, calls) =>
+    gradeClosedQa(calls, input.prompt, String(value), output, input.vars, rubricPromptOf(spec, runtime)),
+  ),
   'g-eval': graded(({ value, output, input, spec, runtime }, calls) =>
-    gradeGEval(calls, Array.isArray(value) ? value.map(String) : String(value), input.prompt, output, spec.threshold ?? 0.7, spec.negate, rubricPromptOf(spec, runtime))),
+    gradeGEval(
+      calls,
+      Array.isArray(value) ? value.map(String) : String(value),
+      input.prompt,
+      output,
+      spec.threshold ?? 0.7,
+      spec.negate,
+      rubricPromptOf(spec, runtime),
+    ),
+  ),
   'context-recall': graded(async ({ value, input, spec, runtime }, calls) => {
     const context = resolveContext(input.vars, input.prompt);
     if (isMissing(context)) throw new Error(context.error);
-    return invert(await gradeContextRecall(calls, context, String(value), input.vars, spec.threshold ?? 0.5, rubricPromptOf(spec, runtime)), spec.negate);
+    return invert(
+      await gradeContextRecall(calls, context, String(value), input.vars, spec.threshold ?? 0.5, rubricPromptOf(spec, runtime)),
+      spec.negate,
+    );
   }),
   'context-relevance': graded(async ({ input, spec, runtime }, calls) => {
-    if (typeof input.vars.query !== 'string') throw new Error('context-relevance assertion requires a "query" variable with the user question');
+    if (typeof input.vars.query !== 'string')
+      throw new Error('context-relevance assertion requires a "query" variable with the user question');
     const context = resolveContext(input.vars);
     if (isMissing(context)) throw new Error(context.error);
-    return invert(await gradeContextRelevance(calls, input.vars.query, context, spec.threshold ?? 0.5, rubricPromptOf(spec, runtime)), spec.negate);
+    return invert(
+      await gradeContextRelevance(calls, input.vars.query, context, spec.threshold ?? 0.5, rubricPromptOf(spec, runtime)),
+      spec.negate,
+    );
   }),
   'context-faithfulness': graded(async ({ output, input, spec, runtime }, calls) => {
-    if (typeof input.vars.query !== 'string') throw new Error('context-faithfulness assertion requires a "query" variable with the user question');
+    if (typeof input.vars.query !== 'string')
+      throw new Error('context-faithfulness assertion requires a "query" variable with the user question');
     const context = resolveContext(input.vars);
     if (isMissing(context)) throw new Error(context.error);
-    return invert(await gradeContextFaithfulness(calls, input.vars.query, output, context, input.vars, spec.threshold ?? 0.5, rubricPromptOf(spec, runtime)), spec.negate);
+    return invert(
+      await gradeContextFaithfulness(
+        calls,
+        input.vars.query,
+        output,
+        context,
+        input.vars,
+        spec.threshold ?? 0.5,
+        rubricPromptOf(spec, runtime),
+      ),
+      spec.negate,
+    );
   }),
   'answer-relevance': graded(async ({ output, input, spec, runtime }, calls) => {
     const query = typeof input.vars.query === 'string' ? input.vars.query : input.prompt;
     return invert(await gradeAnswerRelevance(calls, query, output, spec.threshold ?? 0.5, rubricPromptOf(spec, runtime)), spec.negate);
   }),
   similar: graded(({ value, output, spec }, calls) =>
-    checkSimilar(calls, Array.isArray(value) ? value.map(String) : String(value), output, spec.threshold, spec.negate, similarityMetric(spec.type))),
+    checkSimilar(
+      calls,
+      Array.isArray(value) ? value.map(String) : String(value),
+      output,
+      spec.threshold,
+      spec.negate,
+      similarityMetric(spec.type),
+    ),
+  ),
 };
 HANDLERS['similar:cosine'] = HANDLERS.similar;
 HANDLERS['similar:dot'] = HANDLERS.similar;
@@ -123,7 +190,10 @@ function graded(grade: (a: HandlerArgs, calls: CountedGraderCalls) => Promise<Gr
 async function runPython({ spec, value, runtime, context, rawOutput }: HandlerArgs): Promise<Check> {
   if (!runtime.allowCode) return CODE_DISABLED;
   try {
-    const result = await runPythonCode(pythonScript(String(value)), 'main', [rawOutput, context], { timeoutMs: runtime.pythonTimeoutMs, signal: runtime.signal });
+    const result = await runPythonCode(pythonScript(String(value)), 'main', [rawOutput, context], {
+      timeoutMs: runtime.pythonTimeoutMs,
+      signal: runtime.signal,
+    });
     return pythonResultCheck(result, spec.negate, spec.threshold, String(value));
   } catch (error) {
     return { pass: false, score: 0, reason: `Python code execution failed: ${(error as Error).message}` };

@@ -66,7 +66,8 @@ export interface AssertionOutcome {
 }
 
 /** The part of an outcome a single check decides; the dispatcher adds type, weight and location. */
-export type Check = Pick<AssertionOutcome, 'pass' | 'score' | 'reason'> & Partial<Pick<AssertionOutcome, 'expected' | 'actual' | 'skipped' | 'graderCostUsd'>>;
+export type Check = Pick<AssertionOutcome, 'pass' | 'score' | 'reason'> &
+  Partial<Pick<AssertionOutcome, 'expected' | 'actual' | 'skipped' | 'graderCostUsd'>>;
 
 /** pass/fail checks score 1 or 0; `not-` flips the condition, as in promptfoo. */
 export function booleanCheck(condition: boolean, negate: boolean, failReason: string, negatedFailReason: string): Check {

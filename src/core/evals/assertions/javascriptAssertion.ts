@@ -56,11 +56,16 @@ export async function checkJavascript(
     const sandbox = createContext({ __output: output, __context: JSON.parse(JSON.stringify(context)) });
     const script = compiledScript(code);
     result = script.runInContext(sandbox, { timeout: timeoutMs });
-    if (result && typeof (result as PromiseLike<unknown>).then === 'function') result = await withTimeout(result as Promise<unknown>, timeoutMs);
+    if (result && typeof (result as PromiseLike<unknown>).then === 'function')
+      result = await withTimeout(result as Promise<unknown>, timeoutMs);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const timedOut = /timed out/i.test(message);
-    return { pass: false, score: 0, reason: timedOut ? `Custom function timed out after ${timeoutMs} ms` : `Custom function threw error: ${message}` };
+    return {
+      pass: false,
+      score: 0,
+      reason: timedOut ? `Custom function timed out after ${timeoutMs} ms` : `Custom function threw error: ${message}`,
+    };
   }
   return javascriptResultCheck(result, negate, threshold);
 }
@@ -74,7 +79,15 @@ export function javascriptResultCheck(result: unknown, negate: boolean, threshol
   if (typeof result === 'number' && Number.isFinite(result)) {
     const raw = threshold === undefined ? result > 0 : result >= threshold;
     const pass = raw !== negate;
-    return { pass, score: result, reason: pass ? 'Assertion passed' : threshold === undefined ? `Custom function returned score ${result}` : `Custom function score ${result} is ${raw ? '>=' : 'below'} threshold ${threshold}` };
+    return {
+      pass,
+      score: result,
+      reason: pass
+        ? 'Assertion passed'
+        : threshold === undefined
+          ? `Custom function returned score ${result}`
+          : `Custom function score ${result} is ${raw ? '>=' : 'below'} threshold ${threshold}`,
+    };
   }
   if (result && typeof result === 'object' && typeof (result as { pass?: unknown }).pass === 'boolean') {
     const r = result as { pass: boolean; score?: unknown; reason?: unknown };
@@ -88,7 +101,11 @@ export function javascriptResultCheck(result: unknown, negate: boolean, threshol
     const pass = rawPass !== negate;
     return { pass, score, reason: reason || (pass ? 'Assertion passed' : 'Custom function returned pass: false') };
   }
-  return { pass: false, score: 0, reason: `Custom function must return a boolean, a finite number or {pass, score, reason}; it returned ${result === null ? 'null' : typeof result}` };
+  return {
+    pass: false,
+    score: 0,
+    reason: `Custom function must return a boolean, a finite number or {pass, score, reason}; it returned ${result === null ? 'null' : typeof result}`,
+  };
 }
 
 const scripts = new Map<string, Script>();
@@ -97,7 +114,9 @@ const scripts = new Map<string, Script>();
 function compiledScript(code: string): Script {
   let script = scripts.get(code);
   if (!script) {
-    script = new Script(`(function (output, context) {\n${javascriptBody(code)}\n})(__output, __context)`, { filename: 'javascript-assertion.js' });
+    script = new Script(`(function (output, context) {\n${javascriptBody(code)}\n})(__output, __context)`, {
+      filename: 'javascript-assertion.js',
+    });
     if (scripts.size > 1000) scripts.clear();
     scripts.set(code, script);
   }

@@ -44,7 +44,12 @@ export function checkIsJson(output: string, value: unknown, negate: boolean): Ch
   if (typeof validate === 'string') return { pass: false, score: 0, reason: `Invalid JSON schema: ${validate}` };
   const valid = validate(parsed) as boolean;
   return {
-    ...booleanCheck(valid, negate, `JSON does not conform to the schema: ${ajv.errorsText(validate.errors)}`, 'Output is JSON that conforms to the schema'),
+    ...booleanCheck(
+      valid,
+      negate,
+      `JSON does not conform to the schema: ${ajv.errorsText(validate.errors)}`,
+      'Output is JSON that conforms to the schema',
+    ),
     expected: JSON.stringify(value, null, 2),
     actual: output,
   };
@@ -54,7 +59,10 @@ export function checkIsJson(output: string, value: unknown, negate: boolean): Ch
 export function checkContainsJson(output: string, value: unknown, negate: boolean): Check {
   const found = extractJsonValues(output);
   if (found.length === 0 || !hasSchema(value)) {
-    return { ...booleanCheck(found.length > 0, negate, 'Expected output to contain valid JSON', 'Expected output not to contain JSON'), actual: output };
+    return {
+      ...booleanCheck(found.length > 0, negate, 'Expected output to contain valid JSON', 'Expected output not to contain JSON'),
+      actual: output,
+    };
   }
   const validate = validatorFor(value);
   if (typeof validate === 'string') return { pass: false, score: 0, reason: `Invalid JSON schema: ${validate}` };
@@ -63,7 +71,11 @@ export function checkContainsJson(output: string, value: unknown, negate: boolea
     if (validate(candidate)) return { ...booleanCheck(true, negate, '', 'Output contains JSON conforming to the schema'), actual: output };
     lastErrors = ajv.errorsText(validate.errors);
   }
-  return { ...booleanCheck(false, negate, `JSON does not conform to the schema: ${lastErrors}`, ''), expected: JSON.stringify(value, null, 2), actual: output };
+  return {
+    ...booleanCheck(false, negate, `JSON does not conform to the schema: ${lastErrors}`, ''),
+    expected: JSON.stringify(value, null, 2),
+    actual: output,
+  };
 }
 
 /** Every balanced `{...}` / `[...]` span that parses as JSON, scanning left to right (strings respected). */

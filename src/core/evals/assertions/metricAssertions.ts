@@ -9,7 +9,11 @@ export function checkLatency(latencyMs: number, threshold: number, negate: boole
   return {
     pass,
     score: pass ? 1 : 0,
-    reason: pass ? 'Assertion passed' : negate ? `Latency ${latencyMs} ms is within threshold ${threshold} ms${note}` : `Latency ${latencyMs} ms is greater than threshold ${threshold} ms${note}`,
+    reason: pass
+      ? 'Assertion passed'
+      : negate
+        ? `Latency ${latencyMs} ms is within threshold ${threshold} ms${note}`
+        : `Latency ${latencyMs} ms is greater than threshold ${threshold} ms${note}`,
     expected: `<= ${threshold} ms`,
     actual: `${latencyMs} ms`,
   };
@@ -21,7 +25,8 @@ export function checkCost(costUsd: number | null, threshold: number, negate: boo
     return {
       pass: false,
       score: 0,
-      reason: "Cost is unknown for this model (no price in the catalog): add its prices under llmWorkbench.models (inputPerMTok, outputPerMTok) or remove the cost assertion",
+      reason:
+        'Cost is unknown for this model (no price in the catalog): add its prices under llmWorkbench.models (inputPerMTok, outputPerMTok) or remove the cost assertion',
     };
   }
   const within = costUsd <= threshold;
@@ -29,7 +34,11 @@ export function checkCost(costUsd: number | null, threshold: number, negate: boo
   return {
     pass,
     score: pass ? 1 : 0,
-    reason: pass ? 'Assertion passed' : negate ? `Cost ${formatUsd(costUsd)} is within threshold ${formatUsd(threshold)}` : `Cost ${formatUsd(costUsd)} is greater than threshold ${formatUsd(threshold)}`,
+    reason: pass
+      ? 'Assertion passed'
+      : negate
+        ? `Cost ${formatUsd(costUsd)} is within threshold ${formatUsd(threshold)}`
+        : `Cost ${formatUsd(costUsd)} is greater than threshold ${formatUsd(threshold)}`,
     expected: `<= ${formatUsd(threshold)}`,
     actual: formatUsd(costUsd),
   };

@@ -4,7 +4,10 @@ import { isBasicRefusal } from './refusalPhrases';
 
 /** promptfoo's word count: whitespace-separated runs in the trimmed output. */
 export function countWords(text: string): number {
-  return text.trim().split(/\s+/).filter((w) => w.length > 0).length;
+  return text
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w.length > 0).length;
 }
 
 const passed = (pass: boolean, reason: string): Check => ({ pass, score: pass ? 1 : 0, reason: pass ? 'Assertion passed' : reason });
@@ -19,15 +22,29 @@ export function checkWordCount(output: string, value: unknown, negate: boolean):
     const { min, max } = value as { min?: number; max?: number };
     if (min !== undefined && max !== undefined) {
       const base = count >= min && count <= max;
-      return passed(base !== negate, negate ? `Expected word count to not be between ${min} and ${max}, but got ${count}` : `Word count ${count} is not between ${min} and ${max}`);
+      return passed(
+        base !== negate,
+        negate
+          ? `Expected word count to not be between ${min} and ${max}, but got ${count}`
+          : `Word count ${count} is not between ${min} and ${max}`,
+      );
     }
     if (min === undefined) {
-      return passed(count <= max! !== negate, negate ? `Expected word count to be greater than ${max}, but got ${count}` : `Word count ${count} is greater than maximum ${max}`);
+      return passed(
+        count <= max! !== negate,
+        negate ? `Expected word count to be greater than ${max}, but got ${count}` : `Word count ${count} is greater than maximum ${max}`,
+      );
     }
-    return passed(count >= min !== negate, negate ? `Expected word count to be less than ${min}, but got ${count}` : `Word count ${count} is less than minimum ${min}`);
+    return passed(
+      count >= min !== negate,
+      negate ? `Expected word count to be less than ${min}, but got ${count}` : `Word count ${count} is less than minimum ${min}`,
+    );
   }
   const expected = Number(value);
-  return passed(count === expected !== negate, negate ? `Expected word count to not equal ${expected}, but got ${count}` : `Word count ${count} does not equal expected ${expected}`);
+  return passed(
+    (count === expected) !== negate,
+    negate ? `Expected word count to not equal ${expected}, but got ${count}` : `Word count ${count} does not equal expected ${expected}`,
+  );
 }
 
 /**
@@ -64,7 +81,12 @@ export function checkFinishReason(stopReason: StopReason | undefined, value: unk
   }
   const actual = PROMPTFOO_FINISH_REASON[stopReason];
   if (actual === undefined) {
-    return { pass: false, score: 0, reason: 'The provider ended the answer with a finish reason llm-workbench does not record by name: finish-reason cannot be checked here (run the file with --engine promptfoo)' };
+    return {
+      pass: false,
+      score: 0,
+      reason:
+        'The provider ended the answer with a finish reason llm-workbench does not record by name: finish-reason cannot be checked here (run the file with --engine promptfoo)',
+    };
   }
   const pass = (expected.toLowerCase() === actual) !== negate;
   return { ...passed(pass, `Expected finish reason ${negate ? 'not ' : ''}"${expected}" but got "${actual}"`), expected, actual };

@@ -53,11 +53,13 @@ export function bleu(candidate: string, references: readonly string[]): number {
   if (candidate.trim() === '') return 0;
   const cand = words(candidate);
   const refs = references.map(words);
-  const closest = refs.map((r) => r.length).reduce((prev, curr) => {
-    const dc = Math.abs(curr - cand.length);
-    const dp = Math.abs(prev - cand.length);
-    return dc < dp || (dc === dp && curr < prev) ? curr : prev;
-  });
+  const closest = refs
+    .map((r) => r.length)
+    .reduce((prev, curr) => {
+      const dc = Math.abs(curr - cand.length);
+      const dp = Math.abs(prev - cand.length);
+      return dc < dp || (dc === dp && curr < prev) ? curr : prev;
+    });
   const orders: { precision: number; weight: number }[] = [];
   for (let n = 1; n <= 4; n++) {
     const candGrams = ngrams(cand, n);

@@ -51,7 +51,11 @@ export class RegexRunner {
   private current: Pending | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
-  test(pattern: string, text: string, options: { flags?: string; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<RegexTestResult> {
+  test(
+    pattern: string,
+    text: string,
+    options: { flags?: string; timeoutMs?: number; signal?: AbortSignal } = {},
+  ): Promise<RegexTestResult> {
     const run = () => this.runOne(pattern, options.flags ?? '', text, options.timeoutMs ?? DEFAULT_REGEX_TIMEOUT_MS, options.signal);
     const result = this.queue.then(run, run);
     this.queue = result;

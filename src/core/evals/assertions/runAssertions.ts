@@ -64,7 +64,14 @@ export async function runAssertion(spec: AssertionSpec, input: AssertionInput, r
   const base = { type, weight: spec.weight, location: spec.location };
   if (spec.type === 'assert-set') {
     const set = await runAssertions(spec.assert ?? [], input, runtime, spec.threshold);
-    return { ...base, pass: set.pass || spec.weight === 0, score: set.score, reason: set.reason, components: set.assertions, skipped: set.skipped && set.assertions.every((a) => a.skipped) };
+    return {
+      ...base,
+      pass: set.pass || spec.weight === 0,
+      score: set.score,
+      reason: set.reason,
+      components: set.assertions,
+      skipped: set.skipped && set.assertions.every((a) => a.skipped),
+    };
   }
   let check: Check;
   try {
@@ -77,7 +84,12 @@ export async function runAssertion(spec: AssertionSpec, input: AssertionInput, r
 }
 
 /** Code runs only where allowed: transforms and file:// scripts are code like javascript assertions. */
-const CODE_DISABLED: Check = { pass: false, score: 0, skipped: true, reason: 'skipped: code execution is disabled (untrusted workspace or --no-code)' };
+const CODE_DISABLED: Check = {
+  pass: false,
+  score: 0,
+  skipped: true,
+  reason: 'skipped: code execution is disabled (untrusted workspace or --no-code)',
+};
 
 /**
  * promptfoo's runAssertion order: the assertion `transform` first (its result, coerced to text, is what the check
@@ -99,7 +111,11 @@ async function evaluate(spec: AssertionSpec, input: AssertionInput, runtime: Ass
   let value: unknown;
   if (spec.valueScript) {
     if (!runtime.allowCode) return CODE_DISABLED;
-    const result = await callScript(spec.valueScript, [output, context], { defaultPython: 'get_assert', pythonTimeoutMs: runtime.pythonTimeoutMs, signal: runtime.signal });
+    const result = await callScript(spec.valueScript, [output, context], {
+      defaultPython: 'get_assert',
+      pythonTimeoutMs: runtime.pythonTimeoutMs,
+      signal: runtime.signal,
+    });
     if (spec.type === 'javascript') return javascriptResultCheck(result, spec.negate, spec.threshold);
     if (spec.type === 'python') return pythonResultCheck(result, spec.negate, spec.threshold, undefined);
     value = scriptValue(spec, result);
@@ -112,7 +128,11 @@ async function applyTransform(transform: string, output: unknown, input: Asserti
   let result: unknown;
   if (transform.startsWith('file://')) {
     const script = transformScript(transform, runtime.baseDir);
-    result = await callScript(script, [output, context], { defaultPython: 'get_transform', pythonTimeoutMs: runtime.pythonTimeoutMs, signal: runtime.signal });
+    result = await callScript(script, [output, context], {
+      defaultPython: 'get_transform',
+      pythonTimeoutMs: runtime.pythonTimeoutMs,
+      signal: runtime.signal,
+    });
   } else {
     try {
       result = await runInlineTransform(transform, output, context, runtime.codeTimeoutMs);
@@ -132,9 +152,18 @@ function transformScript(ref: string, baseDir = '.'): ValueScript {
 
 /** A script's result used as a value: promptfoo refuses booleans, functions and verdict objects here. */
 function scriptValue(spec: AssertionSpec, result: unknown): unknown {
-  const what = typeof result === 'function' ? 'a function' : typeof result === 'boolean' ? 'a boolean' : result && typeof result === 'object' && !Array.isArray(result) && 'pass' in result ? 'a GradingResult' : undefined;
+  const what =
+    typeof result === 'function'
+      ? 'a function'
+      : typeof result === 'boolean'
+        ? 'a boolean'
+        : result && typeof result === 'object' && !Array.isArray(result) && 'pass' in result
+          ? 'a GradingResult'
+          : undefined;
   if (what) {
-    throw new Error(`Script for "${spec.negate ? 'not-' : ''}${spec.type}" assertion returned ${what}. Only javascript/python assertion types can return those; return the expected value instead`);
+    throw new Error(
+      `Script for "${spec.negate ? 'not-' : ''}${spec.type}" assertion returned ${what}. Only javascript/python assertion types can return those; return the expected value instead`,
+    );
   }
   return result;
 }

@@ -19,17 +19,25 @@ const transforms = new Map<string, Script>();
  * function body, over `output`, `context` ({vars, prompt: {label}}) and `process`. Runs in a fresh vm context with
  * the code time limit, like javascript assertions (not a security boundary: only where code may run).
  */
-export async function runInlineTransform(code: string, output: unknown, context: unknown, timeoutMs = DEFAULT_CODE_TIMEOUT_MS): Promise<unknown> {
+export async function runInlineTransform(
+  code: string,
+  output: unknown,
+  context: unknown,
+  timeoutMs = DEFAULT_CODE_TIMEOUT_MS,
+): Promise<unknown> {
   let script = transforms.get(code);
   if (!script) {
     const body = code.includes('\n') ? code : `return ${code}`;
-    script = new Script(`(function (output, context, process) {\n${body}\n})(__output, __context, __process)`, { filename: 'assertion-transform.js' });
+    script = new Script(`(function (output, context, process) {\n${body}\n})(__output, __context, __process)`, {
+      filename: 'assertion-transform.js',
+    });
     if (transforms.size > 1000) transforms.clear();
     transforms.set(code, script);
   }
   const sandbox = createContext({ __output: clone(output), __context: clone(context), __process: { env: { ...process.env } } });
   let result = script.runInContext(sandbox, { timeout: timeoutMs });
-  if (result && typeof (result as PromiseLike<unknown>).then === 'function') result = await withTimeout(result as Promise<unknown>, timeoutMs);
+  if (result && typeof (result as PromiseLike<unknown>).then === 'function')
+    result = await withTimeout(result as Promise<unknown>, timeoutMs);
   return result;
 }
 
@@ -53,21 +61,37 @@ export function parseScriptRef(target: string): { file: string; functionName?: s
   return colon > 1 ? { file: target.slice(0, colon), functionName: target.slice(colon + 1) } : { file: target };
 }
 
-export const SCRIPT_EXTENSIONS: Record<string, ValueScript['language']> = { '.py': 'python', '.js': 'javascript', '.cjs': 'javascript', '.mjs': 'javascript' };
+export const SCRIPT_EXTENSIONS: Record<string, ValueScript['language']> = {
+  '.py': 'python',
+  '.js': 'javascript',
+  '.cjs': 'javascript',
+  '.mjs': 'javascript',
+};
 
 /**
  * Calls a script with `args` as promptfoo does: Python through the get_assert-style protocol (default function
  * `defaultPython`), JavaScript by importing the module and calling the named export, else the module itself or its
  * default export.
  */
-export async function callScript(script: ValueScript, args: unknown[], limits: { defaultPython: string; pythonTimeoutMs?: number; signal?: AbortSignal }): Promise<unknown> {
+export async function callScript(
+  script: ValueScript,
+  args: unknown[],
+  limits: { defaultPython: string; pythonTimeoutMs?: number; signal?: AbortSignal },
+): Promise<unknown> {
   if (script.language === 'python') {
-    return runPythonFile(script.file, script.functionName ?? limits.defaultPython, args, { timeoutMs: limits.pythonTimeoutMs, signal: limits.signal });
+    return runPythonFile(script.file, script.functionName ?? limits.defaultPython, args, {
+      timeoutMs: limits.pythonTimeoutMs,
+      signal: limits.signal,
+    });
   }
   const mod = (await import(pathToFileURL(script.file).href)) as Record<string, unknown> & { default?: unknown };
   const fromDefault = mod.default && typeof mod.default === 'object' ? (mod.default as Record<string, unknown>) : undefined;
   const named = script.functionName ? (mod[script.functionName] ?? fromDefault?.[script.functionName]) : undefined;
-  const fn = typeof named === 'function' ? named : typeof mod === 'function' ? mod : typeof mod.default === 'function' ? mod.default : undefined;
-  if (typeof fn !== 'function') throw new Error(`${script.file} must export a function${script.functionName ? ` named ${script.functionName}` : ' or have a default export as a function'}`);
+  const fn =
+    typeof named === 'function' ? named : typeof mod === 'function' ? mod : typeof mod.default === 'function' ? mod.default : undefined;
+  if (typeof fn !== 'function')
+    throw new Error(
+      `${script.file} must export a function${script.functionName ? ` named ${script.functionName}` : ' or have a default export as a function'}`,
+    );
   return await Promise.resolve((fn as (...a: unknown[]) => unknown)(...args));
 }

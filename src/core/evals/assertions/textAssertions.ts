@@ -34,17 +34,39 @@ export function checkEquals(output: string, value: unknown, negate: boolean): Ch
     }
     const equal = isJson && deepEqual(parsed, value);
     const expected = JSON.stringify(value, null, 2);
-    return { ...booleanCheck(equal, negate, isJson ? 'Output JSON does not equal the expected JSON' : 'Output is not JSON, expected JSON equal to the value', 'Output JSON equals the value'), expected, actual: output };
+    return {
+      ...booleanCheck(
+        equal,
+        negate,
+        isJson ? 'Output JSON does not equal the expected JSON' : 'Output is not JSON, expected JSON equal to the value',
+        'Output JSON equals the value',
+      ),
+      expected,
+      actual: output,
+    };
   }
   const expected = String(value);
-  return { ...booleanCheck(output === expected, negate, `Expected output ${show(expected)}`, `Expected output not to equal ${show(expected)}`), expected, actual: output };
+  return {
+    ...booleanCheck(output === expected, negate, `Expected output ${show(expected)}`, `Expected output not to equal ${show(expected)}`),
+    expected,
+    actual: output,
+  };
 }
 
 export function checkContains(output: string, value: unknown, negate: boolean, ignoreCase: boolean): Check {
   const needle = String(value);
   const found = ignoreCase ? output.toLowerCase().includes(needle.toLowerCase()) : output.includes(needle);
   const how = ignoreCase ? ' (ignoring case)' : '';
-  return { ...booleanCheck(found, negate, `Expected output to contain ${show(needle)}${how}`, `Expected output not to contain ${show(needle)}${how}`), expected: needle, actual: output };
+  return {
+    ...booleanCheck(
+      found,
+      negate,
+      `Expected output to contain ${show(needle)}${how}`,
+      `Expected output not to contain ${show(needle)}${how}`,
+    ),
+    expected: needle,
+    actual: output,
+  };
 }
 
 export function checkContainsList(output: string, value: unknown, negate: boolean, mode: 'any' | 'all', ignoreCase: boolean): Check {
@@ -54,14 +76,29 @@ export function checkContainsList(output: string, value: unknown, negate: boolea
   const condition = mode === 'any' ? present.length > 0 : present.length === needles.length;
   const missing = needles.filter((n) => !present.includes(n));
   const how = ignoreCase ? ' (ignoring case)' : '';
-  const fail = mode === 'any' ? `Expected output to contain one of ${needles.map(show).join(', ')}${how}` : `Expected output to contain all of ${needles.map(show).join(', ')}${how}; missing ${missing.map(show).join(', ')}`;
-  const negatedFail = mode === 'any' ? `Expected output not to contain any of ${needles.map(show).join(', ')}; found ${present.map(show).join(', ')}` : `Expected output not to contain all of ${needles.map(show).join(', ')}`;
+  const fail =
+    mode === 'any'
+      ? `Expected output to contain one of ${needles.map(show).join(', ')}${how}`
+      : `Expected output to contain all of ${needles.map(show).join(', ')}${how}; missing ${missing.map(show).join(', ')}`;
+  const negatedFail =
+    mode === 'any'
+      ? `Expected output not to contain any of ${needles.map(show).join(', ')}; found ${present.map(show).join(', ')}`
+      : `Expected output not to contain all of ${needles.map(show).join(', ')}`;
   return { ...booleanCheck(condition, negate, fail, negatedFail), expected: needles.join('\n'), actual: output };
 }
 
 export function checkStartsWith(output: string, value: unknown, negate: boolean): Check {
   const prefix = String(value);
-  return { ...booleanCheck(output.startsWith(prefix), negate, `Expected output to start with ${show(prefix)}`, `Expected output not to start with ${show(prefix)}`), expected: prefix, actual: output };
+  return {
+    ...booleanCheck(
+      output.startsWith(prefix),
+      negate,
+      `Expected output to start with ${show(prefix)}`,
+      `Expected output not to start with ${show(prefix)}`,
+    ),
+    expected: prefix,
+    actual: output,
+  };
 }
 
 /**
@@ -93,7 +130,11 @@ export async function checkRegex(
   }
   if ('aborted' in result) return { pass: false, score: 0, reason: 'The run was cancelled while the regular expression ran' };
   if ('error' in result) return { pass: false, score: 0, reason: `Invalid regular expression: ${result.error}` };
-  return { ...booleanCheck(result.matched, negate, `Expected output to match /${pattern}/`, `Expected output not to match /${pattern}/`), expected: `/${pattern}/`, actual: output };
+  return {
+    ...booleanCheck(result.matched, negate, `Expected output to match /${pattern}/`, `Expected output not to match /${pattern}/`),
+    expected: `/${pattern}/`,
+    actual: output,
+  };
 }
 
 /** levenshtein: passes when the edit distance is <= threshold (default 5, as promptfoo). */
@@ -102,7 +143,12 @@ export function checkLevenshtein(output: string, value: unknown, negate: boolean
   const max = threshold || 5;
   const distance = levenshtein(output, expected);
   return {
-    ...booleanCheck(distance <= max, negate, `Levenshtein distance ${distance} is greater than threshold ${max}`, `Levenshtein distance ${distance} is within threshold ${max}`),
+    ...booleanCheck(
+      distance <= max,
+      negate,
+      `Levenshtein distance ${distance} is greater than threshold ${max}`,
+      `Levenshtein distance ${distance} is within threshold ${max}`,
+    ),
     expected,
     actual: output,
   };

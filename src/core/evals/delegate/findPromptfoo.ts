@@ -46,4 +46,5 @@ export function findPromptfoo(fromDir: string, env: NodeJS.ProcessEnv = process.
 }
 
 /** What to tell someone whose file needs promptfoo and has none. */
-export const INSTALL_PROMPTFOO_HINT = 'install promptfoo in the workspace (`npm install --save-dev promptfoo`, Node >= 22) or put `promptfoo` on PATH, then run again';
+export const INSTALL_PROMPTFOO_HINT =
+  'install promptfoo in the workspace (`npm install --save-dev promptfoo`, Node >= 22) or put `promptfoo` on PATH, then run again';

@@ -22,7 +22,10 @@ export interface PromptfooRow {
   vars?: Record<string, unknown>;
   testCase?: { description?: string; vars?: Record<string, unknown>; assert?: { type?: string; weight?: number }[] };
   response?: { output?: unknown; cached?: boolean; tokenUsage?: { prompt?: number; completion?: number }; finishReason?: string };
-  gradingResult?: { reason?: string; componentResults?: { pass: boolean; score: number; reason?: string; assertion?: { type?: string; weight?: number } }[] } | null;
+  gradingResult?: {
+    reason?: string;
+    componentResults?: { pass: boolean; score: number; reason?: string; assertion?: { type?: string; weight?: number } }[];
+  } | null;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -73,20 +76,32 @@ export function testSourceMap(path: string, text: string): TestSourceMap {
       return {
         testIndex: at.index,
         range,
-        assertRange: (j) => (j < own ? source.rangeAt(['tests', at.index, 'assert', j]) : j - own < defaultAsserts ? source.rangeAt(['defaultTest', 'assert', j - own]) : range),
+        assertRange: (j) =>
+          j < own
+            ? source.rangeAt(['tests', at.index, 'assert', j])
+            : j - own < defaultAsserts
+              ? source.rangeAt(['defaultTest', 'assert', j - own])
+              : range,
       };
     },
   };
 }
 
-const outputText = (output: unknown) => (typeof output === 'string' ? output : output === undefined || output === null ? '' : JSON.stringify(output));
+const outputText = (output: unknown) =>
+  typeof output === 'string' ? output : output === undefined || output === null ? '' : JSON.stringify(output);
 
 /**
  * One promptfoo result as ours: the same verdicts (success → pass; failureReason 2 → error), score, reason, assertion
  * outcomes at their lines, tokens and latency. promptfoo's `cost` is taken as reported; a missing cost stays unknown
  * (null), never $0. `caseIndexFor` maps the file's test index to the editor's case index.
  */
-export function toEvalResult(row: PromptfooRow, file: EvalFile, map: TestSourceMap, caseIndexFor: (testIndex: number, range: SourceRange) => number, promptLabels: string[]): EvalCaseResult {
+export function toEvalResult(
+  row: PromptfooRow,
+  file: EvalFile,
+  map: TestSourceMap,
+  caseIndexFor: (testIndex: number, range: SourceRange) => number,
+  promptLabels: string[],
+): EvalCaseResult {
   const where = map.locate(row.testIdx);
   const location: SourceLocation = { file: file.path, range: where.range };
   const providerId = row.provider?.id ?? 'promptfoo';
@@ -146,7 +161,7 @@ export function toCallRecord(row: PromptfooRow, at: string, sessionId?: string):
     requestId: row.id ?? `promptfoo-${row.testIdx}-${row.promptIdx}`,
     task: 'chat',
     route: [id],
-    reason: 'run by the workspace\'s promptfoo (--engine promptfoo)',
+    reason: "run by the workspace's promptfoo (--engine promptfoo)",
     provider: colon > 0 ? id.slice(0, colon) : id,
     model: colon > 0 ? id.slice(colon + 1) : id,
     inputTokens: row.response?.tokenUsage?.prompt ?? 0,

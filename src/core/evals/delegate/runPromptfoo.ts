@@ -82,7 +82,13 @@ export async function runPromptfoo(file: EvalFile, options: PromptfooRunOptions)
 }
 
 /** Spawns promptfoo in its own process group so a cancel ends it and its children; keeps the end of its output for errors. */
-function spawnPromptfoo(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<{ code: number | null; tail: string; cancelled: boolean }> {
+function spawnPromptfoo(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  signal?: AbortSignal,
+): Promise<{ code: number | null; tail: string; cancelled: boolean }> {
   return new Promise((resolvePromise) => {
     if (signal?.aborted) return resolvePromise({ code: null, tail: '', cancelled: true });
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
@@ -113,8 +119,17 @@ function spawnPromptfoo(command: string, args: string[], cwd: string, env: NodeJ
     });
     child.on('close', (code) => {
       signal?.removeEventListener('abort', onAbort);
-      // eslint-disable-next-line no-control-regex -- strips the ANSI colours from promptfoo's output tail
-      resolvePromise({ code, tail: tail.replace(/\x1b\[[0-9;]*m/g, '').trim().split('\n').slice(-6).join('\n'), cancelled });
+      resolvePromise({
+        code,
+        tail: tail
+          // eslint-disable-next-line no-control-regex -- strips the ANSI colours from promptfoo's output tail
+          .replace(/\x1b\[[0-9;]*m/g, '')
+          .trim()
+          .split('\n')
+          .slice(-6)
+          .join('\n'),
+        cancelled,
+      });
     });
   });
 }

@@ -93,6 +93,7 @@ export function caseDecorationText(outcomes: readonly CaseOutcomeView[]): string
 export function cancelledCaseText(verdicts: readonly string[], expected: number): { text: string; kind: CaseDecorationKind } {
   const passed = verdicts.filter((v) => v === 'pass').length;
   const failed = verdicts.filter((v) => v === 'fail' || v === 'error').length;
-  const ran = verdicts.length === 0 ? 'did not run' : `${verdicts.length}/${expected} ran (${passed} passed${failed ? `, ${failed} failed` : ''})`;
+  const ran =
+    verdicts.length === 0 ? 'did not run' : `${verdicts.length}/${expected} ran (${passed} passed${failed ? `, ${failed} failed` : ''})`;
   return { text: `○ cancelled: ${ran}`, kind: failed > 0 ? 'fail' : 'skipped' };
 }

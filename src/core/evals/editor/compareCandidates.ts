@@ -39,7 +39,11 @@ export function compareCandidates(input: {
   const providers = new Set(input.configuredProviderIds);
   const catalogModels = input.catalog
     .filter((m) => providers.has(m.provider))
-    .sort((a, b) => (a.price ? a.price.input + a.price.output : Infinity) - (b.price ? b.price.input + b.price.output : Infinity) || a.ref.localeCompare(b.ref));
+    .sort(
+      (a, b) =>
+        (a.price ? a.price.input + a.price.output : Infinity) - (b.price ? b.price.input + b.price.output : Infinity) ||
+        a.ref.localeCompare(b.ref),
+    );
   for (const model of catalogModels) add(model.ref, 'catalog', false);
   return out;
 }

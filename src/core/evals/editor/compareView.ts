@@ -76,6 +76,8 @@ export function buildCompareView(input: {
 function isChosen(selection: ModelSelectionRecord, s: CandidateStats | undefined): boolean {
   if (!s) return false;
   const best = selection.candidates.filter((c) => c.provider === selection.chosenRoute?.primary && c.meetsGate);
-  const cheapest = best.sort((a, b) => (a.costPerCallUsd ?? Infinity) - (b.costPerCallUsd ?? Infinity) || a.p95LatencyMs - b.p95LatencyMs)[0];
+  const cheapest = best.sort(
+    (a, b) => (a.costPerCallUsd ?? Infinity) - (b.costPerCallUsd ?? Infinity) || a.p95LatencyMs - b.p95LatencyMs,
+  )[0];
   return !cheapest || cheapest.label === s.label;
 }

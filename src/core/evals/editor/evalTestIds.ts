@@ -5,9 +5,7 @@ import type { ModelRef } from '../../models/modelRef';
  * stable position in the test list) and the provider ref, so a re-parse finds the same items again.
  */
 export type EvalItemRef =
-  | { kind: 'file' }
-  | { kind: 'case'; caseIndex: number }
-  | { kind: 'provider'; caseIndex: number; provider: ModelRef };
+  { kind: 'file' } | { kind: 'case'; caseIndex: number } | { kind: 'provider'; caseIndex: number; provider: ModelRef };
 
 export function caseItemId(caseIndex: number): string {
   return `case:${caseIndex}`;
@@ -29,7 +27,11 @@ export interface FileRunSelection {
  * Folds the items a user asked to run (and those excluded) into one selection per file: a file item means all,
  * a case item all its providers, a provider item just that one. Exclusions win, as in the Test Explorer.
  */
-export function selectionFor(include: readonly EvalItemRef[], exclude: readonly EvalItemRef[] = [], providers: readonly ModelRef[] = []): FileRunSelection {
+export function selectionFor(
+  include: readonly EvalItemRef[],
+  exclude: readonly EvalItemRef[] = [],
+  providers: readonly ModelRef[] = [],
+): FileRunSelection {
   const selection: FileRunSelection = { all: false, cases: new Map() };
   for (const ref of include) {
     if (ref.kind === 'file') selection.all = true;

@@ -40,7 +40,11 @@ export function estimateEvalRun(
       const model = lookup(provider.ref ?? options.routedModel ?? '');
       for (const prompt of file.prompts) {
         estimate.calls += 1;
-        const cost = estimateCallCost(model, estimateTokensFromChars(promptChars(prompt) + varsChars), provider.maxTokens ?? DEFAULT_EVAL_OUTPUT_TOKENS);
+        const cost = estimateCallCost(
+          model,
+          estimateTokensFromChars(promptChars(prompt) + varsChars),
+          provider.maxTokens ?? DEFAULT_EVAL_OUTPUT_TOKENS,
+        );
         if (cost === null) estimate.unknownPriceCalls += 1;
         else estimate.usd = (estimate.usd ?? 0) + cost;
       }

@@ -85,9 +85,7 @@ export function isCatalogData(value: unknown): value is CatalogData {
     typeof data.source?.date === 'string' &&
     typeof data.source?.url === 'string' &&
     Array.isArray(data.models) &&
-    data.models.every(
-      (m) => m && typeof m.ref === 'string' && m.ref.includes(':') && optionalCount(m.in) && optionalCount(m.out),
-    )
+    data.models.every((m) => m && typeof m.ref === 'string' && m.ref.includes(':') && optionalCount(m.in) && optionalCount(m.out))
   );
 }
 

@@ -19,7 +19,8 @@ export const LITELLM_PROVIDERS: Readonly<Record<string, string>> = {
 };
 
 /** Chat-mode entries that are not text chat models one calls by name (audio, realtime, search, image, fine-tune templates…). */
-const NOT_TEXT_CHAT = /(^ft:|audio|realtime|search|tts|transcri|image|computer-use|-live|lyria|robotics|embed|moderation|guard|container|model_router)/i;
+const NOT_TEXT_CHAT =
+  /(^ft:|audio|realtime|search|tts|transcri|image|computer-use|-live|lyria|robotics|embed|moderation|guard|container|model_router)/i;
 
 /** Sanity bounds: a table outside them is refused as broken or hostile, and the previous one is kept. */
 const MAX_TOKENS = 100_000_000;
@@ -61,7 +62,8 @@ export function convertLitellmTable(raw: unknown, options: ConvertOptions): Cata
     if (!seen || (prefixed && !seen.prefixed)) byRef.set(entry.ref, { entry, prefixed });
   }
   const models = [...byRef.values()].map((v) => v.entry);
-  if (models.length < 20) throw new TableError(`the table has only ${models.length} chat models of the providers we use (a real one has hundreds)`);
+  if (models.length < 20)
+    throw new TableError(`the table has only ${models.length} chat models of the providers we use (a real one has hundreds)`);
   applyDeprecationRules(models, options.extraDeprecations ?? {});
   models.sort((a, b) => a.ref.localeCompare(b.ref));
   return {
@@ -103,7 +105,8 @@ function convertEntry(ref: string, key: string, spec: Record<string, unknown>): 
   if (supports.length > 0) entry.supports = supports.map(([support]) => support);
   const deprecation = field('deprecation_date');
   if (deprecation !== undefined) {
-    if (typeof deprecation !== 'string' || !DATE.test(deprecation)) throw new TableError(`entry "${key}": deprecation_date is not a YYYY-MM-DD date`);
+    if (typeof deprecation !== 'string' || !DATE.test(deprecation))
+      throw new TableError(`entry "${key}": deprecation_date is not a YYYY-MM-DD date`);
     entry.deprecated = { date: deprecation, source: 'litellm' };
   }
   return entry;
@@ -128,7 +131,11 @@ function convertPrice(key: string, spec: Record<string, unknown>): CatalogPrice 
   for (const [name, value] of optional) if (value !== undefined) (price as unknown as Record<string, number>)[name] = value;
   const tiers = tierThresholds(spec).map((k) => {
     const above = `above_${k}k_tokens`;
-    const tier = { above: k * 1000, in: perM(`input_cost_per_token_${above}`) ?? input, out: perM(`output_cost_per_token_${above}`) ?? output };
+    const tier = {
+      above: k * 1000,
+      in: perM(`input_cost_per_token_${above}`) ?? input,
+      out: perM(`output_cost_per_token_${above}`) ?? output,
+    };
     const cacheRead = perM(`cache_read_input_token_cost_${above}`);
     const cacheWrite = perM(`cache_creation_input_token_cost_${above}`);
     const cacheWrite1h = perM(`cache_creation_input_token_cost_above_1hr_${above}`);
@@ -155,7 +162,8 @@ function tierThresholds(spec: Record<string, unknown>): number[] {
 
 function checkedNumber(key: string, name: string, value: unknown, min: number, max: number, integer: boolean): number | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new TableError(`entry "${key}": ${name} is ${JSON.stringify(value)}, not a number`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new TableError(`entry "${key}": ${name} is ${JSON.stringify(value)}, not a number`);
   if (value < min || value > max || (integer && !Number.isInteger(value))) {
     throw new TableError(`entry "${key}": ${name} = ${value} is outside the sane range ${min}..${max}`);
   }

@@ -55,15 +55,23 @@ interface SpanMessage {
   status?: { code?: number | null; message?: string | null } | null;
 }
 interface RequestMessage {
-  resourceSpans?: {
-    resource?: { attributes?: KeyValue[] | null } | null;
-    scopeSpans?: { scope?: { name?: string | null } | null; spans?: SpanMessage[] | null }[] | null;
-  }[] | null;
+  resourceSpans?:
+    | {
+        resource?: { attributes?: KeyValue[] | null } | null;
+        scopeSpans?: { scope?: { name?: string | null } | null; spans?: SpanMessage[] | null }[] | null;
+      }[]
+    | null;
 }
 
-const traceV1 = (generatedRoot as unknown as {
-  opentelemetry: { proto: { collector: { trace: { v1: { ExportTraceServiceRequest: Decodable<RequestMessage>; ExportTraceServiceResponse: Encodable } } } } };
-}).opentelemetry.proto.collector.trace.v1;
+const traceV1 = (
+  generatedRoot as unknown as {
+    opentelemetry: {
+      proto: {
+        collector: { trace: { v1: { ExportTraceServiceRequest: Decodable<RequestMessage>; ExportTraceServiceResponse: Encodable } } };
+      };
+    };
+  }
+).opentelemetry.proto.collector.trace.v1;
 
 /** `ExportTraceServiceRequest` from OTLP/protobuf bytes. */
 export function decodeProtobufTraces(body: Uint8Array): ReceivedSpan[] {

@@ -21,7 +21,11 @@ export class LedgerUnavailableError extends Error {}
  * a record for every GenAI inference span not seen before. A span is marked seen before its write starts (two
  * overlapping requests with the same span write it once) and unmarked if the write fails (a retry can write it).
  */
-export async function ingestTraces(body: Uint8Array, json: boolean, deps: { ledger: Ledger; catalog: ModelCatalog; seen: SeenSpans }): Promise<IngestResult> {
+export async function ingestTraces(
+  body: Uint8Array,
+  json: boolean,
+  deps: { ledger: Ledger; catalog: ModelCatalog; seen: SeenSpans },
+): Promise<IngestResult> {
   const spans = json ? decodeJsonTraces(body) : decodeProtobufTraces(body);
   const result: IngestResult = { recorded: [], duplicates: 0, rejected: 0, skipped: {} };
   const writes: Promise<void>[] = [];
@@ -48,6 +52,7 @@ export async function ingestTraces(body: Uint8Array, json: boolean, deps: { ledg
     );
   }
   await Promise.all(writes);
-  if (failure) throw new LedgerUnavailableError(`the ledger could not be written: ${failure instanceof Error ? failure.message : String(failure)}`);
+  if (failure)
+    throw new LedgerUnavailableError(`the ledger could not be written: ${failure instanceof Error ? failure.message : String(failure)}`);
   return result;
 }

@@ -53,7 +53,8 @@ export async function startOtlpReceiver(options: ReceiverOptions): Promise<OtlpR
   const seen = new SeenSpans();
   const seeding = (async () => {
     try {
-      for (const record of (await options.existingRecords?.()) ?? []) if (record.requestId?.startsWith(OTLP_REQUEST_PREFIX)) seen.add(record.requestId);
+      for (const record of (await options.existingRecords?.()) ?? [])
+        if (record.requestId?.startsWith(OTLP_REQUEST_PREFIX)) seen.add(record.requestId);
     } catch {
       // An unreadable ledger only weakens duplicate detection across restarts; the receiver still works.
     }
@@ -118,7 +119,8 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
       return refuse(415, `content type "${type || 'none'}" is not OTLP: send application/x-protobuf or application/json`);
     }
     const encoding = (request.headers['content-encoding'] ?? 'identity').toLowerCase();
-    if (encoding !== 'identity' && encoding !== 'gzip') return refuse(415, `content encoding "${encoding}" is not supported: send gzip or uncompressed`);
+    if (encoding !== 'identity' && encoding !== 'gzip')
+      return refuse(415, `content encoding "${encoding}" is not supported: send gzip or uncompressed`);
     const limit = options.maxBodyBytes ?? MAX_BODY_BYTES;
     const declared = Number(request.headers['content-length'] ?? NaN);
     if (declared > limit) return refuse(413, `the request is ${declared} bytes; the limit is ${limit}: export smaller batches`);
@@ -168,13 +170,28 @@ function readBody(request: IncomingMessage, gzip: boolean, limit: number): Promi
 
 /** google.rpc.Status, the body OTLP/HTTP gives with 4xx/5xx: `{ code, message }` with the gRPC code closest to `status`. */
 function statusBody(json: boolean, status: number, message: string): Uint8Array {
-  const code = status === 400 || status === 413 || status === 415 ? 3 : status === 503 ? 14 : status === 404 ? 5 : status === 403 ? 7 : status === 405 ? 12 : 13;
+  const code =
+    status === 400 || status === 413 || status === 415
+      ? 3
+      : status === 503
+        ? 14
+        : status === 404
+          ? 5
+          : status === 403
+            ? 7
+            : status === 405
+              ? 12
+              : 13;
   if (json) return Buffer.from(JSON.stringify({ code, message }));
   return Writer.create().uint32(8).int32(code).uint32(18).string(message).finish();
 }
 
 function send(response: ServerResponse, status: number, json: boolean, body: Uint8Array, headers: Record<string, string> = {}): void {
   if (response.headersSent) return;
-  response.writeHead(status, { 'Content-Type': json ? 'application/json' : 'application/x-protobuf', 'Content-Length': String(body.length), ...headers });
+  response.writeHead(status, {
+    'Content-Type': json ? 'application/json' : 'application/x-protobuf',
+    'Content-Length': String(body.length),
+    ...headers,
+  });
   response.end(body);
 }

@@ -62,7 +62,9 @@ export function spanToRecord(span: ReceivedSpan, catalog: ModelCatalog): CallRec
   const model = responseModel ?? requestModel ?? 'unknown';
   const pricedProvider = providerName ? PRICED_PROVIDERS[providerName.toLowerCase()] : undefined;
   const usage = usageOf(a);
-  const info = pricedProvider ? [responseModel, requestModel].map((m) => m && catalog.lookup(`${pricedProvider}:${m}`)).find(Boolean) || undefined : undefined;
+  const info = pricedProvider
+    ? [responseModel, requestModel].map((m) => m && catalog.lookup(`${pricedProvider}:${m}`)).find(Boolean) || undefined
+    : undefined;
   const source = toolName(span.resource);
   const outcome = outcomeOf(span, a);
   const record: CallRecord = {
@@ -96,7 +98,10 @@ function usageOf(a: AttributeMap): Usage | undefined {
   if (input === undefined && output === undefined) return undefined;
   const usage: Usage = { input: { total: input ?? 0 }, output: { total: output ?? 0 }, source: 'provider' };
   // The current names first, then older or tool-specific ones (Copilot Chat, promptfoo).
-  const cacheRead = count(a['gen_ai.usage.cache_read.input_tokens']) ?? count(a['gen_ai.usage.cache_read_input_tokens']) ?? count(a['gen_ai.usage.cached_tokens']);
+  const cacheRead =
+    count(a['gen_ai.usage.cache_read.input_tokens']) ??
+    count(a['gen_ai.usage.cache_read_input_tokens']) ??
+    count(a['gen_ai.usage.cached_tokens']);
   const cacheWrite = count(a['gen_ai.usage.cache_creation.input_tokens']) ?? count(a['gen_ai.usage.cache_creation_input_tokens']);
   const reasoning = count(a['gen_ai.usage.reasoning.output_tokens']) ?? count(a['gen_ai.usage.reasoning_tokens']);
   if (cacheRead !== undefined) usage.input.cacheRead = cacheRead;

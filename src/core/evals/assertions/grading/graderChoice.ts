@@ -45,7 +45,10 @@ function parseModel(raw: unknown, report: (message: string) => void): GraderMode
   const model: GraderModel = { ref };
   if (isRecord(raw.config)) {
     for (const key of Object.keys(raw.config)) {
-      if (!GRADER_CONFIG_KEYS.has(key)) report(`grader config \`${key}\` is not supported by llm-workbench (supported: temperature, max_tokens); remove it or run the file with --engine promptfoo`);
+      if (!GRADER_CONFIG_KEYS.has(key))
+        report(
+          `grader config \`${key}\` is not supported by llm-workbench (supported: temperature, max_tokens); remove it or run the file with --engine promptfoo`,
+        );
     }
     if (typeof raw.config.temperature === 'number') model.temperature = raw.config.temperature;
     if (typeof raw.config.max_tokens === 'number') model.maxTokens = raw.config.max_tokens;
@@ -68,7 +71,9 @@ export function parseGraderChoice(raw: unknown, report: (message: string) => voi
         if (model) choice[key] = model;
         else if (typeof raw[key] !== 'string') report(`grader \`${key}\` must be provider:model or {id: provider:model}`);
       } else {
-        report(`grader kind \`${key}\` is not supported by llm-workbench (supported: text, embedding); run the file with --engine promptfoo`);
+        report(
+          `grader kind \`${key}\` is not supported by llm-workbench (supported: text, embedding); run the file with --engine promptfoo`,
+        );
       }
     }
     return choice;

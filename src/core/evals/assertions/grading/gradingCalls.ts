@@ -25,7 +25,11 @@ export const GRADER_KINDS: Readonly<Record<string, readonly GraderKind[]>> = {
  * resort); then `--grader` for text, and promptfoo's default embedding model for embeddings. Never a silent text
  * grader: without one, undefined.
  */
-export function resolveGrader(spec: Pick<AssertionSpec, 'grader'>, runtime: Pick<AssertionRuntime, 'grading' | 'testGrader' | 'fallbackGrader'>, kind: GraderKind): GraderModel | undefined {
+export function resolveGrader(
+  spec: Pick<AssertionSpec, 'grader'>,
+  runtime: Pick<AssertionRuntime, 'grading' | 'testGrader' | 'fallbackGrader'>,
+  kind: GraderKind,
+): GraderModel | undefined {
   const choice = spec.grader ?? runtime.grading?.grader;
   const picked = pickGrader(choice, kind);
   if (picked) return picked;
@@ -43,7 +47,10 @@ export function gradingCalls(spec: AssertionSpec, runtime: AssertionRuntime): Co
   const textModel = kinds.includes('text') ? resolveGrader(spec, runtime, 'text') : undefined;
   const embeddingModel = kinds.includes('embedding') ? resolveGrader(spec, runtime, 'embedding') : undefined;
   if (kinds.includes('text') && !textModel) return { error: 'no-grader' };
-  if (kinds.includes('embedding') && !embeddingModel) return { error: `${spec.type} needs an embedding model: set options.provider.embedding (e.g. openai:embedding:text-embedding-3-small)` };
+  if (kinds.includes('embedding') && !embeddingModel)
+    return {
+      error: `${spec.type} needs an embedding model: set options.provider.embedding (e.g. openai:embedding:text-embedding-3-small)`,
+    };
   if ((kinds.includes('text') && !runtime.callGrader) || (kinds.includes('embedding') && !runtime.embed)) {
     return { error: `${spec.type} cannot run here: no gateway to call the grader model` };
   }

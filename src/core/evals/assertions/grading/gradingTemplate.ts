@@ -27,7 +27,9 @@ function stringifyObjects(vars: Record<string, unknown>): Record<string, unknown
 export function renderGradingPrompt(template: string, vars: Record<string, unknown>): string {
   const context = stringifyObjects(vars);
   try {
-    const parsed = JSON.parse(template, (_key, value: unknown) => (typeof value === 'string' ? engine.renderString(value, context) : value)) as unknown;
+    const parsed = JSON.parse(template, (_key, value: unknown) =>
+      typeof value === 'string' ? engine.renderString(value, context) : value,
+    ) as unknown;
     return JSON.stringify(parsed);
   } catch {
     // not JSON: render the whole text

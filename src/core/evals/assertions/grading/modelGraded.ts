@@ -1,7 +1,13 @@
 import { fail, graderFail, type GradedCheck, type GraderCalls } from './graderCalls';
 import { renderGradingPrompt, tryParse } from './gradingTemplate';
 import { extractJsonObjects } from './jsonObjects';
-import { DEFAULT_GRADING_PROMPT, GEVAL_PROMPT_EVALUATE, GEVAL_PROMPT_STEPS, OPENAI_CLOSED_QA_PROMPT, PROMPTFOO_FACTUALITY_PROMPT } from './gradingPrompts';
+import {
+  DEFAULT_GRADING_PROMPT,
+  GEVAL_PROMPT_EVALUATE,
+  GEVAL_PROMPT_STEPS,
+  OPENAI_CLOSED_QA_PROMPT,
+  PROMPTFOO_FACTUALITY_PROMPT,
+} from './gradingPrompts';
 
 /**
  * promptfoo's `loadRubricPrompt` once files are read (the parser reads `file://` targets): absent or `{}` means the
@@ -23,17 +29,39 @@ function firstJsonObject(text: string): Record<string, unknown> | undefined {
  * a missing `pass` counts as true, a non-boolean `pass` is read as yes/true/pass/y; a non-numeric `score` falls back to
  * Number(pass); with a threshold, pass also needs score >= threshold.
  */
-export async function gradeLlmRubric(calls: GraderCalls, rubric: string, output: string, vars: Record<string, unknown>, threshold: number | undefined, rubricPrompt: unknown): Promise<GradedCheck> {
+export async function gradeLlmRubric(
+  calls: GraderCalls,
+  rubric: string,
+  output: string,
+  vars: Record<string, unknown>,
+  threshold: number | undefined,
+  rubricPrompt: unknown,
+): Promise<GradedCheck> {
   const prompt = renderGradingPrompt(rubricText(rubricPrompt, DEFAULT_GRADING_PROMPT), { ...vars, output: tryParse(output), rubric });
   const resp = await calls.text(prompt);
   if (resp.error || !resp.output) return graderFail(resp.error || 'No output');
   const parsed = firstJsonObject(resp.output);
   if (!parsed) return graderFail('Could not extract JSON from llm-rubric response');
-  let pass: boolean = parsed.pass === undefined || parsed.pass === null ? true : typeof parsed.pass === 'boolean' ? parsed.pass : /^(true|yes|pass|y)$/i.test(String(parsed.pass));
+  let pass: boolean =
+    parsed.pass === undefined || parsed.pass === null
+      ? true
+      : typeof parsed.pass === 'boolean'
+        ? parsed.pass
+        : /^(true|yes|pass|y)$/i.test(String(parsed.pass));
   const rawScore = parsed.score;
-  const score = typeof rawScore === 'number' ? rawScore : Number.isFinite(Number(rawScore)) && rawScore !== null && rawScore !== undefined ? Number(rawScore) : Number(pass);
+  const score =
+    typeof rawScore === 'number'
+      ? rawScore
+      : Number.isFinite(Number(rawScore)) && rawScore !== null && rawScore !== undefined
+        ? Number(rawScore)
+        : Number(pass);
   if (typeof threshold === 'number' && Number.isFinite(threshold)) pass = pass && score >= threshold;
-  const reason = typeof parsed.reason === 'string' && parsed.reason ? parsed.reason : pass ? 'Grading passed' : `Score ${score} below threshold ${threshold}`;
+  const reason =
+    typeof parsed.reason === 'string' && parsed.reason
+      ? parsed.reason
+      : pass
+        ? 'Grading passed'
+        : `Score ${score} below threshold ${threshold}`;
   return { pass, score, reason };
 }
 
@@ -56,7 +84,11 @@ export interface FactualityScores {
 
 function factualityResult(option: string, reason: string, scores: FactualityScores | undefined): GradedCheck {
   const lookup: Record<string, number> = {
-    A: scores?.subset ?? 1, B: scores?.superset ?? 1, C: scores?.agree ?? 1, D: scores?.disagree ?? 0, E: scores?.differButFactual ?? 1,
+    A: scores?.subset ?? 1,
+    B: scores?.superset ?? 1,
+    C: scores?.agree ?? 1,
+    D: scores?.disagree ?? 0,
+    E: scores?.differButFactual ?? 1,
   };
   const passing = Object.keys(lookup).filter((k) => lookup[k] > 0);
   const failing = Object.keys(lookup).filter((k) => lookup[k] === 0);
@@ -68,15 +100,29 @@ function factualityResult(option: string, reason: string, scores: FactualityScor
  * factuality (promptfoo `matchesFactuality`): the grader picks a category A-E, as JSON `{category, reason}` or, failing
  * that, the legacy "(A) reason" text. promptfoo ignores `not-` here; the parser refuses `not-factuality`.
  */
-export async function gradeFactuality(calls: GraderCalls, input: string, expected: string, output: string, vars: Record<string, unknown>, rubricPrompt: unknown, scores: FactualityScores | undefined): Promise<GradedCheck> {
-  const prompt = renderGradingPrompt(rubricText(rubricPrompt, PROMPTFOO_FACTUALITY_PROMPT), { ...vars, input, ideal: expected, completion: tryParse(output) });
+export async function gradeFactuality(
+  calls: GraderCalls,
+  input: string,
+  expected: string,
+  output: string,
+  vars: Record<string, unknown>,
+  rubricPrompt: unknown,
+  scores: FactualityScores | undefined,
+): Promise<GradedCheck> {
+  const prompt = renderGradingPrompt(rubricText(rubricPrompt, PROMPTFOO_FACTUALITY_PROMPT), {
+    ...vars,
+    input,
+    ideal: expected,
+    completion: tryParse(output),
+  });
   const resp = await calls.text(prompt);
   if (resp.error || !resp.output) return fail(resp.error || 'No output');
   const json = firstJsonObject(resp.output);
   if (json && typeof json.category === 'string' && json.category) {
     const option = json.category.trim().toUpperCase();
     if (!/^[A-E]$/.test(option)) return fail(`Invalid category value: ${option}`);
-    const reason = typeof json.reason === 'string' && json.reason.trim() ? json.reason.trim() : `Category ${option}: ${FACTUALITY_CATEGORIES[option]}`;
+    const reason =
+      typeof json.reason === 'string' && json.reason.trim() ? json.reason.trim() : `Category ${option}: ${FACTUALITY_CATEGORIES[option]}`;
     return factualityResult(option, reason, scores);
   }
   const answer = /\s*\(?([a-eA-E])\)/.exec(resp.output);
@@ -86,8 +132,20 @@ export async function gradeFactuality(calls: GraderCalls, input: string, expecte
 }
 
 /** model-graded-closedqa (promptfoo `matchesClosedQa`): passes when the grader's reply ends with "Y". `not-` is ignored there too (refused by the parser). */
-export async function gradeClosedQa(calls: GraderCalls, input: string, criteria: string, output: string, vars: Record<string, unknown>, rubricPrompt: unknown): Promise<GradedCheck> {
-  const prompt = renderGradingPrompt(rubricText(rubricPrompt, OPENAI_CLOSED_QA_PROMPT), { ...vars, input, criteria, completion: tryParse(output) });
+export async function gradeClosedQa(
+  calls: GraderCalls,
+  input: string,
+  criteria: string,
+  output: string,
+  vars: Record<string, unknown>,
+  rubricPrompt: unknown,
+): Promise<GradedCheck> {
+  const prompt = renderGradingPrompt(rubricText(rubricPrompt, OPENAI_CLOSED_QA_PROMPT), {
+    ...vars,
+    input,
+    criteria,
+    completion: tryParse(output),
+  });
   const resp = await calls.text(prompt);
   if (resp.error || !resp.output) return fail(resp.error || 'No output');
   const trimmed = resp.output.trimEnd();
@@ -102,7 +160,10 @@ export async function gradeClosedQa(calls: GraderCalls, input: string, criteria:
 
 /** g-eval sub-prompts: `rubricPrompt: {steps, evaluate}` replaces either (promptfoo `matchesGEval`). */
 function gEvalPrompt(rubricPrompt: unknown, key: 'steps' | 'evaluate', fallback: string): string {
-  const custom = rubricPrompt && typeof rubricPrompt === 'object' && !Array.isArray(rubricPrompt) ? (rubricPrompt as Record<string, unknown>)[key] : undefined;
+  const custom =
+    rubricPrompt && typeof rubricPrompt === 'object' && !Array.isArray(rubricPrompt)
+      ? (rubricPrompt as Record<string, unknown>)[key]
+      : undefined;
   return rubricText(custom, fallback);
 }
 
@@ -110,7 +171,14 @@ function gEvalPrompt(rubricPrompt: unknown, key: 'steps' | 'evaluate', fallback:
  * One g-eval criterion (promptfoo `matchesGEval`): the grader first proposes evaluation steps as `{"steps": [...]}`,
  * then scores the reply 0-10 following them; score = raw / 10, pass when score >= threshold.
  */
-export async function gradeGEvalCriterion(calls: GraderCalls, criteria: string, input: string, output: string, threshold: number, rubricPrompt: unknown): Promise<GradedCheck> {
+export async function gradeGEvalCriterion(
+  calls: GraderCalls,
+  criteria: string,
+  input: string,
+  output: string,
+  threshold: number,
+  rubricPrompt: unknown,
+): Promise<GradedCheck> {
   if (!input) return fail('No source text to estimate reply');
   const who = calls.textModel?.ref ?? 'the grader';
   const stepsResp = await calls.text(renderGradingPrompt(gEvalPrompt(rubricPrompt, 'steps', GEVAL_PROMPT_STEPS), { criteria }));
@@ -126,7 +194,8 @@ export async function gradeGEvalCriterion(calls: GraderCalls, criteria: string, 
   }
   if (!Array.isArray(steps)) return graderFail(`G-Eval steps response has invalid or missing steps: ${JSON.stringify(steps)}`);
   if (steps.length === 0) return graderFail('LLM does not propose any evaluation step');
-  if (!steps.every((s) => typeof s === 'string' && s.trim() !== '')) return graderFail(`G-Eval steps response contains invalid steps: ${JSON.stringify(steps)}`);
+  if (!steps.every((s) => typeof s === 'string' && s.trim() !== ''))
+    return graderFail(`G-Eval steps response contains invalid steps: ${JSON.stringify(steps)}`);
   const evalVars = { criteria, steps: (steps as string[]).join('\n- '), maxScore: '10', input: tryParse(input), output: tryParse(output) };
   const resp = await calls.text(renderGradingPrompt(gEvalPrompt(rubricPrompt, 'evaluate', GEVAL_PROMPT_EVALUATE), evalVars));
   if (resp.error) return graderFail(resp.error);
@@ -139,10 +208,16 @@ export async function gradeGEvalCriterion(calls: GraderCalls, criteria: string, 
   } catch (error) {
     return graderFail(`LLM-proposed evaluation result is not in JSON format: ${(error as Error).message}\n\n${resp.output}`);
   }
-  const raw = typeof result.score === 'number' ? result.score : typeof result.score === 'string' && result.score.trim() !== '' ? Number(result.score) : NaN;
+  const raw =
+    typeof result.score === 'number'
+      ? result.score
+      : typeof result.score === 'string' && result.score.trim() !== ''
+        ? Number(result.score)
+        : NaN;
   if (!Number.isFinite(raw)) return graderFail(`G-Eval result has invalid or missing score: ${JSON.stringify(result.score)}`);
   if (raw < 0 || raw > 10) return graderFail(`G-Eval result score ${raw} is outside the expected 0-10 range`);
-  if (typeof result.reason !== 'string' || result.reason.trim() === '') return graderFail(`G-Eval result has invalid or missing reason: ${JSON.stringify(result.reason)}`);
+  if (typeof result.reason !== 'string' || result.reason.trim() === '')
+    return graderFail(`G-Eval result has invalid or missing reason: ${JSON.stringify(result.reason)}`);
   return { pass: raw / 10 >= threshold, score: raw / 10, reason: result.reason };
 }
 
@@ -150,7 +225,15 @@ export async function gradeGEvalCriterion(calls: GraderCalls, criteria: string, 
  * g-eval (promptfoo `handleGEval`): one criterion or a list (each graded, scores averaged, the first grader failure
  * ends it); pass when the score >= threshold (default 0.7); `not-` flips pass and score = 1 - score.
  */
-export async function gradeGEval(calls: GraderCalls, value: string | string[], input: string, output: string, threshold: number, negate: boolean, rubricPrompt: unknown): Promise<GradedCheck> {
+export async function gradeGEval(
+  calls: GraderCalls,
+  value: string | string[],
+  input: string,
+  output: string,
+  threshold: number,
+  negate: boolean,
+  rubricPrompt: unknown,
+): Promise<GradedCheck> {
   if (Array.isArray(value)) {
     if (value.length === 0) return fail('G-Eval assertion requires at least one criterion string in the value array.');
     const results: GradedCheck[] = [];

@@ -1,7 +1,13 @@
 import { cosineSimilarity } from './similarity';
 import { fail, graderFail, type GradedCheck, type GraderCalls } from './graderCalls';
 import { renderGradingPrompt, tryParse } from './gradingTemplate';
-import { ANSWER_RELEVANCY_GENERATE, CONTEXT_FAITHFULNESS_LONGFORM, CONTEXT_FAITHFULNESS_NLI_STATEMENTS, CONTEXT_RECALL, CONTEXT_RELEVANCE } from './gradingPrompts';
+import {
+  ANSWER_RELEVANCY_GENERATE,
+  CONTEXT_FAITHFULNESS_LONGFORM,
+  CONTEXT_FAITHFULNESS_NLI_STATEMENTS,
+  CONTEXT_RECALL,
+  CONTEXT_RELEVANCE,
+} from './gradingPrompts';
 import { rubricText } from './modelGraded';
 
 /** RAG context: a `context` var (text or list of texts), else the fallback (context-recall: the prompt). */
@@ -14,13 +20,19 @@ export function resolveContext(vars: Record<string, unknown>, fallback?: string)
     if (typeof vars.context === 'string') context = vars.context;
     else if (Array.isArray(vars.context)) {
       const bad = vars.context.findIndex((v) => typeof v !== 'string');
-      if (bad >= 0) return { error: `Invalid context: expected an array of strings, but found ${typeof vars.context[bad]} at index ${bad}` };
+      if (bad >= 0)
+        return { error: `Invalid context: expected an array of strings, but found ${typeof vars.context[bad]} at index ${bad}` };
       context = vars.context;
     }
   }
-  const ok = (typeof context === 'string' && context.length > 0) || (Array.isArray(context) && context.length > 0 && context.every((c) => typeof c === 'string' && c.length > 0));
+  const ok =
+    (typeof context === 'string' && context.length > 0) ||
+    (Array.isArray(context) && context.length > 0 && context.every((c) => typeof c === 'string' && c.length > 0));
   if (!ok) {
-    return { error: 'Context is required for context-based assertions. Provide either a "context" variable (string or array of strings) in your test case or use "contextTransform" to extract context from the provider response.' };
+    return {
+      error:
+        'Context is required for context-based assertions. Provide either a "context" variable (string or array of strings) in your test case or use "contextTransform" to extract context from the provider response.',
+    };
   }
   return context as RagContext;
 }
@@ -37,19 +49,38 @@ function sentences(text: string): string[] {
 const atLeast = (score: number, threshold: number) => score >= threshold - Number.EPSILON;
 
 /** context-recall (promptfoo `matchesContextRecall`): share of the grader's classified lines marked [Attributed]. */
-export async function gradeContextRecall(calls: GraderCalls, context: RagContext, groundTruth: string, vars: Record<string, unknown>, threshold: number, rubricPrompt: unknown): Promise<GradedCheck> {
-  const resp = await calls.text(renderGradingPrompt(rubricText(rubricPrompt, CONTEXT_RECALL), { ...vars, context: serialize(context), groundTruth }));
+export async function gradeContextRecall(
+  calls: GraderCalls,
+  context: RagContext,
+  groundTruth: string,
+  vars: Record<string, unknown>,
+  threshold: number,
+  rubricPrompt: unknown,
+): Promise<GradedCheck> {
+  const resp = await calls.text(
+    renderGradingPrompt(rubricText(rubricPrompt, CONTEXT_RECALL), { ...vars, context: serialize(context), groundTruth }),
+  );
   if (resp.error || !resp.output) return graderFail(resp.error || 'No output');
-  const classified = lines(resp.output).filter((l) => l.toLowerCase().includes('[attributed]') || l.toLowerCase().includes('[not attributed]'));
+  const classified = lines(resp.output).filter(
+    (l) => l.toLowerCase().includes('[attributed]') || l.toLowerCase().includes('[not attributed]'),
+  );
   if (classified.length === 0) return graderFail('Grader returned no [Attributed]/[Not Attributed] classifications');
-  const attributed = classified.filter((l) => !l.toLowerCase().includes('[not attributed]') && l.toLowerCase().includes('[attributed]')).length;
+  const attributed = classified.filter(
+    (l) => !l.toLowerCase().includes('[not attributed]') && l.toLowerCase().includes('[attributed]'),
+  ).length;
   const score = attributed / classified.length;
   const pass = atLeast(score, threshold);
   return { pass, score, reason: pass ? `Recall ${score.toFixed(2)} is >= ${threshold}` : `Recall ${score.toFixed(2)} is < ${threshold}` };
 }
 
 /** context-relevance (promptfoo `matchesContextRelevance`): share of context units the grader quotes as needed for the query. */
-export async function gradeContextRelevance(calls: GraderCalls, query: string, context: RagContext, threshold: number, rubricPrompt: unknown): Promise<GradedCheck> {
+export async function gradeContextRelevance(
+  calls: GraderCalls,
+  query: string,
+  context: RagContext,
+  threshold: number,
+  rubricPrompt: unknown,
+): Promise<GradedCheck> {
   const contextString = serialize(context);
   const resp = await calls.text(renderGradingPrompt(rubricText(rubricPrompt, CONTEXT_RELEVANCE), { context: contextString, query }));
   if (resp.error || !resp.output) return graderFail(resp.error || 'No output');
@@ -65,7 +96,11 @@ export async function gradeContextRelevance(calls: GraderCalls, query: string, c
     return graderFail('Grader output does not quote the provided context');
   }
   const pass = atLeast(score, threshold);
-  return { pass, score, reason: pass ? `Context relevance ${score.toFixed(2)} is >= ${threshold}` : `Context relevance ${score.toFixed(2)} is < ${threshold}` };
+  return {
+    pass,
+    score,
+    reason: pass ? `Context relevance ${score.toFixed(2)} is >= ${threshold}` : `Context relevance ${score.toFixed(2)} is < ${threshold}`,
+  };
 }
 
 /** A context-faithfulness sub-prompt: `rubricPrompt` is a list [longform, nli], each a text or {content}. */
@@ -79,12 +114,32 @@ function faithfulnessPrompt(rubricPrompt: unknown, index: number, fallback: stri
  * context-faithfulness (promptfoo `matchesContextFaithfulness`): the grader splits the answer into statements, then
  * gives a Yes/No verdict per statement against the context; score = share supported (missing verdicts count as No).
  */
-export async function gradeContextFaithfulness(calls: GraderCalls, query: string, output: string, context: RagContext, vars: Record<string, unknown>, threshold: number, rubricPrompt: unknown): Promise<GradedCheck> {
-  let resp = await calls.text(renderGradingPrompt(faithfulnessPrompt(rubricPrompt, 0, CONTEXT_FAITHFULNESS_LONGFORM), { ...vars, question: query, answer: tryParse(output) }));
+export async function gradeContextFaithfulness(
+  calls: GraderCalls,
+  query: string,
+  output: string,
+  context: RagContext,
+  vars: Record<string, unknown>,
+  threshold: number,
+  rubricPrompt: unknown,
+): Promise<GradedCheck> {
+  let resp = await calls.text(
+    renderGradingPrompt(faithfulnessPrompt(rubricPrompt, 0, CONTEXT_FAITHFULNESS_LONGFORM), {
+      ...vars,
+      question: query,
+      answer: tryParse(output),
+    }),
+  );
   if (resp.error || !resp.output) return graderFail(resp.error || 'No output');
   const statements = lines(resp.output);
   if (statements.length === 0) return graderFail('Could not extract context-faithfulness statements');
-  resp = await calls.text(renderGradingPrompt(faithfulnessPrompt(rubricPrompt, 1, CONTEXT_FAITHFULNESS_NLI_STATEMENTS), { ...vars, context: serialize(context), statements }));
+  resp = await calls.text(
+    renderGradingPrompt(faithfulnessPrompt(rubricPrompt, 1, CONTEXT_FAITHFULNESS_NLI_STATEMENTS), {
+      ...vars,
+      context: serialize(context),
+      statements,
+    }),
+  );
   if (resp.error || !resp.output) return graderFail(resp.error || 'No output');
   const marker = 'final verdict for each statement in order:';
   let verdicts = resp.output.toLowerCase().trim();
@@ -108,14 +163,24 @@ export async function gradeContextFaithfulness(calls: GraderCalls, query: string
   if (!parsed) return graderFail('Could not parse context-faithfulness verdicts');
   score = Math.min(1, Math.max(0, score));
   const pass = atLeast(score, threshold);
-  return { pass, score, reason: pass ? `Faithfulness ${score.toFixed(2)} is >= ${threshold}` : `Faithfulness ${score.toFixed(2)} is < ${threshold}` };
+  return {
+    pass,
+    score,
+    reason: pass ? `Faithfulness ${score.toFixed(2)} is >= ${threshold}` : `Faithfulness ${score.toFixed(2)} is < ${threshold}`,
+  };
 }
 
 /**
  * answer-relevance (promptfoo `matchesAnswerRelevance`): the text grader writes 3 questions the answer would answer;
  * each is embedded and compared (cosine) with the input (`query` var, else the prompt); score = mean similarity.
  */
-export async function gradeAnswerRelevance(calls: GraderCalls, input: string, output: string, threshold: number, rubricPrompt: unknown): Promise<GradedCheck> {
+export async function gradeAnswerRelevance(
+  calls: GraderCalls,
+  input: string,
+  output: string,
+  threshold: number,
+  rubricPrompt: unknown,
+): Promise<GradedCheck> {
   const answer = tryParse(output);
   const prompt = renderGradingPrompt(rubricText(rubricPrompt, ANSWER_RELEVANCY_GENERATE), { answer });
   const questions: string[] = [];
@@ -134,7 +199,13 @@ export async function gradeAnswerRelevance(calls: GraderCalls, input: string, ou
   }
   const similarity = similarities.reduce((a, b) => a + b, 0) / similarities.length;
   const pass = atLeast(similarity, threshold);
-  return { pass, score: similarity, reason: pass ? `Relevance ${similarity.toFixed(2)} is greater than threshold ${threshold}` : `Relevance ${similarity.toFixed(2)} is less than threshold ${threshold}` };
+  return {
+    pass,
+    score: similarity,
+    reason: pass
+      ? `Relevance ${similarity.toFixed(2)} is greater than threshold ${threshold}`
+      : `Relevance ${similarity.toFixed(2)} is less than threshold ${threshold}`,
+  };
 }
 
 export { fail };

@@ -33,7 +33,14 @@ function verdict(value: number, threshold: number, negate: boolean, metric: Simi
 }
 
 /** promptfoo `matchesSimilarity` for one expected text: both texts embedded by the embedding grader, then compared. */
-export async function matchesSimilarity(calls: GraderCalls, expected: string, output: string, threshold: number, negate: boolean, metric: SimilarityMetric): Promise<GradedCheck> {
+export async function matchesSimilarity(
+  calls: GraderCalls,
+  expected: string,
+  output: string,
+  threshold: number,
+  negate: boolean,
+  metric: SimilarityMetric,
+): Promise<GradedCheck> {
   const [e, o] = await Promise.all([calls.embed(expected), calls.embed(output)]);
   if (e.error || o.error) return fail(e.error || o.error || 'Unknown error fetching embeddings');
   if (!e.embedding || !o.embedding) return fail('Embedding not found');
@@ -44,7 +51,14 @@ export async function matchesSimilarity(calls: GraderCalls, expected: string, ou
  * similar / similar:cosine / similar:dot / similar:euclidean (promptfoo `handleSimilar`, default threshold 0.75).
  * A list passes when any value is similar enough (`not-`: when none is), checked in order, stopping early as there.
  */
-export async function checkSimilar(calls: GraderCalls, value: string | string[], output: string, threshold: number | undefined, negate: boolean, metric: SimilarityMetric): Promise<GradedCheck> {
+export async function checkSimilar(
+  calls: GraderCalls,
+  value: string | string[],
+  output: string,
+  threshold: number | undefined,
+  negate: boolean,
+  metric: SimilarityMetric,
+): Promise<GradedCheck> {
   const t = threshold ?? 0.75;
   if (!Array.isArray(value)) return matchesSimilarity(calls, value, output, t, negate, metric);
   if (negate) {

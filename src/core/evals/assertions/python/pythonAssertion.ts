@@ -8,7 +8,12 @@ export function pythonScript(value: string): string {
     const m = /^(?!\s*$)\s+/m.exec(value);
     if (m) indent = m[0];
   }
-  const body = multiline ? value.split('\n').map((line) => `${indent}${line}`).join('\n') : `    return ${value}`;
+  const body = multiline
+    ? value
+        .split('\n')
+        .map((line) => `${indent}${line}`)
+        .join('\n')
+    : `    return ${value}`;
   return `import json\n\ndef main(output, context):\n${body}\n`;
 }
 
@@ -24,7 +29,11 @@ export function pythonResultCheck(result: unknown, negate: boolean, threshold: n
   const lower = typeof result === 'string' ? result.toLowerCase() : undefined;
   const fromBool = (value: boolean): Check => {
     const pass = value !== negate;
-    return { pass, score: pass ? 1 : 0, reason: pass ? 'Assertion passed' : withSuffix(`Python code returned ${value ? 'true' : 'false'}`, code) };
+    return {
+      pass,
+      score: pass ? 1 : 0,
+      reason: pass ? 'Assertion passed' : withSuffix(`Python code returned ${value ? 'true' : 'false'}`, code),
+    };
   };
   if ((typeof result === 'boolean' && result) || lower === 'true') return fromBool(true);
   if (typeof result === 'boolean' || lower === 'false') return fromBool(false);
@@ -40,7 +49,9 @@ export function pythonResultCheck(result: unknown, negate: boolean, threshold: n
     const r = { ...(obj as Record<string, unknown>) };
     if ('pass_' in r && !('pass' in r)) r.pass = r.pass_;
     if (typeof r.pass !== 'boolean' || typeof r.score !== 'number' || typeof r.reason !== 'string') {
-      throw new Error(`Python assertion must return a boolean, number, or {pass, score, reason} object. Got instead:\n${JSON.stringify(r, null, 2)}`);
+      throw new Error(
+        `Python assertion must return a boolean, number, or {pass, score, reason} object. Got instead:\n${JSON.stringify(r, null, 2)}`,
+      );
     }
     let rawPass = r.pass;
     let reason = r.reason;
@@ -50,10 +61,15 @@ export function pythonResultCheck(result: unknown, negate: boolean, threshold: n
       reason = reason ? `${msg}: ${reason}` : msg;
     }
     const pass = rawPass !== negate;
-    return { pass, score: r.score, reason: pass === rawPass ? reason : pass ? 'Assertion passed' : `Python code returned ${rawPass ? 'true' : 'false'}` };
+    return {
+      pass,
+      score: r.score,
+      reason: pass === rawPass ? reason : pass ? 'Assertion passed' : `Python code returned ${rawPass ? 'true' : 'false'}`,
+    };
   }
   const score = Number.parseFloat(String(result));
-  if (Number.isNaN(score)) throw new Error(`Python assertion must return a boolean, number, or {pass, score, reason} object. Instead got:\n${String(result)}`);
+  if (Number.isNaN(score))
+    throw new Error(`Python assertion must return a boolean, number, or {pass, score, reason} object. Instead got:\n${String(result)}`);
   const rawPass = threshold === undefined ? score > 0 : score >= threshold;
   const pass = rawPass !== negate;
   return { pass, score, reason: pass ? 'Assertion passed' : withSuffix(`Python code returned ${rawPass ? 'true' : 'false'}`, code) };

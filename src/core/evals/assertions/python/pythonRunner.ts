@@ -53,7 +53,11 @@ export async function runPythonFile(scriptPath: string, method: string, args: un
     const input = join(dir, 'input.json');
     const output = join(dir, 'output.json');
     await Promise.all([writeFile(wrapper, WRAPPER), writeFile(input, JSON.stringify(args)), writeFile(output, '')]);
-    await runProcess(options.python ?? options.env?.PROMPTFOO_PYTHON ?? process.env.PROMPTFOO_PYTHON ?? 'python3', [wrapper, resolve(scriptPath), method, input, output], options);
+    await runProcess(
+      options.python ?? options.env?.PROMPTFOO_PYTHON ?? process.env.PROMPTFOO_PYTHON ?? 'python3',
+      [wrapper, resolve(scriptPath), method, input, output],
+      options,
+    );
     const text = await readFile(output, 'utf8');
     let result: { type?: string; data?: unknown };
     try {
@@ -108,7 +112,11 @@ function runProcess(command: string, args: string[], options: PythonOptions): Pr
       if (stderr.length < 20_000) stderr += chunk.toString('utf8');
     });
     child.on('error', (error: NodeJS.ErrnoException) => {
-      settle(new Error(error.code === 'ENOENT' ? `${command} was not found: install Python 3 or set PROMPTFOO_PYTHON to the interpreter` : error.message));
+      settle(
+        new Error(
+          error.code === 'ENOENT' ? `${command} was not found: install Python 3 or set PROMPTFOO_PYTHON to the interpreter` : error.message,
+        ),
+      );
     });
     child.on('close', (code) => {
       if (code === 0) settle();
@@ -119,6 +127,9 @@ function runProcess(command: string, args: string[], options: PythonOptions): Pr
 
 /** The exception line of a traceback ("ValueError: ..."), which says what went wrong. */
 function lastTraceLine(stderr: string): string | undefined {
-  const lines = stderr.trim().split('\n').filter((l) => l.trim() !== '');
+  const lines = stderr
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   return lines.length > 0 ? lines.slice(-3).join('\n') : undefined;
 }
