@@ -66,6 +66,6 @@ describe('prompt CodeLens and hover', () => {
       (list) => list.length === 1,
       'a whole-file lens',
     );
-    assert.match(found[0].command?.title ?? '', /tokens · .* of GPT-4o \(whole file\)/);
+    assert.match(found[0].command?.title ?? '', /tokens · .* of GPT-4o with [\d,]+ reserved for the answer \(whole file\)/);
   });
 });

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeSettings } from './chatView';
 import { session } from './session';
 import { cliCount, textCount } from './referenceCount';
 
@@ -111,24 +112,41 @@ describe('token features, as a user sees them', () => {
   });
 
   it('an eval file is counted but is not a prompt: Run lenses and no token lenses, and the tooltip says what is sent', async () => {
-    const { workbench } = session();
-    await workbench.page.keyboard.press('Escape');
-    await workbench.openFile('tickets.eval.yaml');
-    await workbench.waitForStatusBarText(TOKENS, (t) => COUNT.test(t), 60_000);
-    // The eval lenses (Run) are there: the token lenses, had there been any, would have been asked at the same time.
-    const titles = await workbench.waitForCodeLenses((t) => t.some((title) => /Run/.test(title)), 60_000);
-    assert.deepEqual(
-      titles.filter((title) => / tokens · /.test(title)),
-      [],
-      `no section lenses in ${JSON.stringify(titles)}`,
-    );
-    await workbench.statusBarItem(TOKENS).hover();
-    const tooltip = workbench.page.locator('.monaco-hover:not(.hidden)').filter({ hasText: 'An eval file' });
-    await tooltip.first().waitFor({ state: 'visible', timeout: 15_000 });
-    const text = await tooltip.first().innerText();
-    assert.match(text, /What is sent are its prompts with each test’s vars/);
-    assert.doesNotMatch(text, /budget:/, 'no front-matter advice for a file that has none');
-    await workbench.page.keyboard.press('Escape');
-    await workbench.page.mouse.move(700, 400);
+    const { userDataDir } = session();
+    assert.ok(userDataDir, "the harness passes code-server's user-data dir");
+    // The fixture names the `emu` provider: configure it as its user would (a file whose only provider is unknown is
+    // an error in Problems and gets no Run lens). Nothing is called here.
+    const settingsFile = join(userDataDir, 'User', 'settings.json');
+    const saved = existsSync(settingsFile) ? readFileSync(settingsFile, 'utf8') : undefined;
+    writeSettings(userDataDir, { 'llmWorkbench.providers': [{ id: 'emu', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1' }] });
+    try {
+      await evalFileIsNotAPrompt();
+    } finally {
+      if (saved === undefined) rmSync(settingsFile, { force: true });
+      else writeFileSync(settingsFile, saved);
+    }
   });
 });
+
+/** Run lenses and no token lenses on an eval file, and a tooltip that says what is sent. */
+async function evalFileIsNotAPrompt(): Promise<void> {
+  const { workbench } = session();
+  await workbench.page.keyboard.press('Escape');
+  await workbench.openFile('tickets.eval.yaml');
+  await workbench.waitForStatusBarText(TOKENS, (t) => COUNT.test(t), 60_000);
+  // The eval lenses (Run) are there: the token lenses, had there been any, would have been asked at the same time.
+  const titles = await workbench.waitForCodeLenses((t) => t.some((title) => /Run/.test(title)), 60_000);
+  assert.deepEqual(
+    titles.filter((title) => / tokens · /.test(title)),
+    [],
+    `no section lenses in ${JSON.stringify(titles)}`,
+  );
+  await workbench.statusBarItem(TOKENS).hover();
+  const tooltip = workbench.page.locator('.monaco-hover:not(.hidden)').filter({ hasText: 'An eval file' });
+  await tooltip.first().waitFor({ state: 'visible', timeout: 15_000 });
+  const text = await tooltip.first().innerText();
+  assert.match(text, /What is sent are its prompts with each test’s vars/);
+  assert.doesNotMatch(text, /budget:/, 'no front-matter advice for a file that has none');
+  await workbench.page.keyboard.press('Escape');
+  await workbench.page.mouse.move(700, 400);
+}
