@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeSettings } from './chatView';
 import { session } from './session';
 import { cliCount, textCount } from './referenceCount';
 
@@ -112,27 +111,27 @@ describe('token features, as a user sees them', () => {
   });
 
   it('an eval file is counted but is not a prompt: Run lenses and no token lenses, and the tooltip says what is sent', async () => {
-    const { userDataDir } = session();
-    assert.ok(userDataDir, "the harness passes code-server's user-data dir");
-    // The fixture names the `emu` provider: configure it as its user would (a file whose only provider is unknown is
-    // an error in Problems and gets no Run lens). Nothing is called here.
-    const settingsFile = join(userDataDir, 'User', 'settings.json');
-    const saved = existsSync(settingsFile) ? readFileSync(settingsFile, 'utf8') : undefined;
-    writeSettings(userDataDir, { 'llmWorkbench.providers': [{ id: 'emu', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1' }] });
+    const { workspace } = session();
+    // Written here, not a shared fixture: a file naming only providers unknown to this workspace is an error with no
+    // Run lens, and openai is known everywhere (nothing is called).
+    const file = join(workspace, 'evals', 'not-a-prompt.eval.yaml');
+    writeFileSync(
+      file,
+      'description: not a prompt\nprompts:\n  - "Label: {{ticket}}"\nproviders:\n  - openai:gpt-4o-mini\ntests:\n  - vars:\n      ticket: Please resend the invoice.\n    assert:\n      - type: icontains\n        value: invoice\n',
+    );
     try {
-      await evalFileIsNotAPrompt();
+      await evalFileIsNotAPrompt('not-a-prompt.eval.yaml');
     } finally {
-      if (saved === undefined) rmSync(settingsFile, { force: true });
-      else writeFileSync(settingsFile, saved);
+      rmSync(file, { force: true });
     }
   });
 });
 
 /** Run lenses and no token lenses on an eval file, and a tooltip that says what is sent. */
-async function evalFileIsNotAPrompt(): Promise<void> {
+async function evalFileIsNotAPrompt(name: string): Promise<void> {
   const { workbench } = session();
   await workbench.page.keyboard.press('Escape');
-  await workbench.openFile('tickets.eval.yaml');
+  await workbench.openFile(name);
   await workbench.waitForStatusBarText(TOKENS, (t) => COUNT.test(t), 60_000);
   // The eval lenses (Run) are there: the token lenses, had there been any, would have been asked at the same time.
   const titles = await workbench.waitForCodeLenses((t) => t.some((title) => /Run/.test(title)), 60_000);
