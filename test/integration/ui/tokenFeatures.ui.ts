@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { session } from './session';
 import { cliCount, textCount } from './referenceCount';
@@ -111,19 +111,9 @@ describe('token features, as a user sees them', () => {
   });
 
   it('an eval file is counted but is not a prompt: Run lenses and no token lenses, and the tooltip says what is sent', async () => {
-    const { workspace } = session();
-    // Written here, not a shared fixture: a file naming only providers unknown to this workspace is an error with no
-    // Run lens, and openai is known everywhere (nothing is called).
-    const file = join(workspace, 'evals', 'not-a-prompt.eval.yaml');
-    writeFileSync(
-      file,
-      'description: not a prompt\nprompts:\n  - "Label: {{ticket}}"\nproviders:\n  - openai:gpt-4o-mini\ntests:\n  - vars:\n      ticket: Please resend the invoice.\n    assert:\n      - type: icontains\n        value: invoice\n',
-    );
-    try {
-      await evalFileIsNotAPrompt('not-a-prompt.eval.yaml');
-    } finally {
-      rmSync(file, { force: true });
-    }
+    // A fixture naming openai, known in every workspace (nothing is called): a file naming only providers unknown to
+    // the workspace is an error with no Run lens.
+    await evalFileIsNotAPrompt('not-a-prompt.eval.yaml');
   });
 });
 
