@@ -25,7 +25,7 @@ export interface PromptSpec {
 }
 
 /** The wire protocol promptfoo speaks for a provider id; every one of them is served by one of our adapters. */
-export type EvalProtocol = 'openai-chat' | 'openai-responses' | 'anthropic-messages' | 'ollama-chat';
+export type EvalProtocol = 'openai-chat' | 'openai-responses' | 'anthropic-messages' | 'ollama-chat' | 'ollama-generate';
 
 /** Where a provider entry's key comes from: the user's own (env / SecretStorage) or the eval file. */
 export type KeyOrigin = { kind: 'user' } | { kind: 'file'; apiKey: string } | { kind: 'file-env'; variable: string };

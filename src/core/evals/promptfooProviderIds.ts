@@ -87,10 +87,10 @@ export function resolveProviderId(id: string): ResolvedProviderId {
       if (second === 'chat' && rest) return { protocol: 'ollama-chat', provider: 'ollama', model: rest };
       if (second === 'embedding' || second === 'embeddings')
         return refuse(`"${id}" is an Ollama embedding model, not a chat model`, 'use it only as an embedding provider, or ' + DELEGATE);
-      return refuse(
-        `"${id}" is promptfoo's Ollama completion API (/api/generate)`,
-        `write ollama:chat:${second === 'completion' ? rest : parts.slice(1).join(':')} for the chat API llm-workbench speaks, or ${DELEGATE}`,
-      );
+      // promptfoo: `ollama:completion:<model>` and a bare `ollama:<model>` are its completion provider (/api/generate).
+      if (second === 'completion' && !rest) return refuse(`"${id}" names no model`, 'write ollama:completion:<model>');
+      if (!second) return refuse(`"${id}" names no model`, 'write ollama:<model> or ollama:chat:<model>');
+      return { protocol: 'ollama-generate', provider: 'ollama', model: second === 'completion' ? rest : parts.slice(1).join(':') };
     case 'azure':
     case 'azureopenai':
       if (second === 'chat' && rest) return { protocol: 'openai-chat', provider: 'azure', model: rest, azure: true };

@@ -1,0 +1,83 @@
+/** Issue 14's remaining inputs read as promptfoo 0.123.1 reads them: provider files, Ollama generate ids, Azure. */
+import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseEvalFile } from '../../../src/core/evals/parseEvalFile';
+import { buildRequest } from '../../../src/core/evals/promptfooRequest';
+import { resolveProviderId } from '../../../src/core/evals/promptfooProviderIds';
+
+describe('eval inputs promptfoo runs (provider files, Ollama generate, code)', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'pf-compat-inputs-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (name: string, text: string) => {
+    const path = join(dir, name);
+    mkdirSync(join(path, '..'), { recursive: true });
+    writeFileSync(path, text);
+    return path;
+  };
+  const parse = (yaml: string, allowCode = true) => parseEvalFile(write('promptfooconfig.yaml', yaml), { allowCode });
+  const errors = (file: ReturnType<typeof parse>) => file.diagnostics.filter((d) => d.severity === 'error');
+
+  describe('provider files (file://providers.yaml)', () => {
+    it('reads one entry or a list, with labels and config, as if written inline', () => {
+      write('one.yaml', 'id: openai:gpt-4o-mini\nlabel: from-file\nconfig:\n  temperature: 0.5\n');
+      write('many.json', '[{"id": "anthropic:messages:claude-3-5-haiku-20241022"}, {"id": "ollama:chat:llama3.1:8b"}]');
+      const file = parse('prompts: ["hi {{x}}"]\nproviders: [file://one.yaml, file://many.json]\ntests: [{ vars: { x: 1 } }]\n');
+      assert.deepEqual(errors(file), []);
+      assert.deepEqual(
+        file.providers.map((p) => [p.label, p.ref, p.protocol]),
+        [
+          ['from-file', 'openai:gpt-4o-mini', 'openai-chat'],
+          ['anthropic:messages:claude-3-5-haiku-20241022', 'anthropic:claude-3-5-haiku-20241022', 'anthropic-messages'],
+          ['ollama:chat:llama3.1:8b', 'ollama:llama3.1:8b', 'ollama-chat'],
+        ],
+      );
+      assert.equal(file.providers[0].config?.temperature, 0.5);
+      assert.equal(file.providers[0].location.file, join(dir, 'one.yaml'));
+    });
+
+    it('problems inside the file are reported at their line in that file; a missing file at the reference', () => {
+      write('bad.yaml', '- id: openai:gpt-4o-mini\n- label: no id here\n');
+      write('keys.yaml', 'id: openai:gpt-4o-mini\nconfig:\n  tools: []\n');
+      const file = parse('prompts: ["hi"]\nproviders:\n  - file://bad.yaml\n  - file://keys.yaml\n  - file://missing.yaml\n');
+      const [noId, tools, missing] = errors(file);
+      assert.equal(noId.file, join(dir, 'bad.yaml'));
+      assert.equal(noId.range.start.line, 1);
+      assert.match(noId.message, /needs an `id`/);
+      assert.equal(tools.file, join(dir, 'keys.yaml'));
+      assert.equal(tools.range.start.line, 2);
+      assert.match(tools.message, /tools/);
+      assert.equal(missing.range.start.line, 4);
+      assert.match(missing.message, /does not exist/);
+    });
+
+    it('JavaScript and Python provider files stay custom code (refused at the entry)', () => {
+      write('provider.js', 'module.exports = class {};\n');
+      const file = parse('prompts: ["hi"]\nproviders: [file://provider.js]\n');
+      const refusal = errors(file).find((d) => /runs custom code/.test(d.message));
+      assert.equal(refusal?.range.start.line, 1);
+    });
+  });
+
+  describe('Ollama ids', () => {
+    it('ollama:<model> and ollama:completion:<model> are the generate API; ollama:chat:<model> the chat API', () => {
+      assert.deepEqual(resolveProviderId('ollama:llama3.1:8b'), { protocol: 'ollama-generate', provider: 'ollama', model: 'llama3.1:8b' });
+      assert.deepEqual(resolveProviderId('ollama:completion:llama3.1:8b'), {
+        protocol: 'ollama-generate',
+        provider: 'ollama',
+        model: 'llama3.1:8b',
+      });
+      assert.deepEqual(resolveProviderId('ollama:chat:llama3.1:8b'), { protocol: 'ollama-chat', provider: 'ollama', model: 'llama3.1:8b' });
+      assert.ok('refused' in resolveProviderId('ollama:completion:'));
+    });
+
+    it('a generate request carries the rendered prompt as text, the config as options; other fields are refused', () => {
+      const built = buildRequest('ollama-generate', 'llama3.1:8b', '[{"role":"user","content":"hi"}]', { temperature: 0.1 });
+      assert.deepEqual(built.body, { prompt: '[{"role":"user","content":"hi"}]', options: { temperature: 0.1 } });
+      const file = parse('prompts: ["hi"]\nproviders:\n  - id: ollama:llama3.1:8b\n    config: { system: be brief }\n');
+      assert.match(errors(file)[0].message, /`system`/);
+    });
+  });
+});
