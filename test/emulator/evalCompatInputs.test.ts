@@ -105,6 +105,56 @@ describe('eval inputs promptfoo runs: provider files, Azure, Ollama generate, co
     });
   });
 
+  describe('prompt functions', () => {
+    const sent = () => emulator.requests.map((r) => JSON.stringify((r.body as { messages?: unknown }).messages));
+
+    it('a .js function returning chat messages, named exports, a {prompt, config} return; each result rendered as a template', async () => {
+      write(
+        'prompt.js',
+        "module.exports = async ({ vars, provider }) => [{ role: 'system', content: 'geology for ' + provider.id }, { role: 'user', content: `About ${vars.topic}` }];\n",
+      );
+      write(
+        'named.js',
+        "module.exports.short = ({ vars }) => 'One line on {{ topic | upper }}.';\nmodule.exports.tuned = ({ config }) => ({ prompt: 'Tuned ' + config.tag, config: { temperature: 0.3 } });\n",
+      );
+      const { results } = await run(
+        'prompts:\n  - file://prompt.js\n  - file://named.js:short\n  - id: file://named.js:tuned\n    config: { tag: x }\nproviders: [openai:gpt-4o-mini]\ntests: [{ vars: { topic: tides } }]\n',
+      );
+      assert.deepEqual(
+        results.map((r) => r.verdict),
+        ['pass', 'pass', 'pass'],
+        results.map((r) => r.reason).join('; '),
+      );
+      assert.deepEqual(sent().sort(), [
+        '[{"role":"system","content":"geology for openai:gpt-4o-mini"},{"role":"user","content":"About tides"}]',
+        '[{"role":"user","content":"One line on TIDES."}]',
+        '[{"role":"user","content":"Tuned x"}]',
+      ]);
+      const tuned = emulator.requests.find((r) => JSON.stringify(r.body).includes('Tuned'))!.body as { temperature?: number };
+      assert.equal(tuned.temperature, 0.3);
+    });
+
+    it('a .py function (python3 subprocess) with the same context', async () => {
+      write(
+        'prompt.py',
+        "def make(context):\n    return f\"Strengths of {context['vars']['language']} for {context['provider']['id']}\"\n",
+      );
+      const { results } = await run(
+        'prompts: [file://prompt.py:make]\nproviders: [openai:gpt-4o-mini]\ntests: [{ vars: { language: Rust } }]\n',
+      );
+      assert.equal(results[0].verdict, 'pass', results[0].reason);
+      assert.deepEqual(sent(), ['[{"role":"user","content":"Strengths of Rust for openai:gpt-4o-mini"}]']);
+    });
+
+    it('where code may not run, the case is an error that says so and nothing is sent', async () => {
+      write('prompt.js', "module.exports = () => 'hi';\n");
+      const { results } = await run('prompts: [file://prompt.js]\nproviders: [openai:gpt-4o-mini]\ntests: [{ vars: {} }]\n', {}, false);
+      assert.equal(results[0].verdict, 'error');
+      assert.match(results[0].reason, /prompt function \(code\): it runs only where code may run/);
+      assert.equal(emulator.requests.length, 0);
+    });
+  });
+
   describe('provider files', () => {
     it('file://providers.yaml holds entries run as if written inline (one or a list)', async () => {
       write('providers.yaml', 'id: openai:gpt-4o-mini\nlabel: from-file\nconfig:\n  temperature: 0.5\n');

@@ -61,6 +61,29 @@ describe('eval inputs promptfoo runs (provider files, Ollama generate, code)', (
     });
   });
 
+  describe('prompt functions', () => {
+    it('keeps .js/.cjs/.py functions for the run (label as promptfoo names it), refuses the forms it does not run, at the line', () => {
+      write('p.js', 'module.exports = () => "x";\n');
+      write('p.py', 'def f(c):\n    return "x"\n');
+      write('p.mjs', 'export default () => "x";\n');
+      const ok = parse('prompts: [file://p.js, file://p.py:f]\n');
+      assert.deepEqual(errors(ok), []);
+      assert.deepEqual(
+        ok.prompts.map((p) => [p.label, p.fn?.language, p.fn?.name]),
+        [
+          [join(dir, 'p.js'), 'javascript', undefined],
+          [`${join(dir, 'p.py')}:f`, 'python', 'f'],
+        ],
+      );
+      const bad = parse('prompts:\n  - file://p.py\n  - file://p.mjs\n  - file://gone.js\n');
+      const [legacy, esm, missing] = errors(bad);
+      assert.deepEqual([legacy.range.start.line, esm.range.start.line, missing.range.start.line], [1, 2, 3]);
+      assert.match(legacy.message, /without a function name/);
+      assert.match(esm.message, /ES module/);
+      assert.match(missing.message, /does not exist/);
+    });
+  });
+
   describe('Ollama ids', () => {
     it('ollama:<model> and ollama:completion:<model> are the generate API; ollama:chat:<model> the chat API', () => {
       assert.deepEqual(resolveProviderId('ollama:llama3.1:8b'), { protocol: 'ollama-generate', provider: 'ollama', model: 'llama3.1:8b' });
