@@ -54,6 +54,8 @@ const builds = [
     entryPoints: { 'sdk/openai': requireFromHere.resolve('openai'), 'sdk/anthropic': requireFromHere.resolve('@anthropic-ai/sdk') },
     outdir: 'dist',
   },
+  // sucrase (TypeScript test generators): required only by the child process that runs one, never by the bundles.
+  { ...node, entryPoints: { sucrase: requireFromHere.resolve('sucrase') }, outdir: 'dist' },
   // The model catalog generated from LiteLLM's table (~70 KB of JSON) as its own module, required on the first
   // model lookup by src/core/models/catalogStore.ts: never inlined into extension.js / cli.js, never read on activation.
   {

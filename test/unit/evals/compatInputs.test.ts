@@ -84,6 +84,42 @@ describe('eval inputs promptfoo runs (provider files, Ollama generate, code)', (
     });
   });
 
+  describe('test generators (tests: file://tests.js / .ts)', () => {
+    it('a list export, an async named function given tests.config, a TypeScript default export', () => {
+      write('list.js', "module.exports = [{ vars: { t: 'a' } }, { vars: { t: 'b' }, assert: [{ type: 'contains', value: 'b' }] }];\n");
+      write('gen.js', 'exports.make = async (config) => [{ vars: { t: config.prefix + "-1" } }];\n');
+      write(
+        'tests.ts',
+        "interface T { vars: Record<string, string> }\nconst tests: T[] = [{ vars: { t: 'ts' } }];\nexport default tests;\n",
+      );
+      const file = parse(
+        'prompts: ["{{t}}"]\ntests:\n  - file://list.js\n  - path: file://gen.js:make\n    config: { prefix: p }\n  - file://tests.ts\n',
+      );
+      assert.deepEqual(errors(file), []);
+      assert.deepEqual(
+        file.tests.map((t) => t.vars.t),
+        ['a', 'b', 'p-1', 'ts'],
+      );
+      assert.equal(file.tests[1].assert[0].type, 'contains');
+      assert.equal(file.tests[0].location.range.start.line, 2);
+    });
+
+    it('refused at the reference: where code may not run, Python generators, a failure, a non-list', () => {
+      write('list.js', 'module.exports = [];\n');
+      write('throws.js', 'module.exports = () => { throw new Error("no data today"); };\n');
+      write('object.js', 'module.exports = { vars: {} };\n');
+      write('gen.py', 'def generate_tests():\n    return []\n');
+      const noCode = parse('prompts: ["x"]\ntests: file://list.js\n', false);
+      assert.match(errors(noCode)[0].message, /runs only where code may run/);
+      assert.equal(errors(noCode)[0].range.start.line, 1);
+      const bad = parse('prompts: ["x"]\ntests:\n  - file://gen.py\n  - file://throws.js\n  - file://object.js\n');
+      const lines = errors(bad).map((d) => [d.range.start.line, d.message]);
+      assert.ok(lines.some(([l, m]) => l === 2 && /Python test generator/.test(String(m))));
+      assert.ok(lines.some(([l, m]) => l === 3 && /no data today/.test(String(m))));
+      assert.ok(lines.some(([l, m]) => l === 4 && /must give a list of tests/.test(String(m))));
+    });
+  });
+
   describe('Ollama ids', () => {
     it('ollama:<model> and ollama:completion:<model> are the generate API; ollama:chat:<model> the chat API', () => {
       assert.deepEqual(resolveProviderId('ollama:llama3.1:8b'), { protocol: 'ollama-generate', provider: 'ollama', model: 'llama3.1:8b' });
