@@ -93,7 +93,13 @@ export function resolveProviderId(id: string): ResolvedProviderId {
       return { protocol: 'ollama-generate', provider: 'ollama', model: second === 'completion' ? rest : parts.slice(1).join(':') };
     case 'azure':
     case 'azureopenai':
-      if (second === 'chat' && rest) return { protocol: 'openai-chat', provider: 'azure', model: rest, azure: true };
+      // Not yet native: a deployment needs Azure's path (/openai/deployments/<name>?api-version=) and its key
+      // variables; sent as an OpenAI-compatible call it would go to the wrong path. Refused until it runs exactly.
+      if (second === 'chat' && rest)
+        return refuse(
+          `"${id}" is an Azure OpenAI deployment, which llm-workbench does not run natively yet (Azure's deployment path, api-version and AZURE_API_KEY)`,
+          DELEGATE,
+        );
       return refuse(
         `"${id}" is an Azure ${second || 'OpenAI'} provider llm-workbench does not run (it runs azure:chat:<deployment>)`,
         DELEGATE,

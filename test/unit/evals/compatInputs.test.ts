@@ -120,6 +120,17 @@ describe('eval inputs promptfoo runs (provider files, Ollama generate, code)', (
     });
   });
 
+  describe('Azure OpenAI', () => {
+    it('azure:chat:<deployment> is refused at its line with the delegation hint, never sent as a plain OpenAI-compatible call', () => {
+      const file = parse(
+        'prompts: ["hi"]\nproviders:\n  - id: azure:chat:my-gpt4o-deployment\n    config: { apiHost: x.openai.azure.com }\n',
+      );
+      const refusal = errors(file).find((d) => /Azure OpenAI deployment/.test(d.message));
+      assert.equal(refusal?.range.start.line, 2);
+      assert.match(refusal!.message, /--engine promptfoo/);
+    });
+  });
+
   describe('Ollama ids', () => {
     it('ollama:<model> and ollama:completion:<model> are the generate API; ollama:chat:<model> the chat API', () => {
       assert.deepEqual(resolveProviderId('ollama:llama3.1:8b'), { protocol: 'ollama-generate', provider: 'ollama', model: 'llama3.1:8b' });
