@@ -64,6 +64,14 @@ const builds = [
     entryPoints: { 'catalog/models': 'src/core/models/data/litellmCatalog.json' },
     outdir: 'dist',
   },
+  // Code nothing on activation needs, each its own file beside extension.js, required on first use through
+  // src/features/lazyBundle.ts: the eval engine (YAML parsers, nunjucks, ajv, glob, the assertions) on the first eval
+  // file parsed or run, the gateway (router, retries, breakers, validators, adapters) on the first model call.
+  {
+    ...node,
+    entryPoints: { evalEngine: 'src/features/evalTests/evalEngine.ts', gateway: 'src/core/gateway/createGateway.ts' },
+    outdir: 'dist',
+  },
   // OpenTelemetry export and the OTLP receiver: required by src/core/telemetry/loadRuntime.ts only when export or the
   // receiver is turned on, so the SDK is never parsed on activation or at CLI startup otherwise.
   { ...node, entryPoints: { telemetry: 'src/core/telemetry/telemetryRuntime.ts' }, outdir: 'dist' },
