@@ -2,6 +2,7 @@
 // `--production` minifies; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { createRequire } from 'node:module';
+import { writeSettingsValidators } from './scripts/settingsValidators.mjs';
 
 const requireFromHere = createRequire(import.meta.url);
 
@@ -28,6 +29,10 @@ const browser = {
   logLevel: 'warning',
   outdir: 'dist/webview',
 };
+
+// The settings validators, compiled by ajv from package.json's settings schema (src/core/config/readSettings.ts uses
+// them): regenerated here so a build never runs with a schema older than package.json.
+if (writeSettingsValidators()) console.log('settings validators regenerated from package.json');
 
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
