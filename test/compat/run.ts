@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { startEmulator } from '../emulator/emulator';
 import type { RecordedRequest } from '../emulator/emulatorTypes';
 import { AnchorCache, type AnchorRun } from './anchorCache';
-import { compareRuns, type ConfigVerdict } from './compareRuns';
+import { compareRuns, withoutOptIn } from './compareRuns';
 import { prepareCopy, readCorpus, setsParam, type CorpusConfig } from './corpus';
 import { oursEnv, runOurs } from './oursRun';
 import { runProcess } from './processRun';
@@ -106,26 +106,6 @@ async function installPromptfoo(): Promise<RunContext['install']> {
   if (run.exitCode !== 0) throw new Error(`setup-promptfoo.sh failed (exit ${run.exitCode}):\n${run.stderr.slice(-2000)}`);
   const envFile = run.stdout.trim().split('\n').pop() ?? '';
   return JSON.parse(readFileSync(envFile, 'utf8')) as RunContext['install'];
-}
-
-/**
- * A config run with `oursArgs` agrees only if, without them, we refuse it as `withoutArgs` documents (positioned,
- * naming the feature): the opt-in is the user's decision, the default must never run differently.
- */
-function withoutOptIn(verdict: ConfigVerdict, optIn: string[], without: ConfigVerdict | undefined): void {
-  const problem = !without
-    ? 'not run'
-    : without.status !== 'refused'
-      ? `${without.status}: ${without.differences.map((d) => `${d.category}: ${d.detail}`).join(' | ') || 'ran the config'}`
-      : undefined;
-  if (problem === undefined && without) {
-    verdict.notes.push(`with ${optIn.join(' ')}; without it, refused as documented`);
-    return;
-  }
-  verdict.differences.push({ category: `without ${optIn.join(' ')}: not the documented refusal`, detail: problem ?? '' });
-  verdict.status = 'differ';
-  verdict.differ = verdict.cases - verdict.refused;
-  verdict.agree = 0;
 }
 
 async function runConfig(config: CorpusConfig, context: RunContext, work: string): Promise<ConfigReport> {
