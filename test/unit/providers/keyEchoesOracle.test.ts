@@ -141,8 +141,10 @@ function randomText(rnd: () => number, keys: string[]): string {
 }
 
 describe('FragmentIndex: one pass over all keys and spellings, exactly the spans of the per-spelling scan', () => {
-  it('finds the same spans as the old scan on 1,500 random texts with embedded key pieces of every spelling', () => {
-    for (let seed = 1; seed <= 1500; seed++) {
+  it('finds the same spans as the old scan on 1,000 random texts with embedded key pieces of every spelling', function () {
+    // The old scan is the slow one (it is why this test exists): generous room on a loaded machine.
+    this.timeout(120_000);
+    for (let seed = 1; seed <= 1000; seed++) {
       const rnd = random(seed);
       const keys = randomKeys(rnd);
       const text = randomText(rnd, keys);
