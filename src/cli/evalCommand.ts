@@ -48,7 +48,8 @@ Options:
   --min-pass-rate R     quality gate for the recommendation, 0..1 (default: the file's minPassRate, else 1.0)
   --calls-per-day N     calls per day for the monthly cost estimate (default: the file's callsPerDay, else settings)
   --no-code             skip code from eval files (javascript assertions, transforms, nunjucksFilters)
-  --allow-file-endpoints  let eval files name the key variable sent to their own endpoints (apiKeyEnvar)
+  --allow-file-endpoints  let eval files send keys to endpoints they name: your usual key to their apiBaseUrl/apiHost,
+                        or the variable they name (apiKeyEnvar), as promptfoo does
   --allow-outside-reads   let file:// references read outside the eval file's folder tree
   --max-file-size MB    largest file an eval reads (prompts, vars, tests; default 50)
   --no-code             skip javascript/python assertions and transforms instead of running them

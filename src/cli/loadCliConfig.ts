@@ -98,10 +98,15 @@ export function loadCliConfig(options: LoadCliConfigOptions): CliConfig {
   const guarded = (provider: ProviderConfig | undefined): provider is ProviderConfig & { baseUrl: string } =>
     provider !== undefined && !options.allowConfigEndpoints && isFileEndpoint(provider, fileEndpoints, options.env);
 
+  // A vendor an eval file names by prefix (`mistral:`) need not be in the settings: its usual variable holds its key.
+  const providerFor = (providerId: string): ProviderConfig | undefined =>
+    config.providers.find((p) => p.id === providerId) ??
+    (SETTINGS_VENDORS.some((v) => v.prefix === providerId) ? { id: providerId, kind: 'openai-compatible' } : undefined);
+
   return {
     config,
     keys: async (providerId) => {
-      const provider = config.providers.find((p) => p.id === providerId);
+      const provider = providerFor(providerId);
       if (guarded(provider)) return undefined;
       for (const name of provider ? keyVariables(provider) : []) {
         const value = options.env[name]?.trim();
@@ -110,7 +115,7 @@ export function loadCliConfig(options: LoadCliConfigOptions): CliConfig {
       return undefined;
     },
     keyHint: (providerId) => {
-      const provider = config.providers.find((p) => p.id === providerId);
+      const provider = providerFor(providerId);
       if (guarded(provider)) {
         const envUrl = ENV_BASE_URLS[provider.id];
         return `its base URL ${provider.baseUrl} comes from ${where}, and keys from the environment are sent only to endpoints your environment names (or the provider's default): pass --allow-config-endpoints if you trust that file${envUrl ? `, or set ${envUrl} to that URL` : ''}`;

@@ -229,3 +229,23 @@ function firstErrors(text: string): string {
   const errors = text.split('\n').filter((l) => / error: /.test(l));
   return clip((errors.length ? errors : text.split('\n')).slice(0, 2).join(' | '), 300);
 }
+
+/**
+ * A config run with `oursArgs` agrees only if, without them, we refuse it as `withoutArgs` documents (positioned,
+ * naming the feature): the opt-in is the user's decision, the default must never run differently.
+ */
+export function withoutOptIn(verdict: ConfigVerdict, optIn: string[], without: ConfigVerdict | undefined): void {
+  const problem = !without
+    ? 'not run'
+    : without.status !== 'refused'
+      ? `${without.status}: ${without.differences.map((d) => `${d.category}: ${d.detail}`).join(' | ') || 'ran the config'}`
+      : undefined;
+  if (problem === undefined && without) {
+    verdict.notes.push(`with ${optIn.join(' ')}; without it, refused as documented`);
+    return;
+  }
+  verdict.differences.push({ category: `without ${optIn.join(' ')}: not the documented refusal`, detail: problem ?? '' });
+  verdict.status = 'differ';
+  verdict.differ = verdict.cases - verdict.refused;
+  verdict.agree = 0;
+}

@@ -11,6 +11,12 @@ export interface CompatSidecar {
   env?: Record<string, string>;
   /** Only where we refuse on purpose: the substring the refusal must contain, and why. Never an expected "differ". */
   refusal?: Refusal;
+  /**
+   * The user's explicit opt-in our CLI needs to run the config as promptfoo runs it (`--allow-file-endpoints`): with
+   * these arguments the run must agree. It needs `withoutArgs`: without them our run must be that documented refusal.
+   */
+  oursArgs?: string[];
+  withoutArgs?: { refusal: Refusal };
 }
 
 export interface CorpusConfig {

@@ -16,9 +16,11 @@ export async function runOurs(
   env: NodeJS.ProcessEnv,
   providerOrder: string[],
   timeoutMs: number,
+  extraArgs: readonly string[] = [],
 ): Promise<ProcessResult & { cases: CaseResult[] }> {
   const out = join(dir, '.ours-results.jsonl');
-  const run = await runProcess(process.execPath, [cli, 'eval', 'promptfooconfig.yaml', '--no-cache', '-j', '4', '--json', out], {
+  const args = [cli, 'eval', 'promptfooconfig.yaml', '--no-cache', '-j', '4', '--json', out, ...extraArgs];
+  const run = await runProcess(process.execPath, args, {
     cwd: dir,
     env,
     timeoutMs,

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { startEmulator } from '../emulator/emulator';
 import type { RecordedRequest } from '../emulator/emulatorTypes';
 import { AnchorCache, type AnchorRun } from './anchorCache';
-import { compareRuns } from './compareRuns';
+import { compareRuns, withoutOptIn } from './compareRuns';
 import { prepareCopy, readCorpus, setsParam, type CorpusConfig } from './corpus';
 import { oursEnv, runOurs } from './oursRun';
 import { runProcess } from './processRun';
@@ -112,8 +112,8 @@ async function runConfig(config: CorpusConfig, context: RunContext, work: string
   const emulator = await startEmulator();
   try {
     for (const { match, reply } of config.sidecar.replies ?? []) emulator.rule(match, reply);
-    const dirs = { promptfoo: join(work, 'promptfoo'), ours: join(work, 'ours') };
-    const env = (tool: 'promptfoo' | 'ours') => providerEnv(`${emulator.url}/client/${tool}`, config.sidecar.env ?? {});
+    const dirs = { promptfoo: join(work, 'promptfoo'), ours: join(work, 'ours'), oursDefault: join(work, 'ours-default') };
+    const env = (tool: 'promptfoo' | 'ours' | 'ours-default') => providerEnv(`${emulator.url}/client/${tool}`, config.sidecar.env ?? {});
     const byClient = (client: string): RecordedRequest[] => emulator.requests.filter((r) => r.client === client);
     const anchor = async (): Promise<AnchorRun> => {
       const kept = context.fresh ? undefined : context.anchors.get(config);
@@ -138,19 +138,29 @@ async function runConfig(config: CorpusConfig, context: RunContext, work: string
       if (!pf.timedOut) context.anchors.set(config, run);
       return run;
     };
-    const ours = async () => {
-      mkdirSync(dirs.ours, { recursive: true });
-      prepareCopy(config, join(dirs.ours, 'config'), `${emulator.url}/client/ours`);
-      return runOurs(
+    // `client` names the run in the emulator's log: the default run (without oursArgs) keeps its calls apart.
+    const ours = async (client: 'ours' | 'ours-default', dir: string, args: readonly string[]) => {
+      mkdirSync(dir, { recursive: true });
+      prepareCopy(config, join(dir, 'config'), `${emulator.url}/client/${client}`);
+      const run = await runOurs(
         join(ROOT, 'dist', 'cli.js'),
-        join(dirs.ours, 'config'),
-        oursEnv(join(dirs.ours, 'home'), env('ours')),
+        join(dir, 'config'),
+        oursEnv(join(dir, 'home'), env(client)),
         config.providerOrder,
         TIMEOUT_MS,
+        args,
       );
+      return { ...run, requests: byClient(client) };
     };
-    const [pf, our] = await Promise.all([anchor(), ours()]);
-    const verdict = compareRuns(pf, { ...our, requests: byClient('ours') }, config.sidecar.refusal, (name) => setsParam(config, name));
+    const optIn = config.sidecar.oursArgs;
+    const [pf, our, ourDefault] = await Promise.all([
+      anchor(),
+      ours('ours', dirs.ours, optIn ?? []),
+      optIn ? ours('ours-default', dirs.oursDefault, []) : undefined,
+    ]);
+    const explicit = (name: string) => setsParam(config, name);
+    const verdict = compareRuns(pf, our, config.sidecar.refusal, explicit);
+    if (optIn) withoutOptIn(verdict, optIn, ourDefault && compareRuns(pf, ourDefault, config.sidecar.withoutArgs?.refusal, explicit));
     const reused = Boolean((pf as { reused?: boolean }).reused);
     return { config, verdict, promptfooMs: reused ? 0 : pf.ms, oursMs: our.ms, anchorReused: reused };
   } finally {

@@ -305,7 +305,7 @@ describe('llm-workbench eval (CLI)', function () {
     assert.match(run.stdout, /^1 case: 1 passed, 0 failed;/m);
   });
 
-  it("an apiBaseUrl from the eval file never receives the user's key; a key written in the file does (issue 12)", async () => {
+  it("an apiBaseUrl from the eval file never receives the user's key unless --allow-file-endpoints: refused at its line, never run keyless; a key written in the file does (issue 12)", async () => {
     writeFileSync(
       join(dir, 'settings.json'),
       JSON.stringify({ 'llmWorkbench.providers': [{ id: 'openai', kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1' }] }),
@@ -315,8 +315,15 @@ describe('llm-workbench eval (CLI)', function () {
       `prompts: ["{{ticket}}"]\nproviders:\n  - id: openai:chat:gpt-4o-mini\n    config: { apiBaseUrl: "${emulator.openaiBaseUrl}" }\ntests:\n  - vars: { ticket: "I was charged twice" }\n    assert: [{ type: equals, value: billing }]\n`,
     );
     const run = await cli([file]);
-    assert.match(run.stderr, /base\.eval\.yaml:4:15: warning: .*an endpoint chosen by the eval file: your own key is not sent there/);
-    assert.equal(emulator.requests[0].headers.authorization, undefined, 'OPENAI_API_KEY must not reach a file-chosen endpoint');
+    assert.equal(run.code, 2, run.stderr + run.stdout);
+    assert.match(
+      run.stderr,
+      /base\.eval\.yaml:4:15: error: `apiBaseUrl: .*` is an endpoint chosen by the eval file, where promptfoo would send your OPENAI_API_KEY.*--allow-file-endpoints/,
+    );
+    assert.equal(emulator.requests.length, 0, 'no call at all: neither with the key nor silently without it');
+    const trusting = await cli([file, '--allow-file-endpoints', '--no-cache']);
+    assert.equal(trusting.code, 0, trusting.stderr + trusting.stdout);
+    assert.equal(emulator.requests.at(-1)!.headers.authorization, 'Bearer sk-test', 'the user allowed what promptfoo does');
     const json = join(dir, 'out.jsonl');
     const withKey = write(
       'key.eval.yaml',

@@ -135,6 +135,11 @@ function endpointOf(spec: ProviderSpec, base: string, providers: ProviderConfig[
 
 function keyPlan(spec: ProviderSpec, base: string, trusted: boolean, policy: EvalKeyPolicy, problems: EvalDiagnostic[]): KeyPlan {
   const where = spec.keyLocation ?? spec.apiBaseUrlLocation ?? spec.location;
+  const xaiOverride = (spec.baseUrlFromFile && !trusted) || (spec.key?.kind === 'file-env' && spec.key.variable !== 'XAI_API_KEY');
+  if (spec.vendor === 'xai' && xaiOverride) {
+    xaiIgnores(spec, problems);
+    return { kind: 'none' };
+  }
   if (spec.key?.kind === 'file') return { kind: 'literal', key: spec.key.apiKey };
   if (spec.key?.kind === 'file-env') {
     const own = ownKeyVariables(spec, base).includes(spec.key.variable);
@@ -151,14 +156,33 @@ function keyPlan(spec: ProviderSpec, base: string, trusted: boolean, policy: Eva
     return { kind: 'env', variable: spec.key.variable };
   }
   if (trusted) return { kind: 'user', provider: base };
+  // promptfoo sends the provider's usual key to the file's endpoint; the user may allow exactly that.
+  if (policy.allowFileEndpoints) return { kind: 'user', provider: base };
   const at = spec.apiBaseUrlLocation ?? spec.location;
+  const variable = ownKeyVariables(spec, base)[0] ?? 'API key';
   problems.push({
-    severity: 'warning',
+    severity: 'error',
     file: at.file,
     range: at.range,
-    message: `${spec.label} calls ${spec.apiBaseUrl}, an endpoint chosen by the eval file: your own key is not sent there (the call goes without one). Put the key in \`config.apiKey\`, or name it with \`apiKeyEnvar\` and pass --allow-file-endpoints`,
+    message: `\`apiBaseUrl: ${spec.apiBaseUrl}\` is an endpoint chosen by the eval file, where promptfoo would send your ${variable}; a file (e.g. from a pull request) may not choose where your keys go — put that endpoint's own key in \`config.apiKey\`, or pass --allow-file-endpoints if you trust this file (in the editor: a trusted workspace and a one-time confirmation)`,
   });
   return { kind: 'none' };
+}
+
+/**
+ * promptfoo 0.123.1's xai provider always calls https://api.x.ai/v1 (or `https://<region>.api.x.ai/v1` from a nested
+ * `config.config.region`) with XAI_API_KEY: it overwrites `apiBaseUrl`, `apiHost` and `apiKeyEnvar`. Calling the
+ * file's endpoint would differ from promptfoo, and calling api.x.ai would ignore the line the user wrote: refuse it.
+ */
+function xaiIgnores(spec: ProviderSpec, problems: EvalDiagnostic[]): void {
+  const at = (spec.baseUrlFromFile ? spec.apiBaseUrlLocation : spec.keyLocation) ?? spec.location;
+  const what = spec.baseUrlFromFile ? `\`apiBaseUrl\`/\`apiHost\`` : `\`apiKeyEnvar\``;
+  problems.push({
+    severity: 'error',
+    file: at.file,
+    range: at.range,
+    message: `${what} is ignored by promptfoo's xai provider (it always calls https://api.x.ai/v1 with XAI_API_KEY): remove it to call xAI, or use \`openai:chat:<model>\` with \`apiBaseUrl\` for another OpenAI-compatible endpoint`,
+  });
 }
 
 /** The variables a provider reads its key from by default: the vendor's, or OPENAI_/ANTHROPIC_API_KEY. */

@@ -28,8 +28,9 @@ export function keySpellings(key: string): KeySpelling[] {
   add(key, whole(key, 1));
   const json = JSON.stringify(key).slice(1, -1);
   add(json, whole(json, json.length / key.length));
-  const uri = encodeURIComponent(key);
-  add(uri, whole(uri, uri.length / key.length));
+  // A lone surrogate has no URI encoding (encodeURIComponent throws), so no echo can spell it that way.
+  const uri = uriEncoded(key);
+  if (uri !== undefined) add(uri, whole(uri, uri.length / key.length));
   const bytes = Buffer.from(key, 'utf8');
   for (const upper of [true, false]) {
     const hex = (n: number) => (upper ? n.toString(16).toUpperCase() : n.toString(16)).padStart(2, '0');
@@ -47,6 +48,14 @@ export function keySpellings(key: string): KeySpelling[] {
   return [...spellings].map(([text, minFragment]) => ({ text, minFragment }));
 }
 
+function uriEncoded(key: string): string | undefined {
+  try {
+    return encodeURIComponent(key);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The base64 characters that depend only on the key's own bytes, for the key starting at byte offset 0, 1 or 2 of a
  * 3-byte group: whatever surrounds the key in the encoded blob, one of these three appears in it verbatim.
@@ -62,37 +71,116 @@ function base64Cores(bytes: Buffer): string[] {
   return cores;
 }
 
+/** One spelling of one key as the scan uses it: its text and the length of the shortest fragment redacted. */
+interface IndexedSpelling {
+  text: string;
+  size: number;
+}
+
+/** Fragments of one size, by their text: which spellings hold each and where each starts in them. */
+interface SizeGroup {
+  size: number;
+  /** piece -> pairs (spelling number, start in that spelling), flattened, grouped by spelling. */
+  pieces: Map<string, number[]>;
+}
+
+const HASH_BASE = 0x01000193;
+
+/** Polynomial hash of `text[from, from + length)`, as the rolling hash in `spans` computes it. */
+function windowHash(text: string, from: number, length: number): number {
+  let h = 0;
+  for (let i = from; i < from + length; i++) h = (Math.imul(h, HASH_BASE) + text.charCodeAt(i)) | 0;
+  return h;
+}
+
 /**
- * Spans of `text` that are fragments (of at least `minFragment` characters) of `spelling`, or the whole spelling.
- * Greedy left to right, each span as long as it goes, so a key clipped at either end is still covered.
+ * Every spelling of every key, indexed once so a text is scanned in one pass whatever the number of keys and
+ * spellings. A rolling hash over the shortest fragment length finds the few positions where a fragment can start
+ * (any fragment begins with a window of that length of its spelling); only there are the fragments of each length
+ * looked up. Per spelling the result is exactly the greedy left-to-right scan: at each position not already inside a
+ * span of that spelling, a span as long as any occurrence of the piece extends, then on from its end.
  */
-export function fragmentSpans(text: string, spelling: KeySpelling): Array<[number, number]> {
-  const { text: s, minFragment } = spelling;
-  const size = Math.min(minFragment, s.length);
-  if (text.length < size) return [];
-  // Where each `size`-long piece of the spelling starts in it.
-  const starts = new Map<string, number[]>();
-  for (let i = 0; i + size <= s.length; i++) {
-    const piece = s.slice(i, i + size);
-    const list = starts.get(piece);
-    if (list) list.push(i);
-    else starts.set(piece, [i]);
-  }
-  const spans: Array<[number, number]> = [];
-  for (let i = 0; i + size <= text.length;) {
-    const candidates = starts.get(text.slice(i, i + size));
-    if (!candidates) {
-      i++;
-      continue;
+export class FragmentIndex {
+  private readonly spellings: IndexedSpelling[] = [];
+  private readonly groups: SizeGroup[] = [];
+  private readonly starts = new Set<number>();
+  private readonly window: number;
+  /** HASH_BASE ** (window - 1), to drop the character leaving the window. */
+  private readonly lead: number;
+
+  constructor(spellings: Iterable<KeySpelling>) {
+    const seen = new Set<string>();
+    for (const { text, minFragment } of spellings) {
+      const size = Math.min(minFragment, text.length);
+      const id = `${size}:${text}`;
+      if (size <= 0 || seen.has(id)) continue;
+      seen.add(id);
+      this.spellings.push({ text, size });
     }
-    let end = i + size;
-    for (const at of candidates) {
-      let k = size;
-      while (i + k < text.length && at + k < s.length && text[i + k] === s[at + k]) k++;
-      end = Math.max(end, i + k);
-    }
-    spans.push([i, end]);
-    i = end;
+    this.window = this.spellings.length === 0 ? 1 : Math.min(...this.spellings.map((s) => s.size));
+    this.lead = 1;
+    for (let i = 1; i < this.window; i++) this.lead = Math.imul(this.lead, HASH_BASE);
+    const bySize = new Map<number, SizeGroup>();
+    this.spellings.forEach(({ text, size }, n) => {
+      let group = bySize.get(size);
+      if (!group) bySize.set(size, (group = { size, pieces: new Map() }));
+      for (let at = 0; at + size <= text.length; at++) {
+        const piece = text.slice(at, at + size);
+        const list = group.pieces.get(piece);
+        if (list) list.push(n, at);
+        else group.pieces.set(piece, [n, at]);
+      }
+      this.forEachWindowHash(text, (h) => this.starts.add(h));
+    });
+    this.groups = [...bySize.values()];
   }
-  return spans;
+
+  /** Spans of `text` that are fragments of a spelling (or a whole spelling); they may overlap. */
+  spans(text: string): Array<[number, number]> {
+    const spans: Array<[number, number]> = [];
+    if (this.spellings.length === 0) return spans;
+    // Per spelling: the first position its scan looks at again (the end of its last span).
+    const next = new Array<number>(this.spellings.length).fill(0);
+    this.forEachWindowHash(text, (h, i) => {
+      if (this.starts.has(h)) this.spansAt(text, i, next, spans);
+    });
+    return spans;
+  }
+
+  /** The rolling hash of every `window`-long run of `text`, with where it starts. */
+  private forEachWindowHash(text: string, each: (hash: number, at: number) => void): void {
+    const w = this.window;
+    if (text.length < w) return;
+    let h = windowHash(text, 0, w);
+    for (let i = 0; ; i++) {
+      each(h, i);
+      if (i + w >= text.length) return;
+      h = (Math.imul(h - Math.imul(text.charCodeAt(i), this.lead), HASH_BASE) + text.charCodeAt(i + w)) | 0;
+    }
+  }
+
+  private spansAt(text: string, i: number, next: number[], spans: Array<[number, number]>): void {
+    for (const { size, pieces } of this.groups) {
+      if (i + size > text.length) continue;
+      const found = pieces.get(text.slice(i, i + size));
+      if (!found) continue;
+      for (let k = 0; k < found.length;) {
+        const n = found[k];
+        if (next[n] > i) {
+          while (k < found.length && found[k] === n) k += 2;
+          continue;
+        }
+        const s = this.spellings[n].text;
+        let end = i + size;
+        for (; k < found.length && found[k] === n; k += 2) {
+          const at = found[k + 1];
+          let m = size;
+          while (i + m < text.length && at + m < s.length && text.charCodeAt(i + m) === s.charCodeAt(at + m)) m++;
+          end = Math.max(end, i + m);
+        }
+        spans.push([i, end]);
+        next[n] = end;
+      }
+    }
+  }
 }

@@ -1,6 +1,6 @@
 import type { KeySource, ProviderAdapter } from './adapter';
 import type { ChatEvent, ChatRequest } from './chat';
-import { keySpellings, fragmentSpans } from './keyEchoes';
+import { FragmentIndex, keySpellings } from './keyEchoes';
 import { ProviderError } from './providerError';
 
 export const REDACTED = '[redacted]';
@@ -24,15 +24,30 @@ const NAMED_SECRET = /\b((?:x-)?api[_-]?key|access[_-]?token|secret|password)(["
  * still removed. Run it before clipping or encoding text, and again on what leaves (reports, logs): it is idempotent.
  */
 export function redactSecrets(text: string, knownKeys: Iterable<string> = []): string {
-  const spans: Array<[number, number]> = [];
-  for (const key of new Set([...knownKeys].map((k) => k.trim()).filter((k) => k.length >= 4))) {
-    for (const spelling of keySpellings(key)) spans.push(...fragmentSpans(text, spelling));
-  }
-  let out = replaceSpans(text, spans);
+  let out = replaceSpans(text, fragmentIndexFor(knownKeys).spans(text));
   out = out.replace(KEY_LIKE, REDACTED).replace(URL_CREDENTIALS, `$1${REDACTED}@`);
   return out.replace(NAMED_SECRET, (match, name: string, separator: string, value: string) =>
     value.startsWith(REDACTED) ? match : `${name}${separator}${REDACTED}`,
   );
+}
+
+/** Indexes of recent key sets: callers pass the same few sets (the keys a gateway used, a report's keys) again and again. */
+const indexes = new Map<string, FragmentIndex>();
+const MAX_INDEXES = 16;
+
+function fragmentIndexFor(knownKeys: Iterable<string>): FragmentIndex {
+  const keys = [...new Set([...knownKeys].map((k) => k.trim()).filter((k) => k.length >= 4))];
+  const id = JSON.stringify(keys);
+  let index = indexes.get(id);
+  if (index) {
+    // Most recently used last, so the oldest is the one dropped.
+    indexes.delete(id);
+  } else {
+    index = new FragmentIndex(keys.flatMap((key) => keySpellings(key)));
+    if (indexes.size >= MAX_INDEXES) indexes.delete(indexes.keys().next().value as string);
+  }
+  indexes.set(id, index);
+  return index;
 }
 
 /** Replaces the (possibly overlapping) spans with one `[redacted]` each after merging them. */

@@ -194,15 +194,17 @@ function caseLines(p: PreparedFile): number[] {
 }
 
 /**
- * A file that names key variables for its own endpoints (`apiKeyEnvar`), or that only the workspace's promptfoo can
+ * A file that names key variables for its own endpoints (`apiKeyEnvar`) or calls its own endpoint with the user's key
+ * (`apiBaseUrl` without `apiKey`), or that only the workspace's promptfoo can
  * run (promptfoo runs it with the whole environment and its code), may do so only in a trusted workspace, after the
  * user said yes once for that file (remembered in the workspace state).
  */
 async function allowFileEndpoints(deps: EvalRunDeps, file: EvalFile): Promise<boolean> {
-  const named = file.providers.filter((p) => p.key?.kind === 'file-env');
+  // apiKeyEnvar, or an endpoint of the file's with no key of its own (promptfoo would send the provider's usual key).
+  const named = file.providers.filter((p) => p.key?.kind === 'file-env' || (p.baseUrlFromFile && !p.key));
   const delegated = Boolean(file.needsPromptfoo);
   if ((named.length === 0 && !delegated) || !vscode.workspace.isTrusted) return false;
-  const targets = named.map((p) => `${p.key!.kind === 'file-env' ? p.key!.variable : ''} → ${p.apiBaseUrl ?? p.label}`);
+  const targets = named.map((p) => `${p.key?.kind === 'file-env' ? p.key.variable : `your ${p.label} key`} → ${p.apiBaseUrl ?? p.label}`);
   const memo = `llmWorkbench.evals.fileEndpoints:${file.path}:${targets.join(',')}${delegated ? ':promptfoo' : ''}`;
   if (deps.state?.get<boolean>(memo)) return true;
   const asks = [

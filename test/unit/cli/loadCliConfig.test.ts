@@ -119,6 +119,15 @@ describe('CLI configuration', () => {
     assert.equal(cli.keyHint('openai'), 'set OPENAI_API_KEY in the environment');
   });
 
+  it('a vendor an eval file names by prefix, absent from the settings, takes its usual variable (TOGETHER_API_KEY for togetherai)', async () => {
+    const cli = load(undefined, { MISTRAL_API_KEY: 'mk-1', TOGETHER_API_KEY: 'tg-2' });
+    assert.equal(await cli.keys('mistral'), 'mk-1');
+    assert.equal(await cli.keys('togetherai'), 'tg-2');
+    assert.equal(await cli.keys('groq'), undefined);
+    assert.equal(cli.keyHint('groq'), 'set GROQ_API_KEY in the environment');
+    assert.equal(await cli.keys('not-a-vendor'), undefined);
+  });
+
   describe("a base URL from the --config file never receives the environment's keys unless allowed", () => {
     const attacker = {
       'llmWorkbench.providers': [

@@ -6,7 +6,7 @@ import { parseEvalText } from '../../../src/core/evals/parseEvalFile';
 describe('editor-only eval diagnostics', () => {
   const config = { ...defaultConfig(), providers: [{ id: 'openai', kind: 'openai' as const }] };
 
-  it('warns at the apiBaseUrl line that the file-chosen endpoint does not get your key', () => {
+  it('refuses at the apiBaseUrl line in an untrusted workspace (your key would go there); a trusted one confirms at run time', () => {
     const text = [
       'prompts: ["Say {{ x }}"]',
       'providers:',
@@ -22,10 +22,11 @@ describe('editor-only eval diagnostics', () => {
     assert.equal(file.diagnostics.length, 0, JSON.stringify(file.diagnostics));
     const extra = editorOnlyDiagnostics(file, config);
     assert.equal(extra.length, 1);
-    assert.equal(extra[0].severity, 'warning');
-    assert.match(extra[0].message, /your own key is not sent there/);
+    assert.equal(extra[0].severity, 'error');
+    assert.match(extra[0].message, /endpoint chosen by the eval file, where promptfoo would send your OPENAI_API_KEY.*trusted workspace/);
     assert.equal(extra[0].file, '/ws/a.eval.yaml');
     assert.deepEqual(extra[0].range.start, { line: 6, column: 6 });
+    assert.deepEqual(editorOnlyDiagnostics(file, config, true), []);
   });
 
   it('apiKeyEnvar is an error in an untrusted workspace, and allowed (to confirm at run time) in a trusted one', () => {

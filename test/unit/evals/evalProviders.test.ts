@@ -19,19 +19,56 @@ describe('eval providers in the gateway configuration', () => {
     '/w/a.eval.yaml',
   );
 
-  it("gives an apiBaseUrl entry a provider of its own, and never the user's key (issue 12: the file chose that endpoint)", async () => {
+  it("gives an apiBaseUrl entry a provider of its own; the user's key goes there only with --allow-file-endpoints, else the line is refused (issue 12: never keyless)", async () => {
     const config = { ...defaultConfig(), providers: [{ id: 'openai', kind: 'openai' as const }] };
     const result = withEvalProviders(config, [file]);
     const derived = result.config.providers.find((p) => p.baseUrl === 'http://127.0.0.1:4000/v1')!;
-    assert.deepEqual(derived, { id: 'openai-eval-1', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:4000/v1' });
+    assert.equal(derived.id, 'openai-eval-1');
     assert.equal(result.refFor(file.providers[1]), 'openai-eval-1:gpt-4o');
     assert.equal(result.refFor(file.providers[0]), 'openai:gpt-4o-mini');
     assert.equal(result.sourceOf('openai-eval-1'), 'openai');
     const keys = result.keys(async (id) => (id === 'openai' ? 'sk-openai' : undefined));
     assert.equal(await keys('openai-eval-1'), undefined);
     assert.equal(await keys('openai'), 'sk-openai');
-    assert.match(result.problems[0].message, /endpoint chosen by the eval file: your own key is not sent there/);
+    assert.equal(result.problems.length, 1);
+    assert.equal(result.problems[0].severity, 'error');
+    assert.equal(result.problems[0].range.start.line, 4, 'at the apiBaseUrl line');
+    assert.match(
+      result.problems[0].message,
+      /apiBaseUrl: http:\/\/127\.0\.0\.1:4000\/v1.*your OPENAI_API_KEY.*config\.apiKey.*--allow-file-endpoints/,
+    );
     assert.equal(config.providers.length, 1, 'the original configuration is untouched');
+    const allowed = withEvalProviders(config, [file], [], { allowFileEndpoints: true });
+    assert.deepEqual(allowed.problems, []);
+    assert.equal(allowed.config.providers.find((p) => p.id === 'openai-eval-1')!.kind, 'openai');
+    assert.equal(await allowed.keys(async (id) => (id === 'openai' ? 'sk-openai' : undefined))('openai-eval-1'), 'sk-openai');
+  });
+
+  it("a vendor at its own default host keeps the user's key; elsewhere it is refused without the flag; xai's apiBaseUrl is refused always (promptfoo ignores it)", async () => {
+    const text = (id: string, url: string) => `prompts: [hi]\nproviders:\n  - id: ${id}\n    config: { apiBaseUrl: "${url}" }\n`;
+    const run = (id: string, url: string, allow = false) =>
+      withEvalProviders({ ...defaultConfig(), providers: [] }, [parseEvalText(text(id, url), '/w/a.eval.yaml')], [], {
+        allowFileEndpoints: allow,
+      });
+    const ownFile = parseEvalText(text('mistral:mistral-small-latest', 'https://api.mistral.ai/v1/'), '/w/a.eval.yaml');
+    const own = withEvalProviders({ ...defaultConfig(), providers: [] }, [ownFile]);
+    assert.deepEqual(own.problems, []);
+    assert.equal(own.refFor(ownFile.providers[0]), 'mistral:mistral-small-latest', "the vendor's own provider, the user's key");
+    for (const vendor of ['groq', 'mistral', 'togetherai', 'openrouter', 'fireworks', 'cerebras']) {
+      const elsewhere = run(`${vendor}:some-model`, 'http://127.0.0.1:4000/v1');
+      assert.equal(elsewhere.problems.length, 1, vendor);
+      assert.match(elsewhere.problems[0].message, /endpoint chosen by the eval file.*_API_KEY.*--allow-file-endpoints/, vendor);
+      const allowed = run(`${vendor}:some-model`, 'http://127.0.0.1:4000/v1', true);
+      assert.deepEqual(allowed.problems, [], vendor);
+      assert.equal(await allowed.keys(async (id) => `key-for-${id}`)(`${vendor}-eval-1`), `key-for-${vendor}`, vendor);
+    }
+    for (const allow of [false, true]) {
+      const xai = run('xai:grok-3-mini', 'http://127.0.0.1:4000/v1', allow);
+      assert.equal(xai.problems.length, 1);
+      assert.equal(xai.problems[0].range.start.line, 3);
+      assert.match(xai.problems[0].message, /ignored by promptfoo's xai provider.*api\.x\.ai/);
+    }
+    assert.deepEqual(run('xai:grok-3-mini', 'https://api.x.ai/v1').problems, []);
   });
 
   it('adds the well-known providers the file names (models and graders) that the settings lack', () => {

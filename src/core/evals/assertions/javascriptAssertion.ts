@@ -1,4 +1,5 @@
-import { Script, createContext } from 'node:vm';
+import { Script } from 'node:vm';
+import { cannotChangeSharedState, runSandboxed } from './codeSandbox';
 import type { Check } from './assertionOutcome';
 
 export const DEFAULT_CODE_TIMEOUT_MS = 1000;
@@ -36,8 +37,8 @@ function lastTopLevelSemicolon(code: string): number {
 }
 
 /**
- * Runs a javascript assertion in a fresh `node:vm` context with a timeout. This isolates globals and stops runaway
- * loops; it is NOT a security boundary (vm code can escape), which is why the runner only calls it where the
+ * Runs a javascript assertion in a pristine `node:vm` context with a timeout (codeSandbox.ts: a shared one for code
+ * that cannot change it, else a fresh one). This isolates globals and stops runaway loops; it is NOT a security boundary (vm code can escape), which is why the runner only calls it where the
  * user allowed code to run (a trusted workspace; the CLI unless --no-code).
  *
  * Result mapping follows promptfoo: boolean -> pass/fail (score 1/0); number -> score, pass when >= threshold, or
@@ -53,9 +54,8 @@ export async function checkJavascript(
 ): Promise<Check> {
   let result: unknown;
   try {
-    const sandbox = createContext({ __output: output, __context: JSON.parse(JSON.stringify(context)) });
-    const script = compiledScript(code);
-    result = script.runInContext(sandbox, { timeout: timeoutMs });
+    const { script, reusable } = compiledScript(code);
+    result = runSandboxed(script, reusable, { __output: output, __context: JSON.parse(JSON.stringify(context)) }, timeoutMs);
     if (result && typeof (result as PromiseLike<unknown>).then === 'function')
       result = await withTimeout(result as Promise<unknown>, timeoutMs);
   } catch (error) {
@@ -108,19 +108,20 @@ export function javascriptResultCheck(result: unknown, negate: boolean, threshol
   };
 }
 
-const scripts = new Map<string, Script>();
+const scripts = new Map<string, { script: Script; reusable: boolean }>();
 
-/** Compiled once per distinct code; each run still gets a fresh context. */
-function compiledScript(code: string): Script {
-  let script = scripts.get(code);
-  if (!script) {
-    script = new Script(`(function (output, context) {\n${javascriptBody(code)}\n})(__output, __context)`, {
+/** Compiled (and screened for a shared context) once per distinct code; each run still sees a pristine context. */
+function compiledScript(code: string): { script: Script; reusable: boolean } {
+  let compiled = scripts.get(code);
+  if (!compiled) {
+    const script = new Script(`(function (output, context) {\n${javascriptBody(code)}\n})(__output, __context)`, {
       filename: 'javascript-assertion.js',
     });
+    compiled = { script, reusable: cannotChangeSharedState(code) };
     if (scripts.size > 1000) scripts.clear();
-    scripts.set(code, script);
+    scripts.set(code, compiled);
   }
-  return script;
+  return compiled;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -1,6 +1,7 @@
-import { Script, createContext } from 'node:vm';
+import { Script } from 'node:vm';
 import { pathToFileURL } from 'node:url';
 import type { ValueScript } from '../evalModel';
+import { cannotChangeSharedState, runSandboxed } from './codeSandbox';
 import { DEFAULT_CODE_TIMEOUT_MS } from './javascriptAssertion';
 import { runPythonFile } from './python/pythonRunner';
 
@@ -12,12 +13,12 @@ export interface ScriptContext {
   config?: Record<string, unknown>;
 }
 
-const transforms = new Map<string, Script>();
+const transforms = new Map<string, { script: Script; reusable: boolean }>();
 
 /**
  * An inline assertion `transform` (promptfoo src/util/transform.ts): one line is `return <expr>`, more lines are a
- * function body, over `output`, `context` ({vars, prompt: {label}}) and `process`. Runs in a fresh vm context with
- * the code time limit, like javascript assertions (not a security boundary: only where code may run).
+ * function body, over `output`, `context` ({vars, prompt: {label}}) and `process`. Runs in a pristine vm context
+ * (codeSandbox.ts) with the code time limit, like javascript assertions (not a security boundary: only where code may run).
  */
 export async function runInlineTransform(
   code: string,
@@ -25,17 +26,18 @@ export async function runInlineTransform(
   context: unknown,
   timeoutMs = DEFAULT_CODE_TIMEOUT_MS,
 ): Promise<unknown> {
-  let script = transforms.get(code);
-  if (!script) {
+  let compiled = transforms.get(code);
+  if (!compiled) {
     const body = code.includes('\n') ? code : `return ${code}`;
-    script = new Script(`(function (output, context, process) {\n${body}\n})(__output, __context, __process)`, {
+    const script = new Script(`(function (output, context, process) {\n${body}\n})(__output, __context, __process)`, {
       filename: 'assertion-transform.js',
     });
+    compiled = { script, reusable: cannotChangeSharedState(code) };
     if (transforms.size > 1000) transforms.clear();
-    transforms.set(code, script);
+    transforms.set(code, compiled);
   }
-  const sandbox = createContext({ __output: clone(output), __context: clone(context), __process: { env: { ...process.env } } });
-  let result = script.runInContext(sandbox, { timeout: timeoutMs });
+  const globals = { __output: clone(output), __context: clone(context), __process: { env: { ...process.env } } };
+  let result = runSandboxed(compiled.script, compiled.reusable, globals, timeoutMs);
   if (result && typeof (result as PromiseLike<unknown>).then === 'function')
     result = await withTimeout(result as Promise<unknown>, timeoutMs);
   return result;
