@@ -167,7 +167,8 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
     ...(maxFileMb ? { maxBytes: Math.round(maxFileMb * 1024 * 1024) } : {}),
   };
   const knownProviderIds = loaded.config.providers.map((p) => p.id);
-  const files = paths.map((p) => parseEvalFile(p, { fileRules, knownProviderIds }));
+  // Test generators (tests: file://tests.js) run while the file is read: not under --no-code.
+  const files = paths.map((p) => parseEvalFile(p, { fileRules, knownProviderIds, allowCode: !values['no-code'] }));
   const short = (path: string) => shortPath(path, io.cwd);
   const trust = { allowFileEndpoints: Boolean(values['allow-file-endpoints']), allowCode: !values['no-code'] };
   const plan = planEngines(files, engine, io.env, short, trust);
