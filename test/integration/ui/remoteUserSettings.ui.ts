@@ -165,6 +165,8 @@ async function editUserSettings(userDataDir: string, values: Record<string, unkn
   const { page } = workbench;
   const file = join(userDataDir, 'User', 'settings.json');
   const merged = { ...(JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>), ...values };
+  // Keyboard focus out of the chat webview, so F1 reaches the workbench.
+  await page.locator('.part.editor').click();
   await workbench.runCommand('Preferences: Open User Settings (JSON)');
   await workbench.waitForEditor('settings.json');
   await page.locator('.part.editor .monaco-editor .view-lines').first().click();
