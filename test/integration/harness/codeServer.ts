@@ -39,7 +39,21 @@ export interface CodeServerOptions {
   userSettings?: Record<string, unknown>;
   /** Extra environment for code-server and so for the extension host (test hooks, emulator URLs). */
   extraEnv?: Record<string, string>;
+  /**
+   * `disabled` (default): `--disable-workspace-trust`, every folder trusted. `untrusted`: workspace trust on (VS Code's
+   * own default) and the folder not trusted, so the window opens in Restricted Mode without asking: code-server sends
+   * the workbench `enableWorkspaceTrust: true` unless given `--disable-workspace-trust`, the trusted folders live in
+   * the browser's fresh storage (none), and `startupPrompt: never` opens it restricted instead of asking.
+   */
+  workspaceTrust?: 'disabled' | 'untrusted';
 }
+
+/** User settings of the `untrusted` mode: trust on, no modal at start-up, the Restricted Mode banner shown. */
+export const UNTRUSTED_USER_SETTINGS: Record<string, unknown> = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'always',
+};
 
 export interface RunningCodeServer {
   url: string;
@@ -47,6 +61,8 @@ export interface RunningCodeServer {
   workspaceUrl: string;
   userDataDir: string;
   logFile: string;
+  /** Leader of code-server's process group (the extension host is one of its members). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -68,7 +84,11 @@ export function prepareProfile(options: CodeServerOptions): { userDataDir: strin
   const userDataDir = join(root, 'user-data');
   const extensionsDir = join(root, 'extensions');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...QUIET_USER_SETTINGS, ...options.userSettings }, null, 2));
+  const trust = options.workspaceTrust === 'untrusted' ? UNTRUSTED_USER_SETTINGS : {};
+  writeFileSync(
+    join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify({ ...QUIET_USER_SETTINGS, ...trust, ...options.userSettings }, null, 2),
+  );
   execFileSync(
     options.env.node24,
     [options.env.codeServerEntry, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', options.vsix],
@@ -93,7 +113,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
       'none',
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(options.workspaceTrust === 'untrusted' ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       '--user-data-dir',
       userDataDir,
@@ -121,7 +141,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     await stop();
     throw new Error(`${(error as Error).message} (log: ${logFile})`, { cause: error });
   }
-  return { url, workspaceUrl: `${url}/?folder=${encodeURIComponent(options.workspace)}`, userDataDir, logFile, stop };
+  return { url, workspaceUrl: `${url}/?folder=${encodeURIComponent(options.workspace)}`, userDataDir, logFile, pid: child.pid!, stop };
 }
 
 async function waitForHealth(url: string, child: ReturnType<typeof spawn>, timeoutMs: number): Promise<void> {

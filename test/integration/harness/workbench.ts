@@ -56,14 +56,41 @@ export class Workbench {
 
   /** Opens a workspace file with Quick Open (Ctrl+P), as a user would, and waits for its editor. */
   async openFile(relativePath: string): Promise<void> {
+    await this.typeInQuickOpen(relativePath);
+    await this.page.keyboard.press('Enter');
+    await this.waitForEditor(relativePath);
+  }
+
+  /**
+   * Opens Quick Open and types the path until the file is listed first: Enter then opens it (what `openFile` does;
+   * split so a spec can start measuring just before the key press).
+   */
+  async typeInQuickOpen(relativePath: string): Promise<void> {
     await this.page.keyboard.press('Control+P');
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
-    await input.fill(relativePath);
     const name = relativePath.split('/').pop()!;
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 20_000 });
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+    // File search can answer before the workspace's files are indexed (a window just opened, a loaded machine): type
+    // the name again, which searches again, until the file is listed.
+    const deadline = Date.now() + 60_000;
+    for (let attempt = 0; ; attempt++) {
+      await input.fill(attempt % 2 === 0 ? relativePath : name);
+      const listed = await row.waitFor({ timeout: 10_000 }).then(
+        () => true,
+        () => false,
+      );
+      if (listed) break;
+      if (Date.now() > deadline) throw new Error(`Quick Open never listed ${relativePath}`);
+      await input.fill('');
+    }
     await this.page.waitForTimeout(200);
-    await input.press('Enter');
+    await input.focus();
+  }
+
+  /** Waits for the editor of a file just opened: its tab active and its text shown. */
+  async waitForEditor(relativePath: string): Promise<void> {
+    const name = relativePath.split('/').pop()!;
     await this.page.locator(`.tabs-container .tab.active`, { hasText: name }).waitFor({ timeout: 30_000 });
     await this.page.locator('.monaco-editor .view-lines').first().waitFor();
   }

@@ -136,6 +136,7 @@ async function evalFileIsNotAPrompt(name: string): Promise<void> {
   const text = await tooltip.first().innerText();
   assert.match(text, /What is sent are its prompts with each test’s vars/);
   assert.doesNotMatch(text, /budget:/, 'no front-matter advice for a file that has none');
+  await workbench.screenshot('eval-file-not-a-prompt');
   await workbench.page.keyboard.press('Escape');
   await workbench.page.mouse.move(700, 400);
 }
