@@ -91,10 +91,9 @@ const CASES: Case[] = [
   },
   {
     name: 'promptfoo type we do not run',
-    text: `${HEAD}tests:\n  - vars: { ticket: a }\n    assert:\n      - type: is-xml\n        value: a\n`,
+    text: `${HEAD}tests:\n  - vars: { ticket: a }\n    assert:\n      - type: meteor\n        value: a\n`,
     line: 5,
-    message:
-      /'is-xml' is a promptfoo type llm-workbench does not run natively \(promptfoo checks it with its own XML scanner.*--engine promptfoo/,
+    message: /'meteor' is a promptfoo type llm-workbench does not run natively \(needs the natural package.*--engine promptfoo/,
     fatal: false,
   },
   {

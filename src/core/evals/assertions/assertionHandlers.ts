@@ -20,6 +20,10 @@ import {
   resolveContext,
 } from './grading/ragGraded';
 import { checkSimilar, similarityMetric } from './grading/similarity';
+import { checkContainsHtml, checkIsHtml } from './structured/htmlChecks';
+import { checkPerplexity, checkPerplexityScore } from './structured/perplexity';
+import { checkContainsSql, checkIsSql, type SqlOptions } from './structured/sqlChecks';
+import { checkXml } from './structured/xmlChecks';
 
 /** Everything one check may read: the spec, its rendered value, the (transformed) output and the runtime. */
 export interface HandlerArgs {
@@ -63,6 +67,14 @@ const HANDLERS: Record<string, Handler> = {
   'word-count': ({ output, value, spec }) => checkWordCount(output, value, spec.negate),
   'is-refusal': ({ output, spec }) => checkIsRefusal(output, spec.negate),
   'finish-reason': ({ input, value, spec }) => checkFinishReason(input.stopReason, value, spec.negate),
+  'is-html': ({ output, spec }) => checkIsHtml(output, spec.negate),
+  'contains-html': ({ output, spec }) => checkContainsHtml(output, spec.negate),
+  'is-sql': ({ output, value, spec }) => checkIsSql(output, sqlOptions(value), spec.negate),
+  'contains-sql': ({ output, value, spec }) => checkContainsSql(output, sqlOptions(value), spec.negate),
+  'is-xml': ({ output, value, spec }) => checkXml('is-xml', output, value, spec.negate),
+  'contains-xml': ({ output, value, spec }) => checkXml('contains-xml', output, value, spec.negate),
+  perplexity: ({ input, spec }) => checkPerplexity(input.logProbs, spec.threshold, spec.negate),
+  'perplexity-score': ({ input, spec }) => checkPerplexityScore(input.logProbs, spec.threshold, spec.negate),
   'rouge-n': ({ output, value, spec }) => checkRougeN(output, value, spec.negate, spec.threshold),
   bleu: ({ output, value, spec }) => checkBleu(output, value, spec.negate, spec.threshold),
   javascript: ({ output, value, spec, runtime, context }) =>
@@ -198,6 +210,13 @@ async function runPython({ spec, value, runtime, context, rawOutput }: HandlerAr
   } catch (error) {
     return { pass: false, score: 0, reason: `Python code execution failed: ${(error as Error).message}` };
   }
+}
+
+/** promptfoo's is-sql value: a mapping {databaseType, allowedTables, allowedColumns}; anything else truthy is an error. */
+function sqlOptions(value: unknown): SqlOptions | undefined {
+  if (!value) return undefined;
+  if (typeof value !== 'object') throw new Error('is-sql assertion must have a object value.');
+  return value as SqlOptions;
 }
 
 function isMissing(context: ReturnType<typeof resolveContext>): context is { error: string } {

@@ -15,6 +15,8 @@ export interface AssertionInput {
   cached: boolean;
   /** Why the answer ended, when the provider said (finish-reason). */
   stopReason?: StopReason;
+  /** The answer's token logprobs, when the provider returned them (perplexity). */
+  logProbs?: number[];
   /** The test as written (description, vars, options), for script assertions' `context.test`. */
   test?: { description?: string; vars: Record<string, unknown> };
 }
