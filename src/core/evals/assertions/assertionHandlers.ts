@@ -77,11 +77,12 @@ const HANDLERS: Record<string, Handler> = {
   'perplexity-score': ({ input, spec }) => checkPerplexityScore(input.logProbs, spec.threshold, spec.negate),
   'rouge-n': ({ output, value, spec }) => checkRougeN(output, value, spec.negate, spec.threshold),
   bleu: ({ output, value, spec }) => checkBleu(output, value, spec.negate, spec.threshold),
-  javascript: ({ output, value, spec, runtime, context }) =>
+  // promptfoo hands javascript the output as it is (an object for tool calls or a json_schema answer).
+  javascript: ({ output, rawOutput, value, spec, runtime, context }) =>
     runtime.allowCode
       ? checkJavascript(
           String(value),
-          output,
+          typeof rawOutput === 'string' ? output : rawOutput,
           { vars: context.vars as Record<string, unknown>, prompt: String(context.prompt) },
           spec.negate,
           spec.threshold,

@@ -6,6 +6,8 @@ import type { EmbeddingReply, GraderReply } from './grading/graderCalls';
 /** What an assertion sees of one answer. */
 export interface AssertionInput {
   output: string;
+  /** The output when it is not text (tool calls, a json_schema answer): transforms and code see it as it is. */
+  rawOutput?: unknown;
   vars: Record<string, unknown>;
   /** The rendered prompt as sent (chat prompts as JSON), for `context.prompt`. */
   prompt: string;
@@ -65,11 +67,13 @@ export interface AssertionOutcome {
   components?: AssertionOutcome[];
   /** USD spent by a grader model, when one ran. */
   graderCostUsd?: number | null;
+  /** The check threw (promptfoo: the whole case is an error, not a failure). */
+  error?: boolean;
 }
 
 /** The part of an outcome a single check decides; the dispatcher adds type, weight and location. */
 export type Check = Pick<AssertionOutcome, 'pass' | 'score' | 'reason'> &
-  Partial<Pick<AssertionOutcome, 'expected' | 'actual' | 'skipped' | 'graderCostUsd'>>;
+  Partial<Pick<AssertionOutcome, 'expected' | 'actual' | 'skipped' | 'graderCostUsd' | 'error'>>;
 
 /** pass/fail checks score 1 or 0; `not-` flips the condition, as in promptfoo. */
 export function booleanCheck(condition: boolean, negate: boolean, failReason: string, negatedFailReason: string): Check {
