@@ -90,6 +90,7 @@ export async function runJob(job: Job, options: EvalRunOptions, shared: JobConte
   const runtime: AssertionRuntime = {
     allowCode: options.allowCode,
     fallbackGrader: options.grader,
+    defaultGrader: options.defaultGrader,
     testGrader: job.test.grader,
     grading: job.test.grading,
     codeTimeoutMs: options.codeTimeoutMs,

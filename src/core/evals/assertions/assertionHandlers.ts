@@ -2,7 +2,7 @@ import type { AssertionSpec } from '../evalModel';
 import type { AssertionInput, AssertionRuntime, Check } from './assertionOutcome';
 import { checkJavascript } from './javascriptAssertion';
 import { checkContainsJson, checkIsJson } from './jsonAssertions';
-import { NO_GRADER_MESSAGE } from './llmRubric';
+import { noGraderMessage } from './llmRubric';
 import { checkCost, checkLatency } from './metricAssertions';
 import { checkFinishReason, checkIsRefusal, checkWordCount } from './outputChecks';
 import { checkBleu, checkRougeN } from './overlapMetrics';
@@ -193,7 +193,8 @@ function rubricPromptOf(spec: AssertionSpec, runtime: AssertionRuntime): unknown
 function graded(grade: (a: HandlerArgs, calls: CountedGraderCalls) => Promise<GradedCheck>): Handler {
   return async (args) => {
     const calls = gradingCalls(args.spec, args.runtime);
-    if ('error' in calls) return { pass: false, score: 0, reason: calls.error === 'no-grader' ? NO_GRADER_MESSAGE : calls.error };
+    if ('error' in calls)
+      return { pass: false, score: 0, reason: calls.error === 'no-grader' ? noGraderMessage(args.runtime.defaultGrader) : calls.error };
     const check = await grade(args, calls);
     const { graderError: _ignored, ...rest } = check;
     return { ...rest, graderCostUsd: calls.spent() };

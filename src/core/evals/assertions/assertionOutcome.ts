@@ -29,6 +29,8 @@ export interface AssertionRuntime {
   allowCode: boolean;
   /** Text grader when neither the assertion nor the test names one (CLI --grader). */
   fallbackGrader?: string;
+  /** promptfoo's default grader for this environment (defaultGrader.ts), after the fallback; else why there is none. */
+  defaultGrader?: { ref: string } | { why: string };
   /** Per-case grader (test options.provider, else defaultTest's). */
   testGrader?: string;
   /** Wall-clock limit of one javascript assertion or transform. */
