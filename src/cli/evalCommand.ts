@@ -11,6 +11,7 @@ import { promptfooDefaultGrader } from '../core/evals/assertions/grading/default
 import { hasErrors } from '../core/evals/evalModel';
 import { withEvalProviders } from '../core/evals/evalProviders';
 import type { EvalCaseResult } from '../core/evals/evalResult';
+import { incompleteAnswersLine } from '../core/evals/incompleteAnswer';
 import { junitXml } from '../core/evals/junitReport';
 import { selectionMarkdown } from '../core/evals/modelSelection';
 import { parseEvalFile } from '../core/evals/parseEvalFile';
@@ -303,6 +304,8 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   results.sort(resultOrder([...runnable, ...plan.delegated.map((d) => d.file)]));
   // Outputs in the table are model text: no terminal control sequences reach the terminal.
   io.stdout(stripTerminalControls(`${resultsTable(results, io.cwd)}\n\n${totalsLine(summary)}\n`));
+  const incompleteLine = incompleteAnswersLine(results);
+  if (incompleteLine) io.stdout(`${incompleteLine}\n`);
   for (const file of summary.files) {
     if (!file.selection) continue;
     io.stdout(`\n${basename(file.file)}: ${file.description ?? 'model comparison'}\n${matrixTable(file.candidates)}\n`);
