@@ -325,10 +325,10 @@ const CASES: Case[] = [
   },
   {
     name: 'unknown provider config key',
-    text: 'prompts: [hi]\nproviders:\n  - id: openai:gpt-4o-mini\n    config: { tools: [] }\n',
+    text: 'prompts: [hi]\nproviders:\n  - id: openai:gpt-4o-mini\n    config: { functions: [] }\n',
     line: 3,
     column: 14,
-    message: /`tools` \(tool calling/,
+    message: /`functions` \(function calling/,
     fatal: false,
   },
   {
