@@ -191,9 +191,11 @@ describe('llm-workbench eval (CLI)', function () {
       'rubric.eval.yaml',
       'prompts: ["{{ticket}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { ticket: "I was charged twice" }\n    assert:\n      - type: llm-rubric\n        value: Says billing\n',
     );
-    const missing = await cli([file]);
+    // promptfoo's OpenAI default grader applies only with OPENAI_API_KEY; without it the error says so.
+    const missing = await cli([file], { OPENAI_API_KEY: '' });
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /rubric\.eval\.yaml:6:9: error: this model-graded assertion needs a grader model and none is configured/);
+    assert.match(missing.stderr, /openai:gpt-5\.6-sol, needs OPENAI_API_KEY/);
     const graded = await cli([file, '--grader', 'openai:chat:gpt-4o']);
     assert.equal(graded.code, 0, graded.stderr + graded.stdout);
   });
