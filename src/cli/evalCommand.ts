@@ -7,6 +7,7 @@ import { formatUsd } from '../core/cost/pricing';
 import { EVAL_FILE_NAMES_TEXT, isEvalFilePath } from '../core/evals/evalFilePatterns';
 import type { EvalFile } from '../core/evals/evalModel';
 import { graderDiagnostics } from '../core/evals/graderDiagnostics';
+import { promptfooDefaultGrader } from '../core/evals/assertions/grading/defaultGrader';
 import { hasErrors } from '../core/evals/evalModel';
 import { withEvalProviders } from '../core/evals/evalProviders';
 import type { EvalCaseResult } from '../core/evals/evalResult';
@@ -173,10 +174,13 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   const short = (path: string) => shortPath(path, io.cwd);
   const trust = { allowFileEndpoints: Boolean(values['allow-file-endpoints']), allowCode: !values['no-code'] };
   const plan = planEngines(files, engine, io.env, short, trust);
-  const graderNotes = plan.native.flatMap((f) => graderDiagnostics(f, grader));
+  // promptfoo grades with its default when nothing names a grader; we do where we can reproduce it (defaultGrader.ts).
+  const defaultGrader = grader ? undefined : promptfooDefaultGrader(io.env);
+  const graderNotes = plan.native.flatMap((f) => graderDiagnostics(f, grader, defaultGrader));
   const graderProblems = graderNotes.filter((d) => d.severity === 'error');
   const parsedOk = plan.native.filter((f) => !f.fatal && f.needsPromptfoo !== 'file' && f.tests.some((t) => !t.needsPromptfoo));
-  const evalProviders = withEvalProviders(loaded.config, parsedOk, grader ? [grader] : [], {
+  const graderRef = grader ?? (defaultGrader && 'ref' in defaultGrader ? defaultGrader.ref : undefined);
+  const evalProviders = withEvalProviders(loaded.config, parsedOk, graderRef ? [graderRef] : [], {
     allowFileEndpoints: trust.allowFileEndpoints,
     env: io.env,
   });
@@ -249,6 +253,7 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
       allowCode: !values['no-code'],
       redact,
       grader,
+      defaultGrader,
       refFor: evalProviders.refFor,
       minPassRate,
       callsPerDay: callsPerDay ?? loaded.config.budget.callsPerDay,

@@ -86,13 +86,14 @@ describe('llm-workbench eval --engine (delegation to the workspace promptfoo)', 
     '  - description: billing',
     '    vars: { ticket: "I was charged twice" }',
     '    assert:',
-    '      - type: is-xml',
+    '      - type: guardrails',
     '      - type: contains',
     '        value: billing',
     '  - description: bug',
     '    vars: { ticket: "The app crashes" }',
     '    assert:',
-    '      - type: contains-xml',
+    '      - type: gleu',
+    '        value: the quick brown fox jumps over the lazy dog',
     '',
   ].join('\n');
 
@@ -105,7 +106,7 @@ describe('llm-workbench eval --engine (delegation to the workspace promptfoo)', 
       run.stderr,
       /x\.eval\.yaml: not run with the workspace's promptfoo .*: promptfoo would run it with every key in your environment, sent wherever the file says: pass --allow-file-endpoints/,
     );
-    assert.match(run.stderr, /x\.eval\.yaml:8:15: error: assertion type 'is-xml'/);
+    assert.match(run.stderr, /x\.eval\.yaml:8:15: error: assertion type 'guardrails'/);
     const noCode = await cli(['x.eval.yaml', '--engine', 'promptfoo', '--no-code']);
     assert.equal(noCode.code, 2, noCode.stderr);
     assert.match(noCode.stderr, /--engine promptfoo: promptfoo would run the code in this file, and --no-code forbids it/);
@@ -121,8 +122,8 @@ describe('llm-workbench eval --engine (delegation to the workspace promptfoo)', 
       run.stderr,
       /x\.eval\.yaml: engine promptfoo — it uses what llm-workbench does not run natively \(x\.eval\.yaml:8, x\.eval\.yaml:14\): run by the workspace's promptfoo/,
     );
-    assert.match(run.stderr, /x\.eval\.yaml:8:15: warning: runs in promptfoo: assertion type 'is-xml'/);
-    // promptfoo's verdicts: valid XML passes, plain text fails contains-xml.
+    assert.match(run.stderr, /x\.eval\.yaml:8:15: warning: runs in promptfoo: assertion type 'guardrails'/);
+    // promptfoo's verdicts: guardrails passes when the provider applied none, `bug` is far from the gleu reference.
     const results = readFileSync(join(dir, 'results.jsonl'), 'utf8')
       .trim()
       .split('\n')
@@ -147,7 +148,7 @@ describe('llm-workbench eval --engine (delegation to the workspace promptfoo)', 
     assert.deepEqual(
       results[0].assertions.map((a) => [a.type, a.pass, a.location.range.start.line]),
       [
-        ['is-xml', true, 7],
+        ['guardrails', true, 7],
         ['contains', true, 8],
       ],
     );
@@ -173,7 +174,7 @@ describe('llm-workbench eval --engine (delegation to the workspace promptfoo)', 
     assert.equal(run.code, 2);
     assert.match(
       run.stderr,
-      /x\.eval\.yaml:8:15: error: assertion type 'is-xml' is a promptfoo type llm-workbench does not run natively .* this needs promptfoo: install promptfoo in the workspace \(`npm install --save-dev promptfoo`/,
+      /x\.eval\.yaml:8:15: error: assertion type 'guardrails' is a promptfoo type llm-workbench does not run natively .* this needs promptfoo: install promptfoo in the workspace \(`npm install --save-dev promptfoo`/,
     );
     assert.equal(emulator.requests.length, 0);
   });

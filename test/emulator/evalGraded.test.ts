@@ -99,7 +99,7 @@ describe('model-graded assertions (gateway + SDKs + emulator)', function () {
     const call = emulator.requests.find((r) => r.model === 'gpt-4o')!.body as {
       messages: { role: string; content: string }[];
       temperature?: number;
-      max_completion_tokens?: number;
+      max_tokens?: number;
       response_format?: unknown;
     };
     assert.deepEqual(
@@ -109,9 +109,9 @@ describe('model-graded assertions (gateway + SDKs + emulator)', function () {
     assert.match(call.messages[0].content, /^You are a precise factuality evaluator/);
     assert.match(call.messages[1].content, /<question>\nWhat is the capital of France\?\n<\/question>/);
     assert.match(call.messages[1].content, /<submitted_answer>\nParis is the capital of France\.\n<\/submitted_answer>/);
-    // promptfoo's OpenAI provider defaults: temperature 0, 1024 output tokens; no response format.
+    // promptfoo's OpenAI provider body: temperature 0, max_tokens 1024 (not max_completion_tokens); no response format.
     assert.equal(call.temperature, 0);
-    assert.equal(call.max_completion_tokens, 1024);
+    assert.equal(call.max_tokens, 1024);
     assert.equal(call.response_format, undefined);
     assert.ok(typeof results[0].graderCostUsd === 'number' && results[0].graderCostUsd > 0);
   });

@@ -191,9 +191,11 @@ describe('llm-workbench eval (CLI)', function () {
       'rubric.eval.yaml',
       'prompts: ["{{ticket}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { ticket: "I was charged twice" }\n    assert:\n      - type: llm-rubric\n        value: Says billing\n',
     );
-    const missing = await cli([file]);
+    // promptfoo's OpenAI default grader applies only with OPENAI_API_KEY; without it the error says so.
+    const missing = await cli([file], { OPENAI_API_KEY: '' });
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /rubric\.eval\.yaml:6:9: error: this model-graded assertion needs a grader model and none is configured/);
+    assert.match(missing.stderr, /openai:gpt-5\.6-sol, needs OPENAI_API_KEY/);
     const graded = await cli([file, '--grader', 'openai:chat:gpt-4o']);
     assert.equal(graded.code, 0, graded.stderr + graded.stdout);
   });
@@ -362,5 +364,65 @@ describe('llm-workbench eval (CLI)', function () {
     const report = readFileSync(json, 'utf8');
     assert.ok(!report.includes('secret-key-0123456789'), 'the key is redacted from the report');
     assert.match(report, /\[redacted\]/);
+  });
+  it('perplexity from the logprobs the emulator returns when passthrough asks for them; tools and a tool-call answer as promptfoo shows it', async () => {
+    writeFileSync(
+      join(dir, 'p.eval.yaml'),
+      [
+        'prompts: ["Ticket: {{ticket}}"]',
+        'providers:',
+        '  - id: openai:gpt-4o-mini',
+        '    config: { passthrough: { logprobs: true } }',
+        'tests:',
+        '  - vars: { ticket: "I was charged twice" }',
+        '    assert:',
+        '      - type: perplexity',
+        '        threshold: 100',
+        '      - type: perplexity-score',
+        '        threshold: 0.99',
+        '',
+      ].join('\n'),
+    );
+    const json = join(dir, 'p.jsonl');
+    const run = await cli(['p.eval.yaml', '--json', json, '--no-cache']);
+    assert.equal(run.code, 1, run.stderr + run.stdout);
+    assert.equal((emulator.requests[0].body as { logprobs?: unknown }).logprobs, true);
+    const [result] = readFileSync(json, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { assertions: { type: string; pass: boolean; reason: string }[] });
+    assert.deepEqual(
+      result.assertions.map((a) => [a.type, a.pass]),
+      [
+        ['perplexity', true],
+        ['perplexity-score', false],
+      ],
+    );
+    assert.match(result.assertions[1].reason, /^Perplexity score 0\.\d\d is less than threshold 0\.99$/);
+
+    emulator.rule({ promptIncludes: 'weather' }, { toolCalls: [{ name: 'get_weather', input: { city: 'Oslo' } }] });
+    writeFileSync(
+      join(dir, 't.eval.yaml'),
+      [
+        'prompts: ["What is the weather in Oslo?"]',
+        'providers:',
+        '  - id: openai:gpt-4o-mini',
+        '    config:',
+        '      tools: [{ type: function, function: { name: get_weather, parameters: { type: object, properties: { city: { type: string } } } } }]',
+        '      tool_choice: required',
+        'tests:',
+        '  - assert:',
+        '      - type: javascript',
+        "        value: output[0].function.name === 'get_weather' && JSON.parse(output[0].function.arguments).city === 'Oslo'",
+        '      - type: contains',
+        '        value: \'"type":"function"\'',
+        '',
+      ].join('\n'),
+    );
+    const tools = await cli(['t.eval.yaml', '--no-cache']);
+    assert.equal(tools.code, 0, tools.stderr + tools.stdout);
+    const sent = emulator.requests.at(-1)!.body as { tool_choice?: unknown; tools?: unknown };
+    assert.equal(sent.tool_choice, 'required');
+    assert.equal((sent.tools as { function: { name: string } }[])[0].function.name, 'get_weather');
   });
 });

@@ -68,6 +68,11 @@ export async function handleOpenAIChat(x: Exchange): Promise<void> {
     completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
   };
 
+  // `logprobs: true` (promptfoo sends it only through `passthrough`): each text chunk's tokens with a logprob derived
+  // from the token's text, so the same answer always carries the same logprobs, streamed or not.
+  const wantsLogprobs = x.body.logprobs === true;
+  const logprobsOf = (texts: string[]) => (wantsLogprobs ? { content: texts.flatMap(tokenLogprobs), refusal: null } : null);
+
   if (x.body.stream !== true || plan.fault?.kind === 'ignore_stream') {
     const body = {
       id,
@@ -93,7 +98,7 @@ export async function handleOpenAIChat(x: Exchange): Promise<void> {
                 }
               : {}),
           },
-          logprobs: null,
+          logprobs: logprobsOf(plan.chunks),
           finish_reason: finish,
         },
       ],
@@ -118,8 +123,8 @@ export async function handleOpenAIChat(x: Exchange): Promise<void> {
   const frames: StreamFrames = {
     contentType: 'text/event-stream; charset=utf-8',
     prelude: [chunk([{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }])],
-    texts: plan.chunks.map((text) => chunk([{ index: 0, delta: { content: text }, logprobs: null, finish_reason: null }])),
-    textFrame: (text) => chunk([{ index: 0, delta: { content: text }, logprobs: null, finish_reason: null }]),
+    texts: plan.chunks.map((text) => chunk([{ index: 0, delta: { content: text }, logprobs: logprobsOf([text]), finish_reason: null }])),
+    textFrame: (text) => chunk([{ index: 0, delta: { content: text }, logprobs: logprobsOf([text]), finish_reason: null }]),
     epilogue: [
       // Each call: id, type and name first with empty arguments, then the arguments in fragments, keyed by index.
       ...plan.toolCalls.flatMap((c, index) => [
@@ -148,4 +153,13 @@ export async function handleOpenAIChat(x: Exchange): Promise<void> {
 export function handleOpenAIModels(x: Exchange): void {
   const models = x.options.openaiModels ?? ['gpt-4o-mini', 'gpt-4o', 'emulated-model'];
   sendJson(x.res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'emulator' })) });
+}
+
+/** A chunk's tokens (whitespace-led words) with deterministic logprobs in (-2, 0): a function of the token's text. */
+export function tokenLogprobs(text: string): Array<{ token: string; logprob: number; bytes: number[]; top_logprobs: [] }> {
+  return (text.match(/\s*\S+|\s+/g) ?? []).map((token) => {
+    let hash = 0;
+    for (const c of token) hash = (hash * 31 + c.codePointAt(0)!) % 1000;
+    return { token, logprob: -(hash + 1) / 500, bytes: [...Buffer.from(token, 'utf8')], top_logprobs: [] };
+  });
 }

@@ -3,7 +3,7 @@
 export interface AssertionTypeInfo {
   value: 'required' | 'optional' | 'none';
   /** Shape of `value` when given. */
-  valueShape?: 'text' | 'text-list' | 'text-or-list' | 'json-schema' | 'code' | 'word-count' | 'any';
+  valueShape?: 'text' | 'text-list' | 'text-or-list' | 'json-schema' | 'code' | 'word-count' | 'sql-options' | 'xml-elements' | 'any';
   threshold: 'required' | 'optional' | 'none';
   /** promptfoo ignores `not-` on this type (it would run un-negated): the parser refuses the negated form. */
   noNegation?: boolean;
@@ -47,6 +47,14 @@ export const ASSERTION_TYPE_INFO: Readonly<Record<string, AssertionTypeInfo>> = 
   'similar:cosine': { value: 'required', valueShape: 'text-or-list', threshold: 'optional', graded: true },
   'similar:dot': { value: 'required', valueShape: 'text-or-list', threshold: 'optional', graded: true },
   'similar:euclidean': { value: 'required', valueShape: 'text-or-list', threshold: 'optional', graded: true },
+  'is-html': { value: 'optional', valueShape: 'any', threshold: 'none' },
+  'contains-html': { value: 'optional', valueShape: 'any', threshold: 'none' },
+  'is-sql': { value: 'optional', valueShape: 'sql-options', threshold: 'none' },
+  'contains-sql': { value: 'optional', valueShape: 'sql-options', threshold: 'none' },
+  'is-xml': { value: 'optional', valueShape: 'xml-elements', threshold: 'none' },
+  'contains-xml': { value: 'optional', valueShape: 'xml-elements', threshold: 'none' },
+  perplexity: { value: 'none', threshold: 'optional' },
+  'perplexity-score': { value: 'none', threshold: 'optional' },
   'assert-set': { value: 'none', threshold: 'optional' },
 };
 
@@ -59,23 +67,15 @@ export const ASSERTION_TYPES: readonly string[] = Object.keys(ASSERTION_TYPE_INF
 export const DELEGATED_PROMPTFOO_TYPES: Readonly<Record<string, string>> = {
   'agent-rubric': 'needs an agent runtime',
   classifier: 'needs a HuggingFace classifier provider',
-  'contains-html': 'promptfoo checks it with its own HTML heuristics, which llm-workbench does not reproduce exactly',
-  'contains-sql': 'promptfoo parses SQL with node-sql-parser dialects, which llm-workbench does not reproduce exactly',
-  'contains-xml': 'promptfoo checks it with its own XML scanner, which llm-workbench does not reproduce exactly',
   'conversation-relevance': 'needs multi-turn conversation history',
   gleu: 'is not implemented natively',
   guardrails: 'needs a provider that reports guardrail results',
-  'is-html': 'promptfoo checks it with parse5 and its own heuristics, which llm-workbench does not reproduce exactly',
-  'is-sql': 'promptfoo parses SQL with node-sql-parser dialects, which llm-workbench does not reproduce exactly',
   'is-valid-function-call': "needs the provider's function definitions",
   'is-valid-openai-function-call': "needs the provider's function definitions",
   'is-valid-openai-tools-call': "needs the provider's tool definitions",
-  'is-xml': 'promptfoo checks it with its own XML scanner, which llm-workbench does not reproduce exactly',
   pi: 'calls the Pi scoring service',
   meteor: 'needs the natural package',
   moderation: 'needs a moderation provider',
-  perplexity: 'needs token logprobs, which llm-workbench does not request',
-  'perplexity-score': 'needs token logprobs, which llm-workbench does not request',
   ruby: 'runs Ruby code',
   'skill-used': 'needs agent skill traces',
   'trajectory:goal-success': 'needs agent traces',

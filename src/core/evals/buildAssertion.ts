@@ -197,6 +197,13 @@ function checkValue(base: string, value: unknown, where: string, report: (messag
       const problem = schemaProblem(schema as object);
       if (problem) report(`${where}: invalid JSON schema: ${problem}`);
     }
+  } else if (shape === 'sql-options' && !isRecord(value)) {
+    report(`${where}: \`value\` must be a mapping such as {databaseType: PostgresQL, allowedTables: ['select::null::users']}`);
+  } else if (shape === 'sql-options') {
+    const problem = sqlOptionsProblem(value as Record<string, unknown>);
+    if (problem) report(`${where}: ${problem}`);
+  } else if (shape === 'xml-elements' && isRecord(value) && Object.keys(value).length > 0 && !Array.isArray(value.requiredElements)) {
+    report(`${where}: \`value\` must be the required elements: a text (a.b, c), a list, or {requiredElements: [a.b, c]}`);
   } else if (base === 'javascript' && typeof value === 'string') {
     const error = compileError(value);
     if (error) report(`${where}: JavaScript syntax error: ${error}`);
@@ -287,6 +294,19 @@ function scriptRef(target: string, ctx: AssertionContext): ValueScript | undefin
   if (!language) return undefined;
   const path = SCRIPT_EXTENSIONS[extname(file).toLowerCase()] ? file : target;
   return { file: ctx.resolveRef(`file://${path}`), functionName: path === file ? functionName : undefined, language };
+}
+
+/** node-sql-parser's databases as promptfoo passes them; lists must be lists of texts. */
+function sqlOptionsProblem(value: Record<string, unknown>): string | undefined {
+  const known = ['databaseType', 'allowedTables', 'allowedColumns'];
+  const unknown = Object.keys(value).find((key) => !known.includes(key));
+  if (unknown) return `\`value.${unknown}\` is not an is-sql option (${known.join(', ')})`;
+  if (value.databaseType !== undefined && typeof value.databaseType !== 'string')
+    return '`value.databaseType` must be a database name such as MySQL or PostgresQL';
+  for (const key of ['allowedTables', 'allowedColumns'])
+    if (value[key] !== undefined && !(Array.isArray(value[key]) && (value[key] as unknown[]).every((v) => typeof v === 'string')))
+      return `\`value.${key}\` must be a list of texts such as select::null::users`;
+  return undefined;
 }
 
 /** word-count values as promptfoo's invariants accept them. */

@@ -2,7 +2,7 @@ import type { ModelRef } from '../models/modelRef';
 import { ASSERTION_TYPE_INFO } from './assertionTypes';
 import { GRADER_KINDS, resolveGrader } from './assertions/grading/gradingCalls';
 import { embeddingModel, PROMPTFOO_DEFAULT_EMBEDDING } from './assertions/grading/graderChoice';
-import { NO_GRADER_MESSAGE } from './assertions/llmRubric';
+import { noGraderMessage } from './assertions/llmRubric';
 import type { AssertionSpec, EvalCase, EvalFile } from './evalModel';
 import type { EvalDiagnostic } from './sourceRange';
 
@@ -17,22 +17,26 @@ function* graded(file: EvalFile): Generator<{ test: EvalCase; assertion: Asserti
 const key = (a: AssertionSpec) => `${a.location.file}:${a.location.range.start.line}:${a.location.range.start.column}`;
 
 /**
- * Model-graded assertions that have no text grader anywhere (assertion, test, defaultTest, --grader) are errors at
- * their line: promptfoo would silently pick a default vendor, we never do. Those that will embed with promptfoo's
+ * Model-graded assertions that have no text grader anywhere (assertion, test, defaultTest, --grader, promptfoo's
+ * OpenAI default when OPENAI_API_KEY is set) are errors at their line, saying why promptfoo's default does not apply. Those that will embed with promptfoo's
  * default embedding model (no embedding model named) get a warning saying which model that is.
  */
-export function graderDiagnostics(file: EvalFile, fallback: ModelRef | undefined): EvalDiagnostic[] {
+export function graderDiagnostics(
+  file: EvalFile,
+  fallback: ModelRef | undefined,
+  defaultGrader?: { ref: ModelRef } | { why: string },
+): EvalDiagnostic[] {
   const seen = new Set<string>();
   const out: EvalDiagnostic[] = [];
   for (const { test, assertion } of graded(file)) {
-    const runtime = { grading: test.grading, testGrader: test.grader, fallbackGrader: fallback };
+    const runtime = { grading: test.grading, testGrader: test.grader, fallbackGrader: fallback, defaultGrader };
     for (const kind of GRADER_KINDS[assertion.type] ?? []) {
       const model = resolveGrader(assertion, runtime, kind);
       const id = `${key(assertion)}:${kind}`;
       if (seen.has(id)) continue;
       seen.add(id);
       const at = { range: assertion.location.range, file: assertion.location.file };
-      if (!model && kind === 'text') out.push({ severity: 'error', message: NO_GRADER_MESSAGE, ...at });
+      if (!model && kind === 'text') out.push({ severity: 'error', message: noGraderMessage(defaultGrader), ...at });
       else if (!model)
         out.push({
           severity: 'error',
@@ -59,12 +63,20 @@ export function graderDiagnostics(file: EvalFile, fallback: ModelRef | undefined
 }
 
 /** Every provider:model a file's graders will call (embedding refs as provider:model), for provider set-up. */
-export function graderModelRefs(file: EvalFile, fallback: ModelRef | undefined): ModelRef[] {
+export function graderModelRefs(
+  file: EvalFile,
+  fallback: ModelRef | undefined,
+  defaultGrader?: { ref: ModelRef } | { why: string },
+): ModelRef[] {
   const refs = new Set<ModelRef>();
   for (const test of file.tests) if (test.grader) refs.add(test.grader);
   for (const { test, assertion } of graded(file)) {
     for (const kind of GRADER_KINDS[assertion.type] ?? []) {
-      const model = resolveGrader(assertion, { grading: test.grading, testGrader: test.grader, fallbackGrader: fallback }, kind);
+      const model = resolveGrader(
+        assertion,
+        { grading: test.grading, testGrader: test.grader, fallbackGrader: fallback, defaultGrader },
+        kind,
+      );
       if (!model) continue;
       const emb = embeddingModel(model.ref);
       refs.add(emb ? `${emb.provider}:${emb.model}` : model.ref);

@@ -5,6 +5,8 @@ import { embeddingModel } from './assertions/grading/graderChoice';
 import { gradingMessages } from './assertions/grading/gradingTemplate';
 import type { Answer, Spent } from './modelCall';
 import type { EvalRunOptions } from './runEval';
+import type { GraderModel } from './assertions/grading/graderChoice';
+import { buildRequest, PromptShapeError } from './promptfooRequest';
 
 type Complete = (request: GatewayRequest, identity: { role: 'answer' | 'grade'; ref: string }) => Promise<Answer>;
 
@@ -26,6 +28,12 @@ export function graderRuntime(
     callGrader: async (model, prompt) => {
       const parsed = gradingMessages(prompt);
       if ('error' in parsed) return { error: parsed.error };
+      let native: GatewayRequest['native'];
+      try {
+        native = graderBody(model, prompt);
+      } catch (error) {
+        return { error: error instanceof PromptShapeError ? `The grading prompt cannot be sent: ${error.message}` : String(error) };
+      }
       const request: GatewayRequest = {
         task: 'classify',
         model: model.ref,
@@ -33,6 +41,7 @@ export function graderRuntime(
         system: parsed.system,
         messages: parsed.messages,
         ...promptfooGraderDefaults(model.ref, model.temperature, model.maxTokens),
+        ...(native ? { native } : {}),
         source: 'eval-grader',
         signal: options.signal,
       };
@@ -62,6 +71,24 @@ export function graderRuntime(
       return { embedding: result.embedding, costUsd: result.record.costUsd };
     },
   };
+}
+
+/**
+ * The body promptfoo's OpenAI chat or Anthropic Messages provider sends for the grading prompt (the same builder as
+ * the answers': temperature 0 unless the grader's config says otherwise, its max_tokens rules, the default grader's
+ * response_format); undefined for other providers, which get the gateway's request.
+ */
+function graderBody(model: GraderModel, prompt: string): GatewayRequest['native'] {
+  const colon = model.ref.indexOf(':');
+  const provider = model.ref.slice(0, colon);
+  const protocol = provider === 'openai' ? 'openai-chat' : provider === 'anthropic' ? 'anthropic-messages' : undefined;
+  if (!protocol) return undefined;
+  const config: Record<string, unknown> = {
+    ...(model.config ?? {}),
+    ...(model.temperature !== undefined ? { temperature: model.temperature } : {}),
+    ...(model.maxTokens !== undefined ? { max_tokens: model.maxTokens } : {}),
+  };
+  return { protocol, body: buildRequest(protocol, model.ref.slice(colon + 1), prompt, config).body };
 }
 
 /** promptfoo's reasoning-model families get neither default (src/providers/openai/chat.ts isReasoningModel / gpt-5). */

@@ -5,7 +5,7 @@
  */
 import type { CallRecord } from '../cost/callRecord';
 import type { GatewayRequest, GatewayResult } from '../gateway/gatewayApi';
-import type { StopReason } from '../providers/chat';
+import type { StopReason, ToolCallPart } from '../providers/chat';
 import { ProviderError } from '../providers/providerError';
 import { ResponseCache } from './responseCache';
 import type { EvalRunOptions } from './runEval';
@@ -21,6 +21,8 @@ export interface Answer {
   cached: boolean;
   error?: ProviderError;
   stopReason?: StopReason;
+  toolCalls?: ToolCallPart[];
+  logProbs?: number[];
 }
 
 export async function cachedComplete(
@@ -43,7 +45,15 @@ export async function cachedComplete(
     : undefined;
   if (key) {
     const hit = options.cache!.get(key);
-    if (hit) return { text: hit.text, record: hit.record, cached: true, stopReason: hit.stopReason };
+    if (hit)
+      return {
+        text: hit.text,
+        record: hit.record,
+        cached: true,
+        stopReason: hit.stopReason,
+        ...(hit.toolCalls ? { toolCalls: hit.toolCalls } : {}),
+        ...(hit.logProbs ? { logProbs: hit.logProbs } : {}),
+      };
   }
   let result: GatewayResult;
   try {
@@ -66,8 +76,12 @@ export async function cachedComplete(
       new ProviderError({ kind: result.record.errorKind ?? 'server', message: result.record.errorMessage ?? 'The call failed' });
     return { text: result.text, record: result.record, cached: false, error };
   }
-  if (key) options.cache!.set(key, { text: result.text, record: result.record, stopReason: result.stopReason });
-  return { text: result.text, record: result.record, cached: false, stopReason: result.stopReason };
+  const extra = {
+    ...(result.toolCalls ? { toolCalls: result.toolCalls } : {}),
+    ...(result.logProbs ? { logProbs: result.logProbs } : {}),
+  };
+  if (key) options.cache!.set(key, { text: result.text, record: result.record, stopReason: result.stopReason, ...extra });
+  return { text: result.text, record: result.record, cached: false, stopReason: result.stopReason, ...extra };
 }
 
 export function syntheticRecord(request: GatewayRequest): CallRecord {

@@ -7,6 +7,7 @@ import type { ProviderSpec, SourceLocation } from './evalModel';
 import { isRecord, type ParseContext } from './parseContext';
 import { configKeyProblem } from './providerConfigKeys';
 import { isProviderConfigFileRef, readProviderFile } from './providerFiles';
+import { loadProviderConfigFiles } from './providerConfigFiles';
 import { resolveProviderId } from './promptfooProviderIds';
 import { renderString, templateEnv } from './template';
 import { formatPath, type DataPath, type YamlSource } from './yamlSource';
@@ -223,7 +224,13 @@ function readConfig(
       ctx.errorAtKey(source, path, key, problem, false);
       continue;
     }
-    if (!['apiKey', 'apiKeyEnvar', 'apiBaseUrl', 'apiHost', 'apiVersion', 'cost', 'inputCost', 'outputCost'].includes(key))
+    const fromFile = spec.protocol ? loadProviderConfigFiles(ctx, source, [...path, key], key, value) : undefined;
+    if (fromFile && 'error' in fromFile) {
+      if (fromFile.error) ctx.errorAtKey(source, path, key, fromFile.error, false);
+      continue;
+    }
+    if (fromFile) body[key] = fromFile.value;
+    else if (!['apiKey', 'apiKeyEnvar', 'apiBaseUrl', 'apiHost', 'apiVersion', 'cost', 'inputCost', 'outputCost'].includes(key))
       body[key] = value;
   }
   if (typeof config.temperature === 'number') spec.temperature = config.temperature;

@@ -106,6 +106,9 @@ function openAiChatBody(model: string, prompt: string, config: Record<string, un
     ...(config.top_p !== undefined ? { top_p: config.top_p } : {}),
     ...(config.presence_penalty !== undefined ? { presence_penalty: config.presence_penalty } : {}),
     ...(config.frequency_penalty !== undefined ? { frequency_penalty: config.frequency_penalty } : {}),
+    // tools (loaded from their files when the file was parsed) only when there are some, as promptfoo sends them
+    ...(Array.isArray(config.tools) && config.tools.length > 0 ? { tools: config.tools } : {}),
+    ...(config.tool_choice ? { tool_choice: config.tool_choice } : {}),
     ...(config.response_format ? { response_format: config.response_format } : {}),
     ...(config.stop ? { stop: config.stop } : {}),
     ...((config.passthrough as Record<string, unknown> | undefined) ?? {}),

@@ -23,6 +23,8 @@ const OPENAI_BODY_KEYS = [
   'store',
   'service_tier',
   'passthrough',
+  'tools',
+  'tool_choice',
 ];
 
 const OLLAMA_OPTION_KEYS = [
@@ -97,8 +99,8 @@ export function configKeyProblem(protocol: EvalProtocol, key: string, value: unk
     };
     return `provider config \`${key}\`${why[key] ? ` (${why[key]})` : ''} is not something llm-workbench sends; supported here: ${allowed.join(', ')}, apiKey, apiKeyEnvar, apiBaseUrl${protocol.startsWith('openai') ? ', apiHost' : ''} — remove it, or run this file with --engine promptfoo`;
   }
-  if (key === 'response_format' && !isPlainFormat(value)) {
-    return 'provider config `response_format` other than {type: json_object} or {type: text} (a json_schema makes promptfoo parse the answer into an object): run this file with --engine promptfoo';
+  if (key === 'response_format' && (mistral ? !isPlainFormat(value) : !isKnownFormat(value))) {
+    return 'provider config `response_format` must be {type: text}, {type: json_object}, {type: json_schema, json_schema: {name, schema}} or a file:// reference to one';
   }
   if (key === 'passthrough' && (value === null || typeof value !== 'object' || Array.isArray(value)))
     return 'provider config `passthrough` must be a mapping of request fields';
@@ -111,5 +113,15 @@ function isPlainFormat(value: unknown): boolean {
     typeof value === 'object' &&
     ['json_object', 'text'].includes((value as { type?: unknown }).type as string) &&
     Object.keys(value).length === 1
+  );
+}
+
+/** The forms promptfoo's OpenAI chat provider sends as they are (a json_schema answer is then parsed into an object). */
+function isKnownFormat(value: unknown): boolean {
+  if (typeof value === 'string') return value.startsWith('file://');
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    ['json_object', 'text', 'json_schema'].includes((value as { type?: unknown }).type as string)
   );
 }

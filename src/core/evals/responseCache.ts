@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { CallRecord } from '../cost/callRecord';
-import type { StopReason } from '../providers/chat';
+import type { StopReason, ToolCallPart } from '../providers/chat';
 
 /** What a cache hit gives back: the answer and the record of the call that produced it (original latency and cost). */
 export interface CachedAnswer {
@@ -13,6 +13,9 @@ export interface CachedAnswer {
   stopReason?: StopReason;
   /** An embedding call's vector (then `text` is empty). */
   embedding?: number[];
+  /** The answer's tool calls and token logprobs, when it had them (eval output and perplexity read them). */
+  toolCalls?: ToolCallPart[];
+  logProbs?: number[];
 }
 
 /** `$LLM_WORKBENCH_HOME/cache/evals`, default `~/.llm-workbench/cache/evals`. */

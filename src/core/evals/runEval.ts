@@ -32,6 +32,8 @@ export interface EvalRunOptions {
   allowCode: boolean;
   /** Grader for llm-rubric where the file names none (CLI `--grader`). */
   grader?: ModelRef;
+  /** promptfoo's default grader for the environment's keys (after `grader`), or why there is none (CLI only). */
+  defaultGrader?: { ref: ModelRef } | { why: string };
   /** Replaces every file's providers (the editor's "compare models"). */
   providers?: ModelRef[];
   /** Which cases to run (the editor runs single items); default all. */

@@ -13,6 +13,7 @@ import { runTransform, TransformError } from './codeTransforms';
 import type { ProviderSpec } from './evalModel';
 import type { EvalCaseResult, Verdict } from './evalResult';
 import { graderRuntime } from './graderRuntime';
+import { outputText, providerOutput } from './providerOutput';
 import { cachedComplete, type Spent } from './modelCall';
 import type { Job } from './planJobs';
 import { buildRequest, PromptShapeError, type BuiltRequest } from './promptfooRequest';
@@ -66,15 +67,22 @@ export async function runJob(job: Job, options: EvalRunOptions, shared: JobConte
   );
   if (answer.error)
     return { result: failedResult(base, rendered, { kind: answer.error.kind, message: answer.error.message }, answer.record), spent };
-  let output: unknown = answer.text;
+  const given = providerOutput(answer, active?.protocol, { ...(active?.config ?? {}), ...(job.prompt.config ?? {}) });
+  if ('error' in given) return { result: failedResult(base, rendered, { kind: 'template', message: given.error }, answer.record), spent };
+  let output: unknown = given.output;
   try {
     output = await transformOutput(job, options, active, output, vars, rendered);
   } catch (error) {
     return { result: failedResult(base, rendered, { kind: 'template', message: (error as Error).message }, answer.record), spent };
   }
-  if (typeof output !== 'string') {
+  if (typeof output !== 'string' && output !== given.output) {
     const message =
       'the transform returned a non-text value; llm-workbench assertions check text: return a string (e.g. JSON.stringify(value))';
+    return { result: failedResult(base, rendered, { kind: 'template', message }, answer.record), spent };
+  }
+  if (job.test.options?.storeOutputAs && typeof output !== 'string') {
+    const message =
+      '`storeOutputAs` of a non-text output (tool calls, a json_schema answer) is not supported by llm-workbench: run this file with --engine promptfoo';
     return { result: failedResult(base, rendered, { kind: 'template', message }, answer.record), spent };
   }
   if (job.test.options?.storeOutputAs && output) registersOf(shared, job.file.path)[job.test.options.storeOutputAs] = output;
@@ -83,6 +91,7 @@ export async function runJob(job: Job, options: EvalRunOptions, shared: JobConte
   const runtime: AssertionRuntime = {
     allowCode: options.allowCode,
     fallbackGrader: options.grader,
+    defaultGrader: options.defaultGrader,
     testGrader: job.test.grader,
     grading: job.test.grading,
     codeTimeoutMs: options.codeTimeoutMs,
@@ -97,7 +106,9 @@ export async function runJob(job: Job, options: EvalRunOptions, shared: JobConte
     ),
   };
   const context = {
-    output,
+    output: outputText(output),
+    ...(typeof output !== 'string' ? { rawOutput: output } : {}),
+    logProbs: answer.logProbs,
     vars,
     prompt: rendered,
     latencyMs: record.totalMs,
@@ -107,7 +118,8 @@ export async function runJob(job: Job, options: EvalRunOptions, shared: JobConte
     test: { description: job.test.description, vars },
   };
   const verdict = await runAssertions(job.test.assert, context, runtime, job.test.threshold);
-  const v: Verdict = verdict.skipped ? 'skipped' : verdict.pass ? 'pass' : 'fail';
+  // An assertion that threw makes the case an error, as promptfoo reports it (not a failed check).
+  const v: Verdict = verdict.error !== undefined ? 'error' : verdict.skipped ? 'skipped' : verdict.pass ? 'pass' : 'fail';
   return {
     result: {
       ...base,
@@ -117,7 +129,7 @@ export async function runJob(job: Job, options: EvalRunOptions, shared: JobConte
       score: verdict.score,
       reason: verdict.reason,
       assertions: verdict.assertions,
-      output,
+      output: outputText(output),
       prompt: rendered,
       latencyMs: record.totalMs,
       ttftMs: record.ttftMs,

@@ -1,4 +1,4 @@
-import type { StopReason } from '../providers/chat';
+import type { StopReason, ToolCallPart } from '../providers/chat';
 import type { Usage } from '../providers/usage';
 import type { ProviderError } from '../providers/providerError';
 import type { CallRecord } from '../cost/callRecord';
@@ -11,15 +11,29 @@ export async function collectGatewayStream(events: AsyncIterable<GatewayEvent>):
   let usage: Usage | undefined;
   let error: ProviderError | undefined;
   let stopReason: StopReason | undefined;
+  let logProbs: number[] | undefined;
+  let toolCalls: ToolCallPart[] = [];
   for await (const event of events) {
     if (event.type === 'text') text += event.text;
-    else if (event.type === 'done') stopReason = event.stopReason;
-    else if (event.type === 'restart')
+    else if (event.type === 'done') {
+      stopReason = event.stopReason;
+      logProbs = event.logProbs;
+    } else if (event.type === 'tool_call') toolCalls.push(event.call);
+    else if (event.type === 'restart') {
       text = ''; // only the answer that succeeded counts
-    else if (event.type === 'usage') usage = event.usage;
+      toolCalls = [];
+    } else if (event.type === 'usage') usage = event.usage;
     else if (event.type === 'error') error = event.error;
     else if (event.type === 'record') record = event.record;
   }
   if (!record) throw new Error('gateway bug: a stream ended without its record');
-  return { text: error ? '' : text, record, usage, error, stopReason };
+  return {
+    text: error ? '' : text,
+    record,
+    usage,
+    error,
+    stopReason,
+    ...(toolCalls.length > 0 && !error ? { toolCalls } : {}),
+    ...(logProbs && !error ? { logProbs } : {}),
+  };
 }

@@ -164,7 +164,7 @@ export class Gateway implements ChatGateway {
         parts.log(`answered by ${ref} after ${tally.attempts} attempt(s)`);
         const record = walk.finish('ok');
         if (outcome.usage) yield { type: 'usage', usage: outcome.usage };
-        yield { type: 'done', stopReason: outcome.stopReason };
+        yield { type: 'done', stopReason: outcome.stopReason, ...(outcome.logProbs ? { logProbs: outcome.logProbs } : {}) };
         yield { type: 'record', record };
         return true;
       }

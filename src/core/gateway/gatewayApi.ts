@@ -1,5 +1,5 @@
 import type { Usage } from '../providers/usage';
-import type { ChatEvent, ChatRequest, StopReason } from '../providers/chat';
+import type { ChatEvent, ChatRequest, StopReason, ToolCallPart } from '../providers/chat';
 import type { ProviderError } from '../providers/providerError';
 import type { CallRecord } from '../cost/callRecord';
 import type { ModelRef } from '../models/modelRef';
@@ -46,6 +46,10 @@ export interface GatewayResult {
   error?: ProviderError;
   /** Why the answer ended (absent on failure); eval `finish-reason` assertions read it. */
   stopReason?: StopReason;
+  /** The tool calls the answer made, in order (eval files that send `tools`). */
+  toolCalls?: ToolCallPart[];
+  /** The answer's token logprobs, when asked for and returned (eval `perplexity`). */
+  logProbs?: number[];
 }
 
 export interface ChatGateway {

@@ -13,7 +13,7 @@ import type { RetryBudget } from './retryPolicy';
 import { watchStream } from './streamWatchdog';
 
 export type AttemptOutcome =
-  | { ok: true; text: string; usage?: Usage; stopReason: StopReason; ttftAt?: number }
+  | { ok: true; text: string; usage?: Usage; stopReason: StopReason; ttftAt?: number; logProbs?: number[] }
   | { ok: false; error: ProviderError; text: string; usage?: Usage; started: boolean; circuitOpen?: boolean };
 
 /**
@@ -69,6 +69,7 @@ export async function* runAttempt(
   let toolCalls = 0;
   let usage: Usage | undefined;
   let stopReason: StopReason = 'other';
+  let logProbs: number[] | undefined;
   try {
     for await (const event of queue) {
       if (event.type === 'attempt') yield { type: 'attempt', model: p.ref, attempt: 0 };
@@ -79,7 +80,10 @@ export async function* runAttempt(
         toolCalls++;
         yield event;
       } else if (event.type === 'usage') usage = event.usage;
-      else if (event.type === 'done') stopReason = event.stopReason;
+      else if (event.type === 'done') {
+        stopReason = event.stopReason;
+        logProbs = event.logProbs;
+      }
     }
     completed = true;
   } catch (error) {
@@ -97,7 +101,7 @@ export async function* runAttempt(
   // A validator checks a text answer; an answer that calls tools has none yet (the caller runs them and asks again).
   const invalid = validator && toolCalls === 0 ? validatorError(p, text, validator) : undefined;
   if (invalid) return { ok: false, started, text, usage, error: invalid };
-  return { ok: true, text, usage, stopReason };
+  return { ok: true, text, usage, stopReason, ...(logProbs ? { logProbs } : {}) };
 }
 
 function circuitOpenError(p: Prepared, error: CircuitOpenError, resilience: ResilienceSettings): ProviderError {

@@ -23,6 +23,8 @@ export interface ToolCallPart {
   id: string;
   name: string;
   input: Record<string, unknown>;
+  /** The arguments exactly as the wire sent them (OpenAI's JSON text), when known: eval output shows them as sent. */
+  argumentsText?: string;
 }
 
 /** What a tool returned for the call `callId` (user messages). */
@@ -91,7 +93,8 @@ export type ChatEvent =
   /** One complete tool call (adapters assemble streamed argument fragments first). */
   | { type: 'tool_call'; call: ToolCallPart }
   | { type: 'usage'; usage: import('./usage').Usage }
-  | { type: 'done'; stopReason: StopReason }
+  /** `logProbs`: the answer's token logprobs, when the request asked for them and the protocol returns them. */
+  | { type: 'done'; stopReason: StopReason; logProbs?: number[] }
   | { type: 'error'; error: import('./providerError').ProviderError };
 
 /** A message built from parts, with `content` set to the text of its text parts. */

@@ -73,6 +73,7 @@ export class OpenAIAdapter implements ProviderAdapter {
     let text = '';
     let finishReason: string | null | undefined;
     let usage: Usage | undefined;
+    const logProbs: number[] = [];
     const toolCalls = new ToolCallAssembler();
     const { data: stream, response } = await this.client(key)
       .chat.completions.create(this.params(model, request), { signal: guard.signal })
@@ -93,6 +94,7 @@ export class OpenAIAdapter implements ProviderAdapter {
         toolCalls.start(call.index, call.id, call.function?.name);
         toolCalls.append(call.index, call.function?.arguments);
       }
+      for (const token of choice?.logprobs?.content ?? []) logProbs.push(token.logprob);
       if (choice?.finish_reason) finishReason = choice.finish_reason;
     }
     if (!finishReason) return [{ type: 'error', error: incompleteError(context, model, 'the stream ended without a finish reason') }];
@@ -103,7 +105,11 @@ export class OpenAIAdapter implements ProviderAdapter {
     }
     const calls = toolCallEvents(toolCalls, context, model);
     if ('error' in calls) return [calls.error];
-    return [...calls.events, { type: 'usage', usage }, { type: 'done', stopReason: mapOpenAIStopReason(finishReason) }];
+    return [
+      ...calls.events,
+      { type: 'usage', usage },
+      { type: 'done', stopReason: mapOpenAIStopReason(finishReason), ...(logProbs.length ? { logProbs } : {}) },
+    ];
   }
 
   /**
@@ -171,11 +177,21 @@ export class OpenAIAdapter implements ProviderAdapter {
     }
     const text = typeof choice.message?.content === 'string' ? choice.message.content : '';
     if (text) yield { type: 'text', text };
+    const calls = new ToolCallAssembler();
+    (choice.message?.tool_calls ?? []).forEach((call, index) => {
+      if (call.type !== 'function') return;
+      calls.start(index, call.id, call.function.name);
+      calls.append(index, call.function.arguments);
+    });
+    const callEvents = toolCallEvents(calls, context, model);
+    if ('error' in callEvents) return [callEvents.error];
+    const logProbs = choice.logprobs?.content?.map((token) => token.logprob) ?? [];
     const usage = body.usage ? convertOpenAIUsage(body.usage) : this.init.usageRequired ? undefined : estimateUsage(request, text);
     if (!usage) return [{ type: 'error', error: incompleteError(context, model, 'a complete JSON answer without its usage') }];
     return [
+      ...callEvents.events,
       { type: 'usage', usage },
-      { type: 'done', stopReason: mapOpenAIStopReason(choice.finish_reason) },
+      { type: 'done', stopReason: mapOpenAIStopReason(choice.finish_reason), ...(logProbs.length ? { logProbs } : {}) },
     ];
   }
 

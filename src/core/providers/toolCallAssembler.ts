@@ -43,7 +43,13 @@ export class ToolCallAssembler {
   finish(): ToolCallPart[] {
     return [...this.calls.entries()]
       .sort(([a], [b]) => a - b)
-      .map(([, call]) => ({ type: 'tool_call', id: call.id, name: call.name, input: parseArguments(call.name, call.json) }));
+      .map(([, call]) => ({
+        type: 'tool_call',
+        id: call.id,
+        name: call.name,
+        input: parseArguments(call.name, call.json),
+        argumentsText: call.json,
+      }));
   }
 
   private entry(index: number): Pending {

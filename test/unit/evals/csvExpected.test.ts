@@ -95,14 +95,14 @@ describe('CSV __expected and special columns (promptfoo parity)', () => {
   });
 
   it('an eval file with CSV tests: assertions run with the cell as their location; a type we do not run is an error at its cell', () => {
-    const csv = 'q,__expected,__expected2\nhi,similar:hello there,is-xml\nyo,word-count:1,\n';
+    const csv = 'q,__expected,__expected2\nhi,similar:hello there,meteor\nyo,word-count:1,\n';
     const file = parseEvalText('prompts: ["{{q}}"]\nproviders: [openai:gpt-4o-mini]\ntests: file://t.csv\n', '/w/a.eval.yaml', {
       readFile: files({ '/w/t.csv': csv }),
     });
     const error = file.diagnostics.find((d) => d.severity === 'error')!;
     assert.equal(error.file, '/w/t.csv');
     assert.deepEqual(error.range.start, { line: 1, column: 23 });
-    assert.match(error.message, /'is-xml' is a promptfoo type llm-workbench does not run natively/);
+    assert.match(error.message, /'meteor' is a promptfoo type llm-workbench does not run natively/);
     // The row that needs promptfoo is kept for delegation but marked, so it never runs natively; the other runs.
     assert.deepEqual(
       file.tests.map((t) => Boolean(t.needsPromptfoo)),

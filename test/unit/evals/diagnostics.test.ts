@@ -91,10 +91,9 @@ const CASES: Case[] = [
   },
   {
     name: 'promptfoo type we do not run',
-    text: `${HEAD}tests:\n  - vars: { ticket: a }\n    assert:\n      - type: is-xml\n        value: a\n`,
+    text: `${HEAD}tests:\n  - vars: { ticket: a }\n    assert:\n      - type: meteor\n        value: a\n`,
     line: 5,
-    message:
-      /'is-xml' is a promptfoo type llm-workbench does not run natively \(promptfoo checks it with its own XML scanner.*--engine promptfoo/,
+    message: /'meteor' is a promptfoo type llm-workbench does not run natively \(needs the natural package.*--engine promptfoo/,
     fatal: false,
   },
   {
@@ -326,10 +325,10 @@ const CASES: Case[] = [
   },
   {
     name: 'unknown provider config key',
-    text: 'prompts: [hi]\nproviders:\n  - id: openai:gpt-4o-mini\n    config: { tools: [] }\n',
+    text: 'prompts: [hi]\nproviders:\n  - id: openai:gpt-4o-mini\n    config: { functions: [] }\n',
     line: 3,
     column: 14,
-    message: /`tools` \(tool calling/,
+    message: /`functions` \(function calling/,
     fatal: false,
   },
   {

@@ -250,12 +250,12 @@ describe('eval inputs as promptfoo reads them', () => {
 
     it('refuses config keys it would not send exactly, at the key; apiKey from {{ env.X }} counts as a named variable', () => {
       const file = parseEvalText(
-        'prompts: [hi]\nproviders:\n  - id: openai:gpt-4o\n    config: { tools: [], response_format: { type: json_schema }, apiBaseUrl: "http://h/v1", apiKey: "{{ env.PATH }}" }\n',
+        'prompts: [hi]\nproviders:\n  - id: openai:gpt-4o\n    config: { thinking: {}, response_format: { type: xml }, apiBaseUrl: "http://h/v1", apiKey: "{{ env.PATH }}" }\n',
         '/w/a.eval.yaml',
       );
       const messages = errors(file).map((d) => `${d.range.start.line}:${d.message}`);
       assert.ok(
-        messages.some((m) => /^3:provider config `tools`/.test(m)),
+        messages.some((m) => /^3:provider config `thinking`/.test(m)),
         messages.join('\n'),
       );
       assert.ok(messages.some((m) => /response_format/.test(m)));

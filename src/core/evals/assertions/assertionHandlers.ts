@@ -2,7 +2,7 @@ import type { AssertionSpec } from '../evalModel';
 import type { AssertionInput, AssertionRuntime, Check } from './assertionOutcome';
 import { checkJavascript } from './javascriptAssertion';
 import { checkContainsJson, checkIsJson } from './jsonAssertions';
-import { NO_GRADER_MESSAGE } from './llmRubric';
+import { noGraderMessage } from './llmRubric';
 import { checkCost, checkLatency } from './metricAssertions';
 import { checkFinishReason, checkIsRefusal, checkWordCount } from './outputChecks';
 import { checkBleu, checkRougeN } from './overlapMetrics';
@@ -20,6 +20,10 @@ import {
   resolveContext,
 } from './grading/ragGraded';
 import { checkSimilar, similarityMetric } from './grading/similarity';
+import { checkContainsHtml, checkIsHtml } from './structured/htmlChecks';
+import { checkPerplexity, checkPerplexityScore } from './structured/perplexity';
+import { checkContainsSql, checkIsSql, type SqlOptions } from './structured/sqlChecks';
+import { checkXml } from './structured/xmlChecks';
 
 /** Everything one check may read: the spec, its rendered value, the (transformed) output and the runtime. */
 export interface HandlerArgs {
@@ -63,13 +67,22 @@ const HANDLERS: Record<string, Handler> = {
   'word-count': ({ output, value, spec }) => checkWordCount(output, value, spec.negate),
   'is-refusal': ({ output, spec }) => checkIsRefusal(output, spec.negate),
   'finish-reason': ({ input, value, spec }) => checkFinishReason(input.stopReason, value, spec.negate),
+  'is-html': ({ output, spec }) => checkIsHtml(output, spec.negate),
+  'contains-html': ({ output, spec }) => checkContainsHtml(output, spec.negate),
+  'is-sql': ({ output, value, spec }) => checkIsSql(output, sqlOptions(value), spec.negate),
+  'contains-sql': ({ output, value, spec }) => checkContainsSql(output, sqlOptions(value), spec.negate),
+  'is-xml': ({ output, value, spec }) => checkXml('is-xml', output, value, spec.negate),
+  'contains-xml': ({ output, value, spec }) => checkXml('contains-xml', output, value, spec.negate),
+  perplexity: ({ input, spec }) => checkPerplexity(input.logProbs, spec.threshold, spec.negate),
+  'perplexity-score': ({ input, spec }) => checkPerplexityScore(input.logProbs, spec.threshold, spec.negate),
   'rouge-n': ({ output, value, spec }) => checkRougeN(output, value, spec.negate, spec.threshold),
   bleu: ({ output, value, spec }) => checkBleu(output, value, spec.negate, spec.threshold),
-  javascript: ({ output, value, spec, runtime, context }) =>
+  // promptfoo hands javascript the output as it is (an object for tool calls or a json_schema answer).
+  javascript: ({ output, rawOutput, value, spec, runtime, context }) =>
     runtime.allowCode
       ? checkJavascript(
           String(value),
-          output,
+          typeof rawOutput === 'string' ? output : rawOutput,
           { vars: context.vars as Record<string, unknown>, prompt: String(context.prompt) },
           spec.negate,
           spec.threshold,
@@ -180,7 +193,8 @@ function rubricPromptOf(spec: AssertionSpec, runtime: AssertionRuntime): unknown
 function graded(grade: (a: HandlerArgs, calls: CountedGraderCalls) => Promise<GradedCheck>): Handler {
   return async (args) => {
     const calls = gradingCalls(args.spec, args.runtime);
-    if ('error' in calls) return { pass: false, score: 0, reason: calls.error === 'no-grader' ? NO_GRADER_MESSAGE : calls.error };
+    if ('error' in calls)
+      return { pass: false, score: 0, reason: calls.error === 'no-grader' ? noGraderMessage(args.runtime.defaultGrader) : calls.error };
     const check = await grade(args, calls);
     const { graderError: _ignored, ...rest } = check;
     return { ...rest, graderCostUsd: calls.spent() };
@@ -198,6 +212,13 @@ async function runPython({ spec, value, runtime, context, rawOutput }: HandlerAr
   } catch (error) {
     return { pass: false, score: 0, reason: `Python code execution failed: ${(error as Error).message}` };
   }
+}
+
+/** promptfoo's is-sql value: a mapping {databaseType, allowedTables, allowedColumns}; anything else truthy is an error. */
+function sqlOptions(value: unknown): SqlOptions | undefined {
+  if (!value) return undefined;
+  if (typeof value !== 'object') throw new Error('is-sql assertion must have a object value.');
+  return value as SqlOptions;
 }
 
 function isMissing(context: ReturnType<typeof resolveContext>): context is { error: string } {

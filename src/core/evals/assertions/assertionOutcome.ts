@@ -6,6 +6,8 @@ import type { EmbeddingReply, GraderReply } from './grading/graderCalls';
 /** What an assertion sees of one answer. */
 export interface AssertionInput {
   output: string;
+  /** The output when it is not text (tool calls, a json_schema answer): transforms and code see it as it is. */
+  rawOutput?: unknown;
   vars: Record<string, unknown>;
   /** The rendered prompt as sent (chat prompts as JSON), for `context.prompt`. */
   prompt: string;
@@ -15,6 +17,8 @@ export interface AssertionInput {
   cached: boolean;
   /** Why the answer ended, when the provider said (finish-reason). */
   stopReason?: StopReason;
+  /** The answer's token logprobs, when the provider returned them (perplexity). */
+  logProbs?: number[];
   /** The test as written (description, vars, options), for script assertions' `context.test`. */
   test?: { description?: string; vars: Record<string, unknown> };
 }
@@ -25,6 +29,8 @@ export interface AssertionRuntime {
   allowCode: boolean;
   /** Text grader when neither the assertion nor the test names one (CLI --grader). */
   fallbackGrader?: string;
+  /** promptfoo's default grader for this environment (defaultGrader.ts), after the fallback; else why there is none. */
+  defaultGrader?: { ref: string } | { why: string };
   /** Per-case grader (test options.provider, else defaultTest's). */
   testGrader?: string;
   /** Wall-clock limit of one javascript assertion or transform. */
@@ -63,11 +69,13 @@ export interface AssertionOutcome {
   components?: AssertionOutcome[];
   /** USD spent by a grader model, when one ran. */
   graderCostUsd?: number | null;
+  /** The check threw (promptfoo: the whole case is an error, not a failure). */
+  error?: boolean;
 }
 
 /** The part of an outcome a single check decides; the dispatcher adds type, weight and location. */
 export type Check = Pick<AssertionOutcome, 'pass' | 'score' | 'reason'> &
-  Partial<Pick<AssertionOutcome, 'expected' | 'actual' | 'skipped' | 'graderCostUsd'>>;
+  Partial<Pick<AssertionOutcome, 'expected' | 'actual' | 'skipped' | 'graderCostUsd' | 'error'>>;
 
 /** pass/fail checks score 1 or 0; `not-` flips the condition, as in promptfoo. */
 export function booleanCheck(condition: boolean, negate: boolean, failReason: string, negatedFailReason: string): Check {

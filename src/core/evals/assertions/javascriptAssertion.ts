@@ -46,7 +46,7 @@ function lastTopLevelSemicolon(code: string): number {
  */
 export async function checkJavascript(
   code: string,
-  output: string,
+  output: unknown,
   context: { vars: Record<string, unknown>; prompt: string },
   negate: boolean,
   threshold: number | undefined,

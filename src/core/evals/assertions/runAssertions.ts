@@ -15,6 +15,8 @@ export interface AssertionsVerdict {
   assertions: AssertionOutcome[];
   /** Some assertion could not run here (code disabled) and the rest did not fail. */
   skipped: boolean;
+  /** An assertion threw: promptfoo reports the case as an error with this reason, whatever the others did. */
+  error?: string;
 }
 
 /**
@@ -56,7 +58,15 @@ export function combine(assertions: AssertionOutcome[], threshold?: number): Ass
     pass = score >= threshold;
     reason = `Aggregate score ${score.toFixed(2)} ${pass ? '≥' : '<'} ${threshold} threshold${!pass && failure ? ` (${failure.reason})` : ''}`;
   }
-  return { pass, score, reason, assertions, skipped: skipped && pass && assertions.every((a) => a.skipped || a.pass) };
+  const errored = assertions.find((a) => a.error);
+  return {
+    pass: pass && !errored,
+    score,
+    reason: errored ? errored.reason : reason,
+    assertions,
+    skipped: skipped && pass && assertions.every((a) => a.skipped || a.pass),
+    ...(errored ? { error: errored.reason } : {}),
+  };
 }
 
 export async function runAssertion(spec: AssertionSpec, input: AssertionInput, runtime: AssertionRuntime): Promise<AssertionOutcome> {
@@ -71,13 +81,19 @@ export async function runAssertion(spec: AssertionSpec, input: AssertionInput, r
       reason: set.reason,
       components: set.assertions,
       skipped: set.skipped && set.assertions.every((a) => a.skipped),
+      ...(set.error !== undefined ? { error: true, reason: set.error } : {}),
     };
   }
   let check: Check;
   try {
     check = await evaluate(spec, input, runtime);
   } catch (error) {
-    check = { pass: false, score: 0, reason: `The assertion could not run: ${error instanceof Error ? error.message : String(error)}` };
+    check = {
+      pass: false,
+      score: 0,
+      reason: `The assertion could not run: ${error instanceof Error ? error.message : String(error)}`,
+      error: true,
+    };
   }
   // promptfoo: "If weight is set to 0, the assertion automatically passes."
   return { ...base, ...check, pass: check.pass || spec.weight === 0 };
@@ -96,7 +112,7 @@ const CODE_DISABLED: Check = {
  * sees), then the value — a `file://` script's result, or the template rendered with the vars — then the check.
  */
 async function evaluate(spec: AssertionSpec, input: AssertionInput, runtime: AssertionRuntime): Promise<Check> {
-  let output: unknown = input.output;
+  let output: unknown = input.rawOutput ?? input.output;
   if (spec.transform !== undefined) {
     if (!runtime.allowCode) return CODE_DISABLED;
     output = await applyTransform(spec.transform, output, input, runtime);

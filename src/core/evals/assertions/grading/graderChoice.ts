@@ -6,6 +6,8 @@ export interface GraderModel {
   ref: ModelRef;
   temperature?: number;
   maxTokens?: number;
+  /** More request fields promptfoo's grader provider sends (its default llm-rubric grader's response_format). */
+  config?: Record<string, unknown>;
 }
 
 /**

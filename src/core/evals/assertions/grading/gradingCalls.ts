@@ -26,8 +26,8 @@ export const GRADER_KINDS: Readonly<Record<string, readonly GraderKind[]>> = {
  * grader: without one, undefined.
  */
 export function resolveGrader(
-  spec: Pick<AssertionSpec, 'grader'>,
-  runtime: Pick<AssertionRuntime, 'grading' | 'testGrader' | 'fallbackGrader'>,
+  spec: Pick<AssertionSpec, 'grader'> & { type?: string },
+  runtime: Pick<AssertionRuntime, 'grading' | 'testGrader' | 'fallbackGrader' | 'defaultGrader'>,
   kind: GraderKind,
 ): GraderModel | undefined {
   const choice = spec.grader ?? runtime.grading?.grader;
@@ -36,7 +36,13 @@ export function resolveGrader(
   if (choice) return undefined;
   if (kind === 'embedding') return { ref: PROMPTFOO_DEFAULT_EMBEDDING };
   const fallback = runtime.testGrader ?? runtime.fallbackGrader;
-  return fallback ? { ref: fallback } : undefined;
+  if (fallback) return { ref: fallback };
+  const fallbackDefault = runtime.defaultGrader;
+  if (!fallbackDefault || !('ref' in fallbackDefault)) return undefined;
+  // llm-rubric's default is promptfoo's gradingJsonProvider; the other types use its plain gradingProvider.
+  return spec.type === 'llm-rubric'
+    ? { ref: fallbackDefault.ref, config: { response_format: { type: 'json_object' } } }
+    : { ref: fallbackDefault.ref };
 }
 
 /** GraderCalls bound to the resolved models, adding up what they cost (null once any cost is unknown). */
