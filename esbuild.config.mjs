@@ -2,6 +2,7 @@
 // `--production` minifies; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { createRequire } from 'node:module';
+import { writeSettingsValidators } from './scripts/settingsValidators.mjs';
 
 const requireFromHere = createRequire(import.meta.url);
 
@@ -29,6 +30,10 @@ const browser = {
   outdir: 'dist/webview',
 };
 
+// The settings validators, compiled by ajv from package.json's settings schema (src/core/config/readSettings.ts uses
+// them): regenerated here so a build never runs with a schema older than package.json.
+if (writeSettingsValidators()) console.log('settings validators regenerated from package.json');
+
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
   // package.json `main`: a few lines that load (and time) dist/extension.js, the extension itself.
@@ -54,6 +59,8 @@ const builds = [
     entryPoints: { 'sdk/openai': requireFromHere.resolve('openai'), 'sdk/anthropic': requireFromHere.resolve('@anthropic-ai/sdk') },
     outdir: 'dist',
   },
+  // sucrase (TypeScript test generators): required only by the child process that runs one, never by the bundles.
+  { ...node, entryPoints: { sucrase: requireFromHere.resolve('sucrase') }, outdir: 'dist' },
   // The model catalog generated from LiteLLM's table (~70 KB of JSON) as its own module, required on the first
   // model lookup by src/core/models/catalogStore.ts: never inlined into extension.js / cli.js, never read on activation.
   {
@@ -62,6 +69,14 @@ const builds = [
     sourcemap: false,
     loader: { '.json': 'copy' },
     entryPoints: { 'catalog/models': 'src/core/models/data/litellmCatalog.json' },
+    outdir: 'dist',
+  },
+  // Code nothing on activation needs, each its own file beside extension.js, required on first use through
+  // src/features/lazyBundle.ts: the eval engine (YAML parsers, nunjucks, ajv, glob, the assertions) on the first eval
+  // file parsed or run, the gateway (router, retries, breakers, validators, adapters) on the first model call.
+  {
+    ...node,
+    entryPoints: { evalEngine: 'src/features/evalTests/evalEngine.ts', gateway: 'src/core/gateway/createGateway.ts' },
     outdir: 'dist',
   },
   // OpenTelemetry export and the OTLP receiver: required by src/core/telemetry/loadRuntime.ts only when export or the

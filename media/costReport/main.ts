@@ -2,6 +2,7 @@
 import type { CostReportHostMessage, CostReportWebviewMessage } from '../../src/shared/costReportProtocol';
 import { vsCodeApi } from '../../src/shared/webviewProtocol';
 import { renderCostReport } from './renderCostReport';
+import '../panels/panel.css';
 import './costReport.css';
 
 const vscode = vsCodeApi<CostReportWebviewMessage>();

@@ -2,6 +2,7 @@
 import type { CompareHostMessage, CompareView, CompareWebviewMessage } from '../../src/shared/evalCompareProtocol';
 import { vsCodeApi } from '../../src/shared/webviewProtocol';
 import { renderCompare } from './renderCompare';
+import '../panels/panel.css';
 import './evalCompare.css';
 
 const vscode = vsCodeApi<CompareWebviewMessage>();

@@ -10,6 +10,7 @@ import { graderDiagnostics } from '../core/evals/graderDiagnostics';
 import { hasErrors } from '../core/evals/evalModel';
 import { withEvalProviders } from '../core/evals/evalProviders';
 import type { EvalCaseResult } from '../core/evals/evalResult';
+import { incompleteAnswersLine } from '../core/evals/incompleteAnswer';
 import { junitXml } from '../core/evals/junitReport';
 import { selectionMarkdown } from '../core/evals/modelSelection';
 import { parseEvalFile } from '../core/evals/parseEvalFile';
@@ -166,7 +167,8 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
     ...(maxFileMb ? { maxBytes: Math.round(maxFileMb * 1024 * 1024) } : {}),
   };
   const knownProviderIds = loaded.config.providers.map((p) => p.id);
-  const files = paths.map((p) => parseEvalFile(p, { fileRules, knownProviderIds }));
+  // Test generators (tests: file://tests.js) run while the file is read: not under --no-code.
+  const files = paths.map((p) => parseEvalFile(p, { fileRules, knownProviderIds, allowCode: !values['no-code'] }));
   const short = (path: string) => shortPath(path, io.cwd);
   const trust = { allowFileEndpoints: Boolean(values['allow-file-endpoints']), allowCode: !values['no-code'] };
   const plan = planEngines(files, engine, io.env, short, trust);
@@ -298,6 +300,8 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   results.sort(resultOrder([...runnable, ...plan.delegated.map((d) => d.file)]));
   // Outputs in the table are model text: no terminal control sequences reach the terminal.
   io.stdout(stripTerminalControls(`${resultsTable(results, io.cwd)}\n\n${totalsLine(summary)}\n`));
+  const incompleteLine = incompleteAnswersLine(results);
+  if (incompleteLine) io.stdout(`${incompleteLine}\n`);
   for (const file of summary.files) {
     if (!file.selection) continue;
     io.stdout(`\n${basename(file.file)}: ${file.description ?? 'model comparison'}\n${matrixTable(file.candidates)}\n`);

@@ -88,10 +88,10 @@ export function loadCliConfig(options: LoadCliConfigOptions): CliConfig {
     if (key.startsWith('budget.') && nestedBudget) return (nestedBudget as Record<string, unknown>)[key.slice('budget.'.length)];
     return undefined;
   };
+  // The CLI's own check first: it names an unknown gateway key with its near miss; readSettings then applies the schema.
+  const resilience = readResilience(settings['llmWorkbench.gateway'], where);
   const { config, problems } = readSettings(get);
   if (problems.length > 0) throw new ConfigError(`${where}:\n${problems.map((p) => `  ${p.message}`).join('\n')}`);
-
-  const resilience = readResilience(settings['llmWorkbench.gateway'], where);
   if (resilience) config.resilience = resilience;
   const fileEndpoints = new Set(config.providers.filter((p) => p.baseUrl).map((p) => p.id));
   config.providers = applyEnvironment(config.providers, options.env);

@@ -6,6 +6,8 @@ import { readWorkspaceText, workspacePath } from '../core/agentTools/workspacePa
 import type { AgentToolContext } from '../core/agentTools/toolContext';
 import type { WorkbenchConfig } from '../core/config/workbenchConfig';
 import { withEvalProviders } from '../core/evals/evalProviders';
+import { parseEvalFile } from '../core/evals/parseEvalFile';
+import { runEval } from '../core/evals/runEval';
 import { createGateway } from '../core/gateway/createGateway';
 import { ModelCatalog } from '../core/models/catalog';
 import { parseModelRef } from '../core/models/modelRef';
@@ -117,6 +119,7 @@ export function mcpToolContext(input: McpContextInput): AgentToolContext {
     recorded: () => input.ledger.settled(),
     resolveEvalFile: (path) => workspacePath(root, path),
     windowFor: (ref, info) => ollamaWindow(config, keys, ref, info),
+    evalEngine: () => ({ parseEvalFile, runEval }),
     evalGateway: (files) => {
       const evalProviders = withEvalProviders(config, files);
       const { telemetry } = input;

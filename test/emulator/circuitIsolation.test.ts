@@ -11,7 +11,7 @@ import { runEval } from '../../src/core/evals/runEval';
 import type { EvalCaseResult } from '../../src/core/evals/evalResult';
 import { createGateway } from '../../src/core/gateway/createGateway';
 import { closedPort } from './adapterHarness';
-import { startEmulator, type Emulator } from './emulator';
+import { useEmulator } from './suiteHooks';
 
 const COMPARISON = `
 description: two models on one provider
@@ -26,20 +26,15 @@ ${[1, 2, 3, 4, 5, 6].map((n) => `  - vars: { q: "question ${n}" }\n    assert:\n
 
 describe('circuits are per model: one model failing never fails its neighbours', function () {
   this.timeout(60_000);
-  let emulator: Emulator;
-  before(async () => {
-    emulator = await startEmulator();
-  });
-  after(() => emulator.close());
-  beforeEach(() => emulator.reset());
+  const emulator = useEmulator();
 
   function config(extra: Partial<WorkbenchConfig> = {}): WorkbenchConfig {
-    return { ...defaultConfig(), providers: [{ id: 'openai', kind: 'openai', baseUrl: emulator.openaiBaseUrl }], ...extra };
+    return { ...defaultConfig(), providers: [{ id: 'openai', kind: 'openai', baseUrl: emulator().openaiBaseUrl }], ...extra };
   }
 
   it('a comparison where openai:x returns 500: openai:emu-small passes all 6 cases and is recommended', async () => {
-    emulator.rule({ model: 'x' }, { fault: { kind: 'status', status: 500 } });
-    emulator.rule({ model: 'emu-small' }, { text: 'yes' });
+    emulator().rule({ model: 'x' }, { fault: { kind: 'status', status: 500 } });
+    emulator().rule({ model: 'emu-small' }, { text: 'yes' });
     const ledger = new MemoryLedger();
     // Default breaker (5 consecutive faults) and attempts (3); waits are not what this test is about.
     const models = ['x', 'emu-small'].map((id) => ({ ref: `openai:${id}`, inputPerMTok: 0.1, outputPerMTok: 0.4 }));
@@ -75,8 +70,8 @@ describe('circuits are per model: one model failing never fails its neighbours',
       x.some((r) => /circuit open for openai:x after 5 consecutive failures of this model/.test(r.reason)),
       x.map((r) => r.reason).join('\n'),
     );
-    assert.ok(x.length * 3 > emulator.requests.filter((r) => r.model === 'x').length, 'an open circuit sends nothing');
-    assert.equal(emulator.requests.filter((r) => r.model === 'emu-small').length, 6);
+    assert.ok(x.length * 3 > emulator().requests.filter((r) => r.model === 'x').length, 'an open circuit sends nothing');
+    assert.equal(emulator().requests.filter((r) => r.model === 'emu-small').length, 6);
     const selection = summary.files[0].selection;
     assert.equal(selection?.chosenRoute?.primary, 'openai:emu-small');
     assert.ok(ledger.records.filter((r) => r.model === 'emu-small').every((r) => r.outcome === 'ok'));
@@ -89,7 +84,7 @@ describe('circuits are per model: one model failing never fails its neighbours',
         ...defaultConfig(),
         providers: [
           { id: 'down', kind: 'openai-compatible', baseUrl: `http://127.0.0.1:${port}/v1` },
-          { id: 'openai', kind: 'openai', baseUrl: emulator.openaiBaseUrl },
+          { id: 'openai', kind: 'openai', baseUrl: emulator().openaiBaseUrl },
         ],
       },
       keys: async () => 'sk-test',
@@ -119,8 +114,8 @@ describe('circuits are per model: one model failing never fails its neighbours',
   });
 
   it('server faults of two models on one provider never open the provider circuit', async () => {
-    emulator.rule({ model: 'bad-1' }, { fault: { kind: 'status', status: 503 } });
-    emulator.rule({ model: 'bad-2' }, { fault: { kind: 'status', status: 503 } });
+    emulator().rule({ model: 'bad-1' }, { fault: { kind: 'status', status: 503 } });
+    emulator().rule({ model: 'bad-2' }, { fault: { kind: 'status', status: 503 } });
     const gateway = createGateway({
       config: config(),
       keys: async () => 'sk-test',

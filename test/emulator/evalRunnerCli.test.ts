@@ -117,6 +117,24 @@ describe('llm-workbench eval (CLI)', function () {
     assert.equal((xml.match(/<\/testcase>/g) ?? []).length, 1);
   });
 
+  it("marks an answer cut at the output limit in the table, under the totals and in JUnit; the verdict stays the assertions'", async () => {
+    emulator.rule({ promptIncludes: 'charged twice' }, { text: 'billing, and then', stopReason: 'max_tokens' });
+    const run = await cli([write('triage.eval.yaml', TWO_CASES('openai:gpt-4o-mini')), '--junit', 'junit.xml']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /double charge\s+openai:gpt-4o-mini\s+PASS\s+\d+ ms\s+\S+\s+⚠ truncated \(stop reason max_tokens\)$/m);
+    assert.doesNotMatch(
+      run.stdout.split('\n').find((l) => l.startsWith('crash'))!,
+      /truncated/,
+    );
+    assert.match(run.stdout, /⚠ 1 answer was cut at the output limit \(max_tokens\): their verdicts judge incomplete text/);
+    const xml = readFileSync(join(dir, 'junit.xml'), 'utf8');
+    assert.match(
+      xml,
+      /<testcase name="double charge[^>]*>\n\s*<properties><property name="llm_workbench.stop_reason" value="max_tokens"\/><\/properties>\n\s*<system-out>⚠ answer truncated at the output limit \(stop reason max_tokens\)<\/system-out>\n\s*<\/testcase>/,
+    );
+    assert.match(xml, /<testcase name="crash[^>]*\/>/);
+  });
+
   it('exits 2 after reporting every problem as file:line:col, and still runs the valid tests', async () => {
     const broken = write(
       'broken.eval.yaml',

@@ -9,22 +9,17 @@ import { DEFAULT_RESILIENCE } from '../../src/core/config/resilienceSettings';
 import { costOfUsage } from '../../src/core/cost/pricing';
 import { createGateway } from '../../src/core/gateway/createGateway';
 import { ModelCatalog } from '../../src/core/models/catalog';
-import { startEmulator, type Emulator } from './emulator';
+import { useEmulator } from './suiteHooks';
 
 describe('wait cap and the call tally', function () {
   this.timeout(30_000);
-  let emulator: Emulator;
-  before(async () => {
-    emulator = await startEmulator();
-  });
-  after(() => emulator.close());
-  beforeEach(() => emulator.reset());
+  const emulator = useEmulator();
 
   const config = (): WorkbenchConfig => ({
     ...defaultConfig(),
     providers: [
-      { id: 'openai', kind: 'openai', baseUrl: emulator.openaiBaseUrl },
-      { id: 'anthropic', kind: 'anthropic', baseUrl: emulator.anthropicBaseUrl },
+      { id: 'openai', kind: 'openai', baseUrl: emulator().openaiBaseUrl },
+      { id: 'anthropic', kind: 'anthropic', baseUrl: emulator().anthropicBaseUrl },
     ],
   });
 
@@ -33,7 +28,7 @@ describe('wait cap and the call tally', function () {
     ['mid-answer', 1],
   ] as const) {
     it(`a model that stalls ${where} is given up within maxTotalWaitMs, with the default 60 s / 30 s silence limits`, async () => {
-      emulator.rule({ model: 'gpt-4o-mini' }, { chunks: ['Thinking ', 'hard'], fault: { kind: 'stall', afterChunks } });
+      emulator().rule({ model: 'gpt-4o-mini' }, { chunks: ['Thinking ', 'hard'], fault: { kind: 'stall', afterChunks } });
       // The defaults, with only the cap scaled down from 30 s to 2 s so the test is quick.
       const gateway = createGateway({
         config: config(),
@@ -56,8 +51,8 @@ describe('wait cap and the call tally', function () {
 
   it('a retried model: tokens and cost both cover every billed attempt, and a broken-off attempt makes the usage an estimate', async () => {
     // Attempt 1 streams 2 chunks and breaks off (billed, never reported); attempt 2 answers with reported usage.
-    emulator.enqueue({ chunks: ['Half ', 'an ', 'answer'], fault: { kind: 'cut', afterChunks: 2 } }, { model: 'gpt-4o-mini' });
-    emulator.enqueue({ text: 'The whole answer.', usage: { input: 1000, output: 200 } }, { model: 'gpt-4o-mini' });
+    emulator().enqueue({ chunks: ['Half ', 'an ', 'answer'], fault: { kind: 'cut', afterChunks: 2 } }, { model: 'gpt-4o-mini' });
+    emulator().enqueue({ text: 'The whole answer.', usage: { input: 1000, output: 200 } }, { model: 'gpt-4o-mini' });
     const gateway = createGateway({ config: config(), keys: async () => 'sk-test', resilience: { initialDelayMs: 1, maxDelayMs: 2 } });
     const result = await gateway.complete({
       task: 'chat',
@@ -82,8 +77,8 @@ describe('wait cap and the call tally', function () {
   });
 
   it("a fallback after a refused call: the refused attempt adds neither tokens nor cost, and the usage is the provider's", async () => {
-    emulator.rule({ model: 'gpt-4o-mini' }, { fault: { kind: 'status', status: 500 } });
-    emulator.rule({ model: 'claude-haiku-4-5' }, { text: 'From the fallback.', usage: { input: 50, output: 10 } });
+    emulator().rule({ model: 'gpt-4o-mini' }, { fault: { kind: 'status', status: 500 } });
+    emulator().rule({ model: 'claude-haiku-4-5' }, { text: 'From the fallback.', usage: { input: 50, output: 10 } });
     const gateway = createGateway({
       config: config(),
       keys: async () => 'sk-test',

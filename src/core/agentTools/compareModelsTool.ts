@@ -1,5 +1,4 @@
 import { formatUsd } from '../cost/pricing';
-import { runEval } from '../evals/runEval';
 import { parseModelRef } from '../models/modelRef';
 import { loadEvalForTool, totals } from './runEvalTool';
 import { AgentToolInputError, type AgentToolContext, type AgentToolResult } from './toolContext';
@@ -25,7 +24,7 @@ export async function compareModelsTool(ctx: AgentToolContext, input: CompareMod
   }
   const { file } = loadEvalForTool(ctx, input.file);
   const { gateway } = ctx.evalGateway([file]);
-  const summary = await runEval([file], {
+  const summary = await ctx.evalEngine().runEval([file], {
     gateway,
     providers: models,
     allowCode: ctx.allowCode,

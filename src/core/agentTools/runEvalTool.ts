@@ -2,8 +2,7 @@ import { formatUsd } from '../cost/pricing';
 import { estimateEvalRun, type RunEstimate } from '../evals/editor/runEstimate';
 import type { EvalFile } from '../evals/evalModel';
 import type { EvalCaseResult } from '../evals/evalResult';
-import { parseEvalFile } from '../evals/parseEvalFile';
-import { runEval, type EvalRunSummary } from '../evals/runEval';
+import type { EvalRunSummary } from '../evals/runEval';
 import { formatDiagnostic } from '../evals/sourceRange';
 import type { ModelRef } from '../models/modelRef';
 import { AgentToolInputError, type AgentToolContext, type AgentToolResult } from './toolContext';
@@ -24,7 +23,7 @@ export function loadEvalForTool(
   file: string,
   which?: number | string,
 ): { file: EvalFile; shouldRun: (index: number) => boolean } {
-  const parsed = parseEvalFile(ctx.resolveEvalFile(file));
+  const parsed = ctx.evalEngine().parseEvalFile(ctx.resolveEvalFile(file));
   const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
   if (parsed.fatal || parsed.tests.length === 0) {
     const why = errors.length ? errors.slice(0, 5).map(formatDiagnostic).join('\n') : 'the file has no tests';
@@ -68,7 +67,7 @@ export async function runEvalTool(ctx: AgentToolContext, input: RunEvalInput): P
   const { file, shouldRun } = loadEvalForTool(ctx, input.file, input.case);
   const { gateway, refFor } = ctx.evalGateway([file]);
   const results: EvalCaseResult[] = [];
-  const summary = await runEval([file], {
+  const summary = await ctx.evalEngine().runEval([file], {
     gateway,
     refFor,
     allowCode: ctx.allowCode,

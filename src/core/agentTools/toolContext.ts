@@ -5,6 +5,14 @@ import type { ChatGateway } from '../gateway/gatewayApi';
 import type { ModelCatalog } from '../models/catalog';
 import type { EffectiveContextWindow } from '../providers/effectiveContextWindow';
 import type { ModelInfo } from '../models/modelInfo';
+import type { parseEvalFile } from '../evals/parseEvalFile';
+import type { runEval } from '../evals/runEval';
+
+/** The eval engine's entry points the tools use. */
+export interface AgentEvalEngine {
+  parseEvalFile: typeof parseEvalFile;
+  runEval: typeof runEval;
+}
 
 /**
  * What the agent tools need from their host (the editor's language model tools, the `llm-workbench mcp` server).
@@ -21,6 +29,11 @@ export interface AgentToolContext {
   windowFor?(ref: ModelRef, info: ModelInfo | undefined): EffectiveContextWindow | Promise<EffectiveContextWindow>;
   /** The gateway eval runs go through (routing, retries, cost, the ledger), set up for these files. */
   evalGateway(files: readonly EvalFile[]): { gateway: ChatGateway; refFor?: (spec: ProviderSpec) => ModelRef };
+  /**
+   * The eval engine (parse, run). The editor loads it on the first tool call that needs it (it is its own bundle,
+   * never evaluated on activation); the CLI passes the functions as they are.
+   */
+  evalEngine(): AgentEvalEngine;
   /** javascript assertions run only when true (trusted workspace; `mcp --allow-code`). */
   allowCode: boolean;
   signal?: AbortSignal;

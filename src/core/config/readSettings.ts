@@ -1,7 +1,11 @@
 import type { ProviderConfig } from '../providers/adapter';
-import { TASKS, type Task } from '../providers/chat';
+import type { Task } from '../providers/chat';
+import { MAX_TIMER_MS } from '../providers/timerDelay';
 import type { RouteSetting, RoutingRule } from './routingRule';
 import type { ModelOverride } from '../models/modelInfo';
+import type { ResilienceSettings } from './resilienceSettings';
+import { schemaProblems, show, type SchemaProblem } from './schemaProblems';
+import validators from './settingsValidators.generated';
 import { DEFAULT_BUDGET, defaultConfig, type BudgetSettings, type WorkbenchConfig } from './workbenchConfig';
 
 /** One invalid setting: `setting` is the full key (`llmWorkbench.budget.warnThreshold`), `message` says what to write instead. */
@@ -14,108 +18,83 @@ export interface SettingProblem {
 export type SettingGetter = (key: string) => unknown;
 
 const PREFIX = 'llmWorkbench.';
-const MODEL_REF = /^[^:\s]+:\S+$/;
-const PROVIDER_KINDS = ['openai', 'anthropic', 'openai-compatible', 'ollama'] as const;
 
 /**
- * Builds a `WorkbenchConfig` from settings (VS Code's, or a CLI `--config` file with the same keys).
+ * Builds a `WorkbenchConfig` from settings (VS Code's, or a CLI `--config` file with the same keys), validated with
+ * the JSON schema package.json contributes (compiled at build time: settingsValidators.generated.js).
  * An invalid value never throws and never loses the rest: it falls back to the default (or drops the bad list entry)
- * and comes back as a problem that names the setting and says what a valid value looks like.
+ * and comes back as a problem that names the setting, where in its value, and what a valid value looks like.
  */
 export function readSettings(get: SettingGetter): { config: WorkbenchConfig; problems: SettingProblem[] } {
   const problems: SettingProblem[] = [];
   const defaults = defaultConfig();
-  const report = (key: string, message: string) =>
-    problems.push({ setting: PREFIX + key, message: `Setting "${PREFIX}${key}" ${message}` });
+  const report: Report = (key, message) => problems.push({ setting: PREFIX + key, message: `Setting "${PREFIX}${key}" ${message}` });
+  const scalar = <T>(key: string, fallback: T): T => readScalar(get, key, fallback, report);
 
+  const budgetModel = get('budget.model');
   const budget: BudgetSettings = {
-    model: readModelRef(get, 'budget.model', DEFAULT_BUDGET.model, report),
-    warnThreshold: readNumber(get, 'budget.warnThreshold', DEFAULT_BUDGET.warnThreshold, { min: 0, max: 1 }, report),
-    outputReserve: readNumber(get, 'budget.outputReserve', DEFAULT_BUDGET.outputReserve, { min: 0, integer: true }, report),
-    callsPerDay: readNumber(get, 'budget.callsPerDay', DEFAULT_BUDGET.callsPerDay, { min: 0, integer: true }, report),
-    include: readStringList(get, 'budget.include', [], report),
+    // An empty model is "not set" (the settings editor's text box cleared).
+    model: budgetModel === '' ? DEFAULT_BUDGET.model : scalar('budget.model', DEFAULT_BUDGET.model),
+    warnThreshold: scalar('budget.warnThreshold', DEFAULT_BUDGET.warnThreshold),
+    outputReserve: scalar('budget.outputReserve', DEFAULT_BUDGET.outputReserve),
+    callsPerDay: scalar('budget.callsPerDay', DEFAULT_BUDGET.callsPerDay),
+    include: readList(get, 'budget.include', [], nonEmptyString, report),
   };
-  const dailyUsd = readNumber(get, 'budget.dailyUsd', 0, { min: 0 }, report);
+  const dailyUsd = scalar('budget.dailyUsd', 0);
   if (dailyUsd > 0) budget.dailyUsd = dailyUsd;
 
-  return {
-    config: {
-      providers: readList(get, 'providers', defaults.providers, toProvider, report),
-      routes: readRoutes(get, report),
-      routingRules: readList(get, 'routing.rules', [], toRoutingRule, report),
-      models: readList(get, 'models', [], toModelOverride, report),
-      budget,
-      privateFiles: readStringList(get, 'privateFiles', [], report),
-      logPrompts: readBoolean(get, 'logPrompts', false, report),
-    },
-    problems,
+  const config: WorkbenchConfig = {
+    providers: readList(get, 'providers', defaults.providers, toProvider, report),
+    routes: readKeyed(get, 'routes', 'task', report) as Partial<Record<Task, RouteSetting>>,
+    routingRules: readList(get, 'routing.rules', [], toRoutingRule, report),
+    models: readList(get, 'models', [], (item) => ({ ok: item as ModelOverride }), report),
+    budget,
+    privateFiles: readList(get, 'privateFiles', [], nonEmptyString, report),
+    logPrompts: scalar('logPrompts', false),
   };
+  const resilience = readResilience(get, report);
+  if (Object.keys(resilience).length > 0) config.resilience = resilience;
+  return { config, problems };
 }
 
 type Report = (key: string, message: string) => void;
 
-function show(value: unknown): string {
-  const text = JSON.stringify(value);
-  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+/** The schema's problems with `value` (none when it is valid). */
+function check(key: string, value: unknown): SchemaProblem[] {
+  const validate = validators[key];
+  if (!validate) throw new Error(`readSettings: no validator for "${key}" (is it in package.json and scripts/settingsValidators.mjs?)`);
+  return validate(value) ? [] : schemaProblems(key, validate.errors ?? [], value);
 }
 
-function readNumber(
-  get: SettingGetter,
-  key: string,
-  fallback: number,
-  rule: { min?: number; max?: number; integer?: boolean },
-  report: Report,
-): number {
+/** A number, boolean or string setting: the value, or the fallback and a problem. */
+function readScalar<T>(get: SettingGetter, key: string, fallback: T, report: Report): T {
   const value = get(key);
   if (value === undefined || value === null) return fallback;
-  const valid =
-    typeof value === 'number' &&
-    Number.isFinite(value) &&
-    (rule.min === undefined || value >= rule.min) &&
-    (rule.max === undefined || value <= rule.max) &&
-    (!rule.integer || Number.isInteger(value));
-  if (valid) return value;
-  const kind = rule.integer ? 'a whole number' : 'a number';
-  const range = rule.max !== undefined ? ` between ${rule.min} and ${rule.max}` : rule.min !== undefined ? ` ≥ ${rule.min}` : '';
-  report(key, `must be ${kind}${range} (found ${show(value)}); using ${fallback}.`);
+  const [problem] = check(key, value);
+  if (!problem) return value as T;
+  report(key, `${problem.text}; using ${show(fallback)}.`);
   return fallback;
-}
-
-function readBoolean(get: SettingGetter, key: string, fallback: boolean, report: Report): boolean {
-  const value = get(key);
-  if (value === undefined || value === null) return fallback;
-  if (typeof value === 'boolean') return value;
-  report(key, `must be true or false (found ${show(value)}); using ${fallback}.`);
-  return fallback;
-}
-
-function readModelRef(get: SettingGetter, key: string, fallback: string, report: Report): string {
-  const value = get(key);
-  if (value === undefined || value === null || value === '') return fallback;
-  if (typeof value === 'string' && MODEL_REF.test(value)) return value;
-  report(key, `must be a model reference provider:model, e.g. "openai:gpt-4o-mini" (found ${show(value)}); using "${fallback}".`);
-  return fallback;
-}
-
-function readStringList(get: SettingGetter, key: string, fallback: string[], report: Report): string[] {
-  const convert = (item: unknown): Converted<string> =>
-    typeof item === 'string' && item.length > 0 ? { ok: item } : { error: 'a non-empty string' };
-  return readList(get, key, fallback, convert, report);
 }
 
 /** A usable entry (with what was ignored in it, if anything), or what the entry should have looked like. */
 type Converted<T> = { ok: T; warning?: string } | { error: string };
 
-/** `convert` returns the typed entry, or what the entry should have looked like; bad entries are dropped, good ones kept. */
+/**
+ * A list setting: entries the schema refuses are dropped and reported by position, the good ones kept; `convert`
+ * adds the checks a schema cannot express.
+ */
 function readList<T>(get: SettingGetter, key: string, fallback: T[], convert: (item: unknown) => Converted<T>, report: Report): T[] {
   const value = get(key);
   if (value === undefined || value === null) return fallback;
+  const problems = check(key, value);
   if (!Array.isArray(value)) {
     report(key, `must be a list (found ${show(value)}); using the default.`);
     return fallback;
   }
   const items: T[] = [];
   value.forEach((item, index) => {
+    const problem = problems.find((p) => p.path[0] === String(index));
+    if (problem) return report(key, `entry ${index + 1} is ignored: ${inside(problem)}.`);
     const converted = convert(item);
     if ('ok' in converted) {
       items.push(converted.ok);
@@ -125,100 +104,77 @@ function readList<T>(get: SettingGetter, key: string, fallback: T[], convert: (i
   return items;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isModelRef(value: unknown): value is string {
-  return typeof value === 'string' && MODEL_REF.test(value);
-}
-
-function toProvider(item: unknown): Converted<ProviderConfig> {
-  const shape = `{ "id": "openai", "kind": one of ${PROVIDER_KINDS.join(' | ')}, "baseUrl"?: "https://..." }`;
-  if (!isObject(item) || typeof item.id !== 'string' || !item.id) return { error: shape };
-  if (!PROVIDER_KINDS.includes(item.kind as (typeof PROVIDER_KINDS)[number])) return { error: shape };
-  if (item.baseUrl !== undefined && (typeof item.baseUrl !== 'string' || !/^https?:\/\//.test(item.baseUrl))) {
-    return { error: `${shape} with baseUrl an http(s) URL` };
+/**
+ * An object setting keyed by name (`routes` by task, `gateway` by field): an unknown key or a bad value drops that
+ * key, and the rest is kept.
+ */
+function readKeyed(get: SettingGetter, key: string, noun: string, report: Report): Record<string, unknown> {
+  const value = get(key);
+  if (value === undefined || value === null) return {};
+  const problems = check(key, value);
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    report(key, `must be an object keyed by ${noun} (found ${show(value)}); using none.`);
+    return {};
   }
-  const provider: ProviderConfig = { id: item.id, kind: item.kind as ProviderConfig['kind'] };
-  if (typeof item.baseUrl === 'string') provider.baseUrl = item.baseUrl;
-  if (item.ollamaApi === 'native' || item.ollamaApi === 'openai') provider.ollamaApi = item.ollamaApi;
-  if (item.numCtx !== undefined) {
-    // The context Ollama runs the model at (sent as options.num_ctx): a wrong value would budget against a window
-    // the server does not use, so it is refused rather than guessed.
-    const numCtx = item.numCtx;
-    if (typeof numCtx !== 'number' || !Number.isInteger(numCtx) || numCtx < 1)
-      return { error: `{ "id": "${item.id}", "kind": "ollama", "numCtx": a whole number of tokens such as 8192 }` };
+  const result: Record<string, unknown> = {};
+  for (const problem of problems.filter((p) => p.path.length === 0)) {
+    report(key, problem.text.replace(/^has an unknown key "([^"]*)" \(known: (.*)\)$/, `has an unknown ${noun} "$1": use one of $2.`));
+  }
+  for (const [name, item] of Object.entries(value as Record<string, unknown>)) {
+    const problem = problems.find((p) => p.path[0] === name);
+    if (problem) report(key, `"${name}" is ignored: ${inside(problem)}.`);
+    else if (!problems.some((p) => p.path.length === 0 && p.text.includes(`"${name}"`))) result[name] = item;
+  }
+  return result;
+}
+
+/** `it must be an object with "numCtx": a whole number ≥ 1 (found 8192.5)`: a problem inside one entry. */
+function inside(problem: SchemaProblem): string {
+  const where = problem.path.slice(1).join('.');
+  if (!where) return `it ${problem.text}`;
+  return problem.text.startsWith('must be ')
+    ? `it must be an object with "${where}": ${problem.text.slice('must be '.length)}`
+    : `its "${where}" ${problem.text}`;
+}
+
+/** A rule's reason is shown and logged with every decision it makes: an empty one is refused. */
+function toRoutingRule(item: unknown): Converted<RoutingRule> {
+  const rule = item as RoutingRule;
+  return rule.reason ? { ok: rule } : { error: 'a rule with a non-empty "reason"' };
+}
+
+function nonEmptyString(item: unknown): Converted<string> {
+  return typeof item === 'string' && item.length > 0 ? { ok: item } : { error: 'a non-empty string' };
+}
+
+/** What the schema cannot say about a provider: its base URL is http(s); numCtx only means something to Ollama. */
+function toProvider(item: unknown): Converted<ProviderConfig> {
+  const entry = item as ProviderConfig;
+  if (entry.baseUrl !== undefined && !/^https?:\/\//.test(entry.baseUrl)) return { error: `a provider whose "baseUrl" is an http(s) URL` };
+  const provider: ProviderConfig = { id: entry.id, kind: entry.kind };
+  if (entry.baseUrl !== undefined) provider.baseUrl = entry.baseUrl;
+  if (entry.ollamaApi !== undefined) provider.ollamaApi = entry.ollamaApi;
+  if (entry.numCtx !== undefined) {
+    // The context Ollama runs the model at (sent as options.num_ctx): only an Ollama server has one.
     if (provider.kind !== 'ollama') {
       return { ok: provider, warning: `sets numCtx, which only Ollama providers use (kind "${provider.kind}"): it is ignored` };
     }
-    provider.numCtx = numCtx;
+    provider.numCtx = entry.numCtx;
   }
   return { ok: provider };
 }
 
-function toRouteSetting(item: unknown): RouteSetting | undefined {
-  if (!isObject(item) || !isModelRef(item.primary)) return undefined;
-  const fallbacks = item.fallbacks ?? [];
-  if (!Array.isArray(fallbacks) || !fallbacks.every(isModelRef)) return undefined;
-  const route: RouteSetting = { primary: item.primary, fallbacks };
-  if (isObject(item.validator)) route.validator = item.validator as RouteSetting['validator'];
-  return route;
-}
-
-function readRoutes(get: SettingGetter, report: Report): Partial<Record<Task, RouteSetting>> {
-  const value = get('routes');
-  if (value === undefined || value === null) return {};
-  if (!isObject(value)) {
-    report('routes', `must be an object keyed by task (${TASKS.join(', ')}) (found ${show(value)}); using no routes.`);
-    return {};
-  }
-  const routes: Partial<Record<Task, RouteSetting>> = {};
-  for (const [task, setting] of Object.entries(value)) {
-    if (!TASKS.includes(task as Task)) {
-      report('routes', `has an unknown task "${task}": use one of ${TASKS.join(', ')}.`);
-      continue;
-    }
-    const route = toRouteSetting(setting);
-    if (route) routes[task as Task] = route;
-    else
+/** `llmWorkbench.gateway`: each valid field is kept; a wait no timer can hold is refused (Node would make it 1 ms). */
+function readResilience(get: SettingGetter, report: Report): Partial<ResilienceSettings> {
+  const fields = readKeyed(get, 'gateway', 'setting', report) as Partial<Record<keyof ResilienceSettings, number>>;
+  for (const [name, value] of Object.entries(fields)) {
+    if (name.endsWith('Ms') && value > MAX_TIMER_MS) {
       report(
-        'routes',
-        `"${task}" is ignored: it must be { "primary": "provider:model", "fallbacks"?: ["provider:model", ...] } (found ${show(setting)}).`,
+        'gateway',
+        `"${name}" is ignored: ${value} ms is more than the longest wait a timer can hold (${MAX_TIMER_MS} ms, about 24.8 days).`,
       );
+      delete fields[name as keyof ResilienceSettings];
+    }
   }
-  return routes;
-}
-
-function toRoutingRule(item: unknown): Converted<RoutingRule> {
-  const shape = '{ "when": { ... }, "use"?: { "primary": "provider:model" }, "localOnly"?: true, "reason": "..." }';
-  if (!isObject(item) || !isObject(item.when) || typeof item.reason !== 'string' || !item.reason) return { error: shape };
-  if (item.use !== undefined && !toRouteSetting(item.use)) return { error: shape };
-  return { ok: item as unknown as RoutingRule };
-}
-
-function toModelOverride(item: unknown): Converted<ModelOverride> {
-  const shape = '{ "ref": "provider:model", "maxInputTokens"?: 128000, "inputPerMTok"?: 2.5, "outputPerMTok"?: 10 }';
-  if (!isObject(item) || !isModelRef(item.ref)) return { error: shape };
-  const numbers = [
-    'contextWindow',
-    'maxInputTokens',
-    'maxOutput',
-    'inputPerMTok',
-    'outputPerMTok',
-    'cacheReadPerMTok',
-    'cacheWritePerMTok',
-    'cacheWrite1hPerMTok',
-    'reasoningPerMTok',
-  ];
-  if (item.deprecationDate !== undefined && (typeof item.deprecationDate !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(item.deprecationDate)))
-    return { error: shape };
-  for (const key of numbers) {
-    const n = item[key];
-    if (n !== undefined && (typeof n !== 'number' || !Number.isFinite(n) || n < 0)) return { error: shape };
-  }
-  if (item.tokenizer !== undefined && !['o200k_base', 'cl100k_base', 'estimate'].includes(item.tokenizer as string)) {
-    return { error: shape };
-  }
-  return { ok: item as unknown as ModelOverride };
+  return fields;
 }

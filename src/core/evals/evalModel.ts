@@ -2,6 +2,7 @@ import type { ModelRef } from '../models/modelRef';
 import type { Task } from '../providers/chat';
 import type { GraderChoice } from './assertions/grading/graderChoice';
 import type { FactualityScores } from './assertions/grading/modelGraded';
+import type { PromptFunctionRef } from './promptFunctions';
 import type { EvalDiagnostic, SourceRange } from './sourceRange';
 
 /** Where something was written: the file (an eval file or a `file://` target) and the range in it. */
@@ -19,13 +20,13 @@ export interface PromptSpec {
   raw: string;
   /** `{raw, label, config}`: provider config merged over the provider's own for this prompt. */
   config?: Record<string, unknown>;
-  /** A `.js` prompt function (`file://prompt.js:fn`), run only where code may run (CLI, trusted workspace). */
-  fn?: { file: string; name?: string };
+  /** A `.js`/`.py` prompt function (`file://prompt.js:fn`), run per case only where code may run (CLI, trusted workspace). */
+  fn?: PromptFunctionRef;
   location: SourceLocation;
 }
 
 /** The wire protocol promptfoo speaks for a provider id; every one of them is served by one of our adapters. */
-export type EvalProtocol = 'openai-chat' | 'openai-responses' | 'anthropic-messages' | 'ollama-chat';
+export type EvalProtocol = 'openai-chat' | 'openai-responses' | 'anthropic-messages' | 'ollama-chat' | 'ollama-generate';
 
 /** Where a provider entry's key comes from: the user's own (env / SecretStorage) or the eval file. */
 export type KeyOrigin = { kind: 'user' } | { kind: 'file'; apiKey: string } | { kind: 'file-env'; variable: string };

@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import type { EvalCaseResult } from './evalResult';
+import { incompleteAnswer } from './incompleteAnswer';
 
 /** XML 1.0 allows tab, newline, carriage return and printable characters; anything else (model output can hold it) is dropped. */
 // eslint-disable-next-line no-control-regex
@@ -56,18 +57,25 @@ export function junitXml(results: readonly EvalCaseResult[], options: { cwd?: st
     );
     for (const r of list) {
       const attrs = `name="${escapeXml(caseName(r, multiPrompt, multiRepeat), true)}" classname="${escapeXml(`${name}.${r.providerLabel}`, true)}" file="${escapeXml(relative(cwd, r.location.file) || r.location.file, true)}" line="${r.location.range.start.line + 1}" time="${seconds(r.cached ? 0 : r.latencyMs)}"`;
-      if (r.verdict === 'pass') {
+      const incomplete = incompleteAnswer(r.stopReason);
+      if (r.verdict === 'pass' && !incomplete) {
         lines.push(`    <testcase ${attrs}/>`);
         continue;
       }
       lines.push(`    <testcase ${attrs}>`);
+      // A property for tools that read them, and system-out for the ones that only show text: never a silent cut.
+      if (incomplete)
+        lines.push(
+          `      <properties><property name="llm_workbench.stop_reason" value="${escapeXml(r.stopReason ?? '', true)}"/></properties>`,
+        );
       if (r.verdict === 'fail')
         lines.push(`      <failure message="${escapeXml(r.reason, true)}" type="assertion">${escapeXml(failureDetails(r))}</failure>`);
       else if (r.verdict === 'error')
         lines.push(
           `      <error message="${escapeXml(r.reason, true)}" type="${escapeXml(r.error?.kind ?? 'error', true)}">${escapeXml(r.reason)}</error>`,
         );
-      else lines.push(`      <skipped message="${escapeXml(r.reason, true)}"/>`);
+      else if (r.verdict === 'skipped') lines.push(`      <skipped message="${escapeXml(r.reason, true)}"/>`);
+      if (incomplete) lines.push(`      <system-out>${escapeXml(`⚠ ${incomplete.long}`)}</system-out>`);
       lines.push('    </testcase>');
     }
     lines.push('  </testsuite>');
@@ -79,7 +87,9 @@ export function junitXml(results: readonly EvalCaseResult[], options: { cwd?: st
 function failureDetails(r: EvalCaseResult): string {
   const failed = r.assertions.flatMap((a) => (a.components ? [a, ...a.components] : [a])).filter((a) => !a.pass && !a.skipped);
   const output = r.output.length > 2000 ? `${r.output.slice(0, 2000)}…` : r.output;
+  const incomplete = incompleteAnswer(r.stopReason);
   return [
+    ...(incomplete ? [`⚠ ${incomplete.long}`] : []),
     ...failed.map((a) => `${a.type} (line ${a.location.range.start.line + 1}): ${a.reason}`),
     `score: ${r.score.toFixed(2)}`,
     `model: ${r.model ?? r.providerLabel}${r.cached ? ' (cached)' : ''}`,

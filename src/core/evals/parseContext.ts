@@ -11,6 +11,11 @@ export interface ParseOptions {
   fileRules?: Partial<FileRules>;
   /** `{{ env.X }}` in templates reads the environment; the editor allows it only in a trusted workspace. */
   allowEnv?: boolean;
+  /**
+   * Test generators (`tests: file://tests.js`) run at parse time, and only when this is true: the CLI without
+   * --no-code, the editor in a trusted workspace. Default false: a caller that only reads a file runs no code.
+   */
+  allowCode?: boolean;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -26,6 +31,7 @@ export class ParseContext {
   readonly dir: string;
   readonly rules: FileRules;
   readonly allowEnv: boolean;
+  readonly allowCode: boolean;
   private readonly custom?: (p: string) => string;
 
   constructor(
@@ -36,6 +42,7 @@ export class ParseContext {
     this.rules = defaultRules(path, options.fileRules);
     this.custom = options.readFile;
     this.allowEnv = options.allowEnv ?? true;
+    this.allowCode = options.allowCode ?? false;
   }
 
   error(source: YamlSource, path: DataPath, message: string, fatal = true): EvalDiagnostic {

@@ -82,7 +82,8 @@ export function buildPrompts(
       continue;
     }
     const location: SourceLocation = { file: ctx.path, range: source.rangeAt(item.path) };
-    for (const p of processPrompt(ctx, source, item, location)) if (checkPrompt(ctx, source, item.path, p, filterNames)) prompts.push(p);
+    for (const p of processPrompt(ctx, source, item, location))
+      if (p.fn || checkPrompt(ctx, source, item.path, p, filterNames)) prompts.push(p);
   }
   if (prompts.length === 0 && !ctx.fatal) ctx.error(source, ['prompts'], '`prompts` has no usable prompt: add at least one template');
   return prompts;
@@ -167,14 +168,7 @@ function processFile(ctx: ParseContext, source: YamlSource, item: RawPrompt, loc
   }
   const ext = extname(file).toLowerCase();
   const where = `\`${formatPath(item.path)}\``;
-  if (ext === '.py' || JS_EXTENSIONS.has(ext)) {
-    ctx.error(
-      source,
-      item.path,
-      `${where} is a ${ext === '.py' ? 'Python' : 'JavaScript'} prompt function (${basename(file)}): llm-workbench does not run prompt functions; render the prompt into a .txt/.json file, or run this file with --engine promptfoo`,
-    );
-    return [];
-  }
+  if (ext === '.py' || JS_EXTENSIONS.has(ext)) return promptFunction(ctx, source, item, location, file, ext, functionName);
   if (EXECUTABLES.has(ext)) {
     ctx.error(
       source,
@@ -236,6 +230,44 @@ function promptsFromText(
     default:
       return [];
   }
+}
+
+/**
+ * `.js`/`.cjs` (a function export) and `.py` (`:function`) prompt functions, called per case at run time. The
+ * source text is the prompt's `raw`, as promptfoo keeps it. ES modules and TypeScript prompt files are refused.
+ */
+function promptFunction(
+  ctx: ParseContext,
+  source: YamlSource,
+  item: RawPrompt,
+  location: SourceLocation,
+  file: string,
+  ext: string,
+  functionName: string | undefined,
+): PromptSpec[] {
+  const where = `\`${formatPath(item.path)}\``;
+  if (ext === '.py' && !functionName) {
+    ctx.error(
+      source,
+      item.path,
+      `${where}: a Python prompt file without a function name is run as a whole script by promptfoo (its legacy form), which llm-workbench does not do: name the function (file://${basename(file)}:make_prompt), or run this file with --engine promptfoo`,
+    );
+    return [];
+  }
+  if (ext !== '.py' && ext !== '.js' && ext !== '.cjs') {
+    ctx.error(
+      source,
+      item.path,
+      `${where}: ${basename(file)} is a ${ext === '.mjs' ? 'ES module' : 'TypeScript'} prompt function; llm-workbench runs CommonJS .js/.cjs prompt functions: write it as .js (module.exports = ({ vars }) => ...), or run this file with --engine promptfoo`,
+    );
+    return [];
+  }
+  const loaded = ctx.readRef(source, item.path, `file://${file}`, true);
+  if (!loaded) return [];
+  const label = item.label ?? (functionName ? `${file}:${functionName}` : file);
+  const config = item.config as Record<string, unknown> | undefined;
+  const language = ext === '.py' ? 'python' : 'javascript';
+  return [{ label, raw: loaded.text, config, fn: { file, name: functionName, language }, location }];
 }
 
 /** `.txt`: parts between lines that are exactly `---` (after trimming), each trimmed; empty parts dropped. */

@@ -6,6 +6,7 @@
 import type { ProviderSpec, SourceLocation } from './evalModel';
 import { isRecord, type ParseContext } from './parseContext';
 import { configKeyProblem } from './providerConfigKeys';
+import { isProviderConfigFileRef, readProviderFile } from './providerFiles';
 import { resolveProviderId } from './promptfooProviderIds';
 import { renderString, templateEnv } from './template';
 import { formatPath, type DataPath, type YamlSource } from './yamlSource';
@@ -96,16 +97,21 @@ export function buildProviders(
   const single = !Array.isArray(raw);
   const items = single ? [raw] : (raw as unknown[]);
   const providers: ProviderSpec[] = [];
-  items.forEach((item, i) => {
-    const path: DataPath = single ? base : [...base, i];
-    const spec = buildProvider(ctx, source, path, normalizeEntry(item), options);
+  const add = (entrySource: YamlSource, path: DataPath, item: unknown) => {
+    const spec = buildProvider(ctx, entrySource, path, normalizeEntry(item), options);
     if (!spec) return;
     // Each column is one Test Explorer item keyed by its model: the same model twice needs distinct labels.
     if (providers.some((p) => p.label === spec.label || (p.ref === spec.ref && p.label === p.id && spec.label === spec.id))) {
-      ctx.error(source, path, `provider "${spec.label}" is listed twice: give one a different \`label\``, false);
+      ctx.error(entrySource, path, `provider "${spec.label}" is listed twice: give one a different \`label\``, false);
       return;
     }
     providers.push(spec);
+  };
+  items.forEach((item, i) => {
+    const path: DataPath = single ? base : [...base, i];
+    // promptfoo reads a .yaml/.json provider file as entries written inline (one, or a list).
+    if (isProviderConfigFileRef(item)) for (const e of readProviderFile(ctx, source, path, item) ?? []) add(e.source, e.path, e.item);
+    else add(source, path, item);
   });
   if (providers.length === 0 && items.length > 0 && !ctx.fatal)
     ctx.error(source, base, `\`${formatPath(base)}\` has no usable provider: fix the entries above`);
@@ -149,7 +155,7 @@ function buildProvider(
       );
   }
   const id = entry.id.trim();
-  const location: SourceLocation = { file: ctx.path, range: source.rangeAt(path) };
+  const location: SourceLocation = { file: source.file, range: source.rangeAt(path) };
   const resolved = resolveProviderId(id);
   const colon = id.indexOf(':');
   // Without the user's provider list (a parse-only caller), an unknown prefix is left for the run to resolve.
@@ -204,7 +210,7 @@ function readConfig(
 ): void {
   const at = (key: string): SourceLocation => {
     const node = source.keyAt(path, key);
-    return { file: ctx.path, range: node ? source.rangeOf(node) : source.rangeAt([...path, key]) };
+    return { file: source.file, range: node ? source.rangeOf(node) : source.rangeAt([...path, key]) };
   };
   const body: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {

@@ -105,17 +105,13 @@ export function collectTests(
 ): TestSource[] | undefined {
   if (raw === undefined || raw === null) return [];
   if (typeof raw === 'string') return loadTestRef(ctx, source, ['tests'], raw);
-  if (isRecord(raw) && typeof raw.path === 'string') {
-    if (raw.config !== undefined)
-      ctx.error(source, ['tests', 'config'], '`tests.config` is passed to a test generator; llm-workbench runs no generators');
-    return loadTestRef(ctx, source, ['tests', 'path'], raw.path);
-  }
+  if (isRecord(raw) && typeof raw.path === 'string') return loadTestRef(ctx, source, ['tests', 'path'], raw.path, raw.config);
   if (!Array.isArray(raw)) return undefined;
   const out: TestSource[] = [];
   raw.forEach((item, i) => {
     if (typeof item === 'string') out.push(...(loadTestRef(ctx, source, ['tests', i], item) ?? []));
     else if (isRecord(item) && typeof item.path === 'string' && Object.keys(item).every((k) => k === 'path' || k === 'config')) {
-      out.push(...(loadTestRef(ctx, source, ['tests', i, 'path'], item.path) ?? []));
+      out.push(...(loadTestRef(ctx, source, ['tests', i, 'path'], item.path, item.config) ?? []));
     } else out.push({ data: item, source, path: ['tests', i], problems: problems.get(i) ?? [] });
   });
   return out;

@@ -87,13 +87,19 @@ export function resolveProviderId(id: string): ResolvedProviderId {
       if (second === 'chat' && rest) return { protocol: 'ollama-chat', provider: 'ollama', model: rest };
       if (second === 'embedding' || second === 'embeddings')
         return refuse(`"${id}" is an Ollama embedding model, not a chat model`, 'use it only as an embedding provider, or ' + DELEGATE);
-      return refuse(
-        `"${id}" is promptfoo's Ollama completion API (/api/generate)`,
-        `write ollama:chat:${second === 'completion' ? rest : parts.slice(1).join(':')} for the chat API llm-workbench speaks, or ${DELEGATE}`,
-      );
+      // promptfoo: `ollama:completion:<model>` and a bare `ollama:<model>` are its completion provider (/api/generate).
+      if (second === 'completion' && !rest) return refuse(`"${id}" names no model`, 'write ollama:completion:<model>');
+      if (!second) return refuse(`"${id}" names no model`, 'write ollama:<model> or ollama:chat:<model>');
+      return { protocol: 'ollama-generate', provider: 'ollama', model: second === 'completion' ? rest : parts.slice(1).join(':') };
     case 'azure':
     case 'azureopenai':
-      if (second === 'chat' && rest) return { protocol: 'openai-chat', provider: 'azure', model: rest, azure: true };
+      // Not yet native: a deployment needs Azure's path (/openai/deployments/<name>?api-version=) and its key
+      // variables; sent as an OpenAI-compatible call it would go to the wrong path. Refused until it runs exactly.
+      if (second === 'chat' && rest)
+        return refuse(
+          `"${id}" is an Azure OpenAI deployment, which llm-workbench does not run natively yet (Azure's deployment path, api-version and AZURE_API_KEY)`,
+          DELEGATE,
+        );
       return refuse(
         `"${id}" is an Azure ${second || 'OpenAI'} provider llm-workbench does not run (it runs azure:chat:<deployment>)`,
         DELEGATE,

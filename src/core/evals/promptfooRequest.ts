@@ -33,6 +33,8 @@ export function buildRequest(
       return anthropicBody(model, prompt, config);
     case 'ollama-chat':
       return ollamaBody(prompt, config);
+    case 'ollama-generate':
+      return ollamaGenerateBody(prompt, config);
   }
 }
 
@@ -288,6 +290,12 @@ function ollamaBody(prompt: string, config: Record<string, unknown>): BuiltReque
   const messages = parseChatPrompt(prompt);
   const options = Object.fromEntries(Object.entries(config).filter(([k]) => k !== 'passthrough'));
   return { body: { messages, options }, ...textOf(messages), maxOutputTokens: numberOr(config.num_predict) };
+}
+
+/** promptfoo's OllamaCompletionProvider: the rendered prompt as it is, the config as `options`. */
+function ollamaGenerateBody(prompt: string, config: Record<string, unknown>): BuiltRequest {
+  const options = Object.fromEntries(Object.entries(config).filter(([k]) => k !== 'passthrough'));
+  return { body: { prompt, options }, messages: [{ role: 'user', content: prompt }], maxOutputTokens: numberOr(config.num_predict) };
 }
 
 /** Text of a message list for budgeting: string content, or the text parts of content arrays. */

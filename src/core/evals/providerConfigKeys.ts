@@ -25,6 +25,21 @@ const OPENAI_BODY_KEYS = [
   'passthrough',
 ];
 
+const OLLAMA_OPTION_KEYS = [
+  'temperature',
+  'top_p',
+  'top_k',
+  'num_predict',
+  'num_ctx',
+  'seed',
+  'stop',
+  'repeat_penalty',
+  'presence_penalty',
+  'frequency_penalty',
+  'mirostat',
+  'num_keep',
+];
+
 const BODY_KEYS: Record<EvalProtocol, readonly string[]> = {
   'openai-chat': OPENAI_BODY_KEYS,
   'openai-responses': [
@@ -40,20 +55,9 @@ const BODY_KEYS: Record<EvalProtocol, readonly string[]> = {
     'passthrough',
   ],
   'anthropic-messages': ['temperature', 'max_tokens', 'top_p', 'top_k', 'stop_sequences', 'metadata'],
-  'ollama-chat': [
-    'temperature',
-    'top_p',
-    'top_k',
-    'num_predict',
-    'num_ctx',
-    'seed',
-    'stop',
-    'repeat_penalty',
-    'presence_penalty',
-    'frequency_penalty',
-    'mirostat',
-    'num_keep',
-  ],
+  'ollama-chat': OLLAMA_OPTION_KEYS,
+  // /api/generate: the same options (promptfoo's buildOllamaOptions); its top-level fields (system, template...) are refused.
+  'ollama-generate': OLLAMA_OPTION_KEYS,
 };
 
 /** Keys that do not change what is sent (labels, prices we take from the catalog): accepted, not used. */

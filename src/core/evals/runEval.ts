@@ -252,10 +252,16 @@ function loadFilters(evalFile: string, names: [string, string][], env: Record<st
   }
 }
 
+/**
+ * Everything a model, a template or an error produced is redacted; the ids the run is keyed by (the provider as the
+ * file names it, the model, the file) are not: they come from the eval file and our catalog, never from an answer,
+ * and a key fragment that happens to spell a vendor's name (`emu-anthropic-key`) must not rename the column.
+ */
 function redactResult(result: EvalCaseResult, redact: (text: string) => string): EvalCaseResult {
-  const text = JSON.stringify(result);
+  const { provider, providerLabel, model, file, location, ...rest } = result;
+  const text = JSON.stringify(rest);
   const clean = redact(text);
-  return clean === text ? result : (JSON.parse(clean) as EvalCaseResult);
+  return clean === text ? result : { ...(JSON.parse(clean) as typeof rest), provider, providerLabel, model, file, location };
 }
 
 /** `size` workers pull jobs from one iterator; they stop taking new ones once the run is cancelled. */

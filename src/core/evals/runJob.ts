@@ -17,6 +17,7 @@ import { cachedComplete, type Spent } from './modelCall';
 import type { Job } from './planJobs';
 import { buildRequest, PromptShapeError, type BuiltRequest } from './promptfooRequest';
 import { vendorPreset } from './promptfooProviderIds';
+import { PromptFunctionError, runPromptFunction } from './promptFunctions';
 import { renderPromptText } from './renderPrompt';
 import type { EvalRunOptions } from './runEval';
 import { TemplateError, type TemplateScope } from './template';
@@ -167,7 +168,9 @@ async function prepare(job: Job, options: EvalRunOptions, shared: JobContext, ac
     }
   }
   Object.assign(vars, registersOf(shared, job.file.path));
-  const raw = `${opts.prefix ?? ''}${job.prompt.raw}${opts.suffix ?? ''}`;
+  const fromFunction = await callPromptFunction(job, options, active, vars);
+  if ('error' in fromFunction) return fromFunction;
+  const raw = `${opts.prefix ?? ''}${fromFunction.raw}${opts.suffix ?? ''}`;
   let rendered: string;
   try {
     rendered = renderPromptText(raw, vars, scope);
@@ -176,7 +179,7 @@ async function prepare(job: Job, options: EvalRunOptions, shared: JobContext, ac
   }
   let built: BuiltRequest | undefined;
   if (active?.protocol) {
-    const config = { ...(active.config ?? {}), ...(job.prompt.config ?? {}) };
+    const config = { ...(active.config ?? {}), ...(fromFunction.config ?? {}) };
     try {
       built = buildRequest(
         active.protocol,
@@ -208,6 +211,32 @@ async function prepare(job: Job, options: EvalRunOptions, shared: JobContext, ac
         signal: options.signal,
       };
   return { request, vars, rendered };
+}
+
+/** The prompt's template: its text, or what its prompt function returns for these vars (promptfoo's renderPrompt). */
+async function callPromptFunction(
+  job: Job,
+  options: EvalRunOptions,
+  active: ProviderSpec | undefined,
+  vars: Record<string, unknown>,
+): Promise<{ raw: string; config?: Record<string, unknown> } | { error: string }> {
+  const { fn, raw, config } = job.prompt;
+  if (!fn) return { raw, config };
+  if (!options.allowCode)
+    return {
+      error: 'The prompt is a prompt function (code): it runs only where code may run (a trusted workspace, or the CLI without --no-code)',
+    };
+  const provider = { id: active?.id ?? job.ref ?? `route:${job.file.task}`, label: active?.label };
+  try {
+    const result = await runPromptFunction(
+      fn,
+      { vars, provider, config: config ?? {} },
+      { signal: options.signal, timeoutMs: options.codeTimeoutMs },
+    );
+    return { raw: result.raw, config: result.config ? { ...(config ?? {}), ...result.config } : config };
+  } catch (error) {
+    return { error: error instanceof PromptFunctionError ? error.message : String(error) };
+  }
 }
 
 async function transformOutput(

@@ -1,13 +1,15 @@
 /**
  * Test lists from files, as promptfoo's readTests loads them: YAML (a list or one test), JSON (a list or one
  * test), JSONL (one test per line), CSV (one test per row), and globs over them. Generators promptfoo would execute
- * (`.js`, `.ts`, `.py` test files) and spreadsheets are refused at the reference.
+ * (`.js`, `.ts` test files) run only where code may run (testGenerators); Python generators and spreadsheets are refused
+ * at the reference.
  */
 import { extname } from 'node:path';
 import { parseCsv, testFromCsvRow } from './csvTests';
 import { validateTestData } from './evalSchema';
 import { expandGlob, hasGlobMagic } from './fileRefs';
 import { isRecord, type ParseContext } from './parseContext';
+import { runTestGenerator } from './testGenerators';
 import type { EvalDiagnostic, SourceRange } from './sourceRange';
 import { formatPath, YamlSource, type DataPath } from './yamlSource';
 
@@ -26,7 +28,13 @@ export interface TestSource {
 const GENERATORS = new Set(['.js', '.cjs', '.mjs', '.ts', '.cts', '.mts', '.py']);
 
 /** A `tests:` string or list item that names files: each file's tests, in order. Undefined after a reported error. */
-export function loadTestRef(ctx: ParseContext, source: YamlSource, path: DataPath, ref: string): TestSource[] | undefined {
+export function loadTestRef(
+  ctx: ParseContext,
+  source: YamlSource,
+  path: DataPath,
+  ref: string,
+  generatorConfig?: unknown,
+): TestSource[] | undefined {
   const bare = ref.replace(/^file:\/\//, '');
   if (/^(https?|az|huggingface|hf):\/\//.test(bare)) {
     ctx.error(
@@ -38,14 +46,7 @@ export function loadTestRef(ctx: ParseContext, source: YamlSource, path: DataPat
   }
   const head = bare.replace(/:[A-Za-z_]\w*$/, '');
   const ext = extname(head.split('#')[0]).toLowerCase();
-  if (GENERATORS.has(ext)) {
-    ctx.error(
-      source,
-      path,
-      `\`${formatPath(path)}\` is a test generator (${ext} code promptfoo executes to make tests); llm-workbench does not run it: write its output to a .yaml/.jsonl file, or run this file with --engine promptfoo`,
-    );
-    return undefined;
-  }
+  if (GENERATORS.has(ext)) return generatedTests(ctx, source, path, bare, head, ext, generatorConfig);
   if (ext === '.xlsx' || ext === '.xls') {
     ctx.error(source, path, `\`${formatPath(path)}\` is a spreadsheet; save it as .csv`);
     return undefined;
@@ -67,6 +68,60 @@ export function loadTestRef(ctx: ParseContext, source: YamlSource, path: DataPat
     return out;
   }
   return loadTestFile(ctx, source, path, ctx.resolve(bare));
+}
+
+/** A `.js`/`.ts` test generator run where code may run; its tests are reported at the `tests:` reference. */
+function generatedTests(
+  ctx: ParseContext,
+  source: YamlSource,
+  path: DataPath,
+  bare: string,
+  head: string,
+  ext: string,
+  config: unknown,
+): TestSource[] | undefined {
+  const where = `\`${formatPath(path)}\``;
+  if (ext === '.py') {
+    ctx.error(
+      source,
+      path,
+      `${where} is a Python test generator; llm-workbench runs JavaScript/TypeScript generators only: write its output to a .yaml/.jsonl file, or run this file with --engine promptfoo`,
+    );
+    return undefined;
+  }
+  if (!ctx.allowCode) {
+    ctx.error(
+      source,
+      path,
+      `${where} is a test generator (${ext} code that makes the tests): it runs only where code may run (a trusted workspace, or the CLI without --no-code)`,
+    );
+    return undefined;
+  }
+  const file = ctx.resolve(head);
+  if (!ctx.readRef(source, path, `file://${file}`, true)) return undefined;
+  let value: unknown;
+  try {
+    value = runTestGenerator(file, head === bare ? undefined : bare.slice(head.length + 1), config);
+  } catch (error) {
+    ctx.error(source, path, `${where}: the test generator ${file} failed: ${(error as Error).message}`);
+    return undefined;
+  }
+  if (!Array.isArray(value)) {
+    ctx.error(
+      source,
+      path,
+      `${where}: the test generator ${file} must give a list of tests, got ${value === null ? 'nothing' : typeof value}`,
+    );
+    return undefined;
+  }
+  return value.map((item, i) => ({
+    data: item,
+    source,
+    path: [...path, i],
+    problems: validateTestData(item, []).map((p) =>
+      source.diagnostic('error', `${where} (generated test ${i + 1}): ${p.message}`, source.rangeAt(path)),
+    ),
+  }));
 }
 
 function loadTestFile(ctx: ParseContext, source: YamlSource, path: DataPath, file: string): TestSource[] | undefined {

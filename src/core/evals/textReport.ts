@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { formatUsd } from '../cost/pricing';
 import type { EvalCaseResult } from './evalResult';
+import { incompleteAnswer } from './incompleteAnswer';
 import type { CandidateStats } from './matrixStats';
 import type { EvalRunSummary } from './runEval';
 
@@ -37,10 +38,16 @@ export function resultsTable(results: readonly EvalCaseResult[], cwd = process.c
       VERDICT_TEXT[r.verdict],
       r.verdict === 'error' && r.latencyMs === 0 ? '-' : `${Math.round(r.latencyMs)} ms`,
       `${formatUsd(r.costUsd)}${r.cached ? ' (cached)' : ''}`,
-      r.verdict === 'pass' ? '' : clip(r.reason, 80),
+      clip([incompleteMark(r), r.verdict === 'pass' ? '' : r.reason].filter(Boolean).join('; '), 80),
     ];
   });
   return table(['case', 'provider', 'verdict', 'latency', 'cost', 'reason'], rows, new Set([3]));
+}
+
+/** First in the reason cell, and short, so clipping a long reason never hides it; the line under the totals explains. */
+function incompleteMark(r: EvalCaseResult): string {
+  const incomplete = incompleteAnswer(r.stopReason);
+  return incomplete ? `⚠ ${incomplete.short} (stop reason ${r.stopReason})` : '';
 }
 
 export function matrixTable(candidates: readonly CandidateStats[]): string {

@@ -63,7 +63,10 @@ export async function prepareModel(
   const reserve = Math.min(ctx.config.budget.outputReserve, info?.maxOutput ?? Infinity);
   const checked = request.maxOutputTokens ?? reserve;
   // An Ollama server's num_ctx is one window that prompt and answer share; elsewhere the catalog's limits.
-  const serverWindow = adapter.contextWindowFor ? await adapter.contextWindowFor(modelId).catch(() => undefined) : undefined;
+  const serverWindow =
+    adapter.contextWindowFor && !fitsAnyServerWindow(request, inputTokens)
+      ? await adapter.contextWindowFor(modelId).catch(() => undefined)
+      : undefined;
   // Limits nobody knows are not enforced: the provider's own answer is better than a refusal on a guess.
   const limits =
     serverWindow !== undefined
@@ -88,4 +91,15 @@ export async function prepareModel(
   const noKey = await adapter.missingKey?.(modelId).catch(() => undefined);
   if (noKey) return { skip: noKey };
   return { ref, providerId, modelId, adapter, info, inputTokens, reserve: checked, maxOutputTokens };
+}
+
+/**
+ * An eval request in promptfoo's wire shape (`native`) with a prompt of at most this many tokens cannot overflow any
+ * window Ollama ships (2048 at the smallest), so its window is not asked for: promptfoo makes no `/api/show` call,
+ * and the lookup is a slow extra round trip per model. Larger prompts are still checked before anything is sent.
+ */
+export const NATIVE_PROMPT_NO_WINDOW_CHECK_TOKENS = 1024;
+
+function fitsAnyServerWindow(request: GatewayRequest, inputTokens: number): boolean {
+  return request.native !== undefined && inputTokens <= NATIVE_PROMPT_NO_WINDOW_CHECK_TOKENS;
 }

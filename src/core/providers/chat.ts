@@ -76,7 +76,7 @@ export interface ChatRequest {
   native?: NativeBody;
 }
 
-export type NativeProtocol = 'openai-chat' | 'openai-responses' | 'anthropic-messages' | 'ollama-chat';
+export type NativeProtocol = 'openai-chat' | 'openai-responses' | 'anthropic-messages' | 'ollama-chat' | 'ollama-generate';
 
 export interface NativeBody {
   protocol: NativeProtocol;

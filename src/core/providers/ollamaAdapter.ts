@@ -40,6 +40,8 @@ export interface OllamaAdapterInit {
 
 /** The final `/api/chat` object: `done: true` plus Ollama's own counts. */
 interface OllamaChatLine {
+  /** `/api/generate` lines carry the text here instead of in `message`. */
+  response?: string;
   message?: { content?: string; tool_calls?: Array<{ id?: unknown; function?: { name?: unknown; arguments?: unknown } }> };
   done?: boolean;
   done_reason?: string;
@@ -50,7 +52,9 @@ interface OllamaChatLine {
 
 /**
  * Ollama through its native `/api/chat` NDJSON stream (default), or through its OpenAI-compatible `/v1` with
- * `ollamaApi: 'openai'`. Model list and context size always come from the native API.
+ * `ollamaApi: 'openai'`. Model list and context size always come from the native API. An eval request in the shape
+ * of promptfoo's Ollama completion provider (`native.protocol: 'ollama-generate'`) goes to `/api/generate`, whose
+ * NDJSON lines carry the text in `response`.
  */
 export class OllamaAdapter implements ProviderAdapter {
   readonly id: string;
@@ -72,7 +76,8 @@ export class OllamaAdapter implements ProviderAdapter {
   }
 
   stream(model: string, request: ChatRequest): AsyncIterable<ChatEvent> {
-    return this.viaOpenAI ? this.viaOpenAI.stream(model, request) : this.streamNative(model, request);
+    const generate = request.native?.protocol === 'ollama-generate';
+    return this.viaOpenAI && !generate ? this.viaOpenAI.stream(model, request) : this.streamNative(model, request);
   }
 
   private streamNative(model: string, request: ChatRequest): AsyncIterable<ChatEvent> {
@@ -104,7 +109,8 @@ export class OllamaAdapter implements ProviderAdapter {
       ];
     }
     const calls: ToolCallPart[] = [];
-    const response = await this.fetch(`${context.baseUrl}/api/chat`, {
+    const generate = request.native?.protocol === 'ollama-generate';
+    const response = await this.fetch(`${context.baseUrl}${generate ? '/api/generate' : '/api/chat'}`, {
       method: 'POST',
       headers: await this.headers(),
       body: JSON.stringify(this.body(model, request)),
@@ -135,7 +141,7 @@ export class OllamaAdapter implements ProviderAdapter {
         return [{ type: 'error', error: incompleteError(context, model, 'a malformed stream line', cause) }];
       }
       if (parsed.error !== undefined) return [{ type: 'error', error: errorFromHttp({ body: parsed }, context, model) }];
-      const text = parsed.message?.content;
+      const text = generate ? parsed.response : parsed.message?.content;
       if (text) yield { type: 'text', text };
       try {
         for (const raw of parsed.message?.tool_calls ?? []) calls.push(ollamaToolCall(raw));
@@ -210,7 +216,7 @@ export class OllamaAdapter implements ProviderAdapter {
   }
 
   private body(model: string, request: ChatRequest): Record<string, unknown> {
-    if (request.native?.protocol === 'ollama-chat') {
+    if (request.native?.protocol === 'ollama-chat' || request.native?.protocol === 'ollama-generate') {
       const options = {
         ...(this.init.config.numCtx !== undefined ? { num_ctx: this.init.config.numCtx } : {}),
         ...((request.native.body.options as object) ?? {}),

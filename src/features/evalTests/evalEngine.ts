@@ -15,6 +15,7 @@ export { parseEvalFile, parseEvalText } from '../../core/evals/parseEvalFile';
 import type { EvalCaseResult } from '../../core/evals/evalResult';
 import { defaultEvalCacheDir, ResponseCache } from '../../core/evals/responseCache';
 import { runEval, type CaseStart, type EvalEvent, type EvalRunSummary } from '../../core/evals/runEval';
+export { runEval } from '../../core/evals/runEval';
 import type { ModelRef } from '../../core/models/modelRef';
 import type { CallRecord } from '../../core/cost/callRecord';
 import type { ChatGateway } from '../../core/gateway/gatewayApi';

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { assertionFailures, skippedCount } from '../../core/evals/editor/caseFailures';
 import { cancelledCaseText, caseDecorationKind, caseDecorationText, type CaseOutcomeView } from '../../core/evals/editor/caseVerdictText';
 import { caseItemId } from '../../core/evals/editor/evalTestIds';
+import { incompleteAnswer } from '../../core/evals/incompleteAnswer';
 import type { EvalFile } from '../../core/evals/evalModel';
 import type { CaseDecoration, EvalDecorations } from './evalDecorations';
 import type { CaseResult } from './evalEngine';
@@ -45,6 +46,9 @@ export function reportItem(run: vscode.TestRun, file: EvalFile, pending: Pending
         'expected' in f && f.expected !== undefined && f.actual !== undefined
           ? vscode.TestMessage.diff(title, f.expected, f.actual)
           : new vscode.TestMessage(`${title}\n\nOutput:\n${r.output}`);
+      const incomplete = incompleteAnswer(r.stopReason);
+      if (incomplete)
+        message.message = `⚠ ${incomplete.long}\n\n${typeof message.message === 'string' ? message.message : message.message.value}`;
       message.location =
         'file' in f.location ? new vscode.Location(vscode.Uri.file(f.location.file), toRange(f.location.range)) : f.location;
       messages.push(message);
@@ -62,7 +66,8 @@ function caseLocation(file: EvalFile, caseIndex: number): vscode.Location {
 export function appendOutput(run: vscode.TestRun, file: EvalFile, result: CaseResult): void {
   const test = file.tests.find((t) => t.index === result.caseIndex);
   const head = `${test?.description || `Test ${result.caseIndex + 1}`}${result.provider ? ` · ${result.provider}` : ''}${result.cached ? ' (cached)' : ''}`;
-  const body = result.error ? `error: ${result.error.message}` : result.output;
+  const incomplete = incompleteAnswer(result.stopReason);
+  const body = result.error ? `error: ${result.error.message}` : `${result.output}${incomplete ? `\n⚠ ${incomplete.long}` : ''}`;
   // No location: with one, VS Code prints the output inline in the editor, over the case's own decoration.
   run.appendOutput(`── ${head}\r\n${body.replace(/\r?\n/g, '\r\n')}\r\n`, undefined, undefined);
 }
@@ -99,6 +104,7 @@ export function decorateCases(decorations: EvalDecorations, file: EvalFile, pend
         error: r.error?.message,
         failure,
         skipped: skippedCount(r.assertions),
+        incomplete: incompleteAnswer(r.stopReason),
       };
     });
     add(test, {
@@ -130,7 +136,8 @@ function hoverFor(views: CaseOutcomeView[]): string {
             ? `error: ${v.error}`
             : `failed: ${v.failure?.reason ?? ''}`;
       const cost = v.costUsd === null ? 'cost unknown' : `$${v.costUsd.toPrecision(2)}`;
-      return `**${v.provider ?? 'routed model'}** ${verdict} · ${Math.round(v.latencyMs)} ms · ${cost}${v.cached ? ' · cached (original latency and cost)' : ''}`;
+      const incomplete = v.incomplete ? ` · ⚠ ${v.incomplete.long}` : '';
+      return `**${v.provider ?? 'routed model'}** ${verdict} · ${Math.round(v.latencyMs)} ms · ${cost}${v.cached ? ' · cached (original latency and cost)' : ''}${incomplete}`;
     })
     .join('\n\n');
 }

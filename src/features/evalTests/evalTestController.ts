@@ -119,7 +119,9 @@ export class EvalTestController implements vscode.Disposable {
       : [dirname(uri.fsPath)];
     const readFile = confinedReader((path: string) => open(path)?.getText() ?? readFileSync(path, 'utf8'), roots);
     // Templates see the environment ({{ env.X }}) only in a trusted workspace.
-    const options = { readFile, fileRules: { roots }, allowEnv: vscode.workspace.isTrusted, knownProviderIds: this.knownProviderIds() };
+    // Test generators (code) run only in a trusted workspace; their output is kept per generator file version.
+    const trusted = vscode.workspace.isTrusted;
+    const options = { readFile, fileRules: { roots }, allowEnv: trusted, allowCode: trusted, knownProviderIds: this.knownProviderIds() };
     const doc = open(uri.fsPath);
     const { parseEvalFile, parseEvalText } = evalEngine();
     const file = doc ? parseEvalText(doc.getText(), uri.fsPath, options) : parseEvalFile(uri.fsPath, options);

@@ -1,15 +1,10 @@
+import { join } from 'node:path';
+import { lazyBundle } from '../lazyBundle';
 import type * as EvalEngine from './evalEngine';
 
-let engine: typeof EvalEngine | undefined;
-
 /**
- * The eval engine, evaluated the first time an eval file is parsed or run (after activation): the YAML parser, the
- * JSON-schema validator and the assertions are a large share of the extension's code and nothing on activation
- * needs them. Types come from './evalEngine' directly; values through here.
+ * The eval engine (dist/evalEngine.js: the YAML parsers, nunjucks, the JSON-schema validator, globbing, the
+ * assertions), loaded the first time an eval file is parsed or run, after activation. Types come from './evalEngine'
+ * directly; values only through here.
  */
-export function evalEngine(): typeof EvalEngine {
-  // A require() inside a function: esbuild keeps the module in the bundle but runs its top-level code only here.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  engine ??= require('./evalEngine') as typeof EvalEngine;
-  return engine;
-}
+export const evalEngine = lazyBundle<typeof EvalEngine>('evalEngine', join(__dirname, 'evalEngine'));

@@ -9,6 +9,7 @@ import type { GatewayService } from '../services/gatewayService';
 import type { OllamaServers } from '../services/ollamaServers';
 import type { LanguageModelApi } from './lmApi';
 import { LANGUAGE_MODEL_SOURCE } from './chatModelProvider';
+import { evalEngine } from '../evalTests/lazyEvalEngine';
 
 /**
  * The agent tools as language model tools (`contributes.languageModelTools`): count and estimate run at once; run
@@ -93,6 +94,7 @@ export function editorToolContext(
         path,
       ),
     resolveEvalFile: (path) => inWorkspace((root) => workspacePath(root, path)),
+    evalEngine,
     windowFor: async (ref, info) => {
       if (!ollama) return effectiveContextWindow({ ref, info, provider: undefined, server: undefined });
       ollama.windowFor(ref, info);

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { WorkbenchConfig } from '../../core/config/workbenchConfig';
 import { FailSoftLedger } from '../../core/cost/failSoftLedger';
@@ -11,10 +12,14 @@ import type { ModelCatalog } from '../../core/models/catalog';
 import type { ProviderConfig } from '../../core/providers/adapter';
 import { guardProviderEndpoints } from '../../core/secrets/endpointGuard';
 import type { EvalRunTelemetry, Telemetry } from '../../core/telemetry/telemetryRuntime';
+import { lazyBundle } from '../lazyBundle';
 import { openSetting, SETTINGS_SECTION, type WorkbenchSettings } from './settings';
 import type { ApiKeys } from './apiKeys';
 
 export const LOG_CHANNEL_NAME = 'LLM Workbench';
+
+/** The gateway (dist/gateway.js: router, retries, breakers, validators, adapters), loaded on the first call. */
+const gatewayModule = lazyBundle<typeof CreateGateway>('gateway', join(__dirname, '..', '..', 'core', 'gateway', 'createGateway'));
 
 /**
  * The extension's one gateway, built from settings + SecretStorage + the shared ledger, rebuilt when settings change.
@@ -107,9 +112,8 @@ export class GatewayService implements vscode.Disposable {
   private build(): void {
     try {
       const config = this.config;
-      // Evaluated on the first call, not on activation: the gateway brings the retry, breaker and validation libraries.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { createGateway } = require('../../core/gateway/createGateway') as typeof CreateGateway;
+      // Loaded on the first call, not on activation: the gateway brings the retry, breaker and validation libraries.
+      const { createGateway } = gatewayModule();
       const inner = createGateway({
         config,
         catalog: this.catalog,
@@ -136,8 +140,7 @@ export class GatewayService implements vscode.Disposable {
    * ledger, session and log as the main one. `keys` maps the user's SecretStorage to that list's provider ids.
    */
   gatewayFor(config: WorkbenchConfig, keys: (base: ApiKeys['keySource']) => ApiKeys['keySource']): ChatGateway {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, as for the main gateway
-    const { createGateway } = require('../../core/gateway/createGateway') as typeof CreateGateway;
+    const { createGateway } = gatewayModule();
     const inner = createGateway({
       config,
       catalog: this.catalog,

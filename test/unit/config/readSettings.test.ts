@@ -111,4 +111,108 @@ describe('readSettings', () => {
     assert.equal(config.logPrompts, false);
     assert.match(problems[0].message, /must be true or false/);
   });
+
+  describe('invalid values, checked with the schema package.json contributes', () => {
+    it('a route: the task, the field and the expected shape are named; the other routes are kept', () => {
+      const { config, problems } = from({
+        routes: {
+          chat: { primary: 'openai:gpt-4o-mini' },
+          code: { primary: 'openai:gpt-4o', fallbacks: ['gpt-4o-mini'] },
+          extract: { primary: 'openai:gpt-4o', fallback: ['openai:gpt-4o-mini'] },
+        },
+      });
+      assert.deepEqual(config.routes, { chat: { primary: 'openai:gpt-4o-mini' } });
+      assert.deepEqual(
+        problems.map((p) => p.message),
+        [
+          'Setting "llmWorkbench.routes" "code" is ignored: it must be an object with "fallbacks.0": a model reference as provider:model, e.g. openai:gpt-4o-mini or ollama:llama3.1:8b (found "gpt-4o-mini").',
+          'Setting "llmWorkbench.routes" "extract" is ignored: it has an unknown key "fallback" (known: primary, fallbacks, validator).',
+        ],
+      );
+    });
+
+    it('a provider: numCtx below 1, an unknown kind, a missing id, a misspelt key — each entry dropped, the rest kept', () => {
+      const { config, problems } = from({
+        providers: [
+          { id: 'ollama', kind: 'ollama', numCtx: 0 },
+          { id: 'x', kind: 'grpc' },
+          { kind: 'openai' },
+          { id: 'proxy', kind: 'openai-compatible', baseURL: 'https://proxy.example/v1' },
+          { id: 'openai', kind: 'openai' },
+        ],
+      });
+      assert.deepEqual(config.providers, [{ id: 'openai', kind: 'openai' }]);
+      assert.deepEqual(
+        problems.map((p) => p.message),
+        [
+          'Setting "llmWorkbench.providers" entry 1 is ignored: it must be an object with "numCtx": a whole number ≥ 1 (found 0).',
+          'Setting "llmWorkbench.providers" entry 2 is ignored: it must be an object with "kind": one of "openai", "anthropic", "openai-compatible", "ollama" (found "grpc").',
+          'Setting "llmWorkbench.providers" entry 3 is ignored: it must have "id": a string matching /^[A-Za-z0-9_.-]+$/.',
+          'Setting "llmWorkbench.providers" entry 4 is ignored: it has an unknown key "baseURL" (known: id, kind, baseUrl, ollamaApi, numCtx).',
+        ],
+      );
+      // A misspelt baseUrl is not silently ignored (which would send the key to the default endpoint).
+      assert.equal(problems[3].setting, 'llmWorkbench.providers');
+    });
+
+    it('resilience numbers (llmWorkbench.gateway): a bad or unknown field is dropped, the valid ones are kept', () => {
+      const { config, problems } = from({
+        gateway: { maxAttempts: 0, breakerThreshold: 2.5, retries: 3, firstByteTimeoutMs: 2 ** 31, idleTimeoutMs: 10_000 },
+      });
+      assert.deepEqual(config.resilience, { idleTimeoutMs: 10_000 });
+      assert.deepEqual(
+        problems.map((p) => p.message),
+        [
+          'Setting "llmWorkbench.gateway" has an unknown setting "retries": use one of maxAttempts, initialDelayMs, maxDelayMs, maxTotalWaitMs, firstByteTimeoutMs, idleTimeoutMs, breakerThreshold, breakerCooldownMs.',
+          'Setting "llmWorkbench.gateway" "maxAttempts" is ignored: it must be a whole number ≥ 1 (found 0).',
+          'Setting "llmWorkbench.gateway" "breakerThreshold" is ignored: it must be a whole number ≥ 1 (found 2.5).',
+          'Setting "llmWorkbench.gateway" "firstByteTimeoutMs" is ignored: 2147483648 ms is more than the longest wait a timer can hold (2147483647 ms, about 24.8 days).',
+        ],
+      );
+      assert.equal(from({ gateway: {} }).config.resilience, undefined);
+      assert.deepEqual(from({ gateway: { maxAttempts: 5 } }).config.resilience, { maxAttempts: 5 });
+    });
+
+    it('a routing rule and a model override: the nested field that is wrong', () => {
+      const { config, problems } = from({
+        'routing.rules': [
+          { when: { task: 'chatty' }, reason: 'typo' },
+          { when: { minInputTokens: 8000 }, use: { primary: 'anthropic:claude-sonnet-4-5' }, reason: 'long prompts' },
+          { when: { maxInputTokens: -1 }, reason: 'negative' },
+        ],
+        models: [{ ref: 'ollama:phi3', contextWindow: 0 }, { ref: 'openai:x', tokenizer: 'p50k_base' }, { ref: 'ollama:llama3' }],
+      });
+      assert.deepEqual(
+        config.routingRules.map((r) => r.reason),
+        ['long prompts'],
+      );
+      assert.deepEqual(config.models, [{ ref: 'ollama:llama3' }]);
+      assert.deepEqual(
+        problems.map((p) => p.message),
+        [
+          'Setting "llmWorkbench.routing.rules" entry 1 is ignored: it must be an object with "when.task": one of "chat", "code", "classify", "extract", "summarize", "reason" or a list, each entry one of "chat", "code", "classify", "extract", "summarize", "reason" (found "chatty").',
+          'Setting "llmWorkbench.routing.rules" entry 3 is ignored: it must be an object with "when.maxInputTokens": a whole number ≥ 0 (found -1).',
+          'Setting "llmWorkbench.models" entry 1 is ignored: it must be an object with "contextWindow": a whole number ≥ 1 (found 0).',
+          'Setting "llmWorkbench.models" entry 2 is ignored: it must be an object with "tokenizer": one of "o200k_base", "cl100k_base", "estimate" (found "p50k_base").',
+        ],
+      );
+    });
+
+    it('budget numbers, a list that is not a list, and an object that is not an object', () => {
+      const { config, problems } = from({ 'budget.dailyUsd': -1, 'budget.callsPerDay': '300', privateFiles: '*.env', routes: [] });
+      assert.equal(config.budget.dailyUsd, undefined);
+      assert.equal(config.budget.callsPerDay, 1000);
+      assert.deepEqual(config.privateFiles, []);
+      assert.deepEqual(config.routes, {});
+      assert.deepEqual(
+        problems.map((p) => p.message),
+        [
+          'Setting "llmWorkbench.budget.callsPerDay" must be a whole number ≥ 0 (found "300"); using 1000.',
+          'Setting "llmWorkbench.budget.dailyUsd" must be a number ≥ 0 (found -1); using 0.',
+          'Setting "llmWorkbench.routes" must be an object keyed by task (found []); using none.',
+          'Setting "llmWorkbench.privateFiles" must be a list (found "*.env"); using the default.',
+        ],
+      );
+    });
+  });
 });

@@ -6,6 +6,7 @@ import {
   quote,
   type CaseOutcomeView,
 } from '../../../src/core/evals/editor/caseVerdictText';
+import { incompleteAnswer } from '../../../src/core/evals/incompleteAnswer';
 
 const outcome = (o: Partial<CaseOutcomeView> = {}): CaseOutcomeView => ({
   pass: true,
@@ -29,6 +30,17 @@ describe('case decoration text', () => {
       }),
     ]);
     assert.ok(text.startsWith('✗ expected "invoice", got "maybe billing or legal"'), text);
+  });
+
+  it('marks an answer that did not end on its own next to its verdict, never as if it were whole', () => {
+    const truncated = incompleteAnswer('max_tokens');
+    assert.equal(caseDecorationText([outcome({ incomplete: truncated })]), '✓ 412 ms · $0.0004 · ⚠ truncated');
+    const two = caseDecorationText([outcome({ provider: 'a', incomplete: truncated }), outcome({ provider: 'b' })]);
+    assert.ok(two.startsWith('✓ 2/2 passed'), two);
+    assert.ok(two.endsWith(' · ⚠ 1 truncated'), two);
+    assert.equal(incompleteAnswer('end'), undefined);
+    assert.equal(incompleteAnswer(undefined), undefined);
+    assert.equal(incompleteAnswer('content_filter')?.short, 'content filtered');
   });
 
   it('marks cached answers and unknown prices, never $0', () => {

@@ -231,6 +231,7 @@ describe('eval inputs as promptfoo reads them', () => {
       assert.equal(protocol('anthropic:claude-haiku-4-5'), 'anthropic-messages anthropic:claude-haiku-4-5');
       assert.equal(protocol('groq:llama-3.3-70b'), 'openai-chat groq:llama-3.3-70b');
       assert.equal(protocol('openrouter:meta/llama:free'), 'openai-chat openrouter:meta/llama:free');
+      assert.equal(protocol('ollama:llama3'), 'ollama-generate ollama:llama3');
       for (const id of [
         'openai:embedding:text-embedding-3-small',
         'openai:image:dall-e-3',
@@ -238,7 +239,6 @@ describe('eval inputs as promptfoo reads them', () => {
         'openai:assistant:asst_1',
         'openai:gpt-3.5-turbo-instruct',
         'anthropic:claude-agent-sdk',
-        'ollama:llama3',
         'google:gemini-2.0-flash',
         'bedrock:x',
         'file://p.py',

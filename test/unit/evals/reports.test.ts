@@ -38,6 +38,22 @@ describe('reports', () => {
     assert.equal(escapeXml('line1\nline2', true), 'line1&#10;line2');
   });
 
+  it('a failed case whose answer was cut says so first in the table reason and in the JUnit failure text', () => {
+    const cut = result({
+      description: 'cut',
+      verdict: 'fail',
+      pass: false,
+      reason: 'Expected output to contain "done"',
+      stopReason: 'max_tokens',
+    });
+    const table = resultsTable([cut], '/w');
+    assert.match(table, /FAIL .* ⚠ truncated \(stop reason max_tokens\); Expected output to contain "done"/);
+    const xml = junitXml([cut], { cwd: '/w' });
+    assert.match(xml, /type="assertion">⚠ answer truncated at the output limit \(stop reason max_tokens\)\nscore/);
+    assert.match(xml, /<system-out>⚠ answer truncated/);
+    assert.doesNotMatch(resultsTable([result({ stopReason: 'end' })], '/w'), /⚠/);
+  });
+
   it('writes JUnit with a testsuite per file and failure, error and skipped cases', () => {
     const xml = junitXml(
       [

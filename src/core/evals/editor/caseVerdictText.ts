@@ -1,4 +1,5 @@
 import { formatUsd } from '../../cost/pricing';
+import type { IncompleteAnswer } from '../incompleteAnswer';
 
 /** One case on one provider, as the editor shows it. */
 export interface CaseOutcomeView {
@@ -19,6 +20,8 @@ export interface CaseOutcomeView {
    * Mode). Never shown as a pass: the gutter and the Test Explorer say Skipped, and so does the decoration.
    */
   skippedCase?: boolean;
+  /** The answer did not end on its own (cut at the output limit, content filter): shown next to the verdict. */
+  incomplete?: IncompleteAnswer;
 }
 
 /** The three looks a decoration can have, matching the gutter's passed / failed / skipped icons. */
@@ -60,6 +63,14 @@ function costText(cost: number | null): string {
  */
 export function caseDecorationText(outcomes: readonly CaseOutcomeView[]): string {
   if (outcomes.length === 0) return '';
+  const text = verdictText(outcomes);
+  const incomplete = outcomes.filter((o) => o.incomplete);
+  if (incomplete.length === 0) return text;
+  const what = [...new Set(incomplete.map((o) => o.incomplete!.short))].join(', ');
+  return `${text} · ⚠ ${outcomes.length > 1 ? `${incomplete.length} ` : ''}${what}`;
+}
+
+function verdictText(outcomes: readonly CaseOutcomeView[]): string {
   const cached = outcomes.every((o) => o.cached) ? ' · cached' : outcomes.some((o) => o.cached) ? ' · partly cached' : '';
   const skipped = outcomes.reduce((n, o) => n + o.skipped, 0);
   const skippedText = skipped > 0 ? ` · ${skipped} skipped: workspace not trusted` : '';

@@ -1,0 +1,122 @@
+/**
+ * The settings validators, generated from the JSON schema package.json contributes (`contributes.configuration`):
+ * ajv compiles it here, at build time, into standalone code (src/core/config/settingsValidators.generated.js), so
+ * the extension and the CLI validate settings with the schema VS Code's settings editor shows, without loading or
+ * compiling ajv at run time. esbuild.config.mjs rewrites the file when package.json changed;
+ * test/unit/config/settingsValidators.test.ts fails when it is out of date.
+ */
+import { createRequire } from 'node:module';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+export const GENERATED = `${REPO}src/core/config/settingsValidators.generated.js`;
+
+/** The settings readSettings reads (below `llmWorkbench.`): the rest are read by the features that own them. */
+const VALIDATED = /^llmWorkbench\.(providers|routes|routing\.rules|models|budget\.\w+|privateFiles|logPrompts|gateway)$/;
+
+/** What only the settings editor uses: the validator and its error messages do not need it. */
+const EDITOR_ONLY = new Set([
+  'description',
+  'markdownDescription',
+  'default',
+  'order',
+  'scope',
+  'enumDescriptions',
+  'markdownEnumDescriptions',
+  'deprecationMessage',
+  'markdownDeprecationMessage',
+  'editPresentation',
+  'tags',
+  'title',
+  'examples',
+  'defaultSnippets',
+]);
+
+function strip(schema) {
+  if (Array.isArray(schema)) return schema.map(strip);
+  if (!schema || typeof schema !== 'object') return schema;
+  return Object.fromEntries(
+    Object.entries(schema)
+      .filter(([key]) => !EDITOR_ONLY.has(key))
+      .map(([key, value]) => [key, key === 'properties' ? mapValues(value, strip) : strip(value)]),
+  );
+}
+
+const mapValues = (object, f) => Object.fromEntries(Object.entries(object).map(([k, v]) => [k, f(v)]));
+
+/**
+ * package.json repeats some shapes (the route schema six times in `routes`, again in each rule's `use`): each
+ * repeated one becomes one definition that every place refers to, so the code for it is generated once.
+ */
+function shareRepeats(schemas) {
+  const counts = new Map();
+  const count = (schema, root) => {
+    if (!schema || typeof schema !== 'object') return;
+    if (Array.isArray(schema)) return schema.forEach((s) => count(s));
+    const json = JSON.stringify(schema);
+    if (!root && json.length > 30) counts.set(json, (counts.get(json) ?? 0) + 1);
+    for (const [key, value] of Object.entries(schema)) {
+      if (key === 'properties') Object.values(value).forEach((s) => count(s));
+      else count(value);
+    }
+  };
+  Object.values(schemas).forEach((s) => count(s, true));
+  const names = new Map();
+  const repeated = [...counts].filter(([, n]) => n > 1).sort((a, b) => b[0].length - a[0].length);
+  for (const [json] of repeated) if (![...names.keys()].some((outer) => outer.includes(json))) names.set(json, `d${names.size}`);
+  const replace = (schema, root) => {
+    if (!schema || typeof schema !== 'object') return schema;
+    if (Array.isArray(schema)) return schema.map((s) => replace(s));
+    const name = names.get(JSON.stringify(schema));
+    if (!root && name) return { $ref: `shared#/$defs/${name}` };
+    return Object.fromEntries(
+      Object.entries(schema).map(([key, value]) => [key, key === 'properties' ? mapValues(value, (s) => replace(s)) : replace(value)]),
+    );
+  };
+  const defs = Object.fromEntries([...names].map(([json, name]) => [name, replace(JSON.parse(json), true)]));
+  return { defs, schemas: mapValues(schemas, (s) => replace(s, true)) };
+}
+
+/** The generated module's text: one validate function per setting (keyed below `llmWorkbench.`) and the schemas. */
+export function generateSettingsValidators(packageJson = JSON.parse(readFileSync(`${REPO}package.json`, 'utf8'))) {
+  const Ajv = require('ajv').default;
+  const standaloneCode = require('ajv/dist/standalone').default;
+  const properties = packageJson.contributes.configuration.properties;
+  const picked = Object.fromEntries(
+    Object.entries(properties)
+      .filter(([key]) => VALIDATED.test(key))
+      .map(([key, schema]) => [key.slice('llmWorkbench.'.length), strip(schema)]),
+  );
+  const { defs, schemas } = shareRepeats(picked);
+  // allErrors: every bad entry of a list is reported (and dropped), not only the first. Formats (baseUrl's "uri")
+  // are not checked by the schema: readSettings checks that a base URL is http(s).
+  const ajv = new Ajv({
+    code: { source: true, optimize: true, lines: false },
+    allErrors: true,
+    strict: false,
+    validateFormats: false,
+    messages: false,
+    inlineRefs: false,
+  });
+  ajv.addSchema({ $id: 'shared', $defs: defs });
+  for (const [key, schema] of Object.entries(schemas)) ajv.addSchema({ ...schema, $id: key });
+  const code = standaloneCode(ajv, Object.fromEntries(Object.keys(schemas).map((key) => [key, key])));
+  return [
+    '// Generated by scripts/settingsValidators.mjs from package.json (contributes.configuration): do not edit.',
+    code,
+    `exports.settingSchemas = ${JSON.stringify({ shared: { $defs: defs }, ...schemas })};`,
+    '',
+  ].join('\n');
+}
+
+/** Rewrites the generated module when package.json changed it; true when it did. */
+export function writeSettingsValidators() {
+  const text = generateSettingsValidators();
+  if (existsSync(GENERATED) && readFileSync(GENERATED, 'utf8') === text) return false;
+  writeFileSync(GENERATED, text);
+  return true;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) console.log(writeSettingsValidators() ? `wrote ${GENERATED}` : 'up to date');
