@@ -1,11 +1,14 @@
 import type { BytePairMerger, PieceEncoding } from './bytePairMerge';
+import { RunTiler, type PeriodicRun, type RunTilingOptions } from './periodicRuns';
 import { encodeByTiling, type EncodedPiece, type Match } from './pieceTiling';
 
 /**
  * Encodings of long pieces, remembered by a hash of their bytes (checked byte for byte on a hit) within a memory
  * budget, and reused across edits: a piece that shares long runs with a recently encoded one keeps that piece's tokens
  * over those runs and re-merges only small windows between them, with a check that proves the result exact
- * (pieceTiling.ts). The windows widen when a check fails, up to the whole piece (a plain merge).
+ * (pieceTiling.ts). The windows widen when a check fails, up to 1 KB of context; past that, and for any piece that is
+ * mostly long periodic runs, the piece is encoded by its runs (periodicRuns.ts: a block per run and small windows,
+ * also proved exact), which is a plain merge when it has no long run.
  *
  * Two ways a piece repeats an old one are tried: at the same offsets (a common prefix and suffix: typing inside a long
  * line), and with the old piece's start moved to just after the change (a prefix of the old piece reappearing a few
@@ -18,15 +21,18 @@ const MAX_CACHED_BYTES = 24 * 1024 * 1024;
 const MAX_ENTRIES = 512;
 /** Remembered pieces compared with a new piece to find one it repeats (the most recently used). */
 const REUSE_CANDIDATES = 8;
-/** Context up to which every candidate way of reusing a piece is tried; beyond, only the best one widens. */
+/** Widest context tried when reusing a piece; past it, a local change is not local and the piece is encoded anew. */
 const WIDE_CONTEXT_BYTES = 1024;
 /** Bytes of old tokens between a change and the kept runs (and as context) in the first try; doubled after a failed check. */
 const FIRST_CONTEXT_BYTES = 64;
 
-type Entry = EncodedPiece;
+/** A remembered piece: its bytes, its token count, and its tokens (possibly written out only when read). */
+interface Entry extends EncodedPiece {
+  readonly count: number;
+}
 
 /** Limits, adjustable for tests. */
-export interface LongPieceCacheOptions {
+export interface LongPieceCacheOptions extends RunTilingOptions {
   maxCachedBytes?: number;
   firstContextBytes?: number;
 }
@@ -36,6 +42,7 @@ export class LongPieceCache {
   private bytesHeld = 0;
   private readonly maxCachedBytes: number;
   private readonly firstContextBytes: number;
+  private readonly runs: RunTiler;
 
   constructor(
     private readonly merger: BytePairMerger,
@@ -43,6 +50,7 @@ export class LongPieceCache {
   ) {
     this.maxCachedBytes = options.maxCachedBytes ?? MAX_CACHED_BYTES;
     this.firstContextBytes = options.firstContextBytes ?? FIRST_CONTEXT_BYTES;
+    this.runs = new RunTiler(merger, options);
   }
 
   /** Memory the remembered encodings take (piece bytes + 8 per token). */
@@ -57,6 +65,15 @@ export class LongPieceCache {
 
   /** The encoding of `bytes` (which the cache may keep: pass a copy the caller will not change). */
   encode(bytes: Uint8Array): PieceEncoding {
+    return this.entryFor(bytes);
+  }
+
+  /** `encode(bytes).tokens.length`, without writing out the tokens of a tiled run. */
+  count(bytes: Uint8Array): number {
+    return this.entryFor(bytes).count;
+  }
+
+  private entryFor(bytes: Uint8Array): Entry {
     const key = `${bytes.length}:${hashBytes(bytes)}`;
     const hit = this.entries.get(key);
     if (hit && equalBytes(hit.bytes, bytes)) {
@@ -64,13 +81,21 @@ export class LongPieceCache {
       this.entries.set(key, hit);
       return hit;
     }
-    const encoding = this.reuseEdited(bytes) ?? this.merger.merge(bytes);
-    this.remember(key, { bytes, tokens: encoding.tokens, ends: encoding.ends });
-    return encoding;
+    // A piece that is mostly long periodic runs is tiled by them (a few small merges, whatever the edit); any other
+    // new piece first tries to reuse a remembered one, then the run tiling (which is a plain merge without runs).
+    const runs = this.runs.runsOf(bytes);
+    let entry: Entry | undefined;
+    if (runBytes(runs) < bytes.length / 2) {
+      const reused = this.reuseEdited(bytes);
+      if (reused) entry = { bytes, tokens: reused.tokens, ends: reused.ends, count: reused.tokens.length };
+    }
+    entry ??= this.runs.encode(bytes, runs);
+    this.remember(key, entry);
+    return entry;
   }
 
   private remember(key: string, entry: Entry): void {
-    const size = (entry: Entry) => entry.bytes.length + 8 * entry.tokens.length;
+    const size = (entry: Entry) => entry.bytes.length + 8 * entry.count;
     const old = this.entries.get(key);
     if (old) {
       this.entries.delete(key);
@@ -97,17 +122,17 @@ export class LongPieceCache {
     if (candidates.length === 0) return undefined;
     // Most shared bytes first; on a tie, fewer kept runs (fewer windows to check).
     candidates.sort((a, b) => b.shared - a.shared || a.tilings[0].length - b.tilings[0].length);
-    for (let context = this.firstContextBytes; context < 2 * bytes.length; context *= 2) {
-      // Every way is tried while windows are small; past that only the best one widens (a plain merge at worst).
-      const tries = context <= WIDE_CONTEXT_BYTES ? candidates : candidates.slice(0, 1);
-      for (const { entry, tilings } of tries) {
-        for (const matches of context <= WIDE_CONTEXT_BYTES ? tilings : tilings.slice(0, 1)) {
+    // Windows widen while they stay small. Where they would have to grow past that, the change re-aligned tokens far
+    // from it (typing into a uniform run): the caller's run tiling handles those without merging the run.
+    for (let context = this.firstContextBytes; context <= WIDE_CONTEXT_BYTES && context < 2 * bytes.length; context *= 2) {
+      for (const { entry, tilings } of candidates) {
+        for (const matches of tilings) {
           const encoding = encodeByTiling(this.merger, entry, bytes, matches, context);
           if (encoding) return encoding;
         }
       }
     }
-    return this.merger.merge(bytes);
+    return undefined;
   }
 }
 
@@ -182,6 +207,12 @@ function commonSuffix(a: Uint8Array, b: Uint8Array, max: number): number {
     i += block;
   while (i < max && a[a.length - 1 - i] === b[b.length - 1 - i]) i++;
   return i;
+}
+
+function runBytes(runs: readonly PeriodicRun[]): number {
+  let total = 0;
+  for (const run of runs) total += run.end - run.start;
+  return total;
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -1,5 +1,5 @@
 import { BytePairMerger } from './bytePairMerge';
-import { LongPieceCache } from './longPieceCache';
+import { LongPieceCache, type LongPieceCacheOptions } from './longPieceCache';
 import type { TokenPairRanks } from './tokenPairRanks';
 
 /** Pieces up to this many characters are remembered by their text (words repeat); longer ones by LongPieceCache. */
@@ -27,11 +27,11 @@ export class PieceEncoder {
   /** UTF-8 of one short piece (≤ 3 bytes per UTF-16 unit). */
   private readonly scratch = new Uint8Array(3 * MAX_SHORT_PIECE_CHARS);
 
-  constructor(pattern: string, ranks: TokenPairRanks) {
+  constructor(pattern: string, ranks: TokenPairRanks, longPieces: LongPieceCacheOptions = {}) {
     this.pieces = new RegExp(pattern, 'gu');
     this.ranks = ranks;
     this.merger = new BytePairMerger(ranks);
-    this.longPieces = new LongPieceCache(this.merger);
+    this.longPieces = new LongPieceCache(this.merger, longPieces);
   }
 
   count(text: string): number {
@@ -42,7 +42,7 @@ export class PieceEncoder {
       const piece = match[0];
       if (piece.length > MAX_SHORT_PIECE_CHARS) {
         const bytes = this.utf8.encode(piece);
-        total += this.wholeToken(bytes) >= 0 ? 1 : this.longPieces.encode(bytes).tokens.length;
+        total += this.wholeToken(bytes) >= 0 ? 1 : this.longPieces.count(bytes);
         continue;
       }
       let tokens = this.shortCounts.get(piece);

@@ -6,6 +6,8 @@ import { get_encoding, type Tiktoken as WasmTiktoken } from 'tiktoken';
 import { BytePairMerger, type PieceEncoding } from '../../../src/core/tokens/bytePairMerge';
 import { createTokenizer, loadTokenizer } from '../../../src/core/tokens/encodings';
 import { LongPieceCache } from '../../../src/core/tokens/longPieceCache';
+import { PieceEncoder } from '../../../src/core/tokens/pieceEncoder';
+import { RunTiler, findPeriodicRuns } from '../../../src/core/tokens/periodicRuns';
 import { TokenPairRanks } from '../../../src/core/tokens/tokenPairRanks';
 import type { EncodingName } from '../../../src/core/models/modelInfo';
 import type { Tokenizer } from '../../../src/core/tokens/tokenizer';
@@ -183,6 +185,114 @@ describe('long pieces: exact byte-pair merges in O(n log n)', () => {
       });
     });
   }
+
+  describe('periodic runs tiled from a block and small windows (periodicRuns.ts)', () => {
+    /** Runs of one unit of every class, with short other text around and between them. */
+    const runs = (minChars: number, maxChars: number) =>
+      fc
+        .array(
+          fc.record({
+            unit: fc.oneof(
+              fc.constantFrom(...Object.values(CLASSES).flat()),
+              fc.tuple(fc.constantFrom(...CLASSES.mixed), fc.constantFrom(...CLASSES.punctuation)).map(([a, b]) => a + b),
+            ),
+            chars: fc.integer({ min: minChars, max: maxChars }),
+            between: fc.oneof(fc.constant(''), fc.constantFrom(...Object.values(CLASSES).flat()), fc.string({ maxLength: 5 })),
+          }),
+          { minLength: 1, maxLength: 4 },
+        )
+        .map((parts) => parts.map(({ unit, chars, between }) => unit.repeat(Math.ceil(chars / unit.length)) + between).join(''));
+
+    for (const encoding of ENCODINGS) {
+      it(`${encoding}: tiles random runs of every class exactly as js-tiktoken merges them (tokens and ends)`, async function () {
+        this.timeout(240_000);
+        const reference = jsTiktoken.get(encoding)!;
+        const ranks = await TokenPairRanks.build(tables(reference));
+        const merger = new BytePairMerger(ranks);
+        // Runs from 128 bytes are tiled here (1 KB by default), so js-tiktoken's O(n²) loop can check every case.
+        const tiler = new RunTiler(merger, { minRunBytes: 128 });
+        const pieces = new PieceEncoder(createRequire(__filename)(`js-tiktoken/ranks/${encoding}`).pat_str as string, ranks, {
+          minRunBytes: 128,
+        });
+        const utf8 = new TextEncoder();
+        let tiled = 0;
+        fc.assert(
+          fc.property(runs(1, 500), (text) => {
+            // Through the pre-tokenizer, piece by piece, against js-tiktoken.
+            assert.deepEqual(pieces.encode(text), reference.encode(text, [], []), JSON.stringify(text.slice(0, 80)));
+            assert.equal(pieces.count(text), reference.encode(text, [], []).length);
+            // The whole text as one byte string, against the plain merge (equal to js-tiktoken's per piece, above).
+            const bytes = utf8.encode(text);
+            tiled += findPeriodicRuns(bytes, 128).length > 0 ? 1 : 0;
+            const encoded = tiler.encode(bytes);
+            assertSameEncoding(encoded, merger.merge(bytes), text);
+            assert.equal(new RunTiler(merger, { minRunBytes: 128 }).encode(bytes).count, encoded.tokens.length);
+          }),
+          { numRuns: 200 },
+        );
+        assert.ok(tiled > 60, `only ${tiled} of 200 cases had a run to tile`);
+      });
+
+      it(`${encoding}: tiles long runs (default sizes, up to 12 KB) exactly as OpenAI's tiktoken, through random edits`, async function () {
+        this.timeout(240_000);
+        const merger = new BytePairMerger(await TokenPairRanks.build(tables(jsTiktoken.get(encoding)!)));
+        const cache = new LongPieceCache(merger);
+        const utf8 = new TextEncoder();
+        const edit = fc.record({
+          at: fc.double({ min: 0, max: 1, noNaN: true }),
+          remove: fc.integer({ min: 0, max: 3 }),
+          insert: fc.constantFrom('', 'x', 'a', '=', '-', ' ', '中', '😀', 'é', '1', "'"),
+        });
+        fc.assert(
+          fc.property(runs(1500, 12_000), fc.array(edit, { minLength: 1, maxLength: 4 }), (initial, edits) => {
+            let text = initial;
+            for (const { at, remove, insert } of [{ at: 0, remove: 0, insert: '' }, ...edits]) {
+              const offset = Math.floor(at * text.length);
+              text = text.slice(0, offset) + insert + text.slice(offset + remove);
+              const expected = wasm.get(encoding)!.encode_ordinary(text);
+              // The whole text as one piece (whatever the pre-tokenizer would split) and through the tokenizer.
+              const bytes = utf8.encode(text);
+              assertSameEncoding(cache.encode(bytes), merger.merge(bytes), text);
+              assert.equal(cache.count(bytes), merger.merge(bytes).tokens.length);
+              assert.deepEqual(tokenizers.get(encoding)!.encode(text), [...expected], JSON.stringify(text.slice(0, 80)));
+              assert.equal(tokenizers.get(encoding)!.count(text), expected.length);
+            }
+          }),
+          { numRuns: 25 },
+        );
+      });
+    }
+
+    it('finds runs of every period up to 32 bytes, and none in random text', () => {
+      const utf8 = new TextEncoder();
+      for (const unit of ['x', '=-', '中', '😀', '🧑‍💻', 'abcdefghij', '<!-- x -->  ']) {
+        const bytes = utf8.encode(`abc${unit.repeat(Math.ceil(3000 / unit.length))}xyz`);
+        const found = findPeriodicRuns(bytes, 1024);
+        assert.equal(found.length, 1, unit);
+        assert.equal(found[0].period, utf8.encode(unit).length, unit);
+        assert.ok(found[0].end - found[0].start >= bytes.length - 20, unit);
+      }
+      assert.deepEqual(findPeriodicRuns(utf8.encode(run(CLASSES.base64, 100_000, 5)), 1024), []);
+    });
+
+    it('counts a 1 MB run of each class from a few KB of merges', async () => {
+      const base = jsTiktoken.get('o200k_base')!;
+      const merger = new BytePairMerger(await TokenPairRanks.build(tables(base)));
+      let mergedBytes = 0;
+      const spy = Object.assign(Object.create(merger) as BytePairMerger, {
+        merge: (bytes: Uint8Array) => ((mergedBytes += bytes.length), merger.merge(bytes)),
+      });
+      const utf8 = new TextEncoder();
+      for (const unit of ['x', '=', ' ', '-=', '中', '😀', 'ab']) {
+        const text = unit.repeat(Math.ceil(1_000_000 / unit.length));
+        mergedBytes = 0;
+        const tiled = new RunTiler(spy).encode(utf8.encode(text));
+        assert.ok(mergedBytes < 8_000, `${JSON.stringify(unit)}: merged ${mergedBytes} bytes`);
+        // The O(n log n) merge is the reference here (it equals js-tiktoken and tiktoken above; they take hours on 1 MB).
+        assertSameEncoding(tiled, merger.merge(utf8.encode(text)), text);
+      }
+    });
+  });
 
   it('re-merges windows of a few KB, not the piece, after a keystroke inside a 200 KB run', async () => {
     const base = jsTiktoken.get('o200k_base')!;
