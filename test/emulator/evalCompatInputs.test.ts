@@ -4,8 +4,7 @@
  * would not make.
  */
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultConfig, type WorkbenchConfig } from '../../src/core/config/workbenchConfig';
 import { MemoryLedger } from '../../src/core/cost/ledger';
@@ -14,34 +13,24 @@ import type { EvalCaseResult } from '../../src/core/evals/evalResult';
 import { parseEvalFile } from '../../src/core/evals/parseEvalFile';
 import { runEval, type EvalRunOptions } from '../../src/core/evals/runEval';
 import { createGateway } from '../../src/core/gateway/createGateway';
-import { startEmulator, type Emulator } from './emulator';
+import { useEmulator, useTempHome } from './suiteHooks';
 
-describe('eval inputs promptfoo runs: provider files, Azure, Ollama generate, code (gateway + emulator)', () => {
-  let emulator: Emulator;
-  let dir: string;
-
-  before(async () => {
-    emulator = await startEmulator();
-  });
-  after(async () => emulator.close());
-  beforeEach(() => {
-    emulator.reset();
-    dir = mkdtempSync(join(tmpdir(), 'eval-compat-inputs-'));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+describe('eval inputs promptfoo runs: provider files, Azure, Ollama generate, code (gateway + emulator())', () => {
+  const emulator = useEmulator();
+  const dir = useTempHome('eval-compat-inputs-');
 
   function config(): WorkbenchConfig {
     return {
       ...defaultConfig(),
       providers: [
-        { id: 'openai', kind: 'openai', baseUrl: emulator.openaiBaseUrl },
-        { id: 'ollama', kind: 'ollama', baseUrl: emulator.ollamaBaseUrl },
+        { id: 'openai', kind: 'openai', baseUrl: emulator().openaiBaseUrl },
+        { id: 'ollama', kind: 'ollama', baseUrl: emulator().ollamaBaseUrl },
       ],
     };
   }
 
   function write(name: string, text: string): string {
-    const path = join(dir, name);
+    const path = join(dir(), name);
     mkdirSync(join(path, '..'), { recursive: true });
     writeFileSync(path, text);
     return path;
@@ -67,7 +56,7 @@ describe('eval inputs promptfoo runs: provider files, Azure, Ollama generate, co
     return { file, results, summary };
   }
 
-  const paths = () => emulator.requests.map((r) => `${r.method} ${r.path}`);
+  const paths = () => emulator().requests.map((r) => `${r.method} ${r.path}`);
 
   describe('Ollama window lookups', () => {
     it('a short eval prompt is sent without asking /api/show (promptfoo makes no such call)', async () => {
@@ -97,7 +86,7 @@ describe('eval inputs promptfoo runs: provider files, Azure, Ollama generate, co
         results.map((r) => r.reason).join('; '),
       );
       assert.deepEqual(paths(), ['POST /api/generate', 'POST /api/generate']);
-      const bodies = emulator.requests.map((r) => r.body as { model: string; prompt: string; options?: Record<string, unknown> });
+      const bodies = emulator().requests.map((r) => r.body as { model: string; prompt: string; options?: Record<string, unknown> });
       const qwen = bodies.find((b) => b.model === 'qwen2.5-coder:7b');
       assert.equal(qwen?.prompt, 'Tell me about tides');
       assert.deepEqual(qwen?.options, { temperature: 0.2, num_predict: 64 });
@@ -106,7 +95,7 @@ describe('eval inputs promptfoo runs: provider files, Azure, Ollama generate, co
   });
 
   describe('prompt functions', () => {
-    const sent = () => emulator.requests.map((r) => JSON.stringify((r.body as { messages?: unknown }).messages));
+    const sent = () => emulator().requests.map((r) => JSON.stringify((r.body as { messages?: unknown }).messages));
 
     it('a .js function returning chat messages, named exports, a {prompt, config} return; each result rendered as a template', async () => {
       write(
@@ -130,7 +119,7 @@ describe('eval inputs promptfoo runs: provider files, Azure, Ollama generate, co
         '[{"role":"user","content":"One line on TIDES."}]',
         '[{"role":"user","content":"Tuned x"}]',
       ]);
-      const tuned = emulator.requests.find((r) => JSON.stringify(r.body).includes('Tuned'))!.body as { temperature?: number };
+      const tuned = emulator().requests.find((r) => JSON.stringify(r.body).includes('Tuned'))!.body as { temperature?: number };
       assert.equal(tuned.temperature, 0.3);
     });
 
@@ -151,7 +140,7 @@ describe('eval inputs promptfoo runs: provider files, Azure, Ollama generate, co
       const { results } = await run('prompts: [file://prompt.js]\nproviders: [openai:gpt-4o-mini]\ntests: [{ vars: {} }]\n', {}, false);
       assert.equal(results[0].verdict, 'error');
       assert.match(results[0].reason, /prompt function \(code\): it runs only where code may run/);
-      assert.equal(emulator.requests.length, 0);
+      assert.equal(emulator().requests.length, 0);
     });
   });
 
@@ -163,7 +152,7 @@ describe('eval inputs promptfoo runs: provider files, Azure, Ollama generate, co
         'prompts: ["Tell me about {{t}}"]\nproviders: [file://providers.yaml, file://more.json]\ntests: [{ vars: { t: tides } }]\n',
       );
       assert.deepEqual(results.map((r) => r.providerLabel).sort(), ['from-file', 'ollama:chat:llama3.1:8b', 'openai:gpt-4o']);
-      const bodies = emulator.requests.map((r) => r.body as Record<string, unknown>);
+      const bodies = emulator().requests.map((r) => r.body as Record<string, unknown>);
       assert.ok(bodies.some((b) => b.model === 'gpt-4o-mini' && b.temperature === 0.5));
       assert.ok(bodies.some((b) => b.model === 'gpt-4o' && b.max_tokens === 40));
     });

@@ -3,8 +3,7 @@
  * each of issue 14's "silent-wrong" cases in the inputs half is a test here (what is sent, how many cases run).
  */
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultConfig, type WorkbenchConfig } from '../../src/core/config/workbenchConfig';
 import { MemoryLedger } from '../../src/core/cost/ledger';
@@ -13,35 +12,25 @@ import type { EvalCaseResult } from '../../src/core/evals/evalResult';
 import { parseEvalFile } from '../../src/core/evals/parseEvalFile';
 import { runEval, type EvalRunOptions } from '../../src/core/evals/runEval';
 import { createGateway } from '../../src/core/gateway/createGateway';
-import { startEmulator, type Emulator } from './emulator';
+import { useEmulator, useTempHome } from './suiteHooks';
 
-describe('eval inputs run as promptfoo runs them (gateway + emulator)', () => {
-  let emulator: Emulator;
-  let dir: string;
-
-  before(async () => {
-    emulator = await startEmulator();
-  });
-  after(async () => emulator.close());
-  beforeEach(() => {
-    emulator.reset();
-    dir = mkdtempSync(join(tmpdir(), 'eval-inputs-'));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+describe('eval inputs run as promptfoo runs them (gateway + emulator())', () => {
+  const emulator = useEmulator();
+  const dir = useTempHome('eval-inputs-');
 
   function config(): WorkbenchConfig {
     return {
       ...defaultConfig(),
       providers: [
-        { id: 'openai', kind: 'openai', baseUrl: emulator.openaiBaseUrl },
-        { id: 'anthropic', kind: 'anthropic', baseUrl: emulator.anthropicBaseUrl },
-        { id: 'ollama', kind: 'ollama', baseUrl: emulator.ollamaBaseUrl },
+        { id: 'openai', kind: 'openai', baseUrl: emulator().openaiBaseUrl },
+        { id: 'anthropic', kind: 'anthropic', baseUrl: emulator().anthropicBaseUrl },
+        { id: 'ollama', kind: 'ollama', baseUrl: emulator().ollamaBaseUrl },
       ],
     };
   }
 
   function write(name: string, text: string | Buffer): string {
-    const path = join(dir, name);
+    const path = join(dir(), name);
     mkdirSync(join(path, '..'), { recursive: true });
     writeFileSync(path, text);
     return path;
@@ -68,7 +57,7 @@ describe('eval inputs run as promptfoo runs them (gateway + emulator)', () => {
   }
 
   const sentTexts = () =>
-    emulator.requests.map((r) =>
+    emulator().requests.map((r) =>
       JSON.stringify((r.body as { messages?: unknown; input?: unknown }).messages ?? (r.body as { input?: unknown }).input),
     );
 
@@ -112,8 +101,8 @@ describe('eval inputs run as promptfoo runs them (gateway + emulator)', () => {
   });
 
   it('options.prefix/suffix, transform and transformVars apply; storeOutputAs feeds later tests', async () => {
-    emulator.rule({ promptIncludes: 'Name a fruit' }, { text: 'banana' });
-    emulator.rule({ promptIncludes: 'Describe' }, { text: 'A yellow fruit.' });
+    emulator().rule({ promptIncludes: 'Name a fruit' }, { text: 'banana' });
+    emulator().rule({ promptIncludes: 'Describe' }, { text: 'A yellow fruit.' });
     const { results } = await run(
       [
         'prompts: ["{{q}}"]',
@@ -135,7 +124,7 @@ describe('eval inputs run as promptfoo runs them (gateway + emulator)', () => {
   it('targets is providers: the named model runs, not a routed default', async () => {
     await run('prompts: [hi]\ntargets: [anthropic:messages:claude-haiku-4-5]\n');
     assert.deepEqual(
-      emulator.requests.map((r) => [r.protocol, r.model]),
+      emulator().requests.map((r) => [r.protocol, r.model]),
       [['anthropic', 'claude-haiku-4-5']],
     );
   });
@@ -143,21 +132,21 @@ describe('eval inputs run as promptfoo runs them (gateway + emulator)', () => {
   it("a test-level provider replaces the column's provider for that test", async () => {
     await run('prompts: [hi]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: {}\n  - provider: openai:chat:gpt-4o\n');
     assert.deepEqual(
-      emulator.requests.map((r) => r.model),
+      emulator().requests.map((r) => r.model),
       ['gpt-4o-mini', 'gpt-4o'],
     );
   });
 
   it('openai:responses:<model> goes to /v1/responses through the official client, and is graded on its text', async () => {
-    emulator.rule({ promptIncludes: 'Capital' }, { text: 'Paris' });
+    emulator().rule({ promptIncludes: 'Capital' }, { text: 'Paris' });
     const { results } = await run(
       'prompts: ["Capital of France?"]\nproviders: [openai:responses:gpt-4.1-mini]\ntests:\n  - assert: [{ type: equals, value: Paris }]\n',
     );
     assert.deepEqual(
-      emulator.requests.map((r) => r.path),
+      emulator().requests.map((r) => r.path),
       ['/v1/responses'],
     );
-    const body = emulator.requests[0].body as { input: unknown; temperature: number; max_output_tokens: number };
+    const body = emulator().requests[0].body as { input: unknown; temperature: number; max_output_tokens: number };
     assert.deepEqual([body.input, body.temperature, body.max_output_tokens], ['Capital of France?', 0, 1024]);
     assert.equal(results[0].verdict, 'pass');
   });
@@ -177,7 +166,7 @@ describe('eval inputs run as promptfoo runs them (gateway + emulator)', () => {
       ]),
     );
     await run('prompts: [file://prompt.json]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { image: file://img.png }\n');
-    const messages = (emulator.requests[0].body as { messages: { content: { type: string; image_url?: { url: string } }[] }[] }).messages;
+    const messages = (emulator().requests[0].body as { messages: { content: { type: string; image_url?: { url: string } }[] }[] }).messages;
     assert.match(messages[0].content[1].image_url!.url, /^data:image\/png;base64,iVBORw0KGgo/);
   });
 
