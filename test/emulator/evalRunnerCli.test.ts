@@ -192,10 +192,14 @@ describe('llm-workbench eval (CLI)', function () {
       'prompts: ["{{ticket}}"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { ticket: "I was charged twice" }\n    assert:\n      - type: llm-rubric\n        value: Says billing\n',
     );
     // promptfoo's OpenAI default grader applies only with OPENAI_API_KEY; without it the error says so.
-    const missing = await cli([file], { OPENAI_API_KEY: '' });
+    const missing = await cli([file], { OPENAI_API_KEY: '', ANTHROPIC_API_KEY: '' });
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /rubric\.eval\.yaml:6:9: error: this model-graded assertion needs a grader model and none is configured/);
     assert.match(missing.stderr, /openai:gpt-5\.6-sol, needs OPENAI_API_KEY/);
+    // With only an Anthropic key, promptfoo would grade with Anthropic's tool-calling grader, which we do not copy.
+    const anthropicOnly = await cli([file], { OPENAI_API_KEY: '' });
+    assert.equal(anthropicOnly.code, 2);
+    assert.match(anthropicOnly.stderr, /promptfoo's default here \(ANTHROPIC_API_KEY set, OPENAI_API_KEY not\)/);
     const graded = await cli([file, '--grader', 'openai:chat:gpt-4o']);
     assert.equal(graded.code, 0, graded.stderr + graded.stdout);
   });

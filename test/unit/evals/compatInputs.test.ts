@@ -40,7 +40,7 @@ describe('eval inputs promptfoo runs (provider files, Ollama generate, code)', (
 
     it('problems inside the file are reported at their line in that file; a missing file at the reference', () => {
       write('bad.yaml', '- id: openai:gpt-4o-mini\n- label: no id here\n');
-      write('keys.yaml', 'id: openai:gpt-4o-mini\nconfig:\n  tools: []\n');
+      write('keys.yaml', 'id: openai:gpt-4o-mini\nconfig:\n  functions: []\n');
       const file = parse('prompts: ["hi"]\nproviders:\n  - file://bad.yaml\n  - file://keys.yaml\n  - file://missing.yaml\n');
       const [noId, tools, missing] = errors(file);
       assert.equal(noId.file, join(dir, 'bad.yaml'));
@@ -48,7 +48,7 @@ describe('eval inputs promptfoo runs (provider files, Ollama generate, code)', (
       assert.match(noId.message, /needs an `id`/);
       assert.equal(tools.file, join(dir, 'keys.yaml'));
       assert.equal(tools.range.start.line, 2);
-      assert.match(tools.message, /tools/);
+      assert.match(tools.message, /functions/);
       assert.equal(missing.range.start.line, 4);
       assert.match(missing.message, /does not exist/);
     });
