@@ -51,8 +51,13 @@ describe('User settings in a remote window (#16 items 1 and 2)', function () {
     await rows.first().waitFor({ timeout: 15_000 });
     // Scroll the list until the providers setting is shown (the results are the extension's settings, in its order).
     const providers = rows.filter({ has: page.locator('.setting-item-label', { hasText: /^Providers$/ }) });
+    // The wheel goes where the mouse is. A hover popup of a setting (e.g. "not specific to the current profile")
+    // can cover the list's middle and intercept a locator hover, so the mouse is moved by coordinates to the list's
+    // left margin, where no setting's indicator opens a popup.
+    const tree = await editor.locator('.settings-editor-tree').boundingBox();
+    assert.ok(tree, 'the settings list has a box');
     for (let i = 0; i < 30 && !(await providers.count()); i++) {
-      await editor.locator('.settings-editor-tree').hover();
+      await page.mouse.move(tree.x + 4, tree.y + tree.height / 2);
       await page.mouse.wheel(0, 300);
       await page.waitForTimeout(150);
     }
