@@ -170,6 +170,9 @@ export function buildCases(
   const promptVars = new Set(prompts.flatMap((p) => templateVariables(p.raw)).filter((v) => v !== 'env'));
   const stored = new Set<string>();
   const cases: EvalCase[] = [];
+  // Tests of one file mostly carry the same options and grading: one shared object each, not one per test (a
+  // 100,000-test file keeps every case in memory for the whole run). Nothing writes to a parsed case.
+  const shared = new SharedValues();
   let index = 0;
   for (const t of sources) {
     const problems = [...t.problems];
@@ -193,7 +196,7 @@ export function buildCases(
       ...defaults.options,
       ...(isRecord(data.options) ? checkOptions(ctx, t.source, [...path, 'options'], data.options, problems) : {}),
     };
-    const assertions: AssertionSpec[] = options.disableDefaultAsserts === true ? [] : [...defaults.assert];
+    const own: AssertionSpec[] = [];
     if (Array.isArray(data.assert)) {
       data.assert.forEach((a, j) => {
         const built = buildAssertion(a, {
@@ -214,9 +217,11 @@ export function buildCases(
             message: `${t.source.file}: ${unknownAssertionMessage(String((a as { type?: unknown }).type))}`,
           });
         }
-        if (built.assertion) assertions.push(built.assertion);
+        if (built.assertion) own.push(built.assertion);
       });
     }
+    // Sized to fit: an array grown by push reserves room for 17 entries, per case.
+    const assertions = options.disableDefaultAsserts === true || defaults.assert.length === 0 ? own.slice() : [...defaults.assert, ...own];
     const location: SourceLocation = {
       file: t.source.file,
       range: t.fromCsv ? { start: { line: t.fromCsv.line, column: 0 }, end: { line: t.fromCsv.line, column: 0 } } : t.source.rangeAt(path),
@@ -228,7 +233,7 @@ export function buildCases(
         : {};
     const merged = { ...defaults.vars, ...ownVars };
     const combos = options.disableVarExpansion === true ? [merged] : expandVars(ctx, t.source, [...path, 'vars'], merged, problems);
-    const caseOptions = toCaseOptions(options);
+    const caseOptions = shared.options(toCaseOptions(options));
     if (
       caseOptions.transformVars &&
       Object.values(merged).some((v) => Array.isArray(v) || (typeof v === 'string' && v.startsWith('file://')))
@@ -249,7 +254,7 @@ export function buildCases(
       { source: t.source, path, resolveRef: (r) => ctx.resolve(r), read: (p) => ctx.readAbsolute(p) },
       problems,
     );
-    const grading = mergeGradingOptions(ownGrading, defaults.grading, defaults.providerGrader);
+    const grading = shared.grading(mergeGradingOptions(ownGrading, defaults.grading, defaults.providerGrader));
     for (const name of promptVars) {
       if (!(name in merged) && !stored.has(name)) {
         problems.push({
@@ -269,8 +274,9 @@ export function buildCases(
     for (const vars of combos) {
       const caseIndex = index++;
       if (bad || vars === undefined) continue;
-      cases.push({
-        ...(errors.length > 0 ? { needsPromptfoo: true } : {}),
+      // One literal (properties inside the object) and the rare flag added after: a leading spread would move every
+      // case's properties to a separate backing store.
+      const built: EvalCase = {
         index: caseIndex,
         description: describeCase(description, vars, ownVars, combos.length, caseIndex),
         vars,
@@ -283,7 +289,9 @@ export function buildCases(
         grader: pickGrader(grading.grader, 'text')?.ref,
         grading,
         location,
-      });
+      };
+      if (errors.length > 0) built.needsPromptfoo = true;
+      cases.push(built);
     }
   }
   return { cases, stored };
@@ -300,17 +308,25 @@ function expandVars(
   vars: Record<string, unknown>,
   problems: EvalDiagnostic[],
 ): (Record<string, unknown> | undefined)[] {
-  let combos: Record<string, unknown>[] = [{}];
-  for (const [key, value] of Object.entries(vars)) {
+  const keys = Object.keys(vars);
+  // Combinations as lists of values (in key order), turned into objects at the end by plain assignment: objects built
+  // by spreading with a computed key each got a hidden class of their own (~250 bytes per case).
+  let combos: unknown[][] = [[]];
+  for (const key of keys) {
+    const value = vars[key];
     let values: unknown[];
     if (typeof value === 'string' && value.startsWith('file://')) {
       const loaded = fileVarValues(ctx, source, [...path, key], value, problems);
       if (!loaded) return [undefined];
       values = loaded;
     } else values = Array.isArray(value) && typeof value[0] === 'string' ? value : [value];
-    combos = combos.flatMap((c) => values.map((v) => ({ ...c, [key]: v })));
+    combos = combos.flatMap((c) => values.map((v) => [...c, v]));
   }
-  return combos;
+  return combos.map((values) => {
+    const out: Record<string, unknown> = {};
+    keys.forEach((key, i) => (out[key] = values[i]));
+    return out;
+  });
 }
 
 function fileVarValues(
@@ -439,6 +455,28 @@ function checkOptions(
     }
   }
   return options;
+}
+
+/** Equal options and grading of different tests become one object (they are plain data: JSON says when two are equal). */
+class SharedValues {
+  private readonly byKey = new Map<string, object>();
+
+  options(value: CaseOptions): CaseOptions {
+    return this.intern('o', value);
+  }
+
+  /** Only grading without a rubric or factuality scores (those can be large): the common empty or grader-only case. */
+  grading(value: GradingOptions): GradingOptions {
+    return value.rubricPrompt === undefined && value.factuality === undefined ? this.intern('g', value) : value;
+  }
+
+  private intern<T extends object>(kind: string, value: T): T {
+    const key = `${kind}${JSON.stringify(value)}`;
+    const known = this.byKey.get(key) as T | undefined;
+    if (known) return known;
+    this.byKey.set(key, value);
+    return value;
+  }
 }
 
 function toCaseOptions(options: Record<string, unknown>): CaseOptions {

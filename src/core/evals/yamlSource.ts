@@ -1,4 +1,4 @@
-import { load as loadYaml, YAMLException } from 'js-yaml';
+import type * as JsYaml from 'js-yaml';
 import { isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 
 /**
@@ -6,6 +6,14 @@ import { isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocumen
  * ranges), and positions are found per test by a line scan: a 10 MB file parses in a fraction of the memory.
  */
 export const LARGE_FILE_CHARS = 1_000_000;
+
+/**
+ * js-yaml's CommonJS build, not its ES module (which the bundler would pick for an `import`): the ES build's parser
+ * left roughly twice the memory behind per test while a 10 MB file was read (peak 274 MB against 145 MB for the
+ * same pieces in a bench of js-yaml alone), the CommonJS one is the same parser compiled to older syntax.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- `require` selects the package's CommonJS export
+const { load: loadYaml, YAMLException } = require('js-yaml') as typeof JsYaml;
 
 /** Deeper than this, an eval file is an attack or a mistake: parsers and validators recurse per level. */
 export const MAX_NESTING = 64;
@@ -241,9 +249,10 @@ function blockLevels(line: string, indents: number[]): number {
  * stays near the size of the data itself; an error's position is the piece's offset plus js-yaml's mark.
  */
 function loadLarge(text: string, tests: number[]): { data: unknown } | { error: string; offset: number } {
+  const short = new Map<string, string>();
   const attempt = (source: string, base: number): { value: unknown } | { error: string; offset: number } => {
     try {
-      return { value: loadYaml(source) };
+      return { value: detachStrings(loadYaml(source), short) };
     } catch (error) {
       if (!(error instanceof YAMLException)) return { error: (error as Error).message, offset: base };
       return { error: error.reason, offset: base + (error.mark?.position ?? 0) };
@@ -280,6 +289,39 @@ function loadLarge(text: string, tests: number[]): { data: unknown } | { error: 
   void blockStart;
   data.tests = items;
   return { data };
+}
+
+/**
+ * js-yaml's strings are slices of the text it read, and V8 keeps a whole text alive for any slice of it: one test's
+ * 40-character var would keep its whole piece (and a prompt label the whole 10 MB file) for as long as the cases
+ * live. Copies every string of 13 characters or more (V8 copies shorter substrings anyway) into its own memory.
+ */
+function detachStrings(value: unknown, short: Map<string, string>): unknown {
+  if (typeof value === 'string') {
+    if (value.length >= 13) return JSON.parse(JSON.stringify(value)) as string;
+    // Short ones (assertion types, labels) repeat from test to test: one copy each.
+    const known = short.get(value);
+    if (known !== undefined) return known;
+    short.set(value, value);
+    return value;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = detachStrings(value[i], short);
+  } else if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      // An own `__proto__` key (js-yaml defines it as data) must not go through the prototype setter.
+      if (key === '__proto__')
+        Object.defineProperty(record, key, {
+          value: detachStrings(record[key], short),
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        });
+      else record[key] = detachStrings(record[key], short);
+    }
+  }
+  return value;
 }
 
 /** Where the top-level tests block ends: the first non-blank, non-comment line at column 0 after its last item. */
