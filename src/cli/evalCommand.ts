@@ -1,5 +1,5 @@
 /** `llm-workbench eval`: runs eval files headless, for terminals and CI. */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setMaxListeners } from 'node:events';
@@ -10,9 +10,8 @@ import { graderDiagnostics } from '../core/evals/graderDiagnostics';
 import { promptfooDefaultGrader } from '../core/evals/assertions/grading/defaultGrader';
 import { hasErrors } from '../core/evals/evalModel';
 import { withEvalProviders } from '../core/evals/evalProviders';
-import type { EvalCaseResult } from '../core/evals/evalResult';
 import { incompleteAnswersLine } from '../core/evals/incompleteAnswer';
-import { junitXml } from '../core/evals/junitReport';
+import { junitXmlLines } from '../core/evals/junitReport';
 import { selectionMarkdown } from '../core/evals/modelSelection';
 import { parseEvalFile } from '../core/evals/parseEvalFile';
 import { MAX_REPEAT } from '../core/evals/planJobs';
@@ -22,14 +21,15 @@ import { defaultEvalCacheDir, ResponseCache } from '../core/evals/responseCache'
 import { DEFAULT_CONCURRENCY, runEval } from '../core/evals/runEval';
 import { formatDiagnostic } from '../core/evals/sourceRange';
 import { ignoredTemperatureWarnings } from '../core/evals/unsupportedSampling';
-import { matrixTable, resultsTable, totalsLine } from '../core/evals/textReport';
+import { ReportRow, type ReportResult } from '../core/evals/reportRow';
+import { matrixTable, resultsTableLines, totalsLine } from '../core/evals/textReport';
 import { createGateway } from '../core/gateway/createGateway';
 import { CliLedger, loadCliSettings, usageMessage, warmUpTokenizers } from './cliSetup';
 import { captureLibraryWarnings, reportRedactor } from './evalSafety';
 import { cliTelemetry, closeCliTelemetry } from './cliTelemetry';
 import { ENGINES, planEngines, runDelegated } from './evalEngines';
 import { outputPathProblem } from './outputPath';
-import { stripTerminalControls } from './terminalText';
+import { TerminalSanitizer } from './terminalText';
 import type { EngineChoice } from '../core/evals/delegate/delegation';
 
 export const EVAL_USAGE = `Usage: llm-workbench eval [options] [FILE|DIR...]
@@ -235,10 +235,10 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
-  const results: EvalCaseResult[] = [];
+  const results: ReportRow[] = [];
   const traced = telemetry?.evalRun();
-  // Kept for the table and JUnit, reduced to what they print, so a long run stays small in memory.
-  const keep = (result: EvalCaseResult) => results.push(compactResult(result));
+  // Kept for the table and JUnit, reduced to what they print (the JSONL has the rest), so a long run stays small.
+  const keep = (result: ConstructorParameters<typeof ReportRow>[0]) => results.push(new ReportRow(result));
   let summary;
   try {
     summary = await runEval(runnable, {
@@ -304,8 +304,11 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   if (io.isTty) io.stderr('\r');
 
   results.sort(resultOrder([...runnable, ...plan.delegated.map((d) => d.file)]));
-  // Outputs in the table are model text: no terminal control sequences reach the terminal.
-  io.stdout(stripTerminalControls(`${resultsTable(results, io.cwd)}\n\n${totalsLine(summary)}\n`));
+  // Outputs in the table are model text: no terminal control sequences reach the terminal. Written in pieces: the
+  // table of a 100,000-case run is never one text in memory.
+  const sanitizer = new TerminalSanitizer();
+  for (const chunk of batches(resultsTableLines(results, io.cwd))) io.stdout(sanitizer.push(`${chunk}\n`));
+  io.stdout(sanitizer.push(`\n${totalsLine(summary)}\n`));
   const incompleteLine = incompleteAnswersLine(results);
   if (incompleteLine) io.stdout(`${incompleteLine}\n`);
   for (const file of summary.files) {
@@ -321,16 +324,17 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   }
 
   let unwritten = false;
-  const writeOut = (path: string, text: string) => {
+  const writeOut = (path: string, text: string | Iterable<string>) => {
     try {
       mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, text);
+      if (typeof text === 'string') writeFileSync(path, text);
+      else writeLines(path, text);
     } catch (error) {
       io.stderr(`llm-workbench eval: could not write ${path}: ${(error as Error).message}\n`);
       unwritten = true;
     }
   };
-  if (values.junit) writeOut(resolve(io.cwd, values.junit), junitXml(results, { cwd: io.cwd }));
+  if (values.junit) writeOut(resolve(io.cwd, values.junit), junitXmlLines(results, { cwd: io.cwd }));
   if (values.record) {
     const selections = summary.files.flatMap((f) => (f.selection ? [f.selection] : []));
     if (selections.length === 0) io.stderr('llm-workbench eval: --record needs a file with two or more providers; no record written\n');
@@ -375,15 +379,27 @@ function intOption(
   return n;
 }
 
-/** What the table and JUnit print of a result; outputs clipped, prompts dropped, per-assertion detail kept for failures. */
-function compactResult(result: EvalCaseResult): EvalCaseResult {
-  const output = result.output.length > 2000 ? `${result.output.slice(0, 2000)}…` : result.output;
-  return {
-    ...result,
-    output: result.verdict === 'pass' ? '' : output,
-    prompt: '',
-    assertions: result.verdict === 'pass' ? [] : result.assertions,
-  };
+/** Lines joined in batches of 1,000: few writes, and never the whole report as one text. */
+function* batches(lines: Iterable<string>): Generator<string> {
+  let batch: string[] = [];
+  for (const line of lines) {
+    batch.push(line);
+    if (batch.length === 1000) {
+      yield batch.join('\n');
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch.join('\n');
+}
+
+/** Writes lines, each ending with a newline, as they are produced (JUnit of a long run). */
+function writeLines(path: string, lines: Iterable<string>): void {
+  const fd = openSync(path, 'w');
+  try {
+    for (const chunk of batches(lines)) writeSync(fd, `${chunk}\n`);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** FILE arguments as given; DIR arguments expand to the eval files under them (node_modules skipped). */
@@ -413,9 +429,9 @@ function findEvalFiles(args: string[], cwd: string, problems: string[]): string[
   return out;
 }
 
-function resultOrder(files: readonly EvalFile[]): (a: EvalCaseResult, b: EvalCaseResult) => number {
+function resultOrder(files: readonly EvalFile[]): (a: ReportResult, b: ReportResult) => number {
   const fileIndex = new Map(files.map((f, i) => [f.path, i]));
-  const providerIndex = (r: EvalCaseResult) => {
+  const providerIndex = (r: ReportResult) => {
     const f = files[fileIndex.get(r.file) ?? 0];
     const i = f?.providers.findIndex((p) => p.label === r.providerLabel) ?? -1;
     return i < 0 ? 0 : i;

@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import type { EvalCaseResult } from './evalResult';
+import type { ReportResult } from './reportRow';
 import { incompleteAnswer } from './incompleteAnswer';
 
 /** XML 1.0 allows tab, newline, carriage return and printable characters; anything else (model output can hold it) is dropped. */
@@ -36,55 +37,53 @@ const seconds = (ms: number) => (ms / 1000).toFixed(3);
  * <testsuites> with one <testsuite> per eval file and one <testcase> per case × provider (× prompt × repeat);
  * a failed case has <failure message type>, a failed call <error>, a skipped one <skipped>.
  */
-export function junitXml(results: readonly EvalCaseResult[], options: { cwd?: string; timestamp?: Date } = {}): string {
+export function junitXml(results: readonly ReportResult[], options: { cwd?: string; timestamp?: Date } = {}): string {
+  return `${[...junitXmlLines(results, options)].join('\n')}\n`;
+}
+
+/** The lines of `junitXml` (without their newlines) one at a time, for a report too large to build as one text. */
+export function* junitXmlLines(results: readonly ReportResult[], options: { cwd?: string; timestamp?: Date } = {}): Generator<string> {
   const cwd = options.cwd ?? process.cwd();
-  const byFile = new Map<string, EvalCaseResult[]>();
+  const byFile = new Map<string, ReportResult[]>();
   for (const r of results) (byFile.get(r.file) ?? byFile.set(r.file, []).get(r.file)!).push(r);
-  const count = (list: readonly EvalCaseResult[], verdict: EvalCaseResult['verdict']) => list.filter((r) => r.verdict === verdict).length;
-  const time = (list: readonly EvalCaseResult[]) => seconds(list.reduce((sum, r) => sum + (r.cached ? 0 : r.latencyMs), 0));
+  const count = (list: readonly ReportResult[], verdict: EvalCaseResult['verdict']) => list.filter((r) => r.verdict === verdict).length;
+  const time = (list: readonly ReportResult[]) => seconds(list.reduce((sum, r) => sum + (r.cached ? 0 : r.latencyMs), 0));
   const timestamp = (options.timestamp ?? new Date()).toISOString().replace(/\.\d{3}Z$/, '');
 
-  const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  lines.push(
-    `<testsuites name="llm-workbench eval" tests="${results.length}" failures="${count(results, 'fail')}" errors="${count(results, 'error')}" skipped="${count(results, 'skipped')}" time="${time(results)}">`,
-  );
+  yield '<?xml version="1.0" encoding="UTF-8"?>';
+  yield `<testsuites name="llm-workbench eval" tests="${results.length}" failures="${count(results, 'fail')}" errors="${count(results, 'error')}" skipped="${count(results, 'skipped')}" time="${time(results)}">`;
   for (const [file, list] of byFile) {
     const name = relative(cwd, file) || file;
     const multiPrompt = new Set(list.map((r) => r.promptIndex)).size > 1;
     const multiRepeat = list.some((r) => r.repeat > 0);
-    lines.push(
-      `  <testsuite name="${escapeXml(name, true)}" tests="${list.length}" failures="${count(list, 'fail')}" errors="${count(list, 'error')}" skipped="${count(list, 'skipped')}" time="${time(list)}" timestamp="${timestamp}">`,
-    );
-    for (const r of list) {
-      const attrs = `name="${escapeXml(caseName(r, multiPrompt, multiRepeat), true)}" classname="${escapeXml(`${name}.${r.providerLabel}`, true)}" file="${escapeXml(relative(cwd, r.location.file) || r.location.file, true)}" line="${r.location.range.start.line + 1}" time="${seconds(r.cached ? 0 : r.latencyMs)}"`;
-      const incomplete = incompleteAnswer(r.stopReason);
-      if (r.verdict === 'pass' && !incomplete) {
-        lines.push(`    <testcase ${attrs}/>`);
-        continue;
-      }
-      lines.push(`    <testcase ${attrs}>`);
-      // A property for tools that read them, and system-out for the ones that only show text: never a silent cut.
-      if (incomplete)
-        lines.push(
-          `      <properties><property name="llm_workbench.stop_reason" value="${escapeXml(r.stopReason ?? '', true)}"/></properties>`,
-        );
-      if (r.verdict === 'fail')
-        lines.push(`      <failure message="${escapeXml(r.reason, true)}" type="assertion">${escapeXml(failureDetails(r))}</failure>`);
-      else if (r.verdict === 'error')
-        lines.push(
-          `      <error message="${escapeXml(r.reason, true)}" type="${escapeXml(r.error?.kind ?? 'error', true)}">${escapeXml(r.reason)}</error>`,
-        );
-      else if (r.verdict === 'skipped') lines.push(`      <skipped message="${escapeXml(r.reason, true)}"/>`);
-      if (incomplete) lines.push(`      <system-out>${escapeXml(`⚠ ${incomplete.long}`)}</system-out>`);
-      lines.push('    </testcase>');
-    }
-    lines.push('  </testsuite>');
+    yield `  <testsuite name="${escapeXml(name, true)}" tests="${list.length}" failures="${count(list, 'fail')}" errors="${count(list, 'error')}" skipped="${count(list, 'skipped')}" time="${time(list)}" timestamp="${timestamp}">`;
+    for (const r of list) yield* testcaseLines(r, name, cwd, multiPrompt, multiRepeat);
+    yield '  </testsuite>';
   }
-  lines.push('</testsuites>');
-  return `${lines.join('\n')}\n`;
+  yield '</testsuites>';
 }
 
-function failureDetails(r: EvalCaseResult): string {
+function* testcaseLines(r: ReportResult, suite: string, cwd: string, multiPrompt: boolean, multiRepeat: boolean): Generator<string> {
+  const attrs = `name="${escapeXml(caseName(r, multiPrompt, multiRepeat), true)}" classname="${escapeXml(`${suite}.${r.providerLabel}`, true)}" file="${escapeXml(relative(cwd, r.location.file) || r.location.file, true)}" line="${r.location.range.start.line + 1}" time="${seconds(r.cached ? 0 : r.latencyMs)}"`;
+  const incomplete = incompleteAnswer(r.stopReason);
+  if (r.verdict === 'pass' && !incomplete) {
+    yield `    <testcase ${attrs}/>`;
+    return;
+  }
+  yield `    <testcase ${attrs}>`;
+  // A property for tools that read them, and system-out for the ones that only show text: never a silent cut.
+  if (incomplete)
+    yield `      <properties><property name="llm_workbench.stop_reason" value="${escapeXml(r.stopReason ?? '', true)}"/></properties>`;
+  if (r.verdict === 'fail')
+    yield `      <failure message="${escapeXml(r.reason, true)}" type="assertion">${escapeXml(failureDetails(r))}</failure>`;
+  else if (r.verdict === 'error')
+    yield `      <error message="${escapeXml(r.reason, true)}" type="${escapeXml(r.error?.kind ?? 'error', true)}">${escapeXml(r.reason)}</error>`;
+  else if (r.verdict === 'skipped') yield `      <skipped message="${escapeXml(r.reason, true)}"/>`;
+  if (incomplete) yield `      <system-out>${escapeXml(`⚠ ${incomplete.long}`)}</system-out>`;
+  yield '    </testcase>';
+}
+
+function failureDetails(r: ReportResult): string {
   const failed = r.assertions.flatMap((a) => (a.components ? [a, ...a.components] : [a])).filter((a) => !a.pass && !a.skipped);
   const output = r.output.length > 2000 ? `${r.output.slice(0, 2000)}…` : r.output;
   const incomplete = incompleteAnswer(r.stopReason);

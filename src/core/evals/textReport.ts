@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { formatUsd } from '../cost/pricing';
 import type { EvalCaseResult } from './evalResult';
+import type { ReportResult } from './reportRow';
 import { incompleteAnswer } from './incompleteAnswer';
 import type { CandidateStats } from './matrixStats';
 import type { EvalRunSummary } from './runEval';
@@ -13,21 +14,37 @@ function clip(text: string, width: number): string {
 }
 
 function table(header: string[], rows: string[][], rightAligned: ReadonlySet<number> = new Set()): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  return [...tableLines(header, () => rows, rightAligned)].join('\n');
+}
+
+/**
+ * A table's lines. `rows` is called twice (widths, then lines) so a caller with many rows can produce them on the
+ * fly instead of keeping every cell of every row at once.
+ */
+function* tableLines(header: string[], rows: () => Iterable<string[]>, rightAligned: ReadonlySet<number> = new Set()): Generator<string> {
+  const widths = header.map((h) => h.length);
+  for (const r of rows()) r.forEach((cell, i) => (widths[i] = Math.max(widths[i], cell.length)));
   const line = (cells: string[]) =>
     cells
       .map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i])))
       .join('  ')
       .trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+  yield line(header);
+  yield widths.map((w) => '-'.repeat(w)).join('  ');
+  for (const r of rows()) yield line(r);
 }
 
 /** One row per case: case, provider, verdict, latency, cost, and the reason for anything but a pass. */
-export function resultsTable(results: readonly EvalCaseResult[], cwd = process.cwd()): string {
+export function resultsTable(results: readonly ReportResult[], cwd = process.cwd()): string {
+  return [...resultsTableLines(results, cwd)].join('\n');
+}
+
+/** The lines of `resultsTable` one at a time (a 100,000-case run writes them without building the whole text). */
+export function* resultsTableLines(results: readonly ReportResult[], cwd = process.cwd()): Generator<string> {
   const multiFile = new Set(results.map((r) => r.file)).size > 1;
   const multiPrompt = results.some((r) => r.promptIndex > 0);
   const multiRepeat = results.some((r) => r.repeat > 0);
-  const rows = results.map((r) => {
+  const row = (r: ReportResult) => {
     let name = clip(r.description, 40);
     if (multiFile) name = `${relative(cwd, r.file)}: ${name}`;
     if (multiPrompt) name += ` (prompt ${r.promptIndex + 1})`;
@@ -40,12 +57,18 @@ export function resultsTable(results: readonly EvalCaseResult[], cwd = process.c
       `${formatUsd(r.costUsd)}${r.cached ? ' (cached)' : ''}`,
       clip([incompleteMark(r), r.verdict === 'pass' ? '' : r.reason].filter(Boolean).join('; '), 80),
     ];
-  });
-  return table(['case', 'provider', 'verdict', 'latency', 'cost', 'reason'], rows, new Set([3]));
+  };
+  yield* tableLines(
+    ['case', 'provider', 'verdict', 'latency', 'cost', 'reason'],
+    function* () {
+      for (const r of results) yield row(r);
+    },
+    new Set([3]),
+  );
 }
 
 /** First in the reason cell, and short, so clipping a long reason never hides it; the line under the totals explains. */
-function incompleteMark(r: EvalCaseResult): string {
+function incompleteMark(r: Pick<ReportResult, 'stopReason'>): string {
   const incomplete = incompleteAnswer(r.stopReason);
   return incomplete ? `⚠ ${incomplete.short} (stop reason ${r.stopReason})` : '';
 }

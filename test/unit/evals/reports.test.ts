@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
 import type { EvalCaseResult } from '../../../src/core/evals/evalResult';
-import { escapeXml, junitXml } from '../../../src/core/evals/junitReport';
+import { escapeXml, junitXml, junitXmlLines } from '../../../src/core/evals/junitReport';
 import { MatrixAccumulator, percentile } from '../../../src/core/evals/matrixStats';
 import { selectionMarkdown, selectModel } from '../../../src/core/evals/modelSelection';
-import { resultsTable } from '../../../src/core/evals/textReport';
+import { ReportRow } from '../../../src/core/evals/reportRow';
+import { resultsTable, resultsTableLines } from '../../../src/core/evals/textReport';
 
 function result(fields: Partial<EvalCaseResult>): EvalCaseResult {
   return {
@@ -99,6 +100,64 @@ describe('reports', () => {
     assert.match(header, /^case\s+provider\s+verdict\s+latency\s+cost\s+reason$/);
     assert.match(good, /^good\s+openai:gpt-4o-mini\s+PASS\s+100 ms\s+\$0\.001$/);
     assert.match(bad, /^bad\s+openai:gpt-4o-mini\s+FAIL\s+100 ms\s+unknown \(cached\)\s+Expected output to contain "x"$/);
+  });
+
+  it('the compact rows a long CLI run keeps print the same table and JUnit as the full results', () => {
+    const full = [
+      result({ description: 'ok', output: 'a long answer '.repeat(50), prompt: 'the rendered prompt' }),
+      result({ description: 'ok again', repeat: 1, cached: true, costUsd: null }),
+      result({
+        caseIndex: 1,
+        description: 'wrong',
+        verdict: 'fail',
+        pass: false,
+        score: 0.25,
+        reason: 'Expected output to contain "refund"',
+        output: `${'x'.repeat(2500)}<end>`,
+        model: 'openai:gpt-4o-mini-2024-07-18',
+        stopReason: 'max_tokens',
+        assertions: [
+          {
+            type: 'contains',
+            pass: false,
+            score: 0,
+            weight: 1,
+            reason: 'Expected output to contain "refund"',
+            location: { file: '/w/evals/a.eval.yaml', range: { start: { line: 9, column: 8 }, end: { line: 9, column: 30 } } },
+          },
+        ],
+      }),
+      result({
+        caseIndex: 2,
+        file: '/w/evals/b.eval.yaml',
+        description: 'down',
+        verdict: 'error',
+        pass: false,
+        reason: 'HTTP 500',
+        error: { kind: 'server', message: 'HTTP 500' },
+        latencyMs: 0,
+      }),
+      result({
+        caseIndex: 3,
+        description: 'no code',
+        verdict: 'skipped',
+        pass: false,
+        reason: 'javascript assertions are off (--no-code)',
+      }),
+    ];
+    const rows = full.map((r) => new ReportRow(r));
+    const timestamp = new Date('2026-01-02T03:04:05Z');
+    assert.equal(resultsTable(rows, '/w'), resultsTable(full, '/w'));
+    assert.equal(junitXml(rows, { cwd: '/w', timestamp }), junitXml(full, { cwd: '/w', timestamp }));
+    // The line-at-a-time forms are the same text.
+    assert.equal([...resultsTableLines(rows, '/w')].join('\n'), resultsTable(full, '/w'));
+    assert.equal(`${[...junitXmlLines(rows, { cwd: '/w', timestamp })].join('\n')}\n`, junitXml(full, { cwd: '/w', timestamp }));
+    // A pass keeps no text the reports do not print; a failure keeps its detail, the output clipped as JUnit prints it.
+    assert.deepEqual([rows[0].output, rows[0].reason, rows[0].assertions.length, rows[0].model], ['', '', 0, undefined]);
+    assert.equal(rows[2].output.length, 2001);
+    assert.equal(rows[2].assertions, full[2].assertions);
+    assert.equal(rows[2].model, 'openai:gpt-4o-mini-2024-07-18');
+    assert.ok(!('prompt' in rows[0]) && !('tokens' in rows[0]));
   });
 
   it('nearest-rank p95', () => {
