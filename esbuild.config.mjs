@@ -84,10 +84,17 @@ const builds = [
   },
   // Code nothing on activation needs, each its own file beside extension.js, required on first use through
   // src/features/lazyBundle.ts: the eval engine (YAML parsers, nunjucks, ajv, glob, the assertions) on the first eval
-  // file parsed or run, the gateway (router, retries, breakers, validators, adapters) on the first model call.
+  // file parsed or run, the gateway (router, retries, breakers, validators, adapters) on the first model call, the
+  // chat engine (session, model list, request budget with the router's globs and the tokenizer code) when the chat
+  // is first used, the Ollama lookups (the Ollama adapter) on the first num_ctx or installed-models question.
   {
     ...node,
-    entryPoints: { evalEngine: 'src/features/evalTests/evalEngine.ts', gateway: 'src/core/gateway/createGateway.ts' },
+    entryPoints: {
+      evalEngine: 'src/features/evalTests/evalEngine.ts',
+      gateway: 'src/core/gateway/createGateway.ts',
+      chatEngine: 'src/features/chat/chatEngine.ts',
+      ollamaLookups: 'src/features/services/ollamaLookups.ts',
+    },
     outdir: 'dist',
   },
   // OpenTelemetry export and the OTLP receiver: required by src/core/telemetry/loadRuntime.ts only when export or the

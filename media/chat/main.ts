@@ -311,7 +311,8 @@ function assistantParts(turn: AssistantTurn): HTMLElement[] {
     const box = el('div', 'error-box');
     box.setAttribute('role', 'alert');
     const message = el('div', 'error-message');
-    message.append(el('span', 'codicon codicon-error'), el('span', undefined, turn.error.message));
+    // Plain text (textContent, never HTML); its line breaks are kept by the CSS (e.g. one line per model that failed).
+    message.append(el('span', 'codicon codicon-error'), el('span', 'error-text', turn.error.message));
     const actions = el('div', 'error-actions');
     // The first action is the most direct fix (e.g. Set API Key for a rejected key): it gets the primary style.
     turn.error.actions.forEach((action, index) => {

@@ -69,8 +69,9 @@ export async function run(): Promise<BenchRow[]> {
   return [
     {
       bench: BENCH,
-      metric: 'dist/extension.js (minified), loaded on activation; dist/evalEngine.js, dist/gateway.js loaded on first use',
-      value: `${kb('extension.js')}; ${kb('evalEngine.js')}, ${kb('gateway.js')}`,
+      metric:
+        'dist/extension.js (minified), loaded on activation; dist/evalEngine.js, gateway.js, chatEngine.js, ollamaLookups.js loaded on first use',
+      value: `${kb('extension.js')}; ${kb('evalEngine.js')}, ${kb('gateway.js')}, ${kb('chatEngine.js')}, ${kb('ollamaLookups.js')}`,
     },
     {
       bench: BENCH,

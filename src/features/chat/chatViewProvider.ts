@@ -7,7 +7,8 @@ import { isWebviewMessage, type ExtensionMessage } from '../../shared/chatProtoc
 /** Hosts the chat webview and moves typed messages between it and the session; no chat logic lives here. */
 export class ChatViewProvider implements vscode.WebviewViewProvider {
   private view?: vscode.WebviewView;
-  session?: ChatSession;
+  /** The session's message handler (the session itself is built on the first message). */
+  session?: Pick<ChatSession, 'handle'>;
 
   constructor(
     private readonly extensionUri: vscode.Uri,

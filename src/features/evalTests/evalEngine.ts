@@ -16,6 +16,8 @@ import type { EvalCaseResult } from '../../core/evals/evalResult';
 import { defaultEvalCacheDir, ResponseCache } from '../../core/evals/responseCache';
 import { runEval, type CaseStart, type EvalEvent, type EvalRunSummary } from '../../core/evals/runEval';
 export { runEval } from '../../core/evals/runEval';
+// The checks only the editor makes, beside the parse (which has loaded this module already).
+export { editorOnlyDiagnostics } from '../../core/evals/editor/editorOnlyDiagnostics';
 import type { ModelRef } from '../../core/models/modelRef';
 import type { CallRecord } from '../../core/cost/callRecord';
 import type { ChatGateway } from '../../core/gateway/gatewayApi';

@@ -3,7 +3,6 @@ import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { WorkbenchConfig } from '../../core/config/workbenchConfig';
 import type { EvalFile } from '../../core/evals/evalModel';
-import { editorOnlyDiagnostics } from '../../core/evals/editor/editorOnlyDiagnostics';
 import { confinedReader } from '../../core/evals/editor/workspaceFiles';
 import { EvalDiagnostics } from './evalDiagnostics';
 import { evalEngine } from './lazyEvalEngine';
@@ -123,7 +122,7 @@ export class EvalTestController implements vscode.Disposable {
     const trusted = vscode.workspace.isTrusted;
     const options = { readFile, fileRules: { roots }, allowEnv: trusted, allowCode: trusted, knownProviderIds: this.knownProviderIds() };
     const doc = open(uri.fsPath);
-    const { parseEvalFile, parseEvalText } = evalEngine();
+    const { parseEvalFile, parseEvalText, editorOnlyDiagnostics } = evalEngine();
     const file = doc ? parseEvalText(doc.getText(), uri.fsPath, options) : parseEvalFile(uri.fsPath, options);
     this.parsed.set(uri.toString(), file);
     updateFileChildren(this.controller, fileItem(this.controller, uri), file);

@@ -1,13 +1,18 @@
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { effectiveContextWindow, type EffectiveContextWindow, type WindowInfo } from '../../core/providers/effectiveContextWindow';
 import { splitModelRef } from '../../core/models/modelRef';
 import { OllamaServerCache, type InstalledModelsAnswer } from '../../core/providers/ollamaServerCache';
 import type { ProviderConfig } from '../../core/providers/adapter';
-import { createAdapter } from '../../core/providers/createAdapter';
-import { OllamaAdapter } from '../../core/providers/ollamaAdapter';
+import type { OllamaAdapter } from '../../core/providers/ollamaAdapter';
 import { keySourceFrom } from '../../core/secrets/apiKeys';
 import { guardProviderEndpoints } from '../../core/secrets/endpointGuard';
+import { lazyBundle } from '../lazyBundle';
+import type * as OllamaLookups from './ollamaLookups';
 import type { WorkbenchSettings } from './settings';
+
+/** The Ollama adapter (dist/ollamaLookups.js), loaded on the first lookup, never on activation. */
+const ollamaLookups = lazyBundle<typeof OllamaLookups>('ollamaLookups', join(__dirname, 'ollamaLookups'));
 
 /** A budget lookup runs beside the editor, never in front of it: a server that takes longer counts as unreachable. */
 const LOOKUP_TIMEOUT_MS = 2000;
@@ -98,8 +103,8 @@ export class OllamaServers implements vscode.Disposable {
     let adapter = this.adapters.get(providerId);
     if (!adapter) {
       const config = this.providerList.find((p) => p.id === providerId);
-      const created = config && createAdapter(config, keys, { timeoutMs: LOOKUP_TIMEOUT_MS });
-      if (!(created instanceof OllamaAdapter)) throw new Error(`'${providerId}' is not a configured Ollama provider`);
+      const created = ollamaLookups().ollamaLookupAdapter(config, keys, { timeoutMs: LOOKUP_TIMEOUT_MS });
+      if (!created) throw new Error(`'${providerId}' is not a configured Ollama provider`);
       adapter = created;
       this.adapters.set(providerId, adapter);
     }

@@ -17,11 +17,12 @@ const RENDER_DEBOUNCE_MS = 100;
  */
 const HIDE_GRACE_MS = 300;
 /**
- * The tokenizer is loaded into the counting worker this long after activation when no editor asks for it sooner, so
- * the first file opened in a window is counted at once instead of waiting for the worker and its ranks (~0.3-1.5 s).
- * Off the activation path and off the extension host's thread.
+ * The tokenizer is loaded into the counting worker (and the catalog read) this long after activation when no editor
+ * asks for it sooner, so the first file opened in a window is counted at once instead of waiting for the worker and
+ * its ranks (~0.3-1.5 s). Off the activation path (the rank table loads on the worker's thread); the short delay lets
+ * the extensions activated in the same startup phase go first.
  */
-const WARM_UP_DELAY_MS = 1500;
+const WARM_UP_DELAY_MS = 200;
 /** How long a text tab may wait for its editor before the item says the file cannot be counted. */
 const EDITOR_WAIT_MS = 3000;
 /** Output panels and the like are editors too, but nobody prompts with them. */
@@ -66,6 +67,7 @@ export class TokenStatus implements vscode.Disposable {
     this.subscriptions.push(
       this.item,
       vscode.window.onDidChangeActiveTextEditor((editor) => this.switchedTo(editor)),
+      vscode.window.tabGroups.onDidChangeTabs(() => this.tabsChanged()),
       vscode.window.onDidChangeTextEditorSelection((event) => {
         if (event.textEditor === vscode.window.activeTextEditor) schedule();
       }),
@@ -134,6 +136,22 @@ export class TokenStatus implements vscode.Disposable {
   }
 
   /**
+   * The window shows a new file's tab before it hands the file to extensions (0.1-4 s later, seen in code-server): from
+   * the tab on, the previous file's number is replaced by the spinner, and a render still waiting is dropped. A tab
+   * whose document extensions already have is left to `switchedTo`, which follows at once with its number.
+   */
+  private tabsChanged(): void {
+    const waiting = tabAwaitingEditor(vscode.window.activeTextEditor);
+    if (!waiting || vscode.workspace.textDocuments.some((document) => document.uri.toString() === waiting)) {
+      this.schedule(0); // the tab and its editor agree (or its editor comes at once): show its number
+      return;
+    }
+    clearTimeout(this.timer);
+    this.renderGeneration++;
+    this.showCounting();
+  }
+
+  /**
    * A text tab whose editor extensions do not have yet: the spinner while it opens; if it never comes (VS Code does
    * not hand files over 50 MB to extensions), say so instead of spinning forever.
    */
@@ -185,6 +203,8 @@ export class TokenStatus implements vscode.Disposable {
       return;
     }
     this.editorlessTextTabSince = undefined;
+    // The active tab is another file whose editor has not arrived: this editor's number would be another file's.
+    if (tabAwaitingEditor(editor)) return this.showCounting();
     const state = this.budgets.track(document);
     if (state.kind === 'counting') return this.showCounting();
     if (state.kind === 'tooLarge') {
@@ -259,6 +279,14 @@ function shownKey(editor: vscode.TextEditor): string {
   const { document } = editor;
   const selections = editor.selections.filter((s) => !s.isEmpty).map((s) => `${document.offsetAt(s.start)}-${document.offsetAt(s.end)}`);
   return `${document.version}:${selections.join(',')}`;
+}
+
+/** The active tab's text file (its uri) when it is not `editor`'s: its editor has not been handed to extensions yet. */
+function tabAwaitingEditor(editor: vscode.TextEditor | undefined): string | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  if (!(input instanceof vscode.TabInputText) || IGNORED_SCHEMES.has(input.uri.scheme)) return undefined;
+  const uri = input.uri.toString();
+  return uri === editor?.document.uri.toString() ? undefined : uri;
 }
 
 /** The active tab shows a text file whose editor VS Code has not handed to extensions yet (a large file opening). */

@@ -5,17 +5,22 @@ import { join } from 'node:path';
 import type { IntegrationEnvironment } from './environment';
 import { killProcessGroup, trackProcessGroup } from './processGroups';
 
-/** User settings that keep the workbench quiet and predictable for screenshots and assertions. */
+/**
+ * User settings that keep the workbench quiet and predictable for screenshots and assertions. Values are the ones
+ * VS Code 1.139 writes itself: an older value (the theme's former name "Default Dark Modern", `extensions.autoUpdate:
+ * false`) is migrated by VS Code rewriting settings.json a few seconds after start, and that write raced a spec's own
+ * edit of the file (its save hung, or the migration failed on the unsaved edit with an error notification).
+ */
 export const QUIET_USER_SETTINGS: Record<string, unknown> = {
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
   'workbench.welcomePage.walkthroughs.openOnInstall': false,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
-  'workbench.colorTheme': 'Default Dark Modern',
+  'workbench.colorTheme': 'Dark Modern',
   'telemetry.telemetryLevel': 'off',
   'update.mode': 'none',
   'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
+  'extensions.autoUpdate': 'off',
   'extensions.ignoreRecommendations': true,
   'chat.disableAIFeatures': true,
   'chat.commandCenter.enabled': false,

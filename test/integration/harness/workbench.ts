@@ -95,6 +95,62 @@ export class Workbench {
     await this.page.locator('.monaco-editor .view-lines').first().waitFor();
   }
 
+  /**
+   * The modal editor VS Code 1.139 opens over the workbench for some editors (the User settings.json, the Settings
+   * editor): no tab, its title in a header, closed with Escape or its close button. Behind it the workbench stays as it
+   * was (a Problems panel opened before keeps updating), but the command palette (F1) does not open while it has focus.
+   */
+  modalEditor(): Locator {
+    return this.page.locator('.modal-editor-part');
+  }
+
+  /** Waits for the modal editor of `name` (e.g. `settings.json`) with its text shown and the keyboard in its text. */
+  async waitForModalEditor(name: string, timeoutMs = 30_000): Promise<Locator> {
+    const modal = this.modalEditor();
+    await modal.locator('.modal-editor-title', { hasText: name }).waitFor({ timeout: timeoutMs });
+    const text = modal.locator('.monaco-editor .view-lines').first();
+    await text.waitFor({ timeout: timeoutMs });
+    const focused = () => this.page.evaluate(() => Boolean(document.activeElement?.closest('.modal-editor-part .monaco-editor')));
+    const deadline = Date.now() + timeoutMs;
+    while (!(await focused())) {
+      if (Date.now() > deadline) throw new Error(`the modal editor of ${name} never took the keyboard`);
+      // VS Code focuses the text as it opens; if not yet, click below the last line (by coordinates: a hover popup over
+      // the text would intercept a locator click), which puts the cursor in the text.
+      const box = await modal.locator('.monaco-editor').first().boundingBox();
+      if (box) await this.page.mouse.click(box.x + box.width / 2, box.y + box.height - 8);
+      await this.page.waitForTimeout(200);
+    }
+    return modal;
+  }
+
+  /** Closes the modal editor as a user does (Escape; its close button if Escape did not) and waits until it is gone. */
+  async closeModalEditor(): Promise<void> {
+    const block = this.page.locator('.monaco-modal-editor-block');
+    for (let attempt = 0; attempt < 4 && (await block.count()) > 0; attempt++) {
+      if (attempt < 2) await this.page.keyboard.press('Escape');
+      else await this.modalEditor().locator('.action-label.codicon-close').click({ force: true });
+      await block.waitFor({ state: 'detached', timeout: 3_000 }).catch(() => undefined);
+    }
+    await block.waitFor({ state: 'detached', timeout: 5_000 });
+  }
+
+  /**
+   * Pastes `text` where the keyboard is (Ctrl+V), as a user pastes a snippet from the docs: through the browser's
+   * clipboard, so the editor takes it as a paste (no per-line auto-indent, no auto-closed brackets as typing would).
+   */
+  async paste(text: string): Promise<void> {
+    await this.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(this.page.url()).origin });
+    await this.page.evaluate((value) => navigator.clipboard.writeText(value), text);
+    await this.page.keyboard.press('Control+V');
+  }
+
+  /** The Problems panel's rows as they are now (severity, message, position), without toggling the panel. */
+  async problemRows(): Promise<string[]> {
+    return this.page
+      .locator('.markers-panel .monaco-list-row')
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('aria-label') ?? row.textContent ?? ''));
+  }
+
   /** A status bar item by the id its extension gave it (`llmWorkbench.tokens`). */
   statusBarItem(id: string): Locator {
     return this.page.locator(`.statusbar-item[id$="${id}"]`);

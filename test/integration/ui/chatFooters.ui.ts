@@ -74,7 +74,12 @@ describe('chat footers, as a user sees them (#16)', function () {
     const answer = await chat.askAndWait('Which model answers this?');
     assert.equal((await answer.locator('.turn-header .who').innerText()).trim(), 'Not sent');
     assert.equal(await answer.locator('.answer-footer').count(), 0, 'no footer for a call that was not made');
-    assert.match(await answer.locator('.error-message').innerText(), /key/i);
+    // One line per model that could not answer, as the message has them (innerText keeps only the breaks shown).
+    const lines = (await answer.locator('.error-message .error-text').innerText()).split('\n').map((line) => line.trim());
+    assert.equal(lines.length, 3, `lines: ${JSON.stringify(lines)}`);
+    assert.match(lines[0], /^No model on the route could answer:$/);
+    assert.match(lines[1], new RegExp(`^${PRIMARY}: .*key`, 'i'));
+    assert.match(lines[2], new RegExp(`^${FALLBACK}: .*key`, 'i'));
     assert.equal(await answer.locator('.error-actions button', { hasText: 'Set API Key' }).count(), 1);
     assert.deepEqual(
       emulator!.requests.map((r) => r.path),
