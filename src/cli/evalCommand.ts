@@ -28,6 +28,7 @@ import { CliLedger, loadCliSettings, usageMessage, warmUpTokenizers } from './cl
 import { captureLibraryWarnings, reportRedactor } from './evalSafety';
 import { cliTelemetry, closeCliTelemetry } from './cliTelemetry';
 import { ENGINES, planEngines, runDelegated } from './evalEngines';
+import { limitHeapGrowth } from './heapGrowth';
 import { outputPathProblem } from './outputPath';
 import { TerminalSanitizer } from './terminalText';
 import type { EngineChoice } from '../core/evals/delegate/delegation';
@@ -235,6 +236,8 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
+  // Long runs allocate far more than they keep: bound how far the heap grows between full collections.
+  limitHeapGrowth();
   const results: ReportRow[] = [];
   const traced = telemetry?.evalRun();
   // Kept for the table and JUnit, reduced to what they print (the JSONL has the rest), so a long run stays small.
