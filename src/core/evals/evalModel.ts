@@ -54,7 +54,9 @@ export interface ProviderSpec {
   /** Key origin (`config.apiKey`, `config.apiKeyEnvar`), with where it is written. */
   key?: KeyOrigin;
   keyLocation?: SourceLocation;
-  /** Azure OpenAI: `api-version` for the deployment. */
+  /** Azure OpenAI (`azure:chat:<deployment>`): Azure's path, `api-key` header and promptfoo's Azure body. */
+  azure?: boolean;
+  /** Azure OpenAI: `api-version` for the deployment (`config.apiVersion`). */
   azureApiVersion?: string;
   /** Provider-level output transform (promptfoo `transform` on the provider entry). */
   transform?: string;
