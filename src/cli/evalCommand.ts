@@ -10,6 +10,8 @@ import { graderDiagnostics } from '../core/evals/graderDiagnostics';
 import { promptfooDefaultGrader } from '../core/evals/assertions/grading/defaultGrader';
 import { hasErrors } from '../core/evals/evalModel';
 import { withEvalProviders } from '../core/evals/evalProviders';
+import { DerivedMetricsTracker } from '../core/evals/derivedMetrics';
+import { derivedMetricsLines, derivedMetricsText } from './derivedMetricsOutput';
 import type { EvalCaseResult } from '../core/evals/evalResult';
 import { incompleteAnswersLine } from '../core/evals/incompleteAnswer';
 import { junitXml } from '../core/evals/junitReport';
@@ -236,6 +238,8 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   process.once('SIGTERM', onSignal);
 
   const results: EvalCaseResult[] = [];
+  // promptfoo's derivedMetrics: fed every result before it is compacted (named scores need its assertions).
+  const derived = DerivedMetricsTracker.forFiles(runnable);
   const traced = telemetry?.evalRun();
   // Kept for the table and JUnit, reduced to what they print, so a long run stays small in memory.
   const keep = (result: EvalCaseResult) => results.push(compactResult(result));
@@ -262,6 +266,7 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
       onEvent: (e) => {
         traced?.onEvent(e);
         if (e.type === 'result') {
+          derived?.add(e.result);
           keep(e.result);
           if (io.isTty) io.stderr(`\r${e.completed}/${e.total} cases`);
         }
@@ -306,6 +311,10 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   results.sort(resultOrder([...runnable, ...plan.delegated.map((d) => d.file)]));
   // Outputs in the table are model text: no terminal control sequences reach the terminal.
   io.stdout(stripTerminalControls(`${resultsTable(results, io.cwd)}\n\n${totalsLine(summary)}\n`));
+  if (derived) {
+    io.stdout(stripTerminalControls(derivedMetricsText(derived.columns(), io.cwd)));
+    if (values.json) derivedMetricsLines(resolve(io.cwd, values.json), derived.columns());
+  }
   const incompleteLine = incompleteAnswersLine(results);
   if (incompleteLine) io.stdout(`${incompleteLine}\n`);
   for (const file of summary.files) {
