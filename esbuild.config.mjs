@@ -61,14 +61,15 @@ const builds = [
   },
   // sucrase (TypeScript test generators): required only by the child process that runs one, never by the bundles.
   { ...node, entryPoints: { sucrase: requireFromHere.resolve('sucrase') }, outdir: 'dist' },
-  // The libraries promptfoo checks structured output with (parse5, node-sql-parser, fast-xml-parser, saxes), each
+  // The libraries promptfoo checks structured output with (parse5, node-sql-parser, fast-xml-parser, saxes) and
+  // evaluates derivedMetrics with (mathjs), each
   // its own file, required on first use by
   // src/core/evals/assertions/structured/evalLibraries.ts: node-sql-parser alone is 2.5 MB, never parsed on activation.
   {
     ...node,
     sourcemap: false,
     entryPoints: Object.fromEntries(
-      ['parse5', 'node-sql-parser', 'fast-xml-parser', 'saxes'].map((name) => [`lib/${name}`, requireFromHere.resolve(name)]),
+      ['parse5', 'node-sql-parser', 'fast-xml-parser', 'saxes', 'mathjs'].map((name) => [`lib/${name}`, requireFromHere.resolve(name)]),
     ),
     outdir: 'dist',
   },
