@@ -99,7 +99,7 @@ describe('IncrementalCounter: keystrokes inside long runs of every character cla
           }
           assert.equal(counter.text, text);
         }),
-        { numRuns: 12 },
+        { numRuns: 8 },
       );
     });
   }
