@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import { createRequire } from 'node:module';
 import { writeSettingsValidators } from './scripts/settingsValidators.mjs';
+import { writeEvalValidators } from './scripts/evalValidators.mjs';
 
 const requireFromHere = createRequire(import.meta.url);
 
@@ -33,6 +34,8 @@ const browser = {
 // The settings validators, compiled by ajv from package.json's settings schema (src/core/config/readSettings.ts uses
 // them): regenerated here so a build never runs with a schema older than package.json.
 if (writeSettingsValidators()) console.log('settings validators regenerated from package.json');
+// The same for the eval-file schema and draft-07's meta-schema (src/core/evals/evalValidators.generated.js).
+if (writeEvalValidators()) console.log('eval validators regenerated from schemas/eval.schema.json');
 
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
@@ -61,14 +64,15 @@ const builds = [
   },
   // sucrase (TypeScript test generators): required only by the child process that runs one, never by the bundles.
   { ...node, entryPoints: { sucrase: requireFromHere.resolve('sucrase') }, outdir: 'dist' },
-  // The libraries promptfoo checks structured output with (parse5, node-sql-parser, fast-xml-parser, saxes), each
+  // The libraries promptfoo checks structured output with (parse5, node-sql-parser, fast-xml-parser, saxes) and
+  // evaluates derivedMetrics with (mathjs), each
   // its own file, required on first use by
   // src/core/evals/assertions/structured/evalLibraries.ts: node-sql-parser alone is 2.5 MB, never parsed on activation.
   {
     ...node,
     sourcemap: false,
     entryPoints: Object.fromEntries(
-      ['parse5', 'node-sql-parser', 'fast-xml-parser', 'saxes'].map((name) => [`lib/${name}`, requireFromHere.resolve(name)]),
+      ['parse5', 'node-sql-parser', 'fast-xml-parser', 'saxes', 'mathjs'].map((name) => [`lib/${name}`, requireFromHere.resolve(name)]),
     ),
     outdir: 'dist',
   },

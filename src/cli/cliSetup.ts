@@ -6,8 +6,7 @@ import { JsonlLedger, type Ledger } from '../core/cost/ledger';
 import type { CallRecord } from '../core/cost/callRecord';
 import type { WorkbenchConfig } from '../core/config/workbenchConfig';
 import { ModelCatalog } from '../core/models/catalog';
-import type { EncodingName } from '../core/models/modelInfo';
-import { loadTokenizer, tokenizerSpecFor } from '../core/tokens/encodings';
+import { warmUpPromptCounts } from '../core/gateway/promptCountWarmUp';
 
 /**
  * `--config FILE` (relative to `cwd`) and the environment. A configuration the CLI cannot run with comes back as
@@ -70,15 +69,11 @@ export class CliLedger implements Ledger {
 }
 
 /**
- * Loads the encodings the gateway will count these models' prompts with (o200k always: routing uses it) before the
- * first call. A fresh CLI process otherwise spends its one-time rank load (0.3-1 s) inside the first calls, which
- * would show up as their TTFT and latency and could fail an eval's `latency` assertion.
+ * Loads the encodings the gateway will count these models' prompts with whatever their size before the first call
+ * (`warmUpPromptCounts`); `routed`: calls without a model, which routing rules on prompt size may count.
  */
-export async function warmUpTokenizers(config: WorkbenchConfig, refs: readonly string[] = []): Promise<void> {
-  const catalog = new ModelCatalog(config.models, { providers: config.providers });
-  const encodings = new Set<EncodingName>(['o200k_base']);
-  for (const ref of refs) encodings.add(tokenizerSpecFor(catalog.lookup(ref)).encoding);
-  await Promise.all([...encodings].map((name) => loadTokenizer(name).catch(() => undefined)));
+export async function warmUpTokenizers(config: WorkbenchConfig, refs: readonly string[] = [], routed = refs.length === 0): Promise<void> {
+  await warmUpPromptCounts(config, new ModelCatalog(config.models, { providers: config.providers }), refs, routed);
 }
 
 /** Variables whose values are secrets whatever their provider: named like a key, token or password. */

@@ -10,6 +10,8 @@ import { graderDiagnostics } from '../core/evals/graderDiagnostics';
 import { promptfooDefaultGrader } from '../core/evals/assertions/grading/defaultGrader';
 import { hasErrors } from '../core/evals/evalModel';
 import { withEvalProviders } from '../core/evals/evalProviders';
+import { DerivedMetricsTracker } from '../core/evals/derivedMetrics';
+import { derivedMetricsLines, derivedMetricsText } from './derivedMetricsOutput';
 import { incompleteAnswersLine } from '../core/evals/incompleteAnswer';
 import { junitXmlLines } from '../core/evals/junitReport';
 import { selectionMarkdown } from '../core/evals/modelSelection';
@@ -239,6 +241,8 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   // Long runs allocate far more than they keep: bound how far the heap grows between full collections.
   limitHeapGrowth();
   const results: ReportRow[] = [];
+  // promptfoo's derivedMetrics: fed every result before it is compacted (named scores need its assertions).
+  const derived = DerivedMetricsTracker.forFiles(runnable);
   const traced = telemetry?.evalRun();
   // Kept for the table and JUnit, reduced to what they print (the JSONL has the rest), so a long run stays small.
   const keep = (result: ConstructorParameters<typeof ReportRow>[0]) => results.push(new ReportRow(result));
@@ -265,6 +269,7 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
       onEvent: (e) => {
         traced?.onEvent(e);
         if (e.type === 'result') {
+          derived?.add(e.result);
           keep(e.result);
           if (io.isTty) io.stderr(`\r${e.completed}/${e.total} cases`);
         }
@@ -312,6 +317,10 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   const sanitizer = new TerminalSanitizer();
   for (const chunk of batches(resultsTableLines(results, io.cwd))) io.stdout(sanitizer.push(`${chunk}\n`));
   io.stdout(sanitizer.push(`\n${totalsLine(summary)}\n`));
+  if (derived) {
+    io.stdout(sanitizer.push(derivedMetricsText(derived.columns(), io.cwd)));
+    if (values.json) derivedMetricsLines(resolve(io.cwd, values.json), derived.columns());
+  }
   const incompleteLine = incompleteAnswersLine(results);
   if (incompleteLine) io.stdout(`${incompleteLine}\n`);
   for (const file of summary.files) {

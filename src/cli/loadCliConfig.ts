@@ -101,7 +101,11 @@ export function loadCliConfig(options: LoadCliConfigOptions): CliConfig {
   // A vendor an eval file names by prefix (`mistral:`) need not be in the settings: its usual variable holds its key.
   const providerFor = (providerId: string): ProviderConfig | undefined =>
     config.providers.find((p) => p.id === providerId) ??
-    (SETTINGS_VENDORS.some((v) => v.prefix === providerId) ? { id: providerId, kind: 'openai-compatible' } : undefined);
+    (SETTINGS_VENDORS.some((v) => v.prefix === providerId)
+      ? { id: providerId, kind: 'openai-compatible' }
+      : providerId === 'azure'
+        ? { id: 'azure', kind: 'azure' }
+        : undefined);
 
   return {
     config,
@@ -188,8 +192,32 @@ function applyEnvironment(providers: ProviderConfig[], env: NodeJS.ProcessEnv): 
   upsert('anthropic', 'anthropic', value('ANTHROPIC_BASE_URL'), Boolean(value('ANTHROPIC_BASE_URL') || value('ANTHROPIC_API_KEY')));
   const ollama = value('OLLAMA_HOST');
   upsert('ollama', 'ollama', ollama && !/^[a-z]+:\/\//i.test(ollama) ? `http://${ollama}` : ollama, Boolean(ollama));
+  const azure = azureEndpoint(env);
+  upsert('azure', 'azure', azure, Boolean(azure));
   return result;
 }
+
+/**
+ * The Azure OpenAI endpoint from the variables promptfoo reads, in its order: a base URL as written, a host as
+ * `https://<host>` (its scheme, if any, dropped).
+ */
+export function azureEndpoint(env: NodeJS.ProcessEnv): string | undefined {
+  for (const name of AZURE_ENDPOINT_VARIABLES) {
+    const value = env[name]?.trim();
+    if (!value) continue;
+    if (name.endsWith('_HOST')) return `https://${value.replace(/^https?:\/\//, '').replace(/\/$/, '')}`;
+    return value.replace(/\/$/, '');
+  }
+  return undefined;
+}
+
+const AZURE_ENDPOINT_VARIABLES = [
+  'AZURE_API_BASE_URL',
+  'AZURE_OPENAI_API_BASE_URL',
+  'AZURE_OPENAI_BASE_URL',
+  'AZURE_API_HOST',
+  'AZURE_OPENAI_API_HOST',
+];
 
 /** The variables that re-point a provider (`applyEnvironment`): an endpoint they name is the user's own. */
 const ENV_BASE_URLS: Record<string, string> = { openai: 'OPENAI_BASE_URL', anthropic: 'ANTHROPIC_BASE_URL', ollama: 'OLLAMA_HOST' };
@@ -207,6 +235,7 @@ function isFileEndpoint(
   if (!provider.baseUrl || !fromFile.has(provider.id)) return false;
   const variable = ENV_BASE_URLS[provider.id];
   if (variable && env[variable]?.trim()) return false;
+  if (provider.id === 'azure' && azureEndpoint(env)) return false;
   return !isLoopbackUrl(provider.baseUrl);
 }
 
@@ -226,6 +255,8 @@ function keyVariables(provider: ProviderConfig): string[] {
   if (provider.kind === 'ollama') return [];
   const own = `${provider.id.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_API_KEY`;
   const byKind = provider.kind === 'openai' ? 'OPENAI_API_KEY' : provider.kind === 'anthropic' ? 'ANTHROPIC_API_KEY' : undefined;
+  // Azure OpenAI: promptfoo reads AZURE_API_KEY, then AZURE_OPENAI_API_KEY.
+  if (provider.kind === 'azure') return [...new Set([own, 'AZURE_API_KEY', 'AZURE_OPENAI_API_KEY'])];
   // OpenAI-compatible vendors (groq, mistral, togetherai...) read their usual variable (TOGETHER_API_KEY...).
   const vendor = provider.kind === 'openai-compatible' ? SETTINGS_VENDORS.find((v) => v.prefix === provider.id)?.keyVariable : undefined;
   return [...new Set([own, vendor, byKind].filter((name): name is string => Boolean(name)))];

@@ -19,6 +19,7 @@ export interface AnchorRun {
   cases?: CaseResult[];
   problem?: string;
   requests: RecordedRequest[];
+  columnMetrics?: Record<number, Record<string, number | null>>;
 }
 
 /** Sources whose change can change what promptfoo does or what the emulator answers it. */

@@ -32,6 +32,8 @@ export interface ToolOutcome {
   cases?: CaseResult[];
   requests: RecordedRequest[];
   problem?: string;
+  /** Per prompt column: promptfoo's `prompts[].metrics.namedScores`; ours: the derivedMetrics lines (derived names only). */
+  columnMetrics?: Record<number, Record<string, number | null>>;
 }
 
 export interface Refusal {
@@ -96,6 +98,7 @@ export function compareRuns(
   differences.push(...callDiffs.differences);
   notes.push(...callDiffs.notes);
   for (const key of callDiffs.cellsDiffering) caseDiffs.differing.add(key);
+  if (!refusedByUs) differences.push(...compareDerivedMetrics(promptfoo.columnMetrics, ours.columnMetrics));
 
   // A refusal counts only when it is documented and names the feature; otherwise the cases it kept from running differ.
   const refusalAccepted = refusedByUs && differences.every((d) => !REFUSAL_PROBLEMS.has(d.category));
@@ -112,6 +115,27 @@ const REFUSAL_PROBLEMS = new Set([
   'refused, promptfoo runs it (no documented refusal)',
   'refusal does not name the feature',
 ]);
+
+/**
+ * promptfoo's derivedMetrics land in each prompt column's named scores; ours in the derivedMetrics JSON lines. Every
+ * derived value we report must equal promptfoo's (JSON null = Infinity/NaN on both sides).
+ */
+function compareDerivedMetrics(pf: ToolOutcome['columnMetrics'], ours: ToolOutcome['columnMetrics']): Difference[] {
+  const out: Difference[] = [];
+  for (const [column, metrics] of Object.entries(ours ?? {})) {
+    for (const [name, value] of Object.entries(metrics)) {
+      const theirs = pf?.[Number(column)]?.[name];
+      const same =
+        theirs === value || (typeof theirs === 'number' && typeof value === 'number' && Math.abs(theirs - value) <= SCORE_TOLERANCE);
+      if (!same)
+        out.push({
+          category: 'derived metric',
+          detail: `column ${column}: ${name} = ${JSON.stringify(value)} (ours), ${JSON.stringify(theirs ?? 'absent')} (promptfoo)`,
+        });
+    }
+  }
+  return out;
+}
 
 function compareCases(pf: CaseResult[], ours: CaseResult[], refusedByUs: boolean) {
   const differences: Difference[] = [];

@@ -17,7 +17,7 @@ export async function runOurs(
   providerOrder: string[],
   timeoutMs: number,
   extraArgs: readonly string[] = [],
-): Promise<ProcessResult & { cases: CaseResult[] }> {
+): Promise<ProcessResult & { cases: CaseResult[]; columnMetrics?: Record<number, Record<string, number | null>> }> {
   const out = join(dir, '.ours-results.jsonl');
   const args = [cli, 'eval', 'promptfooconfig.yaml', '--no-cache', '-j', '4', '--json', out, ...extraArgs];
   const run = await runProcess(process.execPath, args, {
@@ -30,7 +30,9 @@ export async function runOurs(
         .split('\n')
         .filter((l) => l.trim() !== '')
     : [];
-  const results = lines.map((l) => JSON.parse(l) as EvalCaseResult);
+  const parsed = lines.map((l) => JSON.parse(l) as EvalCaseResult | DerivedLine);
+  const results = parsed.filter((l): l is EvalCaseResult => !('derivedMetrics' in l));
+  const derivedLines = parsed.filter((l): l is DerivedLine => 'derivedMetrics' in l);
   const prompts = Math.max(0, ...results.map((r) => r.promptIndex + 1));
   const providerIndex = (r: EvalCaseResult) => {
     const i = providerOrder.findIndex((p) => p === r.providerLabel || p === r.provider);
@@ -49,5 +51,17 @@ export async function runOurs(
       reason: r.error?.message ?? r.reason,
       description: r.description,
     }));
-  return { ...run, cases };
+  const columnMetrics: Record<number, Record<string, number | null>> = {};
+  for (const d of derivedLines) {
+    const column = providerIndex({ providerLabel: d.providerLabel } as EvalCaseResult) * prompts + d.promptIndex;
+    columnMetrics[column] = d.derivedMetrics;
+  }
+  return { ...run, cases, ...(derivedLines.length > 0 ? { columnMetrics } : {}) };
+}
+
+/** Our `--json` line with a prompt column's derived metrics (after the result lines). */
+interface DerivedLine {
+  derivedMetrics: Record<string, number | null>;
+  promptIndex: number;
+  providerLabel: string;
 }

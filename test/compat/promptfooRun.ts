@@ -55,7 +55,7 @@ export async function runPromptfoo(
   dir: string,
   env: NodeJS.ProcessEnv,
   timeoutMs: number,
-): Promise<ProcessResult & { cases?: CaseResult[]; problem?: string }> {
+): Promise<ProcessResult & { cases?: CaseResult[]; problem?: string; columnMetrics?: Record<number, Record<string, number | null>> }> {
   const out = join(dir, '.promptfoo-results.json');
   const args = [
     install.promptfoo,
@@ -74,8 +74,11 @@ export async function runPromptfoo(
   const run = await runProcess(install.node24, args, { cwd: dir, env, timeoutMs });
   if (!existsSync(out)) return { ...run, problem: 'promptfoo wrote no results' };
   try {
-    const parsed = JSON.parse(readFileSync(out, 'utf8')) as { results?: { results?: PromptfooResult[] } };
-    return { ...run, cases: (parsed.results?.results ?? []).map(fromPromptfoo) };
+    const parsed = JSON.parse(readFileSync(out, 'utf8')) as {
+      results?: { results?: PromptfooResult[]; prompts?: { metrics?: { namedScores?: Record<string, number | null> } }[] };
+    };
+    const columnMetrics = Object.fromEntries((parsed.results?.prompts ?? []).map((p, i) => [i, p.metrics?.namedScores ?? {}]));
+    return { ...run, cases: (parsed.results?.results ?? []).map(fromPromptfoo), columnMetrics };
   } catch (error) {
     return { ...run, problem: `promptfoo's results do not parse: ${(error as Error).message}` };
   }

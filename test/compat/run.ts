@@ -133,6 +133,7 @@ async function runConfig(config: CorpusConfig, context: RunContext, work: string
         ms: pf.ms,
         cases: pf.cases,
         problem: pf.problem,
+        columnMetrics: pf.columnMetrics,
         requests: byClient('promptfoo'),
       };
       if (!pf.timedOut) context.anchors.set(config, run);

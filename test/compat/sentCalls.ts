@@ -14,7 +14,7 @@ export interface SentCall {
   /** `POST /v1/chat/completions`, `POST /v1/messages`, `POST /api/chat`, `POST /v1/embeddings`... */
   endpoint: string;
   model?: string;
-  /** The API key that arrived (Authorization bearer or x-api-key). */
+  /** The API key that arrived (Authorization bearer, x-api-key or Azure's api-key). */
   key?: string;
   messages: Message[];
   params: Record<string, unknown>;
@@ -54,7 +54,8 @@ export function sentCall(request: RecordedRequest): SentCall {
   const params: Record<string, unknown> = {};
   for (const name of PARAMS) if (body[name] !== undefined && body[name] !== null) params[name] = body[name];
   return {
-    endpoint: `${request.method} ${request.path}`,
+    // Azure's api-version is part of where the call went.
+    endpoint: `${request.method} ${request.path}${request.apiVersion ? `?api-version=${request.apiVersion}` : ''}`,
     model: request.model,
     key: keyOf(request.headers),
     messages: messagesOf(request.path, body),
@@ -64,7 +65,10 @@ export function sentCall(request: RecordedRequest): SentCall {
 
 function keyOf(headers: RecordedRequest['headers']): string | undefined {
   const bearer = String(headers.authorization ?? '').replace(/^Bearer\s+/i, '');
-  return bearer || (typeof headers['x-api-key'] === 'string' ? headers['x-api-key'] : undefined);
+  if (bearer) return bearer;
+  // Anthropic's x-api-key, Azure OpenAI's api-key.
+  for (const name of ['x-api-key', 'api-key']) if (typeof headers[name] === 'string') return headers[name];
+  return undefined;
 }
 
 /** Every protocol's prompt as one list of `{role, content}`; a system prompt given apart becomes the first message. */

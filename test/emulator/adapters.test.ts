@@ -14,7 +14,7 @@ describe('provider adapters against the emulator', () => {
   after(() => emu.close());
   beforeEach(() => emu.reset());
 
-  const KEYS = keys({ openai: 'sk-openai', anthropic: 'sk-ant', groq: 'gsk-compat' });
+  const KEYS = keys({ openai: 'sk-openai', anthropic: 'sk-ant', groq: 'gsk-compat', azure: 'azure-key' });
 
   interface Target {
     name: string;
@@ -45,6 +45,14 @@ describe('provider adapters against the emulator', () => {
       label: 'Anthropic',
       model: 'claude-emulated',
       config: () => ({ id: 'anthropic', kind: 'anthropic', baseUrl: emu.anthropicBaseUrl }),
+    },
+    {
+      // The official client's AzureOpenAI: /openai/deployments/<deployment>/chat/completions?api-version=, `api-key`.
+      name: 'azure',
+      protocol: 'openai',
+      label: 'Azure OpenAI',
+      model: 'my-gpt4o-deployment',
+      config: () => ({ id: 'azure', kind: 'azure', baseUrl: emu.anthropicBaseUrl, apiVersion: '2024-10-21' }),
     },
     {
       name: 'ollama (native /api/chat)',
@@ -241,6 +249,57 @@ describe('provider adapters against the emulator', () => {
       });
     });
   }
+
+  describe('azure', () => {
+    const azure = (baseUrl: string, key: string | undefined, apiVersion?: string) =>
+      createAdapter({ id: 'azure', kind: 'azure', baseUrl, ...(apiVersion ? { apiVersion } : {}) }, keys({ azure: key }));
+
+    it("names the deployment in Azure's path, sends api-version and the key in api-key (never as a bearer token)", async () => {
+      const out = await run(azure(emu.anthropicBaseUrl, 'azure-key', '2024-10-21'), 'prod-gpt4o');
+      assert.equal(out.text, 'Emulated answer from prod-gpt4o: Say hello');
+      const [request] = emu.requests;
+      assert.equal(request.path, '/openai/deployments/prod-gpt4o/chat/completions');
+      assert.equal(request.apiVersion, '2024-10-21');
+      assert.equal(request.headers['api-key'], 'azure-key');
+      assert.equal(request.headers.authorization, undefined);
+      assert.equal(request.stream, true);
+    });
+
+    it("without apiVersion, promptfoo's default 2024-12-01-preview", async () => {
+      await run(azure(emu.anthropicBaseUrl, 'azure-key'), 'd');
+      assert.equal(emu.requests[0].apiVersion, '2024-12-01-preview');
+    });
+
+    it('a whole JSON answer to a streamed request is still the answer (non-streaming)', async () => {
+      emu.enqueue(
+        { chunks: ['Whole ', 'answer'], usage: { input: 5, output: 2 }, fault: { kind: 'ignore_stream' } },
+        { protocol: 'openai' },
+      );
+      const out = await run(azure(emu.anthropicBaseUrl, 'azure-key'), 'd');
+      assert.equal(out.text, 'Whole answer');
+      assert.deepEqual(out.usage, { input: { total: 5 }, output: { total: 2 }, source: 'provider' });
+    });
+
+    it('a missing key sends nothing; a wrong key is an auth error; the right one gets through', async () => {
+      const missing = await run(azure(emu.anthropicBaseUrl, undefined), 'd');
+      assert.equal(missing.error?.kind, 'auth');
+      assert.equal(emu.requests.length, 0);
+      const strict = await startEmulator({ requireKey: 'right-key' });
+      try {
+        const wrong = await run(azure(strict.anthropicBaseUrl, 'wrong-key'), 'd');
+        assert.equal(wrong.error?.kind, 'auth');
+        assert.equal(wrong.error?.status, 401);
+        assert.match(wrong.error!.message, /^Azure OpenAI rejected the key/);
+        assert.equal((await run(azure(strict.anthropicBaseUrl, 'right-key'), 'd')).stopReason, 'end');
+      } finally {
+        await strict.close();
+      }
+    });
+
+    it('a provider without baseUrl is a configuration error naming the endpoint to set', () => {
+      assert.throws(() => createAdapter({ id: 'azure', kind: 'azure' }, keys({})), /needs its resource endpoint as baseUrl/);
+    });
+  });
 
   describe('keys and auth', () => {
     for (const [kind, id] of [

@@ -55,7 +55,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   server.keepAliveTimeout = 1000;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const { path, client } = splitClient(new URL(req.url ?? '/', 'http://emulator').pathname);
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const { path, client } = splitClient(url.pathname);
     const raw = await readBody(req);
     if (path.startsWith(CONTROL_PREFIX)) return control(req.method ?? 'GET', path.slice(CONTROL_PREFIX.length), raw, res);
 
@@ -75,8 +76,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }
     }
     if (azure && typeof body.model !== 'string') body.model = azure[1];
+    const apiVersion = url.searchParams.get('api-version') ?? undefined;
     const record: RecordedRequest = {
       ...(client === undefined ? {} : { client }),
+      ...(azure && apiVersion ? { apiVersion } : {}),
       protocol: route.protocol,
       method: req.method ?? 'GET',
       path,
@@ -91,6 +94,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       // Closed before the response finished, and not by the emulator's own reset fault: the client went away.
       if (!res.writableFinished && !resetByEmulator.has(req.socket)) record.closedByClient = true;
     });
+    // Azure answers a deployment call without `api-version` with 404 Resource not found, before anything else.
+    if (azure && !apiVersion) return sendJson(res, 404, { error: { code: '404', message: 'Resource not found' } });
     await route.handle({ req, res, path, body, record, script, options });
   }
 

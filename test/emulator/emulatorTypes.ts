@@ -76,8 +76,10 @@ export interface RecordedRequest {
   method: string;
   path: string;
   model?: string;
+  /** Azure OpenAI routes: the `api-version` query parameter as received. */
+  apiVersion?: string;
   body: unknown;
-  /** Lower-cased, as received: `authorization` and `x-api-key` prove which key arrived. */
+  /** Lower-cased, as received: `authorization`, `x-api-key` and Azure's `api-key` prove which key arrived. */
   headers: Record<string, string | string[] | undefined>;
   stream: boolean;
   /** The client closed the connection before the emulator finished answering (e.g. an aborted request). */
@@ -87,7 +89,10 @@ export interface RecordedRequest {
 export interface EmulatorOptions {
   port?: number;
   host?: string;
-  /** When set, OpenAI requests need `Authorization: Bearer <key>` and Anthropic requests `x-api-key: <key>` (or the same Bearer header), else 401. */
+  /**
+   * When set, OpenAI requests need `Authorization: Bearer <key>`, Anthropic requests `x-api-key: <key>` (or the same
+   * Bearer header) and Azure OpenAI requests `api-key: <key>`, else 401.
+   */
   requireKey?: string;
   /** Models served by `GET /v1/models`. */
   openaiModels?: string[];

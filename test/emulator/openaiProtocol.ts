@@ -45,7 +45,14 @@ function defaultMessage(status: number, code: string | null): string {
 
 export async function handleOpenAIChat(x: Exchange): Promise<void> {
   const key = x.options.requireKey;
-  if (key !== undefined && x.req.headers.authorization !== `Bearer ${key}`) {
+  if (key !== undefined && x.path.startsWith('/openai/deployments/')) {
+    // Azure OpenAI: the key travels in `api-key`; a wrong one gets Azure's own 401 body (it does not echo the key).
+    if (x.req.headers['api-key'] !== key) {
+      const message =
+        'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.';
+      return sendJson(x.res, 401, { error: { code: '401', message } });
+    }
+  } else if (key !== undefined && x.req.headers.authorization !== `Bearer ${key}`) {
     // Like OpenAI, the refusal echoes the key it was given: callers must not pass this text on.
     const presented = String(x.req.headers.authorization ?? '').replace(/^Bearer /, '');
     const message = `Incorrect API key provided: ${presented}. You can find your API key at https://platform.openai.com/account/api-keys.`;

@@ -161,6 +161,11 @@ function toProvider(item: unknown): Converted<ProviderConfig> {
     }
     provider.numCtx = entry.numCtx;
   }
+  if (entry.apiVersion !== undefined) {
+    if (provider.kind !== 'azure')
+      return { ok: provider, warning: `sets apiVersion, which only Azure providers use (kind "${provider.kind}"): it is ignored` };
+    provider.apiVersion = entry.apiVersion;
+  }
   return { ok: provider };
 }
 

@@ -1,4 +1,3 @@
-import Ajv from 'ajv';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ASSERTION_TYPE_INFO, splitAssertionType } from './assertionTypes';
@@ -8,6 +7,7 @@ import { GRADER_KINDS } from './assertions/grading/gradingCalls';
 import { parseScriptRef, SCRIPT_EXTENSIONS } from './assertions/scriptValues';
 import type { AssertionSpec, ValueScript } from './evalModel';
 import { loadRubricPrompt } from './rubricPromptFiles';
+import { jsonSchemaAjv } from './jsonSchemaAjv';
 import type { EvalDiagnostic } from './sourceRange';
 import { formatPath, type DataPath, type YamlSource } from './yamlSource';
 
@@ -50,7 +50,7 @@ const WHAT_THRESHOLD_MEANS: Record<string, string> = {
 };
 
 /** Schemas are compiled here only to check them; the assertion compiles its own at run time. */
-const schemaChecker = new Ajv({ allErrors: false, strict: false });
+const schemaChecker = jsonSchemaAjv(false);
 
 /**
  * Turns one schema-valid assertion mapping into an AssertionSpec and checks what the schema cannot:

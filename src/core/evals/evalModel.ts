@@ -54,7 +54,9 @@ export interface ProviderSpec {
   /** Key origin (`config.apiKey`, `config.apiKeyEnvar`), with where it is written. */
   key?: KeyOrigin;
   keyLocation?: SourceLocation;
-  /** Azure OpenAI: `api-version` for the deployment. */
+  /** Azure OpenAI (`azure:chat:<deployment>`): Azure's path, `api-key` header and promptfoo's Azure body. */
+  azure?: boolean;
+  /** Azure OpenAI: `api-version` for the deployment (`config.apiVersion`). */
   azureApiVersion?: string;
   /** Provider-level output transform (promptfoo `transform` on the provider entry). */
   transform?: string;
@@ -111,7 +113,7 @@ export interface GradingOptions {
 /** promptfoo `derivedMetrics`: a named score computed from the named scores (`metric:`) of each case. */
 export interface DerivedMetric {
   name: string;
-  /** A mathjs-style expression over metric names, or JavaScript when `value` is a function body. */
+  /** A mathjs expression over the named-score totals and `__count` (YAML cannot hold promptfoo's function form). */
   value: string;
   location: SourceLocation;
 }
@@ -171,6 +173,8 @@ export interface EvalFile {
   repeat?: number;
   /** `nunjucksFilters:` name -> module path (absolute); loaded only where code may run. */
   nunjucksFilters?: Record<string, string>;
+  /** `derivedMetrics:` computed per prompt column after each result (see derivedMetrics.ts). */
+  derivedMetrics?: DerivedMetric[];
   /** Every problem found; the file runs only without `fatal` ones, and a bad test is skipped alone. */
   diagnostics: EvalDiagnostic[];
   /** True when the file as a whole cannot run (syntax error, no prompts...). */

@@ -53,13 +53,15 @@ export function withEvalProviders(
     const base = baseProviderId(spec);
     ensureProvider(providers, base, spec);
     const { url, trusted } = endpointOf(spec, base, providers);
+    if (spec.azure && !url) azureWithoutEndpoint(spec, problems);
     const key = keyPlan(spec, base, trusted, policy, problems);
     if (spec.key?.kind === 'file') fileKeys.push(spec.key.apiKey);
-    if (trusted && key.kind === 'user') {
+    // An Azure entry with its own api-version is its own provider even on the user's endpoint with the user's key.
+    if (trusted && key.kind === 'user' && !spec.azureApiVersion) {
       specIds.set(spec, base);
       continue;
     }
-    const signature = `${base}\u0000${url}\u0000${JSON.stringify(key)}`;
+    const signature = `${base}\u0000${url}\u0000${JSON.stringify(key)}\u0000${spec.azureApiVersion ?? ''}`;
     let entry = derived.get(signature);
     if (!entry) {
       const existing = providers.find((p) => p.id === base);
@@ -67,7 +69,13 @@ export function withEvalProviders(
       derived.set(signature, entry);
       // Without a key, an OpenAI endpoint chosen by the file is called as an OpenAI-compatible one (no key required).
       const kind = existing?.kind === 'openai' && key.kind === 'none' ? 'openai-compatible' : (existing?.kind ?? 'openai-compatible');
-      providers.push({ ...existing, id: entry.id, kind, baseUrl: url });
+      providers.push({
+        ...existing,
+        id: entry.id,
+        kind,
+        baseUrl: url,
+        ...(spec.azureApiVersion ? { apiVersion: spec.azureApiVersion } : {}),
+      });
     }
     specIds.set(spec, entry.id);
   }
@@ -117,7 +125,18 @@ function ensureProvider(providers: ProviderConfig[], id: string, spec: ProviderS
   if (providers.some((p) => p.id === id)) return;
   const vendor = spec.vendor ? SETTINGS_VENDORS.find((v) => v.prefix === spec.vendor) : undefined;
   if (vendor) providers.push({ id, kind: 'openai-compatible', baseUrl: vendor.baseUrl });
+  else if (spec.azure) providers.push({ id, kind: 'azure' });
   else if (KNOWN_KINDS.includes(id as ProviderKind)) providers.push({ id, kind: id as ProviderKind });
+}
+
+/** promptfoo: "Azure API host must be set." — said at the provider's line, before anything runs. */
+function azureWithoutEndpoint(spec: ProviderSpec, problems: EvalDiagnostic[]): void {
+  problems.push({
+    severity: 'error',
+    file: spec.location.file,
+    range: spec.location.range,
+    message: `${spec.id} needs the Azure OpenAI resource's endpoint: set AZURE_API_HOST (or AZURE_OPENAI_API_HOST, AZURE_API_BASE_URL) in the environment, add a provider { "id": "azure", "kind": "azure", "baseUrl": "https://<resource>.openai.azure.com" } to llmWorkbench.providers, or write config.apiHost / config.apiBaseUrl with the endpoint's own config.apiKey`,
+  });
 }
 
 /** The endpoint a spec calls, and whether the user's own key may go there. */
@@ -192,6 +211,7 @@ function ownKeyVariables(spec: ProviderSpec, base: string): string[] {
     vendor?.keyVariable,
     `${base.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_API_KEY`,
     base === 'openai' ? 'OPENAI_API_KEY' : base === 'anthropic' ? 'ANTHROPIC_API_KEY' : undefined,
+    ...(spec.azure ? ['AZURE_API_KEY', 'AZURE_OPENAI_API_KEY'] : []),
   ].filter((v): v is string => Boolean(v));
 }
 

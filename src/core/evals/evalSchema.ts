@@ -1,7 +1,8 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import schema from '../../../schemas/eval.schema.json';
 import { closestMatch } from './levenshtein';
 import { ASSERTION_TYPE_INFO, ASSERTION_TYPES, DELEGATED_PROMPTFOO_TYPES } from './assertionTypes';
+import * as validators from './evalValidators.generated';
 import type { DataPath } from './yamlSource';
 import { formatPath } from './yamlSource';
 
@@ -15,31 +16,18 @@ export interface SchemaProblem {
   message: string;
 }
 
-let compiled: { file: ValidateFunction; test: ValidateFunction } | undefined;
-
-function validators(): { file: ValidateFunction; test: ValidateFunction } {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
-    // VS Code's JSON support reads `errorMessage`; for ajv it is an annotation.
-    ajv.addKeyword({ keyword: 'errorMessage', schemaType: 'string' });
-    ajv.addSchema(schema, 'eval');
-    compiled = {
-      file: ajv.getSchema('eval')!,
-      test: ajv.compile({ $ref: 'eval#/definitions/test' }),
-    };
-  }
-  return compiled;
-}
+// The validators are compiled from EVAL_SCHEMA at build time (scripts/evalValidators.mjs): compiling the schema with
+// ajv on each run cost every `llm-workbench eval` ~0.15-0.3 s before its first call.
 
 /** Schema problems of a whole eval file. */
 export function validateEvalData(data: unknown): SchemaProblem[] {
-  const validate = validators().file;
+  const validate = validators.file;
   return validate(data) ? [] : explain(validate.errors ?? [], data, []);
 }
 
 /** Schema problems of one test loaded from a `file://` list; paths start at `prefix`. */
 export function validateTestData(data: unknown, prefix: DataPath): SchemaProblem[] {
-  const validate = validators().test;
+  const validate = validators.test;
   return validate(data) ? [] : explain(validate.errors ?? [], data, prefix);
 }
 

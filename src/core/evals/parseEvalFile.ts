@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TASKS, type Task } from '../providers/chat';
 import { isDelegable } from './delegate/delegation';
-import type { EvalCase, EvalFile } from './evalModel';
+import type { DerivedMetric, EvalCase, EvalFile } from './evalModel';
 import { validateEvalData, type SchemaProblem } from './evalSchema';
 import { checkReadable, DEFAULT_MAX_FILE_BYTES, FileRefError } from './fileRefs';
 import { isRecord, ParseContext, ZERO_RANGE, type ParseOptions } from './parseContext';
@@ -35,6 +35,7 @@ const KNOWN_TOP_LEVEL = new Set([
   'scenarios',
   'env',
   'nunjucksFilters',
+  'derivedMetrics',
 ]);
 /** Keys that change nothing about what is sent or how it is judged (promptfoo's output, sharing and UI settings). */
 const INERT_TOP_LEVEL = new Set([
@@ -48,8 +49,6 @@ const INERT_TOP_LEVEL = new Set([
   'evaluateOptions',
 ]);
 const REFUSED_TOP_LEVEL: Record<string, string> = {
-  derivedMetrics:
-    '`derivedMetrics` (metrics computed from named scores) is not run by llm-workbench yet: remove it, or run this file with --engine promptfoo',
   extensions: '`extensions` run hook code around the eval; llm-workbench does not run them: run this file with --engine promptfoo',
   redteam:
     "`redteam` belongs to promptfoo's red-team engine: generate its tests with `promptfoo redteam generate`, then run the file with --engine promptfoo",
@@ -62,6 +61,37 @@ const REFUSED_TOP_LEVEL: Record<string, string> = {
   strategies:
     "`strategies` belongs to promptfoo's red-team engine: generate its tests with `promptfoo redteam generate`, then run the file with --engine promptfoo",
 };
+
+/** promptfoo's DerivedMetricSchema: `[{name: string, value: string | function}]`; a YAML file can only hold strings. */
+function readDerivedMetrics(ctx: ParseContext, source: YamlSource, raw: unknown): DerivedMetric[] | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!Array.isArray(raw)) {
+    ctx.errorAtKey(
+      source,
+      [],
+      'derivedMetrics',
+      '`derivedMetrics` must be a list of {name, value} (value: a mathjs expression over metric names)',
+    );
+    return undefined;
+  }
+  const out: DerivedMetric[] = [];
+  raw.forEach((entry: unknown, i) => {
+    const at = ['derivedMetrics', i];
+    if (!isRecord(entry) || typeof entry.name !== 'string' || !entry.name || typeof entry.value !== 'string') {
+      ctx.error(
+        source,
+        at,
+        `\`derivedMetrics[${i}]\` must be {name: <text>, value: <mathjs expression>}, e.g. {name: f1, value: "2 * precision * recall / (precision + recall)"}`,
+      );
+      return;
+    }
+    const extra = Object.keys(entry).filter((k) => k !== 'name' && k !== 'value');
+    if (extra.length > 0)
+      ctx.errorAtKey(source, at, extra[0], `\`derivedMetrics[${i}].${extra[0]}\` is not a key promptfoo reads (name, value)`);
+    out.push({ name: entry.name, value: entry.value, location: { file: source.file, range: source.rangeAt(at) } });
+  });
+  return out;
+}
 
 /** Reads and parses an eval file; never throws: every problem is a diagnostic. */
 export function parseEvalFile(path: string, options: EvalParseOptions = {}): EvalFile {
@@ -179,6 +209,7 @@ class EvalFileParser {
       callsPerDay: typeof data.callsPerDay === 'number' ? data.callsPerDay : undefined,
       env,
       nunjucksFilters: this.filters(source, data.nunjucksFilters),
+      derivedMetrics: readDerivedMetrics(ctx, source, data.derivedMetrics),
       repeat: isRecord(data.evaluateOptions) && validRepeat(data.evaluateOptions.repeat) ? data.evaluateOptions.repeat : undefined,
     });
   }

@@ -3,6 +3,7 @@
  * keys checked against what we send exactly, and where the key and the endpoint come from recorded so the host can
  * apply the key rules (a base URL from the file gets only a key from the file).
  */
+import { isScalar } from 'yaml';
 import type { ProviderSpec, SourceLocation } from './evalModel';
 import { isRecord, type ParseContext } from './parseContext';
 import { configKeyProblem } from './providerConfigKeys';
@@ -182,6 +183,7 @@ function buildProvider(
     spec.apiBaseUrl = resolved.vendor.baseUrl;
     spec.vendor = resolved.vendor.prefix;
   }
+  if ('protocol' in resolved && resolved.azure) spec.azure = true;
   if (typeof entry.label === 'string') spec.label = entry.label;
   if (entry.prompts !== undefined) spec.prompts = (Array.isArray(entry.prompts) ? entry.prompts : [entry.prompts]).map(String);
   if (entry.transform !== undefined) {
@@ -216,7 +218,7 @@ function readConfig(
   const body: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     const problem = spec.protocol
-      ? configKeyProblem(spec.protocol, key, value, spec.vendor === 'mistral')
+      ? configKeyProblem(spec.protocol, key, value, spec.vendor === 'mistral' ? 'mistral' : spec.azure ? 'azure' : undefined)
       : ['temperature', 'max_tokens', 'apiBaseUrl'].includes(key)
         ? undefined
         : `provider config \`${key}\` is not used for your own provider ${spec.id} (supported: temperature, max_tokens)`;
@@ -236,7 +238,27 @@ function readConfig(
   if (typeof config.temperature === 'number') spec.temperature = config.temperature;
   const max = config.max_tokens ?? config.max_output_tokens ?? config.num_predict;
   if (typeof max === 'number') spec.maxTokens = max;
-  if (typeof config.apiHost === 'string' && config.apiHost) {
+  if (spec.azure && isYamlDate(source, [...path, 'apiVersion']))
+    ctx.errorAtKey(
+      source,
+      path,
+      'apiVersion',
+      `\`apiVersion: ${String(config.apiVersion)}\` is a YAML date to promptfoo, which then sends \`api-version=[object Object]\` (Azure rejects it): quote it, \`apiVersion: '${String(config.apiVersion)}'\``,
+    );
+  else if (spec.azure && typeof config.apiVersion === 'string' && config.apiVersion) spec.azureApiVersion = config.apiVersion;
+  else if (spec.azure && config.apiVersion !== undefined)
+    ctx.errorAtKey(source, path, 'apiVersion', `\`${formatPath([...path, 'apiVersion'])}\` must be a string like 2024-10-21`, false);
+  // promptfoo's Azure provider: apiBaseUrl wins over apiHost, a host is https://<host> (no /v1: Azure's path follows).
+  if (spec.azure && typeof (config.apiBaseUrl || config.apiHost) === 'string') {
+    const base = typeof config.apiBaseUrl === 'string' && config.apiBaseUrl;
+    spec.apiBaseUrl = base
+      ? base.replace(/\/$/, '')
+      : `https://${String(config.apiHost)
+          .replace(/^(https?:\/\/)/, '')
+          .replace(/\/$/, '')}`;
+    spec.baseUrlFromFile = true;
+    spec.apiBaseUrlLocation = at(base ? 'apiBaseUrl' : 'apiHost');
+  } else if (typeof config.apiHost === 'string' && config.apiHost) {
     spec.apiBaseUrl = `https://${config.apiHost}/v1`;
     spec.baseUrlFromFile = true;
     spec.apiBaseUrlLocation = at('apiHost');
@@ -267,6 +289,14 @@ function readConfig(
     );
   }
   spec.config = body;
+}
+
+/** An unquoted `2024-10-21`: promptfoo's YAML reader (js-yaml) makes it a Date, not the text written. */
+function isYamlDate(source: YamlSource, path: DataPath): boolean {
+  const node = source.nodeAt(path);
+  return (
+    isScalar(node) && node.type === 'PLAIN' && /^\d{4}-\d\d-\d\d$|^\d{4}-\d\d?-\d\d?(?:[Tt]|[ \t]+)\d\d?:\d\d:\d\d/.test(String(node.value))
+  );
 }
 
 /** promptfoo renders `{{ env.X }}` in the config at load time (renderEnvOnlyInObject): only env templates, only set variables. */

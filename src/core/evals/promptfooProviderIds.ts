@@ -93,17 +93,7 @@ export function resolveProviderId(id: string): ResolvedProviderId {
       return { protocol: 'ollama-generate', provider: 'ollama', model: second === 'completion' ? rest : parts.slice(1).join(':') };
     case 'azure':
     case 'azureopenai':
-      // Not yet native: a deployment needs Azure's path (/openai/deployments/<name>?api-version=) and its key
-      // variables; sent as an OpenAI-compatible call it would go to the wrong path. Refused until it runs exactly.
-      if (second === 'chat' && rest)
-        return refuse(
-          `"${id}" is an Azure OpenAI deployment, which llm-workbench does not run natively yet (Azure's deployment path, api-version and AZURE_API_KEY)`,
-          DELEGATE,
-        );
-      return refuse(
-        `"${id}" is an Azure ${second || 'OpenAI'} provider llm-workbench does not run (it runs azure:chat:<deployment>)`,
-        DELEGATE,
-      );
+      return resolveAzure(id, second, parts);
     case 'google':
     case 'vertex':
     case 'palm':
@@ -125,6 +115,42 @@ export function resolveProviderId(id: string): ResolvedProviderId {
   if (special.includes(second)) return refuse(`"${id}" is a ${vendor.label} ${second} provider, not chat completions`, DELEGATE);
   if (prefix === 'togetherai' && second === 'chat') return { protocol: 'openai-chat', provider: prefix, model: rest, vendor };
   return { protocol: 'openai-chat', provider: prefix, model, vendor };
+}
+
+/**
+ * promptfoo's Azure registry entry: `azure:chat:<deployment>` / `azureopenai:chat:<deployment>` (the deployment is
+ * the third segment). Deployments whose name makes promptfoo change the body (Grok 4+ strips penalties and stop,
+ * Claude Opus 4.7+ strips sampling, forced tool choice) are refused rather than sent differently.
+ */
+function resolveAzure(id: string, type: string, parts: string[]): ResolvedProviderId {
+  const deployment = parts[2] ?? '';
+  if (type === 'chat') {
+    if (!deployment) return refuse(`"${id}" names no deployment`, 'write azure:chat:<deployment>');
+    if (parts.length > 3)
+      return refuse(`"${id}" has a colon in its deployment name (promptfoo takes only "${deployment}")`, 'write azure:chat:<deployment>');
+    if (/grok|claude|gpt-6-astra/i.test(deployment))
+      return refuse(
+        `"${id}" is a deployment whose name makes promptfoo rewrite the request (Grok and Claude sampling rules), which llm-workbench does not replicate`,
+        DELEGATE,
+      );
+    return { protocol: 'openai-chat', provider: 'azure', model: deployment, azure: true };
+  }
+  const what: Record<string, string> = {
+    assistant: 'the Azure Assistants API',
+    'foundry-agent': 'an Azure AI Foundry agent',
+    completion: "Azure's legacy completions API",
+    embedding: 'an Azure embedding deployment (vectors, not text)',
+    embeddings: 'an Azure embedding deployment (vectors, not text)',
+    responses: "Azure's Responses API",
+    image: 'an Azure image deployment',
+    moderation: 'Azure Content Safety moderation',
+    realtime: 'the Azure Realtime API',
+    video: 'an Azure video deployment',
+  };
+  return refuse(
+    `"${id}" is ${what[type] ?? `an Azure provider type ("${type || 'none'}")`}, which llm-workbench does not run (it runs azure:chat:<deployment>)`,
+    DELEGATE,
+  );
 }
 
 function resolveOpenAi(id: string, type: string, rest: string): ResolvedProviderId {

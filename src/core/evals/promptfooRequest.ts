@@ -22,10 +22,11 @@ export function buildRequest(
   model: string,
   prompt: string,
   config: Record<string, unknown>,
-  flavour: 'openai' | 'mistral' = 'openai',
+  flavour: 'openai' | 'mistral' | 'azure' = 'openai',
 ): BuiltRequest {
   switch (protocol) {
     case 'openai-chat':
+      if (flavour === 'azure') return azureChatBody(model, prompt, config);
       return flavour === 'mistral' ? mistralBody(model, prompt, config) : openAiChatBody(model, prompt, config);
     case 'openai-responses':
       return responsesBody(model, prompt, config);
@@ -115,6 +116,53 @@ function openAiChatBody(model: string, prompt: string, config: Record<string, un
   };
   for (const key of ['service_tier', 'user', 'metadata'] as const) if (config[key]) body[key] = config[key];
   if (config.store !== undefined) body.store = config.store;
+  return { body, ...textOf(messages), maxOutputTokens: numberOr(body.max_tokens ?? body.max_completion_tokens) };
+}
+
+/** promptfoo's Azure reasoning-deployment rule: by config, else by the (model or deployment) name. */
+function isAzureReasoningModel(name: string, config: Record<string, unknown>): boolean {
+  if (config.isReasoningModel || config.o1) return true;
+  const n = name.toLowerCase();
+  return (
+    /^(o1|o3|o4|gpt-5)/.test(n) ||
+    /-(o1|o3|o4|gpt-5)/.test(n) ||
+    /(?:^|[/-])gpt-6-astra(?:-|$)/.test(n) ||
+    ['deepseek-r1', 'deepseek_r1', 'phi-4-reasoning', 'phi-4-mini-reasoning', 'mai-thinking', 'mai-ds-r1', 'mai-reasoning'].some((m) =>
+      n.includes(m),
+    ) ||
+    (n.includes('grok') && n.includes('reasoning'))
+  );
+}
+
+/**
+ * promptfoo 0.123.1's Azure chat body (AzureChatCompletionProvider.getOpenAiBody): the deployment as `model`, and
+ * unlike its OpenAI provider it always sends top_p 1 and both penalties 0; reasoning deployments get
+ * max_completion_tokens (default: max_tokens, 1024) and reasoning_effort (default medium) instead of max_tokens and
+ * temperature.
+ */
+function azureChatBody(deployment: string, prompt: string, config: Record<string, unknown>): BuiltRequest {
+  const messages = parseChatPrompt(prompt);
+  const passthroughModel = (config.passthrough as Record<string, unknown> | undefined)?.model;
+  const name =
+    typeof passthroughModel === 'string' ? passthroughModel : typeof config.modelName === 'string' ? config.modelName : deployment;
+  const reasoning = isAzureReasoningModel(name, config);
+  const maxTokens = config.max_tokens ?? 1024;
+  const body: Record<string, unknown> = {
+    model: deployment,
+    messages,
+    ...(reasoning
+      ? { reasoning_effort: config.reasoning_effort ?? 'medium', max_completion_tokens: config.max_completion_tokens ?? maxTokens }
+      : { max_tokens: maxTokens, temperature: config.temperature ?? 0 }),
+    top_p: config.top_p ?? 1,
+    presence_penalty: config.presence_penalty ?? 0,
+    frequency_penalty: config.frequency_penalty ?? 0,
+    ...(config.seed !== undefined ? { seed: config.seed } : {}),
+    ...(Array.isArray(config.tools) && config.tools.length > 0 ? { tools: config.tools } : {}),
+    ...(config.tool_choice ? { tool_choice: config.tool_choice } : {}),
+    ...(config.response_format ? { response_format: config.response_format } : {}),
+    ...(config.stop ? { stop: config.stop } : {}),
+    ...((config.passthrough as Record<string, unknown> | undefined) ?? {}),
+  };
   return { body, ...textOf(messages), maxOutputTokens: numberOr(body.max_tokens ?? body.max_completion_tokens) };
 }
 

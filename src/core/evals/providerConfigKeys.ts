@@ -78,14 +78,43 @@ const MISTRAL_BODY_KEYS = [
   'response_format',
 ];
 
-export function allowedConfigKeys(protocol: EvalProtocol, mistral = false): readonly string[] {
-  return mistral ? MISTRAL_BODY_KEYS : BODY_KEYS[protocol];
+/**
+ * promptfoo's Azure chat body (AzureChatCompletionProvider.getOpenAiBody): the OpenAI sampling keys, plus the
+ * deployment's model facts it reads (`isReasoningModel`, `o1`, `modelName`). Azure-only request shapes (`dataSources`,
+ * `functions`, `deployment_id`, `headers`, `mcp`, `systemPrompt`, `omitDefaults`...) stay refused.
+ */
+const AZURE_BODY_KEYS = [
+  'temperature',
+  'max_tokens',
+  'max_completion_tokens',
+  'top_p',
+  'presence_penalty',
+  'frequency_penalty',
+  'seed',
+  'stop',
+  'response_format',
+  'reasoning_effort',
+  'passthrough',
+  'tools',
+  'tool_choice',
+  'isReasoningModel',
+  'o1',
+  'modelName',
+];
+
+export type BodyFlavour = 'mistral' | 'azure' | undefined;
+
+export function allowedConfigKeys(protocol: EvalProtocol, flavour?: BodyFlavour | boolean): readonly string[] {
+  if (flavour === 'mistral' || flavour === true) return MISTRAL_BODY_KEYS;
+  if (flavour === 'azure') return AZURE_BODY_KEYS;
+  return BODY_KEYS[protocol];
 }
 
 /** undefined when the key is fine; otherwise why it is refused. */
-export function configKeyProblem(protocol: EvalProtocol, key: string, value: unknown, mistral = false): string | undefined {
+export function configKeyProblem(protocol: EvalProtocol, key: string, value: unknown, flavour?: BodyFlavour | boolean): string | undefined {
   if (ENDPOINT_KEYS.has(key) || INERT_KEYS.has(key)) return undefined;
-  const allowed = allowedConfigKeys(protocol, mistral);
+  const mistral = flavour === 'mistral' || flavour === true;
+  const allowed = allowedConfigKeys(protocol, flavour);
   if (!allowed.includes(key)) {
     const why: Record<string, string> = {
       tools: 'tool calling (the answer would be tool calls, not text)',
@@ -97,11 +126,13 @@ export function configKeyProblem(protocol: EvalProtocol, key: string, value: unk
       showThinking: 'reasoning text in the output',
       transform: 'a provider-level transform',
     };
-    return `provider config \`${key}\`${why[key] ? ` (${why[key]})` : ''} is not something llm-workbench sends; supported here: ${allowed.join(', ')}, apiKey, apiKeyEnvar, apiBaseUrl${protocol.startsWith('openai') ? ', apiHost' : ''} — remove it, or run this file with --engine promptfoo`;
+    return `provider config \`${key}\`${why[key] ? ` (${why[key]})` : ''} is not something llm-workbench sends; supported here: ${allowed.join(', ')}, apiKey, apiKeyEnvar, apiBaseUrl${protocol.startsWith('openai') ? ', apiHost' : ''}${flavour === 'azure' ? ', apiVersion' : ''} — remove it, or run this file with --engine promptfoo`;
   }
   if (key === 'response_format' && (mistral ? !isPlainFormat(value) : !isKnownFormat(value))) {
     return 'provider config `response_format` must be {type: text}, {type: json_object}, {type: json_schema, json_schema: {name, schema}} or a file:// reference to one';
   }
+  if ((key === 'isReasoningModel' || key === 'o1') && typeof value !== 'boolean') return `provider config \`${key}\` must be true or false`;
+  if (key === 'modelName' && typeof value !== 'string') return 'provider config `modelName` must be the model name the deployment serves';
   if (key === 'passthrough' && (value === null || typeof value !== 'object' || Array.isArray(value)))
     return 'provider config `passthrough` must be a mapping of request fields';
   return undefined;

@@ -12,8 +12,16 @@ export function providerOutput(
   answer: { text: string; toolCalls?: ToolCallPart[] },
   protocol: EvalProtocol | undefined,
   config: Record<string, unknown>,
+  azure = false,
 ): { output: unknown } | { error: string } {
   const calls = answer.toolCalls ?? [];
+  const format = config.response_format as { type?: unknown } | undefined;
+  // promptfoo's Azure chat provider: the text when there is any (JSON-parsed for json_schema and json_object), else
+  // the tool calls.
+  if (azure && answer.text) {
+    if (format?.type === 'json_schema' || format?.type === 'json_object') return parsedOrText(answer.text);
+    return { output: answer.text };
+  }
   if (calls.length > 0) {
     if (protocol !== 'openai-chat')
       return { error: 'the model answered with tool calls, which llm-workbench only reports for OpenAI chat models' };
@@ -30,15 +38,16 @@ export function providerOutput(
       })),
     };
   }
-  const format = config.response_format as { type?: unknown } | undefined;
-  if (protocol === 'openai-chat' && format?.type === 'json_schema') {
-    try {
-      return { output: JSON.parse(answer.text) as unknown };
-    } catch {
-      return { output: answer.text }; // promptfoo logs the parse error and keeps the text
-    }
-  }
+  if (protocol === 'openai-chat' && format?.type === 'json_schema') return parsedOrText(answer.text);
   return { output: answer.text };
+}
+
+function parsedOrText(text: string): { output: unknown } {
+  try {
+    return { output: JSON.parse(text) as unknown };
+  } catch {
+    return { output: text }; // promptfoo logs the parse error and keeps the text
+  }
 }
 
 /** An output as text, as promptfoo's assertions see it (coerceString: JSON for objects). */

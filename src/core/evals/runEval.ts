@@ -3,7 +3,6 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type { ModelRef } from '../models/modelRef';
 import type { ChatGateway } from '../gateway/gatewayApi';
-import { loadTokenizer } from '../tokens/encodings';
 import type { EvalFile, ProviderSpec } from './evalModel';
 import type { EvalCaseResult } from './evalResult';
 import { MatrixAccumulator, type CandidateStats } from './matrixStats';
@@ -136,9 +135,9 @@ export async function runEval(files: readonly EvalFile[], options: EvalRunOption
     files: [],
   };
   emit({ type: 'start', total, files: runnable.map((f) => f.path) });
-  // The gateway counts every prompt with o200k (routing); loading its ranks once here, not inside the first cases,
-  // keeps the one-time 0.3-1 s load out of their measured latency (and out of `latency` assertions).
-  if (total > 0) await loadTokenizer('o200k_base').catch(() => undefined);
+  // A tokenizer the gateway will need for these models (most calls need none) is loaded once here, not inside the
+  // first cases: the one-time 0.3-1 s load stays out of their measured latency (and out of `latency` assertions).
+  if (total > 0) await options.gateway.warmUp?.([...(options.providers ?? []), ...runnable.flatMap((f) => f.providers.map(plan.refFor))]);
   const shared: JobContext = { registers: new Map(), scopeFor: scopes(runnable, options.allowCode) };
   // promptfoo runs serially when a test stores its output for later tests (storeOutputAs).
   const serial = runnable.some((f) => f.tests.some((t) => t.options?.storeOutputAs));

@@ -67,7 +67,7 @@ export async function runJob(job: Job, options: EvalRunOptions, shared: JobConte
   );
   if (answer.error)
     return { result: failedResult(base, rendered, { kind: answer.error.kind, message: answer.error.message }, answer.record), spent };
-  const given = providerOutput(answer, active?.protocol, { ...(active?.config ?? {}), ...(job.prompt.config ?? {}) });
+  const given = providerOutput(answer, active?.protocol, { ...(active?.config ?? {}), ...(job.prompt.config ?? {}) }, active?.azure);
   if ('error' in given) return { result: failedResult(base, rendered, { kind: 'template', message: given.error }, answer.record), spent };
   let output: unknown = given.output;
   try {
@@ -198,7 +198,7 @@ async function prepare(job: Job, options: EvalRunOptions, shared: JobContext, ac
         modelOf(active.ref),
         rendered,
         config,
-        active.vendor && vendorPreset(active.vendor)?.body === 'mistral' ? 'mistral' : 'openai',
+        active.azure ? 'azure' : active.vendor && vendorPreset(active.vendor)?.body === 'mistral' ? 'mistral' : 'openai',
       );
     } catch (error) {
       return { error: error instanceof PromptShapeError ? `The prompt cannot be sent: ${error.message}` : String(error), prompt: rendered };

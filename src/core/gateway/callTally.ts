@@ -54,18 +54,20 @@ export class CallTally {
    * Cost and tokens of one attempt, added to the call's: provider usage when reported; an estimate for a partial
    * answer (billed but never reported: the stream broke off); nothing for a refused call.
    */
-  addAttempt(p: Prepared, usage: Usage | undefined, text: string): void {
+  async addAttempt(p: Prepared, usage: Usage | undefined, text: string): Promise<void> {
     if (usage) {
       const cost = costOfUsage(p.info, usage);
       this.addCost(cost);
       this.addPart(p.ref, cost, usage.input.total, usage.output.total, usage.source);
       this.addUsage(usage.input.total, usage.output.total, usage.input.cacheRead ?? 0, usage.source);
     } else if (text) {
+      // The prompt as the model's encoding counts it (not the bound the window check may have settled for).
+      const input = await p.exactInputTokens();
       const output = estimateTokensFromChars(text.length);
-      const cost = estimateCallCost(p.info, p.inputTokens, output);
+      const cost = estimateCallCost(p.info, input, output);
       this.addCost(cost);
-      this.addPart(p.ref, cost, p.inputTokens, output, 'estimate');
-      this.addUsage(p.inputTokens, output, 0, 'estimate');
+      this.addPart(p.ref, cost, input, output, 'estimate');
+      this.addUsage(input, output, 0, 'estimate');
     }
   }
 

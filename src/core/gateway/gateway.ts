@@ -16,6 +16,7 @@ import { abortedError, asProviderError, summarizeFailures } from './gatewayError
 import type { ChatGateway, GatewayEvent, GatewayRequest, GatewayResult, Route } from './gatewayApi';
 import { runAttempt, type AttemptOutcome } from './modelAttempt';
 import { prepareModel, type Prepared } from './prepareModel';
+import { warmUpPromptCounts } from './promptCountWarmUp';
 import { promptTokenCounter } from './promptTokens';
 import { CircuitBreakers } from './circuitBreakers';
 import { RetryBudget, describeKind } from './retryPolicy';
@@ -80,6 +81,10 @@ export class Gateway implements ChatGateway {
     return embedThroughGateway(this.parts, request);
   }
 
+  warmUp(refs: readonly ModelRef[]): Promise<void> {
+    return warmUpPromptCounts(this.parts.config, this.parts.catalog, refs, false);
+  }
+
   async *stream(request: GatewayRequest): AsyncGenerator<GatewayEvent> {
     const call: CallProgress = { recorded: false };
     try {
@@ -124,7 +129,7 @@ export class Gateway implements ChatGateway {
     const promptTokens = promptTokenCounter(request);
     let decision: RouteDecision;
     try {
-      decision = await decideRoute(request, await promptTokens('o200k_base'), this.routerContext());
+      decision = await decideRoute(request, () => promptTokens.exact('o200k_base'), this.routerContext());
     } catch (error) {
       return yield* failCall(finish, asProviderError(error, 'bad_request'));
     }
@@ -140,7 +145,8 @@ export class Gateway implements ChatGateway {
         this.moveOn(walk, ref, prepared.skip, `${ref} skipped: ${prepared.skip.message}`);
         continue;
       }
-      // The first model that gets the request sets the estimate (null = its price is unknown, and stays so).
+      // The first model that gets the request sets the estimate (null = its price is unknown, and stays so); its prompt
+      // part is the count, or the bound when nothing needed the count (prepareModel): an upper bound either way.
       if (tally.estimatedCost === undefined) tally.estimatedCost = estimateCallCost(prepared.info, prepared.inputTokens, prepared.reserve);
       if (yield* this.tryModel(walk, prepared, index === route.fallbacks.length)) return;
     }
@@ -159,7 +165,7 @@ export class Gateway implements ChatGateway {
     for (let attemptOnModel = 1; ; attemptOnModel++) {
       const outcome = yield* this.forwardAttempt(walk, prepared);
       if (outcome.ok) {
-        tally.addAttempt(prepared, outcome.usage, outcome.text);
+        await tally.addAttempt(prepared, outcome.usage, outcome.text);
         tally.stopReason = outcome.stopReason;
         parts.log(`answered by ${ref} after ${tally.attempts} attempt(s)`);
         const record = walk.finish('ok');
@@ -169,7 +175,7 @@ export class Gateway implements ChatGateway {
         return true;
       }
       const { error } = outcome;
-      if (outcome.started) tally.addAttempt(prepared, outcome.usage, outcome.text);
+      if (outcome.started) await tally.addAttempt(prepared, outcome.usage, outcome.text);
       if (error.kind === 'aborted' || request.signal?.aborted) {
         yield* failCall(walk.finish, request.signal?.aborted ? abortedError() : error, 'aborted');
         return true;

@@ -59,4 +59,9 @@ export interface ChatGateway {
   complete(request: GatewayRequest): Promise<GatewayResult>;
   /** One embedding from a named model (eval `similar`, `answer-relevance`); never throws, always records. */
   embed?(request: EmbedRequest): Promise<EmbedResponse>;
+  /**
+   * Loads before the first call the tokenizers these models' calls will need whatever their prompts' size (most need
+   * none), so a one-time load is not measured as the first calls' latency.
+   */
+  warmUp?(refs: readonly ModelRef[]): Promise<void>;
 }

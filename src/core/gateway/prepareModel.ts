@@ -2,7 +2,7 @@ import type { WorkbenchConfig } from '../config/workbenchConfig';
 import type { ModelCatalog } from '../models/catalog';
 import { isOllamaCloudModel } from '../models/catalogModels';
 import { checkWindow, overflowReason } from '../models/windowCheck';
-import type { EncodingName, ModelInfo } from '../models/modelInfo';
+import type { ModelInfo } from '../models/modelInfo';
 import { parseModelRef, type ModelRef } from '../models/modelRef';
 import type { ProviderAdapter } from '../providers/adapter';
 import { ProviderError } from '../providers/providerError';
@@ -10,6 +10,7 @@ import { tokenizerSpecFor } from '../tokens/encodings';
 import { asProviderError } from './gatewayErrors';
 import { defaultOutputLimit } from './outputLimit';
 import type { GatewayRequest } from './gatewayApi';
+import type { PromptTokens } from './promptTokens';
 import type { RouteDecision } from './router';
 
 /** One model about to be tried: where it goes and what it was checked against. */
@@ -19,7 +20,15 @@ export interface Prepared {
   modelId: string;
   adapter: ProviderAdapter;
   info: ModelInfo | undefined;
+  /**
+   * The prompt's tokens as the model's encoding counts them when a decision needed the count (routing on tokens, a
+   * prompt near a limit, a window prompt and answer share); otherwise `promptTokensUpperBound`, which no count
+   * exceeds (`inputTokensExact` false): the pre-call cost estimate stays an upper bound either way.
+   */
   inputTokens: number;
+  inputTokensExact: boolean;
+  /** The exact count, counted on first ask (a partial answer without usage is billed by it). */
+  exactInputTokens(): Promise<number>;
   /** Output tokens the window check reserved (and cost estimates assume). */
   reserve: number;
   /** The limit sent: the caller's, else the model's own maximum; undefined = the provider's default (limits unknown). */
@@ -38,7 +47,7 @@ export async function prepareModel(
   ref: ModelRef,
   request: GatewayRequest,
   decision: RouteDecision,
-  promptTokens: (encoding: EncodingName) => Promise<number>,
+  promptTokens: PromptTokens,
 ): Promise<Prepared | { skip: ProviderError }> {
   let providerId: string;
   let modelId: string;
@@ -59,12 +68,19 @@ export async function prepareModel(
   }
   const info = ctx.catalog.lookup(ref);
   const encoding = tokenizerSpecFor(info).encoding;
-  const inputTokens = await promptTokens(encoding);
+  const exactInputTokens = () => promptTokens.exact(encoding);
+  // The bound first: the exact count (a tokenizer load) only where the bound could change a decision.
+  let inputTokens = await promptTokens.upperBound();
+  let inputTokensExact = false;
+  const countExactly = async () => {
+    if (!inputTokensExact) [inputTokens, inputTokensExact] = [await exactInputTokens(), true];
+    return inputTokens;
+  };
   const reserve = Math.min(ctx.config.budget.outputReserve, info?.maxOutput ?? Infinity);
   const checked = request.maxOutputTokens ?? reserve;
   // An Ollama server's num_ctx is one window that prompt and answer share; elsewhere the catalog's limits.
   const serverWindow =
-    adapter.contextWindowFor && !fitsAnyServerWindow(request, inputTokens)
+    adapter.contextWindowFor && !(await fitsAnyServerWindow(request, inputTokens, countExactly))
       ? await adapter.contextWindowFor(modelId).catch(() => undefined)
       : undefined;
   // Limits nobody knows are not enforced: the provider's own answer is better than a refusal on a guess.
@@ -74,7 +90,9 @@ export async function prepareModel(
       : info && !info.limitsUnknown
         ? info
         : undefined;
-  const check = limits && checkWindow(limits, inputTokens, checked);
+  // 'over' only grows with the prompt: a bound that fits means the count fits; a bound that does not is counted.
+  let check = limits && checkWindow(limits, inputTokens, checked);
+  if (limits && check?.verdict === 'over' && !inputTokensExact) check = checkWindow(limits, await countExactly(), checked);
   if (limits && check && check.verdict === 'over') {
     return {
       skip: new ProviderError({
@@ -86,11 +104,15 @@ export async function prepareModel(
     };
   }
   const exactCount = tokenizerSpecFor(info).kind === 'exact';
-  const maxOutputTokens = request.maxOutputTokens ?? defaultOutputLimit(limits, inputTokens, checked, exactCount);
+  const outputLimit = (prompt: number) => request.maxOutputTokens ?? defaultOutputLimit(limits, prompt, checked, exactCount);
+  // Where prompt and answer share a window the answer gets the room the prompt leaves. The limit only shrinks as the
+  // prompt grows, so a bound that leaves the same limit as an empty prompt leaves it for the count too; else count.
+  let maxOutputTokens = outputLimit(inputTokens);
+  if (!inputTokensExact && maxOutputTokens !== outputLimit(0)) maxOutputTokens = outputLimit(await countExactly());
   // Asked last (a model that cannot fit says so first): no key means nothing would be sent, so the model is skipped.
   const noKey = await adapter.missingKey?.(modelId).catch(() => undefined);
   if (noKey) return { skip: noKey };
-  return { ref, providerId, modelId, adapter, info, inputTokens, reserve: checked, maxOutputTokens };
+  return { ref, providerId, modelId, adapter, info, inputTokens, inputTokensExact, exactInputTokens, reserve: checked, maxOutputTokens };
 }
 
 /**
@@ -100,6 +122,7 @@ export async function prepareModel(
  */
 export const NATIVE_PROMPT_NO_WINDOW_CHECK_TOKENS = 1024;
 
-function fitsAnyServerWindow(request: GatewayRequest, inputTokens: number): boolean {
-  return request.native !== undefined && inputTokens <= NATIVE_PROMPT_NO_WINDOW_CHECK_TOKENS;
+async function fitsAnyServerWindow(request: GatewayRequest, upperBound: number, countExactly: () => Promise<number>): Promise<boolean> {
+  if (request.native === undefined) return false;
+  return upperBound <= NATIVE_PROMPT_NO_WINDOW_CHECK_TOKENS || (await countExactly()) <= NATIVE_PROMPT_NO_WINDOW_CHECK_TOKENS;
 }

@@ -12,13 +12,25 @@ const REPLY_PRIMER = 3;
 export async function estimatePromptTokens(
   request: Pick<ChatRequest, 'system' | 'messages' | 'tools'>,
   encoding: EncodingName,
+  count: TextCounter = countTokens,
 ): Promise<number> {
   let total = REPLY_PRIMER;
-  if (request.system) total += PER_MESSAGE + (await countTokens(request.system, encoding));
-  for (const message of request.messages) total += PER_MESSAGE + (await messageContentTokens(message, encoding));
+  if (request.system) total += PER_MESSAGE + (await count(request.system, encoding));
+  for (const message of request.messages) total += PER_MESSAGE + (await messageContentTokens(message, encoding, count));
   // Tool definitions are sent with the prompt and billed as input; counted as the JSON they travel as.
-  if (request.tools?.length) total += await countTokens(JSON.stringify(request.tools), encoding);
+  if (request.tools?.length) total += await count(JSON.stringify(request.tools), encoding);
   return total;
+}
+
+/**
+ * Every token of o200k and cl100k is at least one byte of UTF-8 (byte-level BPE; special-token text is counted as
+ * text), so a text's byte length bounds its count in both: no tokenizer needed.
+ */
+const utf8Bytes: TextCounter = (text) => Promise.resolve(Buffer.byteLength(text, 'utf8'));
+
+/** No encoding counts more tokens in this request than this (the same sum as `estimatePromptTokens`, texts as bytes). */
+export function promptTokensUpperBound(request: Pick<ChatRequest, 'system' | 'messages' | 'tools'>): Promise<number> {
+  return estimatePromptTokens(request, 'o200k_base', utf8Bytes);
 }
 
 /**
@@ -62,21 +74,32 @@ export function promptText(request: Pick<ChatRequest, 'system' | 'messages'>): s
   return parts.join('\n\n');
 }
 
+/** The prompt tokens of one request: a bound that needs no tokenizer, and exact counts when a decision needs them. */
+export interface PromptTokens {
+  /** No encoding counts more (`promptTokensUpperBound`): enough for a prompt far from every limit. */
+  upperBound(): Promise<number>;
+  /** The count `encoding` gives (its tokenizer loaded on first use). */
+  exact(encoding: EncodingName): Promise<number>;
+}
+
 /**
  * One count per encoding per request: routing and every model on the route share it. Should the tokenizer fail to
- * load, the rough characters-per-token estimate still lets budgets and routing work.
+ * load, the rough characters-per-token estimate still lets budgets and routing work. Nothing is counted until asked:
+ * a call far from its model's limits never loads a tokenizer (its rank table costs ~0.3-1 s of CPU the first time).
  */
-export function promptTokenCounter(
-  request: Pick<ChatRequest, 'system' | 'messages' | 'tools'>,
-): (encoding: EncodingName) => Promise<number> {
+export function promptTokenCounter(request: Pick<ChatRequest, 'system' | 'messages' | 'tools'>): PromptTokens {
   const counts = new Map<EncodingName, Promise<number>>();
-  return (encoding) => {
-    let count = counts.get(encoding);
-    if (!count) {
-      count = estimatePromptTokens(request, encoding).catch(() => estimateTokensFromChars(promptText(request).length));
-      counts.set(encoding, count);
-    }
-    return count;
+  let bound: Promise<number> | undefined;
+  return {
+    upperBound: () => (bound ??= promptTokensUpperBound(request)),
+    exact: (encoding) => {
+      let count = counts.get(encoding);
+      if (!count) {
+        count = estimatePromptTokens(request, encoding).catch(() => estimateTokensFromChars(promptText(request).length));
+        counts.set(encoding, count);
+      }
+      return count;
+    },
   };
 }
 

@@ -44,7 +44,15 @@ export function routingError(message: string): ProviderError {
  * the first model Ollama has installed. Files matching `privateFiles` (or a `localOnly` rule) keep only local models,
  * and fail rather than fall through to a hosted one.
  */
-export async function decideRoute(request: GatewayRequest, estimatedInputTokens: number, ctx: RouterContext): Promise<RouteDecision> {
+/**
+ * `inputTokens` is the prompt's count, or a function that counts it: then it is counted (a tokenizer loaded) only
+ * when a rule that is looked at has a token condition.
+ */
+export async function decideRoute(
+  request: GatewayRequest,
+  inputTokens: number | (() => Promise<number>),
+  ctx: RouterContext,
+): Promise<RouteDecision> {
   const { config } = ctx;
   const privateGlob = request.filePath ? globMatcher(config.privateFiles)(request.filePath) : undefined;
   const privacy = privateGlob ? `${request.filePath} is private (privateFiles "${privateGlob}")` : undefined;
@@ -62,7 +70,9 @@ export async function decideRoute(request: GatewayRequest, estimatedInputTokens:
   }
 
   for (const [index, rule] of config.routingRules.entries()) {
-    const matched = ruleMatches(rule, request, estimatedInputTokens);
+    const counted = rule.when.minInputTokens !== undefined || rule.when.maxInputTokens !== undefined;
+    const tokens = typeof inputTokens === 'number' ? inputTokens : counted ? await inputTokens() : 0;
+    const matched = ruleMatches(rule, request, tokens);
     if (!matched) continue;
     const name = `rule ${index + 1} '${rule.reason}' matched ${matched}`;
     let setting: RouteSetting | undefined = rule.use;

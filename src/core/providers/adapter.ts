@@ -1,7 +1,7 @@
 import type { ProviderError } from './providerError';
 import type { ChatEvent, ChatRequest } from './chat';
 
-export type ProviderKind = 'openai' | 'anthropic' | 'openai-compatible' | 'ollama';
+export type ProviderKind = 'openai' | 'anthropic' | 'openai-compatible' | 'ollama' | 'azure';
 
 /** One configured endpoint (settings `llmWorkbench.providers`). Keys never live here: see `KeySource`. */
 export interface ProviderConfig {
@@ -12,6 +12,8 @@ export interface ProviderConfig {
   ollamaApi?: 'native' | 'openai';
   /** Ollama (native API): context size sent as `options.num_ctx` on every call; the window budgets are checked against. */
   numCtx?: number;
+  /** Azure OpenAI: the `api-version` query parameter (default: promptfoo's, 2024-12-01-preview). */
+  apiVersion?: string;
 }
 
 /** Supplies the API key for a provider id when a call is made (SecretStorage in the editor, env vars in the CLI). */

@@ -1,6 +1,7 @@
 import type { KeySource, ProviderAdapter, ProviderConfig } from './adapter';
 import { DEFAULT_KEY_HINT, type AdapterOptions } from './adapterOptions';
 import { AnthropicAdapter } from './anthropicAdapter';
+import { AzureOpenAIAdapter } from './azureAdapter';
 import { DEFAULT_BASE_URLS } from './defaultBaseUrls';
 import { SETTINGS_VENDORS } from './vendorPresets';
 import { OllamaAdapter } from './ollamaAdapter';
@@ -27,6 +28,8 @@ export function createAdapter(config: ProviderConfig, keys: KeySource, options: 
       return new OpenAIAdapter({ config, keys, options, context, apiBaseUrl: baseUrl, keyRequired: true, usageRequired: true });
     case 'openai-compatible':
       return new OpenAIAdapter({ config, keys, options, context, apiBaseUrl: baseUrl, keyRequired: false, usageRequired: false });
+    case 'azure':
+      return new AzureOpenAIAdapter({ config, keys, options, context, apiBaseUrl: baseUrl });
     case 'anthropic':
       return new AnthropicAdapter({ config, keys, options, context });
     case 'ollama':
@@ -34,7 +37,7 @@ export function createAdapter(config: ProviderConfig, keys: KeySource, options: 
     default:
       throw configError(
         config,
-        `has unknown kind '${String((config as { kind: unknown }).kind)}' — use openai, anthropic, openai-compatible or ollama`,
+        `has unknown kind '${String((config as { kind: unknown }).kind)}' — use openai, anthropic, openai-compatible, ollama or azure`,
       );
   }
 }
@@ -42,6 +45,12 @@ export function createAdapter(config: ProviderConfig, keys: KeySource, options: 
 function resolveBaseUrl(config: ProviderConfig): string {
   const preset = config.kind === 'openai-compatible' ? SETTINGS_VENDORS.find((v) => v.prefix === config.id)?.baseUrl : undefined;
   const raw = config.baseUrl?.trim() || preset || DEFAULT_BASE_URLS[config.kind];
+  if (!raw && config.kind === 'azure') {
+    throw configError(
+      config,
+      'is Azure OpenAI and needs its resource endpoint as baseUrl (e.g. https://my-resource.openai.azure.com) — add it to llmWorkbench.providers, or set AZURE_API_HOST for the CLI',
+    );
+  }
   if (!raw) {
     throw configError(
       config,

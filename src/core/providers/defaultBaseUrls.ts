@@ -6,4 +6,6 @@ export const DEFAULT_BASE_URLS: Readonly<Record<ProviderKind, string | undefined
   anthropic: 'https://api.anthropic.com',
   ollama: 'http://localhost:11434',
   'openai-compatible': undefined,
+  // Azure OpenAI: each resource has its own endpoint (https://<resource>.openai.azure.com); there is no default.
+  azure: undefined,
 };

@@ -40,7 +40,7 @@ export class OpenAIAdapter implements ProviderAdapter {
   readonly kind: ProviderKind;
   private cached: { key: string | undefined; client: OpenAI } | undefined;
 
-  constructor(private readonly init: OpenAIAdapterInit) {
+  constructor(protected readonly init: OpenAIAdapterInit) {
     this.id = init.config.id;
     this.kind = init.config.kind;
   }
@@ -265,7 +265,14 @@ export class OpenAIAdapter implements ProviderAdapter {
 
   private client(key: string | undefined): OpenAI {
     if (this.cached && this.cached.key === key) return this.cached.client;
-    const client = new (loadOpenAI().default)({
+    const client = this.newClient(key);
+    this.cached = { key, client };
+    return client;
+  }
+
+  /** The SDK client for one key; the Azure adapter builds the SDK's AzureOpenAI instead. */
+  protected newClient(key: string | undefined): OpenAI {
+    return new (loadOpenAI().default)({
       apiKey: key ?? 'no-key',
       baseURL: this.init.apiBaseUrl,
       maxRetries: 0, // the gateway owns retry policy
@@ -276,8 +283,6 @@ export class OpenAIAdapter implements ProviderAdapter {
       // Without a key, send no Authorization header at all rather than a fake one.
       defaultHeaders: key ? undefined : { Authorization: null },
     });
-    this.cached = { key, client };
-    return client;
   }
 
   private normalize(error: unknown, model: string): ProviderError {

@@ -23,5 +23,7 @@ export function providerLabel(config: ProviderConfig): string {
       return 'Ollama';
     case 'openai-compatible':
       return `'${config.id}' (OpenAI-compatible)`;
+    case 'azure':
+      return 'Azure OpenAI';
   }
 }

@@ -21,6 +21,12 @@ const MAX_CACHED_BYTES = 24 * 1024 * 1024;
 const MAX_ENTRIES = 512;
 /** Remembered pieces compared with a new piece to find one it repeats (the most recently used). */
 const REUSE_CANDIDATES = 8;
+/**
+ * Bytes at each end of a piece by which remembered pieces are also found: an edit inside a long piece leaves its first
+ * or its last bytes as they were, so the piece it edits is found however long ago it was counted (the incremental
+ * counter counts a line once, then the keystrokes come much later).
+ */
+const EDGE_BYTES = 48;
 /** Widest context tried when reusing a piece; past it, a local change is not local and the piece is encoded anew. */
 const WIDE_CONTEXT_BYTES = 1024;
 /** Bytes of old tokens between a change and the kept runs (and as context) in the first try; doubled after a failed check. */
@@ -39,6 +45,9 @@ export interface LongPieceCacheOptions extends RunTilingOptions {
 
 export class LongPieceCache {
   private readonly entries = new Map<string, Entry>();
+  /** The most recent remembered piece by a hash of its first / last EDGE_BYTES bytes (pieces longer than 2 × that). */
+  private readonly byHead = new Map<number, Entry>();
+  private readonly byTail = new Map<number, Entry>();
   private bytesHeld = 0;
   private readonly maxCachedBytes: number;
   private readonly firstContextBytes: number;
@@ -63,7 +72,7 @@ export class LongPieceCache {
     return this.entries.size;
   }
 
-  /** The encoding of `bytes` (which the cache may keep: pass a copy the caller will not change). */
+  /** The encoding of `bytes` (the cache keeps its own copy: the caller may reuse the buffer). */
   encode(bytes: Uint8Array): PieceEncoding {
     return this.entryFor(bytes);
   }
@@ -81,6 +90,7 @@ export class LongPieceCache {
       this.entries.set(key, hit);
       return hit;
     }
+    bytes = bytes.slice(); // a new entry keeps these bytes; the caller's buffer is reused for the next piece
     // A piece that is mostly long periodic runs is tiled by them (a few small merges, whatever the edit); any other
     // new piece first tries to reuse a remembered one, then the run tiling (which is a plain merge without runs).
     const runs = this.runs.runsOf(bytes);
@@ -99,22 +109,47 @@ export class LongPieceCache {
     const old = this.entries.get(key);
     if (old) {
       this.entries.delete(key);
+      this.forgetEdges(old);
       this.bytesHeld -= size(old);
     }
     if (size(entry) > this.maxCachedBytes) return;
     for (const [oldest, evicted] of this.entries) {
       if (this.bytesHeld + size(entry) <= this.maxCachedBytes && this.entries.size < MAX_ENTRIES) break;
       this.entries.delete(oldest);
+      this.forgetEdges(evicted);
       this.bytesHeld -= size(evicted);
     }
     this.entries.set(key, entry);
     this.bytesHeld += size(entry);
+    if (entry.bytes.length > 2 * EDGE_BYTES) {
+      this.byHead.set(headHash(entry.bytes), entry);
+      this.byTail.set(tailHash(entry.bytes), entry);
+    }
+  }
+
+  private forgetEdges(entry: Entry): void {
+    if (entry.bytes.length <= 2 * EDGE_BYTES) return;
+    const head = headHash(entry.bytes);
+    if (this.byHead.get(head) === entry) this.byHead.delete(head);
+    const tail = tailHash(entry.bytes);
+    if (this.byTail.get(tail) === entry) this.byTail.delete(tail);
+  }
+
+  /** The most recently used pieces, then the ones that start or end with the same bytes as `bytes`. */
+  private reuseCandidates(bytes: Uint8Array): Entry[] {
+    const candidates = [...this.entries.values()].slice(-REUSE_CANDIDATES).reverse();
+    if (bytes.length > 2 * EDGE_BYTES) {
+      for (const entry of [this.byHead.get(headHash(bytes)), this.byTail.get(tailHash(bytes))]) {
+        if (entry && !candidates.includes(entry)) candidates.push(entry);
+      }
+    }
+    return candidates;
   }
 
   /** The encoding of `bytes` derived from a remembered piece it repeats, or undefined when none is close. */
   private reuseEdited(bytes: Uint8Array): PieceEncoding | undefined {
     const candidates: { entry: Entry; tilings: Match[][]; shared: number }[] = [];
-    for (const entry of [...this.entries.values()].slice(-REUSE_CANDIDATES).reverse()) {
+    for (const entry of this.reuseCandidates(bytes)) {
       const candidate = tilingsFor(entry.bytes, bytes);
       // Worth it only when most of the piece is shared; otherwise a plain merge is as fast.
       if (candidate.shared >= bytes.length / 2) candidates.push({ entry, ...candidate });
@@ -217,6 +252,15 @@ function runBytes(runs: readonly PeriodicRun[]): number {
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && Buffer.compare(a, b) === 0;
+}
+
+const headHash = (bytes: Uint8Array) => hashRange(bytes, 0, EDGE_BYTES);
+const tailHash = (bytes: Uint8Array) => hashRange(bytes, bytes.length - EDGE_BYTES, bytes.length);
+
+function hashRange(bytes: Uint8Array, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193);
+  return hash >>> 0;
 }
 
 /** Bytes hashed per piece: long pieces hash a fixed sample, since a hit is compared byte for byte anyway. */

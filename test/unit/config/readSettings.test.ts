@@ -146,9 +146,9 @@ describe('readSettings', () => {
         problems.map((p) => p.message),
         [
           'Setting "llmWorkbench.providers" entry 1 is ignored: it must be an object with "numCtx": a whole number ≥ 1 (found 0).',
-          'Setting "llmWorkbench.providers" entry 2 is ignored: it must be an object with "kind": one of "openai", "anthropic", "openai-compatible", "ollama" (found "grpc").',
+          'Setting "llmWorkbench.providers" entry 2 is ignored: it must be an object with "kind": one of "openai", "anthropic", "openai-compatible", "ollama", "azure" (found "grpc").',
           'Setting "llmWorkbench.providers" entry 3 is ignored: it must have "id": a string matching /^[A-Za-z0-9_.-]+$/.',
-          'Setting "llmWorkbench.providers" entry 4 is ignored: it has an unknown key "baseURL" (known: id, kind, baseUrl, ollamaApi, numCtx).',
+          'Setting "llmWorkbench.providers" entry 4 is ignored: it has an unknown key "baseURL" (known: id, kind, baseUrl, ollamaApi, numCtx, apiVersion).',
         ],
       );
       // A misspelt baseUrl is not silently ignored (which would send the key to the default endpoint).

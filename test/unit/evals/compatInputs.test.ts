@@ -121,13 +121,35 @@ describe('eval inputs promptfoo runs (provider files, Ollama generate, code)', (
   });
 
   describe('Azure OpenAI', () => {
-    it('azure:chat:<deployment> is refused at its line with the delegation hint, never sent as a plain OpenAI-compatible call', () => {
+    it('azure:chat:<deployment> and azureopenai:chat:<deployment> are Azure chat deployments (promptfoo: the third segment)', () => {
+      for (const id of ['azure:chat:my-gpt4o-deployment', 'azureopenai:chat:my-gpt4o-deployment'])
+        assert.deepEqual(resolveProviderId(id), { protocol: 'openai-chat', provider: 'azure', model: 'my-gpt4o-deployment', azure: true });
       const file = parse(
-        'prompts: ["hi"]\nproviders:\n  - id: azure:chat:my-gpt4o-deployment\n    config: { apiHost: x.openai.azure.com }\n',
+        "prompts: [\"hi\"]\nproviders:\n  - id: azureopenai:chat:prod\n    config: { apiHost: 'https://x.openai.azure.com/', apiVersion: '2024-10-21' }\n",
       );
-      const refusal = errors(file).find((d) => /Azure OpenAI deployment/.test(d.message));
-      assert.equal(refusal?.range.start.line, 2);
-      assert.match(refusal!.message, /--engine promptfoo/);
+      assert.deepEqual(errors(file), []);
+      const [spec] = file.providers;
+      assert.equal(spec.ref, 'azure:prod');
+      assert.equal(spec.apiBaseUrl, 'https://x.openai.azure.com'); // promptfoo: https://<host>, no /v1
+      assert.equal(spec.azureApiVersion, '2024-10-21');
+    });
+
+    it('other Azure types, deployments promptfoo rewrites and an unquoted apiVersion date are refused at their line', () => {
+      for (const [id, what] of [
+        ['azure:assistant:asst_1', /Azure Assistants API/],
+        ['azure:completion:davinci', /legacy completions/],
+        ['azure:embedding:ada', /embedding deployment/],
+        ['azure:chat:grok-4-prod', /Grok and Claude/],
+        ['azure:chat', /names no deployment/],
+      ] as const) {
+        const refusal = errors(parse(`prompts: ["hi"]\nproviders:\n  - id: ${id}\n`)).find((d) => what.test(d.message));
+        assert.equal(refusal?.range.start.line, 2, id);
+      }
+      const dated = errors(parse('prompts: ["hi"]\nproviders:\n  - id: azure:chat:d\n    config:\n      apiVersion: 2024-10-21\n'));
+      assert.equal(dated[0]?.range.start.line, 4);
+      assert.match(dated[0].message, /YAML date to promptfoo.*quote it/);
+      const key = errors(parse('prompts: ["hi"]\nproviders:\n  - id: azure:chat:d\n    config:\n      dataSources: []\n'));
+      assert.match(key[0].message, /provider config `dataSources`/);
     });
   });
 

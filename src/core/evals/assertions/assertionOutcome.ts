@@ -59,6 +59,8 @@ export interface AssertionOutcome {
   score: number;
   reason: string;
   weight: number;
+  /** The assertion's `metric:`, rendered with the case's vars as promptfoo renders it (named scores, derivedMetrics). */
+  metric?: string;
   /** Could not be evaluated here (code execution disabled): left out of the score and the verdict. */
   skipped?: boolean;
   /** For the editor's diff view. */

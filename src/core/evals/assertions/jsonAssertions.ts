@@ -1,8 +1,9 @@
-import Ajv, { type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { parse as parseYaml } from 'yaml';
+import { jsonSchemaAjv } from '../jsonSchemaAjv';
 import { booleanCheck, type Check } from './assertionOutcome';
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+const ajv = jsonSchemaAjv(true);
 const compiled = new WeakMap<object, ValidateFunction>();
 /** The same schema text in 200 tests compiles once. */
 const compiledByText = new Map<string, ValidateFunction>();

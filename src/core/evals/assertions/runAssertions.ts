@@ -1,6 +1,6 @@
 import { extname, isAbsolute, resolve } from 'node:path';
 import type { AssertionSpec, ValueScript } from '../evalModel';
-import { renderDeep } from '../template';
+import { renderDeep, renderString } from '../template';
 import type { AssertionInput, AssertionOutcome, AssertionRuntime, Check } from './assertionOutcome';
 import { runHandler } from './assertionHandlers';
 import { javascriptResultCheck } from './javascriptAssertion';
@@ -69,9 +69,19 @@ export function combine(assertions: AssertionOutcome[], threshold?: number): Ass
   };
 }
 
+/** promptfoo's renderMetricName: the metric rendered as a template with the vars; on a template error, as written. */
+function metricOf(spec: AssertionSpec, input: AssertionInput): { metric?: string } {
+  if (!spec.metric) return {};
+  try {
+    return { metric: spec.metric.includes('{') ? renderString(spec.metric, input.vars) : spec.metric };
+  } catch {
+    return { metric: spec.metric };
+  }
+}
+
 export async function runAssertion(spec: AssertionSpec, input: AssertionInput, runtime: AssertionRuntime): Promise<AssertionOutcome> {
   const type = spec.negate ? `not-${spec.type}` : spec.type;
-  const base = { type, weight: spec.weight, location: spec.location };
+  const base = { type, weight: spec.weight, location: spec.location, ...metricOf(spec, input) };
   if (spec.type === 'assert-set') {
     const set = await runAssertions(spec.assert ?? [], input, runtime, spec.threshold);
     return {
