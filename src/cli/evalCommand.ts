@@ -99,6 +99,9 @@ const DEFAULT_IO: CliIo = {
 
 // eslint-disable-next-line max-lines-per-function -- one linear command: parse, check paths before spending, run, write every report; issue 14 reworks it with the engine
 export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promise<number> {
+  // Long runs allocate far more than they keep: bound how far the heap grows between full collections, from the
+  // parse of the eval files on.
+  limitHeapGrowth();
   let args;
   try {
     args = parseArgs({
@@ -238,8 +241,6 @@ export async function evalCommand(argv: string[], io: CliIo = DEFAULT_IO): Promi
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
-  // Long runs allocate far more than they keep: bound how far the heap grows between full collections.
-  limitHeapGrowth();
   const results: ReportRow[] = [];
   // promptfoo's derivedMetrics: fed every result before it is compacted (named scores need its assertions).
   const derived = DerivedMetricsTracker.forFiles(runnable);
