@@ -6,21 +6,23 @@ import type { IntegrationEnvironment } from './environment';
 import { killProcessGroup, trackProcessGroup } from './processGroups';
 
 /**
- * User settings that keep the workbench quiet and predictable for screenshots and assertions. Values are the ones
- * VS Code 1.139 writes itself: an older value (the theme's former name "Default Dark Modern", `extensions.autoUpdate:
- * false`) is migrated by VS Code rewriting settings.json a few seconds after start, and that write raced a spec's own
- * edit of the file (its save hung, or the migration failed on the unsaved edit with an error notification).
+ * User settings that keep the workbench quiet and predictable for screenshots and assertions. Two values are older
+ * spellings (the theme's former name "Default Dark Modern", `extensions.autoUpdate: false`) that VS Code 1.139
+ * migrates by rewriting settings.json a few seconds after start. Keep them: with the current spellings (no rewrite),
+ * settings.json written by a spec while VS Code runs went unnoticed (chat, evals and Ollama specs never saw their
+ * providers). A spec that edits settings.json through VS Code's own editor waits for that rewrite first
+ * (remoteUserSettings.ui.ts), since an edit during it races it.
  */
 export const QUIET_USER_SETTINGS: Record<string, unknown> = {
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
   'workbench.welcomePage.walkthroughs.openOnInstall': false,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
-  'workbench.colorTheme': 'Dark Modern',
+  'workbench.colorTheme': 'Default Dark Modern',
   'telemetry.telemetryLevel': 'off',
   'update.mode': 'none',
   'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': 'off',
+  'extensions.autoUpdate': false,
   'extensions.ignoreRecommendations': true,
   'chat.disableAIFeatures': true,
   'chat.commandCenter.enabled': false,

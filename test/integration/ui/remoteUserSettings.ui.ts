@@ -198,6 +198,17 @@ async function editUserSettings(userDataDir: string, values: Record<string, unkn
   const { workbench } = session();
   const { page } = workbench;
   const file = join(userDataDir, 'User', 'settings.json');
+  // VS Code migrates two of the harness's quiet settings by rewriting settings.json a few seconds after start
+  // (harness/codeServer.ts); an edit saved during that rewrite races it. Wait until the file shows it happened.
+  const migrated = () => {
+    try {
+      const current = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      return current['workbench.colorTheme'] !== 'Default Dark Modern' && current['extensions.autoUpdate'] !== false;
+    } catch {
+      return false; // being written
+    }
+  };
+  for (let waited = 0; waited < 30_000 && !migrated(); waited += 250) await page.waitForTimeout(250);
   // A modal editor an earlier failed test left open would keep the palette from opening (no-op when none is open).
   await workbench.closeModalEditor();
   // Keyboard focus out of the chat webview, so F1 reaches the workbench.
