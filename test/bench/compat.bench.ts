@@ -3,9 +3,10 @@
  * the loopback emulator, run by our CLI (`node dist/cli.js eval`) and by promptfoo 0.123.1 (`promptfoo eval`, on Node
  * 24, installed by test/compat/setup-promptfoo.sh) in the same bench run, cache off in both, wall time of the whole
  * command as a user waits for it. Target: ours <= 0.25x promptfoo's. Each tool runs twice after a warm-up; the faster
- * run counts (the machine is shared: the minimum is the least disturbed).
+ * run counts (the machine is shared: the minimum is the least disturbed). Ours runs twice with the CLI's V8 code cache
+ * warm and twice cold (src/cli/codeCache.ts), both reported.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startEmulator } from '../emulator/emulator';
@@ -94,13 +95,20 @@ export async function run(): Promise<BenchRow[]> {
         () => (JSON.parse(readFileSync(out, 'utf8')) as { results: { stats: { successes: number } } }).results.stats.successes,
       );
     };
-    const ours = async () => {
+    // The CLI's V8 code cache (src/cli/codeCache.ts) lives in $XDG_CACHE_HOME: warm = the one the previous run wrote,
+    // cold = an empty folder each run (a first run after install or upgrade, which also writes the cache at exit).
+    const warmCache = join(dir, 'our-cache-warm');
+    let coldRuns = 0;
+    const ours = async (cache: 'warm' | 'cold') => {
       const out = join(ourDir, 'out.jsonl');
+      const cacheHome = cache === 'warm' ? warmCache : join(dir, `our-cache-cold-${coldRuns++}`);
       const r = await runProcess(
         process.execPath,
         [join(ROOT, 'dist/cli.js'), 'eval', 'promptfooconfig.yaml', '--no-cache', '-j', String(JOBS), '--json', out],
-        { cwd: ourDir, env: ourEnv, timeoutMs },
+        { cwd: ourDir, env: { ...ourEnv, XDG_CACHE_HOME: cacheHome }, timeoutMs },
       );
+      if (cache === 'warm' && !existsSync(join(warmCache, 'llm-workbench', 'v8')))
+        throw new Error('ours: no code cache was written by the warm-up run');
       return passed(
         'ours',
         r,
@@ -112,10 +120,12 @@ export async function run(): Promise<BenchRow[]> {
     };
 
     await promptfoo(); // warm-up: the OS file cache for promptfoo's ~800 packages, and ours
-    await ours();
+    await ours('cold'); // also writes the warm runs' code cache
     const pfMs = Math.min(await promptfoo(), await promptfoo());
-    const ourMs = Math.min(await ours(), await ours());
+    const ourMs = Math.min(await ours('warm'), await ours('warm'));
+    const coldMs = Math.min(await ours('cold'), await ours('cold'));
     const ratio = ourMs / pfMs;
+    const coldRatio = coldMs / pfMs;
     return [
       {
         bench: BENCH,
@@ -124,15 +134,27 @@ export async function run(): Promise<BenchRow[]> {
       },
       {
         bench: BENCH,
-        metric: `ours: ${CASES} cases -j ${JOBS}, emulator, no cache (whole command)`,
+        metric: `ours: ${CASES} cases -j ${JOBS}, emulator, no cache (whole command), warm code cache`,
         value: `${(ourMs / 1000).toFixed(2)} s`,
       },
       {
         bench: BENCH,
-        metric: 'ours / promptfoo wall time, same run',
+        metric: `ours: the same, cold code cache (first run after install/upgrade)`,
+        value: `${(coldMs / 1000).toFixed(2)} s`,
+      },
+      {
+        bench: BENCH,
+        metric: 'ours / promptfoo wall time, same run, warm code cache',
         value: `${ratio.toFixed(2)}x`,
         target: `<= ${TARGET_RATIO}x`,
         ok: ratio <= TARGET_RATIO,
+      },
+      {
+        bench: BENCH,
+        metric: 'ours / promptfoo wall time, same run, cold code cache',
+        value: `${coldRatio.toFixed(2)}x`,
+        target: `<= ${TARGET_RATIO}x`,
+        ok: coldRatio <= TARGET_RATIO,
       },
     ];
   } finally {

@@ -146,14 +146,16 @@ describe('llm-workbench count (the built dist/cli.js)', () => {
 
   it('ships the ranks as separate files that the bundle finds on its own (not inlined, not from node_modules)', () => {
     const rankMarker = 'IQ== Ig== Iw=='; // the first entries of every rank table
-    for (const bundle of ['cli.js', 'extension.js']) {
+    for (const bundle of ['cli.js', 'cliMain.js', 'extension.js']) {
       const path = join(root, 'dist', bundle);
       if (existsSync(path)) assert.ok(!readFileSync(path, 'utf8').includes(rankMarker), `${bundle} inlines a rank table`);
     }
-    // A copy of just cli.js + ranks/ outside the repository, where no node_modules can be found.
+    // A copy of just cli.js (the launcher), cliMain.js (the CLI) + ranks/ outside the repository, where no
+    // node_modules can be found.
     const alone = join(scratch, 'alone');
     mkdirSync(join(alone, 'ranks'), { recursive: true });
     copyFileSync(cli, join(alone, 'cli.js'));
+    copyFileSync(join(root, 'dist', 'cliMain.js'), join(alone, 'cliMain.js'));
     for (const name of ['o200k_base', 'cl100k_base'])
       copyFileSync(join(root, 'dist', 'ranks', `${name}.js`), join(alone, 'ranks', `${name}.js`));
     const file = join(scratch, 'note.txt');
