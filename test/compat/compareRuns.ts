@@ -66,6 +66,11 @@ export function compareRuns(
     ...counts,
   });
 
+  if (promptfoo.timedOut) {
+    // No anchor: promptfoo did not finish, which says nothing about the config (a loaded machine, a hung provider).
+    differences.push({ category: 'promptfoo: timed out', detail: lastLines(promptfoo.stderr) });
+    return verdict('broken');
+  }
   if (!promptfoo.cases) {
     // promptfoo itself rejected the config: agreement means we reject it too.
     if (ours.exitCode === 2) return verdict('agree');
