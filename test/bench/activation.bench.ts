@@ -5,7 +5,8 @@
  * .test-artifacts/integration-metrics.json.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchRow } from './benchRow';
 
@@ -16,25 +17,90 @@ const METRICS = join(REPO, '.test-artifacts', 'integration-metrics.json');
 interface Metrics {
   activationMs?: number;
   moduleLoadMs?: number;
+  module_readMs?: number;
+  module_compileMs?: number;
+  module_runMs?: number;
+  module_codeCacheWriteMs?: number;
+  codeCacheHit?: number;
+  codeCacheRejected?: number;
   largeFileOpenToCountMs?: number;
   largeFileWorkerCountMs?: number;
   firstCountOnOpenMs?: number;
   firstCountLoadAverage?: number;
 }
 
+const sum = (...parts: (number | undefined)[]) =>
+  parts.every((p) => p !== undefined) ? parts.reduce<number>((a, p) => a + (p ?? 0), 0) : undefined;
+
+/**
+ * Module evaluation (with its parts) and activate() of one run. `first`: a fresh code cache folder, so V8 compiles the
+ * bundle and boot then writes the cache (its time counted in the total); `next`: the following start, with that cache.
+ */
+function activationRows(m: Metrics, which: 'first' | 'next'): BenchRow[] {
+  const cache =
+    which === 'first'
+      ? m.codeCacheHit === 1
+        ? 'first activation, but a code cache was found (not cold: rerun)'
+        : 'first activation of this version: no code cache yet'
+      : m.codeCacheHit === 1
+        ? 'next activations: V8 code cache used'
+        : `next activation, but the code cache was ${m.codeCacheRejected === 1 ? 'rejected by V8' : 'missing'}`;
+  const write = which === 'first' ? m.module_codeCacheWriteMs : undefined;
+  const total = which === 'first' ? sum(m.moduleLoadMs, m.activationMs, write ?? 0) : sum(m.moduleLoadMs, m.activationMs);
+  return [
+    {
+      bench: BENCH,
+      metric: `${cache}: module evaluation of dist/extension.js (read + hash, compile, top-level code), timed by dist/boot.js`,
+      value: `${ms(m.moduleLoadMs)} (${ms(m.module_readMs)} + ${ms(m.module_compileMs)} + ${ms(m.module_runMs)})`,
+    },
+    {
+      bench: BENCH,
+      metric: `${cache}: activate() in code-server 4.139.1 (VS Code 1.139), all features registered, no tokenizer loaded`,
+      value: ms(m.activationMs),
+    },
+    ...(which === 'first' ? [{ bench: BENCH, metric: `${cache}: writing the code cache after activate()`, value: ms(write) }] : []),
+    {
+      bench: BENCH,
+      metric: `${cache}: module evaluation + activate()${which === 'first' ? ' + cache write' : ''}, together`,
+      value: ms(total),
+      target: '≤ 50 ms',
+      ok: total !== undefined && total <= 50,
+    },
+  ];
+}
+
 const ms = (value: number | undefined) => (value === undefined ? 'not measured' : `${value.toFixed(1)} ms`);
 
-export async function run(): Promise<BenchRow[]> {
-  const startedAt = Date.now();
-  const result = spawnSync(
+/**
+ * The extension-host suite, its extension host pointed at `codeCacheDir` for V8's code cache (src/bootCodeCache.ts):
+ * each run has a fresh profile, so the shared folder is what lets the second run start with the first one's cache.
+ */
+function runExtensionHostSuite(codeCacheDir: string, skipPackage: boolean) {
+  return spawnSync(
     process.execPath,
-    [join(REPO, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(REPO, 'test', 'integration', 'run.ts'), '--only=extension-host'],
-    {
-      cwd: REPO,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    [
+      join(REPO, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+      join(REPO, 'test', 'integration', 'run.ts'),
+      '--only=extension-host',
+      ...(skipPackage ? ['--skip-package'] : []),
+    ],
+    { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LLM_WORKBENCH_CODE_CACHE_DIR: codeCacheDir } },
   );
+}
+
+const readMetrics = (since: number): Metrics | undefined =>
+  existsSync(METRICS) && statSync(METRICS).mtimeMs >= since ? (JSON.parse(readFileSync(METRICS, 'utf8')) as Metrics) : undefined;
+
+export async function run(): Promise<BenchRow[]> {
+  // The first activation of a version compiles without a code cache and writes one; the next ones use it.
+  const codeCacheDir = mkdtempSync(join(tmpdir(), 'llm-workbench-code-cache-'));
+  const coldStartedAt = Date.now();
+  const coldRun = runExtensionHostSuite(codeCacheDir, false);
+  const cold = readMetrics(coldStartedAt);
+  const startedAt = Date.now();
+  const result = runExtensionHostSuite(codeCacheDir, true);
+  const warm = readMetrics(startedAt);
+  rmSync(codeCacheDir, { recursive: true, force: true });
   // Then the one UI spec that times the first count after opening a prompt file (#16 item 10); it merges its
   // numbers (firstCountOnOpenMs, and the load it ran at) into the same metrics file.
   spawnSync(
@@ -48,8 +114,10 @@ export async function run(): Promise<BenchRow[]> {
     ],
     { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  if (!existsSync(METRICS) || statSync(METRICS).mtimeMs < startedAt) {
-    const reason = (result.stdout + result.stderr).trim().split('\n').slice(-3).join(' ');
+  const metrics = readMetrics(startedAt);
+  if (cold === undefined || warm === undefined || metrics === undefined) {
+    const failed = cold === undefined ? coldRun : result;
+    const reason = (failed.stdout + failed.stderr).trim().split('\n').slice(-3).join(' ');
     return [
       {
         bench: BENCH,
@@ -60,9 +128,6 @@ export async function run(): Promise<BenchRow[]> {
       },
     ];
   }
-  const metrics = JSON.parse(readFileSync(METRICS, 'utf8')) as Metrics;
-  const { moduleLoadMs, activationMs } = metrics;
-  const total = moduleLoadMs !== undefined && activationMs !== undefined ? moduleLoadMs + activationMs : undefined;
   // The packaged build (the integration run packages it): what activation compiles, and what it leaves for first use.
   const kb = (file: string) =>
     existsSync(join(REPO, 'dist', file)) ? `${Math.round(statSync(join(REPO, 'dist', file)).size / 1024)} KB` : 'absent';
@@ -73,23 +138,8 @@ export async function run(): Promise<BenchRow[]> {
         'dist/extension.js (minified), loaded on activation; dist/evalEngine.js, gateway.js, chatEngine.js, ollamaLookups.js loaded on first use',
       value: `${kb('extension.js')}; ${kb('evalEngine.js')}, ${kb('gateway.js')}, ${kb('chatEngine.js')}, ${kb('ollamaLookups.js')}`,
     },
-    {
-      bench: BENCH,
-      metric: 'module evaluation: loading dist/extension.js (read, compile, top-level code), timed by dist/boot.js',
-      value: ms(moduleLoadMs),
-    },
-    {
-      bench: BENCH,
-      metric: 'activate() in code-server 4.139.1 (VS Code 1.139), all features registered, no tokenizer loaded',
-      value: ms(activationMs),
-    },
-    {
-      bench: BENCH,
-      metric: 'module evaluation + activate(), together',
-      value: ms(total),
-      target: '≤ 50 ms',
-      ok: total !== undefined && total <= 50,
-    },
+    ...activationRows(cold, 'first'),
+    ...activationRows(warm, 'next'),
     {
       bench: BENCH,
       metric: `prompt file opened (Quick Open, Enter) -> its exact count in the status bar, warm window (load ${metrics.firstCountLoadAverage ?? '?'})`,

@@ -1,5 +1,6 @@
 import { budgetLevel, hasDailyLimit, type BudgetLevel } from './dailyBudget';
 import { localDayKey } from './calendarDay';
+import { countText, twoDecimalsText } from './numberText';
 import type { SpendTally, SpendTotals } from './spendTally';
 
 /** What the spend status bar item shows: text, colour level and a Markdown tooltip. Pure, so it is tested without an editor. */
@@ -16,7 +17,7 @@ export interface SpendStatusView {
 export function formatSpendUsd(usd: number): string {
   if (usd === 0) return '$0.00';
   if (Math.abs(usd) < 0.01) return `$${Number(usd.toPrecision(2))}`;
-  return `$${usd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  return `$${twoDecimalsText(usd)}`;
 }
 
 /** `$0.42`, `$0.42+` when unknown-price calls are part of it, `unknown` when every call was unpriced. */
@@ -25,7 +26,7 @@ export function formatTotals(totals: SpendTotals): string {
   return formatSpendUsd(totals.usd) + (totals.unknownPriceCalls > 0 ? '+' : '');
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many = `${one}s`) => `${countText(n)} ${n === 1 ? one : many}`;
 
 /** Markdown table cells must not break the table. */
 const cell = (text: string) =>
@@ -50,12 +51,12 @@ export function spendStatusView(tally: SpendTally, now: Date, dailyUsd: number |
       ['Today', today],
       ['This month', month],
     ] as const) {
-      lines.push(`| ${label} | ${formatTotals(totals)} | ${totals.calls.toLocaleString('en-US')} |`);
+      lines.push(`| ${label} | ${formatTotals(totals)} | ${countText(totals.calls)} |`);
     }
   } else {
     // Other tools' calls (received over OTLP) side by side with ours; the amount in the status bar is ours.
     lines.push('| | ours | calls | other tools | calls |', '|---|---:|---:|---:|---:|');
-    const count = (t: SpendTotals) => t.calls.toLocaleString('en-US');
+    const count = (t: SpendTotals) => countText(t.calls);
     lines.push(`| This window | ${formatTotals(session)} | ${count(session)} | — | — |`);
     lines.push(`| Today | ${formatTotals(today)} | ${count(today)} | ${formatTotals(othersToday)} | ${count(othersToday)} |`);
     lines.push(`| This month | ${formatTotals(month)} | ${count(month)} | ${formatTotals(othersMonth)} | ${count(othersMonth)} |`);

@@ -14,7 +14,8 @@ describe('activation', () => {
 
   it('measures activate() and loads no tokenizer during it', async () => {
     const state = await snapshot();
-    const activation = state.activation as { ms: number; moduleLoadMs?: number; workerStarted: boolean } | undefined;
+    const activation = state.activation as
+      { ms: number; moduleLoadMs?: number; boot?: Record<string, number | string | undefined>; workerStarted: boolean } | undefined;
     assert.ok(activation, `the test hook reports activation (got ${JSON.stringify(state)})`);
     assert.ok(activation.ms > 0 && Number.isFinite(activation.ms), `activation took ${activation.ms} ms`);
     // The token worker (where tokenizers load) starts on the first count, after activate() has returned.
@@ -23,5 +24,13 @@ describe('activation', () => {
     // Loading dist/extension.js (read, compile, top-level code), timed by dist/boot.js before activate() ran.
     assert.ok(activation.moduleLoadMs !== undefined && activation.moduleLoadMs > 0, `module load took ${activation.moduleLoadMs} ms`);
     metrics.moduleLoadMs = activation.moduleLoadMs;
+    // Its parts (src/bootCodeCache.ts), whether V8's code cache was used, and the cache's write after a cold start.
+    const boot = activation.boot ?? {};
+    for (const part of ['readMs', 'compileMs', 'runMs', 'codeCacheWriteMs'] as const) {
+      if (typeof boot[part] === 'number') metrics[`module_${part}`] = boot[part];
+    }
+    assert.ok(['hit', 'cold', 'rejected'].includes(String(boot.codeCache)), `code cache state: ${String(boot.codeCache)}`);
+    metrics.codeCacheHit = boot.codeCache === 'hit' ? 1 : 0;
+    metrics.codeCacheRejected = boot.codeCache === 'rejected' ? 1 : 0;
   });
 });
