@@ -57,7 +57,7 @@ const builds = [
   // package.json `main`: a few lines that load (and time) dist/extension.js, the extension itself.
   { ...node, entryPoints: { boot: 'src/boot.ts' }, outdir: 'dist', external: ['vscode', './extension.js'] },
   { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'], plugins: [vscodeOnce] },
-  // package.json `bin`: a few lines that start dist/cliMain.js (the CLI) through V8's code cache (src/cli/codeCache.ts).
+  // package.json `bin`: a few lines that start dist/cliMain.js (the CLI) through V8's code cache (src/core/runtime/codeCache.ts).
   { ...node, entryPoints: { cli: 'src/cli/launch.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: { cliMain: 'src/cli/main.ts' }, outdir: 'dist' },
   // The eval parser alone, for the memory bench (test/bench/evalMemory.bench.ts) to measure a parse in a fresh process.

@@ -5,7 +5,7 @@
  * not at this module's top level, because the cache's folder comes from the extension context.
  */
 import { join } from 'node:path';
-import { loadWithCodeCache, type LoadedBundle } from './bootCodeCache';
+import { loadWithCodeCache, type LoadedBundle } from './core/runtime/codeCache';
 import type * as Extension from './extension';
 
 let loaded: LoadedBundle<typeof Extension> | undefined;
@@ -13,13 +13,13 @@ let loaded: LoadedBundle<typeof Extension> | undefined;
 export function activate(context: Parameters<typeof Extension.activate>[0]): void {
   const cacheDir = codeCacheDir(context.globalStorageUri.fsPath);
   const started = performance.now();
-  loaded = loadWithCodeCache<typeof Extension>(join(__dirname, 'extension.js'), cacheDir);
+  loaded = loadWithCodeCache<typeof Extension>(join(__dirname, 'extension.js'), { dir: cacheDir, name: 'extension' });
   const moduleLoadMs = performance.now() - started;
   const boot = { moduleLoadMs, ...loaded.timing, codeCacheWriteMs: undefined as number | undefined };
   loaded.exports.activate(context, boot);
   // With no (or a refused) cache: written now, so it holds the functions activate() compiled too. Once per version;
   // its time is reported (codeCacheWriteMs) with the cold activation's figures.
-  boot.codeCacheWriteMs = loaded.saveCodeCache(cacheDir);
+  boot.codeCacheWriteMs = loaded.saveCodeCache();
 }
 
 export function deactivate(): void {

@@ -75,7 +75,7 @@ const FEATURES: Feature[] = [
   },
 ];
 
-/** What `src/boot.ts` measured before calling `activate`: loading this bundle (src/bootCodeCache.ts has the parts). */
+/** What `src/boot.ts` measured before calling `activate`: loading this bundle (src/core/runtime/codeCache.ts has the parts). */
 export interface BootTiming {
   moduleLoadMs: number;
   /** Filled in by boot after `activate` returns, when it wrote V8's code cache (the first activation of a version). */

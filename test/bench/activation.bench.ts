@@ -72,7 +72,7 @@ function activationRows(m: Metrics, which: 'first' | 'next'): BenchRow[] {
 const ms = (value: number | undefined) => (value === undefined ? 'not measured' : `${value.toFixed(1)} ms`);
 
 /**
- * The extension-host suite, its extension host pointed at `codeCacheDir` for V8's code cache (src/bootCodeCache.ts):
+ * The extension-host suite, its extension host pointed at `codeCacheDir` for V8's code cache (src/core/runtime/codeCache.ts):
  * each run has a fresh profile, so the shared folder is what lets the second run start with the first one's cache.
  */
 function runExtensionHostSuite(codeCacheDir: string, skipPackage: boolean) {

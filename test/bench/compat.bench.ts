@@ -4,7 +4,7 @@
  * 24, installed by test/compat/setup-promptfoo.sh) in the same bench run, cache off in both, wall time of the whole
  * command as a user waits for it. Target: ours <= 0.25x promptfoo's. Each tool runs twice after a warm-up; the faster
  * run counts (the machine is shared: the minimum is the least disturbed). Ours runs twice with the CLI's V8 code cache
- * warm and twice cold (src/cli/codeCache.ts), both reported.
+ * warm and twice cold (src/core/runtime/codeCache.ts), both reported.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -95,7 +95,7 @@ export async function run(): Promise<BenchRow[]> {
         () => (JSON.parse(readFileSync(out, 'utf8')) as { results: { stats: { successes: number } } }).results.stats.successes,
       );
     };
-    // The CLI's V8 code cache (src/cli/codeCache.ts) lives in $XDG_CACHE_HOME: warm = the one the previous run wrote,
+    // The CLI's V8 code cache (src/core/runtime/codeCache.ts) lives in $XDG_CACHE_HOME: warm = the one the previous run wrote,
     // cold = an empty folder each run (a first run after install or upgrade, which also writes the cache at exit).
     const warmCache = join(dir, 'our-cache-warm');
     let coldRuns = 0;

@@ -22,6 +22,7 @@ const CORE_GRAPH: Record<string, readonly string[]> = {
   evals: [...BELOW_GATEWAY, 'gateway'], // the eval engine and what the editor derives from it
   agentTools: [...BELOW_GATEWAY, 'gateway', 'evals'], // tools for agents and MCP clients: counting, cost, evals
   webview: [], // the page and CSP every webview shares
+  runtime: [], // Node itself: loading a bundle through V8's code cache (boot, CLI launcher)
 };
 
 /** Outside src/core, by layer: `core` means any core folder. */

@@ -24,12 +24,12 @@ describe('activation', () => {
     // Loading dist/extension.js (read, compile, top-level code), timed by dist/boot.js before activate() ran.
     assert.ok(activation.moduleLoadMs !== undefined && activation.moduleLoadMs > 0, `module load took ${activation.moduleLoadMs} ms`);
     metrics.moduleLoadMs = activation.moduleLoadMs;
-    // Its parts (src/bootCodeCache.ts), whether V8's code cache was used, and the cache's write after a cold start.
+    // Its parts (src/core/runtime/codeCache.ts), whether V8's code cache was used, and the cache's write after a cold start.
     const boot = activation.boot ?? {};
     for (const part of ['readMs', 'compileMs', 'runMs', 'codeCacheWriteMs'] as const) {
       if (typeof boot[part] === 'number') metrics[`module_${part}`] = boot[part];
     }
-    assert.ok(['hit', 'cold', 'rejected'].includes(String(boot.codeCache)), `code cache state: ${String(boot.codeCache)}`);
+    assert.ok(['hit', 'missing', 'rejected', 'corrupt'].includes(String(boot.codeCache)), `code cache state: ${String(boot.codeCache)}`);
     metrics.codeCacheHit = boot.codeCache === 'hit' ? 1 : 0;
     metrics.codeCacheRejected = boot.codeCache === 'rejected' ? 1 : 0;
   });

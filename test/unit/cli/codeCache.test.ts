@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeUtf8, defaultCodeCacheDir } from '../../../src/cli/codeCache';
+import { decodeUtf8, defaultCodeCacheDir } from '../../../src/core/runtime/codeCache';
 
 const root = join(__dirname, '..', '..', '..');
 const cli = join(root, 'dist', 'cli.js');
@@ -23,7 +23,7 @@ const cacheFiles = (cacheHome: string) => {
   return existsSync(dir) ? readdirSync(dir).map((name) => join(dir, name)) : [];
 };
 
-describe('CLI code cache (src/cli/codeCache.ts, through the built dist/cli.js)', () => {
+describe('CLI code cache (src/core/runtime/codeCache.ts, through the built dist/cli.js)', () => {
   let scratch: string;
   const packageVersion = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 
