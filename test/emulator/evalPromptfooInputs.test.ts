@@ -12,7 +12,7 @@ import type { EvalCaseResult } from '../../src/core/evals/evalResult';
 import { parseEvalFile } from '../../src/core/evals/parseEvalFile';
 import { runEval, type EvalRunOptions } from '../../src/core/evals/runEval';
 import { createGateway } from '../../src/core/gateway/createGateway';
-import { useEmulator, useTempHome } from './suiteHooks';
+import { emulatorProviders, useEmulator, useTempHome } from './suiteHooks';
 
 describe('eval inputs run as promptfoo runs them (gateway + emulator())', () => {
   const emulator = useEmulator();
@@ -21,11 +21,7 @@ describe('eval inputs run as promptfoo runs them (gateway + emulator())', () => 
   function config(): WorkbenchConfig {
     return {
       ...defaultConfig(),
-      providers: [
-        { id: 'openai', kind: 'openai', baseUrl: emulator().openaiBaseUrl },
-        { id: 'anthropic', kind: 'anthropic', baseUrl: emulator().anthropicBaseUrl },
-        { id: 'ollama', kind: 'ollama', baseUrl: emulator().ollamaBaseUrl },
-      ],
+      providers: emulatorProviders(emulator()),
     };
   }
 

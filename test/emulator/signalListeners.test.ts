@@ -6,7 +6,7 @@ import { MemoryLedger } from '../../src/core/cost/ledger';
 import { createGateway } from '../../src/core/gateway/createGateway';
 import type { GatewayRequest } from '../../src/core/gateway/gatewayApi';
 import type { ModelRef } from '../../src/core/models/modelRef';
-import { useEmulator } from './suiteHooks';
+import { emulatorProviders, useEmulator } from './suiteHooks';
 
 /**
  * An eval run hands one long-lived signal (Ctrl+C/SIGTERM) to every call: each call may listen on it while it runs,
@@ -20,11 +20,7 @@ describe('gateway calls leave no listeners on the caller’s signal', function (
   function gateway() {
     const config: WorkbenchConfig = {
       ...defaultConfig(),
-      providers: [
-        { id: 'openai', kind: 'openai', baseUrl: emulator().openaiBaseUrl },
-        { id: 'anthropic', kind: 'anthropic', baseUrl: emulator().anthropicBaseUrl },
-        { id: 'ollama', kind: 'ollama', baseUrl: emulator().ollamaBaseUrl },
-      ],
+      providers: emulatorProviders(emulator()),
     };
     return createGateway({
       config,

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ProviderConfig } from '../../src/core/providers/adapter';
 import { startEmulator, type Emulator } from './emulator';
 
 /**
@@ -35,4 +36,13 @@ export function useTempHome(prefix = 'wb-hard-'): () => string {
     if (!home) throw new Error('the temporary home is made in beforeEach: use it inside a test or hook');
     return home;
   };
+}
+
+/** The emulator's three wire protocols as the providers `openai`, `anthropic` and `ollama` of a config. */
+export function emulatorProviders(emulator: Emulator): ProviderConfig[] {
+  return [
+    { id: 'openai', kind: 'openai', baseUrl: emulator.openaiBaseUrl },
+    { id: 'anthropic', kind: 'anthropic', baseUrl: emulator.anthropicBaseUrl },
+    { id: 'ollama', kind: 'ollama', baseUrl: emulator.ollamaBaseUrl },
+  ];
 }

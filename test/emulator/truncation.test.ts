@@ -16,7 +16,7 @@ import { runEval } from '../../src/core/evals/runEval';
 import { createGateway } from '../../src/core/gateway/createGateway';
 import { ModelCatalog } from '../../src/core/models/catalog';
 import { cliEnv, ensureCli, ledgerRecords, runCli } from './cliHarness';
-import { useEmulator, useTempHome } from './suiteHooks';
+import { emulatorProviders, useEmulator, useTempHome } from './suiteHooks';
 
 const PROTOCOLS = [
   { protocol: 'openai', ref: 'openai:gpt-4o-mini', model: 'gpt-4o-mini' },
@@ -37,11 +37,7 @@ describe('truncation is never silent', function () {
   function gateway(extra: Partial<WorkbenchConfig> = {}) {
     const config: WorkbenchConfig = {
       ...defaultConfig(),
-      providers: [
-        { id: 'openai', kind: 'openai', baseUrl: emulator().openaiBaseUrl },
-        { id: 'anthropic', kind: 'anthropic', baseUrl: emulator().anthropicBaseUrl },
-        { id: 'ollama', kind: 'ollama', baseUrl: emulator().ollamaBaseUrl },
-      ],
+      providers: emulatorProviders(emulator()),
       ...extra,
     };
     const ledger = new MemoryLedger();

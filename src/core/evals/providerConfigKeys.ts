@@ -78,29 +78,15 @@ const MISTRAL_BODY_KEYS = [
   'response_format',
 ];
 
+/** Keys of OpenAI's own API that Azure's chat body (getOpenAiBody) does not forward. */
+const OPENAI_ONLY_BODY_KEYS = new Set(['user', 'metadata', 'store', 'service_tier']);
+
 /**
  * promptfoo's Azure chat body (AzureChatCompletionProvider.getOpenAiBody): the OpenAI sampling keys, plus the
  * deployment's model facts it reads (`isReasoningModel`, `o1`, `modelName`). Azure-only request shapes (`dataSources`,
  * `functions`, `deployment_id`, `headers`, `mcp`, `systemPrompt`, `omitDefaults`...) stay refused.
  */
-const AZURE_BODY_KEYS = [
-  'temperature',
-  'max_tokens',
-  'max_completion_tokens',
-  'top_p',
-  'presence_penalty',
-  'frequency_penalty',
-  'seed',
-  'stop',
-  'response_format',
-  'reasoning_effort',
-  'passthrough',
-  'tools',
-  'tool_choice',
-  'isReasoningModel',
-  'o1',
-  'modelName',
-];
+const AZURE_BODY_KEYS = [...OPENAI_BODY_KEYS.filter((key) => !OPENAI_ONLY_BODY_KEYS.has(key)), 'isReasoningModel', 'o1', 'modelName'];
 
 export type BodyFlavour = 'mistral' | 'azure' | undefined;
 

@@ -1,3 +1,4 @@
+import { isLatin1, oneByteCopy } from './oneByteText';
 import { nextSafeBoundary } from './safeBoundaries';
 import type { Tokenizer } from './tokenizer';
 
@@ -11,6 +12,8 @@ export interface TextChange {
 interface Chunk {
   text: string;
   tokens: number;
+  /** Known to be stored one byte per character (see oneByteText.ts): slices and concatenations of it stay so. */
+  oneByte: boolean;
 }
 
 /**
@@ -103,21 +106,29 @@ export class IncrementalCounter {
     }
 
     let oldRegion = '';
-    for (let i = first; i < end; i++) oldRegion += this.chunks[i].text;
+    // One-byte parts and a Latin-1 insert make a one-byte region: nothing to compact (see oneByteText.ts).
+    let oneByte = isLatin1(insert);
+    for (let i = first; i < end; i++) {
+      oldRegion += this.chunks[i].text;
+      oneByte &&= this.chunks[i].oneByte;
+    }
     let region = oldRegion.slice(0, offset - regionStart) + insert + oldRegion.slice(offset + deleteLength - regionStart);
     let editAt = offset - regionStart; // where the inserted text starts in `region`
     // Dropping a boundary is always exact, so tiny leftovers join a neighbour rather than fragment the document.
     while (region.length < MIN_CHUNK_CHARS && (end < this.chunks.length || first > 0)) {
-      if (end < this.chunks.length) region += this.chunks[end++].text;
-      else {
+      if (end < this.chunks.length) {
+        oneByte &&= this.chunks[end].oneByte;
+        region += this.chunks[end++].text;
+      } else {
         region = this.chunks[--first].text + region;
+        oneByte &&= this.chunks[first].oneByte;
         editAt += this.chunks[first].text.length;
       }
     }
 
     let removedTokens = 0;
     for (let i = first; i < end; i++) removedTokens += this.chunks[i].tokens;
-    const replacement = this.split(region, { start: editAt, end: editAt + insert.length });
+    const replacement = this.split(region, { start: editAt, end: editAt + insert.length }, oneByte);
     const addedTokens = replacement.reduce((total, chunk) => total + chunk.tokens, 0);
     this.chunks.splice(first, end - first, ...replacement);
     this.sum += addedTokens - removedTokens;
@@ -164,9 +175,10 @@ export class IncrementalCounter {
 
   /**
    * Cuts `text` at the first safe boundary after every TARGET_CHUNK_CHARS and counts each chunk. In a long edited
-   * region (`edit` is where the inserted text lies) the search is bounded, see `nextCut`.
+   * region (`edit` is where the inserted text lies) the search is bounded, see `nextCut`. `oneByte`: `text` is known
+   * to be stored one-byte (else each chunk is checked, and compacted when it can be).
    */
-  private split(text: string, edit?: { start: number; end: number }): Chunk[] {
+  private split(text: string, edit?: { start: number; end: number }, oneByte = false): Chunk[] {
     flatten(text);
     const chunks: Chunk[] = [];
     let start = 0;
@@ -174,8 +186,15 @@ export class IncrementalCounter {
       let cut = text.length - start < TARGET_CHUNK_CHARS + MIN_CHUNK_CHARS ? -1 : nextCut(text, start + TARGET_CHUNK_CHARS, edit);
       if (cut !== -1 && text.length - cut < MIN_CHUNK_CHARS) cut = -1;
       const stop = cut === -1 ? text.length : cut;
-      const piece = text.slice(start, stop);
-      chunks.push({ text: piece, tokens: this.tokenizer.count(piece) });
+      let piece = text.slice(start, stop);
+      // A slice of a two-byte string is two-byte whatever it holds: copy a Latin-1 one to one-byte storage once, so
+      // later edits of this chunk (and its regex scans) run on one-byte text.
+      let pieceOneByte = oneByte;
+      if (!pieceOneByte && isLatin1(piece)) {
+        piece = oneByteCopy(piece);
+        pieceOneByte = true;
+      }
+      chunks.push({ text: piece, tokens: this.tokenizer.count(piece), oneByte: pieceOneByte });
       start = stop;
     }
     return chunks;
