@@ -8,7 +8,7 @@ import type { PromptSectionCounts } from '../../workers/tokenCountProtocol';
 import type { WorkbenchSettings } from './settings';
 import type { DocumentCountState, DocumentTokenCounts } from './documentTokenCounts';
 import type { OllamaServers } from './ollamaServers';
-import { isPromptFile } from './promptFiles';
+import { isPromptFile, isPromptUri } from './promptFiles';
 
 /** Everything the editor features show about one version of one document. */
 export interface DocumentBudget {
@@ -113,20 +113,41 @@ export class DocumentBudgets implements vscode.Disposable {
     this.changed.dispose();
   }
 
+  /**
+   * The budget of a file whose tab is open but whose document VS Code has not handed over yet, from its text on disk
+   * (`DocumentTokenCounts.countFromDisk`); undefined when that text is not surely the document's, or when its front
+   * matter names a model with another tokenizer (then the document is counted when it comes).
+   */
+  async budgetFromDisk(uri: vscode.Uri): Promise<DocumentBudget | undefined> {
+    const count = await this.counts.countFromDisk(uri);
+    if (!count) return undefined;
+    const isPrompt = isPromptUri(uri, this.settings.current.budget.include);
+    const prompt = isPrompt ? await this.counts.diskPromptSections(uri) : undefined;
+    if (isPrompt && !prompt) return undefined; // without its front matter the model (and the number) could be wrong
+    const budget = this.evaluate({ version: count.version, total: count.total }, prompt);
+    return budget.tokenizer.encoding === count.encoding ? budget : undefined;
+  }
+
   private async compute(
     document: vscode.TextDocument,
     state: Extract<DocumentCountState, { kind: 'ready' }>,
   ): Promise<DocumentBudget | undefined> {
-    const config = this.settings.current;
     const prompt = this.isPromptFile(document) ? await this.counts.promptSections(document) : undefined;
+    const budget = this.evaluate(state, prompt);
+    if (budget.tokenizer.encoding !== state.encoding) {
+      // The front matter names a model with another encoding: count this document with that one instead.
+      this.counts.setDocumentEncoding(document, budget.tokenizer.encoding);
+      return undefined;
+    }
+    return budget;
+  }
+
+  /** The budget of counted text (and of its sections, for a prompt file) against its model. */
+  private evaluate(state: { version: number; total: number }, prompt: PromptSectionCounts | undefined): DocumentBudget {
+    const config = this.settings.current;
     const modelRef = prompt?.frontMatter.model ?? config.budget.model;
     const catalogModel = this.settings.catalog.lookup(modelRef);
     const tokenizer = tokenizerSpecFor(catalogModel);
-    if (tokenizer.encoding !== state.encoding) {
-      // The front matter names a model with another encoding: count this document with that one instead.
-      this.counts.setDocumentEncoding(document, tokenizer.encoding);
-      return undefined;
-    }
     const total = prompt?.total ?? state.total;
     const outputReserve = prompt?.frontMatter.outputReserve ?? config.budget.outputReserve;
     const limits = prompt?.frontMatter.budget ?? {};

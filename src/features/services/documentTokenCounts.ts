@@ -1,5 +1,7 @@
+import { readFile, stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { EncodingName } from '../../core/models/modelInfo';
+import { diskDocumentText, MAX_DISK_COUNT_BYTES } from '../tokens/diskDocumentText';
 import type { TokenCountClient } from '../../workers/tokenCountClient';
 import type { ContentChange, DocumentCount, PromptSectionCounts, RangeCounts } from '../../workers/tokenCountProtocol';
 
@@ -10,7 +12,7 @@ export const CHANGE_DEBOUNCE_MS = 120;
 
 export type DocumentCountState =
   | { kind: 'counting' }
-  | { kind: 'ready'; total: number; version: number; encoding: EncodingName; firstCountMs: number }
+  | { kind: 'ready'; total: number; version: number; encoding: EncodingName; firstCountMs: number; fromDisk?: boolean }
   | { kind: 'tooLarge'; chars: number }
   | { kind: 'failed'; message: string };
 
@@ -27,6 +29,22 @@ interface Entry {
   generation: number;
 }
 
+/** A file counted from disk while VS Code was still opening its document (see `countFromDisk`). */
+interface DiskCount {
+  uri: string;
+  text: string;
+  encoding: EncodingName;
+  started: number;
+  result: Promise<DocumentCount | undefined>;
+  /** Set when the worker has counted `text`. */
+  count?: DocumentCount;
+}
+
+/** A file read ahead of its document is dropped if the document has not come by then (its tab closed, say). */
+const DISK_COUNT_TTL_MS = 30_000;
+/** Tab events this close together belong to one opening of the file and share its read. */
+const DISK_REUSE_MS = 1000;
+
 /**
  * Token counts of open documents, shared by the status bar, diagnostics, CodeLens and hover.
  * A document is counted once it is asked for (`track`); from then on the worker keeps its counter in sync with
@@ -38,6 +56,9 @@ export class DocumentTokenCounts implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private restarts = 0;
   private warmed: EncodingName | undefined;
+  /** At most one file read ahead of its document: the one whose tab opened last. */
+  private disk: DiskCount | undefined;
+  private diskTimer: ReturnType<typeof setTimeout> | undefined;
 
   readonly onDidUpdate = this.updated.event;
 
@@ -65,8 +86,38 @@ export class DocumentTokenCounts implements vscode.Disposable {
       generation: 0,
     };
     this.entries.set(key, entry);
-    this.open(entry);
+    if (!this.adoptDiskCount(entry)) this.open(entry);
     return entry.state;
+  }
+
+  /**
+   * Counts a file from disk while VS Code is still opening its document (the tab is shown first; the document reaches
+   * extensions 0.3-4 s later, behind the editor's own start-up work), so its count can be shown from the tab on.
+   * Only when the text is exactly what the document will hold (`diskDocumentText`, and no encoding setting that would
+   * decode it otherwise); undefined otherwise. When the document arrives, `track` adopts this count only if the
+   * document's text is identical, else it counts the document.
+   */
+  countFromDisk(uri: vscode.Uri): Promise<DocumentCount | undefined> {
+    const key = uri.toString();
+    // One open fires several tab events: they share one read (a later open reads the file again: it may have changed).
+    if (this.disk?.uri === key && this.disk.encoding === this.encoding && Date.now() - this.disk.started < DISK_REUSE_MS)
+      return this.disk.result;
+    if (this.entries.has(key) || uri.scheme !== 'file' || !decodedAsUtf8(uri)) return Promise.resolve(undefined);
+    this.dropDiskCount();
+    const encoding = this.encoding;
+    const disk: DiskCount = { uri: key, text: '', encoding, started: Date.now(), result: Promise.resolve(undefined) };
+    disk.result = readDiskText(uri).then((text) => {
+      if (text === undefined || this.disk !== disk || this.entries.has(key)) return undefined;
+      disk.text = text;
+      // Under the document's own key: the open that follows (if the document differs) replaces it in the worker.
+      return this.client.request<DocumentCount>({ kind: 'open', doc: key, version: -1, encoding, text }).then(
+        (count) => (disk.count = count),
+        () => undefined,
+      );
+    });
+    this.disk = disk;
+    this.diskTimer = setTimeout(() => this.dropDiskCount(), DISK_COUNT_TTL_MS);
+    return disk.result;
   }
 
   state(document: vscode.TextDocument): DocumentCountState | undefined {
@@ -104,6 +155,14 @@ export class DocumentTokenCounts implements vscode.Disposable {
     return this.client.request<PromptSectionCounts>({ kind: 'promptSections', doc: document.uri.toString() });
   }
 
+  /** The sections of a file counted from disk (`countFromDisk`), before its document came. */
+  async diskPromptSections(uri: vscode.Uri): Promise<PromptSectionCounts | undefined> {
+    const disk = this.disk;
+    if (disk?.uri !== uri.toString() || !disk.count) return undefined;
+    const sections = await this.client.request<PromptSectionCounts>({ kind: 'promptSections', doc: disk.uri }).catch(() => undefined);
+    return sections?.version === -1 ? sections : undefined; // the document came meanwhile: its own count is shown
+  }
+
   /** Starts the worker and loads the current encoding, before any document asks for a count. */
   warmUp(): void {
     if (this.warmed === this.encoding) return;
@@ -128,9 +187,49 @@ export class DocumentTokenCounts implements vscode.Disposable {
 
   dispose(): void {
     for (const entry of this.entries.values()) clearTimeout(entry.timer);
+    clearTimeout(this.diskTimer);
+    this.disk = undefined;
     this.entries.clear();
     for (const subscription of this.subscriptions) subscription.dispose();
     this.updated.dispose();
+  }
+
+  /**
+   * The document arrived: if the file was counted from disk with this very text and encoding, that count is its count
+   * (the worker already holds the text; it takes the document's version). Synchronous, so no other count is shown first.
+   */
+  private adoptDiskCount(entry: Entry): boolean {
+    const disk = this.disk;
+    const key = entry.document.uri.toString();
+    if (!disk || disk.uri !== key) return false;
+    this.disk = undefined;
+    clearTimeout(this.diskTimer);
+    const settled = disk.count; // not counted yet: the document is counted as usual (its open replaces the file's)
+    if (!settled || disk.encoding !== entry.encoding || disk.text.length !== entry.document.getText().length) return false;
+    if (entry.document.getText() !== disk.text) return false;
+    entry.generation++;
+    entry.state = {
+      kind: 'ready',
+      total: settled.total,
+      version: entry.document.version,
+      encoding: disk.encoding,
+      firstCountMs: settled.elapsedMs,
+      fromDisk: true,
+    };
+    void this.client.request({ kind: 'change', doc: key, version: entry.document.version, changes: [] }).catch(() => undefined);
+    return true;
+  }
+
+  private dropDiskCount(): void {
+    const disk = this.disk;
+    clearTimeout(this.diskTimer);
+    this.disk = undefined;
+    if (disk && !this.entries.has(disk.uri) && this.client.running)
+      void disk.result
+        .then((count) => {
+          if (count && !this.entries.has(disk.uri)) return this.client.request({ kind: 'close', doc: disk.uri });
+        })
+        .catch(() => undefined);
   }
 
   private readyEntry(document: vscode.TextDocument): Entry | undefined {
@@ -221,5 +320,33 @@ export class DocumentTokenCounts implements vscode.Disposable {
     clearTimeout(entry.timer);
     this.entries.delete(key);
     if (this.client.running) void this.client.request({ kind: 'close', doc: key }).catch(() => undefined);
+  }
+}
+
+/**
+ * Whether VS Code decodes this file as UTF-8 (BOM or not) without guessing: `files.encoding` utf8/utf8bom for its
+ * folder and no language-specific encoding setting (the file's language is not known before its document is).
+ */
+function decodedAsUtf8(uri: vscode.Uri): boolean {
+  const files = vscode.workspace.getConfiguration('files', uri);
+  const encoding = files.inspect<string>('encoding');
+  const guess = files.inspect<boolean>('autoGuessEncoding');
+  if ((encoding?.languageIds?.length ?? 0) > 0 || (guess?.languageIds?.length ?? 0) > 0) return false;
+  const name = files.get<string>('encoding', 'utf8');
+  return (name === 'utf8' || name === 'utf8bom') && files.get<boolean>('autoGuessEncoding', false) === false;
+}
+
+/**
+ * The file's text as its document will hold it, or undefined (too large, unreadable, or not decoded as is). Read with
+ * Node's fs, not `workspace.fs`: a `file:` uri is local to this (Node) extension host, and `workspace.fs` goes through
+ * the window, which is busy opening this very file (a read took 10 s there, measured in code-server under load).
+ */
+async function readDiskText(uri: vscode.Uri): Promise<string | undefined> {
+  try {
+    const { size } = await stat(uri.fsPath);
+    if (size > MAX_DISK_COUNT_BYTES) return undefined;
+    return diskDocumentText(await readFile(uri.fsPath));
+  } catch {
+    return undefined; // gone or unreadable: the document, if it comes, is counted as usual
   }
 }

@@ -29,6 +29,15 @@ export function isPromptFile(document: vscode.TextDocument, include: readonly st
   return !isEvalFilePath(document.uri.path) && vscode.languages.match(promptFileSelector(include), document) > 0;
 }
 
+/**
+ * The same test for a file whose document VS Code has not handed over yet (its tab is opening): the selectors above
+ * match by path only, so the uri is all `languages.match` reads.
+ */
+export function isPromptUri(uri: vscode.Uri, include: readonly string[]): boolean {
+  const pathOnly = { uri, languageId: '' } as Pick<vscode.TextDocument, 'uri' | 'languageId'>;
+  return !isEvalFilePath(uri.path) && vscode.languages.match(promptFileSelector(include), pathOnly as vscode.TextDocument) > 0;
+}
+
 export function isEvalFile(document: vscode.TextDocument): boolean {
   return isEvalFilePath(document.uri.path);
 }

@@ -3,10 +3,10 @@ import { costTable } from '../../core/cost/promptCost';
 import { COMMANDS } from '../commandIds';
 import type { WorkbenchSettings } from '../services/settings';
 import { configuredModels } from '../../core/config/configuredModels';
-import type { DocumentBudgets } from '../services/documentBudgets';
+import type { DocumentBudget, DocumentBudgets } from '../services/documentBudgets';
 import { MAX_COUNTED_CHARS } from '../services/documentTokenCounts';
 import { deprecationState, deprecationText } from '../../core/models/deprecation';
-import { isEvalFile } from '../services/promptFiles';
+import { isEvalFilePath } from '../../core/evals/evalFilePatterns';
 import { statusText, tooltipMarkdown } from './tokenStatusFormat';
 
 /** Selection changes arrive per keystroke of a shift-arrow; one recount per pause is enough. */
@@ -27,6 +27,9 @@ const WARM_UP_DELAY_MS = 200;
 const EDITOR_WAIT_MS = 3000;
 /** Output panels and the like are editors too, but nobody prompts with them. */
 const IGNORED_SCHEMES = new Set(['output', 'debug', 'vscode-scm', 'comment']);
+
+/** The key of a number counted from a file on disk, before its document came (no version, no selection yet). */
+const FROM_DISK_KEY = 'disk';
 
 const COUNTING_TEXT = '$(loading~spin) Counting tokens…';
 const COUNTING_TOOLTIP = 'LLM Workbench is counting this document’s tokens.';
@@ -55,6 +58,8 @@ export class TokenStatus implements vscode.Disposable {
   private readonly lastShown = new Map<string, Shown>();
   /** Since when the active tab has been a text file without an editor for extensions (undefined: it is not). */
   private editorlessTextTabSince: number | undefined;
+  /** The opening tab's count from its file on disk, shown until its document comes (see `renderFromDisk`). */
+  private fromDisk: { uri: string; shown: Shown } | undefined;
 
   constructor(
     private readonly budgets: DocumentBudgets,
@@ -73,7 +78,10 @@ export class TokenStatus implements vscode.Disposable {
       }),
       budgets.onDidChange((document) => {
         if (document) this.lastShown.delete(document.uri.toString());
-        else this.lastShown.clear();
+        else {
+          this.lastShown.clear();
+          this.fromDisk = undefined;
+        }
         if (!document || document === vscode.window.activeTextEditor?.document) this.schedule(0);
       }),
       vscode.workspace.onDidCloseTextDocument((document) => this.lastShown.delete(document.uri.toString())),
@@ -125,10 +133,11 @@ export class TokenStatus implements vscode.Disposable {
     const document = editor?.document;
     if (!editor || !document || IGNORED_SCHEMES.has(document.uri.scheme)) {
       if (!editor && activeTabIsText())
-        this.showCounting(); // the editor of the new tab is still opening
+        this.showAwaited(); // the editor of the new tab is still opening
       else this.hideSoon();
     } else {
-      const known = this.lastShown.get(document.uri.toString());
+      const known = this.lastShown.get(document.uri.toString()) ?? this.adoptedFromDisk(editor);
+      this.fromDisk = undefined;
       if (known && known.key === shownKey(editor)) this.apply(known);
       else this.showCounting();
     }
@@ -147,8 +156,41 @@ export class TokenStatus implements vscode.Disposable {
       return;
     }
     clearTimeout(this.timer);
-    this.renderGeneration++;
-    this.showCounting();
+    const generation = ++this.renderGeneration;
+    if (this.fromDisk?.uri !== waiting) this.fromDisk = undefined;
+    this.showAwaited();
+    void this.renderFromDisk(waiting, generation);
+  }
+
+  /**
+   * The tab's file counted from disk while VS Code opens its document (0.3-4 s after the tab, behind the editor's
+   * own start-up), shown at once if it is still the active tab and its document has not come. Only an exact count:
+   * `budgetFromDisk` gives none unless the text on disk is exactly what the document will hold.
+   */
+  private async renderFromDisk(uri: string, generation: number): Promise<void> {
+    const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+    if (!(input instanceof vscode.TabInputText) || input.uri.toString() !== uri) return;
+    const budget = await this.budgets.budgetFromDisk(input.uri);
+    if (!budget || generation !== this.renderGeneration || tabAwaitingEditor(vscode.window.activeTextEditor) !== uri) return;
+    const shown = this.shownFor(input.uri, budget, undefined, FROM_DISK_KEY);
+    this.fromDisk = { uri, shown };
+    this.apply(shown);
+  }
+
+  /** The document came: the number shown from its file stays if the document's text is that file's (its count adopted). */
+  private adoptedFromDisk(editor: vscode.TextEditor): Shown | undefined {
+    const { document } = editor;
+    if (this.fromDisk?.uri !== document.uri.toString() || editor.selections.some((s) => !s.isEmpty)) return undefined;
+    const state = this.budgets.track(document);
+    if (state.kind !== 'ready' || !state.fromDisk || state.version !== document.version) return undefined;
+    return { ...this.fromDisk.shown, key: shownKey(editor) };
+  }
+
+  /** A text tab whose document has not come: its number from disk if there is one, else the spinner. */
+  private showAwaited(): void {
+    const waiting = tabAwaitingEditor(vscode.window.activeTextEditor);
+    if (waiting && this.fromDisk?.uri === waiting) this.apply(this.fromDisk.shown);
+    else this.showCounting();
   }
 
   /**
@@ -159,7 +201,7 @@ export class TokenStatus implements vscode.Disposable {
     const now = Date.now();
     this.editorlessTextTabSince ??= now;
     if (now - this.editorlessTextTabSince < EDITOR_WAIT_MS) {
-      this.showCounting();
+      this.showAwaited();
       this.schedule(EDITOR_WAIT_MS);
       return;
     }
@@ -204,7 +246,7 @@ export class TokenStatus implements vscode.Disposable {
     }
     this.editorlessTextTabSince = undefined;
     // The active tab is another file whose editor has not arrived: this editor's number would be another file's.
-    if (tabAwaitingEditor(editor)) return this.showCounting();
+    if (tabAwaitingEditor(editor)) return this.showAwaited();
     const state = this.budgets.track(document);
     if (state.kind === 'counting') return this.showCounting();
     if (state.kind === 'tooLarge') {
@@ -232,6 +274,13 @@ export class TokenStatus implements vscode.Disposable {
     // While typing the number may trail the text by one debounce: it is still this file's, so it stays until the next.
     if (!budget) return this.showCounting();
     const selection = selectionCounts ? selectionCounts.reduce((sum, n) => sum + n, 0) : undefined;
+    const shown = this.shownFor(document.uri, budget, selection, key);
+    this.lastShown.set(document.uri.toString(), shown);
+    this.apply(shown);
+  }
+
+  /** What the item shows for a file's budget (and its selection's count). */
+  private shownFor(uri: vscode.Uri, budget: DocumentBudget, selection: number | undefined, key: string): Shown {
     const modelName = budget.model?.displayName ?? budget.modelRef;
     const config = this.settings.current;
     const models = configuredModels(config, this.settings.catalog, [budget.modelRef]);
@@ -241,7 +290,7 @@ export class TokenStatus implements vscode.Disposable {
     const table = this.settings.catalog.origin();
     const tooltip = new vscode.MarkdownString(
       tooltipMarkdown({
-        fileName: document.uri.path.split('/').pop() ?? document.uri.path,
+        fileName: uri.path.split('/').pop() ?? uri.path,
         total: budget.total,
         selection,
         tokenizer: budget.tokenizer,
@@ -250,7 +299,7 @@ export class TokenStatus implements vscode.Disposable {
         windowNote: budget.window.note,
         costs,
         callsPerDay: config.budget.callsPerDay,
-        evalFile: isEvalFile(document),
+        evalFile: isEvalFilePath(uri.path),
         ...(deprecation ? { deprecation: `${modelName} (${budget.modelRef}) is ${deprecationText(deprecation)}.` } : {}),
         pricesFrom: `Prices: LiteLLM's table of ${table.date} (${table.kind === 'refreshed' ? 'updated' : 'shipped with the extension'})`,
       }),
@@ -269,8 +318,7 @@ export class TokenStatus implements vscode.Disposable {
             ? new vscode.ThemeColor('statusBarItem.warningBackground')
             : undefined,
     };
-    this.lastShown.set(document.uri.toString(), shown);
-    this.apply(shown);
+    return shown;
   }
 }
 
