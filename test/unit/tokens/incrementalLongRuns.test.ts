@@ -1,11 +1,9 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { get_encoding, type Tiktoken as WasmTiktoken } from 'tiktoken';
-import { loadTokenizer } from '../../../src/core/tokens/encodings';
 import { IncrementalCounter } from '../../../src/core/tokens/incrementalCounter';
 import type { EncodingName } from '../../../src/core/models/modelInfo';
-import type { Tokenizer } from '../../../src/core/tokens/tokenizer';
 import { seededRandom } from '../../fixtures/tokens/mixedDocument';
+import { useReferenceEncoders } from './referenceEncoders';
 
 /**
  * Keystrokes inside long pieces (issue #15): the incremental counter re-counts the chunk an edit lands in, and the
@@ -60,23 +58,12 @@ function runsDocument(kinds: string[], seed: number): string {
 }
 
 describe('IncrementalCounter: keystrokes inside long runs of every character class', () => {
-  const wasm = new Map<EncodingName, WasmTiktoken>();
-  const tokenizers = new Map<EncodingName, Tokenizer>();
-  before(async function () {
-    this.timeout(60_000);
-    for (const encoding of ENCODINGS) {
-      wasm.set(encoding, get_encoding(encoding));
-      tokenizers.set(encoding, await loadTokenizer(encoding));
-    }
-  });
-  after(() => {
-    for (const encoder of wasm.values()) encoder.free();
-  });
+  const encoders = useReferenceEncoders(ENCODINGS);
 
   for (const encoding of ENCODINGS) {
     it(`${encoding}: the total equals OpenAI tiktoken's full encode after every random edit`, function () {
       this.timeout(240_000);
-      const reference = (text: string) => wasm.get(encoding)!.encode_ordinary(text).length;
+      const reference = (text: string) => encoders.wasm(encoding).encode_ordinary(text).length;
       const kinds = fc.shuffledSubarray(Object.keys(CLASSES), { minLength: 2, maxLength: 3 });
       const typed = [...TYPED, ...Object.values(CLASSES).flat()];
       // Offsets come from a seeded generator: fast-check's doubles lean to 0 and 1, which would keep the edits at the
@@ -84,7 +71,7 @@ describe('IncrementalCounter: keystrokes inside long runs of every character cla
       fc.assert(
         fc.property(kinds, fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 10, max: 25 }), (chosen, seed, edits) => {
           let text = runsDocument(chosen, seed);
-          const counter = new IncrementalCounter(tokenizers.get(encoding)!, text);
+          const counter = new IncrementalCounter(encoders.ours(encoding), text);
           assert.equal(counter.total, reference(text), 'initial count');
           const random = seededRandom(seed + 1);
           for (let i = 0; i < edits; i++) {

@@ -2,16 +2,15 @@ import { createRequire } from 'node:module';
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { Tiktoken as JsTiktoken, type TiktokenBPE } from 'js-tiktoken/lite';
-import { get_encoding, type Tiktoken as WasmTiktoken } from 'tiktoken';
 import { BytePairMerger, type PieceEncoding } from '../../../src/core/tokens/bytePairMerge';
-import { createTokenizer, loadTokenizer } from '../../../src/core/tokens/encodings';
+import { createTokenizer } from '../../../src/core/tokens/encodings';
 import { LongPieceCache } from '../../../src/core/tokens/longPieceCache';
 import { PieceEncoder } from '../../../src/core/tokens/pieceEncoder';
 import { RunTiler, findPeriodicRuns } from '../../../src/core/tokens/periodicRuns';
 import { TokenPairRanks } from '../../../src/core/tokens/tokenPairRanks';
 import type { EncodingName } from '../../../src/core/models/modelInfo';
-import type { Tokenizer } from '../../../src/core/tokens/tokenizer';
 import { seededRandom } from '../../fixtures/tokens/mixedDocument';
+import { useReferenceEncoders } from './referenceEncoders';
 
 const ENCODINGS: EncodingName[] = ['o200k_base', 'cl100k_base'];
 
@@ -56,24 +55,17 @@ const longRun = (maxChars: number) =>
 
 describe('long pieces: exact byte-pair merges in O(n log n)', () => {
   const jsTiktoken = new Map<EncodingName, JsTiktoken>();
-  const wasm = new Map<EncodingName, WasmTiktoken>();
-  const tokenizers = new Map<EncodingName, Tokenizer>();
-  before(async function () {
-    this.timeout(60_000);
+  const encoders = useReferenceEncoders(ENCODINGS);
+  before(() => {
     for (const encoding of ENCODINGS) {
       // js-tiktoken's package exports (ranks/*) are invisible to this tsconfig's node10 resolution; require them untyped.
       jsTiktoken.set(encoding, new JsTiktoken(createRequire(__filename)(`js-tiktoken/ranks/${encoding}`) as TiktokenBPE));
-      wasm.set(encoding, get_encoding(encoding));
-      tokenizers.set(encoding, await loadTokenizer(encoding));
     }
-  });
-  after(() => {
-    for (const encoder of wasm.values()) encoder.free();
   });
 
   for (const encoding of ENCODINGS) {
     describe(encoding, () => {
-      const tokenizer = () => tokenizers.get(encoding)!;
+      const tokenizer = () => encoders.ours(encoding);
       const reference = (text: string) => jsTiktoken.get(encoding)!.encode(text, [], []);
 
       it('encodes random long runs of every character class exactly as js-tiktoken (tokens, not just counts)', function () {
@@ -126,7 +118,7 @@ describe('long pieces: exact byte-pair merges in O(n log n)', () => {
           base64,
         };
         for (const [name, text] of Object.entries(fixtures)) {
-          const expected = wasm.get(encoding)!.encode_ordinary(text).length;
+          const expected = encoders.wasm(encoding).encode_ordinary(text).length;
           assert.equal(cold.count(text), expected, `${name} (first count)`);
           assert.equal(cold.count(text), expected, `${name} (remembered)`);
           assert.equal(cold.encode(text).length, expected, `${name} (encode)`);
@@ -249,13 +241,13 @@ describe('long pieces: exact byte-pair merges in O(n log n)', () => {
             for (const { at, remove, insert } of [{ at: 0, remove: 0, insert: '' }, ...edits]) {
               const offset = Math.floor(at * text.length);
               text = text.slice(0, offset) + insert + text.slice(offset + remove);
-              const expected = wasm.get(encoding)!.encode_ordinary(text);
+              const expected = encoders.wasm(encoding).encode_ordinary(text);
               // The whole text as one piece (whatever the pre-tokenizer would split) and through the tokenizer.
               const bytes = utf8.encode(text);
               assertSameEncoding(cache.encode(bytes), merger.merge(bytes), text);
               assert.equal(cache.count(bytes), merger.merge(bytes).tokens.length);
-              assert.deepEqual(tokenizers.get(encoding)!.encode(text), [...expected], JSON.stringify(text.slice(0, 80)));
-              assert.equal(tokenizers.get(encoding)!.count(text), expected.length);
+              assert.deepEqual(encoders.ours(encoding).encode(text), [...expected], JSON.stringify(text.slice(0, 80)));
+              assert.equal(encoders.ours(encoding).count(text), expected.length);
             }
           }),
           { numRuns: 25 },

@@ -1,11 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { get_encoding, type Tiktoken as WasmTiktoken } from 'tiktoken';
-import { loadTokenizer } from '../../../src/core/tokens/encodings';
 import { IncrementalCounter } from '../../../src/core/tokens/incrementalCounter';
 import { isLatin1, oneByteCopy } from '../../../src/core/tokens/oneByteText';
 import type { EncodingName } from '../../../src/core/models/modelInfo';
-import type { Tokenizer } from '../../../src/core/tokens/tokenizer';
 import { seededRandom } from '../../fixtures/tokens/mixedDocument';
+import { useReferenceEncoders } from './referenceEncoders';
 
 /**
  * The counter keeps chunks whose text is Latin-1 stored one byte per character (oneByteText.ts): a chunk cut from a
@@ -55,26 +53,15 @@ function twoByteDocument(seed: number): string {
 }
 
 describe('IncrementalCounter: chunks moved to one-byte storage stay exact', () => {
-  const wasm = new Map<EncodingName, WasmTiktoken>();
-  const tokenizers = new Map<EncodingName, Tokenizer>();
-  before(async function () {
-    this.timeout(60_000);
-    for (const encoding of ENCODINGS) {
-      wasm.set(encoding, get_encoding(encoding));
-      tokenizers.set(encoding, await loadTokenizer(encoding));
-    }
-  });
-  after(() => {
-    for (const encoder of wasm.values()) encoder.free();
-  });
+  const encoders = useReferenceEncoders(ENCODINGS);
 
   for (const encoding of ENCODINGS) {
     it(`${encoding}: typing non-Latin-1 text into Latin-1 runs and deleting it again`, function () {
       this.timeout(240_000);
-      const reference = (text: string) => wasm.get(encoding)!.encode_ordinary(text).length;
+      const reference = (text: string) => encoders.wasm(encoding).encode_ordinary(text).length;
       for (const seed of [1, 2, 3, 4]) {
         let text = twoByteDocument(seed);
-        const counter = new IncrementalCounter(tokenizers.get(encoding)!, text);
+        const counter = new IncrementalCounter(encoders.ours(encoding), text);
         assert.equal(counter.total, reference(text), 'initial count');
         const random = seededRandom(seed + 100);
         const typed: { at: number; length: number }[] = [];
