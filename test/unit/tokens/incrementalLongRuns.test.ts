@@ -4,6 +4,7 @@ import { IncrementalCounter } from '../../../src/core/tokens/incrementalCounter'
 import type { EncodingName } from '../../../src/core/models/modelInfo';
 import { seededRandom } from '../../fixtures/tokens/mixedDocument';
 import { useReferenceEncoders } from './referenceEncoders';
+import { RUN_CLASSES } from './runClasses';
 
 /**
  * Keystrokes inside long pieces (issue #15): the incremental counter re-counts the chunk an edit lands in, and the
@@ -14,20 +15,7 @@ import { useReferenceEncoders } from './referenceEncoders';
  */
 const ENCODINGS: EncodingName[] = ['o200k_base', 'cl100k_base'];
 
-const CLASSES: Record<string, string[]> = {
-  letters: [...'abcdefghijklmnopqrstuvwxyz'],
-  mixedCase: [...'aAbBcCdDxXyYzZéÉ'],
-  oneLetter: ['x'],
-  digits: [...'0123456789'],
-  punctuation: [...'=-_*#~.,;:!?()[]{}<>/\\|+&^%$@`"'],
-  equals: ['='],
-  spaces: [' ', ' ', ' ', '\t', '\u00a0', '\u3000'],
-  cjk: [...'的一是不了人我在有他这为之大来以个中上们退款日本語한국어'],
-  emoji: ['😀', '🎉', '👍🏽', '🧑‍💻', '❤️', '🇫🇷'],
-  marks: ['e\u0301', 'a\u0308', '\u0301', 'n\u0303'],
-  base64: [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'],
-  mixed: [..."aZ9 =\t中😀é\u0301\n's"],
-};
+const CLASSES: Record<string, string[]> = { ...RUN_CLASSES, equals: ['='] };
 /** What a keystroke types: the run's own characters most of the time, or anything that may split or re-align it. */
 const TYPED = ['a', 'x', 'Z', ' ', '\n', '/', "'", '1', '.', '{', '\t', '中', '😀', 'é', '=', '\u0301', "'s"];
 
