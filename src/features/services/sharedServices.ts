@@ -43,27 +43,34 @@ export interface SharedServices {
 
 /**
  * Builds every shared service and hands each to `context.subscriptions`. Nothing here loads a tokenizer, starts the
- * worker, builds the gateway or asks a server: each does that on first use.
+ * worker, builds the gateway or asks a server: each does that on first use. `lap(name)` is called after each step,
+ * for activation's per-phase timing (extension.ts).
  */
-export function createSharedServices(context: vscode.ExtensionContext): SharedServices {
+export function createSharedServices(context: vscode.ExtensionContext, lap: (name: string) => void = () => {}): SharedServices {
   // Constructed only: the table is read on the first model lookup, off the activation path.
   const catalogStore = new CatalogStore({ storedPath: join(context.globalStorageUri.fsPath, REFRESHED_CATALOG_FILE) });
   setDefaultCatalogStore(catalogStore);
+  lap('service: catalog store');
   const settings = new WorkbenchSettings();
+  lap('service: settings');
   const catalogChanged = catalogStore.onDidChange(() => settings.reloadCatalog());
   // The worker reports its exit to the counts built just below (it cannot exit before it is started by a count).
   const tokenWorker = new TokenCountClient(join(context.extensionPath, 'dist', 'workers', 'tokenCount.js'), (reason) =>
     counts.workerExited(reason),
   );
   const counts = new DocumentTokenCounts(tokenWorker, budgetModelEncoding(settings));
+  lap('service: token counts');
   const ollama = new OllamaServers(settings, context.secrets);
+  lap('service: Ollama servers');
   const budgets = new DocumentBudgets(counts, settings, ollama);
   const keys = new ApiKeys(context.secrets);
   // Stamped on this window's calls, so the spend status bar tells them from other windows' and the CLI's.
   const windowId = newWindowId();
   const gateway = new GatewayService(settings, keys, windowId);
+  lap('service: budgets, keys, gateway');
   const spendTracker = new SpendTracker({ log: gateway.log, sessionId: windowId });
   const spendGuard = new SpendGuard(spendTracker, settings);
+  lap('service: spend tracker and guard');
   context.subscriptions.push(settings, counts, ollama, budgets, tokenWorker, keys, gateway, spendTracker, catalogChanged);
   return { context, catalogStore, settings, tokenWorker, counts, budgets, ollama, keys, gateway, spendTracker, spendGuard };
 }
