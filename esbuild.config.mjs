@@ -41,14 +41,18 @@ if (writeEvalValidators()) console.log('eval validators regenerated from schemas
  * `import * as vscode from 'vscode'` in each of ~50 files: esbuild gives every one its own copy of the API object's
  * ~300 properties (__toESM), tens of ms of the extension host's module evaluation. Resolved here to one module that
  * re-exports the API once, which every file shares (the properties stay getters onto VS Code's own object).
+ * Node's built-in modules the same way: esbuild writes a `require("node:path")` in every file that imports it (41
+ * calls in extension.js), and in the extension host each `require` goes through VS Code's module interception and
+ * Node's resolution hooks; shared, each built-in is required once. (A default import of a built-in would be
+ * undefined here — esbuild warns —; the extension's code uses named and namespace imports only.)
  */
-const vscodeOnce = {
-  name: 'vscode-once',
+const externalOnce = {
+  name: 'external-once',
   setup(build) {
-    build.onResolve({ filter: /^vscode$/ }, (args) =>
-      args.namespace === 'vscode-once' ? { path: 'vscode', external: true } : { path: 'vscode', namespace: 'vscode-once' },
+    build.onResolve({ filter: /^(vscode|node:[a-z_/]+)$/ }, (args) =>
+      args.namespace === 'external-once' ? { path: args.path, external: true } : { path: args.path, namespace: 'external-once' },
     );
-    build.onLoad({ filter: /.*/, namespace: 'vscode-once' }, () => ({ contents: "export * from 'vscode';", loader: 'js' }));
+    build.onLoad({ filter: /.*/, namespace: 'external-once' }, (args) => ({ contents: `export * from '${args.path}';`, loader: 'js' }));
   },
 };
 
@@ -56,7 +60,7 @@ const vscodeOnce = {
 const builds = [
   // package.json `main`: a few lines that load (and time) dist/extension.js, the extension itself.
   { ...node, entryPoints: { boot: 'src/boot.ts' }, outdir: 'dist', external: ['vscode', './extension.js'] },
-  { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'], plugins: [vscodeOnce] },
+  { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'], plugins: [externalOnce] },
   // package.json `bin`: a few lines that start dist/cliMain.js (the CLI) through V8's code cache (src/core/runtime/codeCache.ts).
   { ...node, entryPoints: { cli: 'src/cli/launch.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: { cliMain: 'src/cli/main.ts' }, outdir: 'dist' },
