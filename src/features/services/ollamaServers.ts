@@ -36,12 +36,12 @@ export class OllamaServers implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly cache: OllamaServerCache;
   private readonly adapters = new Map<string, OllamaAdapter>();
-  private providerList: ProviderConfig[];
+  /** Read on first use (an `inspect()` of the user's providers: not needed to activate); undefined after a settings change. */
+  private providers?: ProviderConfig[];
   private readonly subscription: vscode.Disposable;
 
   constructor(settings: WorkbenchSettings, secrets: vscode.SecretStorage) {
     const keys = keySourceFrom(secrets);
-    this.providerList = userProviders();
     this.cache = new OllamaServerCache(
       {
         contextWindow: (providerId, model) => this.adapter(providerId, keys).contextWindowDetail(model),
@@ -50,10 +50,15 @@ export class OllamaServers implements vscode.Disposable {
       { onChange: () => this.changed.fire(), timeoutMs: LOOKUP_TIMEOUT_MS },
     );
     this.subscription = settings.onDidChange(() => {
-      this.providerList = userProviders();
+      this.providers = undefined;
       this.adapters.clear();
       this.cache.clear();
     });
+  }
+
+  private get providerList(): ProviderConfig[] {
+    this.providers ??= userProviders();
+    return this.providers;
   }
 
   /** The window to budget `ref` against, and where it came from; never waits (a lookup may start behind it). */

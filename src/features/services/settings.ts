@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { readSettings, type SettingProblem } from '../../core/config/readSettings';
 import type { WorkbenchConfig } from '../../core/config/workbenchConfig';
 import { isUserOnlySetting } from '../../core/config/settingScopes';
-import { workspaceSafeGetter } from '../../core/config/workspaceSafeSettings';
+import { workspaceSafeGetter, type SettingInspector } from '../../core/config/workspaceSafeSettings';
 import { ModelCatalog } from '../../core/models/catalog';
 import { OPEN_SETTINGS, OPEN_USER_SETTINGS } from '../commandIds';
 
@@ -17,6 +17,38 @@ export const SETTINGS_SECTION = 'llmWorkbench';
 export function openSetting(key: string): Thenable<unknown> {
   if (isUserOnlySetting(key) || key === SETTINGS_SECTION) return vscode.commands.executeCommand(OPEN_USER_SETTINGS, { query: key });
   return vscode.commands.executeCommand(OPEN_SETTINGS, key);
+}
+
+/**
+ * `inspect(key)` for the workspace guards (workspaceSafeGetter, the provider endpoint guard, the telemetry settings),
+ * with as few of VS Code's `inspect()` calls as exactness allows: each one costs the same whatever the key (VS Code
+ * walks every language-override block of the settings), several ms in the extension host at activation. One
+ * `inspect` of the whole `llmWorkbench` section, on the first key asked, shows which keys the workspace or a folder
+ * sets; a key that neither sets has no value the guards could refuse, so VS Code's merged value is the user's own (or
+ * the default), which is what each guard reads (`globalValue ?? defaultValue`) — it is returned as `globalValue`.
+ * A key the workspace sets is inspected on its own, exactly. Take a new inspector for each read: it keeps what the
+ * section said at the first key.
+ */
+export function settingInspector(settings: vscode.WorkspaceConfiguration): SettingInspector {
+  let workspaceTrees: unknown[] | undefined;
+  return (key) => {
+    if (workspaceTrees === undefined) {
+      const section = vscode.workspace.getConfiguration().inspect(SETTINGS_SECTION);
+      workspaceTrees = [section?.workspaceValue, section?.workspaceFolderValue];
+    }
+    if (workspaceTrees.some((tree) => valueAt(tree, key) !== undefined)) return settings.inspect(key);
+    return { globalValue: settings.get(key) };
+  };
+}
+
+/** `budget.dailyUsd` in `{ budget: { dailyUsd: 5 } }`, as VS Code nests dotted keys in a section's value. */
+function valueAt(tree: unknown, key: string): unknown {
+  let node = tree;
+  for (const part of key.split('.')) {
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, part)) return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return node;
 }
 
 /**
@@ -72,10 +104,7 @@ export class WorkbenchSettings implements vscode.Disposable {
   private read(): { config: WorkbenchConfig; catalog: ModelCatalog } {
     const settings = vscode.workspace.getConfiguration(SETTINGS_SECTION);
     // A workspace can tighten, never loosen, what protects the user (prompt logging, private files, the daily budget).
-    const get = workspaceSafeGetter(
-      (key) => settings.get(key),
-      (key) => settings.inspect(key),
-    );
+    const get = workspaceSafeGetter((key) => settings.get(key), settingInspector(settings));
     const { config, problems } = readSettings(get);
     this.problems = problems;
     this.reportProblems(problems);

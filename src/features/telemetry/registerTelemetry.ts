@@ -12,19 +12,23 @@ import { loadTelemetryRuntime } from '../../core/telemetry/loadRuntime';
 import { credentialHeaderString, PRESETS } from '../../core/telemetry/presets';
 import type { OtlpReceiver, ReceiverEvent } from '../../core/telemetry/receiver/otlpReceiver';
 import type { Telemetry } from '../../core/telemetry/telemetryRuntime';
-import type { WorkbenchSettings } from '../services/settings';
+import { SETTINGS_SECTION, settingInspector, type WorkbenchSettings } from '../services/settings';
 import type { GatewayService } from '../services/gatewayService';
 
 /** One secret: the export headers in the OTEL_EXPORTER_OTLP_HEADERS format (they carry API keys). */
 const HEADERS_SECRET = 'llmWorkbench.telemetry.headers';
 
 /**
- * The user's own value of an `llmWorkbench.*` setting (user or machine settings, else the default): export endpoints,
+ * The user's own value of `llmWorkbench.*` settings (user or machine settings, else the default): export endpoints,
  * credentials and content capture decide where prompts and spend data go, so a cloned workspace cannot change them.
+ * One reader per read of the settings (see settingInspector: one `inspect()` for all the keys it reads).
  */
-function userValue(key: string): unknown {
-  const inspected = vscode.workspace.getConfiguration('llmWorkbench').inspect(key);
-  return inspected?.globalValue !== undefined ? inspected.globalValue : inspected?.defaultValue;
+function userValues(): (key: string) => unknown {
+  const inspect = settingInspector(vscode.workspace.getConfiguration(SETTINGS_SECTION));
+  return (key) => {
+    const inspected = inspect(key);
+    return inspected?.globalValue !== undefined ? inspected.globalValue : inspected?.defaultValue;
+  };
 }
 
 /**
@@ -53,7 +57,7 @@ export function registerTelemetry(
 
   async function refreshExport(): Promise<void> {
     const mine = ++generation;
-    const config = readEditorTelemetrySettings(userValue);
+    const config = readEditorTelemetrySettings(userValues());
     const previous = telemetry;
     telemetry = undefined;
     gateway.setTelemetry(undefined);
@@ -112,7 +116,7 @@ export function registerTelemetry(
 }
 
 async function setCredentials(secrets: vscode.SecretStorage): Promise<void> {
-  const config = readEditorTelemetrySettings(userValue);
+  const config = readEditorTelemetrySettings(userValues());
   const preset = PRESETS[config.preset];
   const credential = preset.credential;
   const prompts =
@@ -151,7 +155,7 @@ function receiverController(
   let receiver: OtlpReceiver | undefined;
   let receiverKey = '';
   async function refresh(): Promise<void> {
-    const config: ReceiverSettings = readReceiverSettings(userValue);
+    const config: ReceiverSettings = readReceiverSettings(userValues());
     const key = config.enabled ? String(config.port) : '';
     if (key === receiverKey) return;
     receiverKey = key;

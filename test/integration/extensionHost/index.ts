@@ -22,6 +22,7 @@ export function run(): Promise<void> {
   mocha.suite.emit('pre-require', globalThis, 'extension-host-suite', mocha);
   /* eslint-disable @typescript-eslint/no-require-imports -- after pre-require, in this order */
   require('./activation.test');
+  require('./settingInspector.test');
   require('./tokenStatus.test');
   require('./budgetDiagnostics.test');
   require('./promptLenses.test');
