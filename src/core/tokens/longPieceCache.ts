@@ -19,6 +19,11 @@ import { encodeByTiling, type EncodedPiece, type Match } from './pieceTiling';
 /** Encoded bytes kept for reuse: at most this many bytes of pieces plus 8 bytes per token, per encoding. */
 const MAX_CACHED_BYTES = 24 * 1024 * 1024;
 const MAX_ENTRIES = 512;
+/**
+ * Mostly periodic pieces longer than this are not remembered (see `entryFor`); they are tiled again when seen again.
+ * Below it a copy is cheap (ordinary heap memory) and a remembered piece is also a candidate for `reuseEdited`.
+ */
+const MAX_REMEMBERED_PERIODIC_BYTES = 64 * 1024;
 /** Remembered pieces compared with a new piece to find one it repeats (the most recently used). */
 const REUSE_CANDIDATES = 8;
 /**
@@ -41,6 +46,8 @@ interface Entry extends EncodedPiece {
 export interface LongPieceCacheOptions extends RunTilingOptions {
   maxCachedBytes?: number;
   firstContextBytes?: number;
+  /** Mostly periodic pieces longer than this are tiled on every count instead of remembered (tests lower it). */
+  maxRememberedPeriodicBytes?: number;
 }
 
 export class LongPieceCache {
@@ -51,6 +58,7 @@ export class LongPieceCache {
   private bytesHeld = 0;
   private readonly maxCachedBytes: number;
   private readonly firstContextBytes: number;
+  private readonly maxRememberedPeriodicBytes: number;
   private readonly runs: RunTiler;
 
   constructor(
@@ -59,6 +67,7 @@ export class LongPieceCache {
   ) {
     this.maxCachedBytes = options.maxCachedBytes ?? MAX_CACHED_BYTES;
     this.firstContextBytes = options.firstContextBytes ?? FIRST_CONTEXT_BYTES;
+    this.maxRememberedPeriodicBytes = options.maxRememberedPeriodicBytes ?? MAX_REMEMBERED_PERIODIC_BYTES;
     this.runs = new RunTiler(merger, options);
   }
 
@@ -90,16 +99,24 @@ export class LongPieceCache {
       this.entries.set(key, hit);
       return hit;
     }
-    bytes = bytes.slice(); // a new entry keeps these bytes; the caller's buffer is reused for the next piece
     // A piece that is mostly long periodic runs is tiled by them (a few small merges, whatever the edit); any other
     // new piece first tries to reuse a remembered one, then the run tiling (which is a plain merge without runs).
     const runs = this.runs.runsOf(bytes);
-    let entry: Entry | undefined;
-    if (runBytes(runs) < bytes.length / 2) {
-      const reused = this.reuseEdited(bytes);
-      if (reused) entry = { bytes, tokens: reused.tokens, ends: reused.ends, count: reused.tokens.length };
+    if (runBytes(runs) >= bytes.length / 2) {
+      // Tiling it again costs less than remembering it: a long piece is copied to be kept, and a fresh copy of a few
+      // hundred KB (large-object memory, mapped and faulted in) measured 2-3 ms, against ~0.3 ms to tile 350 KB of
+      // `xxxx…` from remembered blocks and windows. So a long, mostly periodic piece is tiled from the caller's
+      // bytes (read, not kept) on every count, which is exact every time.
+      if (bytes.length > this.maxRememberedPeriodicBytes) return this.runs.encode(bytes, runs);
+      const entry = this.runs.encode(bytes.slice(), runs); // kept: the caller reuses its buffer
+      this.remember(key, entry);
+      return entry;
     }
-    entry ??= this.runs.encode(bytes, runs);
+    bytes = bytes.slice(); // a new entry keeps these bytes; the caller's buffer is reused for the next piece
+    const reused = this.reuseEdited(bytes);
+    const entry: Entry = reused
+      ? { bytes, tokens: reused.tokens, ends: reused.ends, count: reused.tokens.length }
+      : this.runs.encode(bytes, runs);
     this.remember(key, entry);
     return entry;
   }

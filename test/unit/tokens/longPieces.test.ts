@@ -217,6 +217,10 @@ describe('long pieces: exact byte-pair merges in O(n log n)', () => {
         this.timeout(240_000);
         const merger = new BytePairMerger(await TokenPairRanks.build(tables(jsTiktoken.get(encoding)!)));
         const cache = new LongPieceCache(merger);
+        // Mostly periodic pieces above 64 KB are tiled on every count from the caller's (reused) buffer, not kept:
+        // here every size takes that path, and the buffer is overwritten after each call.
+        const unremembered = new LongPieceCache(merger, { maxRememberedPeriodicBytes: 0 });
+        let scratch = new Uint8Array(0);
         const utf8 = new TextEncoder();
         const edit = fc.record({
           at: fc.double({ min: 0, max: 1, noNaN: true }),
@@ -234,6 +238,13 @@ describe('long pieces: exact byte-pair merges in O(n log n)', () => {
               const bytes = utf8.encode(text);
               assertSameEncoding(cache.encode(bytes), merger.merge(bytes), text);
               assert.equal(cache.count(bytes), merger.merge(bytes).tokens.length);
+              if (scratch.length < bytes.length) scratch = new Uint8Array(2 * bytes.length);
+              scratch.set(bytes);
+              const fromScratch = unremembered.encode(scratch.subarray(0, bytes.length));
+              const countFromScratch = unremembered.count(scratch.subarray(0, bytes.length));
+              scratch.fill(0x78);
+              assertSameEncoding(fromScratch, merger.merge(bytes), text);
+              assert.equal(countFromScratch, merger.merge(bytes).tokens.length);
               assert.deepEqual(encoders.ours(encoding).encode(text), [...expected], JSON.stringify(text.slice(0, 80)));
               assert.equal(encoders.ours(encoding).count(text), expected.length);
             }

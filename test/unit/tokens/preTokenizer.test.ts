@@ -138,6 +138,21 @@ describe('pre-tokenizer scanners (the o200k and cl100k split patterns without a 
           }
       });
 
+      it('cuts long runs of one repeated character or fragment (every class, surrogate halves too) exactly as the pattern', function () {
+        // The scanners cross a run of one repeated UTF-16 unit without classifying each copy (afterRepeats): texts
+        // here are runs of 1-300 copies of one character or fragment, several runs in a row, so every loop meets
+        // runs that start, end and abut inside it.
+        this.timeout(120_000);
+        const units = [...new Set([...ALL, ...JS_ONLY, ...TRICKY_FRAGMENTS, '\ud83d\ud83d\ude00', '\ud800\ud800'])];
+        const runs = fc
+          .array(fc.tuple(fc.constantFrom(...units), fc.integer({ min: 1, max: 300 })), { minLength: 1, maxLength: 6 })
+          .map((parts) => parts.map(([unit, copies]) => unit.repeat(copies)).join(''));
+        fc.assert(
+          fc.property(runs, (s) => assert.deepEqual(scan(scanner, s), patternPieces(pattern, s))),
+          { numRuns: 3000, seed: 29 },
+        );
+      });
+
       it('cuts real texts (README, code, JSON, mixed, CRLF) exactly as the pattern', () => {
         for (const [name, text] of Object.entries(realTexts())) assert.deepEqual(scan(scanner, text), patternPieces(pattern, text), name);
       });
