@@ -2,6 +2,7 @@
 // `--production` minifies; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { createRequire } from 'node:module';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { writeSettingsValidators } from './scripts/settingsValidators.mjs';
 import { writeEvalValidators } from './scripts/evalValidators.mjs';
 
@@ -62,16 +63,6 @@ const builds = [
   { ...node, entryPoints: { cliMain: 'src/cli/main.ts' }, outdir: 'dist' },
   // The eval parser alone, for the memory bench (test/bench/evalMemory.bench.ts) to measure a parse in a fresh process.
   { ...node, entryPoints: { evalParse: 'src/core/evals/parseEvalFile.ts' }, outdir: 'dist' },
-  // Token rank tables (1-2 MB each) as their own files, required on first use by src/core/tokens/encodings.ts:
-  // never inlined into extension.js / cli.js, never parsed on activation.
-  {
-    ...node,
-    sourcemap: false,
-    entryPoints: Object.fromEntries(
-      ['o200k_base', 'cl100k_base'].map((name) => [`ranks/${name}`, requireFromHere.resolve(`js-tiktoken/ranks/${name}`)]),
-    ),
-    outdir: 'dist',
-  },
   // The official SDKs, each its own file, required on first use by src/core/providers/sdkModules.ts: most of the
   // code shipped, so never part of extension.js / cli.js and never evaluated on activation.
   {
@@ -128,6 +119,14 @@ const builds = [
   // Cost report and model comparison webviews: browser bundles, each with its CSS beside it in dist/webview/.
   { ...browser, entryPoints: { costReport: 'media/costReport/main.ts', evalCompare: 'media/evalCompare/main.ts' } },
 ];
+
+// Token rank tables (1-2 MB each) as data files, read on first use by src/core/tokens/encodings.ts: never inlined
+// into extension.js / cli.js, never parsed on activation, and never compiled as JavaScript (js-tiktoken ships them as
+// modules; compiling o200k's blocks for ~100 ms, reading JSON is done off the event loop).
+mkdirSync('dist/ranks', { recursive: true });
+for (const name of ['o200k_base', 'cl100k_base']) {
+  writeFileSync(`dist/ranks/${name}.json`, JSON.stringify(requireFromHere(`js-tiktoken/ranks/${name}`)));
+}
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { TiktokenBPE } from 'js-tiktoken/lite';
 import type { EncodingName, ModelInfo, TokenizerSpec } from '../models/modelInfo';
 import { PieceEncoder } from './pieceEncoder';
-import { TokenPairRanks, type RankTables } from './tokenPairRanks';
+import { TokenPairRanks } from './tokenPairRanks';
 import type { Tokenizer } from './tokenizer';
 
 /** Every encoding this build can load. */
@@ -70,25 +71,25 @@ export function createTokenizer(name: EncodingName): Promise<Tokenizer> {
 }
 
 async function buildTokenizer(name: EncodingName): Promise<Tokenizer> {
-  const ranks = requireRanks(name);
-  const tables = await buildRankTablesInSlices(ranks);
+  const ranks = await readRanks(name);
   // Special-token strings such as `<|endoftext|>` are counted as the ordinary text they are in a user's file,
   // instead of throwing (js-tiktoken's default) or collapsing into one special token.
-  const pieces = new PieceEncoder(ranks.pat_str, await TokenPairRanks.build(tables));
+  const pieces = new PieceEncoder(ranks.pat_str, await TokenPairRanks.fromCompressedRanks(ranks.bpe_ranks));
   return { encoding: name, encode: (text) => pieces.encode(text), count: (text) => pieces.count(text) };
 }
 
 /**
- * The rank tables are ~1-2 MB modules. In the bundled extension and CLI they are separate files
- * (`dist/ranks/<name>.js`, next to `dist/extension.js` and `dist/cli.js`, one level up from `dist/workers/`),
- * so they stay out of the activation bundle; from sources (tests, tsx) they come from js-tiktoken itself.
+ * The rank tables are ~1-2 MB. In the bundled extension and CLI they are data files (`dist/ranks/<name>.json`, next
+ * to `dist/extension.js` and `dist/cli.js`, one level up from `dist/workers/`), so they stay out of the activation
+ * bundle; from sources (tests, tsx) they come from js-tiktoken's own module file. Either is read as data, off the
+ * event loop, never `require`d: compiling js-tiktoken's 2.3 MB o200k module blocks the thread for ~100 ms.
  */
-function requireRanks(name: EncodingName): TiktokenBPE {
-  const load = createRequire(__filename);
-  const candidates = [join(__dirname, 'ranks', `${name}.js`), join(__dirname, '..', 'ranks', `${name}.js`)];
-  const bundled = candidates.find((file) => existsSync(file));
+async function readRanks(name: EncodingName): Promise<TiktokenBPE> {
+  const candidates = [join(__dirname, 'ranks', `${name}.json`), join(__dirname, '..', 'ranks', `${name}.json`)];
+  let file = candidates.find((path) => existsSync(path));
   try {
-    return load(bundled ?? `js-tiktoken/ranks/${name}`) as TiktokenBPE;
+    file ??= createRequire(__filename).resolve(`js-tiktoken/ranks/${name}`);
+    return parseRankFile(await readFile(file, 'utf8'));
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new Error(
@@ -99,38 +100,14 @@ function requireRanks(name: EncodingName): TiktokenBPE {
   }
 }
 
-const TOKENS_PER_SLICE = 2048;
-
-/**
- * The encoding's tokens (rank → bytes, js-tiktoken's `textMap`, which `new Tiktoken(ranks)` builds in one blocking
- * pass together with a string-keyed map we do not need), filled in slices that yield to the event loop instead.
- */
-async function buildRankTablesInSlices(ranks: TiktokenBPE): Promise<RankTables> {
-  const textMap = new Map<number, Uint8Array>();
-  const data = ranks.bpe_ranks;
-  let sinceYield = 0;
-  // Format (js-tiktoken's compressed ranks): lines of `<prefix> <first rank> <base64 token> <base64 token> ...`.
-  // Scanned with indexOf rather than split(' '): splitting o200k's one 2 MB line alone blocks for ~40 ms.
-  for (let lineStart = 0; lineStart < data.length;) {
-    let lineEnd = data.indexOf('\n', lineStart);
-    if (lineEnd === -1) lineEnd = data.length;
-    const prefixEnd = data.indexOf(' ', lineStart);
-    const offsetEnd = prefixEnd === -1 || prefixEnd >= lineEnd ? -1 : data.indexOf(' ', prefixEnd + 1);
-    if (offsetEnd !== -1 && offsetEnd < lineEnd) {
-      let rank = Number.parseInt(data.slice(prefixEnd + 1, offsetEnd), 10);
-      for (let tokenStart = offsetEnd + 1; tokenStart < lineEnd; rank++) {
-        let tokenEnd = data.indexOf(' ', tokenStart);
-        if (tokenEnd === -1 || tokenEnd > lineEnd) tokenEnd = lineEnd;
-        const bytes = Buffer.from(data.slice(tokenStart, tokenEnd), 'base64');
-        textMap.set(rank, bytes);
-        tokenStart = tokenEnd + 1;
-        if (++sinceYield === TOKENS_PER_SLICE) {
-          sinceYield = 0;
-          await new Promise<void>((resolve) => setImmediate(resolve));
-        }
-      }
-    }
-    lineStart = lineEnd + 1;
-  }
-  return { textMap };
+/** The rank object from a rank file: JSON, or js-tiktoken's CommonJS module of it (`module.exports = {…};`). */
+export function parseRankFile(text: string): TiktokenBPE {
+  let json = text.trim();
+  const wrapper = /^module\.exports\s*=\s*/.exec(json.slice(0, 64));
+  if (wrapper) json = json.slice(wrapper[0].length);
+  if (json.endsWith(';')) json = json.slice(0, -1);
+  const ranks = JSON.parse(json) as Partial<TiktokenBPE> | null;
+  if (typeof ranks?.pat_str !== 'string' || typeof ranks.bpe_ranks !== 'string')
+    throw new Error('not a rank table (no pat_str or bpe_ranks)');
+  return ranks as TiktokenBPE;
 }

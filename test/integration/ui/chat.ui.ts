@@ -352,10 +352,15 @@ describe('chat sidebar, as a user sees it', function () {
     const before = await chat.ui.locator('.turn').count();
     const lastText = await chat.lastAnswer().locator('.markdown-body').innerText();
     assert.ok(before > 0);
+    const t0 = Date.now();
+    const mark = (what: string) => console.log(`      ${Date.now() - t0} ms ${what}`);
     await workbench.runCommand('Developer: Reload Window');
     await workbench.page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+    mark('workbench');
     await workbench.page.waitForSelector('.statusbar-item', { timeout: 60_000 });
+    mark('status bar');
     await chat.open();
+    mark('chat input');
     await chat.ui
       .locator('.turn')
       .nth(before - 1)

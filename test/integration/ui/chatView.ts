@@ -23,10 +23,23 @@ export class ChatView {
       .locator('.activitybar .action-item [aria-label^="LLM Workbench"], .activitybar .action-item[aria-label^="LLM Workbench"]')
       .first();
     await icon.waitFor({ timeout: 60_000 });
-    // Clicking the icon of the container already shown would hide the sidebar: click only when it is not shown.
+    // Clicking the icon of the container already shown would hide the sidebar: click only when it is not shown. After
+    // a reload the workbench restores the sidebar a moment after the icon appears, so a click decided before that
+    // can toggle the restored sidebar away: the check and the click are repeated until the input shows.
     const shown = page.locator('.sidebar .title-label', { hasText: /LLM Workbench/i });
-    if (!(await shown.isVisible().catch(() => false))) await icon.click();
-    await this.ui.locator('textarea.input').waitFor({ timeout: 60_000 });
+    const input = this.ui.locator('textarea.input');
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      // While the view loads, the icon wears a progress badge that Playwright sees as covering it; a user's click on
+      // the badge reaches the icon all the same, so the click is forced.
+      if (!(await shown.isVisible().catch(() => false))) await icon.click({ force: true });
+      try {
+        await input.waitFor({ timeout: Math.max(1, Math.min(10_000, deadline - Date.now())) });
+        return;
+      } catch (error) {
+        if (Date.now() >= deadline) throw error;
+      }
+    }
   }
 
   async frame(): Promise<Frame> {

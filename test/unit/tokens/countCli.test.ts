@@ -29,7 +29,7 @@ describe('llm-workbench count (the built dist/cli.js)', () => {
   before(function () {
     this.timeout(120_000);
     const build = spawnSync(process.execPath, ['esbuild.config.mjs'], { cwd: root, encoding: 'utf8' });
-    if (!existsSync(cli) || !existsSync(join(root, 'dist', 'ranks', 'o200k_base.js'))) {
+    if (!existsSync(cli) || !existsSync(join(root, 'dist', 'ranks', 'o200k_base.json'))) {
       throw new Error(`build failed:\n${build.stderr}`);
     }
     scratch = mkdtempSync(join(tmpdir(), 'llmw-count-'));
@@ -157,7 +157,7 @@ describe('llm-workbench count (the built dist/cli.js)', () => {
     copyFileSync(cli, join(alone, 'cli.js'));
     copyFileSync(join(root, 'dist', 'cliMain.js'), join(alone, 'cliMain.js'));
     for (const name of ['o200k_base', 'cl100k_base'])
-      copyFileSync(join(root, 'dist', 'ranks', `${name}.js`), join(alone, 'ranks', `${name}.js`));
+      copyFileSync(join(root, 'dist', 'ranks', `${name}.json`), join(alone, 'ranks', `${name}.json`));
     const file = join(scratch, 'note.txt');
     writeFileSync(file, 'hello world');
     const { code, stdout, stderr } = run(['count', '--json', '--encoding', 'cl100k_base', file], {

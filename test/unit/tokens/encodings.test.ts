@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Tiktoken, type TiktokenBPE } from 'js-tiktoken/lite';
 import { ModelCatalog } from '../../../src/core/models/catalog';
-import { countTokens, isTokenizerLoaded, loadTokenizer, tokenizerSpecFor } from '../../../src/core/tokens/encodings';
+import { countTokens, isTokenizerLoaded, loadTokenizer, parseRankFile, tokenizerSpecFor } from '../../../src/core/tokens/encodings';
 import type { EncodingName } from '../../../src/core/models/modelInfo';
 import fc from 'fast-check';
 import { mixedDocument } from '../../fixtures/tokens/mixedDocument';
@@ -12,23 +12,35 @@ import { TRICKY_FRAGMENTS } from './trickyText';
 const root = join(__dirname, '..', '..', '..');
 
 describe('encodings', () => {
-  it('loads nothing at import time; the first load is shared by concurrent callers and cached', () => {
-    // A fresh process, so no other spec has loaded a tokenizer yet.
+  it('loads nothing at import time; the first load reads the rank file once, as data, shared by concurrent callers', () => {
+    // A fresh process, so no other spec has loaded a tokenizer yet. Rank files read are counted through fs/promises.
     const script = `
+      const fsPromises = require('node:fs/promises');
+      const read = fsPromises.readFile;
+      const rankReads = [];
+      fsPromises.readFile = (file, ...rest) => { if (/ranks/.test(String(file))) rankReads.push(String(file)); return read(file, ...rest); };
       const encodings = require('./src/core/tokens/encodings.ts');
       const rankModules = () => Object.keys(require.cache).filter((k) => /ranks/.test(k)).length;
-      const before = { ranks: rankModules(), loaded: encodings.isTokenizerLoaded('o200k_base') };
+      const before = { reads: rankReads.length, loaded: encodings.isTokenizerLoaded('o200k_base') };
       const a = encodings.loadTokenizer('o200k_base');
       const b = encodings.loadTokenizer('o200k_base');
       Promise.all([a, b]).then(([x, y]) => {
-        const after = { ranks: rankModules(), loaded: encodings.isTokenizerLoaded('o200k_base'), same: a === b && x === y, cl100k: encodings.isTokenizerLoaded('cl100k_base') };
+        const after = { reads: rankReads.length, modules: rankModules(), loaded: encodings.isTokenizerLoaded('o200k_base'), same: a === b && x === y, cl100k: encodings.isTokenizerLoaded('cl100k_base') };
         process.stdout.write(JSON.stringify({ before, after }));
       });`;
     const out = execFileSync(process.execPath, ['-r', 'tsx/cjs', '-e', script], { cwd: root, encoding: 'utf8' });
     assert.deepEqual(JSON.parse(out), {
-      before: { ranks: 0, loaded: false },
-      after: { ranks: 1, loaded: true, same: true, cl100k: false },
+      before: { reads: 0, loaded: false },
+      after: { reads: 1, modules: 0, loaded: true, same: true, cl100k: false },
     });
+  });
+
+  it("reads a rank file as JSON or as js-tiktoken's module of it, and says what is wrong with anything else", () => {
+    const table = { pat_str: 'x', special_tokens: {}, bpe_ranks: '! 0 IQ==' };
+    assert.deepEqual(parseRankFile(JSON.stringify(table)), table);
+    assert.deepEqual(parseRankFile(`module.exports = ${JSON.stringify(table)};\n`), table);
+    assert.throws(() => parseRankFile('{"pat_str": 1}'), /not a rank table/);
+    assert.throws(() => parseRankFile('module.exports = {'), SyntaxError);
   });
 
   it("builds the same rank tables as js-tiktoken's own constructor (encodes and decodes identically)", async () => {
