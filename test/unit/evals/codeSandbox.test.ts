@@ -183,3 +183,11 @@ describe('javascript assertions: the sandbox worker and this thread give the sam
     assert.equal(await passes("output === 'after'", 'after'), true);
   });
 });
+
+describe('javascript assertions in the sandbox worker: one run never blames another', () => {
+  it('a promise left rejected by one assertion does not fail the next one', async () => {
+    const stray = await checkJavascript("Promise.reject(new Error('stray'));\nreturn true", 'x', ctx, false, undefined);
+    assert.equal(stray.pass, true);
+    for (const output of ['a', 'b', 'c']) assert.equal(await passes(`output === '${output}'`, output), true);
+  });
+});

@@ -94,6 +94,10 @@ function runJavascript({ id, source, reusable, output, context }) {
   parentPort.postMessage({ id, result: summary(result) });
 }
 
+// A promise the code rejected and left unhandled would end this thread, and the main thread would blame whichever
+// request runs at that moment: the code's own result is what counts, as on the main thread.
+process.on('unhandledRejection', () => {});
+
 parentPort.on('message', (message) => {
   if (message.kind === 'regex') testRegex(message);
   else runJavascript(message);
