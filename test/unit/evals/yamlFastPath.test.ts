@@ -3,6 +3,7 @@
  * every YAML file under test/ and on shapes written to probe each rule, a file it takes must give the same values as
  * the document's `toJS` and, for every path into the data, the same range as the document's node, and the document
  * must hold no error or warning; where it answers "inexact" the document is asked, so only exact answers are compared.
+ * (JSON files too: an eval file may be JSON, which YAML reads.)
  */
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -18,7 +19,7 @@ function yamlFiles(dir: string, out: string[] = []): string[] {
     if (name === 'node_modules' || name.startsWith('.')) continue;
     const path = join(dir, name);
     if (statSync(path).isDirectory()) yamlFiles(path, out);
-    else if (/\.ya?ml$/.test(name)) out.push(path);
+    else if (/\.(ya?ml|json)$/.test(name)) out.push(path);
   }
   return out;
 }
@@ -153,9 +154,9 @@ describe('YAML fast path (js-yaml events) against the yaml document', () => {
     assert.equal(r.inexact, 0);
   });
 
-  it('every YAML file under test/: same values, same ranges', function () {
+  it('every YAML and JSON file under test/ and examples/: same values, same ranges', function () {
     this.timeout(120_000);
-    const files = yamlFiles(join(ROOT, 'test'));
+    const files = [...yamlFiles(join(ROOT, 'test')), ...yamlFiles(join(ROOT, 'examples'))];
     assert.ok(files.length > 100, `only ${files.length} YAML files found`);
     let taken = 0;
     let exact = 0;
