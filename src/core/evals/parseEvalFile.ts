@@ -217,6 +217,8 @@ class EvalFileParser {
   /** YAML problems inside a test belong to that test (it alone is skipped); the others to the file. */
   private sortYamlProblems(source: YamlSource): Map<number, EvalDiagnostic[]> {
     const byTest = new Map<number, EvalDiagnostic[]>();
+    // Nothing to sort: the `yaml` document (which the fast path does not build) is not needed for the tests' ranges.
+    if (source.diagnostics.length === 0) return byTest;
     const node = source.nodeAt(['tests']);
     const ranges =
       node && 'items' in node && Array.isArray(node.items)

@@ -18,6 +18,7 @@ const { load: loadYaml, YAMLException } = require('js-yaml') as typeof JsYaml;
 /** Deeper than this, an eval file is an attack or a mistake: parsers and validators recurse per level. */
 export const MAX_NESTING = 64;
 import type { EvalDiagnostic, SourcePosition, SourceRange } from './sourceRange';
+import { fastParse, positionAt, type FastParse } from './yamlFastPath';
 
 export type DataPath = (string | number)[];
 
@@ -29,8 +30,10 @@ export class YamlSource {
   readonly diagnostics: EvalDiagnostic[] = [];
   /** Diagnostics of errors that break the document's structure (all but duplicate keys): the file cannot run. */
   readonly syntaxErrors = new Set<EvalDiagnostic>();
-  readonly doc: Document.Parsed;
+  private document?: Document.Parsed;
   private readonly lines = new LineCounter();
+  /** Files js-yaml reads with the same values and ranges (yamlFastPath.ts): the `yaml` document only if asked for. */
+  private fast?: FastParse;
   /** Large files: the data from js-yaml, and the start offset of each top-level test (line scan). */
   private light?: { data?: unknown; error?: string; tests: number[] };
 
@@ -41,7 +44,7 @@ export class YamlSource {
     const depth = nestingDepth(text);
     if (depth.depth > MAX_NESTING) {
       // Checked before parsing: the YAML parser (and every validator after it) recurses once per level.
-      this.doc = parseDocument('', { lineCounter: this.lines });
+      this.document = parseDocument('', { lineCounter: this.lines });
       const d = this.diagnostic(
         'error',
         `the file nests deeper than ${MAX_NESTING} levels (here it reaches ${depth.depth}); an eval file never needs that: flatten it`,
@@ -52,10 +55,8 @@ export class YamlSource {
       return;
     }
     if (text.length > LARGE_FILE_CHARS) {
-      this.doc = parseDocument('', { lineCounter: this.lines });
-      this.lines.lineStarts.length = 0;
-      this.lines.addNewLine(0);
-      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lines.addNewLine(i + 1);
+      this.document = parseDocument('', { lineCounter: this.lines });
+      this.countLines();
       this.light = { tests: testOffsets(text) };
       const parsed = loadLarge(text, this.light.tests);
       if ('error' in parsed) {
@@ -66,9 +67,13 @@ export class YamlSource {
       } else this.light.data = parsed.data;
       return;
     }
-    // logLevel 'error': yaml's own process warnings ("Keys with collection values...") never reach the terminal raw.
-    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true, strict: true, logLevel: 'error' });
-    visit(this.doc, {
+    this.fast = fastParse(text);
+    if (this.fast) {
+      this.countLines();
+      return;
+    }
+    const doc = this.doc;
+    visit(doc, {
       Pair: (_key, pair) => {
         if (isCollection(pair.key)) {
           this.diagnostics.push(
@@ -81,17 +86,38 @@ export class YamlSource {
         }
       },
     });
-    for (const error of this.doc.errors) {
+    for (const error of doc.errors) {
       const d = this.yamlProblem('error', error.code, error.message, error.pos);
       this.diagnostics.push(d);
       if (error.code !== 'DUPLICATE_KEY') this.syntaxErrors.add(d);
     }
-    for (const warning of this.doc.warnings) this.diagnostics.push(this.yamlProblem('warning', warning.code, warning.message, warning.pos));
+    for (const warning of doc.warnings) this.diagnostics.push(this.yamlProblem('warning', warning.code, warning.message, warning.pos));
+  }
+
+  /** The `yaml` document with every node's source range; on the fast path it is built the first time it is asked for. */
+  get doc(): Document.Parsed {
+    // logLevel 'error': yaml's own process warnings ("Keys with collection values...") never reach the terminal raw.
+    this.document ??= parseDocument(this.text, {
+      lineCounter: this.fast ? new LineCounter() : this.lines,
+      prettyErrors: false,
+      uniqueKeys: true,
+      strict: true,
+      logLevel: 'error',
+    });
+    return this.document;
+  }
+
+  /** Line starts by a scan (the `yaml` parser fills them as it reads, where it reads the file). */
+  private countLines(): void {
+    this.lines.lineStarts.length = 0;
+    this.lines.addNewLine(0);
+    for (let i = this.text.indexOf('\n'); i >= 0; i = this.text.indexOf('\n', i + 1)) this.lines.addNewLine(i + 1);
   }
 
   /** The document as plain data; undefined if it cannot be built (e.g. an alias loop). */
   toData(): { data?: unknown; error?: string } {
     if (this.light) return this.light.error ? { error: this.light.error } : { data: this.light.data };
+    if (this.fast) return { data: this.fast.data };
     try {
       return { data: this.doc.toJS({ maxAliasCount: 1000 }) };
     } catch (error) {
@@ -147,6 +173,13 @@ export class YamlSource {
       if (start === undefined) return this.rangeOfOffsets(0, 0);
       const end = this.text.indexOf('\n', start);
       return this.rangeOfOffsets(start, end < 0 ? this.text.length : end);
+    }
+    if (this.fast) {
+      for (let depth = path.length; depth >= 0; depth--) {
+        const node = positionAt(this.fast.root, depth === path.length ? path : path.slice(0, depth));
+        if (node?.exact) return this.rangeOfOffsets(node.start, node.end);
+        if (node) break; // a range the index cannot reproduce: the document's
+      }
     }
     for (let depth = path.length; depth >= 0; depth--) {
       const node = this.nodeAt(path.slice(0, depth));

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -133,5 +133,54 @@ describe('ledger (JSONL file)', () => {
       assert.equal(ids.size, count, `${writer} lost records`);
     }
     for (const record of read.records) assert.ok(record.prompt?.endsWith(' ✓'), 'no record was cut or interleaved');
+  });
+
+  it('records appended while a write is in flight share the next write, in order, each resolved when written', async () => {
+    const ledger = new JsonlLedger(join(dir, 'ledger.jsonl'));
+    await ledger.append(sampleRecord({ requestId: 'first' }));
+    const file = await (ledger as unknown as { handle: Promise<{ write: (...args: unknown[]) => Promise<unknown> }> }).handle;
+    let writes = 0;
+    const write = file.write.bind(file);
+    file.write = (...args: unknown[]) => {
+      writes++;
+      return write(...args);
+    };
+    const ids = Array.from({ length: 100 }, (_, i) => `r${i}`);
+    await Promise.all(ids.map((requestId) => ledger.append(sampleRecord({ requestId }))));
+    const read = await ledger.read();
+    assert.deepEqual(
+      read.records.map((r) => r.requestId),
+      ['first', ...ids],
+    );
+    assert.ok(writes >= 1 && writes < 10, `${writes} writes for 100 records appended at once`);
+    await ledger.close();
+  });
+
+  it('a crash (SIGKILL) mid-run loses no record whose append had resolved, and tears at most the last line', async function () {
+    this.timeout(60_000);
+    const path = join(dir, 'ledger.jsonl');
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(__dirname, 'ledgerCrashChild.ts'), path], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const acknowledged: string[] = [];
+    let buffered = '';
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString('utf8');
+        const lines = buffered.split('\n');
+        buffered = lines.pop() ?? '';
+        acknowledged.push(...lines);
+        if (acknowledged.length >= 300 && child.exitCode === null && !child.killed) {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+    });
+    await new Promise((resolve) => child.once('exit', resolve));
+    const read = await new JsonlLedger(path).read();
+    const written = new Set(read.records.map((r) => r.requestId));
+    const lost = acknowledged.filter((id) => !written.has(id));
+    assert.deepEqual(lost, [], 'records whose append had resolved are in the file');
+    assert.ok(read.warnings.length <= 1 && read.warnings.every((w) => /torn/.test(w.message)), JSON.stringify(read.warnings));
   });
 });

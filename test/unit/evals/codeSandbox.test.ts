@@ -130,3 +130,64 @@ describe('codeSandbox: code shares a context only when it cannot change it', () 
     assert.equal(await runInlineTransform('process.env.LEAK === undefined', 'abc', {}), true);
   });
 });
+
+/** Results and failures of every kind javascriptResultCheck maps, each run in the sandbox worker and on this thread. */
+const BOTH_WAYS: Array<{ code: string; output?: string; threshold?: number; negate?: boolean }> = [
+  ...READ_ONLY.filter((c) => !c.startsWith('while')).map((code) => ({ code, output: '{"label": "bug", "score": 1}' })),
+  { code: 'output.length', threshold: 3 },
+  { code: 'output.length', threshold: 30 },
+  { code: 'true', negate: true },
+  { code: 'NaN' },
+  { code: '1 / 0' },
+  { code: '-2' },
+  { code: "'text'" },
+  { code: 'null' },
+  { code: 'undefined' },
+  { code: '({ pass: true })' },
+  { code: "({ pass: false, score: 0.25, reason: 'why' })", threshold: 0.5 },
+  { code: "({ pass: true, score: 0.25, reason: 'why' })", threshold: 0.5 },
+  { code: "({ pass: true, score: 'high' })" },
+  { code: "({ pass: 'yes' })" },
+  { code: '() => 1' },
+  { code: "Symbol('s')" },
+  { code: '10n' },
+  { code: '[true]' },
+  { code: "throw new Error('boom')" },
+  { code: "throw 'a string'" },
+  { code: "throw new Error('it timed out upstream')" },
+  { code: 'JSON.parse(output)', output: 'not json' },
+  { code: 'this is not javascript' },
+  { code: "Promise.reject(new Error('later'))" },
+  { code: 'Promise.resolve({ pass: false, reason: "async" })' },
+  { code: 'context.vars.n + context.prompt.length' },
+  { code: 'globalThis.x = 1\nreturn typeof x' },
+];
+
+describe('javascript assertions: the sandbox worker and this thread give the same check', () => {
+  it('every result kind and every failure', async () => {
+    const context = { vars: { n: 2, list: [1, 'a'] }, prompt: 'prompt' };
+    for (const c of BOTH_WAYS) {
+      const output = c.output ?? 'output';
+      const inWorker = await checkJavascript(c.code, output, context, c.negate ?? false, c.threshold);
+      const here = await checkJavascript(c.code, output, context, c.negate ?? false, c.threshold, undefined, null);
+      assert.deepEqual(inWorker, here, c.code);
+    }
+  });
+
+  it('a promise that never settles times out in the worker as on this thread', async () => {
+    const never = 'new Promise(() => {})';
+    const inWorker = await checkJavascript(never, 'x', ctx, false, undefined, 150);
+    const here = await checkJavascript(never, 'x', ctx, false, undefined, 150, null);
+    assert.deepEqual(inWorker, here);
+    assert.match(inWorker.reason, /timed out after 150 ms/);
+    assert.equal(await passes("output === 'after'", 'after'), true);
+  });
+});
+
+describe('javascript assertions in the sandbox worker: one run never blames another', () => {
+  it('a promise left rejected by one assertion does not fail the next one', async () => {
+    const stray = await checkJavascript("Promise.reject(new Error('stray'));\nreturn true", 'x', ctx, false, undefined);
+    assert.equal(stray.pass, true);
+    for (const output of ['a', 'b', 'c']) assert.equal(await passes(`output === '${output}'`, output), true);
+  });
+});

@@ -1,6 +1,7 @@
 import { Script } from 'node:vm';
 import { cannotChangeSharedState, runSandboxed } from './codeSandbox';
 import type { Check } from './assertionOutcome';
+import { sharedSandbox, type SandboxWorker } from './sandboxWorker';
 
 export const DEFAULT_CODE_TIMEOUT_MS = 1000;
 
@@ -43,6 +44,9 @@ function lastTopLevelSemicolon(code: string): number {
  *
  * Result mapping follows promptfoo: boolean -> pass/fail (score 1/0); number -> score, pass when >= threshold, or
  * > 0 without a threshold; {pass, score, reason} -> taken as is. `not-` flips pass.
+ *
+ * A text output runs in `sandbox` (sandboxWorker.ts: one long-lived thread, a timer per run, instead of a watchdog
+ * thread per call); `null` runs it on this thread, as any other output does.
  */
 export async function checkJavascript(
   code: string,
@@ -51,7 +55,11 @@ export async function checkJavascript(
   negate: boolean,
   threshold: number | undefined,
   timeoutMs = DEFAULT_CODE_TIMEOUT_MS,
+  sandbox: SandboxWorker | null = sharedSandbox,
 ): Promise<Check> {
+  // Text (nearly every output) goes to the sandbox worker as it is; other values would be copied across threads,
+  // which can change them (a class instance, a function), so they run here under the vm's own time limit.
+  if (typeof output === 'string' && sandbox) return checkJavascriptInWorker(sandbox, code, output, context, negate, threshold, timeoutMs);
   let result: unknown;
   try {
     const { script, reusable } = compiledScript(code);
@@ -59,15 +67,59 @@ export async function checkJavascript(
     if (result && typeof (result as PromiseLike<unknown>).then === 'function')
       result = await withTimeout(result as Promise<unknown>, timeoutMs);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const timedOut = /timed out/i.test(message);
-    return {
-      pass: false,
-      score: 0,
-      reason: timedOut ? `Custom function timed out after ${timeoutMs} ms` : `Custom function threw error: ${message}`,
-    };
+    return thrownCheck(error instanceof Error ? error.message : String(error), timeoutMs);
   }
   return javascriptResultCheck(result, negate, threshold);
+}
+
+function thrownCheck(message: string, timeoutMs: number): Check {
+  const timedOut = /timed out/i.test(message);
+  return {
+    pass: false,
+    score: 0,
+    reason: timedOut ? `Custom function timed out after ${timeoutMs} ms` : `Custom function threw error: ${message}`,
+  };
+}
+
+/** What the worker reports of a result (sandboxWorker.ts `summary`): all `javascriptResultCheck` reads of it. */
+type ResultSummary = { value: boolean | number } | { object: { pass: boolean; score?: number; reason?: string } } | { type: string };
+type WorkerReply = { result: ResultSummary } | { error: string } | { timedOut: true } | { aborted: true };
+
+/** A value of the reported type, for the one message that names it ("it returned string"). */
+const OF_TYPE: Record<string, unknown> = {
+  undefined,
+  null: null,
+  string: '',
+  object: {},
+  function: () => undefined,
+  symbol: Symbol('result'),
+  bigint: 0n,
+};
+
+async function checkJavascriptInWorker(
+  sandbox: SandboxWorker,
+  code: string,
+  output: string,
+  context: { vars: Record<string, unknown>; prompt: string },
+  negate: boolean,
+  threshold: number | undefined,
+  timeoutMs: number,
+): Promise<Check> {
+  let contextJson: string;
+  try {
+    contextJson = JSON.stringify(context);
+  } catch (error) {
+    return thrownCheck(error instanceof Error ? error.message : String(error), timeoutMs);
+  }
+  const { source, reusable } = compiledSource(code);
+  const reply = await sandbox.run<WorkerReply>({ kind: 'javascript', source, reusable, output, context: contextJson }, timeoutMs);
+  if ('timedOut' in reply) return thrownCheck('timed out', timeoutMs);
+  if ('aborted' in reply) return thrownCheck('aborted', timeoutMs);
+  if ('error' in reply) return thrownCheck(reply.error, timeoutMs);
+  const summary = reply.result;
+  if ('value' in summary) return javascriptResultCheck(summary.value, negate, threshold);
+  if ('object' in summary) return javascriptResultCheck(summary.object, negate, threshold);
+  return javascriptResultCheck(summary.type in OF_TYPE ? OF_TYPE[summary.type] : {}, negate, threshold);
 }
 
 /** promptfoo's mapping of a JavaScript result (boolean, number, {pass, score, reason}) to a verdict; `not-` flips pass. */
@@ -109,14 +161,28 @@ export function javascriptResultCheck(result: unknown, negate: boolean, threshol
 }
 
 const scripts = new Map<string, { script: Script; reusable: boolean }>();
+const sources = new Map<string, { source: string; reusable: boolean }>();
+
+/** The function around the code (promptfoo's body rule) and the shared-context screen, once per distinct code. */
+function compiledSource(code: string): { source: string; reusable: boolean } {
+  let compiled = sources.get(code);
+  if (!compiled) {
+    compiled = { source: wrappedSource(code), reusable: cannotChangeSharedState(code) };
+    if (sources.size > 1000) sources.clear();
+    sources.set(code, compiled);
+  }
+  return compiled;
+}
+
+function wrappedSource(code: string): string {
+  return `(function (output, context) {\n${javascriptBody(code)}\n})(__output, __context)`;
+}
 
 /** Compiled (and screened for a shared context) once per distinct code; each run still sees a pristine context. */
 function compiledScript(code: string): { script: Script; reusable: boolean } {
   let compiled = scripts.get(code);
   if (!compiled) {
-    const script = new Script(`(function (output, context) {\n${javascriptBody(code)}\n})(__output, __context)`, {
-      filename: 'javascript-assertion.js',
-    });
+    const script = new Script(wrappedSource(code), { filename: 'javascript-assertion.js' });
     compiled = { script, reusable: cannotChangeSharedState(code) };
     if (scripts.size > 1000) scripts.clear();
     scripts.set(code, compiled);
