@@ -75,7 +75,12 @@ async function buildTokenizer(name: EncodingName): Promise<Tokenizer> {
   // Special-token strings such as `<|endoftext|>` are counted as the ordinary text they are in a user's file,
   // instead of throwing (js-tiktoken's default) or collapsing into one special token.
   const pieces = new PieceEncoder(ranks.pat_str, await TokenPairRanks.fromCompressedRanks(ranks.bpe_ranks));
-  return { encoding: name, encode: (text) => pieces.encode(text), count: (text) => pieces.count(text) };
+  return {
+    encoding: name,
+    encode: (text) => pieces.encode(text),
+    count: (text) => pieces.count(text),
+    runs: { tokenEnds: (text) => pieces.tokenEnds(text), runBlock: (unit) => pieces.runBlock(unit) },
+  };
 }
 
 /**

@@ -1,5 +1,7 @@
+import { countParts, joinParts, type Part } from './compressedRuns';
 import { isLatin1, oneByteCopy } from './oneByteText';
 import { nextSafeBoundary } from './safeBoundaries';
+import { editParts, nextSafeBoundaryInParts, partsOf, sliceParts } from './textParts';
 import type { Tokenizer } from './tokenizer';
 
 /** A VS Code-style content change: replace `rangeLength` characters at `rangeOffset` with `text`. */
@@ -10,11 +12,17 @@ export interface TextChange {
 }
 
 interface Chunk {
-  text: string;
+  /** The chunk's text, or undefined for a long chunk kept as `parts` (see textParts.ts). */
+  text: string | undefined;
+  parts: Part[] | undefined;
+  length: number;
   tokens: number;
   /** Known to be stored one byte per character (see oneByteText.ts): slices and concatenations of it stay so. */
   oneByte: boolean;
 }
+
+const chunkText = (chunk: Chunk): string => chunk.text ?? joinParts(chunk.parts!);
+const chunkParts = (chunk: Chunk): Part[] => chunk.parts ?? partsOf(chunk.text!);
 
 /**
  * Chunks are cut at the first safe boundary after this many characters: re-encoding one costs ~0.1-0.3 ms, and a
@@ -25,6 +33,17 @@ export const TARGET_CHUNK_CHARS = 512;
 const MIN_CHUNK_CHARS = TARGET_CHUNK_CHARS / 4;
 /** `isSafeBoundary(text, p)` reads text[p-2 .. p+1]: edits this close to a kept boundary re-check it. */
 const BOUNDARY_REACH = 2;
+/**
+ * An edited region longer than this is kept as parts (textParts.ts) and counted with its long runs shortened
+ * (compressedRuns.ts), when the tokenizer supports it. Such a region exists only where the text has no safe boundary
+ * for this long: a run of letters, punctuation or spaces.
+ */
+const PARTS_ABOVE = 8 * 1024;
+
+export interface IncrementalCounterOptions {
+  /** Regions longer than this are kept as parts (default PARTS_ABOVE; tests lower it to check against references). */
+  partsAbove?: number;
+}
 
 /**
  * Exact token count of a document that changes by small edits. The text is kept as chunks cut at boundaries no
@@ -37,11 +56,14 @@ export class IncrementalCounter {
   private length: number;
   private sum: number;
   private joined: string | undefined;
+  private readonly partsAbove: number;
 
   constructor(
     private readonly tokenizer: Tokenizer,
     text: string,
+    options: IncrementalCounterOptions = {},
   ) {
+    this.partsAbove = options.partsAbove ?? PARTS_ABOVE;
     this.chunks = this.split(text);
     this.length = text.length;
     this.sum = this.chunks.reduce((total, chunk) => total + chunk.tokens, 0);
@@ -55,7 +77,7 @@ export class IncrementalCounter {
 
   /** The document as the counter sees it (after every applied change). */
   get text(): string {
-    this.joined ??= this.chunks.map((chunk) => chunk.text).join('');
+    this.joined ??= this.chunks.map(chunkText).join('');
     return this.joined;
   }
 
@@ -68,7 +90,7 @@ export class IncrementalCounter {
   chunkOffsets(): number[] {
     const offsets: number[] = [];
     let offset = 0;
-    for (let i = 0; i < this.chunks.length - 1; i++) offsets.push((offset += this.chunks[i].text.length));
+    for (let i = 0; i < this.chunks.length - 1; i++) offsets.push((offset += this.chunks[i].length));
     return offsets;
   }
 
@@ -94,22 +116,29 @@ export class IncrementalCounter {
     const reachEnd = Math.min(this.length, offset + deleteLength + BOUNDARY_REACH);
     let first = 0;
     let regionStart = 0;
-    while (first < this.chunks.length && regionStart + this.chunks[first].text.length <= reachStart) {
-      regionStart += this.chunks[first].text.length;
+    while (first < this.chunks.length && regionStart + this.chunks[first].length <= reachStart) {
+      regionStart += this.chunks[first].length;
       first++;
     }
     let end = first; // exclusive
     let regionEnd = regionStart;
     while (end < this.chunks.length && regionEnd < reachEnd) {
-      regionEnd += this.chunks[end].text.length;
+      regionEnd += this.chunks[end].length;
       end++;
+    }
+    const newLength = regionEnd - regionStart + insert.length - deleteLength;
+    if (newLength > this.partsAbove && this.tokenizer.runs) {
+      this.applyToParts(first, end, offset - regionStart, deleteLength, insert);
+      this.length += insert.length - deleteLength;
+      this.joined = undefined;
+      return;
     }
 
     let oldRegion = '';
     // One-byte parts and a Latin-1 insert make a one-byte region: nothing to compact (see oneByteText.ts).
     let oneByte = isLatin1(insert);
     for (let i = first; i < end; i++) {
-      oldRegion += this.chunks[i].text;
+      oldRegion += chunkText(this.chunks[i]);
       oneByte &&= this.chunks[i].oneByte;
     }
     let region = oldRegion.slice(0, offset - regionStart) + insert + oldRegion.slice(offset + deleteLength - regionStart);
@@ -118,22 +147,57 @@ export class IncrementalCounter {
     while (region.length < MIN_CHUNK_CHARS && (end < this.chunks.length || first > 0)) {
       if (end < this.chunks.length) {
         oneByte &&= this.chunks[end].oneByte;
-        region += this.chunks[end++].text;
+        region += chunkText(this.chunks[end++]);
       } else {
-        region = this.chunks[--first].text + region;
+        region = chunkText(this.chunks[--first]) + region;
         oneByte &&= this.chunks[first].oneByte;
-        editAt += this.chunks[first].text.length;
+        editAt += this.chunks[first].length;
       }
     }
 
+    this.replace(first, end, this.split(region, { start: editAt, end: editAt + insert.length }, oneByte));
+    this.length += insert.length - deleteLength;
+    this.joined = undefined;
+  }
+
+  /** Puts `replacement` in place of chunks [first, end) and updates the total. */
+  private replace(first: number, end: number, replacement: Chunk[]): void {
     let removedTokens = 0;
     for (let i = first; i < end; i++) removedTokens += this.chunks[i].tokens;
-    const replacement = this.split(region, { start: editAt, end: editAt + insert.length }, oneByte);
     const addedTokens = replacement.reduce((total, chunk) => total + chunk.tokens, 0);
     this.chunks.splice(first, end - first, ...replacement);
     this.sum += addedTokens - removedTokens;
-    this.length += insert.length - deleteLength;
-    this.joined = undefined;
+  }
+
+  /**
+   * The edit of a long region (chunks [first, end)), made on its parts: the same cuts as `split` would find (the
+   * same bounded search), without building the region's text. Cut chunks not longer than `partsAbove` become text again.
+   */
+  private applyToParts(first: number, end: number, at: number, deleteLength: number, insert: string): void {
+    let parts: Part[] = [];
+    for (let i = first; i < end; i++) parts = parts.concat(chunkParts(this.chunks[i]));
+    parts = editParts(parts, at, deleteLength, insert);
+    const length = parts.reduce((total, part) => total + part.text.length, 0);
+    const edit = { start: at, end: at + insert.length };
+    const find = (from: number, to: number) => nextSafeBoundaryInParts(parts, length, from, to);
+    const replacement: Chunk[] = [];
+    for (let start = 0; start < length;) {
+      let cut = length - start < TARGET_CHUNK_CHARS + MIN_CHUNK_CHARS ? -1 : nextCut(length, find, start + TARGET_CHUNK_CHARS, edit);
+      if (cut !== -1 && length - cut < MIN_CHUNK_CHARS) cut = -1;
+      const stop = cut === -1 ? length : cut;
+      const chunkParts = sliceParts(parts, start, stop);
+      if (stop - start > this.partsAbove) {
+        replacement.push({
+          text: undefined,
+          parts: chunkParts,
+          length: stop - start,
+          tokens: countParts(this.tokenizer, chunkParts),
+          oneByte: false,
+        });
+      } else replacement.push(this.textChunk(joinParts(chunkParts), false));
+      start = stop;
+    }
+    this.replace(first, end, replacement);
   }
 
   /** Applies changes one after another in the given order (each offset refers to the text after the previous ones). */
@@ -157,14 +221,14 @@ export class IncrementalCounter {
     let pending = ''; // text not yet counted, since the last usable boundary
     let chunkStart = 0;
     for (const chunk of this.chunks) {
-      const chunkEnd = chunkStart + chunk.text.length;
+      const chunkEnd = chunkStart + chunk.length;
       if (chunkEnd > start && chunkStart < end) {
         if (usable(chunkStart) && pending) {
           tokens += this.tokenizer.count(pending);
           pending = '';
         }
         if (usable(chunkStart) && usable(chunkEnd)) tokens += chunk.tokens;
-        else pending += chunk.text.slice(Math.max(0, start - chunkStart), Math.min(chunk.text.length, end - chunkStart));
+        else pending += chunkText(chunk).slice(Math.max(0, start - chunkStart), Math.min(chunk.length, end - chunkStart));
       }
       if (chunkEnd >= end) break;
       chunkStart = chunkEnd;
@@ -183,21 +247,26 @@ export class IncrementalCounter {
     const chunks: Chunk[] = [];
     let start = 0;
     while (start < text.length) {
-      let cut = text.length - start < TARGET_CHUNK_CHARS + MIN_CHUNK_CHARS ? -1 : nextCut(text, start + TARGET_CHUNK_CHARS, edit);
+      const find = (from: number, to: number) => nextSafeBoundary(text, from, to);
+      let cut =
+        text.length - start < TARGET_CHUNK_CHARS + MIN_CHUNK_CHARS ? -1 : nextCut(text.length, find, start + TARGET_CHUNK_CHARS, edit);
       if (cut !== -1 && text.length - cut < MIN_CHUNK_CHARS) cut = -1;
       const stop = cut === -1 ? text.length : cut;
-      let piece = text.slice(start, stop);
-      // A slice of a two-byte string is two-byte whatever it holds: copy a Latin-1 one to one-byte storage once, so
-      // later edits of this chunk (and its regex scans) run on one-byte text.
-      let pieceOneByte = oneByte;
-      if (!pieceOneByte && isLatin1(piece)) {
-        piece = oneByteCopy(piece);
-        pieceOneByte = true;
-      }
-      chunks.push({ text: piece, tokens: this.tokenizer.count(piece), oneByte: pieceOneByte });
+      chunks.push(this.textChunk(text.slice(start, stop), oneByte));
       start = stop;
     }
     return chunks;
+  }
+
+  /** A chunk of `text`, counted. */
+  private textChunk(text: string, oneByte: boolean): Chunk {
+    // A slice of a two-byte string is two-byte whatever it holds: copy a Latin-1 one to one-byte storage once, so
+    // later edits of this chunk (and its regex scans) run on one-byte text.
+    if (!oneByte && isLatin1(text)) {
+      text = oneByteCopy(text);
+      oneByte = true;
+    }
+    return { text, parts: undefined, length: text.length, tokens: this.tokenizer.count(text), oneByte };
   }
 }
 
@@ -212,16 +281,21 @@ const BOUNDED_SCAN_ABOVE = 16 * TARGET_CHUNK_CHARS;
  * so the rest holds no new cut: scanning it (~1.5 ms per 370 KB) found none. Skipping a safe boundary only makes a
  * chunk longer, never a count wrong.
  */
-function nextCut(text: string, from: number, edit: { start: number; end: number } | undefined): number {
-  if (!edit || text.length <= BOUNDED_SCAN_ABOVE) return nextSafeBoundary(text, from);
+function nextCut(
+  length: number,
+  find: (from: number, to: number) => number,
+  from: number,
+  edit: { start: number; end: number } | undefined,
+): number {
+  if (!edit || length <= BOUNDED_SCAN_ABOVE) return find(from, length);
   const stretches: [number, number][] = [
     [from, from + TARGET_CHUNK_CHARS],
     [edit.start - BOUNDARY_REACH, edit.end + BOUNDARY_REACH],
-    [text.length - TARGET_CHUNK_CHARS, text.length],
+    [length - TARGET_CHUNK_CHARS, length],
   ];
   for (const [low, high] of stretches) {
     if (high < from) continue;
-    const cut = nextSafeBoundary(text, Math.max(from, low), high);
+    const cut = find(Math.max(from, low), high);
     if (cut !== -1) return cut;
   }
   return -1;
