@@ -1,15 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { countParts, joinParts, MIN_COPIES, SOUND, type Part, type ShorteningRules } from '../../../src/core/tokens/compressedRuns';
-import { parseRankFile } from '../../../src/core/tokens/encodings';
-import { TokenPairRanks } from '../../../src/core/tokens/tokenPairRanks';
 import { IncrementalCounter } from '../../../src/core/tokens/incrementalCounter';
 import type { EncodingName } from '../../../src/core/models/modelInfo';
 import type { Tokenizer } from '../../../src/core/tokens/tokenizer';
 import { seededRandom } from '../../fixtures/tokens/mixedDocument';
-import { useReferenceEncoders } from './referenceEncoders';
+import { pairRanksOf, useReferenceEncoders } from './referenceEncoders';
 
 /**
  * Long runs of one character counted with the run shortened (compressedRuns.ts), and the incremental counter's long
@@ -103,8 +99,7 @@ describe('counting long runs by shortening them', () => {
   it('keeps more copies in a shortened run than the longest token has bytes (neither piece is itself a token)', async function () {
     this.timeout(60_000);
     for (const encoding of ENCODINGS) {
-      const file = createRequire(__filename).resolve(`js-tiktoken/ranks/${encoding}`);
-      const ranks = await TokenPairRanks.fromCompressedRanks(parseRankFile(readFileSync(file, 'utf8')).bpe_ranks);
+      const ranks = await pairRanksOf(encoding);
       assert.ok(ranks.maxTokenBytes < MIN_COPIES, `${encoding}: longest token ${ranks.maxTokenBytes} bytes`);
     }
   });
