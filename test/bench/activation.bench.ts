@@ -169,8 +169,8 @@ export async function run(): Promise<BenchRow[]> {
     {
       bench: BENCH,
       metric:
-        'dist/extension.js (minified), loaded on activation; dist/evalEngine.js, gateway.js, chatEngine.js, ollamaLookups.js loaded on first use',
-      value: `${kb('extension.js')}; ${kb('evalEngine.js')}, ${kb('gateway.js')}, ${kb('chatEngine.js')}, ${kb('ollamaLookups.js')}`,
+        'dist/extension.js (minified), loaded on activation; dist/evalEngine.js, gateway.js, chatEngine.js, ollamaLookups.js, modelPrices.js loaded on first use',
+      value: `${kb('extension.js')}; ${kb('evalEngine.js')}, ${kb('gateway.js')}, ${kb('chatEngine.js')}, ${kb('ollamaLookups.js')}, ${kb('modelPrices.js')}`,
     },
     ...activationRows(cold, 'first'),
     ...activationRows(warm, 'next'),
