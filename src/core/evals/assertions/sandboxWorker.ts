@@ -133,6 +133,14 @@ export class SandboxWorker {
     return result;
   }
 
+  /**
+   * Starts the thread now, when a run knows it will need it: its start-up then overlaps the run's first model calls
+   * instead of delaying the first cases' assertions. Idle, it never keeps the process alive.
+   */
+  warmUp(): void {
+    this.ensureWorker();
+  }
+
   /** Ends the worker (idle workers are unref'd and never keep the process alive, so this is only for tidiness). */
   async dispose(): Promise<void> {
     const worker = this.worker;
