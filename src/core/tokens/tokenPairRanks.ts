@@ -1,10 +1,5 @@
 import type { MergeRanks } from './bytePairMerge';
 
-/** An encoding's tokens: rank → bytes (js-tiktoken's `textMap`, from its rank files). */
-export interface RankTables {
-  readonly textMap: Map<number, Uint8Array>;
-}
-
 /** `bytePairMerge` packs a rank with a start offset into one double: ranks must stay below this (o200k has ~200k). */
 const RANK_SPACE = 2 ** 21;
 /** Open-addressing slots for remembered pairs: 2^18 slots × 12 bytes = 3 MB per encoding; cleared when half full. */
@@ -36,30 +31,6 @@ export class TokenPairRanks implements MergeRanks {
   private readonly pairRights = new Int32Array(PAIR_SLOTS);
   private readonly pairAnswers = new Int32Array(PAIR_SLOTS);
   private filledPairs = 0;
-
-  /** Indexes `tables` (token bytes by rank, e.g. js-tiktoken's `textMap`) in slices that yield to the event loop. */
-  static async build(tables: RankTables): Promise<TokenPairRanks> {
-    const sizes = { maxRank: 0, poolSize: 0, longest: 0, tokens: tables.textMap.size };
-    for (const [rank, bytes] of tables.textMap) {
-      checkRank(rank);
-      sizes.maxRank = Math.max(sizes.maxRank, rank);
-      sizes.poolSize += bytes.length;
-      sizes.longest = Math.max(sizes.longest, bytes.length);
-    }
-    const ranks = new TokenPairRanks(sizes);
-    let offset = 0;
-    let sinceYield = 0;
-    for (const [rank, bytes] of tables.textMap) {
-      ranks.pool.set(bytes, offset);
-      ranks.add(rank, offset, bytes.length);
-      offset += bytes.length;
-      if (++sinceYield === TOKENS_PER_SLICE) {
-        sinceYield = 0;
-        await yieldToEventLoop();
-      }
-    }
-    return ranks.withByteRanks();
-  }
 
   /**
    * Indexes js-tiktoken's compressed rank text (`bpe_ranks`: lines of `<prefix> <first rank> <base64 token> …`), each

@@ -1,16 +1,14 @@
-import { createRequire } from 'node:module';
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { Tiktoken as JsTiktoken, type TiktokenBPE } from 'js-tiktoken/lite';
+import { Tiktoken as JsTiktoken } from 'js-tiktoken/lite';
 import { BytePairMerger, type PieceEncoding } from '../../../src/core/tokens/bytePairMerge';
 import { createTokenizer } from '../../../src/core/tokens/encodings';
 import { LongPieceCache } from '../../../src/core/tokens/longPieceCache';
 import { PieceEncoder } from '../../../src/core/tokens/pieceEncoder';
 import { RunTiler, findPeriodicRuns } from '../../../src/core/tokens/periodicRuns';
-import { TokenPairRanks } from '../../../src/core/tokens/tokenPairRanks';
 import type { EncodingName } from '../../../src/core/models/modelInfo';
 import { seededRandom } from '../../fixtures/tokens/mixedDocument';
-import { useReferenceEncoders } from './referenceEncoders';
+import { jsTiktokenRanks, pairRanksOf, useReferenceEncoders } from './referenceEncoders';
 import { RUN_CLASSES } from './runClasses';
 
 const ENCODINGS: EncodingName[] = ['o200k_base', 'cl100k_base'];
@@ -47,7 +45,7 @@ describe('long pieces: exact byte-pair merges in O(n log n)', () => {
   before(() => {
     for (const encoding of ENCODINGS) {
       // js-tiktoken's package exports (ranks/*) are invisible to this tsconfig's node10 resolution; require them untyped.
-      jsTiktoken.set(encoding, new JsTiktoken(createRequire(__filename)(`js-tiktoken/ranks/${encoding}`) as TiktokenBPE));
+      jsTiktoken.set(encoding, new JsTiktoken(jsTiktokenRanks(encoding)));
     }
   });
 
@@ -135,7 +133,7 @@ describe('long pieces: exact byte-pair merges in O(n log n)', () => {
       });
 
       it('widens the window until its check holds: exact even when the first window is a single byte', async () => {
-        const merger = new BytePairMerger(await TokenPairRanks.build(tables(jsTiktoken.get(encoding)!)));
+        const merger = new BytePairMerger(await pairRanksOf(encoding));
         const cache = new LongPieceCache(merger, { firstContextBytes: 1 });
         const utf8 = new TextEncoder();
         const exact = (text: string) => merger.merge(utf8.encode(text));
@@ -187,11 +185,11 @@ describe('long pieces: exact byte-pair merges in O(n log n)', () => {
       it(`${encoding}: tiles random runs of every class exactly as js-tiktoken merges them (tokens and ends)`, async function () {
         this.timeout(240_000);
         const reference = jsTiktoken.get(encoding)!;
-        const ranks = await TokenPairRanks.build(tables(reference));
+        const ranks = await pairRanksOf(encoding);
         const merger = new BytePairMerger(ranks);
         // Runs from 128 bytes are tiled here (1 KB by default), so js-tiktoken's O(n²) loop can check every case.
         const tiler = new RunTiler(merger, { minRunBytes: 128 });
-        const pieces = new PieceEncoder(createRequire(__filename)(`js-tiktoken/ranks/${encoding}`).pat_str as string, ranks, {
+        const pieces = new PieceEncoder(jsTiktokenRanks(encoding).pat_str, ranks, {
           minRunBytes: 128,
         });
         const utf8 = new TextEncoder();
@@ -215,7 +213,7 @@ describe('long pieces: exact byte-pair merges in O(n log n)', () => {
 
       it(`${encoding}: tiles long runs (default sizes, up to 12 KB) exactly as OpenAI's tiktoken, through random edits`, async function () {
         this.timeout(240_000);
-        const merger = new BytePairMerger(await TokenPairRanks.build(tables(jsTiktoken.get(encoding)!)));
+        const merger = new BytePairMerger(await pairRanksOf(encoding));
         const cache = new LongPieceCache(merger);
         // Mostly periodic pieces above 64 KB are tiled on every count from the caller's (reused) buffer, not kept:
         // here every size takes that path, and the buffer is overwritten after each call.
@@ -267,8 +265,7 @@ describe('long pieces: exact byte-pair merges in O(n log n)', () => {
     });
 
     it('counts a 1 MB run of each class from a few KB of merges', async () => {
-      const base = jsTiktoken.get('o200k_base')!;
-      const merger = new BytePairMerger(await TokenPairRanks.build(tables(base)));
+      const merger = new BytePairMerger(await pairRanksOf('o200k_base'));
       let mergedBytes = 0;
       const spy = Object.assign(Object.create(merger) as BytePairMerger, {
         merge: (bytes: Uint8Array) => ((mergedBytes += bytes.length), merger.merge(bytes)),
@@ -286,8 +283,7 @@ describe('long pieces: exact byte-pair merges in O(n log n)', () => {
   });
 
   it('re-merges windows of a few KB, not the piece, after a keystroke inside a 200 KB run', async () => {
-    const base = jsTiktoken.get('o200k_base')!;
-    const merger = new BytePairMerger(await TokenPairRanks.build(tables(base)));
+    const merger = new BytePairMerger(await pairRanksOf('o200k_base'));
     let mergedBytes = 0;
     const spy = Object.assign(Object.create(merger) as BytePairMerger, {
       merge: (bytes: Uint8Array) => ((mergedBytes += bytes.length), merger.merge(bytes)),
@@ -309,7 +305,7 @@ describe('long pieces: exact byte-pair merges in O(n log n)', () => {
   });
 
   it('keeps the long-piece cache within its memory budget', async () => {
-    const merger = new BytePairMerger(await TokenPairRanks.build(tables(jsTiktoken.get('o200k_base')!)));
+    const merger = new BytePairMerger(await pairRanksOf('o200k_base'));
     const cache = new LongPieceCache(merger, { maxCachedBytes: 200_000 });
     const utf8 = new TextEncoder();
     for (let i = 0; i < 40; i++) cache.encode(utf8.encode(run(CLASSES.letters, 20_000, i + 1)));
@@ -319,10 +315,6 @@ describe('long pieces: exact byte-pair merges in O(n log n)', () => {
 });
 
 /** js-tiktoken's own rank → bytes table (the shared tokenizer builds the same one in slices). */
-function tables(tiktoken: JsTiktoken): { textMap: Map<number, Uint8Array> } {
-  return tiktoken as unknown as { textMap: Map<number, Uint8Array> };
-}
-
 function assertSameEncoding(actual: PieceEncoding, expected: PieceEncoding, text: string): void {
   assert.deepEqual([...actual.tokens], [...expected.tokens], JSON.stringify(text.slice(0, 80)));
   assert.deepEqual([...actual.ends], [...expected.ends], JSON.stringify(text.slice(0, 80)));

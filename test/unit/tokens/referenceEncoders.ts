@@ -1,7 +1,19 @@
+import { createRequire } from 'node:module';
+import type { TiktokenBPE } from 'js-tiktoken/lite';
 import { get_encoding, type Tiktoken as WasmTiktoken } from 'tiktoken';
 import { loadTokenizer } from '../../../src/core/tokens/encodings';
 import type { EncodingName } from '../../../src/core/models/modelInfo';
 import type { Tokenizer } from '../../../src/core/tokens/tokenizer';
+import { TokenPairRanks } from '../../../src/core/tokens/tokenPairRanks';
+
+// js-tiktoken's package exports (ranks/*) are invisible to this tsconfig's node10 resolution; require them untyped.
+export const jsTiktokenRanks = (encoding: EncodingName): TiktokenBPE =>
+  createRequire(__filename)(`js-tiktoken/ranks/${encoding}`) as TiktokenBPE;
+
+/** A fresh rank index of `encoding`, built the way the shared tokenizer builds it (from js-tiktoken's rank text). */
+export function pairRanksOf(encoding: EncodingName): Promise<TokenPairRanks> {
+  return TokenPairRanks.fromCompressedRanks(jsTiktokenRanks(encoding).bpe_ranks);
+}
 
 /**
  * Mocha hooks for a suite that checks our counts against OpenAI's tiktoken (WASM): per encoding, the reference

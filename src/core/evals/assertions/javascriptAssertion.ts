@@ -85,17 +85,6 @@ function thrownCheck(message: string, timeoutMs: number): Check {
 type ResultSummary = { value: boolean | number } | { object: { pass: boolean; score?: number; reason?: string } } | { type: string };
 type WorkerReply = { result: ResultSummary } | { error: string } | { timedOut: true } | { aborted: true };
 
-/** A value of the reported type, for the one message that names it ("it returned string"). */
-const OF_TYPE: Record<string, unknown> = {
-  undefined,
-  null: null,
-  string: '',
-  object: {},
-  function: () => undefined,
-  symbol: Symbol('result'),
-  bigint: 0n,
-};
-
 async function checkJavascriptInWorker(
   sandbox: SandboxWorker,
   code: string,
@@ -119,7 +108,7 @@ async function checkJavascriptInWorker(
   const summary = reply.result;
   if ('value' in summary) return javascriptResultCheck(summary.value, negate, threshold);
   if ('object' in summary) return javascriptResultCheck(summary.object, negate, threshold);
-  return javascriptResultCheck(summary.type in OF_TYPE ? OF_TYPE[summary.type] : {}, negate, threshold);
+  return notAVerdictCheck(summary.type);
 }
 
 /** promptfoo's mapping of a JavaScript result (boolean, number, {pass, score, reason}) to a verdict; `not-` flips pass. */
@@ -153,10 +142,15 @@ export function javascriptResultCheck(result: unknown, negate: boolean, threshol
     const pass = rawPass !== negate;
     return { pass, score, reason: reason || (pass ? 'Assertion passed' : 'Custom function returned pass: false') };
   }
+  return notAVerdictCheck(result === null ? 'null' : typeof result);
+}
+
+/** A result that is none of the three verdict shapes fails whatever `not-` says, naming what it was. */
+function notAVerdictCheck(typeName: string): Check {
   return {
     pass: false,
     score: 0,
-    reason: `Custom function must return a boolean, a finite number or {pass, score, reason}; it returned ${result === null ? 'null' : typeof result}`,
+    reason: `Custom function must return a boolean, a finite number or {pass, score, reason}; it returned ${typeName}`,
   };
 }
 
