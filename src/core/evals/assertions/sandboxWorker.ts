@@ -190,7 +190,6 @@ export class SandboxWorker {
       worker.once('error', () => resolve());
       worker.once('exit', () => resolve());
     });
-    worker.unref();
     worker.on('message', (message: { id: number; restartTimer?: boolean }) => {
       if (this.current?.id !== message.id) return;
       if (message.restartTimer) this.current.restartTimer();
@@ -203,6 +202,9 @@ export class SandboxWorker {
     worker.on('exit', () => {
       if (this.worker === worker) this.worker = undefined;
     });
+    // After the listeners: a 'message' listener refs the worker's port again, and a worker started ahead of use
+    // (warmUp) that no request ever ref'd and unref'd would then keep the process alive.
+    worker.unref();
     this.worker = worker;
     return worker;
   }
