@@ -102,7 +102,8 @@ const builds = [
   // src/features/lazyBundle.ts: the eval engine (YAML parsers, nunjucks, ajv, glob, the assertions) on the first eval
   // file parsed or run, the gateway (router, retries, breakers, validators, adapters) on the first model call, the
   // chat engine (session, model list, request budget with the router's globs and the tokenizer code) when the chat
-  // is first used, the Ollama lookups (the Ollama adapter) on the first num_ctx or installed-models question.
+  // is first used, the Ollama lookups (the Ollama adapter) on the first num_ctx or installed-models question, the
+  // model price update (download, validation, LiteLLM table conversion) on Update Model Prices or the weekly check.
   {
     ...node,
     entryPoints: {
@@ -110,6 +111,7 @@ const builds = [
       gateway: 'src/core/gateway/createGateway.ts',
       chatEngine: 'src/features/chat/chatEngine.ts',
       ollamaLookups: 'src/features/services/ollamaLookups.ts',
+      modelPrices: 'src/core/models/refreshCatalog.ts',
     },
     outdir: 'dist',
   },

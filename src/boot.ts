@@ -6,19 +6,32 @@
  */
 import { join } from 'node:path';
 import { loadWithCodeCache, type LoadedBundle } from './core/runtime/codeCache';
+import { RunQueueClock, threadCpuMs } from './core/runtime/threadClock';
 import type * as Extension from './extension';
 
 let loaded: LoadedBundle<typeof Extension> | undefined;
 
 export function activate(context: Parameters<typeof Extension.activate>[0]): void {
   const cacheDir = codeCacheDir(context.globalStorageUri.fsPath);
+  // Where a slow wall clock went: the time this thread waited for a core during the load (activate()'s own timer
+  // measures its part).
+  const runQueue = new RunQueueClock();
+  const waitedBefore = runQueue.waitedMs();
   const started = performance.now();
   const startedCpu = threadCpuMs();
   loaded = loadWithCodeCache<typeof Extension>(join(__dirname, 'extension.js'), { dir: cacheDir, name: 'extension' });
   const moduleLoadMs = performance.now() - started;
   // The thread's CPU time too: on a loaded machine the wall clock mostly measures waiting for a core.
   const moduleLoadCpuMs = threadCpuMs() - startedCpu;
-  const boot = { moduleLoadMs, moduleLoadCpuMs, ...loaded.timing, codeCacheWriteMs: undefined as number | undefined };
+  const waitedAfter = runQueue.waitedMs();
+  runQueue.close();
+  const boot = {
+    moduleLoadMs,
+    moduleLoadCpuMs,
+    moduleLoadWaitMs: waitedAfter === undefined || waitedBefore === undefined ? undefined : waitedAfter - waitedBefore,
+    ...loaded.timing,
+    codeCacheWriteMs: undefined as number | undefined,
+  };
   loaded.exports.activate(context, boot);
   // With no (or a refused) cache: written now, so it holds the functions activate() compiled too. Once per version;
   // its time is reported (codeCacheWriteMs) with the cold activation's figures.
@@ -27,12 +40,6 @@ export function activate(context: Parameters<typeof Extension.activate>[0]): voi
 
 export function deactivate(): void {
   loaded?.exports.deactivate();
-}
-
-/** As src/features/activationTimer.ts's `cpuMs` (boot stays a few lines that import nothing of the extension). */
-function threadCpuMs(): number {
-  const { user, system } = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage?.() ?? process.cpuUsage();
-  return (user + system) / 1000;
 }
 
 /**

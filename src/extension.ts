@@ -81,6 +81,8 @@ export interface BootTiming {
   moduleLoadMs: number;
   /** The process's CPU time during that load. */
   moduleLoadCpuMs?: number;
+  /** How long this thread waited for a core during that load (Linux; src/core/runtime/threadClock.ts). */
+  moduleLoadWaitMs?: number;
   /** Filled in by boot after `activate` returns, when it wrote V8's code cache (the first activation of a version). */
   codeCacheWriteMs?: number;
 }

@@ -1,3 +1,5 @@
+import { RunQueueClock, threadCpuMs as cpuMs } from '../core/runtime/threadClock';
+
 /**
  * Where activation's time goes: wall clock and this process's CPU time per step (a shared service, a feature, the
  * work deferred until after `activate()` returned). Wall time is what the user waits for; CPU time is what the
@@ -6,7 +8,7 @@
 export interface PhaseTimes {
   /** Wall clock per step, ms. */
   wall: Record<string, number>;
-  /** CPU time of the extension host's thread per step, ms (see `cpuMs`). */
+  /** CPU time of the extension host's thread per step, ms (src/core/runtime/threadClock.ts). */
   cpu: Record<string, number>;
 }
 
@@ -14,6 +16,9 @@ export class ActivationTimer {
   readonly phases: PhaseTimes = { wall: {}, cpu: {} };
   private readonly startedWall = performance.now();
   private readonly startedCpu = cpuMs();
+  // The thread's wait for a core (Linux): what of the wall clock other processes took.
+  private readonly runQueue = new RunQueueClock();
+  private readonly startedWaited = this.runQueue.waitedMs();
   private lastWall = this.startedWall;
   private lastCpu = this.startedCpu;
 
@@ -27,18 +32,13 @@ export class ActivationTimer {
     this.lastCpu = cpu;
   };
 
-  /** Since construction: wall and CPU ms. */
-  elapsed(): { ms: number; cpuMs: number } {
-    return { ms: performance.now() - this.startedWall, cpuMs: cpuMs() - this.startedCpu };
+  /** Since construction: wall and CPU ms, and ms spent waiting for a core (undefined where unknown). Called once. */
+  elapsed(): { ms: number; cpuMs: number; waitMs: number | undefined } {
+    const ms = performance.now() - this.startedWall;
+    const cpu = cpuMs() - this.startedCpu;
+    const waited = this.runQueue.waitedMs();
+    this.runQueue.close();
+    const waitMs = waited === undefined || this.startedWaited === undefined ? undefined : waited - this.startedWaited;
+    return { ms, cpuMs: cpu, waitMs };
   }
-}
-
-/**
- * This thread's user + system CPU time, ms: `process.threadCpuUsage` (Node ≥ 23.9; VS Code's extension host runs a
- * newer Node) leaves out the extension host's other threads (GC, compiler, I/O), which run whatever we do. On an
- * older Node, the whole process's.
- */
-export function cpuMs(): number {
-  const { user, system } = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage?.() ?? process.cpuUsage();
-  return (user + system) / 1000;
 }

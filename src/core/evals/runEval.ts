@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type { ModelRef } from '../models/modelRef';
 import type { ChatGateway } from '../gateway/gatewayApi';
-import type { EvalFile, ProviderSpec } from './evalModel';
+import { sharedSandbox } from './assertions/sandboxWorker';
+import type { AssertionSpec, EvalFile, ProviderSpec } from './evalModel';
 import type { EvalCaseResult } from './evalResult';
 import { MatrixAccumulator, type CandidateStats } from './matrixStats';
 import { DEFAULT_CALLS_PER_DAY, DEFAULT_MIN_PASS_RATE, selectModel, type ModelSelectionRecord } from './modelSelection';
@@ -138,6 +139,8 @@ export async function runEval(files: readonly EvalFile[], options: EvalRunOption
   // A tokenizer the gateway will need for these models (most calls need none) is loaded once here, not inside the
   // first cases: the one-time 0.3-1 s load stays out of their measured latency (and out of `latency` assertions).
   if (total > 0) await options.gateway.warmUp?.([...(options.providers ?? []), ...runnable.flatMap((f) => f.providers.map(plan.refFor))]);
+  // The worker javascript assertions run in starts alongside the first calls rather than after their answers.
+  if (total > 0 && options.allowCode && runnable.some(usesJavascriptAssertions)) sharedSandbox.warmUp();
   const shared: JobContext = { registers: new Map(), scopeFor: scopes(runnable, options.allowCode) };
   // promptfoo runs serially when a test stores its output for later tests (storeOutputAs).
   const serial = runnable.some((f) => f.tests.some((t) => t.options?.storeOutputAs));
@@ -258,6 +261,11 @@ function loadFilters(evalFile: string, names: [string, string][], env: Record<st
  * file names it, the model, the file) are not: they come from the eval file and our catalog, never from an answer,
  * and a key fragment that happens to spell a vendor's name (`emu-anthropic-key`) must not rename the column.
  */
+function usesJavascriptAssertions(file: EvalFile): boolean {
+  const javascript = (a: AssertionSpec): boolean => a.type === 'javascript' || (a.assert?.some(javascript) ?? false);
+  return file.tests.some((t) => t.assert.some(javascript));
+}
+
 function redactResult(result: EvalCaseResult, redact: (text: string) => string): EvalCaseResult {
   const { provider, providerLabel, model, file, location, ...rest } = result;
   const text = JSON.stringify(rest);

@@ -85,6 +85,8 @@ interface SizeGroup {
 }
 
 const HASH_BASE = 0x01000193;
+/** Bits of a window hash the prefilter in `FragmentIndex` keys on (a 128 KB bitmap). */
+const FILTER_BITS = 20;
 
 /** Polynomial hash of `text[from, from + length)`, as the rolling hash in `spans` computes it. */
 function windowHash(text: string, from: number, length: number): number {
@@ -104,6 +106,11 @@ export class FragmentIndex {
   private readonly spellings: IndexedSpelling[] = [];
   private readonly groups: SizeGroup[] = [];
   private readonly starts = new Set<number>();
+  /**
+   * One bit per value of a hash's top FILTER_BITS bits, set for every hash in `starts`: most windows of a text are
+   * ruled out by one array read instead of a Set lookup (the scan runs on every report line of an eval run).
+   */
+  private readonly filter = new Int32Array(1 << (FILTER_BITS - 5));
   private readonly window: number;
   /** HASH_BASE ** (window - 1), to drop the character leaving the window. */
   private readonly lead: number;
@@ -130,7 +137,11 @@ export class FragmentIndex {
         if (list) list.push(n, at);
         else group.pieces.set(piece, [n, at]);
       }
-      this.forEachWindowHash(text, (h) => this.starts.add(h));
+      this.forEachWindowHash(text, (h) => {
+        this.starts.add(h);
+        const bit = h >>> (32 - FILTER_BITS);
+        this.filter[bit >>> 5] |= 1 << (bit & 31);
+      });
     });
     this.groups = [...bySize.values()];
   }
@@ -141,10 +152,17 @@ export class FragmentIndex {
     if (this.spellings.length === 0) return spans;
     // Per spelling: the first position its scan looks at again (the end of its last span).
     const next = new Array<number>(this.spellings.length).fill(0);
-    this.forEachWindowHash(text, (h, i) => {
-      if (this.starts.has(h)) this.spansAt(text, i, next, spans);
-    });
-    return spans;
+    // forEachWindowHash's rolling hash, inlined with the filter: this loop runs once per character of the text.
+    const w = this.window;
+    if (text.length < w) return spans;
+    const { filter, starts, lead } = this;
+    let h = windowHash(text, 0, w);
+    for (let i = 0; ; i++) {
+      const bit = h >>> (32 - FILTER_BITS);
+      if ((filter[bit >>> 5] & (1 << (bit & 31))) !== 0 && starts.has(h)) this.spansAt(text, i, next, spans);
+      if (i + w >= text.length) return spans;
+      h = (Math.imul(h - Math.imul(text.charCodeAt(i), lead), HASH_BASE) + text.charCodeAt(i + w)) | 0;
+    }
   }
 
   /** The rolling hash of every `window`-long run of `text`, with where it starts. */

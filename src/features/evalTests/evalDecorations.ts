@@ -15,18 +15,9 @@ export interface CaseDecoration {
  * file becomes visible; cleared for a file when its text changes (the numbers belong to the text that ran).
  */
 export class EvalDecorations implements vscode.Disposable {
-  private readonly passType = vscode.window.createTextEditorDecorationType({
-    after: { color: new vscode.ThemeColor('testing.iconPassed'), margin: '0 0 0 2em' },
-    isWholeLine: false,
-  });
-  private readonly failType = vscode.window.createTextEditorDecorationType({
-    after: { color: new vscode.ThemeColor('testing.iconFailed'), margin: '0 0 0 2em' },
-    isWholeLine: false,
-  });
-  private readonly skippedType = vscode.window.createTextEditorDecorationType({
-    after: { color: new vscode.ThemeColor('testing.iconSkipped'), margin: '0 0 0 2em' },
-    isWholeLine: false,
-  });
+  // Created with the first verdict shown, not on activation: each is a round trip to the window (~2 ms of activation
+  // in code-server for the three), and most sessions never run an eval.
+  private types: Record<CaseDecorationKind, vscode.TextEditorDecorationType> | undefined;
   private readonly byFile = new Map<string, Map<number, CaseDecoration>>();
   private readonly subscriptions: vscode.Disposable[];
 
@@ -67,9 +58,7 @@ export class EvalDecorations implements vscode.Disposable {
 
   dispose(): void {
     this.subscriptions.forEach((s) => s.dispose());
-    this.passType.dispose();
-    this.failType.dispose();
-    this.skippedType.dispose();
+    for (const type of Object.values(this.types ?? {})) type.dispose();
   }
 
   private refresh(uri: vscode.Uri): void {
@@ -78,6 +67,13 @@ export class EvalDecorations implements vscode.Disposable {
 
   private apply(editor: vscode.TextEditor): void {
     const entries = this.get(editor.document.uri).filter((d) => d.line < editor.document.lineCount);
+    // No verdict was ever shown: nothing to draw, nothing to clear.
+    if (this.types === undefined && entries.length === 0) return;
+    const types = (this.types ??= {
+      pass: afterLineType('testing.iconPassed'),
+      fail: afterLineType('testing.iconFailed'),
+      skipped: afterLineType('testing.iconSkipped'),
+    });
     const options = (kind: CaseDecorationKind) =>
       entries
         .filter((d) => d.kind === kind)
@@ -89,8 +85,16 @@ export class EvalDecorations implements vscode.Disposable {
             hoverMessage: d.hover ? new vscode.MarkdownString(d.hover) : undefined,
           };
         });
-    editor.setDecorations(this.passType, options('pass'));
-    editor.setDecorations(this.failType, options('fail'));
-    editor.setDecorations(this.skippedType, options('skipped'));
+    editor.setDecorations(types.pass, options('pass'));
+    editor.setDecorations(types.fail, options('fail'));
+    editor.setDecorations(types.skipped, options('skipped'));
   }
+}
+
+/** The after-line text of one kind of verdict, coloured like the Test Explorer's icon for it. */
+function afterLineType(color: string): vscode.TextEditorDecorationType {
+  return vscode.window.createTextEditorDecorationType({
+    after: { color: new vscode.ThemeColor(color), margin: '0 0 0 2em' },
+    isWholeLine: false,
+  });
 }

@@ -1,7 +1,13 @@
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../commandIds';
 import type { CatalogStore } from '../../core/models/catalogStore';
-import { describeChanges, refreshCatalog, type RefreshOutcome } from '../../core/models/refreshCatalog';
+import type * as RefreshCatalog from '../../core/models/refreshCatalog';
+import type { RefreshOutcome } from '../../core/models/refreshCatalog';
+import { lazyBundle } from '../lazyBundle';
+
+/** The download, validation and conversion of LiteLLM's table (dist/modelPrices.js): loaded on the first update. */
+const refreshModule = lazyBundle<typeof RefreshCatalog>('modelPrices', join(__dirname, '..', '..', 'core', 'models', 'refreshCatalog'));
 
 const LAST_CHECK_KEY = 'llmWorkbench.modelPrices.lastCheck';
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
@@ -25,10 +31,12 @@ export interface ModelPricesOptions {
 export function registerModelPrices(context: vscode.ExtensionContext, store: CatalogStore, options: ModelPricesOptions): vscode.Disposable {
   let running: Promise<RefreshOutcome> | undefined;
   const update = () => {
-    running ??= refreshCatalog(store, { ...(options.url?.() ? { url: options.url()! } : {}) }).finally(() => {
-      running = undefined;
-      void context.globalState.update(LAST_CHECK_KEY, Date.now());
-    });
+    running ??= refreshModule()
+      .refreshCatalog(store, { ...(options.url?.() ? { url: options.url()! } : {}) })
+      .finally(() => {
+        running = undefined;
+        void context.globalState.update(LAST_CHECK_KEY, Date.now());
+      });
     return running;
   };
 
@@ -63,6 +71,6 @@ function report(outcome: RefreshOutcome, asked: boolean): void {
   const changed = changes.added.length + changes.removed.length + changes.priceChanged.length > 0;
   if (!asked && !changed) return;
   void vscode.window.showInformationMessage(
-    `LLM Workbench: model prices updated to LiteLLM’s table of ${outcome.after.source.date} (${outcome.after.models.length} models). ${describeChanges(changes)}`,
+    `LLM Workbench: model prices updated to LiteLLM’s table of ${outcome.after.source.date} (${outcome.after.models.length} models). ${refreshModule().describeChanges(changes)}`,
   );
 }

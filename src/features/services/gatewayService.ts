@@ -14,6 +14,7 @@ import { guardProviderEndpoints } from '../../core/secrets/endpointGuard';
 import type { EvalRunTelemetry, Telemetry } from '../../core/telemetry/telemetryRuntime';
 import { lazyBundle } from '../lazyBundle';
 import { openSetting, SETTINGS_SECTION, type WorkbenchSettings } from './settings';
+import { LazyLogOutputChannel } from './lazyLogChannel';
 import type { ApiKeys } from './apiKeys';
 
 export const LOG_CHANNEL_NAME = 'LLM Workbench';
@@ -42,7 +43,8 @@ export class GatewayService implements vscode.Disposable {
     private readonly windowId: string,
     log?: vscode.LogOutputChannel,
   ) {
-    this.log = log ?? vscode.window.createOutputChannel(LOG_CHANNEL_NAME, { log: true });
+    // Created on the first line logged or Show Log, not on activation (see LazyLogOutputChannel).
+    this.log = log ?? new LazyLogOutputChannel(LOG_CHANNEL_NAME);
     const ledgerPath = defaultLedgerPath();
     // A ledger that cannot be written never costs an answer: one warning names the file and the fix.
     this.ledger = new FailSoftLedger(new JsonlLedger(ledgerPath), ledgerPath, (problem) => {

@@ -133,6 +133,14 @@ export class SandboxWorker {
     return result;
   }
 
+  /**
+   * Starts the thread now, when a run knows it will need it: its start-up then overlaps the run's first model calls
+   * instead of delaying the first cases' assertions. Idle, it never keeps the process alive.
+   */
+  warmUp(): void {
+    this.ensureWorker();
+  }
+
   /** Ends the worker (idle workers are unref'd and never keep the process alive, so this is only for tidiness). */
   async dispose(): Promise<void> {
     const worker = this.worker;
@@ -182,7 +190,6 @@ export class SandboxWorker {
       worker.once('error', () => resolve());
       worker.once('exit', () => resolve());
     });
-    worker.unref();
     worker.on('message', (message: { id: number; restartTimer?: boolean }) => {
       if (this.current?.id !== message.id) return;
       if (message.restartTimer) this.current.restartTimer();
@@ -195,6 +202,9 @@ export class SandboxWorker {
     worker.on('exit', () => {
       if (this.worker === worker) this.worker = undefined;
     });
+    // After the listeners: a 'message' listener refs the worker's port again, and a worker started ahead of use
+    // (warmUp) that no request ever ref'd and unref'd would then keep the process alive.
+    worker.unref();
     this.worker = worker;
     return worker;
   }
