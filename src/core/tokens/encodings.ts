@@ -79,7 +79,8 @@ async function buildTokenizer(name: EncodingName): Promise<Tokenizer> {
     encoding: name,
     encode: (text) => pieces.encode(text),
     count: (text) => pieces.count(text),
-    runs: { tokenEnds: (text) => pieces.tokenEnds(text), runBlock: (unit) => pieces.runBlock(unit) },
+    // Only with the hand-written pre-tokenizer: compressedRuns.ts's argument is about its o200k and cl100k scanners.
+    runs: pieces.hasScanner ? { tokenEnds: (text) => pieces.tokenEnds(text), runBlock: (unit) => pieces.runBlock(unit) } : undefined,
   };
 }
 

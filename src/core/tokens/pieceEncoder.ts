@@ -55,6 +55,11 @@ export class PieceEncoder {
     this.longPieces = new LongPieceCache(this.merger, longPieces);
   }
 
+  /** True when the text is split by a hand-written scanner (the o200k or cl100k pattern), not by the regex. */
+  get hasScanner(): boolean {
+    return this.scanner !== undefined;
+  }
+
   count(text: string): number {
     let total = 0;
     const scanner = this.scanner;
