@@ -99,7 +99,7 @@ const builds = [
     outdir: 'dist',
   },
   // Code nothing on activation needs, each its own file beside extension.js, required on first use through
-  // src/features/lazyBundle.ts: the eval engine (YAML parsers, nunjucks, ajv, glob, the assertions) on the first eval
+  // src/core/runtime/lazyBundle.ts: the eval engine (YAML parsers, nunjucks, ajv, glob, the assertions) on the first eval
   // file parsed or run, the gateway (router, retries, breakers, validators, adapters) on the first model call, the
   // chat engine (session, model list, request budget with the router's globs and the tokenizer code) when the chat
   // is first used, the Ollama lookups (the Ollama adapter) on the first num_ctx or installed-models question, the
@@ -112,6 +112,9 @@ const builds = [
       chatEngine: 'src/features/chat/chatEngine.ts',
       ollamaLookups: 'src/features/services/ollamaLookups.ts',
       modelPrices: 'src/core/models/refreshCatalog.ts',
+      // The settings validators (ajv's generated code, the schemas): required through src/core/runtime/lazyBundle.ts
+      // by src/core/config/readSettings.ts on the first setting whose value is not its default (extension and CLI).
+      settingsCheck: 'src/core/config/checkSetting.ts',
     },
     outdir: 'dist',
   },

@@ -4,8 +4,13 @@ import { MAX_TIMER_MS } from '../providers/timerDelay';
 import type { RouteSetting, RoutingRule } from './routingRule';
 import type { ModelOverride } from '../models/modelInfo';
 import type { ResilienceSettings } from './resilienceSettings';
-import { schemaProblems, show, type SchemaProblem } from './schemaProblems';
-import validators from './settingsValidators.generated';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type * as CheckSetting from './checkSetting';
+import type { SchemaProblem } from './schemaProblems';
+import { settingDefaults } from './settingDefaults.generated';
+import { show } from './showValue';
 import { DEFAULT_BUDGET, defaultConfig, type BudgetSettings, type WorkbenchConfig } from './workbenchConfig';
 
 /** One invalid setting: `setting` is the full key (`llmWorkbench.budget.warnThreshold`), `message` says what to write instead. */
@@ -59,11 +64,29 @@ export function readSettings(get: SettingGetter): { config: WorkbenchConfig; pro
 
 type Report = (key: string, message: string) => void;
 
-/** The schema's problems with `value` (none when it is valid). */
+let checkModule: typeof CheckSetting | undefined;
+
+/**
+ * ajv's validators and the schemas, loaded on the first value that is not its default: `dist/settingsCheck.js` beside
+ * the extension or CLI bundle, or the source module when running from sources (the path is built at run time so
+ * esbuild leaves it out of the bundle that loads it; core cannot use features/lazyBundle.ts).
+ */
+function settingsCheck(): typeof CheckSetting {
+  if (!checkModule) {
+    const bundled = join(__dirname, 'settingsCheck.js');
+    checkModule = createRequire(__filename)(existsSync(bundled) ? bundled : join(__dirname, 'checkSetting')) as typeof CheckSetting;
+  }
+  return checkModule;
+}
+
+/**
+ * The schema's problems with `value` (none when it is valid). package.json's default is known good
+ * (test/unit/config/settingDefaults.test.ts validates each), so a setting left at its default — every setting, in
+ * most windows — is not validated, and activation does not load the validators.
+ */
 function check(key: string, value: unknown): SchemaProblem[] {
-  const validate = validators[key];
-  if (!validate) throw new Error(`readSettings: no validator for "${key}" (is it in package.json and scripts/settingsValidators.mjs?)`);
-  return validate(value) ? [] : schemaProblems(key, validate.errors ?? [], value);
+  if (settingDefaults[key] !== undefined && settingDefaults[key] === JSON.stringify(value)) return [];
+  return settingsCheck().checkSetting(key, value);
 }
 
 /** A number, boolean or string setting: the value, or the fallback and a problem. */
