@@ -61,7 +61,17 @@ const externalOnce = {
 const builds = [
   // package.json `main`: a few lines that load (and time) dist/extension.js, the extension itself.
   { ...node, entryPoints: { boot: 'src/boot.ts' }, outdir: 'dist', external: ['vscode', './extension.js'] },
-  { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'], plugins: [externalOnce] },
+  // LLM_WORKBENCH_LAZY_CORE: core's own loaders (src/core/config/readSettings.ts, src/core/tokens/encodings.ts) leave
+  // the settings validators and the tokenizer out of this bundle alone and require dist/settingsCheck.js and
+  // dist/tokenizer.js on first use; the CLI and the worker keep them inline (the CLI runs from cli.js + cliMain.js).
+  {
+    ...node,
+    entryPoints: { extension: 'src/extension.ts' },
+    outdir: 'dist',
+    external: ['vscode'],
+    plugins: [externalOnce],
+    define: { 'process.env.LLM_WORKBENCH_LAZY_CORE': '"true"' },
+  },
   // package.json `bin`: a few lines that start dist/cliMain.js (the CLI) through V8's code cache (src/core/runtime/codeCache.ts).
   { ...node, entryPoints: { cli: 'src/cli/launch.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: { cliMain: 'src/cli/main.ts' }, outdir: 'dist' },
@@ -99,7 +109,7 @@ const builds = [
     outdir: 'dist',
   },
   // Code nothing on activation needs, each its own file beside extension.js, required on first use through
-  // src/core/runtime/lazyBundle.ts: the eval engine (YAML parsers, nunjucks, ajv, glob, the assertions) on the first eval
+  // src/features/lazyBundle.ts: the eval engine (YAML parsers, nunjucks, ajv, glob, the assertions) on the first eval
   // file parsed or run, the gateway (router, retries, breakers, validators, adapters) on the first model call, the
   // chat engine (session, model list, request budget with the router's globs and the tokenizer code) when the chat
   // is first used, the Ollama lookups (the Ollama adapter) on the first num_ctx or installed-models question, the
@@ -112,9 +122,12 @@ const builds = [
       chatEngine: 'src/features/chat/chatEngine.ts',
       ollamaLookups: 'src/features/services/ollamaLookups.ts',
       modelPrices: 'src/core/models/refreshCatalog.ts',
-      // The settings validators (ajv's generated code, the schemas): required through src/core/runtime/lazyBundle.ts
-      // by src/core/config/readSettings.ts on the first setting whose value is not its default (extension and CLI).
+      // The settings validators (ajv's generated code, the schemas): required by src/core/config/readSettings.ts on
+      // the first setting whose value is not its default.
       settingsCheck: 'src/core/config/checkSetting.ts',
+      // The tokenizer's code: required by src/core/tokens/encodings.ts on the first in-process count (Copilot's token
+      // count, an agent tool), never by activation: documents are counted in the worker.
+      tokenizer: 'src/core/tokens/pieceTokenizer.ts',
     },
     outdir: 'dist',
   },

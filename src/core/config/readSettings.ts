@@ -4,7 +4,6 @@ import { MAX_TIMER_MS } from '../providers/timerDelay';
 import type { RouteSetting, RoutingRule } from './routingRule';
 import type { ModelOverride } from '../models/modelInfo';
 import type { ResilienceSettings } from './resilienceSettings';
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type * as CheckSetting from './checkSetting';
@@ -67,14 +66,17 @@ type Report = (key: string, message: string) => void;
 let checkModule: typeof CheckSetting | undefined;
 
 /**
- * ajv's validators and the schemas, loaded on the first value that is not its default: `dist/settingsCheck.js` beside
- * the extension or CLI bundle, or the source module when running from sources (the path is built at run time so
- * esbuild leaves it out of the bundle that loads it; core cannot use features/lazyBundle.ts).
+ * ajv's validators and the schemas, loaded on the first value that is not its default. extension.js leaves them out
+ * (esbuild.config.mjs defines LLM_WORKBENCH_LAZY_CORE for that bundle alone) and requires `dist/settingsCheck.js`
+ * beside it, by a path built at run time; the CLI's bundle and the sources include the module as usual.
  */
 function settingsCheck(): typeof CheckSetting {
-  if (!checkModule) {
-    const bundled = join(__dirname, 'settingsCheck.js');
-    checkModule = createRequire(__filename)(existsSync(bundled) ? bundled : join(__dirname, 'checkSetting')) as typeof CheckSetting;
+  if (checkModule) return checkModule;
+  if (process.env.LLM_WORKBENCH_LAZY_CORE === 'true') {
+    checkModule = createRequire(__filename)(join(__dirname, 'settingsCheck.js')) as typeof CheckSetting;
+  } else {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- bundled here, left out of extension.js (above)
+    checkModule = require('./checkSetting') as typeof CheckSetting;
   }
   return checkModule;
 }

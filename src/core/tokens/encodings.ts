@@ -4,8 +4,6 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { TiktokenBPE } from 'js-tiktoken/lite';
 import type { EncodingName, ModelInfo, TokenizerSpec } from '../models/modelInfo';
-import { PieceEncoder } from './pieceEncoder';
-import { TokenPairRanks } from './tokenPairRanks';
 import type { Tokenizer } from './tokenizer';
 
 /** Every encoding this build can load. */
@@ -72,16 +70,27 @@ export function createTokenizer(name: EncodingName): Promise<Tokenizer> {
 
 async function buildTokenizer(name: EncodingName): Promise<Tokenizer> {
   const ranks = await readRanks(name);
-  // Special-token strings such as `<|endoftext|>` are counted as the ordinary text they are in a user's file,
-  // instead of throwing (js-tiktoken's default) or collapsing into one special token.
-  const pieces = new PieceEncoder(ranks.pat_str, await TokenPairRanks.fromCompressedRanks(ranks.bpe_ranks));
-  return {
-    encoding: name,
-    encode: (text) => pieces.encode(text),
-    count: (text) => pieces.count(text),
-    // Only with the hand-written pre-tokenizer: compressedRuns.ts's argument is about its o200k and cl100k scanners.
-    runs: pieces.hasScanner ? { tokenEnds: (text) => pieces.tokenEnds(text), runBlock: (unit) => pieces.runBlock(unit) } : undefined,
-  };
+  return pieceTokenizer().tokenizerFromRanks(name, ranks);
+}
+
+type PieceTokenizer = typeof import('./pieceTokenizer');
+let pieceTokenizerModule: PieceTokenizer | undefined;
+
+/**
+ * The tokenizer's code (pre-tokenizer, rank tables, byte-pair merge and their caches), loaded with the first rank
+ * table. The extension counts documents in the worker, so extension.js leaves it out (esbuild.config.mjs defines
+ * LLM_WORKBENCH_LAZY_CORE for that bundle alone) and requires `dist/tokenizer.js` beside it, by a path built at run
+ * time, on its first in-process count; the worker's and the CLI's bundles and the sources include the module as usual.
+ */
+function pieceTokenizer(): PieceTokenizer {
+  if (pieceTokenizerModule) return pieceTokenizerModule;
+  if (process.env.LLM_WORKBENCH_LAZY_CORE === 'true') {
+    pieceTokenizerModule = createRequire(__filename)(join(__dirname, 'tokenizer.js')) as PieceTokenizer;
+  } else {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- bundled here, left out of extension.js (above)
+    pieceTokenizerModule = require('./pieceTokenizer') as PieceTokenizer;
+  }
+  return pieceTokenizerModule;
 }
 
 /**
