@@ -61,9 +61,9 @@ const externalOnce = {
 const builds = [
   // package.json `main`: a few lines that load (and time) dist/extension.js, the extension itself.
   { ...node, entryPoints: { boot: 'src/boot.ts' }, outdir: 'dist', external: ['vscode', './extension.js'] },
-  // LLM_WORKBENCH_LAZY_CORE: core's own loaders (src/core/config/readSettings.ts, src/core/tokens/encodings.ts) leave
-  // the settings validators and the tokenizer out of this bundle alone and require dist/settingsCheck.js and
-  // dist/tokenizer.js on first use; the CLI and the worker keep them inline (the CLI runs from cli.js + cliMain.js).
+  // LLM_WORKBENCH_LAZY_CORE: core's own loader in src/core/tokens/encodings.ts leaves the tokenizer out of this bundle
+  // alone and requires dist/tokenizer.js on first use; the CLI and the worker keep it inline (the CLI runs from cli.js +
+  // cliMain.js + ranks/).
   {
     ...node,
     entryPoints: { extension: 'src/extension.ts' },
@@ -122,9 +122,6 @@ const builds = [
       chatEngine: 'src/features/chat/chatEngine.ts',
       ollamaLookups: 'src/features/services/ollamaLookups.ts',
       modelPrices: 'src/core/models/refreshCatalog.ts',
-      // The settings validators (ajv's generated code, the schemas): required by src/core/config/readSettings.ts on
-      // the first setting whose value is not its default.
-      settingsCheck: 'src/core/config/checkSetting.ts',
       // The tokenizer's code: required by src/core/tokens/encodings.ts on the first in-process count (Copilot's token
       // count, an agent tool), never by activation: documents are counted in the worker.
       tokenizer: 'src/core/tokens/pieceTokenizer.ts',

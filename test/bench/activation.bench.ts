@@ -174,8 +174,8 @@ export async function run(): Promise<BenchRow[]> {
     {
       bench: BENCH,
       metric:
-        'dist/extension.js (minified), loaded on activation; dist/evalEngine.js, gateway.js, chatEngine.js, ollamaLookups.js, modelPrices.js loaded on first use',
-      value: `${kb('extension.js')}; ${kb('evalEngine.js')}, ${kb('gateway.js')}, ${kb('chatEngine.js')}, ${kb('ollamaLookups.js')}, ${kb('modelPrices.js')}`,
+        'dist/extension.js (minified), loaded on activation; dist/evalEngine.js, gateway.js, chatEngine.js, ollamaLookups.js, modelPrices.js, tokenizer.js loaded on first use',
+      value: `${kb('extension.js')}; ${['evalEngine.js', 'gateway.js', 'chatEngine.js', 'ollamaLookups.js', 'modelPrices.js', 'tokenizer.js'].map(kb).join(', ')}`,
     },
     ...activationRows(cold, 'first'),
     ...activationRows(warm, 'next'),

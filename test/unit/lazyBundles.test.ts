@@ -34,7 +34,7 @@ describe('lazy bundles', () => {
   });
 
   it('finds the bundles core loads itself', () => {
-    assert.ok(usedByCore.includes('settingsCheck') && usedByCore.includes('telemetry'), `found: ${usedByCore.join(', ')}`);
+    assert.ok(usedByCore.includes('tokenizer') && usedByCore.includes('telemetry'), `found: ${usedByCore.join(', ')}`);
   });
 
   it('each is an esbuild entry point and is packaged', () => {

@@ -4,12 +4,8 @@ import { MAX_TIMER_MS } from '../providers/timerDelay';
 import type { RouteSetting, RoutingRule } from './routingRule';
 import type { ModelOverride } from '../models/modelInfo';
 import type { ResilienceSettings } from './resilienceSettings';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import type * as CheckSetting from './checkSetting';
-import type { SchemaProblem } from './schemaProblems';
-import { settingDefaults } from './settingDefaults.generated';
-import { show } from './showValue';
+import { schemaProblems, show, type SchemaProblem } from './schemaProblems';
+import validators from './settingsValidators.generated';
 import { DEFAULT_BUDGET, defaultConfig, type BudgetSettings, type WorkbenchConfig } from './workbenchConfig';
 
 /** One invalid setting: `setting` is the full key (`llmWorkbench.budget.warnThreshold`), `message` says what to write instead. */
@@ -63,32 +59,11 @@ export function readSettings(get: SettingGetter): { config: WorkbenchConfig; pro
 
 type Report = (key: string, message: string) => void;
 
-let checkModule: typeof CheckSetting | undefined;
-
-/**
- * ajv's validators and the schemas, loaded on the first value that is not its default. extension.js leaves them out
- * (esbuild.config.mjs defines LLM_WORKBENCH_LAZY_CORE for that bundle alone) and requires `dist/settingsCheck.js`
- * beside it, by a path built at run time; the CLI's bundle and the sources include the module as usual.
- */
-function settingsCheck(): typeof CheckSetting {
-  if (checkModule) return checkModule;
-  if (process.env.LLM_WORKBENCH_LAZY_CORE === 'true') {
-    checkModule = createRequire(__filename)(join(__dirname, 'settingsCheck.js')) as typeof CheckSetting;
-  } else {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- bundled here, left out of extension.js (above)
-    checkModule = require('./checkSetting') as typeof CheckSetting;
-  }
-  return checkModule;
-}
-
-/**
- * The schema's problems with `value` (none when it is valid). package.json's default is known good
- * (test/unit/config/settingDefaults.test.ts validates each), so a setting left at its default — every setting, in
- * most windows — is not validated, and activation does not load the validators.
- */
+/** The schema's problems with `value` (none when it is valid). */
 function check(key: string, value: unknown): SchemaProblem[] {
-  if (settingDefaults[key] !== undefined && settingDefaults[key] === JSON.stringify(value)) return [];
-  return settingsCheck().checkSetting(key, value);
+  const validate = validators[key];
+  if (!validate) throw new Error(`readSettings: no validator for "${key}" (is it in package.json and scripts/settingsValidators.mjs?)`);
+  return validate(value) ? [] : schemaProblems(key, validate.errors ?? [], value);
 }
 
 /** A number, boolean or string setting: the value, or the fallback and a problem. */
