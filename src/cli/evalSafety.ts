@@ -1,5 +1,5 @@
 /** What keeps an eval run's terminal and reports clean: no key in a report, no library warning printed raw. */
-import { redactSecrets } from '../core/providers/redactSecrets';
+import { redactSecrets, secretRedactor } from '../core/providers/redactSecrets';
 
 /** Variables whose values are secrets whatever their provider: anything named like a key or token. */
 const SECRET_NAME = /(_API_KEY|_KEY|_TOKEN|_SECRET|PASSWORD)$/i;
@@ -17,7 +17,7 @@ export function reportRedactor(env: NodeJS.ProcessEnv, fileKeys: readonly string
   ];
   // JSON text escapes some characters; redact both spellings.
   const spellings = [...new Set(known.flatMap((k) => [k, JSON.stringify(k).slice(1, -1)]))];
-  return (text) => redactSecrets(text, spellings);
+  return secretRedactor(spellings);
 }
 
 /**

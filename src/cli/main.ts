@@ -1,6 +1,9 @@
 /** `llm-workbench <command>`: the headless entry point over src/core. */
 import packageJson from '../../package.json';
+import { basename } from 'node:path';
 import { CatalogStore, setDefaultCatalogStore } from '../core/models/catalogStore';
+import { setSdkBundleLoader } from '../core/providers/sdkModules';
+import { defaultCodeCacheDir, loadWithCodeCache } from '../core/runtime/codeCache';
 import { cliCatalogPath } from './modelsCommand';
 
 const USAGE = `Usage: llm-workbench <command> [options]
@@ -20,6 +23,7 @@ async function main(argv: string[]): Promise<number> {
   const [command] = argv;
   // Prices from a table the user refreshed (models --update), read on the first model lookup only.
   setDefaultCatalogStore(new CatalogStore({ storedPath: cliCatalogPath() }));
+  loadSdksWithCodeCache(command);
   switch (command) {
     case 'models':
       return (await import('./modelsCommand')).runModels(argv.slice(1));
@@ -44,6 +48,20 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(command ? `llm-workbench: unknown command "${command}".\n\n${USAGE}` : USAGE);
       return 2;
   }
+}
+
+/**
+ * The SDK files (dist/sdk/*.js) start through V8's code cache like the CLI itself (launch.ts): the first call of a
+ * run no longer compiles the SDK and the functions a request runs. One cache per command and SDK, since V8 checks a
+ * cache against the flags, and `eval` sets one (heapGrowth.ts). Written at exit when it was not taken.
+ */
+function loadSdksWithCodeCache(command: string | undefined): void {
+  setSdkBundleLoader((path) => {
+    const name = `sdk-${basename(path, '.js')}-${command === 'eval' ? 'eval' : 'base'}`;
+    const sdk = loadWithCodeCache(path, { dir: defaultCodeCacheDir(), name });
+    process.once('exit', () => sdk.saveCodeCache());
+    return sdk.exports;
+  });
 }
 
 main(process.argv.slice(2)).then(async (code) => {

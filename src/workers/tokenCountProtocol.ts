@@ -15,7 +15,8 @@ export interface ContentChange {
 }
 
 export type WorkerRequest =
-  | { kind: 'open'; id: number; doc: string; version: number; encoding: EncodingName; text: string }
+  /** `sections`: the reply carries the prompt file's sections too (one round trip for a prompt file's first number). */
+  | { kind: 'open'; id: number; doc: string; version: number; encoding: EncodingName; text: string; sections?: boolean }
   | { kind: 'change'; id: number; doc: string; version: number; changes: ContentChange[] }
   | { kind: 'close'; id: number; doc: string }
   | { kind: 'countRanges'; id: number; doc: string; ranges: [start: number, end: number][] }
@@ -30,6 +31,8 @@ export interface DocumentCount {
   total: number;
   /** Milliseconds the worker spent on this request (loading the tokenizer included). */
   elapsedMs: number;
+  /** The prompt file's sections, when the open asked for them. */
+  sections?: PromptSectionCounts;
 }
 
 export interface RangeCounts {

@@ -33,6 +33,8 @@ interface Metrics {
   largeFileWorkerCountMs?: number;
   firstCountOnOpenMs?: number;
   firstCountLoadAverage?: number;
+  /** Of firstCountOnOpenMs, the time the window's UI thread spent in long tasks (VS Code's part; the spec says how). */
+  firstCountWindowBusyMs?: number;
   /** `phase:<name>`: activate()'s time per shared service and feature (src/extension.ts). */
   [phase: `phase:${string}` | `phaseCpu:${string}`]: number | undefined;
 }
@@ -183,7 +185,7 @@ export async function run(): Promise<BenchRow[]> {
     {
       bench: BENCH,
       metric: `prompt file opened (Quick Open, Enter) -> its exact count in the status bar, warm window (load ${metrics.firstCountLoadAverage ?? '?'})`,
-      value: ms(metrics.firstCountOnOpenMs),
+      value: `${ms(metrics.firstCountOnOpenMs)}${metrics.firstCountWindowBusyMs === undefined ? '' : ` (the window's UI thread busy ${ms(metrics.firstCountWindowBusyMs)} of it)`}`,
       target: '≤ 1,000 ms',
       ok: metrics.firstCountOnOpenMs !== undefined && metrics.firstCountOnOpenMs <= 1000,
     },

@@ -24,7 +24,20 @@ const NAMED_SECRET = /\b((?:x-)?api[_-]?key|access[_-]?token|secret|password)(["
  * still removed. Run it before clipping or encoding text, and again on what leaves (reports, logs): it is idempotent.
  */
 export function redactSecrets(text: string, knownKeys: Iterable<string> = []): string {
-  let out = replaceSpans(text, fragmentIndexFor(knownKeys).spans(text));
+  return redactWith(fragmentIndexFor(knownKeys), text);
+}
+
+/**
+ * `redactSecrets` with one fixed key set: the set's index is found once, not per text (building its lookup id cost
+ * ~0.1 ms per call, paid for every result of an eval run). The same output as `redactSecrets(text, knownKeys)`.
+ */
+export function secretRedactor(knownKeys: Iterable<string>): (text: string) => string {
+  const index = fragmentIndexFor(knownKeys);
+  return (text) => redactWith(index, text);
+}
+
+function redactWith(index: FragmentIndex, text: string): string {
+  let out = replaceSpans(text, index.spans(text));
   out = out.replace(KEY_LIKE, REDACTED).replace(URL_CREDENTIALS, `$1${REDACTED}@`);
   return out.replace(NAMED_SECRET, (match, name: string, separator: string, value: string) =>
     value.startsWith(REDACTED) ? match : `${name}${separator}${REDACTED}`,

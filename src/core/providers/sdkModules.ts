@@ -9,6 +9,17 @@ export type AnthropicSdk = typeof AnthropicModule;
 
 const loaded = new Map<string, unknown>();
 
+/** How a built SDK file (dist/sdk/*.js) is loaded: `require`, unless the host sets another (setSdkBundleLoader). */
+let loadBundle: (path: string) => unknown = (path) => createRequire(__filename)(path);
+
+/**
+ * The CLI loads the SDK files through V8's code cache (core/runtime/codeCache.ts), as it loads itself: Node 20's
+ * `require` compiles the 150-370 KB file, and every SDK function a call runs, again in every process.
+ */
+export function setSdkBundleLoader(loader: (path: string) => unknown): void {
+  loadBundle = loader;
+}
+
 /**
  * The official SDKs load on the first call that needs one, never on activation: together they are most of the code
  * the extension ships (@anthropic-ai/sdk alone is 40% of what the bundle was). The build puts each in its own file
@@ -20,7 +31,7 @@ function loadSdk<T>(file: string, packageName: string): T {
   if (!sdk) {
     const bundled = [join(__dirname, 'sdk', `${file}.js`), join(__dirname, '..', 'sdk', `${file}.js`)].find((path) => existsSync(path));
     // A name chosen at run time, so esbuild leaves the SDK out of the bundle that requires it.
-    sdk = createRequire(__filename)(bundled ?? packageName) as T;
+    sdk = (bundled ? loadBundle(bundled) : createRequire(__filename)(packageName)) as T;
     loaded.set(file, sdk);
   }
   return sdk as T;

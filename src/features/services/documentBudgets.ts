@@ -71,13 +71,15 @@ export class DocumentBudgets implements vscode.Disposable {
   }
 
   /**
-   * Gets the first count's work done ahead of the first document: the budget model's tokenizer in the counting worker,
-   * and the catalog's table here (its first read is ~20-60 ms on the extension host, which would otherwise sit between
-   * the count and the status bar).
+   * Gets the first count's work done ahead of the first document: the budget model's tokenizer and the counting code in
+   * the counting worker, and the catalog's table and the budget evaluation here (the catalog's first read is ~20-60 ms
+   * on the extension host, which would otherwise sit between the count and the status bar).
    */
   warmUp(): void {
     this.counts.warmUp();
-    this.defaultTokenizer();
+    // The evaluation's code once (a 0-token budget against the budget model): first run it took 50-260 ms (code-server,
+    // load 4-7), between the worker's count and the status bar.
+    this.evaluate({ version: 0, total: 0 }, undefined);
   }
 
   /** Starts counting the document if needed and returns where its count stands. */
@@ -119,10 +121,10 @@ export class DocumentBudgets implements vscode.Disposable {
    * matter names a model with another tokenizer (then the document is counted when it comes).
    */
   async budgetFromDisk(uri: vscode.Uri): Promise<DocumentBudget | undefined> {
-    const count = await this.counts.countFromDisk(uri);
-    if (!count) return undefined;
     const isPrompt = isPromptUri(uri, this.settings.current.budget.include);
-    const prompt = isPrompt ? await this.counts.diskPromptSections(uri) : undefined;
+    const count = await this.counts.countFromDisk(uri, isPrompt);
+    if (!count) return undefined;
+    const prompt = count.sections;
     if (isPrompt && !prompt) return undefined; // without its front matter the model (and the number) could be wrong
     const budget = this.evaluate({ version: count.version, total: count.total }, prompt);
     return budget.tokenizer.encoding === count.encoding ? budget : undefined;

@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { EncodingName } from '../../core/models/modelInfo';
 import { diskDocumentText, MAX_DISK_COUNT_BYTES } from '../tokens/diskDocumentText';
@@ -34,6 +35,8 @@ interface DiskCount {
   uri: string;
   text: string;
   encoding: EncodingName;
+  /** Whether the worker's reply carries the prompt file's sections (`DocumentCount.sections`). */
+  withSections: boolean;
   started: number;
   result: Promise<DocumentCount | undefined>;
   /** Set when the worker has counted `text`. */
@@ -97,20 +100,27 @@ export class DocumentTokenCounts implements vscode.Disposable {
    * decode it otherwise); undefined otherwise. When the document arrives, `track` adopts this count only if the
    * document's text is identical, else it counts the document.
    */
-  countFromDisk(uri: vscode.Uri): Promise<DocumentCount | undefined> {
+  countFromDisk(uri: vscode.Uri, withSections = false): Promise<DocumentCount | undefined> {
     const key = uri.toString();
     // One open fires several tab events: they share one read (a later open reads the file again: it may have changed).
-    if (this.disk?.uri === key && this.disk.encoding === this.encoding && Date.now() - this.disk.started < DISK_REUSE_MS)
-      return this.disk.result;
+    const reused = this.disk;
+    if (
+      reused?.uri === key &&
+      reused.encoding === this.encoding &&
+      reused.withSections === withSections &&
+      Date.now() - reused.started < DISK_REUSE_MS
+    )
+      return reused.result;
     if (this.entries.has(key) || uri.scheme !== 'file' || !decodedAsUtf8(uri)) return Promise.resolve(undefined);
     this.dropDiskCount();
     const encoding = this.encoding;
-    const disk: DiskCount = { uri: key, text: '', encoding, started: Date.now(), result: Promise.resolve(undefined) };
+    const disk: DiskCount = { uri: key, text: '', encoding, withSections, started: Date.now(), result: Promise.resolve(undefined) };
     disk.result = readDiskText(uri).then((text) => {
       if (text === undefined || this.disk !== disk || this.entries.has(key)) return undefined;
       disk.text = text;
       // Under the document's own key: the open that follows (if the document differs) replaces it in the worker.
-      return this.client.request<DocumentCount>({ kind: 'open', doc: key, version: -1, encoding, text }).then(
+      // A prompt file's sections come in the same reply: its first number waits for one round trip, not two.
+      return this.client.request<DocumentCount>({ kind: 'open', doc: key, version: -1, encoding, text, sections: withSections }).then(
         (count) => (disk.count = count),
         () => undefined,
       );
@@ -153,14 +163,6 @@ export class DocumentTokenCounts implements vscode.Disposable {
     if (!entry) return undefined;
     this.flush(entry);
     return this.client.request<PromptSectionCounts>({ kind: 'promptSections', doc: document.uri.toString() });
-  }
-
-  /** The sections of a file counted from disk (`countFromDisk`), before its document came. */
-  async diskPromptSections(uri: vscode.Uri): Promise<PromptSectionCounts | undefined> {
-    const disk = this.disk;
-    if (disk?.uri !== uri.toString() || !disk.count) return undefined;
-    const sections = await this.client.request<PromptSectionCounts>({ kind: 'promptSections', doc: disk.uri }).catch(() => undefined);
-    return sections?.version === -1 ? sections : undefined; // the document came meanwhile: its own count is shown
   }
 
   /** Starts the worker and loads the current encoding, before any document asks for a count. */
@@ -337,15 +339,23 @@ function decodedAsUtf8(uri: vscode.Uri): boolean {
 }
 
 /**
+ * Files up to this size (prompt files are a few KB) are read synchronously: a fraction of a millisecond of the host's
+ * thread. The asynchronous read's open/stat/read/close each wait for libuv's thread pool, which the extension host
+ * also uses to compress its messages to the window: while a window opens its first prompt file the pool is busy, and
+ * a 0.5 KB read took 330 ms there (code-server, load 6).
+ */
+const SYNC_READ_MAX_BYTES = 64 * 1024;
+
+/**
  * The file's text as its document will hold it, or undefined (too large, unreadable, or not decoded as is). Read with
  * Node's fs, not `workspace.fs`: a `file:` uri is local to this (Node) extension host, and `workspace.fs` goes through
  * the window, which is busy opening this very file (a read took 10 s there, measured in code-server under load).
  */
 async function readDiskText(uri: vscode.Uri): Promise<string | undefined> {
   try {
-    const { size } = await stat(uri.fsPath);
+    const { size } = statSync(uri.fsPath);
     if (size > MAX_DISK_COUNT_BYTES) return undefined;
-    return diskDocumentText(await readFile(uri.fsPath));
+    return diskDocumentText(size <= SYNC_READ_MAX_BYTES ? readFileSync(uri.fsPath) : await readFile(uri.fsPath));
   } catch {
     return undefined; // gone or unreadable: the document, if it comes, is counted as usual
   }

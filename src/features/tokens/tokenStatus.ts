@@ -23,6 +23,15 @@ const HIDE_GRACE_MS = 300;
  * the extensions activated in the same startup phase go first.
  */
 const WARM_UP_DELAY_MS = 200;
+/**
+ * Opening a file while the item is hidden (no editor was open), the spinner waits this long for the number read from
+ * disk (~20-100 ms after the tab), so that the number is the window's first and only update. Measured in code-server
+ * (#16 item 10): the window applied the extension host's two updates 130-1,100 ms apart while it opened its first
+ * Markdown file (its own UI thread busy for most of the first second; the extension host's, from the document's
+ * arrival on, for 0.55-0.65 s loading the built-in Markdown extension), so a spinner sent first delayed the number.
+ * When nothing is shown there is no other file's number to replace, so the short wait hides nothing.
+ */
+const FIRST_SPINNER_DELAY_MS = 250;
 /** How long a text tab may wait for its editor before the item says the file cannot be counted. */
 const EDITOR_WAIT_MS = 3000;
 /** Output panels and the like are editors too, but nobody prompts with them. */
@@ -54,6 +63,7 @@ export class TokenStatus implements vscode.Disposable {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private hideTimer: ReturnType<typeof setTimeout> | undefined;
   private warmUpTimer: ReturnType<typeof setTimeout> | undefined;
+  private spinnerTimer: ReturnType<typeof setTimeout> | undefined;
   private renderGeneration = 0;
   private readonly lastShown = new Map<string, Shown>();
   /** Since when the active tab has been a text file without an editor for extensions (undefined: it is not). */
@@ -95,6 +105,7 @@ export class TokenStatus implements vscode.Disposable {
     clearTimeout(this.timer);
     clearTimeout(this.hideTimer);
     clearTimeout(this.warmUpTimer);
+    clearTimeout(this.spinnerTimer);
     for (const subscription of this.subscriptions) subscription.dispose();
   }
 
@@ -158,7 +169,10 @@ export class TokenStatus implements vscode.Disposable {
     clearTimeout(this.timer);
     const generation = ++this.renderGeneration;
     if (this.fromDisk?.uri !== waiting) this.fromDisk = undefined;
-    this.showAwaited();
+    // Another file's number (or the spinner) is up: replaced at once. Nothing is up: the number read from disk usually
+    // comes first, as the window's one status bar update for this open (see FIRST_SPINNER_DELAY_MS).
+    if (this.shown) this.showAwaited();
+    else this.showAwaitedAfter(FIRST_SPINNER_DELAY_MS, generation);
     void this.renderFromDisk(waiting, generation);
   }
 
@@ -184,6 +198,14 @@ export class TokenStatus implements vscode.Disposable {
     const state = this.budgets.track(document);
     if (state.kind !== 'ready' || !state.fromDisk || state.version !== document.version) return undefined;
     return { ...this.fromDisk.shown, key: shownKey(editor) };
+  }
+
+  /** `showAwaited` after `delay` ms, unless something was shown meanwhile or another render took over. */
+  private showAwaitedAfter(delay: number, generation: number): void {
+    clearTimeout(this.spinnerTimer);
+    this.spinnerTimer = setTimeout(() => {
+      if (generation === this.renderGeneration && !this.shown) this.showAwaited();
+    }, delay);
   }
 
   /** A text tab whose document has not come: its number from disk if there is one, else the spinner. */

@@ -1,9 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeUtf8, defaultCodeCacheDir } from '../../../src/core/runtime/codeCache';
+import { startEmulator } from '../../emulator/emulator';
 
 const root = join(__dirname, '..', '..', '..');
 const cli = join(root, 'dist', 'cli.js');
@@ -54,6 +55,42 @@ describe('CLI code cache (src/core/runtime/codeCache.ts, through the built dist/
     assert.deepEqual(run(scratch, ['--version']), { code: 0, stdout: `${packageVersion}\n`, stderr: '' });
     assert.equal(statSync(file).mtimeMs, written, 'an accepted cache is not written again');
     assert.ok(readFileSync(file).equals(bytes));
+  });
+
+  it('loads the OpenAI SDK file (dist/sdk/openai.js) through its own cache: written by the first call, taken by the next', async function () {
+    this.timeout(120_000);
+    const emulator = await startEmulator();
+    try {
+      emulator.rule({}, { text: 'cached hello' });
+      const chat = () =>
+        new Promise<{ code: number | null; stdout: string }>((resolve) => {
+          const child = spawn(process.execPath, [cli, 'chat', '--model', 'openai:gpt-4o-mini', 'hi'], {
+            cwd: scratch,
+            env: {
+              PATH: process.env.PATH,
+              HOME: scratch,
+              XDG_CACHE_HOME: scratch,
+              LLM_WORKBENCH_HOME: join(scratch, '.llm-workbench'),
+              OPENAI_API_KEY: 'emu-openai-key',
+              OPENAI_BASE_URL: `${emulator.url}/v1`,
+            },
+          });
+          let stdout = '';
+          child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+          child.on('close', (code) => resolve({ code, stdout }));
+        });
+      const first = await chat();
+      assert.equal(first.code, 0);
+      assert.match(first.stdout, /cached hello/);
+      const sdkCache = cacheFiles(scratch).filter((f) => /sdk-openai-base-[0-9a-f]+\.v8cache$/.test(f));
+      assert.equal(sdkCache.length, 1, cacheFiles(scratch).join(', '));
+      const written = statSync(sdkCache[0]).mtimeMs;
+      assert.deepEqual(await chat(), first);
+      assert.equal(statSync(sdkCache[0]).mtimeMs, written, 'an accepted SDK cache is not written again');
+      assert.equal(cacheFiles(scratch).length, 2, 'the CLI cache and the SDK cache, side by side');
+    } finally {
+      await emulator.close();
+    }
   });
 
   it('ignores a corrupt cache (the run is unchanged) and writes a good one', function () {

@@ -82,6 +82,27 @@ describe('token-count worker thread', function () {
     assert.equal(sections.sections[1].tokens, await countTokens(question, 'o200k_base'));
   });
 
+  it('an open that asks for sections answers with them (one round trip), the same as asking after it', async () => {
+    const text = '---\nmodel: openai:gpt-4o\n---\n## System\nBe brief.\n## User\nName three primes.\n';
+    // Warmed first, as the extension does on an idle window: warming must not change a count.
+    await client.request({ kind: 'warm', encoding: 'o200k_base' });
+    const opened = await client.request<DocumentCount>({
+      kind: 'open',
+      doc: 's',
+      version: -1,
+      encoding: 'o200k_base',
+      text,
+      sections: true,
+    });
+    assert.equal(opened.total, await countTokens(text, 'o200k_base'));
+    assert.ok(opened.sections, 'the sections came with the count');
+    assert.equal(opened.sections.version, -1);
+    assert.equal(opened.sections.frontMatter.model, 'openai:gpt-4o');
+    assert.deepEqual(opened.sections, await client.request<PromptSectionCounts>({ kind: 'promptSections', doc: 's' }));
+    const plain = await client.request<DocumentCount>({ kind: 'open', doc: 't', version: 1, encoding: 'o200k_base', text });
+    assert.equal(plain.sections, undefined, 'no sections unless asked');
+  });
+
   it('rejects requests for a document it does not hold, and keeps working', async () => {
     await assert.rejects(client.request({ kind: 'countRanges', doc: 'never-opened', ranges: [[0, 1]] }), /not open in the token worker/);
     const opened = await client.request<DocumentCount>({
