@@ -6,21 +6,10 @@
  * `\r\n` file as its `\n` copy.
  */
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, yamlFiles } from './repoYamlFiles';
 import { MAX_NESTING, nestingDepth, YamlSource } from '../../../src/core/evals/yamlSource';
-
-const ROOT = resolve(__dirname, '../../..');
-
-function yamlFiles(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name.startsWith('.')) continue;
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) yamlFiles(path, out);
-    else if (/\.(ya?ml|json)$/.test(name)) out.push(path);
-  }
-  return out;
-}
 
 /** The first version, verbatim. */
 function oracle(text: string): { depth: number; offset: number } {

@@ -6,23 +6,12 @@
  * (JSON files too: an eval file may be JSON, which YAML reads.)
  */
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, yamlFiles } from './repoYamlFiles';
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import { fastParse, positionAt } from '../../../src/core/evals/yamlFastPath';
 import { YamlSource } from '../../../src/core/evals/yamlSource';
-
-const ROOT = resolve(__dirname, '../../..');
-
-function yamlFiles(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name.startsWith('.')) continue;
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) yamlFiles(path, out);
-    else if (/\.(ya?ml|json)$/.test(name)) out.push(path);
-  }
-  return out;
-}
 
 function document(text: string): Document.Parsed {
   return parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: true, logLevel: 'error' });
