@@ -11,6 +11,8 @@ const requireFromHere = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
+// LLM_WORKBENCH_LAZY_CORE, a build-time flag (src/core/runtime/buildFlags.d.ts): false in every Node bundle but
+// extension.js, so none reads anything at run time to decide what it loads.
 const node = {
   bundle: true,
   format: 'cjs',
@@ -19,6 +21,7 @@ const node = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
+  define: { LLM_WORKBENCH_LAZY_CORE: 'false' },
 };
 
 const browser = {
@@ -61,16 +64,17 @@ const externalOnce = {
 const builds = [
   // package.json `main`: a few lines that load (and time) dist/extension.js, the extension itself.
   { ...node, entryPoints: { boot: 'src/boot.ts' }, outdir: 'dist', external: ['vscode', './extension.js'] },
-  // LLM_WORKBENCH_LAZY_CORE: core's own loader in src/core/tokens/encodings.ts leaves the tokenizer out of this bundle
-  // alone and requires dist/tokenizer.js on first use; the CLI and the worker keep it inline (the CLI runs from cli.js +
-  // cliMain.js + ranks/).
+  // LLM_WORKBENCH_LAZY_CORE: core's own loaders (src/core/config/readSettings.ts, src/core/tokens/encodings.ts) leave
+  // the settings validators and the tokenizer out of this bundle alone and load dist/settingsCheck.js and
+  // dist/tokenizer.js on first use, through boot's code cache; the CLI and the worker keep them inline (the CLI runs
+  // from cli.js + cliMain.js).
   {
     ...node,
     entryPoints: { extension: 'src/extension.ts' },
     outdir: 'dist',
     external: ['vscode'],
     plugins: [externalOnce],
-    define: { 'process.env.LLM_WORKBENCH_LAZY_CORE': '"true"' },
+    define: { LLM_WORKBENCH_LAZY_CORE: 'true' },
   },
   // package.json `bin`: a few lines that start dist/cliMain.js (the CLI) through V8's code cache (src/core/runtime/codeCache.ts).
   { ...node, entryPoints: { cli: 'src/cli/launch.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
@@ -108,8 +112,8 @@ const builds = [
     entryPoints: { 'catalog/models': 'src/core/models/data/litellmCatalog.json' },
     outdir: 'dist',
   },
-  // Code nothing on activation needs, each its own file beside extension.js, required on first use through
-  // src/features/lazyBundle.ts: the eval engine (YAML parsers, nunjucks, ajv, glob, the assertions) on the first eval
+  // Code nothing on activation needs, each its own file beside extension.js, loaded on first use through
+  // src/features/lazyBundle.ts (with V8's code cache, src/core/runtime/bundleLoader.ts): the eval engine (YAML parsers, nunjucks, ajv, glob, the assertions) on the first eval
   // file parsed or run, the gateway (router, retries, breakers, validators, adapters) on the first model call, the
   // chat engine (session, model list, request budget with the router's globs and the tokenizer code) when the chat
   // is first used, the Ollama lookups (the Ollama adapter) on the first num_ctx or installed-models question, the
@@ -122,6 +126,9 @@ const builds = [
       chatEngine: 'src/features/chat/chatEngine.ts',
       ollamaLookups: 'src/features/services/ollamaLookups.ts',
       modelPrices: 'src/core/models/refreshCatalog.ts',
+      // The settings validators (ajv's generated code, the schemas): loaded by src/core/config/readSettings.ts on the
+      // first setting whose value is not its default (in most windows, on activation: through boot's code cache).
+      settingsCheck: 'src/core/config/checkSetting.ts',
       // The tokenizer's code: required by src/core/tokens/encodings.ts on the first in-process count (Copilot's token
       // count, an agent tool), never by activation: documents are counted in the worker.
       tokenizer: 'src/core/tokens/pieceTokenizer.ts',

@@ -5,11 +5,13 @@
  * not at this module's top level, because the cache's folder comes from the extension context.
  */
 import { join } from 'node:path';
-import { loadWithCodeCache, type LoadedBundle } from './core/runtime/codeCache';
+import { codeCacheBundleLoader, loadWithCodeCache, type LoadedBundle } from './core/runtime/codeCache';
 import { RunQueueClock, threadCpuMs } from './core/runtime/threadClock';
 import type * as Extension from './extension';
 
 let loaded: LoadedBundle<typeof Extension> | undefined;
+
+const LAZY_CACHE_WRITE_DELAY_MS = 5_000;
 
 export function activate(context: Parameters<typeof Extension.activate>[0]): void {
   const cacheDir = codeCacheDir(context.globalStorageUri.fsPath);
@@ -32,7 +34,11 @@ export function activate(context: Parameters<typeof Extension.activate>[0]): voi
     ...loaded.timing,
     codeCacheWriteMs: undefined as number | undefined,
   };
-  loaded.exports.activate(context, boot);
+  // The files the extension requires on first use (core/runtime/bundleLoader.ts) go through the same cache: the
+  // settings validators, for one, load on every activation of a window with a non-default setting. Each one's cache
+  // is written a few seconds after its first use, so it holds what that use compiled, and never during activate().
+  const lazyLoader = codeCacheBundleLoader(cacheDir, (write) => setTimeout(write, LAZY_CACHE_WRITE_DELAY_MS));
+  loaded.exports.activate(context, boot, lazyLoader);
   // With no (or a refused) cache: written now, so it holds the functions activate() compiled too. Once per version;
   // its time is reported (codeCacheWriteMs) with the cold activation's figures.
   boot.codeCacheWriteMs = loaded.saveCodeCache();

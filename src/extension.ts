@@ -21,6 +21,7 @@ import { registerPickBudgetModel } from './features/tokens/pickBudgetModel';
 import { registerPromptCodeLens } from './features/tokens/promptCodeLens';
 import { registerPromptHover } from './features/tokens/promptHover';
 import { TokenStatus } from './features/tokens/tokenStatus';
+import { setBundleLoader, type BundleLoader } from './core/runtime/bundleLoader';
 
 /** One user-facing feature: its name (for the error if it fails to start) and how it registers. */
 interface Feature {
@@ -87,7 +88,12 @@ export interface BootTiming {
   codeCacheWriteMs?: number;
 }
 
-export function activate(context: vscode.ExtensionContext, boot?: BootTiming): void {
+/**
+ * `boot`: what dist/boot.js measured; `loadBundle`: boot's loader for the files required on first use (through V8's
+ * code cache), set here because this bundle has its own copy of core/runtime/bundleLoader.ts.
+ */
+export function activate(context: vscode.ExtensionContext, boot?: BootTiming, loadBundle?: BundleLoader): void {
+  setBundleLoader(loadBundle);
   // Where activate()'s time goes, per shared service and per feature: the activation bench prints it.
   const timer = new ActivationTimer();
   const services = createSharedServices(context, timer.lap);

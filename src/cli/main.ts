@@ -1,9 +1,8 @@
 /** `llm-workbench <command>`: the headless entry point over src/core. */
 import packageJson from '../../package.json';
-import { basename } from 'node:path';
 import { CatalogStore, setDefaultCatalogStore } from '../core/models/catalogStore';
-import { setSdkBundleLoader } from '../core/providers/sdkModules';
-import { defaultCodeCacheDir, loadWithCodeCache } from '../core/runtime/codeCache';
+import { setBundleLoader } from '../core/runtime/bundleLoader';
+import { defaultCodeCacheDir, loadWithCodeCacheUntilExit } from '../core/runtime/codeCache';
 import { cliCatalogPath } from './modelsCommand';
 
 const USAGE = `Usage: llm-workbench <command> [options]
@@ -23,7 +22,7 @@ async function main(argv: string[]): Promise<number> {
   const [command] = argv;
   // Prices from a table the user refreshed (models --update), read on the first model lookup only.
   setDefaultCatalogStore(new CatalogStore({ storedPath: cliCatalogPath() }));
-  loadSdksWithCodeCache(command);
+  loadBundlesWithCodeCache(command);
   switch (command) {
     case 'models':
       return (await import('./modelsCommand')).runModels(argv.slice(1));
@@ -51,17 +50,14 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * The SDK files (dist/sdk/*.js) start through V8's code cache like the CLI itself (launch.ts): the first call of a
- * run no longer compiles the SDK and the functions a request runs. One cache per command and SDK, since V8 checks a
- * cache against the flags, and `eval` sets one (heapGrowth.ts). Written at exit when it was not taken.
+ * The files the CLI loads on first use (the SDKs, dist/sdk/*.js; OpenTelemetry) start through V8's code cache like
+ * the CLI itself (launch.ts): the first call of a run no longer compiles the SDK and the functions a request runs.
+ * One cache per command kind and file, since V8 checks a cache against the flags, and `eval` sets one (heapGrowth.ts).
+ * Written at exit when it was not taken.
  */
-function loadSdksWithCodeCache(command: string | undefined): void {
-  setSdkBundleLoader((path) => {
-    const name = `sdk-${basename(path, '.js')}-${command === 'eval' ? 'eval' : 'base'}`;
-    const sdk = loadWithCodeCache(path, { dir: defaultCodeCacheDir(), name });
-    process.once('exit', () => sdk.saveCodeCache());
-    return sdk.exports;
-  });
+function loadBundlesWithCodeCache(command: string | undefined): void {
+  const kind = command === 'eval' ? 'eval' : 'base';
+  setBundleLoader((file, name) => loadWithCodeCacheUntilExit(file, { dir: defaultCodeCacheDir(), name: `${name}-${kind}` }));
 }
 
 main(process.argv.slice(2)).then(async (code) => {

@@ -10,19 +10,19 @@ import * as ts from 'typescript';
 const BELOW_GATEWAY = ['models', 'tokens', 'providers', 'cost', 'config', 'secrets'];
 const CORE_GRAPH: Record<string, readonly string[]> = {
   models: [], // catalog, ModelRef/parseModelRef, ModelInfo, prices, limits
-  tokens: ['models'], // encodings, counting, budgets
-  providers: ['models', 'tokens'], // adapters, wire protocols, Usage, ChatEvent, ProviderError, Ollama windows
+  tokens: ['models', 'runtime'], // encodings, counting, budgets
+  providers: ['models', 'tokens', 'runtime'], // adapters, wire protocols, Usage, ChatEvent, ProviderError, Ollama windows
   cost: ['models', 'tokens', 'providers'], // pricing, CallRecord, ledger, spend
-  config: ['models', 'providers', 'cost'], // settings shapes (WorkbenchConfig, route/rule/resilience settings), reading
+  config: ['models', 'providers', 'cost', 'runtime'], // settings shapes (WorkbenchConfig, route/rule/resilience settings), reading
   secrets: ['providers', 'config'],
   gateway: BELOW_GATEWAY, // router, retries, fallback, breakers, context check
-  telemetry: [...BELOW_GATEWAY, 'gateway'], // OpenTelemetry export/receive
+  telemetry: [...BELOW_GATEWAY, 'gateway', 'runtime'], // OpenTelemetry export/receive
   logging: [...BELOW_GATEWAY, 'gateway'], // the editor's log line per call record
   chat: [...BELOW_GATEWAY, 'gateway'], // the chat session (features' plain-TS logic)
   evals: [...BELOW_GATEWAY, 'gateway'], // the eval engine and what the editor derives from it
   agentTools: [...BELOW_GATEWAY, 'gateway', 'evals'], // tools for agents and MCP clients: counting, cost, evals
   webview: [], // the page and CSP every webview shares
-  runtime: [], // Node itself: loading a bundle through V8's code cache (boot, CLI launcher)
+  runtime: [], // Node itself: loading a bundle through V8's code cache (boot, CLI launcher, the lazy bundles' loader)
 };
 
 /** Outside src/core, by layer: `core` means any core folder. */

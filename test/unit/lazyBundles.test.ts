@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -34,7 +35,7 @@ describe('lazy bundles', () => {
   });
 
   it('finds the bundles core loads itself', () => {
-    assert.ok(usedByCore.includes('tokenizer') && usedByCore.includes('telemetry'), `found: ${usedByCore.join(', ')}`);
+    assert.ok(usedByCore.includes('settingsCheck') && usedByCore.includes('telemetry'), `found: ${usedByCore.join(', ')}`);
   });
 
   it('each is an esbuild entry point and is packaged', () => {
@@ -42,5 +43,30 @@ describe('lazy bundles', () => {
       assert.match(config, new RegExp(`\\b${name}: 'src/`), `${name}: no entry point in esbuild.config.mjs`);
       assert.ok(shipped.includes(`!dist/${name}.js`), `${name}: .vscodeignore does not ship dist/${name}.js`);
     }
+  });
+
+  // A user who sets LLM_WORKBENCH_LAZY_CORE must not change what the worker or the CLI loads: the flag is esbuild's
+  // `define` (src/core/runtime/buildFlags.d.ts), written into each bundle, never read from the environment.
+  it('LLM_WORKBENCH_LAZY_CORE is a build flag: no code reads it from the environment', () => {
+    const readers = sourceFiles(join(root, 'src')).filter((file) =>
+      /process\.env\.LLM_WORKBENCH_LAZY_CORE/.test(readFileSync(file, 'utf8')),
+    );
+    assert.deepEqual(readers, []);
+    assert.match(config, /const node = \{[^}]*define: \{ LLM_WORKBENCH_LAZY_CORE: 'false' \}/, 'false in every Node bundle by default');
+    // With the variable set, core run from sources (as the worker and CLI bundles are built from them) still counts
+    // and validates with its inline modules.
+    const script = [
+      "const { countTokens } = require('./src/core/tokens/encodings');",
+      "const { readSettings } = require('./src/core/config/readSettings');",
+      "const { problems } = readSettings((key) => (key === 'budget.warnThreshold' ? 7 : undefined));",
+      "countTokens('hello world', 'o200k_base').then((n) => console.log(JSON.stringify({ n, problems: problems.length })));",
+    ].join('\n');
+    const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], {
+      cwd: root,
+      env: { ...process.env, LLM_WORKBENCH_LAZY_CORE: 'true' },
+      encoding: 'utf8',
+    });
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout), { n: 2, problems: 1 });
   });
 });

@@ -4,8 +4,12 @@ import { MAX_TIMER_MS } from '../providers/timerDelay';
 import type { RouteSetting, RoutingRule } from './routingRule';
 import type { ModelOverride } from '../models/modelInfo';
 import type { ResilienceSettings } from './resilienceSettings';
-import { schemaProblems, show, type SchemaProblem } from './schemaProblems';
-import validators from './settingsValidators.generated';
+import { join } from 'node:path';
+import { loadBundle } from '../runtime/bundleLoader';
+import type * as CheckSetting from './checkSetting';
+import type { SchemaProblem } from './schemaProblems';
+import { settingDefaults } from './settingDefaults.generated';
+import { show } from './showValue';
 import { DEFAULT_BUDGET, defaultConfig, type BudgetSettings, type WorkbenchConfig } from './workbenchConfig';
 
 /** One invalid setting: `setting` is the full key (`llmWorkbench.budget.warnThreshold`), `message` says what to write instead. */
@@ -59,11 +63,33 @@ export function readSettings(get: SettingGetter): { config: WorkbenchConfig; pro
 
 type Report = (key: string, message: string) => void;
 
-/** The schema's problems with `value` (none when it is valid). */
+let checkModule: typeof CheckSetting | undefined;
+
+/**
+ * ajv's validators and the schemas, loaded on the first value that is not its default. extension.js leaves them out
+ * (the build flag LLM_WORKBENCH_LAZY_CORE, core/runtime/buildFlags.d.ts) and loads `dist/settingsCheck.js` beside it,
+ * by a path built at run time, through the host's loader: V8's code cache, since a window with one non-default setting
+ * loads them on every activation. The CLI's bundle and the sources include the module as usual.
+ */
+function settingsCheck(): typeof CheckSetting {
+  if (checkModule) return checkModule;
+  if (typeof LLM_WORKBENCH_LAZY_CORE !== 'undefined' && LLM_WORKBENCH_LAZY_CORE) {
+    checkModule = loadBundle<typeof CheckSetting>(join(__dirname, 'settingsCheck.js'), 'settingsCheck');
+  } else {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- bundled here, left out of extension.js (above)
+    checkModule = require('./checkSetting') as typeof CheckSetting;
+  }
+  return checkModule;
+}
+
+/**
+ * The schema's problems with `value` (none when it is valid). package.json's default is known good
+ * (test/unit/config/settingDefaults.test.ts validates each), so a setting left at its default — every setting, in
+ * most windows — is not validated, and activation does not load the validators.
+ */
 function check(key: string, value: unknown): SchemaProblem[] {
-  const validate = validators[key];
-  if (!validate) throw new Error(`readSettings: no validator for "${key}" (is it in package.json and scripts/settingsValidators.mjs?)`);
-  return validate(value) ? [] : schemaProblems(key, validate.errors ?? [], value);
+  if (settingDefaults[key] !== undefined && settingDefaults[key] === JSON.stringify(value)) return [];
+  return settingsCheck().checkSetting(key, value);
 }
 
 /** A number, boolean or string setting: the value, or the fallback and a problem. */

@@ -1,4 +1,5 @@
 import { settingSchemas, type SchemaError } from './settingsValidators.generated';
+import { show } from './showValue';
 
 type Schema = Record<string, unknown>;
 
@@ -100,10 +101,4 @@ function valueAt(value: unknown, path: readonly string[]): unknown {
   let node = value;
   for (const part of path) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
   return node;
-}
-
-/** A value as the user wrote it, shortened. */
-export function show(value: unknown): string {
-  const text = JSON.stringify(value);
-  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

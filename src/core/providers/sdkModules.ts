@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { loadBundle } from '../runtime/bundleLoader';
 import type * as AnthropicModule from '@anthropic-ai/sdk';
 import type * as OpenAIModule from 'openai';
 
@@ -8,17 +9,6 @@ export type OpenAISdk = typeof OpenAIModule;
 export type AnthropicSdk = typeof AnthropicModule;
 
 const loaded = new Map<string, unknown>();
-
-/** How a built SDK file (dist/sdk/*.js) is loaded: `require`, unless the host sets another (setSdkBundleLoader). */
-let loadBundle: (path: string) => unknown = (path) => createRequire(__filename)(path);
-
-/**
- * The CLI loads the SDK files through V8's code cache (core/runtime/codeCache.ts), as it loads itself: Node 20's
- * `require` compiles the 150-370 KB file, and every SDK function a call runs, again in every process.
- */
-export function setSdkBundleLoader(loader: (path: string) => unknown): void {
-  loadBundle = loader;
-}
 
 /**
  * The official SDKs load on the first call that needs one, never on activation: together they are most of the code
@@ -31,7 +21,10 @@ function loadSdk<T>(file: string, packageName: string): T {
   if (!sdk) {
     const bundled = [join(__dirname, 'sdk', `${file}.js`), join(__dirname, '..', 'sdk', `${file}.js`)].find((path) => existsSync(path));
     // A name chosen at run time, so esbuild leaves the SDK out of the bundle that requires it.
-    sdk = (bundled ? loadBundle(bundled) : createRequire(__filename)(packageName)) as T;
+    // Through the host's loader (core/runtime/bundleLoader.ts): the CLI and the extension load the SDK files through
+    // V8's code cache, as they load themselves: `require` compiles the 150-370 KB file, and every SDK function a call
+    // runs, again in every process.
+    sdk = bundled ? loadBundle<T>(bundled, `sdk-${file}`) : (createRequire(__filename)(packageName) as T);
     loaded.set(file, sdk);
   }
   return sdk as T;

@@ -4,6 +4,7 @@ import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Script, constants as vmConstants } from 'node:vm';
+import type { BundleLoader } from './bundleLoader';
 
 /**
  * Loads a CommonJS bundle as `require` does, but compiled through `vm.Script` with V8's code cache: the extension
@@ -20,7 +21,7 @@ import { Script, constants as vmConstants } from 'node:vm';
 export interface CodeCacheOptions {
   /** Folder of the cache files; undefined: no cache (the bundle is loaded the same way, without one). */
   dir: string | undefined;
-  /** The cache file's prefix, one file per name: `extension`, `cli-eval`, `cli-base`. */
+  /** The cache file's prefix, one file per name: `extension`, `cli-eval`, `cli-base`, a lazy bundle's. */
   name: string;
 }
 
@@ -78,6 +79,9 @@ export function loadWithCodeCache<T>(file: string, options: CodeCacheOptions): L
   const module = new Module(file, undefined);
   module.filename = file;
   module.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(dirname(file));
+  // In require's cache, as `require` would put it: a plain `require` of the same file (another bundle's copy of a
+  // loader) gets this module, not a second instance with its own state.
+  (Module as unknown as { _cache: Record<string, Module> })._cache[file] = module;
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   wrapper.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
   module.loaded = true;
@@ -94,6 +98,28 @@ export function loadWithCodeCache<T>(file: string, options: CodeCacheOptions): L
       writeCache(cacheFile, script);
       return performance.now() - started;
     },
+  };
+}
+
+/** Loads `file` through the code cache and writes the cache when the process exits (the CLI and what it loads). */
+export function loadWithCodeCacheUntilExit<T>(file: string, options: CodeCacheOptions): T {
+  const bundle = loadWithCodeCache<T>(file, options);
+  process.once('exit', () => bundle.saveCodeCache());
+  return bundle.exports;
+}
+
+/**
+ * A `BundleLoader` (core/runtime/bundleLoader.ts) through the code cache in `dir`: each file loaded once, its cache
+ * written by `writeLater(write)` — once the first use has compiled the functions it runs — when it was not taken.
+ */
+export function codeCacheBundleLoader(dir: string | undefined, writeLater: (write: () => void) => void): BundleLoader {
+  const loaded = new Map<string, unknown>();
+  return (file, name) => {
+    if (loaded.has(file)) return loaded.get(file);
+    const bundle = loadWithCodeCache(file, { dir, name });
+    loaded.set(file, bundle.exports);
+    writeLater(() => bundle.saveCodeCache());
+    return bundle.exports;
   };
 }
 

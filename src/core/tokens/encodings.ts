@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { TiktokenBPE } from 'js-tiktoken/lite';
 import type { EncodingName, ModelInfo, TokenizerSpec } from '../models/modelInfo';
 import type { Tokenizer } from './tokenizer';
+import { loadBundle } from '../runtime/bundleLoader';
 
 /** Every encoding this build can load. */
 export const ENCODING_NAMES: readonly EncodingName[] = ['o200k_base', 'cl100k_base'];
@@ -78,14 +79,15 @@ let pieceTokenizerModule: PieceTokenizer | undefined;
 
 /**
  * The tokenizer's code (pre-tokenizer, rank tables, byte-pair merge and their caches), loaded with the first rank
- * table. The extension counts documents in the worker, so extension.js leaves it out (esbuild.config.mjs defines
- * LLM_WORKBENCH_LAZY_CORE for that bundle alone) and requires `dist/tokenizer.js` beside it, by a path built at run
- * time, on its first in-process count; the worker's and the CLI's bundles and the sources include the module as usual.
+ * table. The extension counts documents in the worker, so extension.js leaves it out (the build flag
+ * LLM_WORKBENCH_LAZY_CORE, core/runtime/buildFlags.d.ts) and loads `dist/tokenizer.js` beside it, by a path built at
+ * run time, through the host's loader (V8's code cache) on its first in-process count; the worker's and the CLI's
+ * bundles and the sources include the module as usual.
  */
 function pieceTokenizer(): PieceTokenizer {
   if (pieceTokenizerModule) return pieceTokenizerModule;
-  if (process.env.LLM_WORKBENCH_LAZY_CORE === 'true') {
-    pieceTokenizerModule = createRequire(__filename)(join(__dirname, 'tokenizer.js')) as PieceTokenizer;
+  if (typeof LLM_WORKBENCH_LAZY_CORE !== 'undefined' && LLM_WORKBENCH_LAZY_CORE) {
+    pieceTokenizerModule = loadBundle<PieceTokenizer>(join(__dirname, 'tokenizer.js'), 'tokenizer');
   } else {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- bundled here, left out of extension.js (above)
     pieceTokenizerModule = require('./pieceTokenizer') as PieceTokenizer;
