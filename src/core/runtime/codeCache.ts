@@ -109,15 +109,17 @@ export function loadWithCodeCacheUntilExit<T>(file: string, options: CodeCacheOp
 }
 
 /**
- * A `BundleLoader` (core/runtime/bundleLoader.ts) through the code cache in `dir`: each file loaded once, its cache
- * written by `writeLater(write)` — once the first use has compiled the functions it runs — when it was not taken.
+ * A `BundleLoader` (core/runtime/bundleLoader.ts) through the code cache in `dir`: each file loaded once per process —
+ * a file already in require's cache (required by a bundle that has no such loader) is that module, never a second
+ * instance — and its cache written by `writeLater(write)`, once the first use has compiled the functions it runs,
+ * when it was not taken.
  */
 export function codeCacheBundleLoader(dir: string | undefined, writeLater: (write: () => void) => void): BundleLoader {
-  const loaded = new Map<string, unknown>();
+  const required = (Module as unknown as { _cache: Record<string, Module | undefined> })._cache;
   return (file, name) => {
-    if (loaded.has(file)) return loaded.get(file);
+    const present = required[file];
+    if (present) return present.exports;
     const bundle = loadWithCodeCache(file, { dir, name });
-    loaded.set(file, bundle.exports);
     writeLater(() => bundle.saveCodeCache());
     return bundle.exports;
   };

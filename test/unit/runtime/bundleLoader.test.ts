@@ -43,6 +43,15 @@ describe('bundle loader (src/core/runtime/bundleLoader.ts, codeCacheBundleLoader
     assert.equal(loadWithCodeCache(file, { dir: join(scratch, 'cache'), name: 'lazy' }).timing.codeCache, 'hit');
   });
 
+  it('a file require already loaded is that module, not a second instance', () => {
+    const required = createRequire(__filename)(file) as { next(): number };
+    assert.equal(required.next(), 1);
+    const writes: (() => void)[] = [];
+    setBundleLoader(codeCacheBundleLoader(join(scratch, 'cache'), (write) => writes.push(write)));
+    assert.equal(loadBundle<{ next(): number }>(file, 'lazy').next(), 2);
+    assert.equal(writes.length, 0);
+  });
+
   it('without a host loader, requires the file', () => {
     setBundleLoader(undefined);
     const loaded = loadBundle<{ next(): number }>(file, 'lazy');
