@@ -3,6 +3,8 @@
 import * as esbuild from 'esbuild';
 import { createRequire } from 'node:module';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { writeSettingsValidators } from './scripts/settingsValidators.mjs';
 import { writeEvalValidators } from './scripts/evalValidators.mjs';
 
@@ -35,12 +37,6 @@ const browser = {
   outdir: 'dist/webview',
 };
 
-// The settings validators, compiled by ajv from package.json's settings schema (src/core/config/readSettings.ts uses
-// them): regenerated here so a build never runs with a schema older than package.json.
-if (writeSettingsValidators()) console.log('settings validators regenerated from package.json');
-// The same for the eval-file schema and draft-07's meta-schema (src/core/evals/evalValidators.generated.js).
-if (writeEvalValidators()) console.log('eval validators regenerated from schemas/eval.schema.json');
-
 /**
  * `import * as vscode from 'vscode'` in each of ~50 files: esbuild gives every one its own copy of the API object's
  * ~300 properties (__toESM), tens of ms of the extension host's module evaluation. Resolved here to one module that
@@ -61,7 +57,7 @@ const externalOnce = {
 };
 
 /** @type {esbuild.BuildOptions[]} */
-const builds = [
+export const builds = [
   // package.json `main`: a few lines that load (and time) dist/extension.js, the extension itself.
   { ...node, entryPoints: { boot: 'src/boot.ts' }, outdir: 'dist', external: ['vscode', './extension.js'] },
   // LLM_WORKBENCH_LAZY_CORE: core's own loaders (src/core/config/readSettings.ts, src/core/tokens/encodings.ts) leave
@@ -135,6 +131,15 @@ const builds = [
     },
     outdir: 'dist',
   },
+  // Running evals from the editor and comparing models (src/features/evalTests/evalRuns.ts): loaded through
+  // src/features/lazyBundle.ts on the first run or comparison. It talks to VS Code, so it is built as extension.js is.
+  {
+    ...node,
+    entryPoints: { evalRuns: 'src/features/evalTests/evalRuns.ts' },
+    outdir: 'dist',
+    external: ['vscode'],
+    plugins: [externalOnce],
+  },
   // OpenTelemetry export and the OTLP receiver: required by src/core/telemetry/loadRuntime.ts only when export or the
   // receiver is turned on, so the SDK is never parsed on activation or at CLI startup otherwise.
   { ...node, entryPoints: { telemetry: 'src/core/telemetry/telemetryRuntime.ts' }, outdir: 'dist' },
@@ -146,17 +151,26 @@ const builds = [
   { ...browser, entryPoints: { costReport: 'media/costReport/main.ts', evalCompare: 'media/evalCompare/main.ts' } },
 ];
 
-// Token rank tables (1-2 MB each) as data files, read on first use by src/core/tokens/encodings.ts: never inlined
-// into extension.js / cli.js, never parsed on activation, and never compiled as JavaScript (js-tiktoken ships them as
-// modules; compiling o200k's blocks for ~100 ms, reading JSON is done off the event loop).
-mkdirSync('dist/ranks', { recursive: true });
-for (const name of ['o200k_base', 'cl100k_base']) {
-  writeFileSync(`dist/ranks/${name}.json`, JSON.stringify(requireFromHere(`js-tiktoken/ranks/${name}`)));
-}
+// Imported (test/unit/lazyBundles.test.ts reads `builds`), nothing is built or written.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  // The settings validators, compiled by ajv from package.json's settings schema (src/core/config/checkSetting.ts uses
+  // them): regenerated here so a build never runs with a schema older than package.json.
+  if (writeSettingsValidators()) console.log('settings validators regenerated from package.json');
+  // The same for the eval-file schema and draft-07's meta-schema (src/core/evals/evalValidators.generated.js).
+  if (writeEvalValidators()) console.log('eval validators regenerated from schemas/eval.schema.json');
 
-if (watch) {
-  for (const options of builds) await (await esbuild.context(options)).watch();
-  console.log('[watch] esbuild is watching for changes');
-} else {
-  await Promise.all(builds.map((options) => esbuild.build(options)));
+  // Token rank tables (1-2 MB each) as data files, read on first use by src/core/tokens/encodings.ts: never inlined
+  // into extension.js / cli.js, never parsed on activation, and never compiled as JavaScript (js-tiktoken ships them as
+  // modules; compiling o200k's blocks for ~100 ms, reading JSON is done off the event loop).
+  mkdirSync('dist/ranks', { recursive: true });
+  for (const name of ['o200k_base', 'cl100k_base']) {
+    writeFileSync(`dist/ranks/${name}.json`, JSON.stringify(requireFromHere(`js-tiktoken/ranks/${name}`)));
+  }
+
+  if (watch) {
+    for (const options of builds) await (await esbuild.context(options)).watch();
+    console.log('[watch] esbuild is watching for changes');
+  } else {
+    await Promise.all(builds.map((options) => esbuild.build(options)));
+  }
 }

@@ -122,4 +122,6 @@ export function activate(context: vscode.ExtensionContext, boot?: BootTiming, lo
   if (testHooksEnabled()) context.subscriptions.push(...registerTestHooks(services, tested as TestedFeatures, () => activation));
 }
 
-export function deactivate(): void {}
+export function deactivate(): void {
+  setBundleLoader(undefined);
+}

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { EvalDiagnostic } from '../../core/evals/sourceRange';
-import { toRange } from './evalTestTree';
+import { toRange } from './vscodeRange';
 
 /**
  * Parse and schema problems of eval files, in Problems at their line and column. One file's diagnostics can point

@@ -12,7 +12,6 @@ import { isEvalFilePath } from '../../core/evals/evalFilePatterns';
 import { appendOutput, decorateCases, reportItem } from './evalRunReport';
 import { planFiles, prepareFile, type PreparedFile } from './evalRunPlan';
 import type { EvalTestController } from './evalTestController';
-import { itemData } from './evalTestTree';
 import { caseItemId } from '../../core/evals/editor/evalTestIds';
 import type { ChatGateway } from '../../core/gateway/gatewayApi';
 import type { EvalFile } from '../../core/evals/evalModel';
@@ -49,13 +48,13 @@ async function runContinuously(
   token: vscode.CancellationToken,
   useCache: boolean,
 ): Promise<void> {
-  const watched = new Set((request.include ?? []).map((item) => itemData.get(item)?.fileUri.toString()).filter(Boolean));
+  const watched = new Set((request.include ?? []).map((item) => deps.tests.dataOf(item)?.fileUri.toString()).filter(Boolean));
   const saved = vscode.workspace.onDidSaveTextDocument(async (doc) => {
     if (!isEvalFilePath(doc.uri.fsPath) || (watched.size > 0 && !watched.has(doc.uri.toString()))) return;
     deps.tests.parse(doc.uri);
     const file = deps.tests.itemFor(doc.uri);
     if (!file) return;
-    const include = request.include?.filter((item) => itemData.get(item)?.fileUri.toString() === doc.uri.toString());
+    const include = request.include?.filter((item) => deps.tests.dataOf(item)?.fileUri.toString() === doc.uri.toString());
     await runOnce(deps, new vscode.TestRunRequest(include?.length ? include : [file], request.exclude, request.profile), token, useCache);
   });
   await new Promise<void>((resolve) => token.onCancellationRequested(() => resolve()));
@@ -69,7 +68,7 @@ async function runOnce(
   useCache: boolean,
 ): Promise<void> {
   await deps.tests.discoverAll();
-  const plans = planFiles(request, deps.tests.fileItems());
+  const plans = planFiles(request, deps.tests);
   const run = deps.tests.controller.createTestRun(request, undefined, true);
   const abort = new AbortController();
   const cancel = vscode.Disposable.from(

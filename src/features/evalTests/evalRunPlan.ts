@@ -4,7 +4,6 @@ import type { EvalFile } from '../../core/evals/evalModel';
 import type { ModelRef } from '../../core/models/modelRef';
 import type { CaseResult } from './evalEngine';
 import type { EvalTestController } from './evalTestController';
-import { itemData } from './evalTestTree';
 
 export interface FilePlan {
   uri: vscode.Uri;
@@ -32,19 +31,19 @@ export interface PreparedFile {
 }
 
 /** Requested items grouped by file; nothing requested = every discovered file. */
-export function planFiles(request: vscode.TestRunRequest, allFiles: vscode.TestItem[]): FilePlan[] {
+export function planFiles(request: vscode.TestRunRequest, tests: EvalTestController): FilePlan[] {
   const plans = new Map<string, FilePlan>();
   const planFor = (uri: vscode.Uri) => {
     let plan = plans.get(uri.toString());
     if (!plan) plans.set(uri.toString(), (plan = { uri, include: [], exclude: [] }));
     return plan;
   };
-  for (const item of request.include ?? allFiles) {
-    const data = itemData.get(item);
+  for (const item of request.include ?? tests.fileItems()) {
+    const data = tests.dataOf(item);
     if (data) planFor(data.fileUri).include.push(data.ref);
   }
   for (const item of request.exclude ?? []) {
-    const data = itemData.get(item);
+    const data = tests.dataOf(item);
     if (data && plans.has(data.fileUri.toString())) planFor(data.fileUri).exclude.push(data.ref);
   }
   return [...plans.values()];

@@ -8,7 +8,7 @@ import type { EvalFile } from '../../core/evals/evalModel';
 import type { CaseDecoration, EvalDecorations } from './evalDecorations';
 import type { CaseResult } from './evalEngine';
 import type { Pending } from './evalRunPlan';
-import { toRange } from './evalTestTree';
+import { toRange } from './vscodeRange';
 
 export function reportItem(run: vscode.TestRun, file: EvalFile, pending: Pending): void {
   const { item, results } = pending;

@@ -7,7 +7,7 @@ import { confinedReader } from '../../core/evals/editor/workspaceFiles';
 import { EvalDiagnostics } from './evalDiagnostics';
 import { evalEngine } from './lazyEvalEngine';
 import { EVAL_FILE_EXCLUDE, EVAL_FILE_GLOB, isEvalFilePath } from '../../core/evals/evalFilePatterns';
-import { fileItem, itemData, updateFileChildren } from './evalTestTree';
+import { fileItem, itemData, updateFileChildren, type EvalItemData } from './evalTestTree';
 
 /** Typing in an eval file re-parses it after this pause. */
 const REPARSE_DEBOUNCE_MS = 300;
@@ -107,6 +107,11 @@ export class EvalTestController implements vscode.Disposable {
 
   itemFor(uri: vscode.Uri): vscode.TestItem | undefined {
     return this.controller.items.get(uri.toString());
+  }
+
+  /** What an item stands for (the file and the case or provider it is). */
+  dataOf(item: vscode.TestItem): EvalItemData | undefined {
+    return itemData.get(item);
   }
 
   /** Parses from the open editor's text when there is one, else from disk; `file://` targets read open buffers too. */

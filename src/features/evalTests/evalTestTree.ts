@@ -9,11 +9,8 @@ export interface EvalItemData {
   ref: EvalItemRef;
 }
 
+/** Read by the run code (dist/evalRuns.js) through `EvalTestController.dataOf`, never imported there: one map. */
 export const itemData = new WeakMap<vscode.TestItem, EvalItemData>();
-
-export function toRange(range: SourceRange): vscode.Range {
-  return new vscode.Range(range.start.line, range.start.column, range.end.line, range.end.column);
-}
 
 /** The line a case's gutter icon, CodeLens and decoration sit on: where the test starts. */
 export function caseLine(range: SourceRange): vscode.Range {

@@ -11,9 +11,15 @@ import { COMMANDS } from '../commandIds';
 import { EvalCodeLens } from './evalCodeLens';
 import { EvalDecorations } from './evalDecorations';
 import { EVAL_FILE_GLOB, EVAL_FILE_NAMES_TEXT, isEvalFilePath } from '../../core/evals/evalFilePatterns';
-import { createEvalRunHandler } from './evalRunHandler';
+import type { EvalRunHandler } from './evalRunHandler';
 import { EvalTestController } from './evalTestController';
-import { ComparePanel } from './comparePanel';
+import type { ComparePanel } from './comparePanel';
+import type * as EvalRuns from './evalRuns';
+import { lazyBundle } from '../lazyBundle';
+import { join } from 'node:path';
+
+/** The run, report and comparison code (dist/evalRuns.js), loaded on the first run or comparison. */
+const evalRuns = lazyBundle<typeof EvalRuns>('evalRuns', join(__dirname, 'evalRuns'));
 
 export interface EvalTestsDeps {
   context: vscode.ExtensionContext;
@@ -27,6 +33,8 @@ export interface EvalTestsDeps {
 export interface EvalTestsFeature extends vscode.Disposable {
   readonly tests: EvalTestController;
   readonly decorations: EvalDecorations;
+  /** The open model comparison, if any (none before the first comparison loaded the run code). */
+  comparison(): ComparePanel | undefined;
 }
 
 /** Evals in the editor: Test Explorer items, runs (explorer, gutter, CodeLens, palette), decorations, comparison. */
@@ -40,15 +48,22 @@ export function registerEvalTests(deps: EvalTestsDeps): EvalTestsFeature {
     // For the key rule's problems (a file endpoint without its own key, apiKeyEnvar) at their lines, as the CLI prints them.
     () => deps.gateway.config,
   );
-  const handler = createEvalRunHandler({
-    tests,
-    decorations,
-    gateway: deps.gateway,
-    settings: deps.settings,
-    guard: deps.guard,
-    tracker: deps.tracker,
-    state: deps.context.workspaceState,
-  });
+  // Built on the first run, with the run code.
+  let runHandler: EvalRunHandler | undefined;
+  const handler: EvalRunHandler = (request, token, useCache) => {
+    runHandler ??= evalRuns().createEvalRunHandler({
+      tests,
+      decorations,
+      gateway: deps.gateway,
+      settings: deps.settings,
+      guard: deps.guard,
+      tracker: deps.tracker,
+      state: deps.context.workspaceState,
+    });
+    return runHandler(request, token, useCache);
+  };
+  let runsLoaded = false;
+  const comparison = () => (runsLoaded ? evalRuns().ComparePanel.current : undefined);
 
   /** Runs items through the Test Explorer (so results show there and in the gutter); resolves when done. */
   const runItems = async (items: vscode.TestItem[]) => {
@@ -82,7 +97,7 @@ export function registerEvalTests(deps: EvalTestsDeps): EvalTestsFeature {
     }
     if (comparing) {
       void vscode.window.showInformationMessage('A model comparison is already running.');
-      return ComparePanel.current;
+      return comparison();
     }
     const config = deps.gateway.config;
     const catalog = deps.settings.catalog;
@@ -120,6 +135,8 @@ export function registerEvalTests(deps: EvalTestsDeps): EvalTestsFeature {
       return undefined;
     }
     comparing = true;
+    const { ComparePanel } = evalRuns();
+    runsLoaded = true;
     return new ComparePanel(
       deps.context.extensionUri,
       file,
@@ -165,5 +182,5 @@ export function registerEvalTests(deps: EvalTestsDeps): EvalTestsFeature {
       return panel ? { recommended: panel.view.recommendation.model, view: panel.view } : undefined;
     }),
   );
-  return { tests, decorations, dispose: () => registration.dispose() };
+  return { tests, decorations, comparison, dispose: () => registration.dispose() };
 }

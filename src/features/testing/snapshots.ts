@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { spendStatusView } from '../../core/cost/spendSummary';
 import type { ChatFeature } from '../chat/registerChat';
-import { ComparePanel } from '../evalTests/comparePanel';
 import type { EvalTestsFeature } from '../evalTests/registerEvalTests';
 import type { LanguageModelsFeature } from '../languageModels/registerLanguageModels';
 import type { SharedServices } from '../services/sharedServices';
@@ -66,6 +65,7 @@ export function snapshotReaders(services: SharedServices, features: TestedFeatur
       const evals = features.evalTests;
       if (!evals) return undefined;
       const files = evals.tests.fileItems();
+      const panel = evals.comparison();
       return {
         files: files.map((f) => ({
           uri: f.uri?.toString(),
@@ -73,7 +73,7 @@ export function snapshotReaders(services: SharedServices, features: TestedFeatur
           error: f.error ? String((f.error as vscode.MarkdownString).value ?? f.error) : undefined,
         })),
         decorations: Object.fromEntries(files.map((f) => [f.uri!.toString(), evals.decorations.get(f.uri!)])),
-        compare: ComparePanel.current && { view: ComparePanel.current.view, lastRender: ComparePanel.current.lastRender },
+        compare: panel && { view: panel.view, lastRender: panel.lastRender },
         trusted: vscode.workspace.isTrusted,
       };
     },
