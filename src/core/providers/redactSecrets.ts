@@ -24,7 +24,7 @@ const NAMED_SECRET = /\b((?:x-)?api[_-]?key|access[_-]?token|secret|password)(["
  * still removed. Run it before clipping or encoding text, and again on what leaves (reports, logs): it is idempotent.
  */
 export function redactSecrets(text: string, knownKeys: Iterable<string> = []): string {
-  return redactWith(fragmentIndexFor(knownKeys), text);
+  return secretRedactor(knownKeys)(text);
 }
 
 /**
@@ -33,15 +33,12 @@ export function redactSecrets(text: string, knownKeys: Iterable<string> = []): s
  */
 export function secretRedactor(knownKeys: Iterable<string>): (text: string) => string {
   const index = fragmentIndexFor(knownKeys);
-  return (text) => redactWith(index, text);
-}
-
-function redactWith(index: FragmentIndex, text: string): string {
-  let out = replaceSpans(text, index.spans(text));
-  out = out.replace(KEY_LIKE, REDACTED).replace(URL_CREDENTIALS, `$1${REDACTED}@`);
-  return out.replace(NAMED_SECRET, (match, name: string, separator: string, value: string) =>
-    value.startsWith(REDACTED) ? match : `${name}${separator}${REDACTED}`,
-  );
+  return (text) => {
+    const out = replaceSpans(text, index.spans(text)).replace(KEY_LIKE, REDACTED).replace(URL_CREDENTIALS, `$1${REDACTED}@`);
+    return out.replace(NAMED_SECRET, (match, name: string, separator: string, value: string) =>
+      value.startsWith(REDACTED) ? match : `${name}${separator}${REDACTED}`,
+    );
+  };
 }
 
 /** Indexes of recent key sets: callers pass the same few sets (the keys a gateway used, a report's keys) again and again. */
