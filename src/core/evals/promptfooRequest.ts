@@ -50,6 +50,12 @@ function looksLikeJson(prompt: string): boolean {
   return false;
 }
 
+/** JSON-looking text is whitespace (JSON's four) then a value's first character; anything else JSON.parse rejects. */
+function mayBeJson(text: string): boolean {
+  const first = /^[ \t\n\r]*(.)/s.exec(text)?.[1];
+  return first !== undefined && '{["-0123456789tfn'.includes(first);
+}
+
 /** promptfoo's parseChatPrompt: `- role:` YAML, else JSON, else one user message. */
 export function parseChatPrompt(prompt: string): unknown[] {
   const trimmed = prompt.trim();
@@ -61,6 +67,8 @@ export function parseChatPrompt(prompt: string): unknown[] {
       throw new PromptShapeError(`the prompt starts like a YAML chat list ("- role:") but is not valid YAML: ${(error as Error).message}`);
     }
   } else {
+    // Most prompts are plain text: JSON.parse would only throw (an Error with a stack, per case) to say so.
+    if (!mayBeJson(prompt) && !looksLikeJson(trimmed)) return [{ role: 'user', content: prompt }];
     try {
       parsed = JSON.parse(prompt);
     } catch (error) {

@@ -171,6 +171,8 @@ class EventReader {
 
   /** Extends `outer` over a comment on the node's own line (the `yaml` document's node end includes it). */
   private withComment(node: PositionNode): PositionNode {
+    // Nearly every node is followed by a newline, `,`, `}` or `]`: only a space can start a same-line comment.
+    if (this.text.charCodeAt(node.end) !== 0x20) return node;
     const m = /^[ ]+#[^\n\r]*/.exec(this.text.slice(node.end, this.text.indexOf('\n', node.end) >>> 0));
     if (m) node.outer = trimEnd(this.text, node.end, node.end + m[0].length);
     return node;

@@ -161,7 +161,9 @@ export class FragmentIndex {
       const bit = h >>> (32 - FILTER_BITS);
       if ((filter[bit >>> 5] & (1 << (bit & 31))) !== 0 && starts.has(h)) this.spansAt(text, i, next, spans);
       if (i + w >= text.length) return spans;
-      h = (Math.imul(h - Math.imul(text.charCodeAt(i), lead), HASH_BASE) + text.charCodeAt(i + w)) | 0;
+      // `| 0` keeps the difference a 32-bit integer (Math.imul reads it mod 2^32 either way): an overflowing
+      // subtraction would turn the loop's arithmetic into doubles.
+      h = (Math.imul((h - Math.imul(text.charCodeAt(i), lead)) | 0, HASH_BASE) + text.charCodeAt(i + w)) | 0;
     }
   }
 

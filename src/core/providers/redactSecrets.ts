@@ -34,7 +34,9 @@ export function redactSecrets(text: string, knownKeys: Iterable<string> = []): s
 export function secretRedactor(knownKeys: Iterable<string>): (text: string) => string {
   const index = fragmentIndexFor(knownKeys);
   return (text) => {
-    const out = replaceSpans(text, index.spans(text)).replace(KEY_LIKE, REDACTED).replace(URL_CREDENTIALS, `$1${REDACTED}@`);
+    let out = replaceSpans(text, index.spans(text)).replace(KEY_LIKE, REDACTED);
+    // The credentials pattern tries every word start of the text; without `://` it cannot match (most texts).
+    if (out.includes('://')) out = out.replace(URL_CREDENTIALS, `$1${REDACTED}@`);
     return out.replace(NAMED_SECRET, (match, name: string, separator: string, value: string) =>
       value.startsWith(REDACTED) ? match : `${name}${separator}${REDACTED}`,
     );

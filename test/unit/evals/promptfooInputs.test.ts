@@ -292,6 +292,25 @@ describe('eval inputs as promptfoo reads them', () => {
       assert.equal(buildRequest('openai-chat', 'o3-mini', 'hi', {}).body.temperature, undefined);
     });
 
+    it('OpenAI: text that cannot be JSON is one user message; anything JSON.parse or looksLikeJson takes is still judged as JSON', () => {
+      const chat = [{ role: 'user', content: 'hi' }];
+      for (const text of ['', '  ', 'tell me', 'nothing', '42 is the answer', 'Label this: {"a": 1}', '\u00a0hi'])
+        assert.deepEqual(parseChatPrompt(text), [{ role: 'user', content: text }], JSON.stringify(text));
+      assert.deepEqual(parseChatPrompt(' \n\t[{"role": "user", "content": "hi"}]'), chat);
+      // JSON that is not a message list, and text only trim() treats as blank before a bracket: refused as before.
+      for (const text of [
+        '"hi"',
+        '42',
+        'true',
+        'null',
+        '-1',
+        '{"role": "user"}',
+        '\u00a0[{"role": "user", "content": hi}]',
+        '\ufeff{"a": 1}',
+      ])
+        assert.throws(() => parseChatPrompt(text), PromptShapeError, JSON.stringify(text));
+    });
+
     it('Anthropic: parseMessages line rules (lines trimmed, blanks dropped, system:/user:/assistant: prefixes)', () => {
       const { system, messages } = anthropicMessages('system: be brief\n\n  Hello\n\nassistant: ok\nuser: again');
       assert.deepEqual(system, [{ type: 'text', text: 'be brief' }]);
